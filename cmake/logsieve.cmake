@@ -1,0 +1,30 @@
+# Shared compile settings and helpers for logsieve targets.
+
+add_library(logsieve_flags INTERFACE)
+target_compile_options(logsieve_flags INTERFACE -Wall -Wextra -Wno-unused-parameter)
+target_include_directories(logsieve_flags INTERFACE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)
+if(LOGSIEVE_SANITIZE)
+  target_compile_options(logsieve_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                         -fno-sanitize-recover=undefined)
+  target_link_options(logsieve_flags INTERFACE -fsanitize=address,undefined)
+endif()
+
+# logsieve_library(NAME SOURCES... DEPS ...): one library target per src/ folder.
+function(logsieve_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_link_libraries(${name} PUBLIC logsieve_flags ${ARG_DEPS})
+endfunction()
+
+# logsieve_test(NAME SOURCES... DEPS ... [LABELS ...]): a GoogleTest binary registered with ctest.
+function(logsieve_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT LOGSIEVE_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE logsieve_flags ${ARG_DEPS} logsieve_testing GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE LOGSIEVE_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+                             LOGSIEVE_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+endfunction()

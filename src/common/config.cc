@@ -1,0 +1,405 @@
+#include "common/config.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+extern char** environ;
+
+namespace logsieve {
+
+using json = nlohmann::json;
+
+const ConfigKey* FindConfigKey(std::string_view name) {
+  for (const ConfigKey& key : ConfigSchema()) {
+    if (key.name == name) return &key;
+  }
+  return nullptr;
+}
+
+std::string ConfigEnvName(std::string_view key) {
+  std::string out = "LOGSIEVE_";
+  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Environment
+
+namespace {
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+}  // namespace
+
+StatusOr<Environment> Environment::FromProcess(const std::string& dotenv_path) {
+  Environment env;
+  if (!dotenv_path.empty()) {
+    std::ifstream in(dotenv_path);
+    if (in) {
+      std::string line;
+      int lineno = 0;
+      while (std::getline(in, line)) {
+        ++lineno;
+        std::string t = Trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        if (t.rfind("export ", 0) == 0) t = Trim(t.substr(7));
+        size_t eq = t.find('=');
+        if (eq == std::string::npos || eq == 0) {
+          return InvalidArgumentError(dotenv_path + ":" + std::to_string(lineno) +
+                                      ": expected NAME=VALUE");
+        }
+        std::string name = Trim(t.substr(0, eq));
+        std::string value = Trim(t.substr(eq + 1));
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            value.back() == value.front()) {
+          value = value.substr(1, value.size() - 2);
+        }
+        env.vars_[name] = value;
+      }
+    }
+  }
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view kv(*e);
+    size_t eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.vars_[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+  }
+  return env;
+}
+
+const std::string* Environment::Find(std::string_view name) const {
+  auto it = vars_.find(name);
+  return it == vars_.end() ? nullptr : &it->second;
+}
+
+// ---------------------------------------------------------------------------
+// Config
+
+struct Config::Rep {
+  std::vector<json> values;         // parallel to ConfigSchema()
+  std::vector<std::string> origins;
+};
+
+namespace {
+
+size_t IndexOf(std::string_view key) {
+  auto schema = ConfigSchema();
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (schema[i].name == key) return i;
+  }
+  assert(false && "undeclared config key");
+  std::abort();
+}
+
+std::string_view TypeName(ConfigType t) {
+  switch (t) {
+    case ConfigType::kBool: return "a boolean";
+    case ConfigType::kInt: return "an integer";
+    case ConfigType::kDouble: return "a number";
+    case ConfigType::kString: return "a string";
+    case ConfigType::kStringList: return "a list of strings";
+    case ConfigType::kJson: return "a YAML value";
+  }
+  return "?";
+}
+
+json NodeToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Sequence: {
+      json out = json::array();
+      for (const auto& item : node) out.push_back(NodeToJson(item));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      json out = json::object();
+      for (const auto& kv : node) out[kv.first.as<std::string>()] = NodeToJson(kv.second);
+      return out;
+    }
+    case YAML::NodeType::Scalar: return node.Scalar();
+    default: return nullptr;
+  }
+}
+
+// Converts a YAML node to the declared type, or says why not.
+StatusOr<json> Convert(const ConfigKey& key, const YAML::Node& node) {
+  auto bad = [&](std::string what) -> Status {
+    return InvalidArgumentError("'" + std::string(key.name) + "' must be " +
+                                std::string(TypeName(key.type)) + what);
+  };
+  if (key.type == ConfigType::kJson) return NodeToJson(node);
+  if (key.type == ConfigType::kStringList) {
+    json out = json::array();
+    if (node.IsSequence()) {
+      for (const auto& item : node) {
+        if (!item.IsScalar()) return bad("");
+        out.push_back(item.Scalar());
+      }
+      return out;
+    }
+    if (node.IsScalar()) {  // "a, b" from env or a flag
+      std::string s = node.Scalar();
+      std::stringstream ss(s);
+      std::string part;
+      while (std::getline(ss, part, ',')) {
+        std::string t = Trim(part);
+        if (!t.empty()) out.push_back(t);
+      }
+      return out;
+    }
+    if (node.IsNull()) return out;
+    return bad("");
+  }
+  if (node.IsNull()) {
+    if (key.type == ConfigType::kString) return json("");
+    return bad(", got nothing");
+  }
+  if (!node.IsScalar()) return bad(", got a " + std::string(node.IsMap() ? "mapping" : "list"));
+  const std::string& s = node.Scalar();
+  switch (key.type) {
+    case ConfigType::kBool: {
+      std::string l;
+      for (char c : s) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (l == "true" || l == "yes" || l == "on" || l == "1") return json(true);
+      if (l == "false" || l == "no" || l == "off" || l == "0") return json(false);
+      return bad(", got '" + s + "'");
+    }
+    case ConfigType::kInt: {
+      errno = 0;
+      char* end = nullptr;
+      long long v = std::strtoll(s.c_str(), &end, 10);
+      if (s.empty() || errno != 0 || *end != '\0') return bad(", got '" + s + "'");
+      return json(static_cast<int64_t>(v));
+    }
+    case ConfigType::kDouble: {
+      errno = 0;
+      char* end = nullptr;
+      double v = std::strtod(s.c_str(), &end);
+      if (s.empty() || errno != 0 || *end != '\0' || !std::isfinite(v)) {
+        return bad(", got '" + s + "'");
+      }
+      return json(v);
+    }
+    default: return json(s);
+  }
+}
+
+bool IsSectionPrefix(const std::string& prefix) {
+  for (const ConfigKey& key : ConfigSchema()) {
+    if (key.name.size() > prefix.size() && key.name.compare(0, prefix.size(), prefix) == 0 &&
+        key.name[prefix.size()] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Config::Config() : rep_(std::make_unique<Rep>()) {
+  for (const ConfigKey& key : ConfigSchema()) {
+    YAML::Node node = YAML::Load(std::string(key.default_yaml));
+    StatusOr<json> v = Convert(key, node);
+    assert(v.ok() && "bad default in config_schema.cc");
+    rep_->values.push_back(std::move(v).value());
+    rep_->origins.emplace_back("default");
+  }
+}
+Config::Config(const Config& o) : rep_(std::make_unique<Rep>(*o.rep_)) {}
+Config& Config::operator=(const Config& o) {
+  if (this != &o) rep_ = std::make_unique<Rep>(*o.rep_);
+  return *this;
+}
+Config::Config(Config&&) noexcept = default;
+Config& Config::operator=(Config&&) noexcept = default;
+Config::~Config() = default;
+
+Status Config::Set(std::string_view key, std::string_view yaml_text, std::string_view origin) {
+  const ConfigKey* k = FindConfigKey(key);
+  if (k == nullptr) return InvalidArgumentError(std::string(origin) + ": unknown config key '" + std::string(key) + "'");
+  YAML::Node node;
+  try {
+    // Strings that are not valid YAML flow (e.g. "a: b" in a URL) are taken verbatim.
+    if (k->type == ConfigType::kString) {
+      node = YAML::Node(std::string(yaml_text));
+    } else {
+      node = YAML::Load(std::string(yaml_text));
+    }
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError(std::string(origin) + ": '" + std::string(key) + "': " + e.msg);
+  }
+  StatusOr<json> v = Convert(*k, node);
+  if (!v.ok()) return v.status().WithPrefix(origin);
+  size_t i = IndexOf(key);
+  rep_->values[i] = std::move(v).value();
+  rep_->origins[i] = std::string(origin);
+  return OkStatus();
+}
+
+StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
+  Config config;
+  if (!file.empty()) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(file);
+    } catch (const YAML::BadFile&) {
+      return NotFoundError("config file '" + file + "' cannot be read");
+    } catch (const YAML::Exception& e) {
+      return InvalidArgumentError(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    if (!root.IsNull() && !root.IsMap()) {
+      return InvalidArgumentError(file + ": the config file must be a YAML mapping of sections");
+    }
+    // Walk nested mappings; a declared key takes its value, a known section recurses.
+    struct Item { std::string prefix; YAML::Node node; };
+    std::vector<Item> todo = {{"", root}};
+    while (!todo.empty()) {
+      Item item = std::move(todo.back());
+      todo.pop_back();
+      if (!item.node.IsMap()) continue;
+      for (const auto& kv : item.node) {
+        std::string name = item.prefix.empty() ? kv.first.Scalar() : item.prefix + "." + kv.first.Scalar();
+        std::string where = file + ":" + std::to_string(kv.first.Mark().line + 1);
+        if (const ConfigKey* k = FindConfigKey(name)) {
+          StatusOr<json> v = Convert(*k, kv.second);
+          if (!v.ok()) return v.status().WithPrefix(where);
+          size_t i = IndexOf(name);
+          config.rep_->values[i] = std::move(v).value();
+          config.rep_->origins[i] = where;
+        } else if (IsSectionPrefix(name) && kv.second.IsMap()) {
+          todo.push_back({name, kv.second});
+        } else {
+          return InvalidArgumentError(where + ": unknown config key '" + name +
+                                      "' (`logsieve config --print-defaults` lists them all)");
+        }
+      }
+    }
+  }
+  for (const ConfigKey& key : ConfigSchema()) {
+    std::string name = ConfigEnvName(key.name);
+    const std::string* v = env.Find(name);
+    if (v == nullptr && !key.env_alias.empty()) {
+      name = std::string(key.env_alias);
+      v = env.Find(name);
+    }
+    if (v != nullptr) LOGSIEVE_RETURN_IF_ERROR(config.Set(key.name, *v, "env " + name));
+  }
+  return config;
+}
+
+bool Config::GetBool(std::string_view key) const { return rep_->values[IndexOf(key)].get<bool>(); }
+int64_t Config::GetInt(std::string_view key) const { return rep_->values[IndexOf(key)].get<int64_t>(); }
+double Config::GetDouble(std::string_view key) const { return rep_->values[IndexOf(key)].get<double>(); }
+const std::string& Config::GetString(std::string_view key) const {
+  return rep_->values[IndexOf(key)].get_ref<const std::string&>();
+}
+std::vector<std::string> Config::GetStringList(std::string_view key) const {
+  return rep_->values[IndexOf(key)].get<std::vector<std::string>>();
+}
+const json& Config::GetJson(std::string_view key) const { return rep_->values[IndexOf(key)]; }
+const std::string& Config::Origin(std::string_view key) const { return rep_->origins[IndexOf(key)]; }
+
+namespace {
+
+// Writes `v` as YAML at `indent` (flow style for scalars and string lists).
+void EmitYaml(const json& v, int indent, std::string& out) {
+  YAML::Emitter e;
+  std::function<void(const json&)> emit = [&](const json& j) {
+    if (j.is_array()) {
+      bool flat = std::all_of(j.begin(), j.end(), [](const json& x) { return !x.is_structured(); });
+      if (flat) e << YAML::Flow;
+      e << YAML::BeginSeq;
+      for (const auto& x : j) emit(x);
+      e << YAML::EndSeq;
+    } else if (j.is_object()) {
+      e << YAML::BeginMap;
+      for (const auto& [k, x] : j.items()) {
+        e << YAML::Key << k << YAML::Value;
+        emit(x);
+      }
+      e << YAML::EndMap;
+    } else if (j.is_string()) {
+      e << j.get<std::string>();
+    } else if (j.is_boolean()) {
+      e << (j.get<bool>() ? "true" : "false");
+    } else if (j.is_number_integer()) {
+      e << j.get<int64_t>();
+    } else if (j.is_number()) {
+      std::ostringstream s;
+      s << j.get<double>();
+      e << s.str();
+    } else {
+      e << YAML::Null;
+    }
+  };
+  emit(v);
+  std::string text = e.c_str();
+  bool block = v.is_structured() && text.find('\n') != std::string::npos;
+  if (!block) {
+    out += " " + text + "\n";
+    return;
+  }
+  out += "\n";
+  std::stringstream ss(text);
+  std::string line;
+  while (std::getline(ss, line)) out += std::string(indent + 2, ' ') + line + "\n";
+}
+
+std::string Render(const Config& config, const std::vector<json>& values) {
+  std::string out =
+      "# logsieve configuration. Every key, its default and what it does.\n"
+      "# Override any key with the environment variable LOGSIEVE_<SECTION>_<KEY>\n"
+      "# (e.g. LOGSIEVE_PIPELINE_THRESHOLD=0.9); command-line flags win over both.\n";
+  auto schema = ConfigSchema();
+  std::string section;
+  for (size_t i = 0; i < schema.size(); ++i) {
+    const ConfigKey& key = schema[i];
+    size_t dot = key.name.find('.');
+    std::string sec = dot == std::string_view::npos ? "" : std::string(key.name.substr(0, dot));
+    std::string leaf(dot == std::string_view::npos ? key.name : key.name.substr(dot + 1));
+    int indent = sec.empty() ? 0 : 2;
+    if (sec != section || sec.empty()) {
+      out += "\n";
+      if (!sec.empty()) out += sec + ":\n";
+      section = sec;
+    }
+    std::string pad(indent, ' ');
+    out += pad + "# " + std::string(key.doc) + "\n";
+    if (!key.env_alias.empty()) out += pad + "# Also read from " + std::string(key.env_alias) + ".\n";
+    out += pad + leaf + ":";
+    if (key.secret && !values[i].get<std::string>().empty()) {
+      out += " \"<set>\"\n";
+    } else {
+      EmitYaml(values[i], indent, out);
+    }
+  }
+  (void)config;
+  return out;
+}
+
+}  // namespace
+
+std::string Config::ToYaml() const { return Render(*this, rep_->values); }
+std::string Config::DefaultsYaml() {
+  Config defaults;
+  return defaults.ToYaml();
+}
+
+}  // namespace logsieve

@@ -1,0 +1,107 @@
+// Config: every setting of logsieve, declared once.
+//
+// The schema (config_schema.cc) is one table: each key has a dotted name, a
+// type, a default (as YAML text) and a one-line doc. That table drives
+// parsing, validation, env overrides and `logsieve config --print-defaults`.
+//
+// Precedence, lowest to highest:
+//   defaults < config file (--config) < environment (LOGSIEVE_<KEY>, and
+//   aliases such as GROQ_API_KEY; a `.env` file fills in unset variables)
+//   < command-line flags.
+//
+//   Environment env = Environment::FromProcess(".env");
+//   StatusOr<Config> config = Config::Load("logsieve.yaml", env);
+//   config->Set("pipeline.threshold", "0.9", "flag --threshold");
+//   double t = config->GetDouble("pipeline.threshold");
+//
+// The config file is nested YAML (`pipeline: {threshold: 0.9}`); an unknown
+// key is an error naming the key, the file and the line.
+//
+// Thread safety: build, then share as const.
+#ifndef LOGSIEVE_COMMON_CONFIG_H_
+#define LOGSIEVE_COMMON_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/status.h"
+
+namespace logsieve {
+
+enum class ConfigType { kBool, kInt, kDouble, kString, kStringList, kJson };
+
+struct ConfigKey {
+  std::string_view name;          // "pipeline.threshold"
+  ConfigType type;
+  std::string_view default_yaml;  // "0.75", "[rules, model, llm]", multi-line YAML for kJson
+  std::string_view doc;
+  std::string_view env_alias = {};  // extra variable read after LOGSIEVE_<KEY>, e.g. GROQ_API_KEY
+  bool secret = false;              // never printed (API keys)
+};
+
+// All keys, in the order of the documented default file.
+std::span<const ConfigKey> ConfigSchema();
+// REQUIRES: nothing. Returns nullptr for an unknown key.
+const ConfigKey* FindConfigKey(std::string_view name);
+// "LOGSIEVE_PIPELINE_THRESHOLD" for "pipeline.threshold".
+std::string ConfigEnvName(std::string_view key);
+
+// Process environment plus a `.env` file (KEY=VALUE lines, `#` comments,
+// optional quotes); variables already set in the process win over `.env`.
+class Environment {
+ public:
+  Environment() = default;
+  static StatusOr<Environment> FromProcess(const std::string& dotenv_path);
+  void Set(std::string name, std::string value) { vars_[std::move(name)] = std::move(value); }
+  const std::string* Find(std::string_view name) const;
+
+ private:
+  std::map<std::string, std::string, std::less<>> vars_;
+};
+
+class Config {
+ public:
+  Config();  // the defaults
+  Config(const Config&);
+  Config& operator=(const Config&);
+  Config(Config&&) noexcept;
+  Config& operator=(Config&&) noexcept;
+  ~Config();
+
+  // Defaults, then `file` (skipped when empty), then `env`.
+  static StatusOr<Config> Load(const std::string& file, const Environment& env);
+
+  // Sets `key` from text written as YAML (a scalar, `[a, b]`, or a mapping).
+  // `origin` says where the value came from, for messages ("flag --threshold").
+  Status Set(std::string_view key, std::string_view yaml_text, std::string_view origin);
+
+  // Typed reads. REQUIRES: `key` is declared with that type (asserts).
+  bool GetBool(std::string_view key) const;
+  int64_t GetInt(std::string_view key) const;
+  double GetDouble(std::string_view key) const;
+  const std::string& GetString(std::string_view key) const;
+  std::vector<std::string> GetStringList(std::string_view key) const;
+  const nlohmann::json& GetJson(std::string_view key) const;
+  // Where the current value came from: "default", "FILE:LINE", "env NAME", ...
+  const std::string& Origin(std::string_view key) const;
+
+  // The whole configuration as commented YAML; secrets are shown as "<set>".
+  // With `defaults_only`, the documented default file.
+  std::string ToYaml() const;
+  static std::string DefaultsYaml();
+
+ private:
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_COMMON_CONFIG_H_

@@ -1,0 +1,89 @@
+// The one table of logsieve's settings. Each module owns its section; add a
+// key here (name, type, default, doc) and it is parsed, validated, overridable
+// from the environment and documented in `logsieve config --print-defaults`.
+#include <array>
+
+#include "common/config.h"
+
+namespace logsieve {
+namespace {
+
+using T = ConfigType;
+
+constexpr std::string_view kDefaultLabels = R"(- name: HTTP Status
+  description: HTTP request/response access lines, any status code.
+- name: Security Alert
+  description: Failed or suspicious logins, brute force, privilege escalation, blocked IPs, unauthorized access.
+- name: System Notification
+  description: "Routine system events: backups, updates, reboots, clean-ups, uploads, service start/stop."
+- name: User Action
+  description: User logins and logouts, account creation, user-initiated changes.
+- name: Resource Usage
+  description: Memory, CPU, disk and quota figures and limits.
+- name: Error
+  description: An operation failed; the system goes on.
+- name: Critical Error
+  description: "Failures threatening availability or data: crashes, hardware faults, corruption, outages."
+- name: Workflow Error
+  description: "A business process failed: order, invoice, ticket, escalation, payment."
+- name: Deprecation Warning
+  description: A feature, API or module is deprecated, retired or unsupported.)";
+
+constexpr std::string_view kDefaultRoutes = R"(- sources: [LegacyCRM]
+  stages: [llm])";
+
+constexpr auto kSchema = std::to_array<ConfigKey>({
+    // --- labels -------------------------------------------------------------
+    {"labels", T::kJson, kDefaultLabels,
+     "The label set: each entry has a name and a one-line description (the LLM prompt uses it)."},
+
+    // --- pipeline -----------------------------------------------------------
+    {"pipeline.stages", T::kStringList, "[rules, model, llm]",
+     "Stages in order for sources without a route. Known: rules, model, llm."},
+    {"pipeline.routes", T::kJson, kDefaultRoutes,
+     "Per-source stage lists; the first route naming a line's source wins. As in the original, "
+     "LegacyCRM goes straight to the LLM."},
+    {"pipeline.threshold", T::kDouble, "0.75",
+     "The model stage decides when its top probability is >= this; otherwise the line goes on."},
+    {"pipeline.batch_size", T::kInt, "256", "Lines per batch handed to the stages."},
+    {"pipeline.threads", T::kInt, "0", "Worker threads for batch classification; 0 = all cores."},
+    {"pipeline.cache_size", T::kInt, "100000",
+     "Decisions kept in the template cache (by source route and template); 0 turns it off."},
+
+    // --- normalizer ---------------------------------------------------------
+    {"normalizer.masks", T::kStringList,
+     "[timestamp, uuid, email, url, ipv6, ipv4, path, hex, number]",
+     "Variable parts masked in the template text, in this order. Known: timestamp, uuid, email, "
+     "url, ipv6, ipv4, path, hex, number."},
+
+    // --- input --------------------------------------------------------------
+    {"input.max_record_bytes", T::kInt, "1048576",
+     "Largest input record (a CSV row, an NDJSON object, a line); larger ones are malformed."},
+    {"input.on_error", T::kString, "fail",
+     "What a malformed input row does: fail (stop with its line number) or skip (count and report)."},
+
+    // --- rules --------------------------------------------------------------
+    {"rules.file", T::kString, "",
+     "Rule file (YAML). Empty: the bundled rules/default.yaml. \"none\": no rules."},
+
+    // --- model --------------------------------------------------------------
+    {"model.file", T::kString, "",
+     "Model file from `logsieve train`. Empty: the bundled models/default.lsm. \"none\": no model."},
+
+    // --- llm ----------------------------------------------------------------
+    {"llm.base_url", T::kString, "https://api.groq.com/openai/v1",
+     "OpenAI-compatible API base; POST {base_url}/chat/completions."},
+    {"llm.model", T::kString, "llama-3.3-70b-versatile", "The `model` of each request."},
+    {"llm.api_key", T::kString, "", "API key, sent as a Bearer token. Never printed.", "GROQ_API_KEY",
+     true},
+
+    // --- server -------------------------------------------------------------
+    {"server.host", T::kString, "127.0.0.1", "Address `logsieve serve` listens on."},
+    {"server.port", T::kInt, "8000", "Port `logsieve serve` listens on."},
+});
+
+}  // namespace
+
+std::span<const ConfigKey> ConfigSchema() { return kSchema; }
+
+}  // namespace logsieve

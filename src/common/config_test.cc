@@ -1,0 +1,108 @@
+#include "common/config.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "testing/testing.h"
+
+namespace logsieve {
+namespace {
+
+using testing::ScratchDir;
+using testing::WriteFile;
+
+TEST(ConfigTest, DefaultsMatchTheSeedProject) {
+  Config c;
+  EXPECT_DOUBLE_EQ(c.GetDouble("pipeline.threshold"), 0.75);
+  EXPECT_EQ(c.GetStringList("pipeline.stages"), (std::vector<std::string>{"rules", "model", "llm"}));
+  EXPECT_EQ(c.GetJson("labels").size(), 9u);
+  EXPECT_EQ(c.Origin("pipeline.threshold"), "default");
+}
+
+TEST(ConfigTest, FileBeatsDefaultsAndEnvBeatsFile) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "pipeline:\n  threshold: 0.9\n  batch_size: 64\n");
+  Environment env;
+  env.Set("LOGSIEVE_PIPELINE_BATCH_SIZE", "32");
+  StatusOr<Config> c = Config::Load(dir.File("c.yaml"), env);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_DOUBLE_EQ(c->GetDouble("pipeline.threshold"), 0.9);
+  EXPECT_EQ(c->GetInt("pipeline.batch_size"), 32);
+  EXPECT_EQ(c->Origin("pipeline.threshold"), dir.File("c.yaml") + ":2");
+  EXPECT_EQ(c->Origin("pipeline.batch_size"), "env LOGSIEVE_PIPELINE_BATCH_SIZE");
+}
+
+TEST(ConfigTest, FlagBeatsEverything) {
+  Config c;
+  ASSERT_TRUE(c.Set("pipeline.threshold", "0.5", "flag --threshold").ok());
+  EXPECT_DOUBLE_EQ(c.GetDouble("pipeline.threshold"), 0.5);
+}
+
+TEST(ConfigTest, UnknownKeyNamesKeyFileAndLine) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "pipeline:\n  threshold: 0.9\n  treshold: 0.8\n");
+  StatusOr<Config> c = Config::Load(dir.File("c.yaml"), Environment());
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("c.yaml:3"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("pipeline.treshold"), std::string::npos);
+}
+
+TEST(ConfigTest, WrongTypeIsAnErrorNamingTheKey) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "pipeline:\n  threshold: high\n");
+  StatusOr<Config> c = Config::Load(dir.File("c.yaml"), Environment());
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("'pipeline.threshold' must be a number, got 'high'"),
+            std::string::npos)
+      << c.status().message();
+}
+
+TEST(ConfigTest, BrokenYamlNamesTheLine) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "pipeline:\n  threshold: [0.9\n");
+  StatusOr<Config> c = Config::Load(dir.File("c.yaml"), Environment());
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("c.yaml:"), std::string::npos);
+}
+
+TEST(ConfigTest, MissingFileIsNotFound) {
+  StatusOr<Config> c = Config::Load("/nonexistent/logsieve.yaml", Environment());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kNotFound);
+}
+
+TEST(ConfigTest, EnvAliasFillsTheApiKeyAndItIsNeverPrinted) {
+  Environment env;
+  env.Set("GROQ_API_KEY", "gsk_secret123");
+  StatusOr<Config> c = Config::Load("", env);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->GetString("llm.api_key"), "gsk_secret123");
+  EXPECT_EQ(c->ToYaml().find("gsk_secret123"), std::string::npos);
+}
+
+TEST(ConfigTest, DotEnvFillsOnlyUnsetVariables) {
+  ScratchDir dir;
+  WriteFile(dir.File(".env"), "# comment\nGROQ_API_KEY=\"from-dotenv\"\nexport LOGSIEVE_TEST_ONLY_VAR=x\n");
+  StatusOr<Environment> env = Environment::FromProcess(dir.File(".env"));
+  ASSERT_TRUE(env.ok());
+  ASSERT_NE(env->Find("LOGSIEVE_TEST_ONLY_VAR"), nullptr);
+  EXPECT_EQ(*env->Find("LOGSIEVE_TEST_ONLY_VAR"), "x");
+  if (std::getenv("GROQ_API_KEY") == nullptr) {
+    EXPECT_EQ(*env->Find("GROQ_API_KEY"), "from-dotenv");
+  }
+}
+
+TEST(ConfigTest, PrintedDefaultsLoadBackToTheSameValues) {
+  ScratchDir dir;
+  WriteFile(dir.File("defaults.yaml"), Config::DefaultsYaml());
+  StatusOr<Config> c = Config::Load(dir.File("defaults.yaml"), Environment());
+  ASSERT_TRUE(c.ok()) << c.status().ToString() << "\n" << Config::DefaultsYaml();
+  Config d;
+  for (const ConfigKey& key : ConfigSchema()) {
+    EXPECT_EQ(c->GetJson(key.name), d.GetJson(key.name)) << key.name;
+  }
+}
+
+}  // namespace
+}  // namespace logsieve

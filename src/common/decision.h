@@ -1,0 +1,70 @@
+// Decision: what logsieve answers for one log line, and the Batch of lines a
+// stage works on.
+//
+// A Decision is {label, method, confidence, detail}. `method` names the stage
+// that decided, in the seed project's terms ("Regex", "ML", "LLM"); "None"
+// means no stage decided and the label is "Unclassified".
+#ifndef LOGSIEVE_COMMON_DECISION_H_
+#define LOGSIEVE_COMMON_DECISION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace logsieve {
+
+inline constexpr std::string_view kUnclassified = "Unclassified";
+
+enum class Method : uint8_t { kNone = 0, kRegex, kML, kLLM };
+
+// "None", "Regex", "ML", "LLM": the values of the `method_used` column.
+std::string_view MethodName(Method method);
+
+struct Decision {
+  std::string label{kUnclassified};
+  Method method = Method::kNone;
+  // In [0, 1]; absent when nothing decided (or a stage has no honest number).
+  std::optional<float> confidence;
+  // Why, for people: the rule id, the model's top features, the LLM's reason,
+  // or why the line stayed unclassified / took a degraded path.
+  std::string detail;
+  // True when a stage decided by a fallback path (LLM down, over budget, no
+  // key). Degraded decisions are never cached.
+  bool degraded = false;
+
+  bool decided() const { return method != Method::kNone; }
+};
+
+// One input line. `source` is the system it came from (the CSV `source`
+// column); `message` is the raw log text, bytes as read (not necessarily
+// valid UTF-8).
+struct LogRecord {
+  std::string source;
+  std::string message;
+};
+
+// A batch of lines moving through the pipeline. The pipeline fills
+// `templates` and `keys` (normalizer) before the costly stages run; stages
+// write `decisions[i]` for the lines they decide and may leave a `tentative`
+// guess (e.g. the model's label below threshold) for later stages to use as a
+// documented fallback.
+//
+// Thread safety: a Batch belongs to one thread at a time.
+struct Batch {
+  std::vector<LogRecord> records;
+  std::vector<std::string> templates;  // normalized text; empty until normalized
+  std::vector<uint64_t> keys;          // template keys; 0 until normalized
+  std::vector<Decision> decisions;
+  std::vector<Decision> tentative;     // best undecided guesses (method set, not final)
+
+  size_t size() const { return records.size(); }
+  // Sizes the per-line vectors to records.size() and clears earlier results.
+  void Reset();
+};
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_COMMON_DECISION_H_

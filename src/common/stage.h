@@ -1,0 +1,49 @@
+// Stage: the one seam of the pipeline.
+//
+// Each stage (rules, model, llm) sees a batch and the indices of the lines
+// still undecided, decides what it can, and leaves the rest:
+//
+//   Status RulesStage::Decide(Batch& batch, std::span<const size_t> pending) {
+//     for (size_t i : pending)
+//       if (auto hit = Match(batch.records[i])) batch.decisions[i] = *hit;
+//     return OkStatus();
+//   }
+//
+// Contract:
+//   - A stage writes only batch.decisions[i] / batch.tentative[i] for i in
+//     `pending`, and sets decisions[i].method to its own method when it decides.
+//   - Leaving a line undecided is not an error. A non-OK Status means the
+//     stage could not work at all (the pipeline reports it; lines stay
+//     undecided and lose nothing).
+//   - Batches matter: the transformer wants many lines at once, the LLM wants
+//     many requests in flight, rules want a tight loop. A batch of one serves
+//     the single-line endpoint.
+//
+// Thread safety: stages are built, then frozen; Decide is called concurrently
+// from many threads on different batches, so it must be const in spirit (use
+// per-thread scratch, not members).
+#ifndef LOGSIEVE_COMMON_STAGE_H_
+#define LOGSIEVE_COMMON_STAGE_H_
+
+#include <span>
+#include <string_view>
+
+#include "common/decision.h"
+#include "common/status.h"
+
+namespace logsieve {
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  // "rules", "model", "llm": the name used in config (pipeline.stages, routes).
+  virtual std::string_view name() const = 0;
+  // True when this stage's decisions may be cached by template (everything but
+  // rules, which see the raw line).
+  virtual bool cacheable() const { return true; }
+  virtual Status Decide(Batch& batch, std::span<const size_t> pending) const = 0;
+};
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_COMMON_STAGE_H_

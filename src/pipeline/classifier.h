@@ -1,0 +1,63 @@
+// Classifier: the whole pipeline behind one call.
+//
+//   StatusOr<std::unique_ptr<Classifier>> c = Classifier::Create(config);
+//   Batch batch;
+//   batch.records = {{"ModernCRM", "User User123 logged in."}};
+//   LOGSIEVE_RETURN_IF_ERROR((*c)->Classify(batch));
+//   // batch.decisions[0] == {"User Action", Method::kRegex, 1.0, "rule user-login"}
+//
+// For each line: the rules see the raw line; lines no rule decides are
+// normalized to a template; the decision cache (keyed by source route and
+// template) answers templates seen before; the remaining distinct templates
+// go once each through the costly stages of the line's route (model, then
+// llm); duplicates in the batch share that answer. A line no stage decides is
+// "Unclassified" with method "None" and a detail saying why.
+//
+// Thread safety: built, then frozen; Classify may be called from any number of
+// threads at once.
+#ifndef LOGSIEVE_PIPELINE_CLASSIFIER_H_
+#define LOGSIEVE_PIPELINE_CLASSIFIER_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/config.h"
+#include "common/decision.h"
+#include "common/stage.h"
+#include "common/status.h"
+
+namespace logsieve {
+
+class Classifier {
+ public:
+  // Builds every stage named in pipeline.stages and pipeline.routes from
+  // `config`. Fails (naming the file and the problem) when a rule file, model
+  // file or setting is bad: nothing runs half-loaded.
+  static StatusOr<std::unique_ptr<Classifier>> Create(const Config& config);
+  // For tests and embedders: a pipeline over stages built elsewhere.
+  static StatusOr<std::unique_ptr<Classifier>> CreateWithStages(
+      const Config& config, std::vector<std::unique_ptr<Stage>> stages);
+
+  virtual ~Classifier() = default;
+
+  // Classifies every record of `batch`; fills batch.decisions (and templates,
+  // keys). Never drops a line: on a stage failure the affected lines are
+  // Unclassified with the failure in the detail, and the status is OK.
+  virtual Status Classify(Batch& batch) const = 0;
+
+  // One line (the single-line endpoint).
+  virtual Decision ClassifyOne(std::string_view source, std::string_view message) const = 0;
+
+  // The label set (from config `labels`), in config order.
+  virtual const std::vector<std::string>& labels() const = 0;
+  // Names of the stages that were loaded ("rules", "model", "llm").
+  virtual std::vector<std::string> stage_names() const = 0;
+  // A one-line description per loaded stage (file, rule count, encoder...).
+  virtual std::vector<std::string> stage_descriptions() const = 0;
+};
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_PIPELINE_CLASSIFIER_H_

@@ -26,6 +26,7 @@
 #define LOGSIEVE_COMMON_STAGE_H_
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "common/decision.h"
@@ -41,6 +42,9 @@ class Stage {
   // True when this stage's decisions may be cached by template (everything but
   // rules, which see the raw line).
   virtual bool cacheable() const { return true; }
+  // One line for people and the health endpoint: what is loaded
+  // ("rules: 42 rules from rules/default.yaml").
+  virtual std::string description() const { return std::string(name()); }
   virtual Status Decide(Batch& batch, std::span<const size_t> pending) const = 0;
 };
 

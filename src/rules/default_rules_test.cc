@@ -14,12 +14,21 @@ namespace {
 
 class DefaultRules : public ::testing::Test {
  protected:
-  void SetUp() override {
+  // Compiled once for the suite: a Vectorscan compile of the whole file takes about a second.
+  static void SetUpTestSuite() {
     StatusOr<RuleFile> file = LoadRuleFile(testing::SourceDir() + "/rules/default.yaml");
     ASSERT_TRUE(file.ok()) << file.status().ToString();
     StatusOr<std::unique_ptr<RuleSet>> set = RuleSet::Compile(*std::move(file));
     ASSERT_TRUE(set.ok()) << set.status().ToString();
-    rules_ = *std::move(set);
+    shared_ = std::move(set).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete shared_;
+    shared_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(shared_, nullptr);
+    rules_ = shared_;
   }
 
   // "id (label)" of the winner, or "" when no rule matches.
@@ -28,8 +37,11 @@ class DefaultRules : public ::testing::Test {
     return m ? rules_->rule(m->rule).id : "";
   }
 
-  std::unique_ptr<RuleSet> rules_;
+  static RuleSet* shared_;
+  const RuleSet* rules_ = nullptr;
 };
+
+RuleSet* DefaultRules::shared_ = nullptr;
 
 struct Positive {
   const char* line;

@@ -57,6 +57,25 @@ TEST(RuleReport, DuplicatePatternsNeedTheSameFlags) {
   EXPECT_EQ(DuplicatePatterns(*set), (std::vector<std::pair<uint32_t, uint32_t>>{{2, 0}}));
 }
 
+TEST(RuleReport, LintNamesDuplicatesShadowedAndUnusedRulesWithTheirLines) {
+  auto set = Compile(R"(- {id: general, pattern: 'backup', label: A}
+- {id: specific, pattern: 'backup completed', label: A}
+- {id: again, pattern: 'backup', label: A}
+- {id: unused, pattern: 'zzz', label: A}
+)");
+  const std::vector<LogRecord> sample = {{"S", "backup completed"}, {"S", "backup"}};
+  RuleReport report = AnalyzeRules(*set, sample);
+  std::vector<std::string> w = LintRules(*set, &report);
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_EQ(w[0], "t.yaml:3: rule 'again': same pattern and flags as rule 'general' (line 1)");
+  EXPECT_EQ(w[1], "t.yaml:2: rule 'specific': never wins on the sample: every line it matches (1) is won by "
+                  "earlier rule 'general'");
+  EXPECT_EQ(w[2], "t.yaml:3: rule 'again': never wins on the sample: every line it matches (2) is won by "
+                  "earlier rule 'general'");
+  EXPECT_EQ(w[3], "t.yaml:4: rule 'unused': matches no line of the sample");
+  EXPECT_EQ(LintRules(*set, nullptr).size(), 1u);
+}
+
 TEST(RuleReport, JsonNamesRulesById) {
   auto set = Compile("- {id: a, pattern: 'x', label: A}\n- {id: b, pattern: 'x', label: A}\n");
   const std::vector<LogRecord> sample = {{"S", "x"}, {"S", "y"}};

@@ -127,7 +127,7 @@ int OnSpan(unsigned int, unsigned long long from, unsigned long long to, unsigne
 
 }  // namespace
 
-StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file) {
+StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file, RuleSetOptions options) {
   if (hs_valid_platform() != HS_SUCCESS) {
     return UnimplementedError("this CPU cannot run Vectorscan (needs SSE4.2 on x86)");
   }
@@ -206,7 +206,7 @@ StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file) {
   }
 
   set->dbs_->spans.assign(rules.size(), nullptr);
-  for (size_t i = 0; i < rules.size(); ++i) {
+  for (size_t i = 0; options.spans && i < rules.size(); ++i) {
     // A failure only means this rule reports no span.
     (void)TryCompile(rules[i], MatchFlags(rules[i]) | HS_FLAG_SOM_LEFTMOST, &set->dbs_->spans[i]);
   }

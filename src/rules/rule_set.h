@@ -51,13 +51,19 @@ struct RuleMatch {
   std::optional<std::pair<size_t, size_t>> span;
 };
 
+struct RuleSetOptions {
+  // Compile the per-rule start-of-match databases that spans need (about as
+  // costly as the main database). Tools that only count matches turn it off.
+  bool spans = true;
+};
+
 class RuleSet {
  public:
   // Compiles `file.rules`. Errors (InvalidArgument) name every bad rule as
   // "FILE:LINE: rule 'ID': why", one per line of the message. An empty rule
   // list is valid and matches nothing. Unimplemented when the CPU cannot run
   // Vectorscan.
-  static StatusOr<std::unique_ptr<RuleSet>> Compile(RuleFile file);
+  static StatusOr<std::unique_ptr<RuleSet>> Compile(RuleFile file, RuleSetOptions options = {});
 
   ~RuleSet();
   RuleSet(const RuleSet&) = delete;

@@ -28,9 +28,10 @@ class RulesStage final : public Stage {
       d.label = rule.label;
       d.method = Method::kRegex;
       d.confidence = rule.confidence;
-      d.detail = "rule " + rule.id;
+      d.detail.assign("rule ").append(rule.id);
       if (match->span) {
-        d.detail += " [" + std::to_string(match->span->first) + "," + std::to_string(match->span->second) + ")";
+        d.detail.append(" [").append(std::to_string(match->span->first)).append(",");
+        d.detail.append(std::to_string(match->span->second)).append(")");
       }
       d.degraded = false;
     }
@@ -86,7 +87,9 @@ StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config) {
   if (path == "none") return std::unique_ptr<Stage>();
   if (path.empty()) path = BundledPath("rules/default.yaml");
   LOGSIEVE_ASSIGN_OR_RETURN(RuleFile file, LoadRuleFile(path));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RuleSet> rules, RuleSet::Compile(std::move(file)));
+  RuleSetOptions options;
+  options.spans = config.GetBool("rules.spans");
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RuleSet> rules, RuleSet::Compile(std::move(file), options));
   return MakeRulesStage(std::shared_ptr<const RuleSet>(std::move(rules)), ConfiguredLabels(config));
 }
 

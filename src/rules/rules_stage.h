@@ -27,7 +27,8 @@
 namespace logsieve {
 
 // Reads `rules.file` ("" → the bundled rules/default.yaml; "none" → returns a
-// null pointer: no rules stage), parses and compiles it, and checks every
+// null pointer: no rules stage), parses and compiles it (with spans when
+// `rules.spans`), and checks every
 // rule's label against the configured `labels`. Errors name the rule, its
 // file:line, and (for labels) the label set.
 StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config);

@@ -83,6 +83,20 @@ TEST(RulesStage, ConfigEmptyLoadsTheBundledDefaultRules) {
   EXPECT_NE((*stage)->description().find("rules/default.yaml"), std::string::npos);
 }
 
+TEST(RulesStage, ConfigSpansOffLeavesTheSpanOutOfTheDetail) {
+  testing::ScratchDir dir;
+  testing::WriteFile(dir.File("r.yaml"), "- {id: login, pattern: 'logged in', label: User Action}\n");
+  Config config;
+  ASSERT_TRUE(config.Set("rules.file", dir.File("r.yaml"), "test").ok());
+  ASSERT_TRUE(config.Set("rules.spans", "false", "test").ok());
+  auto stage = MakeRulesStage(config);
+  ASSERT_TRUE(stage.ok()) << stage.status().ToString();
+  Batch batch = MakeBatch({{"S", "user bob logged in"}});
+  const std::vector<size_t> pending = {0};
+  ASSERT_TRUE((*stage)->Decide(batch, pending).ok());
+  EXPECT_EQ(batch.decisions[0].detail, "rule login");
+}
+
 TEST(RulesStage, ConfigFileErrorsNameTheFile) {
   testing::ScratchDir dir;
   testing::WriteFile(dir.File("r.yaml"), "- {id: a, pattern: 'x', label: NotALabel}\n");

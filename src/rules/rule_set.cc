@@ -125,6 +125,9 @@ int OnSpan(unsigned int, unsigned long long from, unsigned long long to, unsigne
   return 0;
 }
 
+// hs_scan refuses a null pointer even for zero bytes; a default string_view has one.
+const char* Bytes(std::string_view line) { return line.data() != nullptr ? line.data() : ""; }
+
 }  // namespace
 
 StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file, RuleSetOptions options) {
@@ -274,7 +277,7 @@ std::optional<RuleMatch> RuleSet::Match(std::string_view source, std::string_vie
   auto* scratch = static_cast<hs_scratch_t*>(Scratch());
   if (scratch == nullptr) return std::nullopt;
   FirstContext ctx{this, source, std::numeric_limits<uint32_t>::max()};
-  hs_error_t rc = hs_scan(dbs_->all, line.data(), static_cast<unsigned int>(line.size()), 0, scratch,
+  hs_error_t rc = hs_scan(dbs_->all, Bytes(line), static_cast<unsigned int>(line.size()), 0, scratch,
                           OnFirst, &ctx);
   assert(rc == HS_SUCCESS || rc == HS_SCAN_TERMINATED);
   (void)rc;
@@ -287,7 +290,7 @@ std::optional<std::pair<size_t, size_t>> RuleSet::Span(uint32_t rule, std::strin
   hs_database_t* db = dbs_->spans[rule];
   if (db == nullptr || line.size() > kMaxSpanLineBytes) return std::nullopt;
   SpanContext ctx;
-  hs_error_t rc = hs_scan(db, line.data(), static_cast<unsigned int>(line.size()), 0,
+  hs_error_t rc = hs_scan(db, Bytes(line), static_cast<unsigned int>(line.size()), 0,
                           static_cast<hs_scratch_t*>(scratch), OnSpan, &ctx);
   if (rc != HS_SUCCESS || ctx.begin > ctx.end) return std::nullopt;
   return std::make_pair(static_cast<size_t>(ctx.begin), static_cast<size_t>(ctx.end));
@@ -299,7 +302,7 @@ void RuleSet::MatchAll(std::string_view source, std::string_view line, std::vect
   auto* scratch = static_cast<hs_scratch_t*>(Scratch());
   if (scratch == nullptr) return;
   AllContext ctx{this, source, out};
-  hs_error_t rc = hs_scan(dbs_->all, line.data(), static_cast<unsigned int>(line.size()), 0, scratch,
+  hs_error_t rc = hs_scan(dbs_->all, Bytes(line), static_cast<unsigned int>(line.size()), 0, scratch,
                           OnAll, &ctx);
   assert(rc == HS_SUCCESS);
   (void)rc;

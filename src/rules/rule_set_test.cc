@@ -216,8 +216,9 @@ TEST(RuleSet, EmptyLineMatchesNothing) {
   auto set = MustCompile("- {id: s, pattern: 'x', label: L}\n- {id: t, pattern: '^\\s*\\S', label: L}\n");
   ASSERT_TRUE(set);
   EXPECT_EQ(Winner(*set, ""), "");
+  EXPECT_EQ(Winner(*set, std::string_view()), "");  // null data, zero bytes
   std::vector<uint32_t> hits;
-  set->MatchAll("S", "", &hits);
+  set->MatchAll("S", std::string_view(), &hits);
   EXPECT_TRUE(hits.empty());
 }
 

@@ -73,7 +73,9 @@ void AddRulesCommand(CLI::App& app) {
     std::unique_ptr<RuleSet> set = LoadChecked(check->file, check->config);
     std::optional<RuleReport> report;
     if (!check->sample.empty()) report = AnalyzeRules(*set, ReadOrFail(check->sample));
-    std::vector<std::string> warnings = LintRules(*set, report ? &*report : nullptr);
+    RuleLint lint = LintRules(*set, report ? &*report : nullptr);
+    const std::vector<std::string>& warnings = lint.warnings;
+    for (const std::string& n : lint.notes) std::cout << "note: " << n << "\n";
     for (const std::string& w : warnings) std::cout << "warning: " << w << "\n";
     std::cout << set->origin() << ": " << set->size() << " rules OK, " << warnings.size() << " warning"
               << (warnings.size() == 1 ? "" : "s");

@@ -53,13 +53,14 @@ std::vector<std::pair<uint32_t, uint32_t>> DuplicatePatterns(const RuleSet& rule
   return out;
 }
 
-std::vector<std::string> LintRules(const RuleSet& rules, const RuleReport* sample) {
-  std::vector<std::string> warnings;
+RuleLint LintRules(const RuleSet& rules, const RuleReport* sample) {
+  RuleLint lint;
+  std::vector<std::string>& warnings = lint.warnings;
   for (const auto& [later, earlier] : DuplicatePatterns(rules)) {
     warnings.push_back(RuleWhere(rules.origin(), rules.rule(later)) + ": same pattern and flags as rule '" +
                        rules.rule(earlier).id + "' (line " + std::to_string(rules.rule(earlier).line) + ")");
   }
-  if (sample == nullptr) return warnings;
+  if (sample == nullptr) return lint;
   for (const RuleReport::Shadowed& s : sample->shadowed) {
     std::string by;
     for (uint32_t r : s.by) by += (by.empty() ? "'" : ", '") + rules.rule(r).id + "'";
@@ -68,10 +69,10 @@ std::vector<std::string> LintRules(const RuleSet& rules, const RuleReport* sampl
   }
   for (uint32_t r = 0; r < rules.size(); ++r) {
     if (sample->matches[r] == 0) {
-      warnings.push_back(RuleWhere(rules.origin(), rules.rule(r)) + ": matches no line of the sample");
+      lint.notes.push_back(RuleWhere(rules.origin(), rules.rule(r)) + ": matches no line of the sample");
     }
   }
-  return warnings;
+  return lint;
 }
 
 std::string FormatRuleReport(const RuleSet& rules, const RuleReport& report) {

@@ -52,10 +52,16 @@ RuleReport AnalyzeRules(const RuleSet& rules, std::span<const LogRecord> sample,
 // Pairs (later, earlier) of rules with the same pattern and flags.
 std::vector<std::pair<uint32_t, uint32_t>> DuplicatePatterns(const RuleSet& rules);
 
-// Lint warnings, one line each, "FILE:LINE: rule 'ID': why": duplicate
-// patterns always; with a sample report (non-null), rules that never win on
-// the sample although they match (shadowed) and rules that match nothing.
-std::vector<std::string> LintRules(const RuleSet& rules, const RuleReport* sample);
+// Lint findings, one line each, "FILE:LINE: rule 'ID': why".
+struct RuleLint {
+  // Duplicate patterns; with a sample, rules that match lines but never win
+  // them (shadowed by earlier rules, which are named).
+  std::vector<std::string> warnings;
+  // With a sample: rules that match none of its lines (a small sample says
+  // little, so this is for information).
+  std::vector<std::string> notes;
+};
+RuleLint LintRules(const RuleSet& rules, const RuleReport* sample);
 
 // Human-readable table: hits per rule, overlaps, unmatched count.
 std::string FormatRuleReport(const RuleSet& rules, const RuleReport& report);

@@ -65,15 +65,17 @@ TEST(RuleReport, LintNamesDuplicatesShadowedAndUnusedRulesWithTheirLines) {
 )");
   const std::vector<LogRecord> sample = {{"S", "backup completed"}, {"S", "backup"}};
   RuleReport report = AnalyzeRules(*set, sample);
-  std::vector<std::string> w = LintRules(*set, &report);
-  ASSERT_EQ(w.size(), 4u);
+  RuleLint lint = LintRules(*set, &report);
+  const std::vector<std::string>& w = lint.warnings;
+  ASSERT_EQ(w.size(), 3u);
   EXPECT_EQ(w[0], "t.yaml:3: rule 'again': same pattern and flags as rule 'general' (line 1)");
   EXPECT_EQ(w[1], "t.yaml:2: rule 'specific': never wins on the sample: every line it matches (1) is won by "
                   "earlier rule 'general'");
   EXPECT_EQ(w[2], "t.yaml:3: rule 'again': never wins on the sample: every line it matches (2) is won by "
                   "earlier rule 'general'");
-  EXPECT_EQ(w[3], "t.yaml:4: rule 'unused': matches no line of the sample");
-  EXPECT_EQ(LintRules(*set, nullptr).size(), 1u);
+  EXPECT_EQ(lint.notes, std::vector<std::string>{"t.yaml:4: rule 'unused': matches no line of the sample"});
+  EXPECT_EQ(LintRules(*set, nullptr).warnings.size(), 1u);
+  EXPECT_TRUE(LintRules(*set, nullptr).notes.empty());
 }
 
 TEST(RuleReport, JsonNamesRulesById) {

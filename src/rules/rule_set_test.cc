@@ -165,6 +165,29 @@ TEST(RuleSet, CatastrophicBacktrackingPatternsRunInLinearTime) {
   EXPECT_EQ(Winner(*set, std::string(100000, 'x') + "y"), "evil");
 }
 
+TEST(RuleSet, MoreBacktrackingTrapsScanLongLinesOnce) {
+  auto set = MustCompile(R"(
+- {id: star-star, pattern: '(a*)*b', label: L}
+- {id: optional-run, pattern: '^(a?){30}a{30}$', label: L}
+- {id: dot-star-run, pattern: '(.*a){20}z', label: L}
+- {id: email-ish, pattern: '\w{1,60}@\w{1,60}\.\w{2,10}!', label: L}
+)");
+  ASSERT_TRUE(set);
+  const std::string as(100000, 'a');
+  EXPECT_EQ(Winner(*set, as), "");
+  EXPECT_EQ(Winner(*set, as + "z"), "dot-star-run");
+  EXPECT_EQ(Winner(*set, as + "b"), "star-star");
+  EXPECT_EQ(Winner(*set, std::string(30, 'a')), "optional-run");
+  std::string words;
+  while (words.size() < 100000) words += "acdefghij@klmnop.";  // no b, z or !
+  EXPECT_EQ(Winner(*set, words), "");
+}
+
+TEST(RuleSet, ABoundedRepeatTooLargeForTheEngineIsRefusedByName) {
+  std::string m = CompileError("- {id: huge, pattern: 'a{65535}', label: L}\n");
+  EXPECT_NE(m.find("t.yaml:1: rule 'huge': invalid pattern: Bounded repeat is too large"), std::string::npos) << m;
+}
+
 TEST(RuleSet, HugeLinesMatch) {
   auto set = MustCompile("- {id: tail, pattern: 'needle\\d+$', label: L}\n- {id: any, pattern: 'h{3}', label: L}\n");
   ASSERT_TRUE(set);

@@ -3,6 +3,7 @@
 // comes back unchanged through AppendCsvRow + CsvReader.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -20,7 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CsvRow row;
   size_t guard = 0;
   for (;;) {
-    if (++guard > size + 8) std::abort();  // each Next consumes at least one byte or ends
+    if (++guard > size + 8) {
+      std::fprintf(stderr, "csv_fuzz: reader did not make progress\n");
+      std::abort();
+    }  // each Next consumes at least one byte or ends
     logsieve::StatusOr<bool> more = reader.Next(&row);
     if (!more.ok()) continue;
     if (!*more) break;
@@ -29,7 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CsvReader again(InputStream::FromString(text, "again"), CsvOptions{1 << 20});
     CsvRow back;
     logsieve::StatusOr<bool> ok = again.Next(&back);
-    if (!ok.ok() || !*ok || back.fields != row.fields) std::abort();
+    if (!ok.ok() || !*ok || back.fields != row.fields) {
+      std::fprintf(stderr, "csv_fuzz: row at line %llu does not read back the same\n",
+                   static_cast<unsigned long long>(row.line));
+      std::abort();
+    }
   }
   for (auto format : {logsieve::io::Format::kCsv, logsieve::io::Format::kNdjson, logsieve::io::Format::kLines}) {
     logsieve::io::ReadOptions ro;

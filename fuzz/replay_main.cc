@@ -4,6 +4,7 @@
 // test run; `make fuzz` (clang, libFuzzer) goes deep.
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -45,6 +46,9 @@ int main(int argc, char** argv) {
         case 2: if (pos < s.size()) s[pos] = static_cast<char>(rng() % 256); break;
         case 3: s.insert(pos, s.substr(pos, rng() % 16)); break;
       }
+    }
+    if (std::getenv("LOGSIEVE_FUZZ_LAST")) {
+      std::ofstream(std::getenv("LOGSIEVE_FUZZ_LAST"), std::ios::binary) << s;
     }
     LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   }

@@ -152,9 +152,9 @@ class RuleParser {
         rule.confidence = static_cast<float>(c);
       } else if (key == "case_insensitive") {
         const std::string s = value.IsScalar() ? Lower(value.Scalar()) : "";
-        if (s == "true" || s == "yes") {
+        if (s == "true" || s == "yes" || s == "on" || s == "1") {
           rule.case_insensitive = true;
-        } else if (s != "false" && s != "no") {
+        } else if (s != "false" && s != "no" && s != "off" && s != "0") {
           return bad(value, "case_insensitive must be true or false");
         }
       } else if (key == "flags") {

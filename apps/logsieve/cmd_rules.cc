@@ -39,9 +39,12 @@ std::unique_ptr<RuleSet> LoadChecked(const std::string& file, const std::string&
   if (!config.ok()) Fail(config.status());
   StatusOr<RuleFile> parsed = LoadRuleFile(file);
   if (!parsed.ok()) Fail(parsed.status());
+  // Every error at once: bad patterns and bad labels.
+  Status labels = CheckRuleLabels(*parsed, ConfiguredLabels(*config));
   StatusOr<std::unique_ptr<RuleSet>> rules = RuleSet::Compile(*std::move(parsed), {.spans = false});
+  if (!rules.ok() && !labels.ok()) Fail(InvalidArgumentError(rules.status().message() + "\n" + labels.message()));
   if (!rules.ok()) Fail(rules.status());
-  if (Status s = CheckRuleLabels(**rules, ConfiguredLabels(*config)); !s.ok()) Fail(s);
+  if (!labels.ok()) Fail(labels);
   return *std::move(rules);
 }
 

@@ -33,9 +33,11 @@ TEST_F(RulesCli, CheckAcceptsTheDefaultRules) {
 }
 
 TEST_F(RulesCli, CheckExitsTwoAndNamesEveryBadRule) {
-  std::string file = Write("bad.yaml", "- {id: a, pattern: 'x(', label: Error}\n- {id: b, pattern: '(a)\\1', label: Error}\n");
+  std::string file = Write("bad.yaml", "- {id: a, pattern: 'x(', label: Error}\n- {id: b, pattern: '(a)\\1', label: Error}\n"
+                                       "- {id: c, pattern: 'fine', label: Nonsense}\n");
   RunResult r = Run({"rules", "check", file});
   EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(file + ":3: rule 'c': label 'Nonsense'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(file + ":1: rule 'a': invalid pattern"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(file + ":2: rule 'b': invalid pattern"), std::string::npos) << r.err;
 }

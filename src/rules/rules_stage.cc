@@ -64,16 +64,20 @@ std::vector<std::string> ConfiguredLabels(const Config& config) {
   return labels;
 }
 
-Status CheckRuleLabels(const RuleSet& rules, const std::vector<std::string>& labels) {
+Status CheckRuleLabels(const RuleFile& file, const std::vector<std::string>& labels) {
   std::string message;
-  for (const Rule& rule : rules.rules()) {
+  for (const Rule& rule : file.rules) {
     if (std::find(labels.begin(), labels.end(), rule.label) == labels.end()) {
       if (!message.empty()) message += "\n";
-      message += RuleWhere(rules.origin(), rule) + ": label '" + rule.label +
+      message += RuleWhere(file.origin, rule) + ": label '" + rule.label +
                  "' is not in the label set [" + Join(labels) + "]";
     }
   }
   return message.empty() ? OkStatus() : InvalidArgumentError(message);
+}
+
+Status CheckRuleLabels(const RuleSet& rules, const std::vector<std::string>& labels) {
+  return CheckRuleLabels(RuleFile{rules.origin(), rules.rules()}, labels);
 }
 
 StatusOr<std::unique_ptr<Stage>> MakeRulesStage(std::shared_ptr<const RuleSet> rules,
@@ -87,10 +91,12 @@ StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config) {
   if (path == "none") return std::unique_ptr<Stage>();
   if (path.empty()) path = BundledPath("rules/default.yaml");
   LOGSIEVE_ASSIGN_OR_RETURN(RuleFile file, LoadRuleFile(path));
+  const std::vector<std::string> labels = ConfiguredLabels(config);
+  LOGSIEVE_RETURN_IF_ERROR(CheckRuleLabels(file, labels));  // before the costly compile
   RuleSetOptions options;
   options.spans = config.GetBool("rules.spans");
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RuleSet> rules, RuleSet::Compile(std::move(file), options));
-  return MakeRulesStage(std::shared_ptr<const RuleSet>(std::move(rules)), ConfiguredLabels(config));
+  return std::unique_ptr<Stage>(std::make_unique<RulesStage>(std::shared_ptr<const RuleSet>(std::move(rules))));
 }
 
 }  // namespace logsieve

@@ -43,6 +43,7 @@ std::vector<std::string> ConfiguredLabels(const Config& config);
 
 // Checks that every rule's label is in `labels`; InvalidArgument naming each
 // rule whose label is not, and the label set.
+Status CheckRuleLabels(const RuleFile& file, const std::vector<std::string>& labels);
 Status CheckRuleLabels(const RuleSet& rules, const std::vector<std::string>& labels);
 
 }  // namespace logsieve

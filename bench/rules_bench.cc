@@ -11,10 +11,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/decision.h"
 #include "io/records.h"
@@ -57,8 +56,12 @@ int main(int argc, char** argv) {
     if (!file.ok()) Die(file.status().message());
     nlohmann::json out = nlohmann::json::array();
     for (const logsieve::Rule& r : file->rules) {
-      out.push_back({{"id", r.id}, {"pattern", r.pattern}, {"label", r.label}, {"sources", r.sources},
-                     {"case_insensitive", r.case_insensitive}, {"dot_all", r.dot_all},
+      out.push_back({{"id", r.id},
+                     {"pattern", r.pattern},
+                     {"label", r.label},
+                     {"sources", r.sources},
+                     {"case_insensitive", r.case_insensitive},
+                     {"dot_all", r.dot_all},
                      {"multi_line", r.multi_line}});
     }
     std::cout << out.dump() << "\n";
@@ -117,7 +120,8 @@ int main(int argc, char** argv) {
   do {
     for (Batch& b : batches) {
       for (auto& d : b.decisions) d.method = logsieve::Method::kNone;
-      if (!(*stage)->Decide(b, std::span<const size_t>(pending.data(), b.size())).ok()) Die("Decide failed");
+      if (!(*stage)->Decide(b, std::span<const size_t>(pending.data(), b.size())).ok())
+        Die("Decide failed");
       lines += b.size();
       for (const auto& d : b.decisions) matched += d.decided();
     }
@@ -131,9 +135,13 @@ int main(int argc, char** argv) {
       out << (m ? rules->rule(m->rule).id : "-") << "\n";
     }
   }
-  nlohmann::json result = {{"rules", rules->size()},       {"compile_s", compile_s},
-                           {"corpus_lines", corpus.size()}, {"lines", lines},
-                           {"matched", matched}, {"spans", spans},           {"seconds", seconds},
+  nlohmann::json result = {{"rules", rules->size()},
+                           {"compile_s", compile_s},
+                           {"corpus_lines", corpus.size()},
+                           {"lines", lines},
+                           {"matched", matched},
+                           {"spans", spans},
+                           {"seconds", seconds},
                            {"lines_per_s", lines / seconds}};
   std::cout << result.dump() << "\n";
   return 0;

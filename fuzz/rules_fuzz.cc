@@ -27,7 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::set<std::string> ids;
   size_t pattern_bytes = 0;
   for (const logsieve::Rule& rule : file->rules) {
-    if (!ids.insert(rule.id).second || rule.id.empty() || rule.pattern.empty() || rule.label.empty()) std::abort();
+    if (!ids.insert(rule.id).second || rule.id.empty() || rule.pattern.empty() ||
+        rule.label.empty())
+      std::abort();
     if (!(rule.confidence > 0.0f && rule.confidence <= 1.0f)) std::abort();
     pattern_bytes += rule.pattern.size();
   }
@@ -44,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (*set)->MatchAll("S", line, &all);
     if (first.has_value() != !all.empty()) std::abort();
     if (first && first->rule != all.front()) std::abort();
-    if (first && first->span && (first->span->first > first->span->second || first->span->second > line.size())) {
+    if (first && first->span &&
+        (first->span->first > first->span->second || first->span->second > line.size())) {
       std::abort();
     }
   }

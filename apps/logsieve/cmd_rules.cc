@@ -1,7 +1,6 @@
 // `logsieve rules check FILE [--sample CSV]` and `logsieve rules test FILE --input CSV [--json]`.
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
@@ -42,7 +41,8 @@ std::unique_ptr<RuleSet> LoadChecked(const std::string& file, const std::string&
   // Every error at once: bad patterns and bad labels.
   Status labels = CheckRuleLabels(*parsed, ConfiguredLabels(*config));
   StatusOr<std::unique_ptr<RuleSet>> rules = RuleSet::Compile(*std::move(parsed), {.spans = false});
-  if (!rules.ok() && !labels.ok()) Fail(InvalidArgumentError(rules.status().message() + "\n" + labels.message()));
+  if (!rules.ok() && !labels.ok())
+    Fail(InvalidArgumentError(rules.status().message() + "\n" + labels.message()));
   if (!rules.ok()) Fail(rules.status());
   if (!labels.ok()) Fail(labels);
   return *std::move(rules);
@@ -66,8 +66,9 @@ void AddRulesCommand(CLI::App& app) {
   };
   auto check = std::make_shared<CheckOpts>();
   CLI::App* cmd = rules->add_subcommand(
-      "check", "Validate a rule file (syntax, patterns, labels) and lint it: duplicate patterns, and with "
-               "--sample, rules that never win on it");
+      "check",
+      "Validate a rule file (syntax, patterns, labels) and lint it: duplicate patterns, and with "
+      "--sample, rules that never win on it");
   cmd->add_option("file", check->file, "Rule file (YAML)")->required();
   cmd->add_option("--sample", check->sample, "CSV with source,log_message columns to lint against");
   cmd->add_option("--config", check->config, "Config file whose `labels` the rules must use");
@@ -80,9 +81,11 @@ void AddRulesCommand(CLI::App& app) {
     const std::vector<std::string>& warnings = lint.warnings;
     for (const std::string& n : lint.notes) std::cout << "note: " << n << "\n";
     for (const std::string& w : warnings) std::cout << "warning: " << w << "\n";
-    std::cout << set->origin() << ": " << set->size() << " rules OK, " << warnings.size() << " warning"
-              << (warnings.size() == 1 ? "" : "s");
-    if (report) std::cout << " (sample: " << report->lines << " lines, " << report->unmatched << " unmatched)";
+    std::cout << set->origin() << ": " << set->size() << " rules OK, " << warnings.size()
+              << " warning" << (warnings.size() == 1 ? "" : "s");
+    if (report)
+      std::cout << " (sample: " << report->lines << " lines, " << report->unmatched
+                << " unmatched)";
     std::cout << "\n";
     if (check->strict && !warnings.empty()) throw CLI::RuntimeError("", 2);
   });
@@ -93,16 +96,19 @@ void AddRulesCommand(CLI::App& app) {
   };
   auto test = std::make_shared<TestOpts>();
   cmd = rules->add_subcommand(
-      "test", "Run a rule file over a CSV: hits per rule, lines matched by more than one rule, unmatched");
+      "test",
+      "Run a rule file over a CSV: hits per rule, lines matched by more than one rule, unmatched");
   cmd->add_option("file", test->file, "Rule file (YAML)")->required();
-  cmd->add_option("--input", test->input, "CSV with source,log_message columns (- for stdin)")->required();
+  cmd->add_option("--input", test->input, "CSV with source,log_message columns (- for stdin)")
+      ->required();
   cmd->add_option("--config", test->config, "Config file whose `labels` the rules must use");
   cmd->add_flag("--json", test->json, "Print the report as JSON");
   cmd->callback([test] {
     std::unique_ptr<RuleSet> set = LoadChecked(test->file, test->config);
     RuleReport report = AnalyzeRules(*set, ReadOrFail(test->input));
     if (test->json) {
-      std::cout << RuleReportJson(*set, report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+      std::cout << RuleReportJson(*set, report)
+                       .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                 << "\n";
     } else {
       std::cout << FormatRuleReport(*set, report);

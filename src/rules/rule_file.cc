@@ -1,5 +1,7 @@
 #include "rules/rule_file.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -8,8 +10,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 namespace logsieve {
 namespace {
@@ -46,7 +46,8 @@ class RuleParser {
     try {
       return ParseRoot(root);
     } catch (const YAML::Exception& e) {  // a node access we did not foresee
-      return InvalidArgumentError(At(origin_, e.mark.is_null() ? 0 : e.mark.line + 1) + ": " + e.msg);
+      return InvalidArgumentError(At(origin_, e.mark.is_null() ? 0 : e.mark.line + 1) + ": " +
+                                  e.msg);
     }
   }
 
@@ -57,8 +58,9 @@ class RuleParser {
       for (const auto& kv : root) {
         std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
         if (key != "rules") {
-          return InvalidArgumentError(At(origin_, LineOf(kv.first)) + ": unknown top-level key '" +
-                                      key + "' (a rule file is a list of rules, or `rules:` and that list)");
+          return InvalidArgumentError(
+              At(origin_, LineOf(kv.first)) + ": unknown top-level key '" + key +
+              "' (a rule file is a list of rules, or `rules:` and that list)");
         }
       }
       list = root["rules"];
@@ -74,7 +76,8 @@ class RuleParser {
       LOGSIEVE_ASSIGN_OR_RETURN(Rule rule, ParseRule(item));
       auto [it, inserted] = first_line_of_id.emplace(rule.id, rule.line);
       if (!inserted) {
-        return InvalidArgumentError(RuleWhere(origin_, rule) + ": duplicate id (first used at line " +
+        return InvalidArgumentError(RuleWhere(origin_, rule) +
+                                    ": duplicate id (first used at line " +
                                     std::to_string(it->second) + ")");
       }
       file.rules.push_back(std::move(rule));
@@ -92,11 +95,13 @@ class RuleParser {
     // The id first, so every later message can name the rule.
     if (const YAML::Node id = node["id"]; id) {
       if (!id.IsScalar() || id.Scalar().empty()) {
-        return InvalidArgumentError(At(origin_, LineOf(id)) + ": rule id must be a non-empty string");
+        return InvalidArgumentError(At(origin_, LineOf(id)) +
+                                    ": rule id must be a non-empty string");
       }
       rule.id = id.Scalar();
       for (char c : rule.id) {
-        if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) {
+        if (std::isspace(static_cast<unsigned char>(c)) ||
+            std::iscntrl(static_cast<unsigned char>(c))) {
           return InvalidArgumentError(At(origin_, LineOf(id)) + ": rule id '" + rule.id +
                                       "' must not contain spaces or control characters");
         }
@@ -106,7 +111,8 @@ class RuleParser {
     }
     auto bad = [&](const YAML::Node& at, const std::string& why) {
       int line = LineOf(at);
-      return InvalidArgumentError(At(origin_, line ? line : rule.line) + ": rule '" + rule.id + "': " + why);
+      return InvalidArgumentError(At(origin_, line ? line : rule.line) + ": rule '" + rule.id +
+                                  "': " + why);
     };
 
     std::set<std::string> seen;
@@ -127,7 +133,8 @@ class RuleParser {
         }
         has_pattern = true;
       } else if (key == "label") {
-        if (!value.IsScalar() || value.Scalar().empty()) return bad(value, "label must be a non-empty string");
+        if (!value.IsScalar() || value.Scalar().empty())
+          return bad(value, "label must be a non-empty string");
         rule.label = value.Scalar();
         has_label = true;
       } else if (key == "sources") {
@@ -135,7 +142,8 @@ class RuleParser {
           rule.sources.push_back(value.Scalar());
         } else if (value.IsSequence() && value.size() > 0) {
           for (const auto& s : value) {
-            if (!s.IsScalar() || s.Scalar().empty()) return bad(s, "sources must be a list of source names");
+            if (!s.IsScalar() || s.Scalar().empty())
+              return bad(s, "sources must be a list of source names");
             rule.sources.push_back(s.Scalar());
           }
         } else {
@@ -175,16 +183,18 @@ class RuleParser {
           } else if (name == "multi_line" || name == "m") {
             rule.multi_line = true;
           } else {
-            return bad(f, "unknown flag '" + name + "' (known: case_insensitive, dot_all, multi_line)");
+            return bad(
+                f, "unknown flag '" + name + "' (known: case_insensitive, dot_all, multi_line)");
           }
         }
       } else if (key == "description") {
         if (!value.IsScalar()) return bad(value, "description must be a string");
         rule.description = value.Scalar();
       } else {
-        return bad(kv.first, "unknown key '" + key +
-                                 "' (known: id, pattern, label, sources, confidence, case_insensitive, "
-                                 "flags, description)");
+        return bad(kv.first,
+                   "unknown key '" + key +
+                       "' (known: id, pattern, label, sources, confidence, case_insensitive, "
+                       "flags, description)");
       }
     }
     if (!has_pattern) return bad(node, "no pattern");

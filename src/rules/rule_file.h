@@ -10,8 +10,8 @@
 //       sources: [ModernCRM, WebPortal]      # optional: only lines from these sources
 //       confidence: 1.0                      # optional, in (0, 1], default 1.0
 //       case_insensitive: true               # optional, default false
-//       flags: [dot_all]                     # optional: case_insensitive|i, dot_all|s, multi_line|m
-//       description: A user signed in.       # optional, for people
+//       flags: [dot_all]                     # optional: case_insensitive|i, dot_all|s,
+//       multi_line|m description: A user signed in.       # optional, for people
 //
 // Order matters: the first rule in file order that matches a line wins.
 //

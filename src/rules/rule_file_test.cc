@@ -26,7 +26,8 @@ TEST(RuleFile, ParsesEveryKeyOfARule) {
     case_insensitive: true
     flags: [dot_all, m]
     description: A user signed in.
-)", "t.yaml");
+)",
+                                          "t.yaml");
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   ASSERT_EQ(file->rules.size(), 1u);
   const Rule& r = file->rules[0];
@@ -51,8 +52,8 @@ TEST(RuleFile, DefaultsAreConfidenceOneCaseSensitiveAllSources) {
 }
 
 TEST(RuleFile, AcceptsABareListAndKeepsFileOrder) {
-  StatusOr<RuleFile> file = ParseRuleFile(
-      "- {id: b, pattern: x, label: L}\n- {id: a, pattern: y, label: L}\n", "t.yaml");
+  StatusOr<RuleFile> file =
+      ParseRuleFile("- {id: b, pattern: x, label: L}\n- {id: a, pattern: y, label: L}\n", "t.yaml");
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   ASSERT_EQ(file->rules.size(), 2u);
   EXPECT_EQ(file->rules[0].id, "b");
@@ -74,8 +75,9 @@ TEST(RuleFile, UnknownKeyNamesTheRuleTheLineAndTheKey) {
 }
 
 TEST(RuleFile, DuplicateIdNamesBothLines) {
-  std::string m = ErrorOf("- {id: a, pattern: x, label: L}\n- {id: b, pattern: y, label: L}\n"
-                          "- {id: a, pattern: z, label: L}\n");
+  std::string m = ErrorOf(
+      "- {id: a, pattern: x, label: L}\n- {id: b, pattern: y, label: L}\n"
+      "- {id: a, pattern: z, label: L}\n");
   EXPECT_NE(m.find("t.yaml:3: rule 'a'"), std::string::npos) << m;
   EXPECT_NE(m.find("duplicate id"), std::string::npos) << m;
   EXPECT_NE(m.find("line 1"), std::string::npos) << m;
@@ -84,7 +86,8 @@ TEST(RuleFile, DuplicateIdNamesBothLines) {
 TEST(RuleFile, MissingPatternOrLabelOrIdIsAnError) {
   EXPECT_NE(ErrorOf("- {id: a, label: L}\n").find("rule 'a': no pattern"), std::string::npos);
   EXPECT_NE(ErrorOf("- {id: a, pattern: x}\n").find("rule 'a': no label"), std::string::npos);
-  EXPECT_NE(ErrorOf("- {pattern: x, label: L}\n").find("t.yaml:1: rule has no id"), std::string::npos);
+  EXPECT_NE(ErrorOf("- {pattern: x, label: L}\n").find("t.yaml:1: rule has no id"),
+            std::string::npos);
 }
 
 TEST(RuleFile, WrongTypesNameTheRuleAndLine) {
@@ -126,7 +129,8 @@ TEST(RuleFile, WrongShapesAreErrors) {
   EXPECT_NE(ErrorOf("rules: {a: b}\n").find("expected a list of rules"), std::string::npos);
   EXPECT_NE(ErrorOf("rules: []\nextra: 1\n").find("t.yaml:2: unknown top-level key 'extra'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("- just a string\n").find("t.yaml:1: a rule must be a mapping"), std::string::npos);
+  EXPECT_NE(ErrorOf("- just a string\n").find("t.yaml:1: a rule must be a mapping"),
+            std::string::npos);
 }
 
 TEST(RuleFile, IdsWithSpacesAreRefused) {

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
 
-#include <nlohmann/json.hpp>
-
 namespace logsieve {
 
-RuleReport AnalyzeRules(const RuleSet& rules, std::span<const LogRecord> sample, size_t max_examples) {
+RuleReport AnalyzeRules(const RuleSet& rules, std::span<const LogRecord> sample,
+                        size_t max_examples) {
   RuleReport report;
   report.lines = sample.size();
   report.matches.assign(rules.size(), 0);
@@ -36,7 +36,8 @@ RuleReport AnalyzeRules(const RuleSet& rules, std::span<const LogRecord> sample,
   }
   for (uint32_t r = 0; r < rules.size(); ++r) {
     if (report.matches[r] > 0 && report.wins[r] == 0) {
-      report.shadowed.push_back({r, std::vector<uint32_t>(winners_over[r].begin(), winners_over[r].end())});
+      report.shadowed.push_back(
+          {r, std::vector<uint32_t>(winners_over[r].begin(), winners_over[r].end())});
     }
   }
   return report;
@@ -47,7 +48,8 @@ std::vector<std::pair<uint32_t, uint32_t>> DuplicatePatterns(const RuleSet& rule
   std::vector<std::pair<uint32_t, uint32_t>> out;
   for (uint32_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules.rule(i);
-    auto [it, inserted] = first.emplace(std::make_tuple(r.pattern, r.case_insensitive, r.dot_all, r.multi_line), i);
+    auto [it, inserted] =
+        first.emplace(std::make_tuple(r.pattern, r.case_insensitive, r.dot_all, r.multi_line), i);
     if (!inserted) out.emplace_back(i, it->second);
   }
   return out;
@@ -57,19 +59,22 @@ RuleLint LintRules(const RuleSet& rules, const RuleReport* sample) {
   RuleLint lint;
   std::vector<std::string>& warnings = lint.warnings;
   for (const auto& [later, earlier] : DuplicatePatterns(rules)) {
-    warnings.push_back(RuleWhere(rules.origin(), rules.rule(later)) + ": same pattern and flags as rule '" +
-                       rules.rule(earlier).id + "' (line " + std::to_string(rules.rule(earlier).line) + ")");
+    warnings.push_back(RuleWhere(rules.origin(), rules.rule(later)) +
+                       ": same pattern and flags as rule '" + rules.rule(earlier).id + "' (line " +
+                       std::to_string(rules.rule(earlier).line) + ")");
   }
   if (sample == nullptr) return lint;
   for (const RuleReport::Shadowed& s : sample->shadowed) {
     std::string by;
     for (uint32_t r : s.by) by += (by.empty() ? "'" : ", '") + rules.rule(r).id + "'";
-    warnings.push_back(RuleWhere(rules.origin(), rules.rule(s.rule)) + ": never wins on the sample: every line it matches (" +
+    warnings.push_back(RuleWhere(rules.origin(), rules.rule(s.rule)) +
+                       ": never wins on the sample: every line it matches (" +
                        std::to_string(sample->matches[s.rule]) + ") is won by earlier rule " + by);
   }
   for (uint32_t r = 0; r < rules.size(); ++r) {
     if (sample->matches[r] == 0) {
-      lint.notes.push_back(RuleWhere(rules.origin(), rules.rule(r)) + ": matches no line of the sample");
+      lint.notes.push_back(RuleWhere(rules.origin(), rules.rule(r)) +
+                           ": matches no line of the sample");
     }
   }
   return lint;
@@ -81,15 +86,17 @@ std::string FormatRuleReport(const RuleSet& rules, const RuleReport& report) {
   size_t width = 4;
   for (const Rule& r : rules.rules()) width = std::max(width, r.id.size());
   width = std::min<size_t>(width, 48);
-  std::snprintf(buf, sizeof buf, "%-*s  %8s  %8s  %s\n", static_cast<int>(width), "rule", "wins", "matches", "label");
+  std::snprintf(buf, sizeof buf, "%-*s  %8s  %8s  %s\n", static_cast<int>(width), "rule", "wins",
+                "matches", "label");
   out += buf;
   for (uint32_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules.rule(i);
-    std::snprintf(buf, sizeof buf, "%-*s  %8zu  %8zu  %s\n", static_cast<int>(width), r.id.c_str(), report.wins[i],
-                  report.matches[i], r.label.c_str());
+    std::snprintf(buf, sizeof buf, "%-*s  %8zu  %8zu  %s\n", static_cast<int>(width), r.id.c_str(),
+                  report.wins[i], report.matches[i], r.label.c_str());
     out += buf;
   }
-  out += "\nlines: " + std::to_string(report.lines) + ", matched: " + std::to_string(report.matched) +
+  out += "\nlines: " + std::to_string(report.lines) +
+         ", matched: " + std::to_string(report.matched) +
          ", unmatched: " + std::to_string(report.unmatched) +
          ", matched by more than one rule: " + std::to_string(report.overlapping) + "\n";
   for (const RuleReport::Overlap& o : report.overlaps) {

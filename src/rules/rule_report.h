@@ -15,11 +15,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "common/decision.h"
 #include "rules/rule_set.h"
@@ -37,17 +36,18 @@ struct RuleReport {
   };
 
   size_t lines = 0;
-  size_t matched = 0;    // lines some rule decided
+  size_t matched = 0;  // lines some rule decided
   size_t unmatched = 0;
-  size_t overlapping = 0;           // lines matched by more than one rule
-  std::vector<Overlap> overlaps;    // the first `max_examples` of them
-  std::vector<size_t> matches;      // per rule: lines it matched
-  std::vector<size_t> wins;         // per rule: lines it decided
-  std::vector<Shadowed> shadowed;   // matched something, won nothing
+  size_t overlapping = 0;          // lines matched by more than one rule
+  std::vector<Overlap> overlaps;   // the first `max_examples` of them
+  std::vector<size_t> matches;     // per rule: lines it matched
+  std::vector<size_t> wins;        // per rule: lines it decided
+  std::vector<Shadowed> shadowed;  // matched something, won nothing
 };
 
 // REQUIRES: nothing; an empty sample gives an all-zero report.
-RuleReport AnalyzeRules(const RuleSet& rules, std::span<const LogRecord> sample, size_t max_examples = 20);
+RuleReport AnalyzeRules(const RuleSet& rules, std::span<const LogRecord> sample,
+                        size_t max_examples = 20);
 
 // Pairs (later, earlier) of rules with the same pattern and flags.
 std::vector<std::pair<uint32_t, uint32_t>> DuplicatePatterns(const RuleSet& rules);

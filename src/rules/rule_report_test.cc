@@ -69,11 +69,15 @@ TEST(RuleReport, LintNamesDuplicatesShadowedAndUnusedRulesWithTheirLines) {
   const std::vector<std::string>& w = lint.warnings;
   ASSERT_EQ(w.size(), 3u);
   EXPECT_EQ(w[0], "t.yaml:3: rule 'again': same pattern and flags as rule 'general' (line 1)");
-  EXPECT_EQ(w[1], "t.yaml:2: rule 'specific': never wins on the sample: every line it matches (1) is won by "
-                  "earlier rule 'general'");
-  EXPECT_EQ(w[2], "t.yaml:3: rule 'again': never wins on the sample: every line it matches (2) is won by "
-                  "earlier rule 'general'");
-  EXPECT_EQ(lint.notes, std::vector<std::string>{"t.yaml:4: rule 'unused': matches no line of the sample"});
+  EXPECT_EQ(
+      w[1],
+      "t.yaml:2: rule 'specific': never wins on the sample: every line it matches (1) is won by "
+      "earlier rule 'general'");
+  EXPECT_EQ(w[2],
+            "t.yaml:3: rule 'again': never wins on the sample: every line it matches (2) is won by "
+            "earlier rule 'general'");
+  EXPECT_EQ(lint.notes,
+            std::vector<std::string>{"t.yaml:4: rule 'unused': matches no line of the sample"});
   EXPECT_EQ(LintRules(*set, nullptr).warnings.size(), 1u);
   EXPECT_TRUE(LintRules(*set, nullptr).notes.empty());
 }

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cassert>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <limits>
@@ -13,9 +13,9 @@
 namespace logsieve {
 
 struct RuleSet::Databases {
-  hs_database_t* all = nullptr;           // every rule, HS_FLAG_SINGLEMATCH: which rules match
-  std::vector<hs_database_t*> spans;      // per rule, HS_FLAG_SOM_LEFTMOST; nullptr: no span
-  hs_scratch_t* prototype = nullptr;      // big enough for all of the above; cloned per thread
+  hs_database_t* all = nullptr;       // every rule, HS_FLAG_SINGLEMATCH: which rules match
+  std::vector<hs_database_t*> spans;  // per rule, HS_FLAG_SOM_LEFTMOST; nullptr: no span
+  hs_scratch_t* prototype = nullptr;  // big enough for all of the above; cloned per thread
 
   ~Databases() {
     hs_free_database(all);
@@ -77,7 +77,8 @@ std::string TryCompile(const Rule& rule, unsigned flags, hs_database_t** db) {
   if (hs_compile(rule.pattern.c_str(), flags, HS_MODE_BLOCK, nullptr, db, &error) == HS_SUCCESS) {
     return {};
   }
-  std::string message = error != nullptr && error->message != nullptr ? error->message : "compile failed";
+  std::string message =
+      error != nullptr && error->message != nullptr ? error->message : "compile failed";
   hs_free_compile_error(error);
   *db = nullptr;
   return message;
@@ -151,13 +152,15 @@ StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file, RuleSetOption
   for (const Rule& rule : rules) {
     std::string why;
     if (StartsWithVerb(rule.pattern)) {
-      why = "pattern starts with a (*VERB) such as (*UTF8); refused, because lines are bytes that "
-            "may be invalid UTF-8";
+      why =
+          "pattern starts with a (*VERB) such as (*UTF8); refused, because lines are bytes that "
+          "may be invalid UTF-8";
     } else {
       hs_expr_info_t* info = nullptr;
       hs_compile_error_t* error = nullptr;
       if (hs_expression_info(rule.pattern.c_str(), MatchFlags(rule), &info, &error) != HS_SUCCESS) {
-        why = Explain(error != nullptr && error->message != nullptr ? error->message : "compile failed");
+        why = Explain(error != nullptr && error->message != nullptr ? error->message
+                                                                    : "compile failed");
         hs_free_compile_error(error);
       } else if (info->min_width == 0) {
         // `^`, `\b`, `x*`: would claim lines by position alone.
@@ -181,11 +184,13 @@ StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file, RuleSetOption
     ids.push_back(static_cast<unsigned>(i));
   }
   hs_compile_error_t* error = nullptr;
-  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned>(rules.size()),
-                       HS_MODE_BLOCK, nullptr, &set->dbs_->all, &error) != HS_SUCCESS) {
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(rules.size()), HS_MODE_BLOCK, nullptr, &set->dbs_->all,
+                       &error) != HS_SUCCESS) {
     // Name every bad rule, not just the first Vectorscan tripped on.
     const int failed_at = error != nullptr ? error->expression : -1;
-    const std::string multi_message = error != nullptr && error->message ? error->message : "compile failed";
+    const std::string multi_message =
+        error != nullptr && error->message ? error->message : "compile failed";
     hs_free_compile_error(error);
     set->dbs_->all = nullptr;
     std::string message;
@@ -273,12 +278,13 @@ void* RuleSet::Scratch() const {
 }
 
 std::optional<RuleMatch> RuleSet::Match(std::string_view source, std::string_view line) const {
-  if (dbs_->all == nullptr || line.size() > std::numeric_limits<unsigned int>::max()) return std::nullopt;
+  if (dbs_->all == nullptr || line.size() > std::numeric_limits<unsigned int>::max())
+    return std::nullopt;
   auto* scratch = static_cast<hs_scratch_t*>(Scratch());
   if (scratch == nullptr) return std::nullopt;
   FirstContext ctx{this, source, std::numeric_limits<uint32_t>::max()};
-  hs_error_t rc = hs_scan(dbs_->all, Bytes(line), static_cast<unsigned int>(line.size()), 0, scratch,
-                          OnFirst, &ctx);
+  hs_error_t rc = hs_scan(dbs_->all, Bytes(line), static_cast<unsigned int>(line.size()), 0,
+                          scratch, OnFirst, &ctx);
   assert(rc == HS_SUCCESS || rc == HS_SCAN_TERMINATED);
   (void)rc;
   if (ctx.best == std::numeric_limits<uint32_t>::max()) return std::nullopt;
@@ -296,14 +302,15 @@ std::optional<std::pair<size_t, size_t>> RuleSet::Span(uint32_t rule, std::strin
   return std::make_pair(static_cast<size_t>(ctx.begin), static_cast<size_t>(ctx.end));
 }
 
-void RuleSet::MatchAll(std::string_view source, std::string_view line, std::vector<uint32_t>* out) const {
+void RuleSet::MatchAll(std::string_view source, std::string_view line,
+                       std::vector<uint32_t>* out) const {
   out->clear();
   if (dbs_->all == nullptr || line.size() > std::numeric_limits<unsigned int>::max()) return;
   auto* scratch = static_cast<hs_scratch_t*>(Scratch());
   if (scratch == nullptr) return;
   AllContext ctx{this, source, out};
-  hs_error_t rc = hs_scan(dbs_->all, Bytes(line), static_cast<unsigned int>(line.size()), 0, scratch,
-                          OnAll, &ctx);
+  hs_error_t rc = hs_scan(dbs_->all, Bytes(line), static_cast<unsigned int>(line.size()), 0,
+                          scratch, OnAll, &ctx);
   assert(rc == HS_SUCCESS);
   (void)rc;
   std::sort(out->begin(), out->end());

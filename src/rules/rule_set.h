@@ -90,7 +90,8 @@ class RuleSet {
   struct ThreadScratch;
   RuleSet() = default;
   void* Scratch() const;  // this thread's hs_scratch_t for this set
-  std::optional<std::pair<size_t, size_t>> Span(uint32_t rule, std::string_view line, void* scratch) const;
+  std::optional<std::pair<size_t, size_t>> Span(uint32_t rule, std::string_view line,
+                                                void* scratch) const;
 
   std::string origin_;
   std::vector<Rule> rules_;

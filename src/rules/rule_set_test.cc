@@ -46,8 +46,9 @@ TEST(RuleSet, FirstRuleInFileOrderWinsNotTheFirstToEndInTheLine) {
 }
 
 TEST(RuleSet, MatchAllListsEveryMatchingRuleInFileOrder) {
-  auto set = MustCompile("- {id: x, pattern: 'z', label: L}\n- {id: y, pattern: 'b', label: L}\n"
-                         "- {id: w, pattern: 'a', label: L}\n");
+  auto set = MustCompile(
+      "- {id: x, pattern: 'z', label: L}\n- {id: y, pattern: 'b', label: L}\n"
+      "- {id: w, pattern: 'a', label: L}\n");
   ASSERT_TRUE(set);
   std::vector<uint32_t> hits;
   set->MatchAll("S", "a b", &hits);
@@ -96,12 +97,14 @@ TEST(RuleSet, AnEmptyRuleSetMatchesNothing) {
 }
 
 TEST(RuleSet, AnInvalidPatternNamesRuleFileAndLine) {
-  std::string m = CompileError("- {id: ok, pattern: 'fine', label: L}\n- {id: broken, pattern: 'a(b', label: L}\n");
+  std::string m = CompileError(
+      "- {id: ok, pattern: 'fine', label: L}\n- {id: broken, pattern: 'a(b', label: L}\n");
   EXPECT_NE(m.find("t.yaml:2: rule 'broken': invalid pattern"), std::string::npos) << m;
 }
 
 TEST(RuleSet, EveryBadRuleIsNamedNotJustTheFirst) {
-  std::string m = CompileError("- {id: one, pattern: 'a(b', label: L}\n- {id: two, pattern: '[z', label: L}\n");
+  std::string m =
+      CompileError("- {id: one, pattern: 'a(b', label: L}\n- {id: two, pattern: '[z', label: L}\n");
   EXPECT_NE(m.find("rule 'one'"), std::string::npos) << m;
   EXPECT_NE(m.find("rule 'two'"), std::string::npos) << m;
 }
@@ -122,7 +125,8 @@ TEST(RuleSet, LookaroundIsRefusedWithAReason) {
 TEST(RuleSet, UnsupportedPcreConstructsAreRefusedWithTheirRuleNamed) {
   for (const char* p : {"(?>a+)b", "a++b", "\\Ka", "(?R)"}) {
     std::string m = CompileError(std::string("- {id: pcre, pattern: '") + p + "', label: L}\n");
-    EXPECT_NE(m.find("t.yaml:1: rule 'pcre': invalid pattern"), std::string::npos) << p << ": " << m;
+    EXPECT_NE(m.find("t.yaml:1: rule 'pcre': invalid pattern"), std::string::npos)
+        << p << ": " << m;
   }
 }
 
@@ -185,11 +189,14 @@ TEST(RuleSet, MoreBacktrackingTrapsScanLongLinesOnce) {
 
 TEST(RuleSet, ABoundedRepeatTooLargeForTheEngineIsRefusedByName) {
   std::string m = CompileError("- {id: huge, pattern: 'a{65535}', label: L}\n");
-  EXPECT_NE(m.find("t.yaml:1: rule 'huge': invalid pattern: Bounded repeat is too large"), std::string::npos) << m;
+  EXPECT_NE(m.find("t.yaml:1: rule 'huge': invalid pattern: Bounded repeat is too large"),
+            std::string::npos)
+      << m;
 }
 
 TEST(RuleSet, HugeLinesMatch) {
-  auto set = MustCompile("- {id: tail, pattern: 'needle\\d+$', label: L}\n- {id: any, pattern: 'h{3}', label: L}\n");
+  auto set = MustCompile(
+      "- {id: tail, pattern: 'needle\\d+$', label: L}\n- {id: any, pattern: 'h{3}', label: L}\n");
   ASSERT_TRUE(set);
   std::string line(8 << 20, 'h');
   line += "needle42";
@@ -199,7 +206,8 @@ TEST(RuleSet, HugeLinesMatch) {
 TEST(RuleSet, SpansAreGivenUpTo240BytesAndLongerLinesStillMatch) {
   // Past 254 bytes Debian's Vectorscan 5.4.9 aborts in start-of-match scans
   // (VectorCamp/vectorscan#392); these patterns and lengths used to crash.
-  auto set = MustCompile("- {id: r, pattern: 'x+y', label: L}\n- {id: s, pattern: '.*b+b', label: L}\n");
+  auto set =
+      MustCompile("- {id: r, pattern: 'x+y', label: L}\n- {id: s, pattern: '.*b+b', label: L}\n");
   ASSERT_TRUE(set);
   std::optional<RuleMatch> m = set->Match("S", std::string(239, 'x') + "y");
   ASSERT_TRUE(m);
@@ -217,7 +225,8 @@ TEST(RuleSet, SpansAreGivenUpTo240BytesAndLongerLinesStillMatch) {
 }
 
 TEST(RuleSet, NulBytesAreOrdinaryBytes) {
-  auto set = MustCompile("- {id: nul, pattern: 'a\\x00b', label: L}\n- {id: after, pattern: 'tail$', label: L}\n");
+  auto set = MustCompile(
+      "- {id: nul, pattern: 'a\\x00b', label: L}\n- {id: after, pattern: 'tail$', label: L}\n");
   ASSERT_TRUE(set);
   const std::string with_nul("xx a\0b yy", 9);
   EXPECT_EQ(Winner(*set, with_nul), "nul");
@@ -236,7 +245,8 @@ TEST(RuleSet, InvalidUtf8IsScannedAsBytes) {
 }
 
 TEST(RuleSet, EmptyLineMatchesNothing) {
-  auto set = MustCompile("- {id: s, pattern: 'x', label: L}\n- {id: t, pattern: '^\\s*\\S', label: L}\n");
+  auto set =
+      MustCompile("- {id: s, pattern: 'x', label: L}\n- {id: t, pattern: '^\\s*\\S', label: L}\n");
   ASSERT_TRUE(set);
   EXPECT_EQ(Winner(*set, ""), "");
   EXPECT_EQ(Winner(*set, std::string_view()), "");  // null data, zero bytes
@@ -248,7 +258,8 @@ TEST(RuleSet, EmptyLineMatchesNothing) {
 TEST(RuleSet, ZeroWidthPatternsAreRefusedBecauseTheyWouldClaimLinesByPosition) {
   for (const char* p : {"^", "$", "\\b", "^$", "^\\s*$"}) {
     std::string m = CompileError(std::string("- {id: zero, pattern: '") + p + "', label: L}\n");
-    EXPECT_NE(m.find("t.yaml:1: rule 'zero': pattern can match the empty string"), std::string::npos)
+    EXPECT_NE(m.find("t.yaml:1: rule 'zero': pattern can match the empty string"),
+              std::string::npos)
         << p << ": " << m;
   }
 }
@@ -286,7 +297,8 @@ TEST(RuleSet, ASecondRuleSetOnTheSameThreadGetsItsOwnScratch) {
   for (int round = 0; round < 8; ++round) {
     std::string yaml;
     for (int i = 0; i <= round; ++i) {
-      yaml += "- {id: r" + std::to_string(i) + ", pattern: 'w" + std::to_string(i) + "[a-z]{2,40}\\d', label: L}\n";
+      yaml += "- {id: r" + std::to_string(i) + ", pattern: 'w" + std::to_string(i) +
+              "[a-z]{2,40}\\d', label: L}\n";
     }
     auto set = MustCompile(yaml);
     ASSERT_TRUE(set);

@@ -33,8 +33,10 @@ TEST_F(RulesCli, CheckAcceptsTheDefaultRules) {
 }
 
 TEST_F(RulesCli, CheckExitsTwoAndNamesEveryBadRule) {
-  std::string file = Write("bad.yaml", "- {id: a, pattern: 'x(', label: Error}\n- {id: b, pattern: '(a)\\1', label: Error}\n"
-                                       "- {id: c, pattern: 'fine', label: Nonsense}\n");
+  std::string file =
+      Write("bad.yaml",
+            "- {id: a, pattern: 'x(', label: Error}\n- {id: b, pattern: '(a)\\1', label: Error}\n"
+            "- {id: c, pattern: 'fine', label: Nonsense}\n");
   RunResult r = Run({"rules", "check", file});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(file + ":3: rule 'c': label 'Nonsense'"), std::string::npos) << r.err;
@@ -46,25 +48,33 @@ TEST_F(RulesCli, CheckRefusesALabelOutsideTheLabelSet) {
   std::string file = Write("labels.yaml", "- {id: a, pattern: 'x', label: Gossip}\n");
   RunResult r = Run({"rules", "check", file});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("rule 'a': label 'Gossip' is not in the label set [HTTP Status"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rule 'a': label 'Gossip' is not in the label set [HTTP Status"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(RulesCli, CheckWithASampleWarnsAboutShadowedRulesAndStrictFails) {
-  std::string file = Write("r.yaml", "- {id: general, pattern: 'backup', label: System Notification}\n"
-                                     "- {id: specific, pattern: 'backup completed', label: System Notification}\n");
+  std::string file =
+      Write("r.yaml",
+            "- {id: general, pattern: 'backup', label: System Notification}\n"
+            "- {id: specific, pattern: 'backup completed', label: System Notification}\n");
   std::string sample = Write("s.csv", "source,log_message\nS,backup completed\nS,other\n");
   RunResult r = Run({"rules", "check", file, "--sample", sample});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("warning: " + file + ":2: rule 'specific': never wins on the sample"), std::string::npos)
+  EXPECT_NE(r.out.find("warning: " + file + ":2: rule 'specific': never wins on the sample"),
+            std::string::npos)
       << r.out;
   r = Run({"rules", "check", file, "--sample", sample, "--strict"});
   EXPECT_EQ(r.exit_code, 2);
 }
 
 TEST_F(RulesCli, TestPrintsHitsOverlapsAndUnmatchedAsJson) {
-  std::string file = Write("r.yaml", "- {id: general, pattern: 'backup', label: System Notification}\n"
-                                     "- {id: specific, pattern: 'backup completed', label: System Notification}\n");
-  std::string input = Write("in.csv", "source,log_message\nS,backup completed\nS,other\nS,\"a, backup\"\n");
+  std::string file =
+      Write("r.yaml",
+            "- {id: general, pattern: 'backup', label: System Notification}\n"
+            "- {id: specific, pattern: 'backup completed', label: System Notification}\n");
+  std::string input =
+      Write("in.csv", "source,log_message\nS,backup completed\nS,other\nS,\"a, backup\"\n");
   RunResult r = Run({"rules", "test", file, "--input", input, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = nlohmann::json::parse(r.out);

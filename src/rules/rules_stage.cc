@@ -95,8 +95,10 @@ StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config) {
   LOGSIEVE_RETURN_IF_ERROR(CheckRuleLabels(file, labels));  // before the costly compile
   RuleSetOptions options;
   options.spans = config.GetBool("rules.spans");
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RuleSet> rules, RuleSet::Compile(std::move(file), options));
-  return std::unique_ptr<Stage>(std::make_unique<RulesStage>(std::shared_ptr<const RuleSet>(std::move(rules))));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RuleSet> rules,
+                            RuleSet::Compile(std::move(file), options));
+  return std::unique_ptr<Stage>(
+      std::make_unique<RulesStage>(std::shared_ptr<const RuleSet>(std::move(rules))));
 }
 
 }  // namespace logsieve

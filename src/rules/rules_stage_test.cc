@@ -51,8 +51,8 @@ TEST(RulesStage, TouchesOnlyPendingLines) {
 }
 
 TEST(RulesStage, IsNamedRulesIsNotCacheableAndDescribesItself) {
-  auto stage = MakeRulesStage(Compile("- {id: r, pattern: 'x', label: A}\n- {id: s, pattern: 'y', label: A}\n"),
-                              {"A"});
+  auto stage = MakeRulesStage(
+      Compile("- {id: r, pattern: 'x', label: A}\n- {id: s, pattern: 'y', label: A}\n"), {"A"});
   ASSERT_TRUE(stage.ok());
   EXPECT_EQ((*stage)->name(), "rules");
   EXPECT_FALSE((*stage)->cacheable());
@@ -60,11 +60,14 @@ TEST(RulesStage, IsNamedRulesIsNotCacheableAndDescribesItself) {
 }
 
 TEST(RulesStage, ALabelOutsideTheLabelSetNamesTheRuleAndTheSet) {
-  auto stage = MakeRulesStage(Compile("- {id: r, pattern: 'x', label: A}\n- {id: odd, pattern: 'y', label: Zzz}\n"),
-                              {"A", "B"});
+  auto stage = MakeRulesStage(
+      Compile("- {id: r, pattern: 'x', label: A}\n- {id: odd, pattern: 'y', label: Zzz}\n"),
+      {"A", "B"});
   ASSERT_FALSE(stage.ok());
   const std::string m = stage.status().message();
-  EXPECT_NE(m.find("t.yaml:2: rule 'odd': label 'Zzz' is not in the label set [A, B]"), std::string::npos) << m;
+  EXPECT_NE(m.find("t.yaml:2: rule 'odd': label 'Zzz' is not in the label set [A, B]"),
+            std::string::npos)
+      << m;
 }
 
 TEST(RulesStage, ConfigNoneMeansNoStage) {
@@ -85,7 +88,8 @@ TEST(RulesStage, ConfigEmptyLoadsTheBundledDefaultRules) {
 
 TEST(RulesStage, ConfigSpansOffLeavesTheSpanOutOfTheDetail) {
   testing::ScratchDir dir;
-  testing::WriteFile(dir.File("r.yaml"), "- {id: login, pattern: 'logged in', label: User Action}\n");
+  testing::WriteFile(dir.File("r.yaml"),
+                     "- {id: login, pattern: 'logged in', label: User Action}\n");
   Config config;
   ASSERT_TRUE(config.Set("rules.file", dir.File("r.yaml"), "test").ok());
   ASSERT_TRUE(config.Set("rules.spans", "false", "test").ok());

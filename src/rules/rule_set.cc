@@ -151,7 +151,9 @@ StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file, RuleSetOption
   std::string refused;
   for (const Rule& rule : rules) {
     std::string why;
-    if (StartsWithVerb(rule.pattern)) {
+    if (rule.pattern.empty() || rule.pattern.find('\0') != std::string::npos) {
+      why = "pattern is empty or holds a NUL byte (write \\x00 to match one)";  // rules built in code
+    } else if (StartsWithVerb(rule.pattern)) {
       why =
           "pattern starts with a (*VERB) such as (*UTF8); refused, because lines are bytes that "
           "may be invalid UTF-8";

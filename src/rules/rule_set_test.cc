@@ -244,6 +244,15 @@ TEST(RuleSet, InvalidUtf8IsScannedAsBytes) {
   EXPECT_EQ(Winner(*set, "\xed\xa0\x80"), "");
 }
 
+TEST(RuleSet, RulesBuiltInCodeWithANulInThePatternAreRefused) {
+  RuleFile file{"code", {Rule{.id = "nul", .pattern = std::string("a\0b", 3), .label = "L"}}};
+  StatusOr<std::unique_ptr<RuleSet>> set = RuleSet::Compile(file);
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.status().message().find("code:0: rule 'nul': pattern is empty or holds a NUL"),
+            std::string::npos)
+      << set.status().message();
+}
+
 TEST(RuleSet, EmptyLineMatchesNothing) {
   auto set =
       MustCompile("- {id: s, pattern: 'x', label: L}\n- {id: t, pattern: '^\\s*\\S', label: L}\n");

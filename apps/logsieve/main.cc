@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
     if (*e.what() != '\0') std::cerr << e.what() << "\n";
     return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every usage error exits 2, like bad input.
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
   }
   return 0;
 }

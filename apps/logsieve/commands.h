@@ -11,6 +11,8 @@ namespace logsieve::cli {
 
 void AddClassifyCommand(CLI::App& app);
 void AddConfigCommand(CLI::App& app);
+// train, eval and gen-data (apps/logsieve/cmd_train.cc).
+void AddTrainCommand(CLI::App& app);
 
 }  // namespace logsieve::cli
 

@@ -104,4 +104,87 @@ nlohmann::json ScoresToJson(const Scores& s) {
   return j;
 }
 
+std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth, std::span<const std::string> predicted,
+                                        std::span<const std::string> methods) {
+  std::vector<MethodScores> out;
+  for (std::string_view m : {"Regex", "ML", "LLM", "None"}) {
+    MethodScores s{std::string(m)};
+    size_t correct = 0;
+    for (size_t i = 0; i < truth.size(); ++i) {
+      if (methods[i] != m) continue;
+      ++s.lines;
+      correct += truth[i] == predicted[i];
+    }
+    if (s.lines == 0) continue;
+    s.share = double(s.lines) / double(truth.size());
+    s.accuracy = double(correct) / double(s.lines);
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<ThresholdRow> ThresholdTable(std::span<const std::string> truth,
+                                         std::span<const std::string> model_label, std::span<const float> model_p) {
+  std::vector<ThresholdRow> out;
+  const double n = truth.empty() ? 1.0 : double(truth.size());
+  for (int step = 0; step < 10; ++step) {
+    ThresholdRow row;
+    row.threshold = 0.5 + 0.05 * step;
+    size_t decided = 0, correct = 0, left = 0;
+    for (size_t i = 0; i < truth.size(); ++i) {
+      if (model_label[i].empty()) continue;
+      // Compare in float, as the stage does (p >= threshold).
+      if (model_p[i] >= static_cast<float>(row.threshold)) {
+        ++decided;
+        correct += model_label[i] == truth[i];
+      } else {
+        ++left;
+      }
+    }
+    row.model_share = double(decided) / n;
+    row.model_accuracy = decided == 0 ? 0.0 : double(correct) / double(decided);
+    row.llm_share = double(left) / n;
+    out.push_back(row);
+  }
+  return out;
+}
+
+std::string FormatMethods(const std::vector<MethodScores>& methods) {
+  std::string out = "method     lines    share  accuracy\n";
+  char line[128];
+  for (const auto& m : methods) {
+    std::snprintf(line, sizeof line, "%-6s %9zu %8.3f %9.3f\n", m.method.c_str(), m.lines, m.share, m.accuracy);
+    out += line;
+  }
+  return out;
+}
+
+std::string FormatThresholds(const std::vector<ThresholdRow>& rows) {
+  std::string out = "threshold  model_share  model_accuracy  llm_share\n";
+  char line[128];
+  for (const auto& r : rows) {
+    std::snprintf(line, sizeof line, "%9.2f %12.3f %15.3f %10.3f\n", r.threshold, r.model_share, r.model_accuracy,
+                  r.llm_share);
+    out += line;
+  }
+  return out;
+}
+
+nlohmann::json MethodsToJson(const std::vector<MethodScores>& methods) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& m : methods) {
+    j.push_back({{"method", m.method}, {"lines", m.lines}, {"share", m.share}, {"accuracy", m.accuracy}});
+  }
+  return j;
+}
+
+nlohmann::json ThresholdsToJson(const std::vector<ThresholdRow>& rows) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& r : rows) {
+    j.push_back({{"threshold", r.threshold}, {"model_share", r.model_share}, {"model_accuracy", r.model_accuracy},
+                 {"llm_share", r.llm_share}});
+  }
+  return j;
+}
+
 }  // namespace logsieve::model

@@ -46,6 +46,36 @@ std::string FormatScores(const Scores& scores);
 //  "labels":[...],"confusion":[[...]]}
 nlohmann::json ScoresToJson(const Scores& scores);
 
+// Share and accuracy of the lines each method decided ("Regex", "ML", "LLM",
+// "None"), in that order, methods with no line left out.
+struct MethodScores {
+  std::string method;
+  size_t lines = 0;
+  double share = 0;     // of all rows
+  double accuracy = 0;  // of the lines this method decided
+};
+// REQUIRES: truth, predicted and methods have the same length.
+std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth, std::span<const std::string> predicted,
+                                        std::span<const std::string> methods);
+
+// What the model stage would do at each threshold, for the lines that reach
+// it (model_label non-empty): the share of all rows it decides (p >= t), its
+// accuracy on them, and the share left for the LLM (p < t).
+struct ThresholdRow {
+  double threshold = 0;
+  double model_share = 0;
+  double model_accuracy = 0;
+  double llm_share = 0;
+};
+// Thresholds 0.50, 0.55, ..., 0.95. REQUIRES: equal lengths.
+std::vector<ThresholdRow> ThresholdTable(std::span<const std::string> truth,
+                                         std::span<const std::string> model_label, std::span<const float> model_p);
+
+std::string FormatMethods(const std::vector<MethodScores>& methods);
+std::string FormatThresholds(const std::vector<ThresholdRow>& rows);
+nlohmann::json MethodsToJson(const std::vector<MethodScores>& methods);
+nlohmann::json ThresholdsToJson(const std::vector<ThresholdRow>& rows);
+
 }  // namespace logsieve::model
 
 #endif  // LOGSIEVE_MODEL_EVALUATION_H_

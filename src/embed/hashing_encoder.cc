@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -28,6 +29,16 @@ inline uint64_t Mix(uint64_t h) {  // the XXH64 avalanche
 
 inline bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+// 1 + log(tf), from a table for the common small counts.
+inline float SublinearTf(size_t tf) {
+  static const auto kTable = [] {
+    std::array<float, 32> t{};
+    for (size_t i = 1; i < t.size(); ++i) t[i] = 1.0f + std::log(static_cast<float>(i));
+    return t;
+  }();
+  return tf < kTable.size() ? kTable[tf] : 1.0f + std::log(static_cast<float>(tf));
 }
 
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
@@ -213,7 +224,7 @@ void HashingEncoder::Encode(std::string_view text, Workspace* ws, SparseVector* 
   for (size_t i = 0; i < buckets.size();) {
     size_t j = i + 1;
     while (j < buckets.size() && buckets[j] == buckets[i]) ++j;
-    const float v = 1.0f + std::log(static_cast<float>(j - i));
+    const float v = SublinearTf(j - i);
     out->indices.push_back(buckets[i]);
     out->values.push_back(v);
     norm2 += static_cast<double>(v) * v;

@@ -67,6 +67,8 @@ class HashingEncoder final : public Encoder {
     std::vector<std::pair<uint32_t, uint32_t>> words;  // [begin, end) in `lowered`
     std::vector<uint64_t> word_hashes;
     std::string padded;
+    // After Encode: the bucket of every feature occurrence, sorted (Features
+    // leaves it alone, so explanations can count occurrences per bucket).
     std::vector<uint32_t> buckets;
   };
 

@@ -111,48 +111,50 @@ class ModelStage final : public Stage {
   std::string Explain(std::string_view text, const embed::SparseVector& x, size_t k, float p,
                       embed::HashingEncoder::Workspace* ws) const {
     thread_local std::vector<embed::NamedFeature> feats;
-    thread_local std::vector<uint32_t> sorted_buckets;
-    thread_local std::vector<std::pair<float, size_t>> by_name;  // contribution, index of first occurrence
-    hashing_->Features(text, ws, &feats);
-    sorted_buckets.clear();
-    for (const auto& f : feats) sorted_buckets.push_back(f.index);
-    std::sort(sorted_buckets.begin(), sorted_buckets.end());
+    thread_local std::vector<float> contribution;  // per bucket of x
+    thread_local std::vector<float> by_words;      // per (first word, length) slot
+    thread_local std::vector<uint32_t> slot_owner;  // an occurrence naming the slot
+    thread_local std::vector<std::pair<float, uint32_t>> ranked;
+    // Encode left every feature occurrence's bucket, sorted, in ws->buckets.
+    const std::vector<uint32_t>& occurrences = ws->buckets;
     const size_t K = model_.labels.size();
     const std::vector<float>& W = model_.linear.weights();
-    by_name.clear();
-    for (size_t o = 0; o < feats.size(); ++o) {
-      const uint32_t b = feats[o].index;
-      auto it = std::lower_bound(x.indices.begin(), x.indices.end(), b);
-      if (it == x.indices.end() || *it != b) continue;
-      const float v = x.values[it - x.indices.begin()];
+    contribution.resize(x.indices.size());
+    for (size_t t = 0; t < x.indices.size(); ++t) {
+      const uint32_t b = x.indices[t];
       const float* w = W.data() + static_cast<size_t>(b) * K;
       float mean = 0;
       for (size_t c = 0; c < K; ++c) mean += w[c];
       mean /= static_cast<float>(K);
-      const auto range = std::equal_range(sorted_buckets.begin(), sorted_buckets.end(), b);
-      const float share = v * (w[k] - mean) / static_cast<float>(range.second - range.first);
-      // Merge with an earlier occurrence of the same words.
-      bool merged = false;
-      for (auto& [c, first] : by_name) {
-        if (feats[first].first_word == feats[o].first_word && feats[first].end_word == feats[o].end_word) {
-          c += share;
-          merged = true;
-          break;
-        }
-      }
-      if (!merged) by_name.emplace_back(share, o);
+      const auto range = std::equal_range(occurrences.begin(), occurrences.end(), b);
+      contribution[t] = x.values[t] * (w[k] - mean) / static_cast<float>(std::max<ptrdiff_t>(1, range.second - range.first));
     }
-    const size_t top = std::min<size_t>(3, by_name.size());
-    std::partial_sort(by_name.begin(), by_name.begin() + top, by_name.end(),
+    hashing_->Features(text, ws, &feats);
+    const size_t span = static_cast<size_t>(std::max(1, hashing_->options().word_max));
+    const size_t slots = ws->words.size() * span;
+    by_words.assign(slots, 0.0f);
+    slot_owner.assign(slots, UINT32_MAX);
+    for (uint32_t o = 0; o < feats.size(); ++o) {
+      const auto& f = feats[o];
+      auto it = std::lower_bound(x.indices.begin(), x.indices.end(), f.index);
+      if (it == x.indices.end() || *it != f.index) continue;
+      const size_t slot = f.first_word * span + std::min<size_t>(span - 1, f.end_word - f.first_word - 1);
+      by_words[slot] += contribution[it - x.indices.begin()];
+      if (slot_owner[slot] == UINT32_MAX) slot_owner[slot] = o;
+    }
+    ranked.clear();
+    for (size_t s = 0; s < slots; ++s) {
+      if (slot_owner[s] != UINT32_MAX && by_words[s] > 0) ranked.emplace_back(by_words[s], slot_owner[s]);
+    }
+    const size_t top = std::min<size_t>(3, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + top, ranked.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first; });
     std::string detail = "p=" + FormatP(p);
-    bool first = true;
-    for (size_t t = 0; t < top && by_name[t].first > 0; ++t) {
+    for (size_t t = 0; t < top; ++t) {
       char v[24];
-      std::snprintf(v, sizeof v, " +%.2f", by_name[t].first);
-      detail += first ? "; top: \"" : ", \"";
-      detail += embed::HashingEncoder::FeatureName(*ws, feats[by_name[t].second]) + "\"" + v;
-      first = false;
+      std::snprintf(v, sizeof v, " +%.2f", ranked[t].first);
+      detail += t == 0 ? "; top: \"" : ", \"";
+      detail += embed::HashingEncoder::FeatureName(*ws, feats[ranked[t].second]) + "\"" + v;
     }
     return detail;
   }

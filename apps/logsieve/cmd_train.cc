@@ -150,7 +150,7 @@ Status RunTrain(const TrainFlags& f) {
               result->iterations, result->converged ? "" : ", not converged", result->model.labels.size());
   if (result->holdout_rows > 0) {
     std::printf("\nholdout (%zu rows%s):\n%s", result->holdout_rows,
-                f.synthetic ? ", template families never seen in training" : "",
+                f.synthetic ? "; held-out template families, scored with the fit that never saw them" : "",
                 model::FormatScores(result->holdout).c_str());
   }
   std::printf("\nwrote %s in %.1f s\n", f.output.c_str(), Seconds(start));

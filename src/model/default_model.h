@@ -4,10 +4,12 @@
 //   StatusOr<TrainResult> r = TrainDefaultModel(DefaultModelRecipe{});
 //   SaveModel(r->model, "models/default.lsm");
 //
-// Training uses the generator's kTrain families only; the holdout scores
-// (stored in the file's metadata) are on the kHoldout families, whose
-// wordings the model never saw. The same recipe gives the same bytes; the
-// file's created_at is derived from the seed, not the clock.
+// Two fits: first on the generator's kTrain families, scored on the kHoldout
+// families (wordings that model never saw): that is the honest estimate,
+// stored in the file's metadata ("holdout_families_eval") and returned in
+// TrainResult::holdout. Then the shipped model is fitted on every family
+// with the same settings. The same recipe gives the same bytes; the file's
+// created_at is derived from the seed, not the clock.
 //
 // Thread safety: a pure function.
 #ifndef LOGSIEVE_MODEL_DEFAULT_MODEL_H_

@@ -78,6 +78,12 @@ constexpr Family kFamilies[] = {
     {kHttp, kApp, R"t(Outgoing {method} https://{host}{path} -> {status} in {ms}ms)t"},
     {kHttp, kWeb, R"t({host} {ip} "{method} {path} HTTP/1.1" {status} {bytes} rt={sec} uct="{sec}")t"},
 
+    {kHttp, kCloud, R"t(nova.api.openstack.compute.server_external_events [req-{uuid} {hex32} {hex32} - - -] {ip} "POST /v2/{hex32}/os-server-external-events HTTP/1.1" status: {status} len: {bytes} time: {sec})t"},
+    {kHttp, kWeb, R"t((Served|Handled) {method} {path} for {ip}: {status} {reason} \({bytes} bytes\))t"},
+    {kHttp, kApp, R"t(HTTP (request|response): {status} (returned |)(for|from) {method} {path}( \(took {ms} ms\)|))t"},
+    {kHttp, kWeb, R"t({method} {path} {status} {ms}ms - {bytes} bytes)t"},
+    {kHttp, kApp, R"t((Client|Browser) (request|call) {method} {path} (ended|completed) with (HTTP|status) {status})t"},
+
     // ---- Security Alert ------------------------------------------------------
     {kSecurity, kAuth, R"t((Failed|Invalid) password for (invalid user |){user} from {ip} port {port} ssh2)t"},
     {kSecurity, kAuth, R"t((Multiple|Repeated|{small}) (failed|unsuccessful|bad) login attempts (detected |)(for|on) (user|account) {user}( from {ip}|))t"},
@@ -101,6 +107,15 @@ constexpr Family kFamilies[] = {
     {kSecurity, kAuth, R"t(User {user} (attempted|tried) to access (restricted|forbidden) resource {path} without permission)t"},
     {kSecurity, kAuth, R"t((Root|root) login (attempt |)(refused|rejected) from {ip})t"},
     {kSecurity, kApp, R"t(Security alert: (unusual|suspicious) (number of|volume of) (password resets|token requests) for {user})t"},
+
+    {kSecurity, kAuth, R"t((Server|Host) {small} experienced (a |)potential security incident)t"},
+    {kSecurity, kAuth, R"t((Alert|Warning): (brute force|repeated) login (attempt|attempts) from {ip} detected)t"},
+    {kSecurity, kAuth, R"t(Admin privilege elevation alert for user {uid})t"},
+    {kSecurity, kApp, R"t(API access denied due to (unauthorized|invalid|revoked) credentials for user {uid})t"},
+    {kSecurity, kSys, R"t(Anomalous activity identified on (server|host) {small}, security review recommended)t"},
+    {kSecurity, kAuth, R"t(Multiple incorrect login attempts were made by user {uid})t"},
+    {kSecurity, kAuth, R"t((Suspicious|Unusual) (login|sign-in) activity detected from {ip})t"},
+    {kSecurity, kWeb, R"t((Port scan|Scanning activity|DDoS attack) (detected|observed) from {ip}( against {host}|))t"},
 
     // ---- System Notification -------------------------------------------------
     {kSysNote, kSys, R"t((Backup|Nightly backup|Scheduled backup) (completed|finished) successfully( in {sec}s|))t"},
@@ -126,6 +141,15 @@ constexpr Family kFamilies[] = {
     {kSysNote, kSys, R"t(Log files (archived|compressed) to {file_path})t"},
     {kSysNote, kCloud, R"t(Node {node} joined the cluster( {cluster}|))t"},
 
+    {kSysNote, kSys, R"t(Backup ended at {date} {time}(.|))t"},
+    {kSysNote, kSys, R"t((Software|Firmware|Agent) update (to|for) (version |v){ver} (applied|completed|rolled out) successfully)t"},
+    {kSysNote, kSys, R"t((System|Host|Server) {host} (is back online|came back up|restarted) after (maintenance|reboot|update))t"},
+    {kSysNote, kApp, R"t((Report|Dataset|Export) {file} (generated|published|delivered) successfully)t"},
+    {kSysNote, kSys, R"t((Old|Expired|Stale) (logs|sessions|temp files|snapshots) (purged|removed|deleted): {num} (files|items|entries))t"},
+    {kSysNote, kSched, R"t((Nightly|Daily|Weekly) (job|batch|sync) {job} (started|finished) at {time})t"},
+    {kSysNote, kCloud, R"t((Deployment|Rollout) of {svc} (version |v){ver} (completed|succeeded) on {cluster})t"},
+    {kSysNote, kSys, R"t((Scheduled |)(reboot|restart) of {host} (completed|done)(; all services running|))t"},
+
     // ---- User Action ---------------------------------------------------------
     {kUserAction, kApp, R"t(User {userid} logged (in|out)( successfully|)(.|))t"},
     {kUserAction, kApp, R"t(Account with ID {uid} created by {userid})t"},
@@ -149,6 +173,13 @@ constexpr Family kFamilies[] = {
     {kUserAction, kApp, R"t(User {userid} (placed|submitted) order {orderid})t"},
     {kUserAction, kApp, R"t(Profile (picture|details) updated by {userid})t"},
 
+    {kUserAction, kApp, R"t((User|Member) {userid} (logged out|signed out|ended the session)(.|))t"},
+    {kUserAction, kApp, R"t((User|Admin) {userid} (created|opened|registered) (a new |)account (with ID|#) {uid})t"},
+    {kUserAction, kApp, R"t({userid} (changed|updated|edited) (the |)(billing address|notification settings|display name|team settings))t"},
+    {kUserAction, kApp, R"t((User|Customer) {userid} (viewed|opened|searched) (dashboard|report|catalog|order history) {name})t"},
+    {kUserAction, kApp, R"t({user} (uploaded|attached|shared) (file|document) {file}( with {user}|))t"},
+    {kUserAction, kAuth, R"t((Login|Sign-in) (successful|succeeded) for (user |){user}( from {ip}|))t"},
+
     // ---- Resource Usage ------------------------------------------------------
     {kResource, kCloud, R"t(nova.compute.claims [req-{uuid} {hex32} {hex32} - - -] [instance: {uuid}] Total (memory|disk|vcpu): {num} (MB|GB|VCPU), used: {float} (MB|GB|VCPU))t"},
     {kResource, kCloud, R"t(nova.compute.resource_tracker [req-{uuid} - - - - -] Final resource view: name={host} phys_ram={num}MB used_ram={num}MB phys_disk={small}GB used_disk={small}GB total_vcpus={small} used_vcpus={small} pci_stats=[])t"},
@@ -171,6 +202,12 @@ constexpr Family kFamilies[] = {
     {kResource, kSys, R"t((Thread|Worker) pool (usage|saturation|utilization): {num} of {num} (busy|active))t"},
     {kResource, kSched, R"t(Queue {queue} depth is {num} (messages|jobs)( \(limit {num}\)|))t"},
     {kResource, kCloud, R"t((Node|Host) {node} (resources|capacity): cpu {pct}%, memory {pct}%, disk {pct}%)t"},
+
+    {kResource, kCloud, R"t(nova.compute.resource_tracker [req-{uuid} - - - - -] (Total usable vcpus|Free RAM|Free disk|Total physical ram): {num}( MB| GB|))t"},
+    {kResource, kSys, R"t((CPU|Memory|Disk) (usage|utilization) (exceeded|crossed|above) (the |)(threshold|limit)( of {pct}%|)( on {host}|))t"},
+    {kResource, kSys, R"t(({svc}|Process {pid}) (is using|consumes|uses) {pct}% (CPU|memory)( \({num} MB\)|))t"},
+    {kResource, kCloud, R"t((Instance|VM|Container) {uuid} (memory|CPU|disk) (usage|allocation): {num} (MB|GB|cores))t"},
+    {kResource, kStorage, R"t((Only |){pct}% (of |)(disk space|storage|inodes) (remaining|free|left) on {mount})t"},
 
     // ---- Error ---------------------------------------------------------------
     {kError, kDb, R"t((Shard|Partition) {small} replication task ended in failure)t"},
@@ -196,6 +233,13 @@ constexpr Family kFamilies[] = {
     {kError, kApp, R"t((Validation|Schema validation) (failed|error) (for|on) (payload|record) {uuid}: {name} is (required|invalid))t"},
     {kError, kSys, R"t({svc}.service: (Failed with result|Main process exited, code=exited, status={small}) 'exit-code')t"},
 
+    {kError, kApp, R"t(Module ('|"|){module}('|"|) (failed to process|could not process|rejected) input data due to (a |)format error)t"},
+    {kError, kDb, R"t(Replication of data to shard {small} failed)t"},
+    {kError, kApp, R"t((Email|Message) dispatch failed due to (SMTP|mail) server error)t"},
+    {kError, kApp, R"t((Invalid|Unexpected|Malformed) data format (for|in) (module|component) {module})t"},
+    {kError, kApp, R"t((Operation|Request|Job) {uuid} (failed|errored)(: {exception}|); (will retry|retry scheduled|continuing))t"},
+    {kError, kApp, R"t((Could not|Unable to|Failed to) (update|save|delete) (record|entry|item) {num}(: {exception}|))t"},
+
     // ---- Critical Error ------------------------------------------------------
     {kCritical, kSys, R"t((System|Server|Node) crashed due to (disk I/O failure|kernel panic|memory corruption) on {node})t"},
     {kCritical, kSys, R"t((Essential|Critical) system (part|component) malfunction: ID {small})t"},
@@ -219,6 +263,13 @@ constexpr Family kFamilies[] = {
     {kCritical, kApp, R"t((Complete|Total|Full) (outage|service disruption) of {svc}: (all requests failing|no healthy backends))t"},
     {kCritical, kDb, R"t((Transaction log|WAL|Journal) (corrupted|lost); (database|data) (cannot be recovered|integrity at risk))t"},
 
+    {kCritical, kSys, R"t(Critical system unit error: unit ID (Component|Unit){small})t"},
+    {kCritical, kSys, R"t(System component malfunction: component ID (Component|Module){small})t"},
+    {kCritical, kApp, R"t(Email service affected by failed transmission)t"},
+    {kCritical, kStorage, R"t(Multiple (disk|drive) faults detected in (storage array|RAID group) {small})t"},
+    {kCritical, kSys, R"t((Server|Node|Host) {host} (went down|is down|is not responding) unexpectedly( - service unavailable|))t"},
+    {kCritical, kDb, R"t((Irrecoverable|Unrecoverable|Severe) (data|database) (loss|corruption) (on|in) {db})t"},
+
     // ---- Workflow Error ------------------------------------------------------
     {kWorkflow, kApp, R"t(Case escalation for ticket ID {ticket} failed because the assigned support agent is no longer active)t"},
     {kWorkflow, kApp, R"t((Invoice|Bill) {invoice} (generation|processing) failed( for customer {customer}|)( due to missing tax data|))t"},
@@ -241,6 +292,13 @@ constexpr Family kFamilies[] = {
     {kWorkflow, kApp, R"t(Customer {customer} (order|booking) {orderid} cancelled: (payment|fulfillment) workflow error)t"},
     {kWorkflow, kApp, R"t((Return|RMA) request {num} (could not be processed|was rejected by the workflow))t"},
 
+    {kWorkflow, kApp, R"t(Lead conversion failed for prospect ID {uid} due to missing (contact information|owner|email))t"},
+    {kWorkflow, kApp, R"t(Customer follow-up process for lead ID {uid} failed due to missing next action)t"},
+    {kWorkflow, kApp, R"t(Escalation rule execution failed for ticket ID {ticket} - (undefined escalation level|no matching rule))t"},
+    {kWorkflow, kApp, R"t(Task assignment for TeamID {uid} could not complete due to invalid priority level)t"},
+    {kWorkflow, kApp, R"t(Invoice generation process aborted for order ID {uid} due to invalid tax calculation( module|))t"},
+    {kWorkflow, kApp, R"t((Order|Booking|Claim) processing (workflow |)(halted|stopped|failed) at (step|stage) ('|"|){name}('|"|) for (order|case) {orderid})t"},
+
     // ---- Deprecation Warning -------------------------------------------------
     {kDeprecation, kApp, R"t(The '{module}' module will be retired in version {ver}. Please migrate to the '{module}' module by {month} {year})t"},
     {kDeprecation, kApp, R"t((API|Endpoint) {api_path} is deprecated (and will be removed in|since) (v|version ){ver}( - use {api_path} instead|))t"},
@@ -262,6 +320,11 @@ constexpr Family kFamilies[] = {
     {kDeprecation, kApp, R"t((This|The) (version|release) of {product} (is|will soon be) (unsupported|out of support); (please |)upgrade to {ver})t"},
     {kDeprecation, kWeb, R"t((Header|Query parameter) {name} is deprecated and will be ignored( after {date}|))t"},
     {kDeprecation, kApp, R"t((Client|SDK) version {ver} is (outdated|deprecated); (minimum|required) version is {ver})t"},
+    {kDeprecation, kApp, R"t(API endpoint ('|"|){name}('|"|) is deprecated and will be removed in version {ver}. Use ('|"|){name}('|"|) instead)t"},
+    {kDeprecation, kApp, R"t(Support for legacy (authentication methods|integrations|file formats) will be discontinued after {date})t"},
+    {kDeprecation, kApp, R"t(The ('|"|){module}('|"|) feature will be deprecated in v{ver}. Use ('|"|){module}('|"|) for improved functionality)t"},
+    {kDeprecation, kApp, R"t(The ('|"|){module}('|"|) feature is outdated. Please migrate to ('|"|){module}('|"|) by the end of Q{small})t"},
+    {kDeprecation, kApp, R"t((Deprecated|Obsolete) (call|usage) (of|to) {api_path} (detected|logged)(; (update|upgrade) your client|))t"},
 };
 constexpr size_t kNumFamilies = sizeof(kFamilies) / sizeof(kFamilies[0]);
 

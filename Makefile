@@ -39,3 +39,11 @@ bench: deps
 
 clean:
 	rm -rf build
+
+# libFuzzer (clang) on every fuzz target, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: test-deps
+	@CXX=clang++ cmake -S . -B build/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOGSIEVE_FUZZ=ON -DLOGSIEVE_TESTS=OFF >/dev/null
+	@cmake --build build/fuzz -j $(JOBS)
+	@for f in build/fuzz/fuzz/*_fuzz; do n=$$(basename $$f _fuzz); mkdir -p build/fuzz/corpus/$$n; \
+	  echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$n fuzz/corpus/$$n || exit 1; done

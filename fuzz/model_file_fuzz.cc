@@ -2,7 +2,7 @@
 // a Status, never a crash, a hang or a sanitizer report.
 //
 //   cmake -S . -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DLOGSIEVE_FUZZ=ON
-//   ninja -C build/fuzz model_file_fuzz && build/fuzz/fuzz/model_file_fuzz -max_total_time=60
+//   ninja -C build/fuzz model_file_fuzz && build/fuzz/fuzz/model_file_fuzz fuzz/corpus/model_file
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -238,7 +238,8 @@ StatusOr<bool> CsvReader::Next(CsvRow* row, bool stop_if_idle, bool* idle) {
 
 void AppendCsvField(std::string_view field, std::string* out) {
   bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos ||
-               (!field.empty() && (field.front() == ' ' || field.back() == ' ' || field.front() == '\t'));
+               (!field.empty() && (field.front() == ' ' || field.back() == ' ' || field.front() == '\t')) ||
+               field.substr(0, 3) == "\xEF\xBB\xBF";  // would read back as a BOM at the start of a file
   if (!quote) {
     out->append(field);
     return;

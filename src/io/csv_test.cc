@@ -44,6 +44,12 @@ TEST(CsvReaderTest, LastRowWithoutLineEndIsRead) {
   EXPECT_EQ(ReadAll("a,b\n1,2"), (Rows{{"a", "b"}, {"1", "2"}}));
 }
 
+TEST(CsvWriterTest, AFieldStartingWithBomBytesIsQuotedSoItIsNotReadAsABom) {
+  std::string text;
+  AppendCsvRow({"\xEF\xBB\xBFsource", "x"}, &text);
+  EXPECT_EQ(ReadAll(text), (Rows{{"\xEF\xBB\xBFsource", "x"}}));
+}
+
 TEST(CsvReaderTest, SpaceBeforeAnOpeningQuoteStillQuotes) {
   // The original project's sample writes `ModernCRM, "IP ... attack"`.
   EXPECT_EQ(ReadAll("ModernCRM, \"IP 1.2.3.4 blocked, attack\"\n"),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -39,6 +40,27 @@ inline float SublinearTf(size_t tf) {
     return t;
   }();
   return tf < kTable.size() ? kTable[tf] : 1.0f + std::log(static_cast<float>(tf));
+}
+
+// Sorts bucket ids below 2^bits: LSD radix sort, 8 bits a pass, for the
+// usual few hundred features (no branches to mispredict, unlike introsort).
+void SortBuckets(std::vector<uint32_t>* v, std::vector<uint32_t>* tmp, int bits) {
+  const size_t n = v->size();
+  if (n < 64) {
+    std::sort(v->begin(), v->end());
+    return;
+  }
+  tmp->resize(n);
+  uint32_t* src = v->data();
+  uint32_t* dst = tmp->data();
+  for (int shift = 0; shift < bits; shift += 8) {
+    uint32_t count[257] = {};
+    for (size_t i = 0; i < n; ++i) ++count[((src[i] >> shift) & 0xFF) + 1];
+    for (int b = 0; b < 256; ++b) count[b + 1] += count[b];
+    for (size_t i = 0; i < n; ++i) dst[count[(src[i] >> shift) & 0xFF]++] = src[i];
+    std::swap(src, dst);
+  }
+  if (src != v->data()) std::copy(src, src + n, v->data());
 }
 
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
@@ -217,7 +239,7 @@ void HashingEncoder::Encode(std::string_view text, Workspace* ws, SparseVector* 
   std::vector<uint32_t>& buckets = ws->buckets;
   buckets.clear();
   ForEachFeature(ws, [&](uint32_t bucket, uint32_t, uint32_t) { buckets.push_back(bucket); });
-  std::sort(buckets.begin(), buckets.end());
+  SortBuckets(&buckets, &ws->sort_scratch, std::countr_zero(options_.dims));
   out->indices.clear();
   out->values.clear();
   double norm2 = 0.0;

@@ -70,6 +70,7 @@ class HashingEncoder final : public Encoder {
     // After Encode: the bucket of every feature occurrence, sorted (Features
     // leaves it alone, so explanations can count occurrences per bucket).
     std::vector<uint32_t> buckets;
+    std::vector<uint32_t> sort_scratch;
   };
 
   // Refuses dims that are not a power of two in [2^4, 2^24] and empty or

@@ -42,6 +42,16 @@ TEST(HashingEncoderTest, IndicesAreStrictlyIncreasingAndInRange) {
   EXPECT_LT(v.indices.back(), 64u);
 }
 
+TEST(HashingEncoderTest, LongTextsInLargeSpacesComeOutSorted) {
+  // Hundreds of features and 2^21 buckets: the radix sort's three passes.
+  auto enc = Make(HashingOptions{.dims = 1 << 21});
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += "word" + std::to_string(i * 7919) + " ";
+  SparseVector v = Encode(*enc, text);
+  ASSERT_GT(v.indices.size(), 500u);
+  for (size_t i = 1; i < v.indices.size(); ++i) ASSERT_LT(v.indices[i - 1], v.indices[i]);
+}
+
 TEST(HashingEncoderTest, SameTextGivesSameVectorAcrossEncoders) {
   auto a = Make(), b = Make();
   SparseVector x = Encode(*a, "User alice logged in"), y = Encode(*b, "User alice logged in");

@@ -115,46 +115,80 @@ class ModelStage final : public Stage {
     thread_local std::vector<float> by_words;      // per (first word, length) slot
     thread_local std::vector<uint32_t> slot_owner;  // an occurrence naming the slot
     thread_local std::vector<std::pair<float, uint32_t>> ranked;
+    thread_local std::vector<uint32_t> position;
+    thread_local std::vector<std::pair<float, std::string>> named;
     // Encode left every feature occurrence's bucket, sorted, in ws->buckets.
     const std::vector<uint32_t>& occurrences = ws->buckets;
     const size_t K = model_.labels.size();
     const std::vector<float>& W = model_.linear.weights();
+    // Contribution of each bucket of x, split over its occurrences (both
+    // lists are sorted: one merge pass counts them).
     contribution.resize(x.indices.size());
+    size_t o = 0;
     for (size_t t = 0; t < x.indices.size(); ++t) {
       const uint32_t b = x.indices[t];
+      while (o < occurrences.size() && occurrences[o] < b) ++o;
+      size_t count = 0;
+      while (o < occurrences.size() && occurrences[o] == b) ++o, ++count;
       const float* w = W.data() + static_cast<size_t>(b) * K;
       float mean = 0;
       for (size_t c = 0; c < K; ++c) mean += w[c];
       mean /= static_cast<float>(K);
-      const auto range = std::equal_range(occurrences.begin(), occurrences.end(), b);
-      contribution[t] = x.values[t] * (w[k] - mean) / static_cast<float>(std::max<ptrdiff_t>(1, range.second - range.first));
+      contribution[t] = x.values[t] * (w[k] - mean) / static_cast<float>(std::max<size_t>(1, count));
     }
+    // bucket -> position in x, open addressing (power-of-two table > 2n).
+    size_t cap = 16;
+    while (cap < 2 * x.indices.size()) cap <<= 1;
+    position.assign(cap, UINT32_MAX);
+    for (uint32_t t = 0; t < x.indices.size(); ++t) {
+      size_t h = (x.indices[t] * 0x9E3779B1u) & (cap - 1);
+      while (position[h] != UINT32_MAX) h = (h + 1) & (cap - 1);
+      position[h] = t;
+    }
+    auto find = [&](uint32_t b) -> uint32_t {
+      size_t h = (b * 0x9E3779B1u) & (cap - 1);
+      while (position[h] != UINT32_MAX && x.indices[position[h]] != b) h = (h + 1) & (cap - 1);
+      return position[h];
+    };
     hashing_->Features(text, ws, &feats);
     const size_t span = static_cast<size_t>(std::max(1, hashing_->options().word_max));
     const size_t slots = ws->words.size() * span;
     by_words.assign(slots, 0.0f);
     slot_owner.assign(slots, UINT32_MAX);
-    for (uint32_t o = 0; o < feats.size(); ++o) {
-      const auto& f = feats[o];
-      auto it = std::lower_bound(x.indices.begin(), x.indices.end(), f.index);
-      if (it == x.indices.end() || *it != f.index) continue;
-      const size_t slot = f.first_word * span + std::min<size_t>(span - 1, f.end_word - f.first_word - 1);
-      by_words[slot] += contribution[it - x.indices.begin()];
-      if (slot_owner[slot] == UINT32_MAX) slot_owner[slot] = o;
+    for (uint32_t f = 0; f < feats.size(); ++f) {
+      const auto& feat = feats[f];
+      const uint32_t t = find(feat.index);
+      if (t == UINT32_MAX) continue;
+      const size_t slot = feat.first_word * span + std::min<size_t>(span - 1, feat.end_word - feat.first_word - 1);
+      by_words[slot] += contribution[t];
+      if (slot_owner[slot] == UINT32_MAX) slot_owner[slot] = f;
     }
     ranked.clear();
     for (size_t s = 0; s < slots; ++s) {
       if (slot_owner[s] != UINT32_MAX && by_words[s] > 0) ranked.emplace_back(by_words[s], slot_owner[s]);
     }
-    const size_t top = std::min<size_t>(3, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + top, ranked.end(),
+    // Names of the strongest few, merging repeats of the same words ("User
+    // User<NUM>" has the word "user" twice), then the top three.
+    const size_t head = std::min<size_t>(8, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + head, ranked.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first; });
+    named.clear();
+    for (size_t t = 0; t < head; ++t) {
+      std::string name = embed::HashingEncoder::FeatureName(*ws, feats[ranked[t].second]);
+      auto same = std::find_if(named.begin(), named.end(), [&](const auto& n) { return n.second == name; });
+      if (same != named.end()) {
+        same->first += ranked[t].first;
+      } else {
+        named.emplace_back(ranked[t].first, std::move(name));
+      }
+    }
+    std::stable_sort(named.begin(), named.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::string detail = "p=" + FormatP(p);
-    for (size_t t = 0; t < top; ++t) {
+    for (size_t t = 0; t < std::min<size_t>(3, named.size()); ++t) {
       char v[24];
-      std::snprintf(v, sizeof v, " +%.2f", ranked[t].first);
+      std::snprintf(v, sizeof v, " +%.2f", named[t].first);
       detail += t == 0 ? "; top: \"" : ", \"";
-      detail += embed::HashingEncoder::FeatureName(*ws, feats[ranked[t].second]) + "\"" + v;
+      detail += named[t].second + "\"" + v;
     }
     return detail;
   }

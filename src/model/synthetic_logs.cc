@@ -150,6 +150,14 @@ constexpr Family kFamilies[] = {
     {kSysNote, kCloud, R"t((Deployment|Rollout) of {svc} (version |v){ver} (completed|succeeded) on {cluster})t"},
     {kSysNote, kSys, R"t((Scheduled |)(reboot|restart) of {host} (completed|done)(; all services running|))t"},
 
+    {kSysNote, kSys, R"t((Successfully|Finished) (mounted|unmounted) {mount}( on {host}|))t"},
+    {kSysNote, kSys, R"t((Reached target|Starting|Finished) {svc_desc}(.|))t"},
+    {kSysNote, kSys, R"t((Indexing|Reindex|Cache warm-up) (job |)(completed|finished) (in {sec}s|successfully))t"},
+    {kSysNote, kCloud, R"t((Autoscaler|Scheduler) (added|removed) {small} (nodes|replicas|instances) (to|from) {cluster})t"},
+    {kSysNote, kSys, R"t((Daily|Weekly|Monthly) (report|digest|summary) (sent|emailed|published) to {email})t"},
+    {kSysNote, kSys, R"t((License|Subscription) (renewed|activated) (successfully |)(until|through) {date})t"},
+    {kSysNote, kApp, R"t((Import|Upload|Transfer) of {file} (finished|complete|completed)(: {num} rows|))t"},
+
     // ---- User Action ---------------------------------------------------------
     {kUserAction, kApp, R"t(User {userid} logged (in|out)( successfully|)(.|))t"},
     {kUserAction, kApp, R"t(Account with ID {uid} created by {userid})t"},
@@ -180,6 +188,12 @@ constexpr Family kFamilies[] = {
     {kUserAction, kApp, R"t({user} (uploaded|attached|shared) (file|document) {file}( with {user}|))t"},
     {kUserAction, kAuth, R"t((Login|Sign-in) (successful|succeeded) for (user |){user}( from {ip}|))t"},
 
+    {kUserAction, kApp, R"t({userid} (updated|modified|edited) (record|contact|opportunity|document) {num})t"},
+    {kUserAction, kApp, R"t((User|Customer|Employee) {user} (requested|initiated) (a |)(password reset|data export|account deletion|refund))t"},
+    {kUserAction, kApp, R"t((User|Admin) {user} (changed|switched) (language|timezone|theme|plan) to {value})t"},
+    {kUserAction, kAuth, R"t(sudo: {user} : TTY=pts/{small} ; PWD=/home/{user} ; USER=root ; COMMAND=/usr/bin/(systemctl|apt|journalctl))t"},
+    {kUserAction, kApp, R"t((User|Customer) {userid} (subscribed to|unsubscribed from|upgraded to|downgraded to) (the |)(newsletter|premium plan|basic plan))t"},
+
     // ---- Resource Usage ------------------------------------------------------
     {kResource, kCloud, R"t(nova.compute.claims [req-{uuid} {hex32} {hex32} - - -] [instance: {uuid}] Total (memory|disk|vcpu): {num} (MB|GB|VCPU), used: {float} (MB|GB|VCPU))t"},
     {kResource, kCloud, R"t(nova.compute.resource_tracker [req-{uuid} - - - - -] Final resource view: name={host} phys_ram={num}MB used_ram={num}MB phys_disk={small}GB used_disk={small}GB total_vcpus={small} used_vcpus={small} pci_stats=[])t"},
@@ -208,6 +222,10 @@ constexpr Family kFamilies[] = {
     {kResource, kSys, R"t(({svc}|Process {pid}) (is using|consumes|uses) {pct}% (CPU|memory)( \({num} MB\)|))t"},
     {kResource, kCloud, R"t((Instance|VM|Container) {uuid} (memory|CPU|disk) (usage|allocation): {num} (MB|GB|cores))t"},
     {kResource, kStorage, R"t((Only |){pct}% (of |)(disk space|storage|inodes) (remaining|free|left) on {mount})t"},
+
+    {kResource, kSys, R"t((Disk|Memory|CPU) (pressure|usage) (warning|alert|notice): {pct}% (used|utilized)( on {host}|))t"},
+    {kResource, kDb, R"t((Buffer pool|Cache) (hit ratio|usage) (is |){pct}%( \({num} MB used\)|))t"},
+    {kResource, kCloud, R"t((Project|Tenant|Namespace) {name} (is using|has used) {num} of {num} (vCPUs|GB RAM|floating IPs))t"},
 
     // ---- Error ---------------------------------------------------------------
     {kError, kDb, R"t((Shard|Partition) {small} replication task ended in failure)t"},
@@ -240,6 +258,11 @@ constexpr Family kFamilies[] = {
     {kError, kApp, R"t((Operation|Request|Job) {uuid} (failed|errored)(: {exception}|); (will retry|retry scheduled|continuing))t"},
     {kError, kApp, R"t((Could not|Unable to|Failed to) (update|save|delete) (record|entry|item) {num}(: {exception}|))t"},
 
+    {kError, kApp, R"t((Failed|Unable) to (generate|render|compile) (thumbnail|template|PDF|report) for {file})t"},
+    {kError, kSys, R"t((Connection|Socket) (reset|closed|refused) (by peer |)(while|when) (reading from|writing to) {host}(:{port}|))t"},
+    {kError, kApp, R"t((Request|Call) to {svc} (failed|returned an error)(: {exception}|); (falling back|using cached value|skipping))t"},
+    {kError, kApp, R"t((Error|Exception) in (worker|handler|consumer) {name}: {exception})t"},
+
     // ---- Critical Error ------------------------------------------------------
     {kCritical, kSys, R"t((System|Server|Node) crashed due to (disk I/O failure|kernel panic|memory corruption) on {node})t"},
     {kCritical, kSys, R"t((Essential|Critical) system (part|component) malfunction: ID {small})t"},
@@ -269,6 +292,11 @@ constexpr Family kFamilies[] = {
     {kCritical, kStorage, R"t(Multiple (disk|drive) faults detected in (storage array|RAID group) {small})t"},
     {kCritical, kSys, R"t((Server|Node|Host) {host} (went down|is down|is not responding) unexpectedly( - service unavailable|))t"},
     {kCritical, kDb, R"t((Irrecoverable|Unrecoverable|Severe) (data|database) (loss|corruption) (on|in) {db})t"},
+
+    {kCritical, kSys, R"t((Service|Application|Website) {svc} (is completely down|unavailable for all users|not responding on any node))t"},
+    {kCritical, kStorage, R"t((Data loss|Data corruption) (detected|reported) (on|in) (volume|bucket|disk) {vol})t"},
+    {kCritical, kSys, R"t((Emergency|EMERGENCY): (system|host) {host} (is shutting down|halted|is unusable))t"},
+    {kCritical, kCloud, R"t((Control plane|API server|etcd) (unavailable|down|lost quorum) in {cluster})t"},
 
     // ---- Workflow Error ------------------------------------------------------
     {kWorkflow, kApp, R"t(Case escalation for ticket ID {ticket} failed because the assigned support agent is no longer active)t"},

@@ -36,7 +36,8 @@ const Corpus& TheCorpus() {
 }
 
 const LoadedModel& TheModel() {
-  static const LoadedModel m = LoadModel(std::string(LOGSIEVE_BENCH_SOURCE_DIR) + "/models/default.lsm").value();
+  static const LoadedModel m =
+      LoadModel(std::string(LOGSIEVE_BENCH_SOURCE_DIR) + "/models/default.lsm").value();
   return m;
 }
 
@@ -64,7 +65,8 @@ BENCHMARK(BM_HashingEncodePredict);
 void BM_ModelStageDecide(benchmark::State& state) {
   const auto& c = TheCorpus();
   Config config;
-  (void)config.Set("model.file", std::string(LOGSIEVE_BENCH_SOURCE_DIR) + "/models/default.lsm", "bench");
+  (void)config.Set("model.file", std::string(LOGSIEVE_BENCH_SOURCE_DIR) + "/models/default.lsm",
+                   "bench");
   auto stage = MakeModelStage(config).value();
   Batch b;
   for (size_t i = 0; i < 256; ++i) b.records.push_back({"bench", c.raw[i]});

@@ -7,7 +7,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
@@ -39,7 +38,9 @@ StatusOr<std::vector<LabelledLine>> ReadLabelledCsv(const std::string& path) {
   io::CsvRow row;
   StatusOr<bool> more = reader.Next(&row);
   if (!more.ok()) return more.status();
-  if (!*more) return InvalidArgumentError(path + ": empty file (expected a header with log_message,target_label)");
+  if (!*more)
+    return InvalidArgumentError(path +
+                                ": empty file (expected a header with log_message,target_label)");
   int msg = -1, label = -1, source = -1;
   for (size_t c = 0; c < row.fields.size(); ++c) {
     if (row.fields[c] == "log_message") msg = static_cast<int>(c);
@@ -47,8 +48,9 @@ StatusOr<std::vector<LabelledLine>> ReadLabelledCsv(const std::string& path) {
     if (row.fields[c] == "source") source = static_cast<int>(c);
   }
   if (msg < 0 || label < 0) {
-    return InvalidArgumentError(path + ":" + std::to_string(row.line) +
-                                ": the header needs columns log_message and target_label (source is optional)");
+    return InvalidArgumentError(
+        path + ":" + std::to_string(row.line) +
+        ": the header needs columns log_message and target_label (source is optional)");
   }
   std::vector<LabelledLine> rows;
   size_t bad = 0;
@@ -77,7 +79,8 @@ StatusOr<std::vector<LabelledLine>> ReadLabelledCsv(const std::string& path) {
     }
   }
   if (bad > 20) std::cerr << "logsieve: ... " << bad - 20 << " more bad rows\n";
-  if (bad > 0) std::cerr << "logsieve: " << bad << " bad rows skipped, " << rows.size() << " rows kept\n";
+  if (bad > 0)
+    std::cerr << "logsieve: " << bad << " bad rows skipped, " << rows.size() << " rows kept\n";
   if (rows.empty()) return InvalidArgumentError(path + ": no usable rows");
   return rows;
 }
@@ -127,7 +130,8 @@ Status RunTrain(const TrainFlags& f) {
     o.holdout = f.holdout;
     o.seed = f.seed;
     o.lr.C = f.C;
-    o.lr.class_weight = f.class_weight == "balanced" ? model::ClassWeight::kBalanced : model::ClassWeight::kNone;
+    o.lr.class_weight =
+        f.class_weight == "balanced" ? model::ClassWeight::kBalanced : model::ClassWeight::kNone;
     o.created_at = model::CreatedAtFromEnvironment();
     o.extra_metadata_json = nlohmann::json{{"data", f.data}}.dump();
     // Config label order first, then labels only the data has (sorted).
@@ -138,8 +142,9 @@ Status RunTrain(const TrainFlags& f) {
       if (present.erase(name) > 0) o.labels.push_back(name);
     }
     for (const auto& [name, _] : present) {
-      std::cerr << "logsieve: warning: label \"" << name
-                << "\" is not in config `labels`; the model stage refuses this model until it is added\n";
+      std::cerr
+          << "logsieve: warning: label \"" << name
+          << "\" is not in config `labels`; the model stage refuses this model until it is added\n";
       o.labels.push_back(name);
     }
     result = model::TrainModel(rows, o);
@@ -147,11 +152,13 @@ Status RunTrain(const TrainFlags& f) {
   if (!result.ok()) return result.status();
   LOGSIEVE_RETURN_IF_ERROR(model::SaveModel(result->model, f.output));
   std::printf("trained on %zu rows (%d L-BFGS iterations%s), %zu labels\n", result->train_rows,
-              result->iterations, result->converged ? "" : ", not converged", result->model.labels.size());
+              result->iterations, result->converged ? "" : ", not converged",
+              result->model.labels.size());
   if (result->holdout_rows > 0) {
-    std::printf("\nholdout (%zu rows%s):\n%s", result->holdout_rows,
-                f.synthetic ? "; held-out template families, scored with the fit that never saw them" : "",
-                model::FormatScores(result->holdout).c_str());
+    std::printf(
+        "\nholdout (%zu rows%s):\n%s", result->holdout_rows,
+        f.synthetic ? "; held-out template families, scored with the fit that never saw them" : "",
+        model::FormatScores(result->holdout).c_str());
   }
   std::printf("\nwrote %s in %.1f s\n", f.output.c_str(), Seconds(start));
   return OkStatus();
@@ -191,7 +198,8 @@ Status RunEval(const EvalFlags& f) {
 
   std::vector<std::string> truth, predicted, methods, model_label(rows.size());
   std::vector<float> model_p(rows.size(), 0.0f);
-  const size_t batch_size = static_cast<size_t>(std::max<int64_t>(1, config.GetInt("pipeline.batch_size")));
+  const size_t batch_size =
+      static_cast<size_t>(std::max<int64_t>(1, config.GetInt("pipeline.batch_size")));
   for (size_t begin = 0; begin < rows.size(); begin += batch_size) {
     const size_t end = std::min(rows.size(), begin + batch_size);
     Batch batch;
@@ -205,7 +213,8 @@ Status RunEval(const EvalFlags& f) {
       methods.emplace_back(MethodName(batch.decisions[i].method));
       // Lines that reached the model (routes may skip it): it decided them
       // or left a tentative guess.
-      if (batch.decisions[i].method == Method::kML || batch.tentative[i].method == Method::kML) reach.push_back(i);
+      if (batch.decisions[i].method == Method::kML || batch.tentative[i].method == Method::kML)
+        reach.push_back(i);
     }
     if (model_stage) {
       Batch probe_batch;
@@ -233,9 +242,12 @@ Status RunEval(const EvalFlags& f) {
   }
   std::cout << "stages: ";
   for (const std::string& d : classifier->stage_descriptions()) std::cout << d << "; ";
-  std::cout << "\n\n" << model::FormatScores(scores) << "\nby method\n" << model::FormatMethods(by_method);
+  std::cout << "\n\n"
+            << model::FormatScores(scores) << "\nby method\n"
+            << model::FormatMethods(by_method);
   if (model_stage) {
-    std::cout << "\nthreshold table (lines that reached the model)\n" << model::FormatThresholds(thresholds);
+    std::cout << "\nthreshold table (lines that reached the model)\n"
+              << model::FormatThresholds(thresholds);
   }
   std::printf("\n%zu rows in %.2f s\n", rows.size(), Seconds(start));
   return OkStatus();
@@ -256,7 +268,8 @@ Status RunGenData(const GenFlags& f) {
   if (f.split == "holdout") o.split = model::SyntheticSplit::kHoldout;
   std::string out;
   io::AppendCsvRow({"source", "log_message", "target_label"}, &out);
-  for (const auto& r : model::GenerateSyntheticLogs(o)) io::AppendCsvRow({r.source, r.message, r.label}, &out);
+  for (const auto& r : model::GenerateSyntheticLogs(o))
+    io::AppendCsvRow({r.source, r.message, r.label}, &out);
   if (f.output == "-") {
     std::cout << out;
     return OkStatus();
@@ -276,11 +289,13 @@ void AddTrainCommand(CLI::App& app) {
     cmd->add_option("data", f->data, "CSV with columns log_message,target_label (optional source)");
     cmd->add_option("-o,--output", f->output, "Model file to write")->required();
     cmd->add_option("--encoder", f->encoder, "hashing (default) or a sentence-transformers folder");
-    cmd->add_option("--config", f->config_file, "Config file (hashing settings, normalizer masks, labels)");
+    cmd->add_option("--config", f->config_file,
+                    "Config file (hashing settings, normalizer masks, labels)");
     cmd->add_option("--holdout", f->holdout, "Share of rows held out for the printed metrics")
         ->check(CLI::Range(0.0, 0.9));
     cmd->add_option("--seed", f->seed, "Seed of the holdout split (and of --synthetic data)");
-    cmd->add_option("--C", f->C, "Inverse L2 strength, as scikit-learn's C")->check(CLI::PositiveNumber);
+    cmd->add_option("--C", f->C, "Inverse L2 strength, as scikit-learn's C")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--class-weight", f->class_weight, "none or balanced")
         ->check(CLI::IsMember({"none", "balanced"}));
     cmd->add_flag("--synthetic", f->synthetic,
@@ -290,9 +305,11 @@ void AddTrainCommand(CLI::App& app) {
     });
   }
   {
-    CLI::App* cmd = app.add_subcommand("eval", "Score the whole pipeline on labelled log lines (CSV)");
+    CLI::App* cmd =
+        app.add_subcommand("eval", "Score the whole pipeline on labelled log lines (CSV)");
     auto f = std::make_shared<EvalFlags>();
-    cmd->add_option("data", f->data, "CSV with columns log_message,target_label (optional source)")->required();
+    cmd->add_option("data", f->data, "CSV with columns log_message,target_label (optional source)")
+        ->required();
     cmd->add_flag("--json", f->json, "One JSON object (accuracy and macro_f1 at top level)");
     AddPipelineFlags(cmd, &f->pipeline);
     cmd->callback([f] {
@@ -300,12 +317,14 @@ void AddTrainCommand(CLI::App& app) {
     });
   }
   {
-    CLI::App* cmd = app.add_subcommand("gen-data", "Write synthetic labelled log lines (CSV) for the default labels");
+    CLI::App* cmd = app.add_subcommand(
+        "gen-data", "Write synthetic labelled log lines (CSV) for the default labels");
     auto f = std::make_shared<GenFlags>();
     cmd->add_option("-o,--output", f->output, "Output CSV (- for stdout)");
     cmd->add_option("--rows", f->rows, "Rows to write");
     cmd->add_option("--seed", f->seed, "Seed (same seed, same rows)");
-    cmd->add_option("--split", f->split, "all, train (training families) or holdout (held-out families)")
+    cmd->add_option("--split", f->split,
+                    "all, train (training families) or holdout (held-out families)")
         ->check(CLI::IsMember({"all", "train", "holdout"}));
     cmd->callback([f] {
       if (Status s = RunGenData(*f); !s.ok()) Fail(s);

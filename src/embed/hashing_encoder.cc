@@ -7,7 +7,6 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 namespace logsieve::embed {
@@ -89,13 +88,13 @@ StatusOr<std::unique_ptr<HashingEncoder>> HashingEncoder::Create(const HashingOp
   }
   auto bad_range = [](int lo, int hi) { return hi != 0 && (lo < 1 || hi < lo || hi > 16); };
   if (bad_range(o.word_min, o.word_max)) {
-    return InvalidArgumentError("hashing encoder: word n-gram range [" + std::to_string(o.word_min) +
-                                ", " + std::to_string(o.word_max) +
+    return InvalidArgumentError("hashing encoder: word n-gram range [" +
+                                std::to_string(o.word_min) + ", " + std::to_string(o.word_max) +
                                 "] is empty or outside [1, 16] (max 0 turns word features off)");
   }
   if (bad_range(o.char_min, o.char_max)) {
-    return InvalidArgumentError("hashing encoder: char n-gram range [" + std::to_string(o.char_min) +
-                                ", " + std::to_string(o.char_max) +
+    return InvalidArgumentError("hashing encoder: char n-gram range [" +
+                                std::to_string(o.char_min) + ", " + std::to_string(o.char_max) +
                                 "] is empty or outside [1, 16] (max 0 turns char features off)");
   }
   if (o.word_max == 0 && o.char_max == 0) {
@@ -113,7 +112,8 @@ StatusOr<std::unique_ptr<HashingEncoder>> HashingEncoder::FromSpec(std::string_v
     return InvalidArgumentError("encoder spec kind is not \"hashing\"");
   }
   if (j.value("version", 0) != 1) {
-    return UnimplementedError("hashing encoder spec version " + j.value("version", nlohmann::json()).dump() +
+    return UnimplementedError("hashing encoder spec version " +
+                              j.value("version", nlohmann::json()).dump() +
                               " is not supported (this logsieve knows version 1)");
   }
   auto pair = [&](const char* key, int* lo, int* hi) {
@@ -132,8 +132,10 @@ StatusOr<std::unique_ptr<HashingEncoder>> HashingEncoder::FromSpec(std::string_v
     return InvalidArgumentError("hashing encoder spec: \"dims\" missing or out of range");
   }
   o.dims = dims->get<uint32_t>();
-  if (!pair("word_ngrams", &o.word_min, &o.word_max) || !pair("char_ngrams", &o.char_min, &o.char_max)) {
-    return InvalidArgumentError("hashing encoder spec: \"word_ngrams\"/\"char_ngrams\" must be [min, max]");
+  if (!pair("word_ngrams", &o.word_min, &o.word_max) ||
+      !pair("char_ngrams", &o.char_min, &o.char_max)) {
+    return InvalidArgumentError(
+        "hashing encoder spec: \"word_ngrams\"/\"char_ngrams\" must be [min, max]");
   }
   return Create(o);
 }
@@ -190,7 +192,8 @@ void HashingEncoder::Tokenize(std::string_view text, Workspace* ws) const {
     ws->words.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
     i = j;
   }
-  for (auto [b, e] : ws->words) ws->word_hashes.push_back(XXH3_64bits_withSeed(low.data() + b, e - b, kWordSeed));
+  for (auto [b, e] : ws->words)
+    ws->word_hashes.push_back(XXH3_64bits_withSeed(low.data() + b, e - b, kWordSeed));
 }
 
 template <typename Emit>
@@ -224,7 +227,8 @@ void HashingEncoder::ForEachFeature(Workspace* ws, Emit&& emit) const {
              static_cast<uint32_t>(w), static_cast<uint32_t>(w + 1));
         continue;
       }
-      for (int n = options_.char_min; n <= options_.char_max && static_cast<size_t>(n) <= len; ++n) {
+      for (int n = options_.char_min; n <= options_.char_max && static_cast<size_t>(n) <= len;
+           ++n) {
         for (size_t s = 0; s + n <= len; ++s) {
           emit(static_cast<uint32_t>(XXH3_64bits_withSeed(pad.data() + s, n, kCharSeed)) & mask,
                static_cast<uint32_t>(w), static_cast<uint32_t>(w + 1));

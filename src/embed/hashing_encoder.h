@@ -42,7 +42,7 @@ struct HashingOptions {
   uint32_t dims = 1u << 18;  // a power of two, 2^4 .. 2^24
   int word_min = 1;          // word n-gram range; word_max 0 = no word features
   int word_max = 2;
-  int char_min = 3;          // character n-gram range; char_max 0 = none
+  int char_min = 3;  // character n-gram range; char_max 0 = none
   int char_max = 5;
 
   // From config keys model.hashing.* .

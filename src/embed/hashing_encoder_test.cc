@@ -73,7 +73,8 @@ TEST(HashingEncoderTest, EmptyTextGivesTheZeroVector) {
 
 TEST(HashingEncoderTest, RepeatedWordsGetSublinearWeight) {
   // Words only, unigrams only: "a a a b" -> a: 1+log 3, b: 1; normalised.
-  auto enc = Make(HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_min = 0, .char_max = 0});
+  auto enc = Make(
+      HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_min = 0, .char_max = 0});
   SparseVector v = Encode(*enc, "aa aa aa bb");
   ASSERT_EQ(v.values.size(), 2u);
   const double big = 1 + std::log(3.0), norm = std::sqrt(big * big + 1);
@@ -84,14 +85,16 @@ TEST(HashingEncoderTest, RepeatedWordsGetSublinearWeight) {
 }
 
 TEST(HashingEncoderTest, MaskTokensAreWholeWordsWithoutCharGrams) {
-  auto enc = Make(HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_min = 3, .char_max = 3});
+  auto enc = Make(
+      HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_min = 3, .char_max = 3});
   // "<ip>" is one word feature; "ab" padded " ab " gives 2 trigrams + 1 word.
   EXPECT_EQ(Encode(*enc, "<IP>").indices.size(), 1u);
   EXPECT_EQ(Encode(*enc, "ab").indices.size(), 3u);
 }
 
 TEST(HashingEncoderTest, FeaturesNameWordNgramsAndTheWordsOfCharGrams) {
-  auto enc = Make(HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 2, .char_min = 0, .char_max = 0});
+  auto enc = Make(
+      HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 2, .char_min = 0, .char_max = 0});
   HashingEncoder::Workspace ws;
   std::vector<NamedFeature> f;
   enc->Features("Failed login", &ws, &f);
@@ -101,7 +104,8 @@ TEST(HashingEncoderTest, FeaturesNameWordNgramsAndTheWordsOfCharGrams) {
 }
 
 TEST(HashingEncoderTest, SpecRoundTripsThroughFromSpec) {
-  auto enc = Make(HashingOptions{.dims = 1 << 12, .word_min = 1, .word_max = 3, .char_min = 2, .char_max = 4});
+  auto enc = Make(
+      HashingOptions{.dims = 1 << 12, .word_min = 1, .word_max = 3, .char_min = 2, .char_max = 4});
   auto back = HashingEncoder::FromSpec(enc->spec_json());
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ((*back)->fingerprint(), enc->fingerprint());

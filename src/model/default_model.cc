@@ -22,7 +22,8 @@ std::vector<LabelledLine> Generate(uint64_t seed, size_t rows, SyntheticSplit sp
 StatusOr<TrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe) {
   const Config defaults;
   LOGSIEVE_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::FromConfig(defaults));
-  LOGSIEVE_ASSIGN_OR_RETURN(embed::HashingOptions hashing, embed::HashingOptions::FromConfig(defaults));
+  LOGSIEVE_ASSIGN_OR_RETURN(embed::HashingOptions hashing,
+                            embed::HashingOptions::FromConfig(defaults));
   hashing.dims = recipe.dims;
   LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, embed::HashingEncoder::Create(hashing));
 
@@ -35,16 +36,20 @@ StatusOr<TrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe) {
   o.lr.gradient_tolerance = 1e-5;
   o.lr.max_iterations = 400;
   // The default label set, in config order.
-  for (const auto& l : defaults.GetJson("labels")) o.labels.push_back(l.at("name").get<std::string>());
+  for (const auto& l : defaults.GetJson("labels"))
+    o.labels.push_back(l.at("name").get<std::string>());
   o.created_at = "synthetic seed " + std::to_string(recipe.seed);
-  o.extra_metadata_json = nlohmann::json{{"data", "logsieve synthetic generator (src/model/synthetic_logs.cc)"},
-                                         {"data_seed", recipe.seed},
-                                         {"families", SyntheticFamilyCount()},
-                                         {"holdout_families", SyntheticHoldoutFamilyCount()}}
-                              .dump();
+  o.extra_metadata_json =
+      nlohmann::json{{"data", "logsieve synthetic generator (src/model/synthetic_logs.cc)"},
+                     {"data_seed", recipe.seed},
+                     {"families", SyntheticFamilyCount()},
+                     {"holdout_families", SyntheticHoldoutFamilyCount()}}
+          .dump();
   // 1. Train on the training families, score on the held-out families.
-  std::vector<LabelledLine> train = Generate(recipe.seed, recipe.train_rows, SyntheticSplit::kTrain);
-  std::vector<LabelledLine> holdout = Generate(recipe.seed + 1, recipe.holdout_rows, SyntheticSplit::kHoldout);
+  std::vector<LabelledLine> train =
+      Generate(recipe.seed, recipe.train_rows, SyntheticSplit::kTrain);
+  std::vector<LabelledLine> holdout =
+      Generate(recipe.seed + 1, recipe.holdout_rows, SyntheticSplit::kHoldout);
   LOGSIEVE_ASSIGN_OR_RETURN(TrainResult probe, TrainModel(train, o, &holdout));
   // 2. The shipped model sees every family; its metadata keeps step 1's
   //    held-out scores as the honest estimate on unseen wordings.

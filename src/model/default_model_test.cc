@@ -25,11 +25,13 @@ TEST(DefaultModelTest, LoadsAndGetsObviousLinesRight) {
       {"Failed password for root from 203.0.113.9 port 52144 ssh2", "Security Alert"},
       {"User User123 logged in.", "User Action"},
       {"Backup completed successfully.", "System Notification"},
-      {"10.0.0.1 - - [01/May/2025:10:00:00 +0000] \"GET /index.html HTTP/1.1\" 200 512", "HTTP Status"},
+      {"10.0.0.1 - - [01/May/2025:10:00:00 +0000] \"GET /index.html HTTP/1.1\" 200 512",
+       "HTTP Status"},
       {"Memory usage at 97% on db-2", "Resource Usage"},
       {"Kernel panic - not syncing: Fatal exception", "Critical Error"},
       {"Invoice INV-2291 generation failed for customer CUST-88", "Workflow Error"},
-      {"The /v1/orders endpoint is deprecated and will be removed in version 3.0", "Deprecation Warning"},
+      {"The /v1/orders endpoint is deprecated and will be removed in version 3.0",
+       "Deprecation Warning"},
       {"Failed to connect to postgres at db-1:5432", "Error"},
   };
   Batch b;
@@ -39,7 +41,8 @@ TEST(DefaultModelTest, LoadsAndGetsObviousLinesRight) {
   for (size_t i = 0; i < pending.size(); ++i) pending[i] = i;
   ASSERT_TRUE((*stage)->Decide(b, pending).ok());
   for (size_t i = 0; i < cases.size(); ++i) {
-    EXPECT_EQ(b.decisions[i].label, cases[i].second) << cases[i].first << " -> " << b.decisions[i].detail;
+    EXPECT_EQ(b.decisions[i].label, cases[i].second)
+        << cases[i].first << " -> " << b.decisions[i].detail;
   }
 }
 

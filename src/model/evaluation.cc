@@ -4,7 +4,6 @@
 #include <cassert>
 #include <cstdio>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 namespace logsieve::model {
@@ -45,7 +44,9 @@ Scores Score(std::span<const std::string> truth, std::span<const std::string> pr
     cs.support = truth_c;
     cs.precision = pred_c == 0 ? 0.0 : double(tp) / double(pred_c);
     cs.recall = truth_c == 0 ? 0.0 : double(tp) / double(truth_c);
-    cs.f1 = cs.precision + cs.recall == 0 ? 0.0 : 2 * cs.precision * cs.recall / (cs.precision + cs.recall);
+    cs.f1 = cs.precision + cs.recall == 0
+                ? 0.0
+                : 2 * cs.precision * cs.recall / (cs.precision + cs.recall);
     if (truth_c > 0 || pred_c > 0) {
       f1_sum += cs.f1;
       ++f1_count;
@@ -61,7 +62,8 @@ std::string FormatScores(const Scores& s) {
   char line[256];
   size_t w = 12;
   for (const auto& c : s.per_class) w = std::max(w, c.label.size());
-  std::snprintf(line, sizeof line, "%-*s %9s %9s %9s %8s\n", int(w), "label", "precision", "recall", "f1", "support");
+  std::snprintf(line, sizeof line, "%-*s %9s %9s %9s %8s\n", int(w), "label", "precision", "recall",
+                "f1", "support");
   out += line;
   for (const auto& c : s.per_class) {
     if (c.support == 0 && c.precision == 0) {
@@ -69,11 +71,12 @@ std::string FormatScores(const Scores& s) {
       for (const auto& row : s.confusion) predicted |= row[&c - s.per_class.data()] > 0;
       if (!predicted) continue;
     }
-    std::snprintf(line, sizeof line, "%-*s %9.3f %9.3f %9.3f %8zu\n", int(w), c.label.c_str(), c.precision, c.recall,
-                  c.f1, c.support);
+    std::snprintf(line, sizeof line, "%-*s %9.3f %9.3f %9.3f %8zu\n", int(w), c.label.c_str(),
+                  c.precision, c.recall, c.f1, c.support);
     out += line;
   }
-  std::snprintf(line, sizeof line, "\naccuracy %.4f   macro-F1 %.4f   rows %zu\n", s.accuracy, s.macro_f1, s.rows);
+  std::snprintf(line, sizeof line, "\naccuracy %.4f   macro-F1 %.4f   rows %zu\n", s.accuracy,
+                s.macro_f1, s.rows);
   out += line;
   out += "\nconfusion matrix (rows: truth, columns: predicted, in the order above)\n";
   for (size_t t = 0; t < s.per_class.size(); ++t) {
@@ -96,7 +99,10 @@ nlohmann::json ScoresToJson(const Scores& s) {
   j["per_class"] = nlohmann::json::array();
   j["labels"] = nlohmann::json::array();
   for (const auto& c : s.per_class) {
-    j["per_class"].push_back({{"label", c.label}, {"precision", c.precision}, {"recall", c.recall}, {"f1", c.f1},
+    j["per_class"].push_back({{"label", c.label},
+                              {"precision", c.precision},
+                              {"recall", c.recall},
+                              {"f1", c.f1},
                               {"support", c.support}});
     j["labels"].push_back(c.label);
   }
@@ -104,7 +110,8 @@ nlohmann::json ScoresToJson(const Scores& s) {
   return j;
 }
 
-std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth, std::span<const std::string> predicted,
+std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth,
+                                        std::span<const std::string> predicted,
                                         std::span<const std::string> methods) {
   std::vector<MethodScores> out;
   for (std::string_view m : {"Regex", "ML", "LLM", "None"}) {
@@ -124,7 +131,8 @@ std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth, std:
 }
 
 std::vector<ThresholdRow> ThresholdTable(std::span<const std::string> truth,
-                                         std::span<const std::string> model_label, std::span<const float> model_p) {
+                                         std::span<const std::string> model_label,
+                                         std::span<const float> model_p) {
   std::vector<ThresholdRow> out;
   const double n = truth.empty() ? 1.0 : double(truth.size());
   for (int step = 0; step < 10; ++step) {
@@ -153,7 +161,8 @@ std::string FormatMethods(const std::vector<MethodScores>& methods) {
   std::string out = "method     lines    share  accuracy\n";
   char line[128];
   for (const auto& m : methods) {
-    std::snprintf(line, sizeof line, "%-6s %9zu %8.3f %9.3f\n", m.method.c_str(), m.lines, m.share, m.accuracy);
+    std::snprintf(line, sizeof line, "%-6s %9zu %8.3f %9.3f\n", m.method.c_str(), m.lines, m.share,
+                  m.accuracy);
     out += line;
   }
   return out;
@@ -163,8 +172,8 @@ std::string FormatThresholds(const std::vector<ThresholdRow>& rows) {
   std::string out = "threshold  model_share  model_accuracy  llm_share\n";
   char line[128];
   for (const auto& r : rows) {
-    std::snprintf(line, sizeof line, "%9.2f %12.3f %15.3f %10.3f\n", r.threshold, r.model_share, r.model_accuracy,
-                  r.llm_share);
+    std::snprintf(line, sizeof line, "%9.2f %12.3f %15.3f %10.3f\n", r.threshold, r.model_share,
+                  r.model_accuracy, r.llm_share);
     out += line;
   }
   return out;
@@ -173,7 +182,8 @@ std::string FormatThresholds(const std::vector<ThresholdRow>& rows) {
 nlohmann::json MethodsToJson(const std::vector<MethodScores>& methods) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& m : methods) {
-    j.push_back({{"method", m.method}, {"lines", m.lines}, {"share", m.share}, {"accuracy", m.accuracy}});
+    j.push_back(
+        {{"method", m.method}, {"lines", m.lines}, {"share", m.share}, {"accuracy", m.accuracy}});
   }
   return j;
 }
@@ -181,7 +191,9 @@ nlohmann::json MethodsToJson(const std::vector<MethodScores>& methods) {
 nlohmann::json ThresholdsToJson(const std::vector<ThresholdRow>& rows) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& r : rows) {
-    j.push_back({{"threshold", r.threshold}, {"model_share", r.model_share}, {"model_accuracy", r.model_accuracy},
+    j.push_back({{"threshold", r.threshold},
+                 {"model_share", r.model_share},
+                 {"model_accuracy", r.model_accuracy},
                  {"llm_share", r.llm_share}});
   }
   return j;

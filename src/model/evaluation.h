@@ -14,11 +14,10 @@
 #define LOGSIEVE_MODEL_EVALUATION_H_
 
 #include <cstddef>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace logsieve::model {
 
@@ -55,7 +54,8 @@ struct MethodScores {
   double accuracy = 0;  // of the lines this method decided
 };
 // REQUIRES: truth, predicted and methods have the same length.
-std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth, std::span<const std::string> predicted,
+std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth,
+                                        std::span<const std::string> predicted,
                                         std::span<const std::string> methods);
 
 // What the model stage would do at each threshold, for the lines that reach
@@ -69,7 +69,8 @@ struct ThresholdRow {
 };
 // Thresholds 0.50, 0.55, ..., 0.95. REQUIRES: equal lengths.
 std::vector<ThresholdRow> ThresholdTable(std::span<const std::string> truth,
-                                         std::span<const std::string> model_label, std::span<const float> model_p);
+                                         std::span<const std::string> model_label,
+                                         std::span<const float> model_p);
 
 std::string FormatMethods(const std::vector<MethodScores>& methods);
 std::string FormatThresholds(const std::vector<ThresholdRow>& rows);

@@ -32,7 +32,8 @@ TEST(EvaluationTest, ThresholdTableCountsOnlyLinesThatReachedTheModel) {
 }
 
 TEST(EvaluationTest, MethodsReportShareAndAccuracy) {
-  std::vector<std::string> truth = {"a", "b", "a"}, pred = {"a", "a", "a"}, how = {"Regex", "ML", "ML"};
+  std::vector<std::string> truth = {"a", "b", "a"}, pred = {"a", "a", "a"},
+                           how = {"Regex", "ML", "ML"};
   auto m = ScoreByMethod(truth, pred, how);
   ASSERT_EQ(m.size(), 2u);
   EXPECT_EQ(m[1].method, "ML");

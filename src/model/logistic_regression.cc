@@ -7,7 +7,8 @@
 
 namespace logsieve::model {
 
-LinearModel::LinearModel(size_t dim, size_t classes, std::vector<float> weights, std::vector<float> bias)
+LinearModel::LinearModel(size_t dim, size_t classes, std::vector<float> weights,
+                         std::vector<float> bias)
     : dim_(dim), classes_(classes), weights_(std::move(weights)), bias_(std::move(bias)) {
   assert(weights_.size() == dim_ * classes_ && bias_.size() == classes_);
 }
@@ -57,9 +58,9 @@ namespace {
 // that never occur in training keep weight exactly 0 under L2 (their gradient
 // is W itself, starting at 0), so training works on the active ones only.
 struct CompactRows {
-  size_t dim = 0;                       // active features
-  std::vector<uint32_t> global;         // compact -> original index
-  std::vector<size_t> row_start;        // n + 1 offsets into idx/val
+  size_t dim = 0;                 // active features
+  std::vector<uint32_t> global;   // compact -> original index
+  std::vector<size_t> row_start;  // n + 1 offsets into idx/val
   std::vector<uint32_t> idx;
   std::vector<double> val;
 };
@@ -72,8 +73,8 @@ StatusOr<CompactRows> Compact(const FeatureRows& x) {
   c.row_start.push_back(0);
   auto add = [&](size_t row, uint32_t j, float v) -> Status {
     if (j >= x.dim) {
-      return InvalidArgumentError("row " + std::to_string(row) + ": feature index " + std::to_string(j) +
-                                  " >= dim " + std::to_string(x.dim));
+      return InvalidArgumentError("row " + std::to_string(row) + ": feature index " +
+                                  std::to_string(j) + " >= dim " + std::to_string(x.dim));
     }
     if (!std::isfinite(v)) {
       return InvalidArgumentError("row " + std::to_string(row) + ": feature " + std::to_string(j) +
@@ -91,9 +92,11 @@ StatusOr<CompactRows> Compact(const FeatureRows& x) {
     if (x.sparse != nullptr) {
       const SparseVector& r = (*x.sparse)[i];
       if (r.indices.size() != r.values.size()) {
-        return InvalidArgumentError("row " + std::to_string(i) + ": indices and values differ in length");
+        return InvalidArgumentError("row " + std::to_string(i) +
+                                    ": indices and values differ in length");
       }
-      for (size_t t = 0; t < r.indices.size(); ++t) LOGSIEVE_RETURN_IF_ERROR(add(i, r.indices[t], r.values[t]));
+      for (size_t t = 0; t < r.indices.size(); ++t)
+        LOGSIEVE_RETURN_IF_ERROR(add(i, r.indices[t], r.values[t]));
     } else {
       for (size_t j = 0; j < x.dim; ++j) {
         const float v = x.dense[i * x.dim + j];
@@ -138,7 +141,8 @@ class Objective {
       const double cs = C_ * s_[i];
       const int y = y_[i];
       f += cs * (lse - z_[y]);
-      for (size_t k = 0; k < K; ++k) z_[k] = cs * (std::exp(z_[k] - lse) - (static_cast<int>(k) == y ? 1.0 : 0.0));
+      for (size_t k = 0; k < K; ++k)
+        z_[k] = cs * (std::exp(z_[k] - lse) - (static_cast<int>(k) == y ? 1.0 : 0.0));
       for (size_t k = 0; k < K; ++k) gb[k] += z_[k];
       for (size_t t = begin; t < end; ++t) {
         const double v = x_.val[t];
@@ -177,24 +181,27 @@ double MaxAbs(const std::vector<double>& a) {
 
 }  // namespace
 
-StatusOr<TrainedLinearModel> TrainLogisticRegression(const FeatureRows& x, std::span<const int> labels,
+StatusOr<TrainedLinearModel> TrainLogisticRegression(const FeatureRows& x,
+                                                     std::span<const int> labels,
                                                      size_t num_classes,
                                                      const LogisticRegressionOptions& options) {
   const size_t n = x.rows();
   if (n == 0) return InvalidArgumentError("no training rows");
   if (labels.size() != n) {
-    return InvalidArgumentError(std::to_string(n) + " feature rows but " + std::to_string(labels.size()) +
-                                " labels");
+    return InvalidArgumentError(std::to_string(n) + " feature rows but " +
+                                std::to_string(labels.size()) + " labels");
   }
-  if (num_classes < 2) return InvalidArgumentError("need at least 2 classes, got " + std::to_string(num_classes));
+  if (num_classes < 2)
+    return InvalidArgumentError("need at least 2 classes, got " + std::to_string(num_classes));
   if (!(options.C > 0.0) || !std::isfinite(options.C)) {
     return InvalidArgumentError("C must be a positive number, got " + std::to_string(options.C));
   }
   std::vector<size_t> count(num_classes, 0);
   for (size_t i = 0; i < n; ++i) {
     if (labels[i] < 0 || static_cast<size_t>(labels[i]) >= num_classes) {
-      return InvalidArgumentError("row " + std::to_string(i) + ": label " + std::to_string(labels[i]) +
-                                  " outside [0, " + std::to_string(num_classes) + ")");
+      return InvalidArgumentError("row " + std::to_string(i) + ": label " +
+                                  std::to_string(labels[i]) + " outside [0, " +
+                                  std::to_string(num_classes) + ")");
     }
     ++count[labels[i]];
   }
@@ -204,7 +211,8 @@ StatusOr<TrainedLinearModel> TrainLogisticRegression(const FeatureRows& x, std::
   // n / (classes present * count of the row's class).
   std::vector<double> s(n, 1.0);
   if (options.class_weight == ClassWeight::kBalanced) {
-    const size_t present = std::count_if(count.begin(), count.end(), [](size_t c) { return c > 0; });
+    const size_t present =
+        std::count_if(count.begin(), count.end(), [](size_t c) { return c > 0; });
     for (size_t i = 0; i < n; ++i) s[i] = double(n) / (double(present) * double(count[labels[i]]));
   }
   const double scale = options.C * std::accumulate(s.begin(), s.end(), 0.0);
@@ -290,7 +298,8 @@ StatusOr<TrainedLinearModel> TrainLogisticRegression(const FeatureRows& x, std::
 
   std::vector<float> weights(x.dim * K, 0.0f), bias(K);
   for (size_t c = 0; c < rows.dim; ++c)
-    for (size_t k = 0; k < K; ++k) weights[static_cast<size_t>(rows.global[c]) * K + k] = static_cast<float>(theta[c * K + k]);
+    for (size_t k = 0; k < K; ++k)
+      weights[static_cast<size_t>(rows.global[c]) * K + k] = static_cast<float>(theta[c * K + k]);
   for (size_t k = 0; k < K; ++k) bias[k] = static_cast<float>(theta[rows.dim * K + k]);
   out.model = LinearModel(x.dim, K, std::move(weights), std::move(bias));
   return out;

@@ -101,7 +101,8 @@ struct TrainedLinearModel {
 
 // Trains on `x` with labels in [0, num_classes). Errors: empty input,
 // mismatched lengths, a label out of range, a sparse index >= dim, C <= 0.
-StatusOr<TrainedLinearModel> TrainLogisticRegression(const FeatureRows& x, std::span<const int> labels,
+StatusOr<TrainedLinearModel> TrainLogisticRegression(const FeatureRows& x,
+                                                     std::span<const int> labels,
                                                      size_t num_classes,
                                                      const LogisticRegressionOptions& options);
 

@@ -24,7 +24,8 @@ struct Fixture {
   std::vector<int> labels;
   std::vector<std::vector<double>> proba;
   FeatureRows features() const {
-    return sparse.empty() ? FeatureRows::Dense(dim, dense.data(), rows) : FeatureRows::Sparse(dim, sparse);
+    return sparse.empty() ? FeatureRows::Dense(dim, dense.data(), rows)
+                          : FeatureRows::Sparse(dim, sparse);
   }
 };
 
@@ -107,9 +108,11 @@ TEST(LogisticRegressionTest, DenseAndSparseInputsGiveTheSameModel) {
   Fixture f = ReadFixture("lr_sparse.txt");
   std::vector<float> dense(f.rows * f.dim, 0.0f);
   for (size_t i = 0; i < f.rows; ++i)
-    for (size_t t = 0; t < f.sparse[i].indices.size(); ++t) dense[i * f.dim + f.sparse[i].indices[t]] = f.sparse[i].values[t];
+    for (size_t t = 0; t < f.sparse[i].indices.size(); ++t)
+      dense[i * f.dim + f.sparse[i].indices[t]] = f.sparse[i].values[t];
   auto a = TrainLogisticRegression(f.features(), f.labels, f.classes, f.options);
-  auto b = TrainLogisticRegression(FeatureRows::Dense(f.dim, dense.data(), f.rows), f.labels, f.classes, f.options);
+  auto b = TrainLogisticRegression(FeatureRows::Dense(f.dim, dense.data(), f.rows), f.labels,
+                                   f.classes, f.options);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->model.weights(), b->model.weights());
 }

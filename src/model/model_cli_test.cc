@@ -44,7 +44,8 @@ TEST_F(ModelCli, TrainReportsBadRowsByLineAndPrintsHoldoutMetrics) {
 }
 
 TEST_F(ModelCli, EvalJsonHasAccuracyAndMacroF1AtTopLevel) {
-  ASSERT_EQ(Run({"gen-data", "--rows", "90", "--seed", "5", "-o", dir_.File("d.csv")}).exit_code, 0);
+  ASSERT_EQ(Run({"gen-data", "--rows", "90", "--seed", "5", "-o", dir_.File("d.csv")}).exit_code,
+            0);
   RunResult r = Run({"eval", dir_.File("d.csv"), "--json", "--rules", "none"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = nlohmann::json::parse(r.out);

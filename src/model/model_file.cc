@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "embed/bert/sentence_transformer.h"
@@ -31,7 +30,9 @@ uint32_t GetU32(std::string_view b, size_t at) {
   return v;
 }
 
-std::string Prefix(std::string_view origin) { return origin.empty() ? std::string("model") : std::string(origin); }
+std::string Prefix(std::string_view origin) {
+  return origin.empty() ? std::string("model") : std::string(origin);
+}
 
 }  // namespace
 
@@ -42,10 +43,14 @@ std::string SerializeModel(const Model& m) {
   header["labels"] = m.labels;
   header["encoder"] = {{"spec", json::parse(m.encoder_spec, nullptr, false)},
                        {"fingerprint", m.encoder_fingerprint}};
-  header["normalizer"] = m.normalizer_spec.empty() ? json(nullptr) : json::parse(m.normalizer_spec, nullptr, false);
+  header["normalizer"] =
+      m.normalizer_spec.empty() ? json(nullptr) : json::parse(m.normalizer_spec, nullptr, false);
   header["training"] = json::parse(m.training_json, nullptr, false);
-  header["weights"] = {{"dtype", "f32"}, {"layout", "feature_major"}, {"dim", lin.dim()},
-                       {"classes", lin.num_classes()}, {"offset", 0}};
+  header["weights"] = {{"dtype", "f32"},
+                       {"layout", "feature_major"},
+                       {"dim", lin.dim()},
+                       {"classes", lin.num_classes()},
+                       {"offset", 0}};
   // The offset is written in the header whose length decides the offset:
   // iterate to the fixed point (two rounds in practice).
   std::string text;
@@ -77,18 +82,21 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
     return InvalidArgumentError(where + ": not a logsieve model file (no \"LSVMODEL\" magic)");
   }
   if (b.size() < kFixedHead) {
-    return DataLossError(where + ": truncated: " + std::to_string(b.size()) + " bytes, shorter than the fixed head");
+    return DataLossError(where + ": truncated: " + std::to_string(b.size()) +
+                         " bytes, shorter than the fixed head");
   }
   const uint32_t version = GetU32(b, 8);
   if (version != kModelFormatVersion) {
     return UnimplementedError(where + ": model format version " + std::to_string(version) +
                               " is not supported (this logsieve reads version " +
-                              std::to_string(kModelFormatVersion) + "); retrain with `logsieve train`");
+                              std::to_string(kModelFormatVersion) +
+                              "); retrain with `logsieve train`");
   }
   const size_t hlen = GetU32(b, 12);
   if (kFixedHead + hlen + 8 > b.size()) {
-    return DataLossError(where + ": truncated: the header needs " + std::to_string(kFixedHead + hlen) +
-                         " bytes, the file has " + std::to_string(b.size()));
+    return DataLossError(where + ": truncated: the header needs " +
+                         std::to_string(kFixedHead + hlen) + " bytes, the file has " +
+                         std::to_string(b.size()));
   }
   json h = json::parse(b.substr(kFixedHead, hlen), nullptr, /*allow_exceptions=*/false);
   if (h.is_discarded() || !h.is_object()) {
@@ -110,19 +118,21 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
     m.normalizer_spec = h.at("normalizer").is_null() ? std::string() : h.at("normalizer").dump();
     m.training_json = h.value("training", json::object()).dump();
   } catch (const json::exception& e) {
-    return DataLossError(where + ": corrupt: header field missing or of the wrong type (" + e.what() + ")");
+    return DataLossError(where + ": corrupt: header field missing or of the wrong type (" +
+                         e.what() + ")");
   }
-  if (classes != m.labels.size() || classes < 2 || dim == 0 || dim > (size_t{1} << 28) || classes > 4096 ||
-      offset < kFixedHead + hlen || offset % kAlign != 0 || offset > b.size()) {
-    return DataLossError(where + ": corrupt: inconsistent header (dim " + std::to_string(dim) + ", " +
-                         std::to_string(classes) + " classes, " + std::to_string(m.labels.size()) +
-                         " labels, weights at " + std::to_string(offset) + ")");
+  if (classes != m.labels.size() || classes < 2 || dim == 0 || dim > (size_t{1} << 28) ||
+      classes > 4096 || offset < kFixedHead + hlen || offset % kAlign != 0 || offset > b.size()) {
+    return DataLossError(where + ": corrupt: inconsistent header (dim " + std::to_string(dim) +
+                         ", " + std::to_string(classes) + " classes, " +
+                         std::to_string(m.labels.size()) + " labels, weights at " +
+                         std::to_string(offset) + ")");
   }
   const size_t floats = dim * classes + classes;
   const size_t expected = offset + floats * 4 + 8;
   if (b.size() < expected) {
-    return DataLossError(where + ": truncated: expected " + std::to_string(expected) + " bytes, the file has " +
-                         std::to_string(b.size()));
+    return DataLossError(where + ": truncated: expected " + std::to_string(expected) +
+                         " bytes, the file has " + std::to_string(b.size()));
   }
   if (b.size() > expected) {
     return DataLossError(where + ": corrupt: " + std::to_string(b.size() - expected) +
@@ -131,7 +141,8 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
   uint64_t stored;
   std::memcpy(&stored, b.data() + expected - 8, 8);
   if (stored != XXH3_64bits(b.data(), expected - 8)) {
-    return DataLossError(where + ": corrupt: checksum mismatch (the file was damaged after it was written)");
+    return DataLossError(
+        where + ": corrupt: checksum mismatch (the file was damaged after it was written)");
   }
   std::vector<float> weights(dim * classes), bias(classes);
   std::memcpy(weights.data(), b.data() + offset, weights.size() * 4);
@@ -152,7 +163,8 @@ Status SaveModel(const Model& model, const std::string& path) {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out) return DataLossError(path + ": write failed");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return DataLossError(path + ": cannot rename " + tmp);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return DataLossError(path + ": cannot rename " + tmp);
   return OkStatus();
 }
 
@@ -174,7 +186,8 @@ StatusOr<Model> ReadModelFile(const std::string& path) {
 
 StatusOr<std::unique_ptr<embed::Encoder>> MakeEncoderFromSpec(std::string_view spec_json) {
   json j = json::parse(spec_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return InvalidArgumentError("encoder spec is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return InvalidArgumentError("encoder spec is not a JSON object");
   const std::string kind = j.value("kind", "");
   if (kind == "hashing") {
     LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::HashingEncoder::FromSpec(spec_json));
@@ -186,24 +199,28 @@ StatusOr<std::unique_ptr<embed::Encoder>> MakeEncoderFromSpec(std::string_view s
       return InvalidArgumentError("transformer encoder spec has no \"dir\": " + j.dump());
     }
     embed::bert::TransformerOptions o;
-    if (j.contains("max_length") && j["max_length"].is_number_unsigned()) o.max_length = j["max_length"].get<size_t>();
-    if (j.contains("precision") && j["precision"].is_string()) o.precision = j["precision"].get<std::string>();
+    if (j.contains("max_length") && j["max_length"].is_number_unsigned())
+      o.max_length = j["max_length"].get<size_t>();
+    if (j.contains("precision") && j["precision"].is_string())
+      o.precision = j["precision"].get<std::string>();
     return embed::bert::LoadSentenceTransformer(dir->get<std::string>(), o);
   }
-  return UnimplementedError("encoder kind \"" + kind + "\" is not known (known: hashing, transformer)");
+  return UnimplementedError("encoder kind \"" + kind +
+                            "\" is not known (known: hashing, transformer)");
 }
 
 Status CheckEncoder(const Model& model, const embed::Encoder& encoder, std::string_view origin) {
   if (encoder.fingerprint() != model.encoder_fingerprint) {
-    return FailedPreconditionError(Prefix(origin) + ": encoder mismatch: the model was trained with encoder " +
+    return FailedPreconditionError(Prefix(origin) +
+                                   ": encoder mismatch: the model was trained with encoder " +
                                    model.encoder_fingerprint + " (" + model.encoder_spec +
-                                   ") but the encoder has fingerprint " + encoder.fingerprint() + " (" +
-                                   encoder.spec_json() + ")");
+                                   ") but the encoder has fingerprint " + encoder.fingerprint() +
+                                   " (" + encoder.spec_json() + ")");
   }
   if (encoder.dim() != model.linear.dim()) {
-    return FailedPreconditionError(Prefix(origin) + ": encoder mismatch: the encoder gives " +
-                                   std::to_string(encoder.dim()) + " features, the weights expect " +
-                                   std::to_string(model.linear.dim()));
+    return FailedPreconditionError(
+        Prefix(origin) + ": encoder mismatch: the encoder gives " + std::to_string(encoder.dim()) +
+        " features, the weights expect " + std::to_string(model.linear.dim()));
   }
   return OkStatus();
 }

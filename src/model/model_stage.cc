@@ -4,9 +4,8 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/paths.h"
 #include "embed/hashing_encoder.h"
@@ -43,7 +42,8 @@ class ModelStage final : public Stage {
     } else {
       enc = std::string(encoder_->kind()) + " " + std::to_string(encoder_->dim()) + "d";
     }
-    return "model: " + path_ + " (" + enc + ", " + std::to_string(model_.labels.size()) + " labels)";
+    return "model: " + path_ + " (" + enc + ", " + std::to_string(model_.labels.size()) +
+           " labels)";
   }
 
   Status Decide(Batch& batch, std::span<const size_t> pending) const override {
@@ -70,7 +70,8 @@ class ModelStage final : public Stage {
         model_.linear.PredictProba(x, p.data());
         const size_t k = std::max_element(p.begin(), p.end()) - p.begin();
         if (p[k] >= threshold_) {
-          batch.decisions[i] = Decision{model_.labels[k], Method::kML, p[k], Explain(text, x, k, p[k], &ws)};
+          batch.decisions[i] =
+              Decision{model_.labels[k], Method::kML, p[k], Explain(text, x, k, p[k], &ws)};
         } else {
           Tentative(batch, i, k, p[k]);
         }
@@ -100,8 +101,9 @@ class ModelStage final : public Stage {
  private:
   void Tentative(Batch& batch, size_t i, size_t k, float p) const {
     if (i >= batch.tentative.size()) return;
-    batch.tentative[i] = Decision{model_.labels[k], Method::kML, p,
-                                  "p=" + FormatP(p) + " below threshold " + FormatP(static_cast<float>(threshold_))};
+    batch.tentative[i] =
+        Decision{model_.labels[k], Method::kML, p,
+                 "p=" + FormatP(p) + " below threshold " + FormatP(static_cast<float>(threshold_))};
   }
 
   // `p=0.93; top: "failed password" +1.20, "<ip>" +0.80`: each bucket's
@@ -111,8 +113,8 @@ class ModelStage final : public Stage {
   std::string Explain(std::string_view text, const embed::SparseVector& x, size_t k, float p,
                       embed::HashingEncoder::Workspace* ws) const {
     thread_local std::vector<embed::NamedFeature> feats;
-    thread_local std::vector<float> contribution;  // per bucket of x
-    thread_local std::vector<float> by_words;      // per (first word, length) slot
+    thread_local std::vector<float> contribution;   // per bucket of x
+    thread_local std::vector<float> by_words;       // per (first word, length) slot
     thread_local std::vector<uint32_t> slot_owner;  // an occurrence naming the slot
     thread_local std::vector<std::pair<float, uint32_t>> ranked;
     thread_local std::vector<uint32_t> position;
@@ -134,7 +136,8 @@ class ModelStage final : public Stage {
       float mean = 0;
       for (size_t c = 0; c < K; ++c) mean += w[c];
       mean /= static_cast<float>(K);
-      contribution[t] = x.values[t] * (w[k] - mean) / static_cast<float>(std::max<size_t>(1, count));
+      contribution[t] =
+          x.values[t] * (w[k] - mean) / static_cast<float>(std::max<size_t>(1, count));
     }
     // bucket -> position in x, open addressing (power-of-two table > 2n).
     size_t cap = 16;
@@ -159,13 +162,15 @@ class ModelStage final : public Stage {
       const auto& feat = feats[f];
       const uint32_t t = find(feat.index);
       if (t == UINT32_MAX) continue;
-      const size_t slot = feat.first_word * span + std::min<size_t>(span - 1, feat.end_word - feat.first_word - 1);
+      const size_t slot =
+          feat.first_word * span + std::min<size_t>(span - 1, feat.end_word - feat.first_word - 1);
       by_words[slot] += contribution[t];
       if (slot_owner[slot] == UINT32_MAX) slot_owner[slot] = f;
     }
     ranked.clear();
     for (size_t s = 0; s < slots; ++s) {
-      if (slot_owner[s] != UINT32_MAX && by_words[s] > 0) ranked.emplace_back(by_words[s], slot_owner[s]);
+      if (slot_owner[s] != UINT32_MAX && by_words[s] > 0)
+        ranked.emplace_back(by_words[s], slot_owner[s]);
     }
     // Names of the strongest few, merging repeats of the same words ("User
     // User<NUM>" has the word "user" twice), then the top three.
@@ -175,14 +180,16 @@ class ModelStage final : public Stage {
     named.clear();
     for (size_t t = 0; t < head; ++t) {
       std::string name = embed::HashingEncoder::FeatureName(*ws, feats[ranked[t].second]);
-      auto same = std::find_if(named.begin(), named.end(), [&](const auto& n) { return n.second == name; });
+      auto same =
+          std::find_if(named.begin(), named.end(), [&](const auto& n) { return n.second == name; });
       if (same != named.end()) {
         same->first += ranked[t].first;
       } else {
         named.emplace_back(ranked[t].first, std::move(name));
       }
     }
-    std::stable_sort(named.begin(), named.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(named.begin(), named.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
     std::string detail = "p=" + FormatP(p);
     for (size_t t = 0; t < std::min<size_t>(3, named.size()); ++t) {
       char v[24];
@@ -203,14 +210,16 @@ class ModelStage final : public Stage {
 };
 
 // The Normalizer a model was trained with, from its spec {"masks":[...]}.
-StatusOr<std::unique_ptr<text::Normalizer>> NormalizerFromSpec(const std::string& spec, const std::string& path) {
+StatusOr<std::unique_ptr<text::Normalizer>> NormalizerFromSpec(const std::string& spec,
+                                                               const std::string& path) {
   nlohmann::json j = nlohmann::json::parse(spec, nullptr, false);
   if (!j.is_object() || !j.contains("masks") || !j["masks"].is_array()) {
     return DataLossError(path + ": corrupt: normalizer spec " + spec + " has no \"masks\" list");
   }
   std::vector<std::string> masks;
   for (const auto& m : j["masks"]) {
-    if (!m.is_string()) return DataLossError(path + ": corrupt: normalizer mask " + m.dump() + " is not a string");
+    if (!m.is_string())
+      return DataLossError(path + ": corrupt: normalizer mask " + m.dump() + " is not a string");
     masks.push_back(m.get<std::string>());
   }
   StatusOr<text::Normalizer> n = text::Normalizer::Create(masks);
@@ -226,18 +235,21 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
   if (path.empty()) path = BundledPath("models/default.lsm");
   const double threshold = config.GetDouble("pipeline.threshold");
   if (!(threshold >= 0.0 && threshold <= 1.0)) {
-    return InvalidArgumentError("pipeline.threshold " + std::to_string(threshold) + " is outside [0, 1]");
+    return InvalidArgumentError("pipeline.threshold " + std::to_string(threshold) +
+                                " is outside [0, 1]");
   }
   LOGSIEVE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(path));
 
   std::set<std::string, std::less<>> known;
   for (const auto& l : config.GetJson("labels")) {
-    if (l.is_object() && l.contains("name") && l["name"].is_string()) known.insert(l["name"].get<std::string>());
+    if (l.is_object() && l.contains("name") && l["name"].is_string())
+      known.insert(l["name"].get<std::string>());
   }
   for (const std::string& l : loaded.model.labels) {
     if (!known.contains(l)) {
-      return FailedPreconditionError(path + ": the model's label \"" + l +
-                                     "\" is not in config `labels`; add it there or retrain without it");
+      return FailedPreconditionError(
+          path + ": the model's label \"" + l +
+          "\" is not in config `labels`; add it there or retrain without it");
     }
   }
 
@@ -245,15 +257,17 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
   std::unique_ptr<text::Normalizer> own;
   if (loaded.encoder->wants_template_text()) {
     if (loaded.model.normalizer_spec.empty()) {
-      return DataLossError(path + ": corrupt: the encoder wants template text but the model has no normalizer spec");
+      return DataLossError(
+          path + ": corrupt: the encoder wants template text but the model has no normalizer spec");
     }
     LOGSIEVE_ASSIGN_OR_RETURN(own, NormalizerFromSpec(loaded.model.normalizer_spec, path));
     StatusOr<text::Normalizer> configured = text::Normalizer::FromConfig(config);
-    use_batch_templates = configured.ok() && nlohmann::json::parse(configured->spec_json(), nullptr, false) ==
-                                                 nlohmann::json::parse(loaded.model.normalizer_spec, nullptr, false);
+    use_batch_templates =
+        configured.ok() && nlohmann::json::parse(configured->spec_json(), nullptr, false) ==
+                               nlohmann::json::parse(loaded.model.normalizer_spec, nullptr, false);
   }
-  return std::unique_ptr<Stage>(
-      new ModelStage(std::move(path), std::move(loaded), threshold, use_batch_templates, std::move(own)));
+  return std::unique_ptr<Stage>(new ModelStage(std::move(path), std::move(loaded), threshold,
+                                               use_batch_templates, std::move(own)));
 }
 
 }  // namespace logsieve::model

@@ -17,13 +17,15 @@ class ModelStageTest : public ::testing::Test {
     std::vector<LabelledLine> rows;
     for (int i = 0; i < 40; ++i) {
       const std::string n = std::to_string(i);
-      rows.push_back({"sshd", "Failed password for user" + n + " from 10.0.0." + n, "Security Alert"});
+      rows.push_back(
+          {"sshd", "Failed password for user" + n + " from 10.0.0." + n, "Security Alert"});
       rows.push_back({"app", "User user" + n + " logged in", "User Action"});
       rows.push_back({"df", "Disk usage at " + n + "% on /var", "Resource Usage"});
     }
     TrainOptions o;
     o.encoder = std::move(embed::HashingEncoder::Create({.dims = 1 << 12}).value());
-    o.normalizer = std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
+    o.normalizer =
+        std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
     o.holdout = 0;
     auto r = TrainModel(rows, o);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -69,7 +71,8 @@ TEST_F(ModelStageTest, BelowThresholdLeavesTheLineWithATentativeGuess) {
   ASSERT_TRUE(stage->Decide(b, pending).ok());
   EXPECT_FALSE(b.decisions[0].decided());
   EXPECT_EQ(b.tentative[0].method, Method::kML);
-  EXPECT_NE(b.tentative[0].detail.find("below threshold 1.00"), std::string::npos) << b.tentative[0].detail;
+  EXPECT_NE(b.tentative[0].detail.find("below threshold 1.00"), std::string::npos)
+      << b.tentative[0].detail;
 }
 
 TEST_F(ModelStageTest, TouchesOnlyPendingLines) {
@@ -114,11 +117,16 @@ TEST_F(ModelStageTest, NoneMeansNoModelStage) {
 }
 
 TEST_F(ModelStageTest, ALabelOutsideTheConfigLabelsIsRefusedByName) {
-  ASSERT_TRUE(config_.Set("labels", "[{name: User Action, description: x}, {name: Security Alert, description: y}]",
-                          "test").ok());
+  ASSERT_TRUE(
+      config_
+          .Set("labels",
+               "[{name: User Action, description: x}, {name: Security Alert, description: y}]",
+               "test")
+          .ok());
   auto s = MakeModelStage(config_);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("\"Resource Usage\" is not in config `labels`"), std::string::npos)
+  EXPECT_NE(s.status().message().find("\"Resource Usage\" is not in config `labels`"),
+            std::string::npos)
       << s.status().message();
 }
 

@@ -25,9 +25,11 @@ TEST(SyntheticLogsTest, EveryLabelIsBalancedAcrossTheNineDefaults) {
 
 TEST(SyntheticLogsTest, HeldOutFamiliesNeverAppearInTraining) {
   std::set<int> train, hold;
-  for (const auto& r : GenerateSyntheticLogs({.seed = 1, .rows = 5000, .split = SyntheticSplit::kTrain}))
+  for (const auto& r :
+       GenerateSyntheticLogs({.seed = 1, .rows = 5000, .split = SyntheticSplit::kTrain}))
     train.insert(r.family);
-  for (const auto& r : GenerateSyntheticLogs({.seed = 1, .rows = 5000, .split = SyntheticSplit::kHoldout}))
+  for (const auto& r :
+       GenerateSyntheticLogs({.seed = 1, .rows = 5000, .split = SyntheticSplit::kHoldout}))
     hold.insert(r.family);
   for (int f : hold) EXPECT_FALSE(train.contains(f)) << f;
   EXPECT_EQ(hold.size(), SyntheticHoldoutFamilyCount());

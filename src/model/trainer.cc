@@ -4,19 +4,20 @@
 #include <cstdlib>
 #include <ctime>
 #include <map>
-#include <numeric>
-
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 namespace logsieve::model {
 namespace {
 
 // The encoder input of each line.
-StatusOr<std::vector<std::string>> EncoderTexts(const embed::Encoder& encoder, const text::Normalizer* normalizer,
+StatusOr<std::vector<std::string>> EncoderTexts(const embed::Encoder& encoder,
+                                                const text::Normalizer* normalizer,
                                                 const std::vector<const LabelledLine*>& lines) {
   std::vector<std::string> texts(lines.size());
   if (encoder.wants_template_text()) {
-    if (normalizer == nullptr) return InvalidArgumentError("the encoder wants template text but no normalizer is set");
+    if (normalizer == nullptr)
+      return InvalidArgumentError("the encoder wants template text but no normalizer is set");
     for (size_t i = 0; i < lines.size(); ++i) normalizer->Normalize(lines[i]->message, &texts[i]);
   } else {
     for (size_t i = 0; i < lines.size(); ++i) texts[i] = lines[i]->message;
@@ -29,7 +30,8 @@ struct Encoded {
   std::vector<embed::SparseVector> sparse;
   std::vector<float> dense;
   FeatureRows rows() const {
-    return dense.empty() && !sparse.empty() ? FeatureRows::Sparse(dim, sparse) : FeatureRows::Dense(dim, dense.data(), n);
+    return dense.empty() && !sparse.empty() ? FeatureRows::Sparse(dim, sparse)
+                                            : FeatureRows::Dense(dim, dense.data(), n);
   }
   size_t dim = 0, n = 0;
 };
@@ -67,7 +69,8 @@ std::vector<std::string> ArgmaxLabels(const Model& model, const Encoded& e) {
 
 std::string CreatedAtFromEnvironment() {
   std::time_t t = std::time(nullptr);
-  if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e != nullptr && *e != '\0') t = std::strtoll(e, nullptr, 10);
+  if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e != nullptr && *e != '\0')
+    t = std::strtoll(e, nullptr, 10);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -118,13 +121,16 @@ StatusOr<TrainResult> TrainModel(const std::vector<LabelledLine>& rows, const Tr
   y.reserve(train.size());
   for (const LabelledLine* r : train) {
     auto it = label_id.find(r->label);
-    if (it == label_id.end()) return InvalidArgumentError("label \"" + r->label + "\" is not in the label set");
+    if (it == label_id.end())
+      return InvalidArgumentError("label \"" + r->label + "\" is not in the label set");
     y.push_back(it->second);
   }
-  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> texts, EncoderTexts(*o.encoder, o.normalizer.get(), train));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> texts,
+                            EncoderTexts(*o.encoder, o.normalizer.get(), train));
   LOGSIEVE_ASSIGN_OR_RETURN(Encoded x, Encode(*o.encoder, texts));
   texts.clear();
-  LOGSIEVE_ASSIGN_OR_RETURN(TrainedLinearModel fit, TrainLogisticRegression(x.rows(), y, labels.size(), o.lr));
+  LOGSIEVE_ASSIGN_OR_RETURN(TrainedLinearModel fit,
+                            TrainLogisticRegression(x.rows(), y, labels.size(), o.lr));
 
   TrainResult result;
   result.train_rows = train.size();
@@ -135,11 +141,13 @@ StatusOr<TrainResult> TrainModel(const std::vector<LabelledLine>& rows, const Tr
   m.labels = labels;
   m.encoder_spec = o.encoder->spec_json();
   m.encoder_fingerprint = o.encoder->fingerprint();
-  m.normalizer_spec = o.encoder->wants_template_text() && o.normalizer ? o.normalizer->spec_json() : "";
+  m.normalizer_spec =
+      o.encoder->wants_template_text() && o.normalizer ? o.normalizer->spec_json() : "";
   m.linear = std::move(fit.model);
 
   if (!hold.empty()) {
-    LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> htexts, EncoderTexts(*o.encoder, o.normalizer.get(), hold));
+    LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> htexts,
+                              EncoderTexts(*o.encoder, o.normalizer.get(), hold));
     LOGSIEVE_ASSIGN_OR_RETURN(Encoded hx, Encode(*o.encoder, htexts));
     std::vector<std::string> truth;
     for (const LabelledLine* r : hold) truth.push_back(r->label);
@@ -160,7 +168,8 @@ StatusOr<TrainResult> TrainModel(const std::vector<LabelledLine>& rows, const Tr
   meta["iterations"] = fit.iterations;
   meta["converged"] = fit.converged;
   if (!hold.empty()) {
-    meta["holdout"] = {{"accuracy", result.holdout.accuracy}, {"macro_f1", result.holdout.macro_f1}};
+    meta["holdout"] = {{"accuracy", result.holdout.accuracy},
+                       {"macro_f1", result.holdout.macro_f1}};
   }
   m.training_json = meta.dump();
   return result;
@@ -171,7 +180,8 @@ StatusOr<std::vector<std::string>> PredictLabels(const Model& model, const embed
                                                  const std::vector<LabelledLine>& lines) {
   std::vector<const LabelledLine*> ptrs;
   for (const auto& l : lines) ptrs.push_back(&l);
-  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> texts, EncoderTexts(encoder, normalizer, ptrs));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> texts,
+                            EncoderTexts(encoder, normalizer, ptrs));
   LOGSIEVE_ASSIGN_OR_RETURN(Encoded x, Encode(encoder, texts));
   return ArgmaxLabels(model, x);
 }

@@ -13,6 +13,8 @@ void AddClassifyCommand(CLI::App& app);
 void AddConfigCommand(CLI::App& app);
 // `logsieve rules check|test`: validate, lint and try out a rule file.
 void AddRulesCommand(CLI::App& app);
+// train, eval and gen-data (apps/logsieve/cmd_train.cc).
+void AddTrainCommand(CLI::App& app);
 
 }  // namespace logsieve::cli
 

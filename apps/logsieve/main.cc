@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   logsieve::cli::AddClassifyCommand(app);
   logsieve::cli::AddConfigCommand(app);
   logsieve::cli::AddRulesCommand(app);
+  logsieve::cli::AddTrainCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -72,6 +72,16 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     // --- model --------------------------------------------------------------
     {"model.file", T::kString, "",
      "Model file from `logsieve train`. Empty: the bundled models/default.lsm. \"none\": no model."},
+    {"model.hashing.dims", T::kInt, "262144",
+     "Buckets of the hashing encoder that `logsieve train` builds (a power of two). A model file "
+     "carries its own encoder settings; these keys only shape new models."},
+    {"model.hashing.word_ngram_min", T::kInt, "1", "Shortest word n-gram of the hashing encoder."},
+    {"model.hashing.word_ngram_max", T::kInt, "2",
+     "Longest word n-gram of the hashing encoder; 0 turns word features off."},
+    {"model.hashing.char_ngram_min", T::kInt, "3",
+     "Shortest character n-gram (inside words) of the hashing encoder."},
+    {"model.hashing.char_ngram_max", T::kInt, "5",
+     "Longest character n-gram of the hashing encoder; 0 turns character features off."},
 
     // --- llm ----------------------------------------------------------------
     {"llm.base_url", T::kString, "https://api.groq.com/openai/v1",

@@ -1,0 +1,138 @@
+#include "embed/hashing_encoder.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+namespace logsieve::embed {
+namespace {
+
+std::unique_ptr<HashingEncoder> Make(HashingOptions o = {}) {
+  auto enc = HashingEncoder::Create(o);
+  EXPECT_TRUE(enc.ok()) << enc.status().ToString();
+  return std::move(enc).value();
+}
+
+SparseVector Encode(const HashingEncoder& enc, std::string_view text) {
+  HashingEncoder::Workspace ws;
+  SparseVector v;
+  enc.Encode(text, &ws, &v);
+  return v;
+}
+
+TEST(HashingEncoderTest, VectorsHaveUnitL2Norm) {
+  auto enc = Make();
+  for (std::string_view text : {"a", "Failed password for root from <IP> port <NUM> ssh2",
+                                "GET /index.html HTTP/1.1 200 \xff\xfe bytes"}) {
+    SparseVector v = Encode(*enc, text);
+    double n2 = 0;
+    for (float x : v.values) n2 += double(x) * x;
+    EXPECT_NEAR(std::sqrt(n2), 1.0, 1e-6) << text;  // float rounding of each value
+  }
+}
+
+TEST(HashingEncoderTest, IndicesAreStrictlyIncreasingAndInRange) {
+  auto enc = Make(HashingOptions{.dims = 64});
+  SparseVector v = Encode(*enc, "disk usage at 91% on /var, disk usage warning for volume data");
+  ASSERT_FALSE(v.indices.empty());
+  ASSERT_EQ(v.indices.size(), v.values.size());
+  for (size_t i = 1; i < v.indices.size(); ++i) EXPECT_LT(v.indices[i - 1], v.indices[i]);
+  EXPECT_LT(v.indices.back(), 64u);
+}
+
+TEST(HashingEncoderTest, LongTextsInLargeSpacesComeOutSorted) {
+  // Hundreds of features and 2^21 buckets: the radix sort's three passes.
+  auto enc = Make(HashingOptions{.dims = 1 << 21});
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += "word" + std::to_string(i * 7919) + " ";
+  SparseVector v = Encode(*enc, text);
+  ASSERT_GT(v.indices.size(), 500u);
+  for (size_t i = 1; i < v.indices.size(); ++i) ASSERT_LT(v.indices[i - 1], v.indices[i]);
+}
+
+TEST(HashingEncoderTest, SameTextGivesSameVectorAcrossEncoders) {
+  auto a = Make(), b = Make();
+  SparseVector x = Encode(*a, "User alice logged in"), y = Encode(*b, "User alice logged in");
+  EXPECT_EQ(x.indices, y.indices);
+  EXPECT_EQ(x.values, y.values);
+  EXPECT_EQ(a->fingerprint(), b->fingerprint());
+}
+
+TEST(HashingEncoderTest, CaseDoesNotMatter) {
+  auto enc = Make();
+  EXPECT_EQ(Encode(*enc, "ERROR Disk Full").indices, Encode(*enc, "error disk full").indices);
+}
+
+TEST(HashingEncoderTest, EmptyTextGivesTheZeroVector) {
+  auto enc = Make();
+  EXPECT_TRUE(Encode(*enc, "").indices.empty());
+  EXPECT_TRUE(Encode(*enc, " ,;: ").indices.empty());
+}
+
+TEST(HashingEncoderTest, RepeatedWordsGetSublinearWeight) {
+  // Words only, unigrams only: "a a a b" -> a: 1+log 3, b: 1; normalised.
+  auto enc = Make(
+      HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_min = 0, .char_max = 0});
+  SparseVector v = Encode(*enc, "aa aa aa bb");
+  ASSERT_EQ(v.values.size(), 2u);
+  const double big = 1 + std::log(3.0), norm = std::sqrt(big * big + 1);
+  std::vector<float> sorted = v.values;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_NEAR(sorted[0], 1 / norm, 1e-6);
+  EXPECT_NEAR(sorted[1], big / norm, 1e-6);
+}
+
+TEST(HashingEncoderTest, MaskTokensAreWholeWordsWithoutCharGrams) {
+  auto enc = Make(
+      HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_min = 3, .char_max = 3});
+  // "<ip>" is one word feature; "ab" padded " ab " gives 2 trigrams + 1 word.
+  EXPECT_EQ(Encode(*enc, "<IP>").indices.size(), 1u);
+  EXPECT_EQ(Encode(*enc, "ab").indices.size(), 3u);
+}
+
+TEST(HashingEncoderTest, FeaturesNameWordNgramsAndTheWordsOfCharGrams) {
+  auto enc = Make(
+      HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 2, .char_min = 0, .char_max = 0});
+  HashingEncoder::Workspace ws;
+  std::vector<NamedFeature> f;
+  enc->Features("Failed login", &ws, &f);
+  std::vector<std::string> names;
+  for (const auto& x : f) names.push_back(HashingEncoder::FeatureName(ws, x));
+  EXPECT_EQ(names, (std::vector<std::string>{"failed", "failed login", "login"}));
+}
+
+TEST(HashingEncoderTest, SpecRoundTripsThroughFromSpec) {
+  auto enc = Make(
+      HashingOptions{.dims = 1 << 12, .word_min = 1, .word_max = 3, .char_min = 2, .char_max = 4});
+  auto back = HashingEncoder::FromSpec(enc->spec_json());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ((*back)->fingerprint(), enc->fingerprint());
+  EXPECT_EQ((*back)->dim(), 4096u);
+}
+
+TEST(HashingEncoderTest, BadOptionsAreRefusedByName) {
+  auto r = HashingEncoder::Create(HashingOptions{.dims = 1000});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("dims 1000"), std::string::npos);
+  r = HashingEncoder::Create(HashingOptions{.word_min = 3, .word_max = 2});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("word n-gram"), std::string::npos);
+  EXPECT_FALSE(HashingEncoder::FromSpec("{not json").ok());
+}
+
+TEST(HashingEncoderTest, DenseAndSparseOutputsAgree) {
+  auto enc = Make(HashingOptions{.dims = 256});
+  std::vector<std::string_view> texts = {"service nova-api started", "quota exceeded"};
+  std::vector<float> dense(2 * 256);
+  ASSERT_TRUE(enc->EncodeDense(texts, dense.data()).ok());
+  std::vector<SparseVector> sparse;
+  ASSERT_TRUE(enc->EncodeSparse(texts, &sparse).ok());
+  for (size_t r = 0; r < 2; ++r)
+    for (size_t k = 0; k < sparse[r].indices.size(); ++k)
+      EXPECT_EQ(dense[r * 256 + sparse[r].indices[k]], sparse[r].values[k]);
+}
+
+}  // namespace
+}  // namespace logsieve::embed

@@ -1,0 +1,82 @@
+// Scores of a labelling against the truth: accuracy, macro-F1, per-class
+// precision/recall/F1 and a confusion matrix, as text or JSON.
+//
+//   Scores s = Score(truth, predicted, labels);
+//   std::cout << FormatScores(s);
+//
+// Conventions (those of scikit-learn's classification_report): a class with
+// no predictions has precision 0; macro-F1 averages over the classes that
+// occur in the truth or the predictions; a prediction outside `labels` (such
+// as "Unclassified") counts as wrong and gets its own confusion column.
+//
+// Thread safety: pure functions.
+#ifndef LOGSIEVE_MODEL_EVALUATION_H_
+#define LOGSIEVE_MODEL_EVALUATION_H_
+
+#include <cstddef>
+#include <nlohmann/json_fwd.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace logsieve::model {
+
+struct ClassScores {
+  std::string label;
+  double precision = 0, recall = 0, f1 = 0;
+  size_t support = 0;  // rows whose truth is this label
+};
+
+struct Scores {
+  size_t rows = 0;
+  double accuracy = 0, macro_f1 = 0;
+  std::vector<ClassScores> per_class;  // in `labels` order, then extra predicted labels
+  // confusion[t][p]: rows with truth per_class[t].label predicted per_class[p].label.
+  std::vector<std::vector<size_t>> confusion;
+};
+
+// REQUIRES: truth.size() == predicted.size().
+Scores Score(std::span<const std::string> truth, std::span<const std::string> predicted,
+             const std::vector<std::string>& labels);
+
+// A fixed-width report: per-class table, accuracy, macro-F1, confusion matrix.
+std::string FormatScores(const Scores& scores);
+// {"rows","accuracy","macro_f1","per_class":[{label,precision,recall,f1,support}],
+//  "labels":[...],"confusion":[[...]]}
+nlohmann::json ScoresToJson(const Scores& scores);
+
+// Share and accuracy of the lines each method decided ("Regex", "ML", "LLM",
+// "None"), in that order, methods with no line left out.
+struct MethodScores {
+  std::string method;
+  size_t lines = 0;
+  double share = 0;     // of all rows
+  double accuracy = 0;  // of the lines this method decided
+};
+// REQUIRES: truth, predicted and methods have the same length.
+std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth,
+                                        std::span<const std::string> predicted,
+                                        std::span<const std::string> methods);
+
+// What the model stage would do at each threshold, for the lines that reach
+// it (model_label non-empty): the share of all rows it decides (p >= t), its
+// accuracy on them, and the share left for the LLM (p < t).
+struct ThresholdRow {
+  double threshold = 0;
+  double model_share = 0;
+  double model_accuracy = 0;
+  double llm_share = 0;
+};
+// Thresholds 0.50, 0.55, ..., 0.95. REQUIRES: equal lengths.
+std::vector<ThresholdRow> ThresholdTable(std::span<const std::string> truth,
+                                         std::span<const std::string> model_label,
+                                         std::span<const float> model_p);
+
+std::string FormatMethods(const std::vector<MethodScores>& methods);
+std::string FormatThresholds(const std::vector<ThresholdRow>& rows);
+nlohmann::json MethodsToJson(const std::vector<MethodScores>& methods);
+nlohmann::json ThresholdsToJson(const std::vector<ThresholdRow>& rows);
+
+}  // namespace logsieve::model
+
+#endif  // LOGSIEVE_MODEL_EVALUATION_H_

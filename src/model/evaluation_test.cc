@@ -1,0 +1,44 @@
+#include "model/evaluation.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace logsieve::model {
+namespace {
+
+TEST(EvaluationTest, ScoresMatchHandComputedValues) {
+  // truth a a b b, predicted a b b Unclassified:
+  // a: P 1/1, R 1/2, F1 2/3; b: P 1/2, R 1/2, F1 1/2; Unclassified: 0 (predicted only).
+  std::vector<std::string> truth = {"a", "a", "b", "b"}, pred = {"a", "b", "b", "Unclassified"};
+  Scores s = Score(truth, pred, {"a", "b"});
+  EXPECT_DOUBLE_EQ(s.accuracy, 0.5);
+  EXPECT_NEAR(s.per_class[0].f1, 2.0 / 3, 1e-12);
+  EXPECT_NEAR(s.per_class[1].precision, 0.5, 1e-12);
+  EXPECT_NEAR(s.macro_f1, (2.0 / 3 + 0.5 + 0) / 3, 1e-12);
+  EXPECT_EQ(s.confusion[1][2], 1u);  // b predicted Unclassified
+  EXPECT_EQ(ScoresToJson(s)["macro_f1"].get<double>(), s.macro_f1);
+}
+
+TEST(EvaluationTest, ThresholdTableCountsOnlyLinesThatReachedTheModel) {
+  std::vector<std::string> truth = {"a", "a", "b", "b"}, label = {"a", "b", "b", ""};
+  std::vector<float> p = {0.9f, 0.6f, 0.52f, 0.0f};
+  auto rows = ThresholdTable(truth, label, p);
+  ASSERT_EQ(rows.size(), 10u);
+  EXPECT_DOUBLE_EQ(rows[0].model_share, 0.75);  // t=0.50: three lines
+  EXPECT_NEAR(rows[0].model_accuracy, 2.0 / 3, 1e-12);
+  EXPECT_DOUBLE_EQ(rows[5].model_share, 0.25);  // t=0.75: only p=0.9
+  EXPECT_DOUBLE_EQ(rows[5].llm_share, 0.5);
+}
+
+TEST(EvaluationTest, MethodsReportShareAndAccuracy) {
+  std::vector<std::string> truth = {"a", "b", "a"}, pred = {"a", "a", "a"},
+                           how = {"Regex", "ML", "ML"};
+  auto m = ScoreByMethod(truth, pred, how);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[1].method, "ML");
+  EXPECT_DOUBLE_EQ(m[1].accuracy, 0.5);
+}
+
+}  // namespace
+}  // namespace logsieve::model

@@ -1,0 +1,66 @@
+// `logsieve train`, `eval` and `gen-data`, run as a user would.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "testing/subprocess.h"
+#include "testing/testing.h"
+
+namespace logsieve {
+namespace {
+
+using testing::LogsieveBinary;
+using testing::RunProgram;
+using testing::RunResult;
+
+class ModelCli : public ::testing::Test {
+ protected:
+  RunResult Run(std::vector<std::string> args) {
+    args.insert(args.begin(), LogsieveBinary());
+    return RunProgram(args);
+  }
+  testing::ScratchDir dir_;
+};
+
+TEST_F(ModelCli, GenDataIsDeterministicCsvWithTheSeedColumns) {
+  RunResult a = Run({"gen-data", "--rows", "50", "--seed", "3"});
+  RunResult b = Run({"gen-data", "--rows", "50", "--seed", "3"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(a.out.rfind("source,log_message,target_label\n", 0), 0u);
+}
+
+TEST_F(ModelCli, TrainReportsBadRowsByLineAndPrintsHoldoutMetrics) {
+  ASSERT_EQ(Run({"gen-data", "--rows", "600", "-o", dir_.File("d.csv")}).exit_code, 0);
+  std::string csv = testing::ReadFile(dir_.File("d.csv"));
+  csv += "sshd,,Error\nsshd,\"a line without label\",\n";  // lines 602 and 603
+  testing::WriteFile(dir_.File("d.csv"), csv);
+  RunResult r = Run({"train", dir_.File("d.csv"), "-o", dir_.File("m.lsm"), "--holdout", "0.2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("d.csv:602: missing log_message"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("d.csv:603: empty target_label"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("holdout (120 rows)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("macro-F1"), std::string::npos) << r.out;
+}
+
+TEST_F(ModelCli, EvalJsonHasAccuracyAndMacroF1AtTopLevel) {
+  ASSERT_EQ(Run({"gen-data", "--rows", "90", "--seed", "5", "-o", dir_.File("d.csv")}).exit_code,
+            0);
+  RunResult r = Run({"eval", dir_.File("d.csv"), "--json", "--rules", "none"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["accuracy"].is_number());
+  EXPECT_TRUE(j["macro_f1"].is_number());
+  EXPECT_EQ(j["thresholds"].size(), 10u);
+  EXPECT_GT(j["accuracy"].get<double>(), 0.5);
+}
+
+TEST_F(ModelCli, TrainWithoutLabelColumnExitsTwo) {
+  testing::WriteFile(dir_.File("d.csv"), "message,label\nx,y\n");
+  RunResult r = Run({"train", dir_.File("d.csv"), "-o", dir_.File("m.lsm")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("log_message and target_label"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace logsieve

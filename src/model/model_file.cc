@@ -1,0 +1,236 @@
+#include "model/model_file.h"
+
+#include <xxhash.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "embed/bert/sentence_transformer.h"
+#include "embed/hashing_encoder.h"
+
+namespace logsieve::model {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "model files are little-endian");
+
+using json = nlohmann::json;
+
+constexpr size_t kFixedHead = 16;  // magic + version + header length
+constexpr size_t kAlign = 64;
+
+void PutU32(std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); }
+
+uint32_t GetU32(std::string_view b, size_t at) {
+  uint32_t v;
+  std::memcpy(&v, b.data() + at, 4);
+  return v;
+}
+
+std::string Prefix(std::string_view origin) {
+  return origin.empty() ? std::string("model") : std::string(origin);
+}
+
+}  // namespace
+
+std::string SerializeModel(const Model& m) {
+  const LinearModel& lin = m.linear;
+  json header;
+  header["format"] = "logsieve-model";
+  header["labels"] = m.labels;
+  header["encoder"] = {{"spec", json::parse(m.encoder_spec, nullptr, false)},
+                       {"fingerprint", m.encoder_fingerprint}};
+  header["normalizer"] =
+      m.normalizer_spec.empty() ? json(nullptr) : json::parse(m.normalizer_spec, nullptr, false);
+  header["training"] = json::parse(m.training_json, nullptr, false);
+  header["weights"] = {{"dtype", "f32"},
+                       {"layout", "feature_major"},
+                       {"dim", lin.dim()},
+                       {"classes", lin.num_classes()},
+                       {"offset", 0}};
+  // The offset is written in the header whose length decides the offset:
+  // iterate to the fixed point (two rounds in practice).
+  std::string text;
+  size_t offset = 0;
+  for (int round = 0; round < 4; ++round) {
+    header["weights"]["offset"] = offset;
+    text = header.dump();
+    const size_t want = (kFixedHead + text.size() + kAlign - 1) / kAlign * kAlign;
+    if (want == offset) break;
+    offset = want;
+  }
+  std::string out;
+  out.reserve(offset + (lin.weights().size() + lin.bias().size()) * 4 + 8);
+  out.append(kModelMagic);
+  PutU32(&out, kModelFormatVersion);
+  PutU32(&out, static_cast<uint32_t>(text.size()));
+  out.append(text);
+  out.resize(offset, '\0');
+  out.append(reinterpret_cast<const char*>(lin.weights().data()), lin.weights().size() * 4);
+  out.append(reinterpret_cast<const char*>(lin.bias().data()), lin.bias().size() * 4);
+  const uint64_t sum = XXH3_64bits(out.data(), out.size());
+  out.append(reinterpret_cast<const char*>(&sum), 8);
+  return out;
+}
+
+StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
+  const std::string where = Prefix(origin);
+  if (b.size() < kModelMagic.size() || b.substr(0, kModelMagic.size()) != kModelMagic) {
+    return InvalidArgumentError(where + ": not a logsieve model file (no \"LSVMODEL\" magic)");
+  }
+  if (b.size() < kFixedHead) {
+    return DataLossError(where + ": truncated: " + std::to_string(b.size()) +
+                         " bytes, shorter than the fixed head");
+  }
+  const uint32_t version = GetU32(b, 8);
+  if (version != kModelFormatVersion) {
+    return UnimplementedError(where + ": model format version " + std::to_string(version) +
+                              " is not supported (this logsieve reads version " +
+                              std::to_string(kModelFormatVersion) +
+                              "); retrain with `logsieve train`");
+  }
+  const size_t hlen = GetU32(b, 12);
+  if (kFixedHead + hlen + 8 > b.size()) {
+    return DataLossError(where + ": truncated: the header needs " +
+                         std::to_string(kFixedHead + hlen) + " bytes, the file has " +
+                         std::to_string(b.size()));
+  }
+  json h = json::parse(b.substr(kFixedHead, hlen), nullptr, /*allow_exceptions=*/false);
+  if (h.is_discarded() || !h.is_object()) {
+    return DataLossError(where + ": corrupt: the header is not valid JSON");
+  }
+  Model m;
+  size_t dim = 0, classes = 0, offset = 0;
+  try {
+    const json& w = h.at("weights");
+    if (w.at("dtype") != "f32" || w.at("layout") != "feature_major") {
+      return UnimplementedError(where + ": weights " + w.dump() + " are not f32 feature_major");
+    }
+    dim = w.at("dim").get<size_t>();
+    classes = w.at("classes").get<size_t>();
+    offset = w.at("offset").get<size_t>();
+    m.labels = h.at("labels").get<std::vector<std::string>>();
+    m.encoder_spec = h.at("encoder").at("spec").dump();
+    m.encoder_fingerprint = h.at("encoder").at("fingerprint").get<std::string>();
+    m.normalizer_spec = h.at("normalizer").is_null() ? std::string() : h.at("normalizer").dump();
+    m.training_json = h.value("training", json::object()).dump();
+  } catch (const json::exception& e) {
+    return DataLossError(where + ": corrupt: header field missing or of the wrong type (" +
+                         e.what() + ")");
+  }
+  if (classes != m.labels.size() || classes < 2 || dim == 0 || dim > (size_t{1} << 28) ||
+      classes > 4096 || offset < kFixedHead + hlen || offset % kAlign != 0 || offset > b.size()) {
+    return DataLossError(where + ": corrupt: inconsistent header (dim " + std::to_string(dim) +
+                         ", " + std::to_string(classes) + " classes, " +
+                         std::to_string(m.labels.size()) + " labels, weights at " +
+                         std::to_string(offset) + ")");
+  }
+  const size_t floats = dim * classes + classes;
+  const size_t expected = offset + floats * 4 + 8;
+  if (b.size() < expected) {
+    return DataLossError(where + ": truncated: expected " + std::to_string(expected) +
+                         " bytes, the file has " + std::to_string(b.size()));
+  }
+  if (b.size() > expected) {
+    return DataLossError(where + ": corrupt: " + std::to_string(b.size() - expected) +
+                         " unexpected bytes after the checksum");
+  }
+  uint64_t stored;
+  std::memcpy(&stored, b.data() + expected - 8, 8);
+  if (stored != XXH3_64bits(b.data(), expected - 8)) {
+    return DataLossError(
+        where + ": corrupt: checksum mismatch (the file was damaged after it was written)");
+  }
+  std::vector<float> weights(dim * classes), bias(classes);
+  std::memcpy(weights.data(), b.data() + offset, weights.size() * 4);
+  std::memcpy(bias.data(), b.data() + offset + weights.size() * 4, classes * 4);
+  for (float v : weights) {
+    if (!std::isfinite(v)) return DataLossError(where + ": corrupt: a weight is not finite");
+  }
+  m.linear = LinearModel(dim, classes, std::move(weights), std::move(bias));
+  return m;
+}
+
+Status SaveModel(const Model& model, const std::string& path) {
+  const std::string bytes = SerializeModel(model);
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return NotFoundError(path + ": cannot write");
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) return DataLossError(path + ": write failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return DataLossError(path + ": cannot rename " + tmp);
+  return OkStatus();
+}
+
+StatusOr<Model> ReadModelFile(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return NotFoundError(path + ": cannot open model file");
+  std::string bytes;
+  if (std::fseek(f, 0, SEEK_END) == 0) {
+    long size = std::ftell(f);
+    if (size > 0) {
+      bytes.resize(static_cast<size_t>(size));
+      std::rewind(f);
+      bytes.resize(std::fread(bytes.data(), 1, bytes.size(), f));
+    }
+  }
+  std::fclose(f);
+  return ParseModel(bytes, path);
+}
+
+StatusOr<std::unique_ptr<embed::Encoder>> MakeEncoderFromSpec(std::string_view spec_json) {
+  json j = json::parse(spec_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return InvalidArgumentError("encoder spec is not a JSON object");
+  const std::string kind = j.value("kind", "");
+  if (kind == "hashing") {
+    LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::HashingEncoder::FromSpec(spec_json));
+    return std::unique_ptr<embed::Encoder>(std::move(enc));
+  }
+  if (kind == "transformer") {
+    const auto dir = j.find("dir");
+    if (dir == j.end() || !dir->is_string()) {
+      return InvalidArgumentError("transformer encoder spec has no \"dir\": " + j.dump());
+    }
+    embed::bert::TransformerOptions o;
+    if (j.contains("max_length") && j["max_length"].is_number_unsigned())
+      o.max_length = j["max_length"].get<size_t>();
+    if (j.contains("precision") && j["precision"].is_string())
+      o.precision = j["precision"].get<std::string>();
+    return embed::bert::LoadSentenceTransformer(dir->get<std::string>(), o);
+  }
+  return UnimplementedError("encoder kind \"" + kind +
+                            "\" is not known (known: hashing, transformer)");
+}
+
+Status CheckEncoder(const Model& model, const embed::Encoder& encoder, std::string_view origin) {
+  if (encoder.fingerprint() != model.encoder_fingerprint) {
+    return FailedPreconditionError(Prefix(origin) +
+                                   ": encoder mismatch: the model was trained with encoder " +
+                                   model.encoder_fingerprint + " (" + model.encoder_spec +
+                                   ") but the encoder has fingerprint " + encoder.fingerprint() +
+                                   " (" + encoder.spec_json() + ")");
+  }
+  if (encoder.dim() != model.linear.dim()) {
+    return FailedPreconditionError(
+        Prefix(origin) + ": encoder mismatch: the encoder gives " + std::to_string(encoder.dim()) +
+        " features, the weights expect " + std::to_string(model.linear.dim()));
+  }
+  return OkStatus();
+}
+
+StatusOr<LoadedModel> LoadModel(const std::string& path) {
+  LOGSIEVE_ASSIGN_OR_RETURN(Model m, ReadModelFile(path));
+  StatusOr<std::unique_ptr<embed::Encoder>> enc = MakeEncoderFromSpec(m.encoder_spec);
+  if (!enc.ok()) return enc.status().WithPrefix(path + ": cannot build the model's encoder");
+  LOGSIEVE_RETURN_IF_ERROR(CheckEncoder(m, **enc, path));
+  return LoadedModel{std::move(m), std::move(enc).value()};
+}
+
+}  // namespace logsieve::model

@@ -1,0 +1,78 @@
+// The model file (.lsm): one binary file holding a trained model, everything
+// needed to rebuild its encoder, and a checksum.
+//
+//   StatusOr<LoadedModel> m = LoadModel("models/default.lsm");
+//   // m->model.labels, m->encoder (built from the spec in the file)
+//   LOGSIEVE_RETURN_IF_ERROR(SaveModel(model, "out.lsm"));
+//
+// Layout (all integers little-endian; doc/model.md has the byte table):
+//   0   8 bytes  magic "LSVMODEL"
+//   8   u32      format version (kModelFormatVersion)
+//   12  u32      header length H
+//   16  H bytes  JSON header: labels, encoder {spec, fingerprint}, normalizer
+//                spec, training metadata, weights {dim, classes, offset}
+//   ..  zero padding to a multiple of 64 (the weights offset)
+//   off f32[dim * classes] weights, feature-major; then f32[classes] bias
+//   end-8 u64    XXH3-64 of every byte before it
+//
+// Refusals say which: "not a logsieve model file", "truncated", "corrupt",
+// "format version N", "encoder mismatch". Loading is one read of the file.
+//
+// Thread safety: plain values and free functions.
+#ifndef LOGSIEVE_MODEL_MODEL_FILE_H_
+#define LOGSIEVE_MODEL_MODEL_FILE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "embed/encoder.h"
+#include "model/logistic_regression.h"
+
+namespace logsieve::model {
+
+inline constexpr std::string_view kModelMagic = "LSVMODEL";
+inline constexpr uint32_t kModelFormatVersion = 1;
+
+struct Model {
+  std::vector<std::string> labels;  // class k of `linear` is labels[k]
+  std::string encoder_spec;         // Encoder::spec_json()
+  std::string encoder_fingerprint;  // Encoder::fingerprint() at training time
+  std::string normalizer_spec;      // Normalizer::spec_json(); "" when trained on raw text
+  // Training metadata as a JSON object text: rows, created_at, seed, C,
+  // class_weight, iterations, holdout metrics... ("{}" when unknown).
+  std::string training_json = "{}";
+  LinearModel linear;
+};
+
+// The file's bytes. Deterministic: the same Model gives the same bytes.
+std::string SerializeModel(const Model& model);
+// REQUIRES: nothing; any bytes are safe. `origin` (a path) prefixes messages.
+StatusOr<Model> ParseModel(std::string_view bytes, std::string_view origin);
+
+Status SaveModel(const Model& model, const std::string& path);
+StatusOr<Model> ReadModelFile(const std::string& path);
+
+// Builds the encoder a spec describes: {"kind":"hashing",...} gives a
+// HashingEncoder; {"kind":"transformer","dir":DIR,...} loads DIR with
+// embed::bert::LoadSentenceTransformer.
+StatusOr<std::unique_ptr<embed::Encoder>> MakeEncoderFromSpec(std::string_view spec_json);
+
+// Fails (FAILED_PRECONDITION, "encoder mismatch: ...") unless `encoder` has
+// the model's fingerprint and dimension.
+Status CheckEncoder(const Model& model, const embed::Encoder& encoder, std::string_view origin);
+
+struct LoadedModel {
+  Model model;
+  std::unique_ptr<embed::Encoder> encoder;
+};
+
+// ReadModelFile, then MakeEncoderFromSpec and CheckEncoder.
+StatusOr<LoadedModel> LoadModel(const std::string& path);
+
+}  // namespace logsieve::model
+
+#endif  // LOGSIEVE_MODEL_MODEL_FILE_H_

@@ -1,0 +1,132 @@
+#include "model/model_file.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "embed/hashing_encoder.h"
+#include "testing/testing.h"
+
+namespace logsieve::model {
+namespace {
+
+Model SmallModel() {
+  auto enc = embed::HashingEncoder::Create({.dims = 64});
+  Model m;
+  m.labels = {"Error", "User Action", "HTTP Status"};
+  m.encoder_spec = (*enc)->spec_json();
+  m.encoder_fingerprint = (*enc)->fingerprint();
+  m.normalizer_spec = R"({"masks":["number"],"version":1})";
+  m.training_json = R"({"rows":3,"seed":7})";
+  std::vector<float> w(64 * 3);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = 0.25f * static_cast<float>(i % 7) - 0.5f;
+  m.linear = LinearModel(64, 3, w, {0.1f, -0.2f, 0.1f});
+  return m;
+}
+
+StatusOr<Model> Parse(const std::string& bytes) { return ParseModel(bytes, "m.lsm"); }
+
+void ExpectRefused(const std::string& bytes, StatusCode code, std::string_view says) {
+  StatusOr<Model> m = Parse(bytes);
+  ASSERT_FALSE(m.ok()) << "accepted a bad file that should say " << says;
+  EXPECT_EQ(m.status().code(), code) << m.status().ToString();
+  EXPECT_NE(m.status().message().find(says), std::string::npos) << m.status().message();
+  EXPECT_EQ(m.status().message().rfind("m.lsm: ", 0), 0u) << m.status().message();
+}
+
+TEST(ModelFileTest, RoundTripKeepsEverything) {
+  Model m = SmallModel();
+  StatusOr<Model> back = Parse(SerializeModel(m));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->labels, m.labels);
+  EXPECT_EQ(back->encoder_spec, m.encoder_spec);
+  EXPECT_EQ(back->encoder_fingerprint, m.encoder_fingerprint);
+  EXPECT_EQ(back->normalizer_spec, m.normalizer_spec);
+  EXPECT_EQ(back->training_json, m.training_json);
+  EXPECT_EQ(back->linear.weights(), m.linear.weights());
+  EXPECT_EQ(back->linear.bias(), m.linear.bias());
+}
+
+TEST(ModelFileTest, SerializingTwiceGivesTheSameBytes) {
+  EXPECT_EQ(SerializeModel(SmallModel()), SerializeModel(SmallModel()));
+}
+
+TEST(ModelFileTest, WeightsStartOn64ByteBoundary) {
+  std::string bytes = SerializeModel(SmallModel());
+  const size_t weights_bytes = (64 * 3 + 3) * 4;
+  EXPECT_EQ((bytes.size() - 8 - weights_bytes) % 64, 0u);
+}
+
+TEST(ModelFileTest, OtherFilesAreRefusedAsNotAModel) {
+  ExpectRefused("", StatusCode::kInvalidArgument, "not a logsieve model file");
+  ExpectRefused("name,label\nx,y\n", StatusCode::kInvalidArgument, "not a logsieve model file");
+}
+
+TEST(ModelFileTest, TruncatedFilesAreRefusedAsTruncated) {
+  std::string bytes = SerializeModel(SmallModel());
+  for (size_t keep : {size_t{12}, size_t{40}, bytes.size() / 2, bytes.size() - 1}) {
+    ExpectRefused(bytes.substr(0, keep), StatusCode::kDataLoss, "truncated");
+  }
+}
+
+TEST(ModelFileTest, AFlippedWeightBitIsRefusedAsCorrupt) {
+  std::string bytes = SerializeModel(SmallModel());
+  bytes[bytes.size() - 100] ^= 0x01;
+  ExpectRefused(bytes, StatusCode::kDataLoss, "corrupt: checksum mismatch");
+}
+
+TEST(ModelFileTest, ADamagedHeaderIsRefusedAsCorrupt) {
+  std::string bytes = SerializeModel(SmallModel());
+  bytes[16] = '[';  // the JSON header no longer parses
+  ExpectRefused(bytes, StatusCode::kDataLoss, "corrupt");
+}
+
+TEST(ModelFileTest, AnotherFormatVersionIsRefusedByNumber) {
+  std::string bytes = SerializeModel(SmallModel());
+  uint32_t v = 2;
+  std::memcpy(bytes.data() + 8, &v, 4);
+  ExpectRefused(bytes, StatusCode::kUnimplemented, "model format version 2 is not supported");
+}
+
+TEST(ModelFileTest, AMismatchedEncoderIsRefused) {
+  Model m = SmallModel();
+  auto other = embed::HashingEncoder::Create({.dims = 64, .word_max = 1});
+  Status s = CheckEncoder(m, **other, "m.lsm");
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("encoder mismatch"), std::string::npos) << s.message();
+}
+
+TEST(ModelFileTest, LoadRefusesAFileWhoseFingerprintDoesNotMatchItsSpec) {
+  testing::ScratchDir dir;
+  Model m = SmallModel();
+  m.encoder_fingerprint = "0123456789abcdef";
+  ASSERT_TRUE(SaveModel(m, dir.File("m.lsm")).ok());
+  StatusOr<LoadedModel> loaded = LoadModel(dir.File("m.lsm"));
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find("encoder mismatch"), std::string::npos);
+}
+
+TEST(ModelFileTest, SavedModelLoadsWithItsEncoder) {
+  testing::ScratchDir dir;
+  ASSERT_TRUE(SaveModel(SmallModel(), dir.File("m.lsm")).ok());
+  StatusOr<LoadedModel> loaded = LoadModel(dir.File("m.lsm"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->encoder->kind(), "hashing");
+  EXPECT_EQ(loaded->encoder->dim(), 64u);
+}
+
+TEST(ModelFileTest, AMissingFileIsNotFound) {
+  EXPECT_EQ(ReadModelFile("/nonexistent/m.lsm").status().code(), StatusCode::kNotFound);
+}
+
+TEST(ModelFileTest, TransformerSpecsGoToTheTransformerLoader) {
+  auto enc = MakeEncoderFromSpec(R"({"kind":"transformer","dir":"/nonexistent/minilm"})");
+  ASSERT_FALSE(enc.ok());
+  EXPECT_NE(enc.status().message().find("/nonexistent/minilm"), std::string::npos)
+      << enc.status().message();
+  EXPECT_EQ(MakeEncoderFromSpec(R"({"kind":"word2vec"})").status().code(),
+            StatusCode::kUnimplemented);
+}
+
+}  // namespace
+}  // namespace logsieve::model

@@ -1,0 +1,273 @@
+#include "model/model_stage.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/paths.h"
+#include "embed/hashing_encoder.h"
+#include "model/model_file.h"
+#include "text/normalizer.h"
+
+namespace logsieve::model {
+namespace {
+
+std::string FormatP(float p) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%.2f", p);
+  return b;
+}
+
+class ModelStage final : public Stage {
+ public:
+  ModelStage(std::string path, LoadedModel loaded, double threshold, bool use_batch_templates,
+             std::unique_ptr<text::Normalizer> own_normalizer)
+      : path_(std::move(path)),
+        model_(std::move(loaded.model)),
+        encoder_(std::move(loaded.encoder)),
+        hashing_(dynamic_cast<const embed::HashingEncoder*>(encoder_.get())),
+        threshold_(threshold),
+        use_batch_templates_(use_batch_templates),
+        own_normalizer_(std::move(own_normalizer)) {}
+
+  std::string_view name() const override { return "model"; }
+
+  std::string description() const override {
+    std::string enc;
+    if (hashing_ != nullptr) {
+      enc = "hashing 2^" + std::to_string(std::countr_zero(hashing_->options().dims));
+    } else {
+      enc = std::string(encoder_->kind()) + " " + std::to_string(encoder_->dim()) + "d";
+    }
+    return "model: " + path_ + " (" + enc + ", " + std::to_string(model_.labels.size()) +
+           " labels)";
+  }
+
+  Status Decide(Batch& batch, std::span<const size_t> pending) const override {
+    if (pending.empty()) return OkStatus();
+    thread_local std::string normalized;
+    auto text_of = [&](size_t i) -> std::string_view {
+      if (!encoder_->wants_template_text()) return batch.records[i].message;
+      if (use_batch_templates_ && i < batch.templates.size() &&
+          !(batch.templates[i].empty() && !batch.records[i].message.empty())) {
+        return batch.templates[i];
+      }
+      own_normalizer_->Normalize(batch.records[i].message, &normalized);
+      return normalized;
+    };
+    const size_t K = model_.labels.size();
+    thread_local std::vector<float> p;
+    p.resize(K);
+    if (hashing_ != nullptr) {
+      thread_local embed::HashingEncoder::Workspace ws;
+      thread_local embed::SparseVector x;
+      for (size_t i : pending) {
+        std::string_view text = text_of(i);
+        hashing_->Encode(text, &ws, &x);
+        model_.linear.PredictProba(x, p.data());
+        const size_t k = std::max_element(p.begin(), p.end()) - p.begin();
+        if (p[k] >= threshold_) {
+          batch.decisions[i] =
+              Decision{model_.labels[k], Method::kML, p[k], Explain(text, x, k, p[k], &ws)};
+        } else {
+          Tentative(batch, i, k, p[k]);
+        }
+      }
+      return OkStatus();
+    }
+    // Other encoders: one call for the whole batch (transformers want batches).
+    std::vector<std::string> texts;
+    texts.reserve(pending.size());
+    for (size_t i : pending) texts.emplace_back(text_of(i));
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    std::vector<float> dense(views.size() * encoder_->dim());
+    LOGSIEVE_RETURN_IF_ERROR(encoder_->EncodeDense(views, dense.data()));
+    for (size_t r = 0; r < pending.size(); ++r) {
+      const size_t i = pending[r];
+      model_.linear.PredictProba(dense.data() + r * encoder_->dim(), p.data());
+      const size_t k = std::max_element(p.begin(), p.end()) - p.begin();
+      if (p[k] >= threshold_) {
+        batch.decisions[i] = Decision{model_.labels[k], Method::kML, p[k], "p=" + FormatP(p[k])};
+      } else {
+        Tentative(batch, i, k, p[k]);
+      }
+    }
+    return OkStatus();
+  }
+
+ private:
+  void Tentative(Batch& batch, size_t i, size_t k, float p) const {
+    if (i >= batch.tentative.size()) return;
+    batch.tentative[i] =
+        Decision{model_.labels[k], Method::kML, p,
+                 "p=" + FormatP(p) + " below threshold " + FormatP(static_cast<float>(threshold_))};
+  }
+
+  // `p=0.93; top: "failed password" +1.20, "<ip>" +0.80`: each bucket's
+  // contribution to (logit_k - mean logit), split evenly among the feature
+  // occurrences hashed into it, summed per word n-gram (a character n-gram
+  // counts for its word).
+  std::string Explain(std::string_view text, const embed::SparseVector& x, size_t k, float p,
+                      embed::HashingEncoder::Workspace* ws) const {
+    thread_local std::vector<embed::NamedFeature> feats;
+    thread_local std::vector<float> contribution;   // per bucket of x
+    thread_local std::vector<float> by_words;       // per (first word, length) slot
+    thread_local std::vector<uint32_t> slot_owner;  // an occurrence naming the slot
+    thread_local std::vector<std::pair<float, uint32_t>> ranked;
+    thread_local std::vector<uint32_t> position;
+    thread_local std::vector<std::pair<float, std::string>> named;
+    // Encode left every feature occurrence's bucket, sorted, in ws->buckets.
+    const std::vector<uint32_t>& occurrences = ws->buckets;
+    const size_t K = model_.labels.size();
+    const std::vector<float>& W = model_.linear.weights();
+    // Contribution of each bucket of x, split over its occurrences (both
+    // lists are sorted: one merge pass counts them).
+    contribution.resize(x.indices.size());
+    size_t o = 0;
+    for (size_t t = 0; t < x.indices.size(); ++t) {
+      const uint32_t b = x.indices[t];
+      while (o < occurrences.size() && occurrences[o] < b) ++o;
+      size_t count = 0;
+      while (o < occurrences.size() && occurrences[o] == b) ++o, ++count;
+      const float* w = W.data() + static_cast<size_t>(b) * K;
+      float mean = 0;
+      for (size_t c = 0; c < K; ++c) mean += w[c];
+      mean /= static_cast<float>(K);
+      contribution[t] =
+          x.values[t] * (w[k] - mean) / static_cast<float>(std::max<size_t>(1, count));
+    }
+    // bucket -> position in x, open addressing (power-of-two table > 2n).
+    size_t cap = 16;
+    while (cap < 2 * x.indices.size()) cap <<= 1;
+    position.assign(cap, UINT32_MAX);
+    for (uint32_t t = 0; t < x.indices.size(); ++t) {
+      size_t h = (x.indices[t] * 0x9E3779B1u) & (cap - 1);
+      while (position[h] != UINT32_MAX) h = (h + 1) & (cap - 1);
+      position[h] = t;
+    }
+    auto find = [&](uint32_t b) -> uint32_t {
+      size_t h = (b * 0x9E3779B1u) & (cap - 1);
+      while (position[h] != UINT32_MAX && x.indices[position[h]] != b) h = (h + 1) & (cap - 1);
+      return position[h];
+    };
+    hashing_->Features(text, ws, &feats);
+    const size_t span = static_cast<size_t>(std::max(1, hashing_->options().word_max));
+    const size_t slots = ws->words.size() * span;
+    by_words.assign(slots, 0.0f);
+    slot_owner.assign(slots, UINT32_MAX);
+    for (uint32_t f = 0; f < feats.size(); ++f) {
+      const auto& feat = feats[f];
+      const uint32_t t = find(feat.index);
+      if (t == UINT32_MAX) continue;
+      const size_t slot =
+          feat.first_word * span + std::min<size_t>(span - 1, feat.end_word - feat.first_word - 1);
+      by_words[slot] += contribution[t];
+      if (slot_owner[slot] == UINT32_MAX) slot_owner[slot] = f;
+    }
+    ranked.clear();
+    for (size_t s = 0; s < slots; ++s) {
+      if (slot_owner[s] != UINT32_MAX && by_words[s] > 0)
+        ranked.emplace_back(by_words[s], slot_owner[s]);
+    }
+    // Names of the strongest few, merging repeats of the same words ("User
+    // User<NUM>" has the word "user" twice), then the top three.
+    const size_t head = std::min<size_t>(8, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + head, ranked.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    named.clear();
+    for (size_t t = 0; t < head; ++t) {
+      std::string name = embed::HashingEncoder::FeatureName(*ws, feats[ranked[t].second]);
+      auto same =
+          std::find_if(named.begin(), named.end(), [&](const auto& n) { return n.second == name; });
+      if (same != named.end()) {
+        same->first += ranked[t].first;
+      } else {
+        named.emplace_back(ranked[t].first, std::move(name));
+      }
+    }
+    std::stable_sort(named.begin(), named.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string detail = "p=" + FormatP(p);
+    for (size_t t = 0; t < std::min<size_t>(3, named.size()); ++t) {
+      char v[24];
+      std::snprintf(v, sizeof v, " +%.2f", named[t].first);
+      detail += t == 0 ? "; top: \"" : ", \"";
+      detail += named[t].second + "\"" + v;
+    }
+    return detail;
+  }
+
+  std::string path_;
+  Model model_;
+  std::unique_ptr<embed::Encoder> encoder_;
+  const embed::HashingEncoder* hashing_;  // encoder_ when it is one; else null
+  double threshold_;
+  bool use_batch_templates_;
+  std::unique_ptr<text::Normalizer> own_normalizer_;
+};
+
+// The Normalizer a model was trained with, from its spec {"masks":[...]}.
+StatusOr<std::unique_ptr<text::Normalizer>> NormalizerFromSpec(const std::string& spec,
+                                                               const std::string& path) {
+  nlohmann::json j = nlohmann::json::parse(spec, nullptr, false);
+  if (!j.is_object() || !j.contains("masks") || !j["masks"].is_array()) {
+    return DataLossError(path + ": corrupt: normalizer spec " + spec + " has no \"masks\" list");
+  }
+  std::vector<std::string> masks;
+  for (const auto& m : j["masks"]) {
+    if (!m.is_string())
+      return DataLossError(path + ": corrupt: normalizer mask " + m.dump() + " is not a string");
+    masks.push_back(m.get<std::string>());
+  }
+  StatusOr<text::Normalizer> n = text::Normalizer::Create(masks);
+  if (!n.ok()) return n.status().WithPrefix(path + ": the model's normalizer");
+  return std::make_unique<text::Normalizer>(std::move(n).value());
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
+  std::string path = config.GetString("model.file");
+  if (path == "none") return std::unique_ptr<Stage>();
+  if (path.empty()) path = BundledPath("models/default.lsm");
+  const double threshold = config.GetDouble("pipeline.threshold");
+  if (!(threshold >= 0.0 && threshold <= 1.0)) {
+    return InvalidArgumentError("pipeline.threshold " + std::to_string(threshold) +
+                                " is outside [0, 1]");
+  }
+  LOGSIEVE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(path));
+
+  std::set<std::string, std::less<>> known;
+  for (const auto& l : config.GetJson("labels")) {
+    if (l.is_object() && l.contains("name") && l["name"].is_string())
+      known.insert(l["name"].get<std::string>());
+  }
+  for (const std::string& l : loaded.model.labels) {
+    if (!known.contains(l)) {
+      return FailedPreconditionError(
+          path + ": the model's label \"" + l +
+          "\" is not in config `labels`; add it there or retrain without it");
+    }
+  }
+
+  bool use_batch_templates = true;
+  std::unique_ptr<text::Normalizer> own;
+  if (loaded.encoder->wants_template_text()) {
+    if (loaded.model.normalizer_spec.empty()) {
+      return DataLossError(
+          path + ": corrupt: the encoder wants template text but the model has no normalizer spec");
+    }
+    LOGSIEVE_ASSIGN_OR_RETURN(own, NormalizerFromSpec(loaded.model.normalizer_spec, path));
+    StatusOr<text::Normalizer> configured = text::Normalizer::FromConfig(config);
+    use_batch_templates =
+        configured.ok() && nlohmann::json::parse(configured->spec_json(), nullptr, false) ==
+                               nlohmann::json::parse(loaded.model.normalizer_spec, nullptr, false);
+  }
+  return std::unique_ptr<Stage>(new ModelStage(std::move(path), std::move(loaded), threshold,
+                                               use_batch_templates, std::move(own)));
+}
+
+}  // namespace logsieve::model

@@ -1,0 +1,49 @@
+// The model stage: encoder + logistic regression; decides a line when the
+// top probability reaches the threshold.
+//
+//   StatusOr<std::unique_ptr<Stage>> stage = MakeModelStage(config);
+//   // *stage == nullptr when model.file is "none" (no model stage).
+//   (*stage)->Decide(batch, pending);
+//
+// Config: model.file ("" = the bundled models/default.lsm, "none" = no
+// stage), pipeline.threshold, labels (the model's labels must be a subset),
+// normalizer.masks.
+//
+// Per pending line i:
+//   - the encoder's text is batch.templates[i] when the encoder wants
+//     template text and the pipeline's normalizer is the one the model was
+//     trained with; with a different normalizer config the stage normalizes
+//     batch.records[i].message itself with the model's own normalizer (so a
+//     model never sees templates unlike its training data); encoders that
+//     want raw text get the message.
+//   - p >= threshold: batch.decisions[i] = {label, ML, p, detail}; for the
+//     hashing encoder the detail names the strongest features for the label,
+//     e.g. `p=0.93; top: "failed password" +1.20, "<ip>" +0.80` (each value is
+//     the feature's share of the label's logit minus the mean logit); for
+//     other encoders just `p=0.93`.
+//   - p < threshold: the line stays undecided and batch.tentative[i] =
+//     {label, ML, p, "p=0.61 below threshold 0.75"}, a documented fallback for
+//     the LLM stage and the pipeline.
+//
+// Thread safety: frozen after creation; Decide is safe from many threads
+// (thread_local scratch; no allocation per line once warm, hashing encoder).
+#ifndef LOGSIEVE_MODEL_MODEL_STAGE_H_
+#define LOGSIEVE_MODEL_MODEL_STAGE_H_
+
+#include <memory>
+#include <string>
+
+#include "common/config.h"
+#include "common/stage.h"
+#include "common/status.h"
+
+namespace logsieve::model {
+
+// Errors name the file and the problem: unreadable/corrupt model, encoder
+// mismatch, a model label missing from config `labels`, a threshold outside
+// [0, 1].
+StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config);
+
+}  // namespace logsieve::model
+
+#endif  // LOGSIEVE_MODEL_MODEL_STAGE_H_

@@ -1,0 +1,141 @@
+#include "model/model_stage.h"
+
+#include <gtest/gtest.h>
+
+#include "embed/hashing_encoder.h"
+#include "model/model_file.h"
+#include "model/trainer.h"
+#include "testing/testing.h"
+
+namespace logsieve::model {
+namespace {
+
+// A small model trained here: three labels, obvious wordings.
+class ModelStageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<LabelledLine> rows;
+    for (int i = 0; i < 40; ++i) {
+      const std::string n = std::to_string(i);
+      rows.push_back(
+          {"sshd", "Failed password for user" + n + " from 10.0.0." + n, "Security Alert"});
+      rows.push_back({"app", "User user" + n + " logged in", "User Action"});
+      rows.push_back({"df", "Disk usage at " + n + "% on /var", "Resource Usage"});
+    }
+    TrainOptions o;
+    o.encoder = std::move(embed::HashingEncoder::Create({.dims = 1 << 12}).value());
+    o.normalizer =
+        std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
+    o.holdout = 0;
+    auto r = TrainModel(rows, o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_TRUE(SaveModel(r->model, dir_.File("m.lsm")).ok());
+    ASSERT_TRUE(config_.Set("model.file", dir_.File("m.lsm"), "test").ok());
+  }
+
+  std::unique_ptr<Stage> Make() {
+    auto s = MakeModelStage(config_);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  Batch BatchOf(std::vector<std::string> messages) {
+    Batch b;
+    for (auto& m : messages) b.records.push_back({"test", std::move(m)});
+    b.Reset();
+    return b;
+  }
+
+  testing::ScratchDir dir_;
+  Config config_;
+};
+
+TEST_F(ModelStageTest, DecidesConfidentLinesAsMlWithTopFeatures) {
+  auto stage = Make();
+  Batch b = BatchOf({"Failed password for user77 from 10.1.2.3"});
+  std::vector<size_t> pending = {0};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  EXPECT_EQ(b.decisions[0].label, "Security Alert");
+  EXPECT_EQ(b.decisions[0].method, Method::kML);
+  ASSERT_TRUE(b.decisions[0].confidence.has_value());
+  EXPECT_GE(*b.decisions[0].confidence, 0.75f);
+  EXPECT_EQ(b.decisions[0].detail.rfind("p=0.", 0), 0u) << b.decisions[0].detail;
+  EXPECT_NE(b.decisions[0].detail.find("; top: \""), std::string::npos) << b.decisions[0].detail;
+}
+
+TEST_F(ModelStageTest, BelowThresholdLeavesTheLineWithATentativeGuess) {
+  ASSERT_TRUE(config_.Set("pipeline.threshold", "1.0", "test").ok());
+  auto stage = Make();
+  Batch b = BatchOf({"something else entirely"});
+  std::vector<size_t> pending = {0};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  EXPECT_FALSE(b.decisions[0].decided());
+  EXPECT_EQ(b.tentative[0].method, Method::kML);
+  EXPECT_NE(b.tentative[0].detail.find("below threshold 1.00"), std::string::npos)
+      << b.tentative[0].detail;
+}
+
+TEST_F(ModelStageTest, TouchesOnlyPendingLines) {
+  auto stage = Make();
+  Batch b = BatchOf({"User bob logged in", "User bob logged in"});
+  std::vector<size_t> pending = {1};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  EXPECT_FALSE(b.decisions[0].decided());
+  EXPECT_EQ(b.decisions[1].label, "User Action");
+}
+
+TEST_F(ModelStageTest, UsesThePipelinesTemplateWhenGiven) {
+  auto stage = Make();
+  Batch b = BatchOf({"ignored raw text"});
+  b.templates[0] = "Disk usage at <NUM>% on <PATH>";
+  std::vector<size_t> pending = {0};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  EXPECT_EQ(b.decisions[0].label, "Resource Usage");
+}
+
+TEST_F(ModelStageTest, NormalizesItselfWhenTheConfiguredMasksDiffer) {
+  ASSERT_TRUE(config_.Set("normalizer.masks", "[number]", "test").ok());
+  auto stage = Make();
+  Batch b = BatchOf({"Disk usage at 93% on /data"});
+  b.templates[0] = "a template from other masks";  // not what the model was trained on: ignored
+  std::vector<size_t> pending = {0};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  EXPECT_EQ(b.decisions[0].label, "Resource Usage");
+}
+
+TEST_F(ModelStageTest, DescriptionNamesFileEncoderAndLabels) {
+  auto stage = Make();
+  EXPECT_EQ(stage->description(), "model: " + dir_.File("m.lsm") + " (hashing 2^12, 3 labels)");
+  EXPECT_EQ(stage->name(), "model");
+}
+
+TEST_F(ModelStageTest, NoneMeansNoModelStage) {
+  ASSERT_TRUE(config_.Set("model.file", "none", "test").ok());
+  auto s = MakeModelStage(config_);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(*s, nullptr);
+}
+
+TEST_F(ModelStageTest, ALabelOutsideTheConfigLabelsIsRefusedByName) {
+  ASSERT_TRUE(
+      config_
+          .Set("labels",
+               "[{name: User Action, description: x}, {name: Security Alert, description: y}]",
+               "test")
+          .ok());
+  auto s = MakeModelStage(config_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("\"Resource Usage\" is not in config `labels`"),
+            std::string::npos)
+      << s.status().message();
+}
+
+TEST_F(ModelStageTest, AMissingModelFileIsAnError) {
+  ASSERT_TRUE(config_.Set("model.file", dir_.File("nope.lsm"), "test").ok());
+  auto s = MakeModelStage(config_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("nope.lsm"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace logsieve::model

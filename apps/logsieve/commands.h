@@ -9,6 +9,7 @@ namespace logsieve::cli {
 
 // Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
 void AddConfigCommand(CLI::App& app);
+void AddLlmCommand(CLI::App& app);
 
 }  // namespace logsieve::cli
 

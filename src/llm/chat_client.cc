@@ -90,12 +90,12 @@ bool CircuitBreaker::open(SteadyTime now) const {
 Status CallBudget::TryAcquire(SteadyTime now) {
   std::lock_guard lock(mu_);
   if (per_run_ > 0 && spent_ >= per_run_) {
-    return ResourceExhaustedError("llm budget spent (llm.max_calls_per_run = " + std::to_string(per_run_) + ")");
+    return ResourceExhaustedError("budget spent (llm.max_calls_per_run = " + std::to_string(per_run_) + ")");
   }
   if (per_minute_ > 0) {
     while (!recent_.empty() && now - recent_.front() >= std::chrono::minutes(1)) recent_.pop_front();
     if (static_cast<int64_t>(recent_.size()) >= per_minute_) {
-      return ResourceExhaustedError("llm rate budget spent (llm.max_calls_per_minute = " +
+      return ResourceExhaustedError("rate budget spent (llm.max_calls_per_minute = " +
                                     std::to_string(per_minute_) + ")");
     }
     recent_.push_back(now);
@@ -212,7 +212,7 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
     if (!breaker_.Allow(now)) {
       refused_.fetch_add(1, std::memory_order_relaxed);
       m.refused_breaker.Inc();
-      std::string why = "llm circuit breaker open (endpoint failing; probing again within " +
+      std::string why = "circuit breaker open (endpoint failing; probing again within " +
                         std::to_string(options_.breaker_open_ms) + " ms)";
       if (!last.ok()) why += "; last error: " + last.message();
       return UnavailableError(why);
@@ -241,7 +241,7 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
       if (!c.ok()) {
         m.bad_response.Inc();
         failed_.fetch_add(1, std::memory_order_relaxed);
-        return DataLossError(Redact("llm endpoint sent a malformed response: " + c.status().message()));
+        return DataLossError(Redact("endpoint sent a malformed response: " + c.status().message()));
       }
       m.ok.Inc();
       prompt_tokens_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(0, c->prompt_tokens)));
@@ -254,29 +254,29 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
     switch (r.outcome) {
       case HttpOutcome::kTimeout:
         m.timeout.Inc();
-        last = DeadlineExceededError("llm endpoint timed out: " + r.error);
+        last = DeadlineExceededError("endpoint timed out: " + r.error);
         retryable = endpoint_failure = true;
         break;
       case HttpOutcome::kConnection:
       case HttpOutcome::kTooLarge:
         m.connection.Inc();
-        last = UnavailableError("llm endpoint unreachable: " + r.error);
+        last = UnavailableError("endpoint unreachable: " + r.error);
         retryable = endpoint_failure = true;
         break;
       case HttpOutcome::kOk:
         if (r.status == 429) {
           m.rate_limited.Inc();
-          last = ResourceExhaustedError("llm endpoint rate-limited us (HTTP 429)");
+          last = ResourceExhaustedError("endpoint rate-limited us (HTTP 429)");
           retryable = true;
           wait = ParseRetryAfter(r.retry_after, std::chrono::system_clock::now());
         } else if (r.status >= 500) {
           m.server_error.Inc();
-          last = UnavailableError("llm endpoint failing: HTTP " + std::to_string(r.status));
+          last = UnavailableError("endpoint failing: HTTP " + std::to_string(r.status));
           retryable = endpoint_failure = true;
           wait = ParseRetryAfter(r.retry_after, std::chrono::system_clock::now());
         } else {
           m.client_error.Inc();
-          std::string what = "llm endpoint refused the request: HTTP " + std::to_string(r.status) + ": " +
+          std::string what = "endpoint refused the request: HTTP " + std::to_string(r.status) + ": " +
                              Snippet(r.body);
           StatusCode code = r.status == 401   ? StatusCode::kUnauthenticated
                             : r.status == 403 ? StatusCode::kPermissionDenied

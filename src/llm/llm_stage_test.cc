@@ -198,7 +198,7 @@ TEST_F(LlmStageTest, ASpentBudgetDegradesTheRemainingLines) {
     labelled += d.method == Method::kLLM;
     if (d.degraded) {
       ++degraded;
-      EXPECT_NE(d.detail.find("llm budget spent (llm.max_calls_per_run = 2)"), std::string::npos);
+      EXPECT_NE(d.detail.find("llm unavailable: budget spent (llm.max_calls_per_run = 2)"), std::string::npos);
     }
   }
   EXPECT_EQ(labelled, 2);
@@ -363,6 +363,24 @@ TEST_F(LlmStageTest, StatsCountRequestsTokensAndLines) {
   EXPECT_NE(s.Summary().find("llm: 2 requests (1 retries, 1 failed, 0 refused), tokens 100 prompt + 10 completion"),
             std::string::npos)
       << s.Summary();
+}
+
+TEST(LlmStageConfigTest, KeyUrlAndModelComeFromTheEnvironment) {
+  Environment env;
+  env.Set("GROQ_API_KEY", "gsk-from-groq-var");
+  env.Set("LOGSIEVE_LLM_BASE_URL", "http://127.0.0.1:9/v1/");
+  env.Set("LOGSIEVE_LLM_MODEL", "llama3.1");
+  auto config = Config::Load("", env);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->GetString("llm.api_key"), "gsk-from-groq-var");
+  auto stage = MakeLlmStage(*config);
+  ASSERT_TRUE(stage.ok());
+  EXPECT_EQ((*stage)->description(), "llm: llama3.1 at http://127.0.0.1:9/v1 (key set)");
+
+  env.Set("LOGSIEVE_LLM_API_KEY", "ls-own-var");  // wins over GROQ_API_KEY
+  config = Config::Load("", env);
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->GetString("llm.api_key"), "ls-own-var");
 }
 
 }  // namespace

@@ -72,6 +72,7 @@ class CurlTransport : public HttpTransport {
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Accept: application/json");
+    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip before the body
     std::string auth;
     if (!request.bearer_token.empty()) {
       auth = "Authorization: Bearer " + request.bearer_token;

@@ -113,6 +113,7 @@ StatusOr<std::unique_ptr<FakeLlmServer>> FakeLlmServer::Start() {
   std::unique_ptr<FakeLlmServer> s(new FakeLlmServer());
   FakeLlmServer* self = s.get();
   s->server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  s->server_->set_tcp_nodelay(true);  // else Nagle + delayed ACK add ~40 ms per reply
   s->server_->Post(R"(.*/chat/completions)", [self](const httplib::Request& req, httplib::Response& res) {
     FakeRequest fr{req.path, req.body, req.get_header_value("Authorization"),
                    json::parse(req.body, nullptr, /*allow_exceptions=*/false)};

@@ -173,8 +173,20 @@ ChatClient::ChatClient(ChatClientOptions options, std::unique_ptr<HttpTransport>
 
 void ChatClient::AcquireSlot() {
   std::unique_lock lock(slot_mu_);
-  slot_cv_.wait(lock, [this] { return in_flight_ < std::max(1, options_.concurrency); });
+  for (;;) {
+    slot_cv_.wait(lock, [this] { return in_flight_ < std::max(1, options_.concurrency); });
+    SteadyTime until = paused_until_;
+    if (std::chrono::steady_clock::now() >= until) break;
+    lock.unlock();  // the endpoint asked everyone to wait (429 + Retry-After)
+    std::this_thread::sleep_until(until);
+    lock.lock();
+  }
   ++in_flight_;
+}
+
+void ChatClient::PauseUntil(SteadyTime until) {
+  std::lock_guard lock(slot_mu_);
+  paused_until_ = std::max(paused_until_, until);
 }
 
 void ChatClient::ReleaseSlot() {
@@ -257,8 +269,10 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
         last = DeadlineExceededError("endpoint timed out: " + r.error);
         retryable = endpoint_failure = true;
         break;
-      case HttpOutcome::kConnection:
       case HttpOutcome::kTooLarge:
+        m.bad_response.Inc();
+        return DataLossError("endpoint sent a response too large: " + r.error);
+      case HttpOutcome::kConnection:
         m.connection.Inc();
         last = UnavailableError("endpoint unreachable: " + r.error);
         retryable = endpoint_failure = true;
@@ -269,6 +283,14 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
           last = ResourceExhaustedError("endpoint rate-limited us (HTTP 429)");
           retryable = true;
           wait = ParseRetryAfter(r.retry_after, std::chrono::system_clock::now());
+          // Everyone waits, not just this request: the limit is the account's.
+          if (wait && wait->count() <= options_.retry_after_max_ms) {
+            PauseUntil(std::chrono::steady_clock::now() + *wait);
+          }
+        } else if (r.status == 408) {
+          m.timeout.Inc();
+          last = DeadlineExceededError("endpoint timed out reading the request (HTTP 408)");
+          retryable = true;
         } else if (r.status >= 500) {
           m.server_error.Inc();
           last = UnavailableError("endpoint failing: HTTP " + std::to_string(r.status));

@@ -6,10 +6,11 @@
 //
 // One Complete() call is one logical request:
 //   - it waits for one of `concurrency` process-wide slots per attempt;
-//   - it retries timeouts, dropped connections, 429 and 5xx up to
+//   - it retries timeouts, dropped connections, 408, 429 and 5xx up to
 //     `max_retries` times, waiting Retry-After (seconds or an HTTP date) when
 //     the server sends one, else a full-jitter exponential backoff; other
-//     4xx and malformed responses are not retried;
+//     4xx and malformed responses are not retried; a 429's Retry-After
+//     pauses every request of this client, not only the one that got it;
 //   - every attempt spends one call of the budget (per run, per minute); a
 //     spent budget fails the request (kResourceExhausted) instead of waiting;
 //   - a circuit breaker opens after `breaker_failures` consecutive failed
@@ -135,7 +136,9 @@ class ChatClient {
   std::string Redact(std::string text) const;
 
  private:
+  // Waits for a free slot and for any pause a 429 + Retry-After asked for.
   void AcquireSlot();
+  void PauseUntil(SteadyTime until);
   void ReleaseSlot();
   std::chrono::milliseconds Backoff(int retry) const;
 
@@ -146,7 +149,8 @@ class ChatClient {
 
   std::mutex slot_mu_;
   std::condition_variable slot_cv_;
-  int in_flight_ = 0;  // GUARDED_BY(slot_mu_)
+  int in_flight_ = 0;         // GUARDED_BY(slot_mu_)
+  SteadyTime paused_until_{};  // GUARDED_BY(slot_mu_)
 
   std::atomic<uint64_t> requests_{0}, retries_{0}, failed_{0}, refused_{0}, opened_{0};
   std::atomic<uint64_t> prompt_tokens_{0}, completion_tokens_{0};

@@ -104,6 +104,13 @@ TEST_F(ChatClientTest, ASlowServerTimesOutAndIsRetried) {
   EXPECT_EQ(server_->request_count(), 2u);
 }
 
+TEST_F(ChatClientTest, A408IsRetriedLikeATimeout) {
+  server_->Enqueue(FakeReply::Error(408));
+  ChatClient client = Client();
+  EXPECT_TRUE(client.Complete(kBody).ok());
+  EXPECT_EQ(server_->request_count(), 2u);
+}
+
 TEST_F(ChatClientTest, ADroppedConnectionIsRetried) {
   server_->Enqueue(FakeReply::Drop());
   ChatClient client = Client();

@@ -222,7 +222,7 @@ class LlmStage final : public Stage {
         d.label = std::move(*a.label);
         d.method = Method::kLLM;
         d.confidence = a.probability.value_or(s_.fixed_confidence);
-        d.detail = client_.Redact("llm: " + OneLine(a.reason, kMaxReasonBytes));
+        d.detail = a.reason.empty() ? "llm" : client_.Redact("llm: " + OneLine(a.reason, kMaxReasonBytes));
         labelled_.fetch_add(1, std::memory_order_relaxed);
         Lines().labelled.Inc();
       } else {

@@ -78,6 +78,20 @@ TEST_F(LlmStageTest, LabelsEachPendingLineByTheServersAnswer) {
   }
 }
 
+TEST_F(LlmStageTest, ARateLimitPausesEveryRequestNotOnlyTheOneThatGotIt) {
+  Set("llm.concurrency", "2");
+  server_->Enqueue(FakeReply::Error(429, "1"));
+  server_->SetHandler([](const FakeRequest&) { return FakeReply::Label("Error").After(200ms); });
+  auto stage = MakeStage();
+  auto start = std::chrono::steady_clock::now();
+  Batch b = Run(*stage, {"a", "b", "c", "d"});
+  std::vector<FakeRequest> got = server_->requests();
+  ASSERT_EQ(got.size(), 5u);  // 4 lines + 1 retry
+  // The first two went at once; the 429 came back at once and paused the rest.
+  for (size_t i = 2; i < got.size(); ++i) EXPECT_GE(got[i].received_at - start, 900ms) << i;
+  for (const Decision& d : b.decisions) EXPECT_EQ(d.method, Method::kLLM) << d.detail;
+}
+
 TEST_F(LlmStageTest, OnlyPendingLinesAreSentAndWritten) {
   auto stage = MakeStage();
   Batch batch;
@@ -188,7 +202,7 @@ TEST_F(LlmStageTest, TheBreakerProbesAgainAndClosesWhenTheEndpointIsBack) {
 }
 
 TEST_F(LlmStageTest, ASpentBudgetDegradesTheRemainingLines) {
-  Set("llm.concurrency", "1");
+  Set("llm.concurrency", "8");  // concurrent requests cannot overspend it
   Set("llm.max_calls_per_run", "2");
   auto stage = MakeStage();
   Batch b = Run(*stage, {"a", "b", "c", "d", "e"});

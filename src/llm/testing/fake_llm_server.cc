@@ -116,7 +116,8 @@ StatusOr<std::unique_ptr<FakeLlmServer>> FakeLlmServer::Start() {
   s->server_->set_tcp_nodelay(true);  // else Nagle + delayed ACK add ~40 ms per reply
   s->server_->Post(R"(.*/chat/completions)", [self](const httplib::Request& req, httplib::Response& res) {
     FakeRequest fr{req.path, req.body, req.get_header_value("Authorization"),
-                   json::parse(req.body, nullptr, /*allow_exceptions=*/false)};
+                   json::parse(req.body, nullptr, /*allow_exceptions=*/false),
+                   std::chrono::steady_clock::now()};
     if (fr.json.is_discarded()) fr.json = nullptr;
     FakeReply reply = self->Next(fr);
     if (reply.delay.count() > 0 && !self->Wait(reply.delay)) {

@@ -69,6 +69,7 @@ struct FakeRequest {
   std::string body;
   std::string authorization;  // the Authorization header, verbatim
   nlohmann::json json;        // the parsed body (null if not JSON)
+  std::chrono::steady_clock::time_point received_at;
 
   // The log lines of the request, in order: the "log" fields of the JSON data
   // after the first newline of the last user message (logsieve's prompt

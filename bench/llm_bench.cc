@@ -46,7 +46,8 @@ int Run(const Scenario& sc) {
   // Warm the connection pool so that connects do not count.
   {
     Batch warm;
-    for (int i = 0; i < sc.concurrency; ++i) warm.records.push_back({"bench", "warm " + std::to_string(i)});
+    for (int i = 0; i < sc.concurrency; ++i)
+      warm.records.push_back({"bench", "warm " + std::to_string(i)});
     warm.Reset();
     std::vector<size_t> p(warm.size());
     for (size_t i = 0; i < p.size(); ++i) p[i] = i;
@@ -54,7 +55,8 @@ int Run(const Scenario& sc) {
   }
   size_t before = (*server)->request_count();
   Batch batch;
-  for (int i = 0; i < sc.lines; ++i) batch.records.push_back({"bench", "GET /api/item/" + std::to_string(i) + " 200"});
+  for (int i = 0; i < sc.lines; ++i)
+    batch.records.push_back({"bench", "GET /api/item/" + std::to_string(i) + " 200"});
   batch.Reset();
   std::vector<size_t> pending(batch.size());
   for (size_t i = 0; i < pending.size(); ++i) pending[i] = i;
@@ -63,19 +65,22 @@ int Run(const Scenario& sc) {
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   size_t labelled = 0;
   for (const Decision& d : batch.decisions) labelled += d.method == Method::kLLM;
-  std::printf("| %d ms | %d | %d | %d | %zu | %zu | %.3f | %.0f |\n", sc.delay_ms, sc.lines, sc.concurrency,
-              sc.batch_lines, (*server)->request_count() - before, labelled, s, sc.lines / s);
+  std::printf("| %d ms | %d | %d | %d | %zu | %zu | %.3f | %.0f |\n", sc.delay_ms, sc.lines,
+              sc.concurrency, sc.batch_lines, (*server)->request_count() - before, labelled, s,
+              sc.lines / s);
   return 0;
 }
 
 }  // namespace
 
 int main() {
-  std::printf("| server delay | lines | concurrency | batch_lines | requests | labelled | seconds | lines/s |\n");
+  std::printf(
+      "| server delay | lines | concurrency | batch_lines | requests | labelled | seconds | "
+      "lines/s |\n");
   std::printf("|---|---|---|---|---|---|---|---|\n");
   const Scenario scenarios[] = {
-      {0, 2000, 1, 1}, {0, 2000, 8, 1},  {0, 2000, 8, 8},
-      {100, 64, 1, 1}, {100, 256, 8, 1}, {100, 512, 32, 1}, {100, 512, 8, 8},
+      {0, 2000, 1, 1},  {0, 2000, 8, 1},   {0, 2000, 8, 8},  {100, 64, 1, 1},
+      {100, 256, 8, 1}, {100, 512, 32, 1}, {100, 512, 8, 8},
   };
   for (const Scenario& sc : scenarios) {
     if (Run(sc) != 0) return 1;

@@ -1,9 +1,8 @@
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "common/decision.h"
@@ -40,13 +39,14 @@ Status RunLlm(const LlmOptions& o) {
   size_t degraded = 0;
   for (size_t i = 0; i < batch.size(); ++i) {
     const Decision& d = batch.decisions[i];
-    nlohmann::json out = {{"source", batch.records[i].source},
-                          {"log_message", batch.records[i].message},
-                          {"target_label", d.label},
-                          {"method_used", MethodName(d.method)},
-                          {"confidence", d.confidence ? nlohmann::json(*d.confidence) : nlohmann::json()},
-                          {"degraded", d.degraded},
-                          {"detail", d.detail}};
+    nlohmann::json out = {
+        {"source", batch.records[i].source},
+        {"log_message", batch.records[i].message},
+        {"target_label", d.label},
+        {"method_used", MethodName(d.method)},
+        {"confidence", d.confidence ? nlohmann::json(*d.confidence) : nlohmann::json()},
+        {"degraded", d.degraded},
+        {"detail", d.detail}};
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     degraded += d.degraded;
   }
@@ -62,12 +62,15 @@ Status RunLlm(const LlmOptions& o) {
 
 void AddLlmCommand(CLI::App& app) {
   auto o = std::make_shared<LlmOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "llm", "Ask the LLM stage alone about log lines (arguments, or stdin): checks endpoint, key and prompt");
+  CLI::App* cmd = app.add_subcommand("llm",
+                                     "Ask the LLM stage alone about log lines (arguments, or "
+                                     "stdin): checks endpoint, key and prompt");
   cmd->add_option("messages", o->messages, "Log lines; without any, one per line from stdin");
   cmd->add_option("--source", o->source, "Source system of the lines (default: cli)");
-  cmd->add_flag("--check", o->check, "Exit 1 when any line got a degraded decision (endpoint, key, budget)");
-  cmd->add_option("--config", o->pipeline.config_file, "Config file (YAML); see `logsieve config --print-defaults`");
+  cmd->add_flag("--check", o->check,
+                "Exit 1 when any line got a degraded decision (endpoint, key, budget)");
+  cmd->add_option("--config", o->pipeline.config_file,
+                  "Config file (YAML); see `logsieve config --print-defaults`");
   cmd->add_option("--set", o->pipeline.sets, "Any config key: --set llm.model=NAME (repeatable)")
       ->allow_extra_args(false);  // one KEY=VALUE per --set; the rest are messages
   cmd->callback([o] {

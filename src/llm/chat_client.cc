@@ -16,9 +16,12 @@ using std::chrono::milliseconds;
 // ---------------------------------------------------------------------------
 // Retry-After
 
-std::optional<milliseconds> ParseRetryAfter(std::string_view value, std::chrono::system_clock::time_point now) {
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+std::optional<milliseconds> ParseRetryAfter(std::string_view value,
+                                            std::chrono::system_clock::time_point now) {
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+    value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+    value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (value.size() > 9) return milliseconds(std::numeric_limits<int32_t>::max());
@@ -38,18 +41,21 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value, std::chrono:
 // ---------------------------------------------------------------------------
 // CircuitBreaker
 
-CircuitBreaker::CircuitBreaker(int failures, milliseconds open_for) : failures_(failures), open_for_(open_for) {}
+CircuitBreaker::CircuitBreaker(int failures, milliseconds open_for)
+    : failures_(failures), open_for_(open_for) {}
 
 bool CircuitBreaker::Allow(SteadyTime now) {
   if (failures_ <= 0) return true;
   std::lock_guard lock(mu_);
   switch (state_) {
-    case State::kClosed: return true;
+    case State::kClosed:
+      return true;
     case State::kOpen:
       if (now < open_until_) return false;
       state_ = State::kHalfOpen;  // this caller is the probe
       return true;
-    case State::kHalfOpen: return false;  // a probe is out
+    case State::kHalfOpen:
+      return false;  // a probe is out
   }
   return false;
 }
@@ -76,7 +82,8 @@ bool CircuitBreaker::OnFailure(SteadyTime now) {
 
 void CircuitBreaker::AbandonProbe() {
   std::lock_guard lock(mu_);
-  if (state_ == State::kHalfOpen) state_ = State::kOpen;  // open_until_ has passed: next Allow probes
+  if (state_ == State::kHalfOpen)
+    state_ = State::kOpen;  // open_until_ has passed: next Allow probes
 }
 
 bool CircuitBreaker::open(SteadyTime now) const {
@@ -90,13 +97,15 @@ bool CircuitBreaker::open(SteadyTime now) const {
 Status CallBudget::TryAcquire(SteadyTime now) {
   std::lock_guard lock(mu_);
   if (per_run_ > 0 && spent_ >= per_run_) {
-    return ResourceExhaustedError("budget spent (llm.max_calls_per_run = " + std::to_string(per_run_) + ")");
+    return ResourceExhaustedError(
+        "budget spent (llm.max_calls_per_run = " + std::to_string(per_run_) + ")");
   }
   if (per_minute_ > 0) {
-    while (!recent_.empty() && now - recent_.front() >= std::chrono::minutes(1)) recent_.pop_front();
+    while (!recent_.empty() && now - recent_.front() >= std::chrono::minutes(1))
+      recent_.pop_front();
     if (static_cast<int64_t>(recent_.size()) >= per_minute_) {
-      return ResourceExhaustedError("rate budget spent (llm.max_calls_per_minute = " +
-                                    std::to_string(per_minute_) + ")");
+      return ResourceExhaustedError(
+          "rate budget spent (llm.max_calls_per_minute = " + std::to_string(per_minute_) + ")");
     }
     recent_.push_back(now);
   }
@@ -133,22 +142,33 @@ struct Metrics {
     static Metrics* m = [] {
       MetricsRegistry& r = MetricsRegistry::Global();
       auto req = [&r](const char* outcome) -> Counter& {
-        return r.GetCounter("logsieve_llm_requests_total", "HTTP requests sent to the LLM endpoint, by outcome",
+        return r.GetCounter("logsieve_llm_requests_total",
+                            "HTTP requests sent to the LLM endpoint, by outcome",
                             {{"outcome", outcome}});
       };
       auto tok = [&r](const char* kind) -> Counter& {
-        return r.GetCounter("logsieve_llm_tokens_total", "Tokens reported in the LLM responses' usage",
-                            {{"kind", kind}});
+        return r.GetCounter("logsieve_llm_tokens_total",
+                            "Tokens reported in the LLM responses' usage", {{"kind", kind}});
       };
       auto refused = [&r](const char* reason) -> Counter& {
-        return r.GetCounter("logsieve_llm_refused_total", "LLM requests not sent: budget spent or breaker open",
+        return r.GetCounter("logsieve_llm_refused_total",
+                            "LLM requests not sent: budget spent or breaker open",
                             {{"reason", reason}});
       };
-      return new Metrics{req("ok"), req("timeout"), req("connection_error"), req("rate_limited"),
-                         req("server_error"), req("client_error"), req("bad_response"), tok("prompt"),
-                         tok("completion"), refused("budget"), refused("breaker_open"),
-                         r.GetHistogram("logsieve_llm_request_seconds", "Latency of one LLM HTTP request",
-                                        DefaultLatencyBuckets())};
+      return new Metrics{
+          req("ok"),
+          req("timeout"),
+          req("connection_error"),
+          req("rate_limited"),
+          req("server_error"),
+          req("client_error"),
+          req("bad_response"),
+          tok("prompt"),
+          tok("completion"),
+          refused("budget"),
+          refused("breaker_open"),
+          r.GetHistogram("logsieve_llm_request_seconds", "Latency of one LLM HTTP request",
+                         DefaultLatencyBuckets())};
     }();
     return *m;
   }
@@ -161,7 +181,9 @@ std::string Snippet(std::string_view body) {
   return out;
 }
 
-std::string Attempts(int n) { return " (" + std::to_string(n) + (n == 1 ? " attempt)" : " attempts)"); }
+std::string Attempts(int n) {
+  return " (" + std::to_string(n) + (n == 1 ? " attempt)" : " attempts)");
+}
 
 }  // namespace
 
@@ -217,7 +239,8 @@ std::string ChatClient::Redact(std::string text) const {
 
 StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
   Metrics& m = Metrics::Get();
-  HttpRequest request{options_.url, body, options_.api_key, options_.connect_timeout_ms, options_.timeout_ms};
+  HttpRequest request{options_.url, body, options_.api_key, options_.connect_timeout_ms,
+                      options_.timeout_ms};
   Status last;
   for (int attempt = 1;; ++attempt) {
     SteadyTime now = std::chrono::steady_clock::now();
@@ -257,7 +280,8 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
       }
       m.ok.Inc();
       prompt_tokens_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(0, c->prompt_tokens)));
-      completion_tokens_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(0, c->completion_tokens)));
+      completion_tokens_.fetch_add(
+          static_cast<uint64_t>(std::max<int64_t>(0, c->completion_tokens)));
       m.prompt_tokens.Inc(static_cast<double>(std::max<int64_t>(0, c->prompt_tokens)));
       m.completion_tokens.Inc(static_cast<double>(std::max<int64_t>(0, c->completion_tokens)));
       return c;
@@ -298,8 +322,8 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
           wait = ParseRetryAfter(r.retry_after, std::chrono::system_clock::now());
         } else {
           m.client_error.Inc();
-          std::string what = "endpoint refused the request: HTTP " + std::to_string(r.status) + ": " +
-                             Snippet(r.body);
+          std::string what = "endpoint refused the request: HTTP " + std::to_string(r.status) +
+                             ": " + Snippet(r.body);
           StatusCode code = r.status == 401   ? StatusCode::kUnauthenticated
                             : r.status == 403 ? StatusCode::kPermissionDenied
                                               : StatusCode::kInvalidArgument;
@@ -319,8 +343,10 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
     milliseconds delay = Backoff(attempt);
     if (wait) {
       if (wait->count() > options_.retry_after_max_ms) {
-        return Status(last.code(), Redact(last.message() + "; Retry-After " + std::to_string(wait->count() / 1000) +
-                                          " s is beyond llm.retry_after_max_ms" + Attempts(attempt)));
+        return Status(
+            last.code(),
+            Redact(last.message() + "; Retry-After " + std::to_string(wait->count() / 1000) +
+                   " s is beyond llm.retry_after_max_ms" + Attempts(attempt)));
       }
       delay = *wait;
     }

@@ -104,20 +104,20 @@ class CallBudget {
  private:
   const int64_t per_run_, per_minute_;
   std::mutex mu_;
-  int64_t spent_ = 0;             // GUARDED_BY(mu_)
+  int64_t spent_ = 0;              // GUARDED_BY(mu_)
   std::deque<SteadyTime> recent_;  // GUARDED_BY(mu_): calls of the last minute
 };
 
 // Counters since the client was built.
 struct ChatClientStats {
-  uint64_t requests = 0;          // HTTP attempts sent (retries included)
+  uint64_t requests = 0;  // HTTP attempts sent (retries included)
   uint64_t retries = 0;
-  uint64_t failed_attempts = 0;   // attempts that did not return a usable 200
-  uint64_t refused = 0;           // requests not sent: budget spent or breaker open
+  uint64_t failed_attempts = 0;  // attempts that did not return a usable 200
+  uint64_t refused = 0;          // requests not sent: budget spent or breaker open
   uint64_t breaker_opened = 0;
   uint64_t prompt_tokens = 0;
   uint64_t completion_tokens = 0;
-  double request_seconds = 0;     // sum over attempts
+  double request_seconds = 0;  // sum over attempts
 };
 
 class ChatClient {
@@ -149,7 +149,7 @@ class ChatClient {
 
   std::mutex slot_mu_;
   std::condition_variable slot_cv_;
-  int in_flight_ = 0;         // GUARDED_BY(slot_mu_)
+  int in_flight_ = 0;          // GUARDED_BY(slot_mu_)
   SteadyTime paused_until_{};  // GUARDED_BY(slot_mu_)
 
   std::atomic<uint64_t> requests_{0}, retries_{0}, failed_{0}, refused_{0}, opened_{0};

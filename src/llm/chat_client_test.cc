@@ -91,7 +91,8 @@ TEST_F(ChatClientTest, PersistentFailureGivesUpAfterMaxRetries) {
   auto c = client.Complete(kBody);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(c.status().message().find("HTTP 503 (3 attempts)"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("HTTP 503 (3 attempts)"), std::string::npos)
+      << c.status().message();
   EXPECT_EQ(server_->request_count(), 3u);  // 1 + max_retries
 }
 
@@ -151,7 +152,8 @@ TEST(RetryAfterTest, ReadsSecondsAndHttpDates) {
   auto now = std::chrono::system_clock::from_time_t(1445412470);  // Wed, 21 Oct 2015 07:27:50 GMT
   EXPECT_EQ(ParseRetryAfter("7", now), std::chrono::milliseconds(7000));
   EXPECT_EQ(ParseRetryAfter(" 0 ", now), std::chrono::milliseconds(0));
-  EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now), std::chrono::milliseconds(10000));
+  EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            std::chrono::milliseconds(10000));
   EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now), std::chrono::milliseconds(0));
   EXPECT_EQ(ParseRetryAfter("soon", now), std::nullopt);
   EXPECT_EQ(ParseRetryAfter("", now), std::nullopt);
@@ -167,8 +169,8 @@ TEST(CircuitBreakerTest, OpensAfterConsecutiveFailuresAndProbesOnceLater) {
   EXPECT_FALSE(b.OnFailure(t0));
   EXPECT_TRUE(b.OnFailure(t0));
   EXPECT_FALSE(b.Allow(t0 + 999ms));
-  EXPECT_TRUE(b.Allow(t0 + 1000ms));   // the probe
-  EXPECT_FALSE(b.Allow(t0 + 1001ms));  // one probe at a time
+  EXPECT_TRUE(b.Allow(t0 + 1000ms));      // the probe
+  EXPECT_FALSE(b.Allow(t0 + 1001ms));     // one probe at a time
   EXPECT_TRUE(b.OnFailure(t0 + 1100ms));  // failed probe reopens
   EXPECT_FALSE(b.Allow(t0 + 2000ms));
   EXPECT_TRUE(b.Allow(t0 + 2100ms));

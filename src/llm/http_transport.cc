@@ -56,7 +56,9 @@ size_t OnHeader(char* data, size_t size, size_t nmemb, void* user) {
 
 class CurlTransport : public HttpTransport {
  public:
-  explicit CurlTransport(size_t max_body_bytes) : max_body_bytes_(max_body_bytes) { GlobalInitOnce(); }
+  explicit CurlTransport(size_t max_body_bytes) : max_body_bytes_(max_body_bytes) {
+    GlobalInitOnce();
+  }
   ~CurlTransport() override {
     for (CURL* h : free_) curl_easy_cleanup(h);
   }

@@ -40,7 +40,7 @@ enum class HttpOutcome {
 
 struct HttpResponse {
   HttpOutcome outcome = HttpOutcome::kConnection;
-  int status = 0;           // HTTP status when outcome == kOk
+  int status = 0;  // HTTP status when outcome == kOk
   std::string body;
   std::string retry_after;  // the Retry-After header, verbatim, if any
   std::string error;        // transport error for people, when outcome != kOk

@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <system_error>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/metrics.h"
 #include "llm/chat_client.h"
@@ -39,8 +38,9 @@ std::string_view Cut(std::string_view s, size_t max) {
 Status CheckRange(const Config& c, std::string_view key, int64_t lo, int64_t hi) {
   int64_t v = c.GetInt(key);
   if (v < lo || v > hi) {
-    return InvalidArgumentError("'" + std::string(key) + "' must be in [" + std::to_string(lo) + ", " +
-                                std::to_string(hi) + "], got " + std::to_string(v) + " (" + c.Origin(key) + ")");
+    return InvalidArgumentError("'" + std::string(key) + "' must be in [" + std::to_string(lo) +
+                                ", " + std::to_string(hi) + "], got " + std::to_string(v) + " (" +
+                                c.Origin(key) + ")");
   }
   return OkStatus();
 }
@@ -77,16 +77,18 @@ StatusOr<Settings> ReadSettings(const Config& c) {
   Settings s;
   s.base_url = c.GetString("llm.base_url");
   while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
-  if (!s.base_url.empty() && s.base_url.rfind("http://", 0) != 0 && s.base_url.rfind("https://", 0) != 0) {
-    return InvalidArgumentError("'llm.base_url' must start with http:// or https://, got '" + s.base_url +
-                                "' (" + c.Origin("llm.base_url") + ")");
+  if (!s.base_url.empty() && s.base_url.rfind("http://", 0) != 0 &&
+      s.base_url.rfind("https://", 0) != 0) {
+    return InvalidArgumentError("'llm.base_url' must start with http:// or https://, got '" +
+                                s.base_url + "' (" + c.Origin("llm.base_url") + ")");
   }
   s.model = c.GetString("llm.model");
   const std::string& key = c.GetString("llm.api_key");
   for (char ch : key) {
     if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
       // The key itself is never echoed.
-      return InvalidArgumentError("'llm.api_key' contains a control character (" + c.Origin("llm.api_key") + ")");
+      return InvalidArgumentError("'llm.api_key' contains a control character (" +
+                                  c.Origin("llm.api_key") + ")");
     }
   }
   s.has_key = !key.empty();
@@ -97,15 +99,18 @@ StatusOr<Settings> ReadSettings(const Config& c) {
   }
 
   LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.labels, LabelsFromJson(c.GetJson("labels")));
-  LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.examples, ExamplesFromJson(c.GetJson("llm.examples"), s.prompt.labels));
+  LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.examples,
+                            ExamplesFromJson(c.GetJson("llm.examples"), s.prompt.labels));
   s.prompt.model = s.model;
   s.prompt.response_format = c.GetBool("llm.response_format");
   s.prompt.logprobs = c.GetBool("llm.logprobs");
-  LOGSIEVE_ASSIGN_OR_RETURN(s.masker, PiiMasker::Create(c.GetStringList("llm.mask_pii"), c.GetJson("llm.mask_patterns")));
+  LOGSIEVE_ASSIGN_OR_RETURN(
+      s.masker, PiiMasker::Create(c.GetStringList("llm.mask_pii"), c.GetJson("llm.mask_patterns")));
 
   double fc = c.GetDouble("llm.fixed_confidence");
   if (!(fc >= 0.0 && fc <= 1.0)) {
-    return InvalidArgumentError("'llm.fixed_confidence' must be in [0, 1] (" + c.Origin("llm.fixed_confidence") + ")");
+    return InvalidArgumentError("'llm.fixed_confidence' must be in [0, 1] (" +
+                                c.Origin("llm.fixed_confidence") + ")");
   }
   s.fixed_confidence = static_cast<float>(fc);
   s.max_line_bytes = static_cast<size_t>(c.GetInt("llm.max_line_bytes"));
@@ -172,7 +177,8 @@ class LlmStage final : public Stage {
       for (size_t g = next.fetch_add(1); g < groups; g = next.fetch_add(1)) {
         size_t begin = g * s_.batch_lines;
         size_t n = std::min(s_.batch_lines, lines.size() - begin);
-        Ask(batch, std::span(index).subspan(begin, n), std::span<const PromptLine>(lines).subspan(begin, n));
+        Ask(batch, std::span(index).subspan(begin, n),
+            std::span<const PromptLine>(lines).subspan(begin, n));
       }
     };
     const size_t workers = std::min<size_t>(static_cast<size_t>(s_.concurrency), groups);
@@ -222,7 +228,8 @@ class LlmStage final : public Stage {
         d.label = std::move(*a.label);
         d.method = Method::kLLM;
         d.confidence = a.probability.value_or(s_.fixed_confidence);
-        d.detail = a.reason.empty() ? "llm" : client_.Redact("llm: " + OneLine(a.reason, kMaxReasonBytes));
+        d.detail =
+            a.reason.empty() ? "llm" : client_.Redact("llm: " + OneLine(a.reason, kMaxReasonBytes));
         labelled_.fetch_add(1, std::memory_order_relaxed);
         Lines().labelled.Inc();
       } else {
@@ -241,7 +248,8 @@ class LlmStage final : public Stage {
     if (guess.method == Method::kML && guess.label != kUnclassified) {
       d = guess;
       char p[32] = "";
-      if (guess.confidence) std::snprintf(p, sizeof p, " p=%.2f", static_cast<double>(*guess.confidence));
+      if (guess.confidence)
+        std::snprintf(p, sizeof p, " p=%.2f", static_cast<double>(*guess.confidence));
       d.detail = why + "; model's best guess" + p;
     } else {
       d.detail = why;
@@ -279,14 +287,17 @@ class LlmStage final : public Stage {
 std::string LlmStats::Summary() const {
   char buf[512];
   double mean = requests > 0 ? request_seconds / static_cast<double>(requests) : 0.0;
-  std::snprintf(buf, sizeof buf,
-                "llm: %llu requests (%llu retries, %llu failed, %llu refused), tokens %llu prompt + %llu "
-                "completion, mean %.2f s; lines: %llu labelled, %llu unclassified, %llu degraded",
-                static_cast<unsigned long long>(requests), static_cast<unsigned long long>(retries),
-                static_cast<unsigned long long>(failed_requests), static_cast<unsigned long long>(refused),
-                static_cast<unsigned long long>(prompt_tokens), static_cast<unsigned long long>(completion_tokens),
-                mean, static_cast<unsigned long long>(lines_labelled),
-                static_cast<unsigned long long>(lines_unclassified), static_cast<unsigned long long>(lines_degraded));
+  std::snprintf(
+      buf, sizeof buf,
+      "llm: %llu requests (%llu retries, %llu failed, %llu refused), tokens %llu prompt + %llu "
+      "completion, mean %.2f s; lines: %llu labelled, %llu unclassified, %llu degraded",
+      static_cast<unsigned long long>(requests), static_cast<unsigned long long>(retries),
+      static_cast<unsigned long long>(failed_requests), static_cast<unsigned long long>(refused),
+      static_cast<unsigned long long>(prompt_tokens),
+      static_cast<unsigned long long>(completion_tokens), mean,
+      static_cast<unsigned long long>(lines_labelled),
+      static_cast<unsigned long long>(lines_unclassified),
+      static_cast<unsigned long long>(lines_degraded));
   return buf;
 }
 
@@ -294,7 +305,8 @@ StatusOr<std::unique_ptr<Stage>> MakeLlmStage(const Config& config) {
   return MakeLlmStage(config, MakeCurlTransport());
 }
 
-StatusOr<std::unique_ptr<Stage>> MakeLlmStage(const Config& config, std::unique_ptr<HttpTransport> transport) {
+StatusOr<std::unique_ptr<Stage>> MakeLlmStage(const Config& config,
+                                              std::unique_ptr<HttpTransport> transport) {
   if (transport == nullptr) return InvalidArgumentError("MakeLlmStage: no transport");
   LOGSIEVE_ASSIGN_OR_RETURN(Settings s, ReadSettings(config));
   return std::unique_ptr<Stage>(std::make_unique<LlmStage>(std::move(s), std::move(transport)));

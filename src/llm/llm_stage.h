@@ -44,14 +44,14 @@ class HttpTransport;
 
 // What the LLM stage did since it was built: for the run summary.
 struct LlmStats {
-  uint64_t requests = 0;         // HTTP requests sent, retries included
+  uint64_t requests = 0;  // HTTP requests sent, retries included
   uint64_t retries = 0;
   uint64_t failed_requests = 0;  // requests without a usable answer
   uint64_t refused = 0;          // not sent: budget spent or breaker open
   uint64_t breaker_opened = 0;
   uint64_t prompt_tokens = 0;
   uint64_t completion_tokens = 0;
-  double request_seconds = 0;    // summed over requests
+  double request_seconds = 0;       // summed over requests
   uint64_t lines_labelled = 0;      // method LLM
   uint64_t lines_unclassified = 0;  // the answer named no label of the set
   uint64_t lines_degraded = 0;      // llm unavailable: fallback decision
@@ -65,7 +65,8 @@ struct LlmStats {
 // setting (naming the key); a missing key is not an error (lines degrade).
 StatusOr<std::unique_ptr<Stage>> MakeLlmStage(const Config& config);
 // The same over another transport (tests, embedders).
-StatusOr<std::unique_ptr<Stage>> MakeLlmStage(const Config& config, std::unique_ptr<HttpTransport> transport);
+StatusOr<std::unique_ptr<Stage>> MakeLlmStage(const Config& config,
+                                              std::unique_ptr<HttpTransport> transport);
 
 // The counters of `stage` when it is an LLM stage.
 std::optional<LlmStats> GetLlmStats(const Stage& stage);

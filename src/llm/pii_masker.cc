@@ -1,7 +1,6 @@
 #include "llm/pii_masker.h"
 
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 
 namespace logsieve {
@@ -10,10 +9,12 @@ namespace {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 bool IsLocalChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' || c == '+' ||
-         c == '-';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' ||
+         c == '+' || c == '-';
 }
-bool IsDomainChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-'; }
+bool IsDomainChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+}
 
 // Replaces every span [b, e) that `find(text, pos)` reports with `placeholder`.
 template <typename Finder>
@@ -42,7 +43,8 @@ Span FindEmail(const std::string& s, size_t pos) {
     while (e < s.size() && IsDomainChar(s[e])) ++e;
     while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-')) --e;  // trailing punctuation
     std::string_view domain(s.data() + at + 1, e - at - 1);
-    if (b < at && domain.find('.') != std::string_view::npos && domain.front() != '.') return {b, e};
+    if (b < at && domain.find('.') != std::string_view::npos && domain.front() != '.')
+      return {b, e};
   }
   return kNone;
 }
@@ -89,7 +91,8 @@ Span FindIpv6(const std::string& s, size_t pos) {
       ++j;
     }
     std::string_view cand(s.data() + i, j - i);
-    bool shaped = colons == 7 || (colons >= 2 && colons <= 7 && cand.find("::") != std::string_view::npos);
+    bool shaped =
+        colons == 7 || (colons >= 2 && colons <= 7 && cand.find("::") != std::string_view::npos);
     if (ok && shaped && (j >= s.size() || !std::isalnum(static_cast<unsigned char>(s[j])))) {
       bool has_hex = false;
       for (size_t k = i; k < j; ++k) has_hex = has_hex || s[k] != ':';
@@ -102,16 +105,23 @@ Span FindIpv6(const std::string& s, size_t pos) {
 
 }  // namespace
 
-StatusOr<PiiMasker> PiiMasker::Create(const std::vector<std::string>& kinds, const nlohmann::json& patterns) {
+StatusOr<PiiMasker> PiiMasker::Create(const std::vector<std::string>& kinds,
+                                      const nlohmann::json& patterns) {
   PiiMasker m;
   for (const std::string& k : kinds) {
-    if (k == "email") m.email_ = true;
-    else if (k == "ipv4") m.ipv4_ = true;
-    else if (k == "ipv6") m.ipv6_ = true;
-    else return InvalidArgumentError("'llm.mask_pii': unknown kind '" + k + "' (known: email, ipv4, ipv6)");
+    if (k == "email")
+      m.email_ = true;
+    else if (k == "ipv4")
+      m.ipv4_ = true;
+    else if (k == "ipv6")
+      m.ipv6_ = true;
+    else
+      return InvalidArgumentError("'llm.mask_pii': unknown kind '" + k +
+                                  "' (known: email, ipv4, ipv6)");
   }
   if (patterns.is_null()) return m;
-  if (!patterns.is_array()) return InvalidArgumentError("'llm.mask_patterns' must be a list of {name, pattern}");
+  if (!patterns.is_array())
+    return InvalidArgumentError("'llm.mask_patterns' must be a list of {name, pattern}");
   for (size_t i = 0; i < patterns.size(); ++i) {
     const nlohmann::json& p = patterns[i];
     std::string where = "'llm.mask_patterns' entry " + std::to_string(i + 1);
@@ -121,7 +131,8 @@ StatusOr<PiiMasker> PiiMasker::Create(const std::vector<std::string>& kinds, con
     }
     std::string name = p["name"].get<std::string>();
     std::string placeholder = "<";
-    for (char c : name) placeholder += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : name)
+      placeholder += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     placeholder += ">";
     try {
       std::regex re(p["pattern"].get<std::string>(), std::regex::ECMAScript | std::regex::optimize);

@@ -15,12 +15,11 @@
 #ifndef LOGSIEVE_LLM_PII_MASKER_H_
 #define LOGSIEVE_LLM_PII_MASKER_H_
 
+#include <nlohmann/json_fwd.hpp>
 #include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "common/status.h"
 
@@ -30,7 +29,8 @@ class PiiMasker {
  public:
   PiiMasker() = default;  // masks nothing
   // `kinds` from llm.mask_pii, `patterns` from llm.mask_patterns.
-  static StatusOr<PiiMasker> Create(const std::vector<std::string>& kinds, const nlohmann::json& patterns);
+  static StatusOr<PiiMasker> Create(const std::vector<std::string>& kinds,
+                                    const nlohmann::json& patterns);
 
   // The masked text; an error (kInternal) only when a pattern blew up on this
   // input (the caller must then not send the line).

@@ -31,9 +31,11 @@ TEST(PiiMaskerTest, MasksIpv6AddressesButNotClockTimes) {
 }
 
 TEST(PiiMaskerTest, APatternWithAGroupMasksOnlyTheGroup) {
-  auto m = PiiMasker::Create({}, json::parse(R"j([{"name": "user", "pattern": "[Uu]ser (\\w+)"}])j"));
+  auto m =
+      PiiMasker::Create({}, json::parse(R"j([{"name": "user", "pattern": "[Uu]ser (\\w+)"}])j"));
   ASSERT_TRUE(m.ok()) << m.status().ToString();
-  EXPECT_EQ(Mask(*m, "User alice logged in; user bob logged out"), "User <USER> logged in; user <USER> logged out");
+  EXPECT_EQ(Mask(*m, "User alice logged in; user bob logged out"),
+            "User <USER> logged in; user <USER> logged out");
 }
 
 TEST(PiiMaskerTest, APatternWithoutAGroupMasksTheWholeMatch) {

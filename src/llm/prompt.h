@@ -19,13 +19,12 @@
 #define LOGSIEVE_LLM_PROMPT_H_
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "common/status.h"
 
@@ -101,8 +100,8 @@ struct LineAnswer {
 std::optional<std::string> MatchLabel(std::string_view answer, std::span<const LabelSpec> labels);
 
 // One answer per line of the request, in order.
-std::vector<LineAnswer> ParseAnswers(const ChatCompletion& completion, std::span<const LabelSpec> labels,
-                                     size_t line_count);
+std::vector<LineAnswer> ParseAnswers(const ChatCompletion& completion,
+                                     std::span<const LabelSpec> labels, size_t line_count);
 
 }  // namespace logsieve
 

@@ -35,7 +35,8 @@ FakeReply FakeReply::Content(const std::string& content, const json& logprobs) {
 FakeReply FakeReply::Error(int status, const std::string& retry_after) {
   FakeReply r;
   r.status = status;
-  r.body = json{{"error", {{"message", "fake error " + std::to_string(status)}, {"type", "fake"}}}}.dump();
+  r.body = json{{"error", {{"message", "fake error " + std::to_string(status)}, {"type", "fake"}}}}
+               .dump();
   if (!retry_after.empty()) r.headers.emplace_back("Retry-After", retry_after);
   return r;
 }
@@ -72,7 +73,8 @@ std::vector<std::string> FakeRequest::Logs() const {
   if (data.is_object()) data = nlohmann::json::array({data});
   if (!data.is_array()) return out;
   for (const auto& d : data) {
-    if (d.is_object() && d.contains("log") && d["log"].is_string()) out.push_back(d["log"].get<std::string>());
+    if (d.is_object() && d.contains("log") && d["log"].is_string())
+      out.push_back(d["log"].get<std::string>());
   }
   return out;
 }
@@ -81,14 +83,16 @@ std::string FakeRequest::AllText() const {
   std::string out;
   if (!json.is_object() || !json.contains("messages") || !json["messages"].is_array()) return out;
   for (const auto& m : json["messages"]) {
-    if (m.contains("content") && m["content"].is_string()) out += m["content"].get<std::string>() + "\n";
+    if (m.contains("content") && m["content"].is_string())
+      out += m["content"].get<std::string>() + "\n";
   }
   return out;
 }
 
-FakeLlmServer::Handler FakeLlmServer::LabelByKeyword(std::map<std::string, std::string> keyword_to_label,
-                                                     std::string fallback) {
-  return [keyword_to_label = std::move(keyword_to_label), fallback = std::move(fallback)](const FakeRequest& req) {
+FakeLlmServer::Handler FakeLlmServer::LabelByKeyword(
+    std::map<std::string, std::string> keyword_to_label, std::string fallback) {
+  return [keyword_to_label = std::move(keyword_to_label),
+          fallback = std::move(fallback)](const FakeRequest& req) {
     std::vector<std::string> logs = req.Logs();
     auto label_of = [&](const std::string& log) {
       for (const auto& [k, l] : keyword_to_label) {
@@ -114,28 +118,29 @@ StatusOr<std::unique_ptr<FakeLlmServer>> FakeLlmServer::Start() {
   FakeLlmServer* self = s.get();
   s->server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
   s->server_->set_tcp_nodelay(true);  // else Nagle + delayed ACK add ~40 ms per reply
-  s->server_->Post(R"(.*/chat/completions)", [self](const httplib::Request& req, httplib::Response& res) {
-    FakeRequest fr{req.path, req.body, req.get_header_value("Authorization"),
-                   json::parse(req.body, nullptr, /*allow_exceptions=*/false),
-                   std::chrono::steady_clock::now()};
-    if (fr.json.is_discarded()) fr.json = nullptr;
-    FakeReply reply = self->Next(fr);
-    if (reply.delay.count() > 0 && !self->Wait(reply.delay)) {
-      reply = FakeReply::Error(503);
-    }
-    res.status = reply.status;
-    for (const auto& [k, v] : reply.headers) res.set_header(k, v);
-    if (reply.drop) {
-      auto body = std::make_shared<std::string>(reply.body);
-      res.set_content_provider(body->size(), "application/json",
-                               [body](size_t offset, size_t, httplib::DataSink& sink) {
-                                 if (offset == 0) sink.write(body->data(), body->size() / 2);
-                                 return false;  // abort: the connection closes mid-body
-                               });
-      return;
-    }
-    res.set_content(reply.body, "application/json");
-  });
+  s->server_->Post(
+      R"(.*/chat/completions)", [self](const httplib::Request& req, httplib::Response& res) {
+        FakeRequest fr{req.path, req.body, req.get_header_value("Authorization"),
+                       json::parse(req.body, nullptr, /*allow_exceptions=*/false),
+                       std::chrono::steady_clock::now()};
+        if (fr.json.is_discarded()) fr.json = nullptr;
+        FakeReply reply = self->Next(fr);
+        if (reply.delay.count() > 0 && !self->Wait(reply.delay)) {
+          reply = FakeReply::Error(503);
+        }
+        res.status = reply.status;
+        for (const auto& [k, v] : reply.headers) res.set_header(k, v);
+        if (reply.drop) {
+          auto body = std::make_shared<std::string>(reply.body);
+          res.set_content_provider(body->size(), "application/json",
+                                   [body](size_t offset, size_t, httplib::DataSink& sink) {
+                                     if (offset == 0) sink.write(body->data(), body->size() / 2);
+                                     return false;  // abort: the connection closes mid-body
+                                   });
+          return;
+        }
+        res.set_content(reply.body, "application/json");
+      });
   s->port_ = s->server_->bind_to_any_port("127.0.0.1");
   if (s->port_ <= 0) return UnavailableError("fake llm server: cannot bind 127.0.0.1");
   s->thread_ = std::thread([self] { self->server_->listen_after_bind(); });
@@ -159,7 +164,9 @@ void FakeLlmServer::Stop() {
   }
 }
 
-std::string FakeLlmServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+std::string FakeLlmServer::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_) + "/v1";
+}
 
 void FakeLlmServer::Enqueue(FakeReply reply) {
   std::lock_guard lock(mu_);

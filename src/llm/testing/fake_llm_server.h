@@ -27,12 +27,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 
@@ -95,7 +94,8 @@ class FakeLlmServer {
   void SetHandler(Handler handler);
   // A handler answering each line with the label of the first keyword its log
   // text contains, else `fallback`; batched requests get the answers form.
-  static Handler LabelByKeyword(std::map<std::string, std::string> keyword_to_label, std::string fallback);
+  static Handler LabelByKeyword(std::map<std::string, std::string> keyword_to_label,
+                                std::string fallback);
 
   size_t request_count() const;
   std::vector<FakeRequest> requests() const;
@@ -114,9 +114,9 @@ class FakeLlmServer {
 
   mutable std::mutex mu_;
   std::condition_variable stop_cv_;
-  bool stopping_ = false;             // GUARDED_BY(mu_)
-  std::deque<FakeReply> queue_;       // GUARDED_BY(mu_)
-  Handler handler_;                   // GUARDED_BY(mu_)
+  bool stopping_ = false;              // GUARDED_BY(mu_)
+  std::deque<FakeReply> queue_;        // GUARDED_BY(mu_)
+  Handler handler_;                    // GUARDED_BY(mu_)
   std::vector<FakeRequest> received_;  // GUARDED_BY(mu_)
 };
 

@@ -32,10 +32,11 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value,
   struct tm tm = {};
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (end == nullptr || *end != '\0') return std::nullopt;
-  time_t at = timegm(&tm);
-  auto when = std::chrono::system_clock::from_time_t(at);
-  if (when <= now) return milliseconds(0);
-  return std::chrono::duration_cast<milliseconds>(when - now);
+  // In whole seconds: a far-off year would overflow the clock's nanoseconds.
+  int64_t at = static_cast<int64_t>(timegm(&tm));
+  int64_t now_s = static_cast<int64_t>(std::chrono::system_clock::to_time_t(now));
+  if (at <= now_s) return milliseconds(0);
+  return milliseconds(std::min<int64_t>(at - now_s, int64_t{1} << 31) * 1000);
 }
 
 // ---------------------------------------------------------------------------
@@ -294,6 +295,7 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
         retryable = endpoint_failure = true;
         break;
       case HttpOutcome::kTooLarge:
+        breaker_.OnSuccess();  // it answered (every return must settle a half-open probe)
         m.bad_response.Inc();
         return DataLossError("endpoint sent a response too large: " + r.error);
       case HttpOutcome::kConnection:

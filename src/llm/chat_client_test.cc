@@ -128,6 +128,14 @@ TEST_F(ChatClientTest, AMalformedResponseIsDataLossWithoutRetry) {
   EXPECT_EQ(server_->request_count(), 1u);
 }
 
+TEST_F(ChatClientTest, AnOversizedResponseIsDataLossWithoutRetry) {
+  ChatClient client(options_, MakeCurlTransport(/*max_body_bytes=*/64));
+  auto c = client.Complete(kBody);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(server_->request_count(), 1u);
+}
+
 TEST_F(ChatClientTest, AnUnreachableEndpointIsUnavailable) {
   server_->Stop();
   ChatClient client = Client();
@@ -158,6 +166,8 @@ TEST(RetryAfterTest, ReadsSecondsAndHttpDates) {
   EXPECT_EQ(ParseRetryAfter("soon", now), std::nullopt);
   EXPECT_EQ(ParseRetryAfter("", now), std::nullopt);
   EXPECT_EQ(ParseRetryAfter("-3", now), std::nullopt);
+  // Found by the fuzz replay: far-off years must not overflow the clock.
+  EXPECT_GT(ParseRetryAfter("Wed, 21 Oct 9999999 07:28:00 GMT", now), std::chrono::hours(24 * 365));
 }
 
 TEST(CircuitBreakerTest, OpensAfterConsecutiveFailuresAndProbesOnceLater) {

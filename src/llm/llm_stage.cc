@@ -160,7 +160,10 @@ class LlmStage final : public Stage {
     std::vector<PromptLine> lines;
     index.reserve(pending.size());
     lines.reserve(pending.size());
+    std::vector<bool> seen(batch.size(), false);
     for (size_t i : pending) {
+      if (seen[i]) continue;  // an index given twice is asked (and written) once
+      seen[i] = true;
       const LogRecord& r = batch.records[i];
       StatusOr<std::string> text = s_.masker.Mask(Cut(r.message, s_.max_line_bytes));
       if (!text.ok()) {

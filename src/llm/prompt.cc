@@ -213,6 +213,9 @@ std::string BuildChatRequest(const PromptSpec& spec, std::span<const PromptLine>
   };
   if (spec.response_format) body["response_format"] = {{"type", "json_object"}};
   if (spec.logprobs) body["logprobs"] = true;
+  if (spec.max_tokens_per_line > 0) {
+    body["max_tokens"] = spec.max_tokens_per_line * static_cast<int64_t>(lines.size());
+  }
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -45,8 +45,9 @@ struct PromptSpec {
   std::string model;
   std::vector<LabelSpec> labels;
   std::vector<PromptExample> examples;
-  bool response_format = true;  // send response_format {type: json_object}
-  bool logprobs = false;        // ask for token log probabilities
+  bool response_format = true;        // send response_format {type: json_object}
+  bool logprobs = false;              // ask for token log probabilities
+  int64_t max_tokens_per_line = 100;  // max_tokens = this * lines; 0: not sent
 };
 
 // One line as it leaves the machine (already cut and masked).

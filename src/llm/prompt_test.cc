@@ -39,6 +39,18 @@ TEST(PromptTest, RequestAsksForJsonAtTemperatureZero) {
   EXPECT_EQ(body["temperature"], 0);
   EXPECT_EQ(body["response_format"], (json{{"type", "json_object"}}));
   EXPECT_FALSE(body.contains("logprobs"));
+  EXPECT_EQ(body["max_tokens"], 100);
+}
+
+TEST(PromptTest, MaxTokensScalesWithTheLinesOfTheRequestOrIsOmitted) {
+  PromptSpec spec = Spec();
+  spec.max_tokens_per_line = 60;
+  json three = json::parse(
+      BuildChatRequest(spec, std::vector<PromptLine>{{"a", "x"}, {"b", "y"}, {"c", "z"}}));
+  EXPECT_EQ(three["max_tokens"], 180);
+  spec.max_tokens_per_line = 0;
+  json none = json::parse(BuildChatRequest(spec, std::vector<PromptLine>{{"a", "x"}}));
+  EXPECT_FALSE(none.contains("max_tokens"));
 }
 
 TEST(PromptTest, RequestOmitsResponseFormatAndAsksLogprobsWhenConfigured) {

@@ -16,11 +16,11 @@
 //     punctuation), "Unclassified", or unparseable → Unclassified, method
 //     None, the raw answer in the detail;
 //   - no API key, endpoint down (after retries), circuit breaker open, budget
-//     spent, request refused → the degraded decision: the model stage's
-//     tentative guess when there is one (its label, method and p, degraded =
-//     true, detail "llm unavailable: REASON; model's best guess p=0.61"), else
-//     Unclassified, method None, degraded = true, detail "llm unavailable:
-//     REASON".
+//     spent, request refused (4xx), malformed response → the degraded
+//     decision: the model stage's tentative guess when there is one (its
+//     label, method and p, degraded = true, detail "llm unavailable: REASON;
+//     model's best guess p=0.61"), else Unclassified, method None, degraded =
+//     true, detail "llm unavailable: REASON".
 // Every pending line gets a decision; Decide returns OK unless the batch
 // itself is inconsistent. The API key never appears in a detail or message.
 //

@@ -11,6 +11,9 @@ namespace logsieve::cli {
 
 void AddClassifyCommand(CLI::App& app);
 void AddConfigCommand(CLI::App& app);
+// `logsieve rules check|test`: validate, lint and try out a rule file.
+void AddRulesCommand(CLI::App& app);
+// `logsieve llm [--check] LINE...`: ask the LLM stage alone (endpoint, key, prompt).
 void AddLlmCommand(CLI::App& app);
 
 }  // namespace logsieve::cli

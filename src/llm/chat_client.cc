@@ -45,20 +45,20 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value,
 CircuitBreaker::CircuitBreaker(int failures, milliseconds open_for)
     : failures_(failures), open_for_(open_for) {}
 
-bool CircuitBreaker::Allow(SteadyTime now) {
-  if (failures_ <= 0) return true;
+CircuitBreaker::Admit CircuitBreaker::Allow(SteadyTime now) {
+  if (failures_ <= 0) return Admit::kYes;
   std::lock_guard lock(mu_);
   switch (state_) {
     case State::kClosed:
-      return true;
+      return Admit::kYes;
     case State::kOpen:
-      if (now < open_until_) return false;
+      if (now < open_until_) return Admit::kNo;
       state_ = State::kHalfOpen;  // this caller is the probe
-      return true;
+      return Admit::kProbe;
     case State::kHalfOpen:
-      return false;  // a probe is out
+      return Admit::kNo;  // a probe is out
   }
-  return false;
+  return Admit::kNo;
 }
 
 void CircuitBreaker::OnSuccess() {
@@ -243,18 +243,27 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
   HttpRequest request{options_.url, body, options_.api_key, options_.connect_timeout_ms,
                       options_.timeout_ms};
   Status last;
+  auto refuse_open = [&]() -> Status {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    m.refused_breaker.Inc();
+    std::string why = "circuit breaker open (endpoint failing; probing again within " +
+                      std::to_string(options_.breaker_open_ms) + " ms)";
+    if (!last.ok()) why += "; last error: " + last.message();
+    return UnavailableError(why);
+  };
+  // The breaker is asked once per request; a failed request (all its retries)
+  // counts once, so a flaky but alive endpoint does not open it. A probe is
+  // not retried: its first failure reopens the breaker.
+  CircuitBreaker::Admit admit = breaker_.Allow(std::chrono::steady_clock::now());
+  if (admit == CircuitBreaker::Admit::kNo) return refuse_open();
   for (int attempt = 1;; ++attempt) {
     SteadyTime now = std::chrono::steady_clock::now();
-    if (!breaker_.Allow(now)) {
-      refused_.fetch_add(1, std::memory_order_relaxed);
-      m.refused_breaker.Inc();
-      std::string why = "circuit breaker open (endpoint failing; probing again within " +
-                        std::to_string(options_.breaker_open_ms) + " ms)";
-      if (!last.ok()) why += "; last error: " + last.message();
-      return UnavailableError(why);
+    if (attempt > 1 && admit != CircuitBreaker::Admit::kProbe && breaker_.open(now)) {
+      return refuse_open();  // others found it dead meanwhile
     }
     if (Status b = budget_.TryAcquire(now); !b.ok()) {
-      breaker_.AbandonProbe();  // a probe we did not send must not hold the breaker half-open
+      // A probe we did not send must not hold the breaker half-open.
+      if (admit == CircuitBreaker::Admit::kProbe) breaker_.AbandonProbe();
       refused_.fetch_add(1, std::memory_order_relaxed);
       m.refused_budget.Inc();
       if (!last.ok()) return Status(b.code(), b.message() + "; last error: " + last.message());
@@ -334,14 +343,15 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
         }
         break;
     }
-    if (endpoint_failure) {
+    const bool last_attempt = !retryable || attempt > options_.max_retries ||
+                              (endpoint_failure && admit == CircuitBreaker::Admit::kProbe);
+    if (!endpoint_failure) {
+      breaker_.OnSuccess();  // 408, 429: alive, just busy
+      if (admit == CircuitBreaker::Admit::kProbe) admit = CircuitBreaker::Admit::kYes;
+    } else if (last_attempt) {
       if (breaker_.OnFailure(std::chrono::steady_clock::now())) opened_.fetch_add(1);
-    } else {
-      breaker_.OnSuccess();  // 429: alive, just busy
     }
-    if (!retryable || attempt > options_.max_retries) {
-      return Status(last.code(), Redact(last.message() + Attempts(attempt)));
-    }
+    if (last_attempt) return Status(last.code(), Redact(last.message() + Attempts(attempt)));
     milliseconds delay = Backoff(attempt);
     if (wait) {
       if (wait->count() > options_.retry_after_max_ms) {

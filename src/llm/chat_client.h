@@ -14,9 +14,10 @@
 //   - every attempt spends one call of the budget (per run, per minute); a
 //     spent budget fails the request (kResourceExhausted) instead of waiting;
 //   - a circuit breaker opens after `breaker_failures` consecutive failed
-//     attempts (timeouts, connection errors, 5xx): while open, requests fail
-//     fast (kUnavailable); after `breaker_open_ms` one probe goes through and
-//     its outcome closes or reopens it.
+//     requests (all their attempts ended in timeouts, connection errors or
+//     5xx; a flaky endpoint that answers a retry does not count): while open,
+//     requests fail fast (kUnavailable); after `breaker_open_ms` one probe
+//     goes through (not retried) and its outcome closes or reopens it.
 // Metrics: logsieve_llm_requests_total{outcome}, logsieve_llm_tokens_total{kind},
 // logsieve_llm_request_seconds, logsieve_llm_refused_total{reason}.
 //
@@ -72,9 +73,10 @@ class CircuitBreaker {
  public:
   // `failures` <= 0 disables the breaker (always allows).
   CircuitBreaker(int failures, std::chrono::milliseconds open_for);
-  // True when a request may go now. In half-open state only one probe is let
-  // through until its outcome is reported.
-  bool Allow(SteadyTime now);
+  enum class Admit { kNo, kYes, kProbe };
+  // Whether a request may go now: kProbe when it is the one request let
+  // through a half-open breaker (until its outcome is reported, others get kNo).
+  Admit Allow(SteadyTime now);
   void OnSuccess();
   // The probe that Allow let through was not sent after all; the next Allow
   // may probe.

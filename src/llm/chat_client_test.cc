@@ -172,6 +172,7 @@ TEST(RetryAfterTest, ReadsSecondsAndHttpDates) {
 }
 
 TEST(CircuitBreakerTest, OpensAfterConsecutiveFailuresAndProbesOnceLater) {
+  using Admit = CircuitBreaker::Admit;
   CircuitBreaker b(3, 1000ms);
   SteadyTime t0{};
   EXPECT_FALSE(b.OnFailure(t0));
@@ -179,30 +180,30 @@ TEST(CircuitBreakerTest, OpensAfterConsecutiveFailuresAndProbesOnceLater) {
   EXPECT_FALSE(b.OnFailure(t0));
   EXPECT_FALSE(b.OnFailure(t0));
   EXPECT_TRUE(b.OnFailure(t0));
-  EXPECT_FALSE(b.Allow(t0 + 999ms));
-  EXPECT_TRUE(b.Allow(t0 + 1000ms));      // the probe
-  EXPECT_FALSE(b.Allow(t0 + 1001ms));     // one probe at a time
-  EXPECT_TRUE(b.OnFailure(t0 + 1100ms));  // failed probe reopens
-  EXPECT_FALSE(b.Allow(t0 + 2000ms));
-  EXPECT_TRUE(b.Allow(t0 + 2100ms));
+  EXPECT_EQ(b.Allow(t0 + 999ms), Admit::kNo);
+  EXPECT_EQ(b.Allow(t0 + 1000ms), Admit::kProbe);
+  EXPECT_EQ(b.Allow(t0 + 1001ms), Admit::kNo);  // one probe at a time
+  EXPECT_TRUE(b.OnFailure(t0 + 1100ms));        // a failed probe reopens
+  EXPECT_EQ(b.Allow(t0 + 2000ms), Admit::kNo);
+  EXPECT_EQ(b.Allow(t0 + 2100ms), Admit::kProbe);
   b.OnSuccess();
-  EXPECT_TRUE(b.Allow(t0 + 2101ms));
-  EXPECT_TRUE(b.Allow(t0 + 2101ms));
+  EXPECT_EQ(b.Allow(t0 + 2101ms), Admit::kYes);
+  EXPECT_EQ(b.Allow(t0 + 2101ms), Admit::kYes);
 }
 
 TEST(CircuitBreakerTest, AnAbandonedProbeLetsTheNextCallerProbe) {
   CircuitBreaker b(1, 10ms);
   SteadyTime t0{};
   EXPECT_TRUE(b.OnFailure(t0));
-  EXPECT_TRUE(b.Allow(t0 + 10ms));
+  EXPECT_EQ(b.Allow(t0 + 10ms), CircuitBreaker::Admit::kProbe);
   b.AbandonProbe();
-  EXPECT_TRUE(b.Allow(t0 + 11ms));
+  EXPECT_EQ(b.Allow(t0 + 11ms), CircuitBreaker::Admit::kProbe);
 }
 
 TEST(CircuitBreakerTest, ZeroFailuresDisablesIt) {
   CircuitBreaker b(0, 10ms);
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(b.OnFailure(SteadyTime{}));
-  EXPECT_TRUE(b.Allow(SteadyTime{}));
+  EXPECT_EQ(b.Allow(SteadyTime{}), CircuitBreaker::Admit::kYes);
 }
 
 TEST(CallBudgetTest, StopsAtThePerRunLimit) {

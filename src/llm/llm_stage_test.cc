@@ -201,7 +201,7 @@ TEST_F(LlmStageTest, ADeadEndpointOpensTheBreakerAndEveryLineIsDegraded) {
   server_->SetHandler([](const FakeRequest&) { return FakeReply::Error(500); });
   auto stage = MakeStage();
   Batch b = Run(*stage, {"a", "b", "c", "d", "e"}, ModelGuess());
-  EXPECT_EQ(server_->request_count(), 2u);  // two failures open it; the rest fail fast
+  EXPECT_EQ(server_->request_count(), 4u);  // two failed lines (2 attempts each) open it
   for (const Decision& d : b.decisions) {
     EXPECT_TRUE(d.degraded);
     EXPECT_EQ(d.label, "Error");
@@ -211,7 +211,22 @@ TEST_F(LlmStageTest, ADeadEndpointOpensTheBreakerAndEveryLineIsDegraded) {
   LlmStats stats = *GetLlmStats(*stage);
   EXPECT_EQ(stats.breaker_opened, 1u);
   EXPECT_EQ(stats.lines_degraded, 5u);
-  EXPECT_EQ(stats.refused, 4u);
+  EXPECT_EQ(stats.refused, 3u);
+}
+
+TEST_F(LlmStageTest, AFlakyEndpointThatAnswersRetriesDoesNotOpenTheBreaker) {
+  Set("llm.concurrency", "1");
+  Set("llm.breaker_failures", "2");
+  Set("llm.max_retries", "2");
+  auto n = std::make_shared<std::atomic<int>>(0);
+  server_->SetHandler([n](const FakeRequest&) {
+    return ++*n % 2 == 1 ? FakeReply::Error(502) : FakeReply::Label("Error");  // every other fails
+  });
+  auto stage = MakeStage();
+  Batch b = Run(*stage, {"a", "b", "c", "d", "e", "f"});
+  for (const Decision& d : b.decisions) EXPECT_EQ(d.method, Method::kLLM) << d.detail;
+  EXPECT_EQ(server_->request_count(), 12u);
+  EXPECT_EQ(GetLlmStats(*stage)->breaker_opened, 0u);
 }
 
 TEST_F(LlmStageTest, TheBreakerProbesAgainAndClosesWhenTheEndpointIsBack) {

@@ -9,12 +9,20 @@
 
 namespace logsieve::cli {
 
+// `logsieve classify INPUT`: label every record of a CSV, NDJSON or text input.
 void AddClassifyCommand(CLI::App& app);
+// `logsieve config`: the documented defaults or the effective configuration.
 void AddConfigCommand(CLI::App& app);
 // `logsieve rules check|test`: validate, lint and try out a rule file.
 void AddRulesCommand(CLI::App& app);
-// train, eval and gen-data (apps/logsieve/cmd_train.cc).
+// `logsieve train`, `eval` and `gen-data` (cmd_train.cc).
 void AddTrainCommand(CLI::App& app);
+// `logsieve llm [--check] LINE...`: ask the LLM stage alone (endpoint, key, prompt).
+void AddLlmCommand(CLI::App& app);
+// `tokenize` and `embed`: a transformer encoder's ids and vectors for stdin lines.
+void AddEmbedCommand(CLI::App& app);
+// `logsieve serve`: the HTTP API.
+void AddServeCommand(CLI::App& app);
 
 }  // namespace logsieve::cli
 

@@ -10,9 +10,12 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("logsieve ") + LOGSIEVE_VERSION);
   app.require_subcommand(1);
   logsieve::cli::AddClassifyCommand(app);
-  logsieve::cli::AddConfigCommand(app);
-  logsieve::cli::AddRulesCommand(app);
+  logsieve::cli::AddServeCommand(app);
   logsieve::cli::AddTrainCommand(app);
+  logsieve::cli::AddRulesCommand(app);
+  logsieve::cli::AddLlmCommand(app);
+  logsieve::cli::AddEmbedCommand(app);
+  logsieve::cli::AddConfigCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -32,6 +32,16 @@ constexpr std::string_view kDefaultLabels = R"(- name: HTTP Status
 constexpr std::string_view kDefaultRoutes = R"(- sources: [LegacyCRM]
   stages: [llm])";
 
+constexpr std::string_view kDefaultLlmExamples = R"(- source: LegacyCRM
+  log: "Case escalation for ticket ID 7324 failed because the assigned support agent is no longer active."
+  label: Workflow Error
+- source: LegacyCRM
+  log: "The 'ReportGenerator' module will be retired in version 4.0. Please migrate to the 'AdvancedAnalyticsSuite' by Dec 2025"
+  label: Deprecation Warning
+- source: ModernHR
+  log: "Multiple login failures occurred on user 6454 account"
+  label: Security Alert)";
+
 constexpr auto kSchema = std::to_array<ConfigKey>({
     // --- labels -------------------------------------------------------------
     {"labels", T::kJson, kDefaultLabels,
@@ -89,6 +99,46 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     {"llm.model", T::kString, "llama-3.3-70b-versatile", "The `model` of each request."},
     {"llm.api_key", T::kString, "", "API key, sent as a Bearer token. Never printed.", "GROQ_API_KEY",
      true},
+    {"llm.require_key", T::kBool, "true",
+     "Without a key, lines get the degraded decision. Set false for keyless local servers (Ollama, "
+     "llama.cpp, vLLM)."},
+    {"llm.connect_timeout_ms", T::kInt, "5000", "Connect timeout of one request (TCP + TLS), ms."},
+    {"llm.timeout_ms", T::kInt, "30000", "Total timeout of one request (connect to last byte), ms."},
+    {"llm.concurrency", T::kInt, "8", "Requests in flight at once (for the whole process)."},
+    {"llm.max_retries", T::kInt, "3",
+     "Retries of one request after a timeout, a dropped connection, 429 or 5xx (never other 4xx)."},
+    {"llm.backoff_base_ms", T::kInt, "250",
+     "First retry waits up to this (full jitter); each retry doubles the ceiling."},
+    {"llm.backoff_max_ms", T::kInt, "10000", "Ceiling of one backoff wait, ms."},
+    {"llm.retry_after_max_ms", T::kInt, "60000",
+     "Longest Retry-After honoured; a server asking for longer makes the line degraded instead."},
+    {"llm.max_calls_per_run", T::kInt, "0",
+     "HTTP requests (retries included) one process may send; then lines are degraded. 0 = no limit."},
+    {"llm.max_calls_per_minute", T::kInt, "0",
+     "HTTP requests per sliding minute; over it lines are degraded. 0 = no limit."},
+    {"llm.batch_lines", T::kInt, "1",
+     "Lines per request. 1 (default) sends each line alone; more asks for a JSON list of answers."},
+    {"llm.breaker_failures", T::kInt, "5",
+     "Consecutive failed requests (timeouts, connection errors, 5xx) that open the circuit breaker."},
+    {"llm.breaker_open_ms", T::kInt, "30000",
+     "How long an open breaker fails lines fast before one probe request is let through."},
+    {"llm.response_format", T::kBool, "true",
+     "Send response_format {type: json_object} (OpenAI, Groq, vLLM, Ollama, llama.cpp support it)."},
+    {"llm.logprobs", T::kBool, "false",
+     "Ask for token log probabilities; when returned, the confidence is the label tokens' probability."},
+    {"llm.fixed_confidence", T::kDouble, "0.8",
+     "Confidence reported for an LLM label when the server gives no log probabilities (a declared "
+     "constant, see doc/llm.md)."},
+    {"llm.max_tokens_per_line", T::kInt, "100",
+     "Cap on the answer's tokens (max_tokens = this x lines in the request); 0 sends no cap."},
+    {"llm.max_line_bytes", T::kInt, "2000", "Log text longer than this is cut before it is sent."},
+    {"llm.mask_pii", T::kStringList, "[]",
+     "Personal data masked before text leaves the machine. Known: email, ipv4, ipv6. E.g. [email, ipv4]."},
+    {"llm.mask_patterns", T::kJson, "[]",
+     "Extra masks: a list of {name, pattern} (ECMAScript regex); the first capture group, or the whole "
+     "match, becomes <NAME>. E.g. [{name: user, pattern: 'user (\\w+)'}]."},
+    {"llm.examples", T::kJson, kDefaultLlmExamples,
+     "Worked examples shown in the prompt: a list of {source, log, label}; labels must be in the set."},
 
     // --- server -------------------------------------------------------------
     {"server.host", T::kString, "127.0.0.1", "Address `logsieve serve` listens on."},

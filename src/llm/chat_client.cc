@@ -1,0 +1,383 @@
+#include "llm/chat_client.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cctype>
+#include <random>
+#include <thread>
+
+#include "common/metrics.h"
+
+namespace logsieve {
+
+using std::chrono::milliseconds;
+
+// ---------------------------------------------------------------------------
+// Retry-After
+
+std::optional<milliseconds> ParseRetryAfter(std::string_view value,
+                                            std::chrono::system_clock::time_point now) {
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+    value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+    value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (value.size() > 9) return milliseconds(std::numeric_limits<int32_t>::max());
+    return milliseconds(std::stoll(std::string(value)) * 1000);
+  }
+  // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
+  std::string text(value);
+  struct tm tm = {};
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  // In whole seconds: a far-off year would overflow the clock's nanoseconds.
+  int64_t at = static_cast<int64_t>(timegm(&tm));
+  int64_t now_s = static_cast<int64_t>(std::chrono::system_clock::to_time_t(now));
+  if (at <= now_s) return milliseconds(0);
+  return milliseconds(std::min<int64_t>(at - now_s, int64_t{1} << 31) * 1000);
+}
+
+// ---------------------------------------------------------------------------
+// CircuitBreaker
+
+CircuitBreaker::CircuitBreaker(int failures, milliseconds open_for)
+    : failures_(failures), open_for_(open_for) {}
+
+CircuitBreaker::Admit CircuitBreaker::Allow(SteadyTime now) {
+  if (failures_ <= 0) return Admit::kYes;
+  std::lock_guard lock(mu_);
+  switch (state_) {
+    case State::kClosed:
+      return Admit::kYes;
+    case State::kOpen:
+      if (now < open_until_) return Admit::kNo;
+      state_ = State::kHalfOpen;  // this caller is the probe
+      return Admit::kProbe;
+    case State::kHalfOpen:
+      return Admit::kNo;  // a probe is out
+  }
+  return Admit::kNo;
+}
+
+void CircuitBreaker::OnSuccess() {
+  if (failures_ <= 0) return;
+  std::lock_guard lock(mu_);
+  state_ = State::kClosed;
+  consecutive_ = 0;
+}
+
+bool CircuitBreaker::OnFailure(SteadyTime now) {
+  if (failures_ <= 0) return false;
+  std::lock_guard lock(mu_);
+  if (state_ == State::kOpen) return false;
+  if (state_ == State::kHalfOpen || ++consecutive_ >= failures_) {
+    state_ = State::kOpen;
+    open_until_ = now + open_for_;
+    consecutive_ = 0;
+    return true;
+  }
+  return false;
+}
+
+void CircuitBreaker::AbandonProbe() {
+  std::lock_guard lock(mu_);
+  if (state_ == State::kHalfOpen)
+    state_ = State::kOpen;  // open_until_ has passed: next Allow probes
+}
+
+bool CircuitBreaker::open(SteadyTime now) const {
+  std::lock_guard lock(mu_);
+  return state_ == State::kHalfOpen || (state_ == State::kOpen && now < open_until_);
+}
+
+// ---------------------------------------------------------------------------
+// CallBudget
+
+Status CallBudget::TryAcquire(SteadyTime now) {
+  std::lock_guard lock(mu_);
+  if (per_run_ > 0 && spent_ >= per_run_) {
+    return ResourceExhaustedError(
+        "budget spent (llm.max_calls_per_run = " + std::to_string(per_run_) + ")");
+  }
+  if (per_minute_ > 0) {
+    while (!recent_.empty() && now - recent_.front() >= std::chrono::minutes(1))
+      recent_.pop_front();
+    if (static_cast<int64_t>(recent_.size()) >= per_minute_) {
+      return ResourceExhaustedError(
+          "rate budget spent (llm.max_calls_per_minute = " + std::to_string(per_minute_) + ")");
+    }
+    recent_.push_back(now);
+  }
+  ++spent_;
+  return OkStatus();
+}
+
+// ---------------------------------------------------------------------------
+// ChatClient
+
+namespace {
+
+void AtomicAdd(std::atomic<double>& a, double by) {
+  double cur = a.load(std::memory_order_relaxed);
+  while (!a.compare_exchange_weak(cur, cur + by, std::memory_order_relaxed)) {
+  }
+}
+
+struct Metrics {
+  Counter& ok;
+  Counter& timeout;
+  Counter& connection;
+  Counter& rate_limited;
+  Counter& server_error;
+  Counter& client_error;
+  Counter& bad_response;
+  Counter& prompt_tokens;
+  Counter& completion_tokens;
+  Counter& refused_budget;
+  Counter& refused_breaker;
+  Histogram& seconds;
+
+  static Metrics& Get() {
+    static Metrics* m = [] {
+      MetricsRegistry& r = MetricsRegistry::Global();
+      auto req = [&r](const char* outcome) -> Counter& {
+        return r.GetCounter("logsieve_llm_requests_total",
+                            "HTTP requests sent to the LLM endpoint, by outcome",
+                            {{"outcome", outcome}});
+      };
+      auto tok = [&r](const char* kind) -> Counter& {
+        return r.GetCounter("logsieve_llm_tokens_total",
+                            "Tokens reported in the LLM responses' usage", {{"kind", kind}});
+      };
+      auto refused = [&r](const char* reason) -> Counter& {
+        return r.GetCounter("logsieve_llm_refused_total",
+                            "LLM requests not sent: budget spent or breaker open",
+                            {{"reason", reason}});
+      };
+      return new Metrics{
+          req("ok"),
+          req("timeout"),
+          req("connection_error"),
+          req("rate_limited"),
+          req("server_error"),
+          req("client_error"),
+          req("bad_response"),
+          tok("prompt"),
+          tok("completion"),
+          refused("budget"),
+          refused("breaker_open"),
+          r.GetHistogram("logsieve_llm_request_seconds", "Latency of one LLM HTTP request",
+                         DefaultLatencyBuckets())};
+    }();
+    return *m;
+  }
+};
+
+std::string Snippet(std::string_view body) {
+  std::string out;
+  for (char c : body.substr(0, 160)) out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+  if (body.size() > 160) out += "...";
+  return out;
+}
+
+std::string Attempts(int n) {
+  return " (" + std::to_string(n) + (n == 1 ? " attempt)" : " attempts)");
+}
+
+}  // namespace
+
+ChatClient::ChatClient(ChatClientOptions options, std::unique_ptr<HttpTransport> transport)
+    : options_(std::move(options)),
+      transport_(std::move(transport)),
+      breaker_(options_.breaker_failures, milliseconds(options_.breaker_open_ms)),
+      budget_(options_.max_calls_per_run, options_.max_calls_per_minute) {}
+
+void ChatClient::AcquireSlot() {
+  std::unique_lock lock(slot_mu_);
+  for (;;) {
+    slot_cv_.wait(lock, [this] { return in_flight_ < std::max(1, options_.concurrency); });
+    SteadyTime until = paused_until_;
+    if (std::chrono::steady_clock::now() >= until) break;
+    lock.unlock();  // the endpoint asked everyone to wait (429 + Retry-After)
+    std::this_thread::sleep_until(until);
+    lock.lock();
+  }
+  ++in_flight_;
+}
+
+void ChatClient::PauseUntil(SteadyTime until) {
+  std::lock_guard lock(slot_mu_);
+  paused_until_ = std::max(paused_until_, until);
+}
+
+void ChatClient::ReleaseSlot() {
+  {
+    std::lock_guard lock(slot_mu_);
+    --in_flight_;
+  }
+  slot_cv_.notify_one();
+}
+
+milliseconds ChatClient::Backoff(int retry) const {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  int64_t ceiling = options_.backoff_base_ms;
+  for (int i = 1; i < retry && ceiling < options_.backoff_max_ms; ++i) ceiling *= 2;
+  ceiling = std::clamp<int64_t>(ceiling, 0, options_.backoff_max_ms);
+  if (ceiling <= 0) return milliseconds(0);
+  return milliseconds(std::uniform_int_distribution<int64_t>(0, ceiling)(rng));  // full jitter
+}
+
+std::string ChatClient::Redact(std::string text) const {
+  const std::string& key = options_.api_key;
+  if (key.empty()) return text;
+  for (size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos)) {
+    text.replace(pos, key.size(), "<redacted>");
+  }
+  return text;
+}
+
+StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
+  Metrics& m = Metrics::Get();
+  HttpRequest request{options_.url, body, options_.api_key, options_.connect_timeout_ms,
+                      options_.timeout_ms};
+  Status last;
+  auto refuse_open = [&]() -> Status {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    m.refused_breaker.Inc();
+    std::string why = "circuit breaker open (endpoint failing; probing again within " +
+                      std::to_string(options_.breaker_open_ms) + " ms)";
+    if (!last.ok()) why += "; last error: " + last.message();
+    return UnavailableError(why);
+  };
+  // The breaker is asked once per request; a failed request (all its retries)
+  // counts once, so a flaky but alive endpoint does not open it. A probe is
+  // not retried: its first failure reopens the breaker.
+  CircuitBreaker::Admit admit = breaker_.Allow(std::chrono::steady_clock::now());
+  if (admit == CircuitBreaker::Admit::kNo) return refuse_open();
+  for (int attempt = 1;; ++attempt) {
+    SteadyTime now = std::chrono::steady_clock::now();
+    if (attempt > 1 && admit != CircuitBreaker::Admit::kProbe && breaker_.open(now)) {
+      return refuse_open();  // others found it dead meanwhile
+    }
+    if (Status b = budget_.TryAcquire(now); !b.ok()) {
+      // A probe we did not send must not hold the breaker half-open.
+      if (admit == CircuitBreaker::Admit::kProbe) breaker_.AbandonProbe();
+      refused_.fetch_add(1, std::memory_order_relaxed);
+      m.refused_budget.Inc();
+      if (!last.ok()) return Status(b.code(), b.message() + "; last error: " + last.message());
+      return b;
+    }
+    if (attempt > 1) retries_.fetch_add(1, std::memory_order_relaxed);
+    requests_.fetch_add(1, std::memory_order_relaxed);
+    AcquireSlot();
+    HttpResponse r = transport_->Post(request);
+    ReleaseSlot();
+    AtomicAdd(seconds_, r.seconds);
+    m.seconds.Observe(r.seconds);
+
+    bool retryable = false;
+    bool endpoint_failure = false;  // counts toward the breaker
+    std::optional<milliseconds> wait;
+    if (r.outcome == HttpOutcome::kOk && r.status >= 200 && r.status < 300) {
+      StatusOr<ChatCompletion> c = ParseChatCompletion(r.body);
+      breaker_.OnSuccess();  // the endpoint answered, whatever it said
+      if (!c.ok()) {
+        m.bad_response.Inc();
+        failed_.fetch_add(1, std::memory_order_relaxed);
+        return DataLossError(Redact("endpoint sent a malformed response: " + c.status().message()));
+      }
+      m.ok.Inc();
+      prompt_tokens_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(0, c->prompt_tokens)));
+      completion_tokens_.fetch_add(
+          static_cast<uint64_t>(std::max<int64_t>(0, c->completion_tokens)));
+      m.prompt_tokens.Inc(static_cast<double>(std::max<int64_t>(0, c->prompt_tokens)));
+      m.completion_tokens.Inc(static_cast<double>(std::max<int64_t>(0, c->completion_tokens)));
+      return c;
+    }
+    failed_.fetch_add(1, std::memory_order_relaxed);
+    switch (r.outcome) {
+      case HttpOutcome::kTimeout:
+        m.timeout.Inc();
+        last = DeadlineExceededError("endpoint timed out: " + r.error);
+        retryable = endpoint_failure = true;
+        break;
+      case HttpOutcome::kTooLarge:
+        breaker_.OnSuccess();  // it answered (every return must settle a half-open probe)
+        m.bad_response.Inc();
+        return DataLossError("endpoint sent a response too large: " + r.error);
+      case HttpOutcome::kConnection:
+        m.connection.Inc();
+        last = UnavailableError("endpoint unreachable: " + r.error);
+        retryable = endpoint_failure = true;
+        break;
+      case HttpOutcome::kOk:
+        if (r.status == 429) {
+          m.rate_limited.Inc();
+          last = ResourceExhaustedError("endpoint rate-limited us (HTTP 429)");
+          retryable = true;
+          wait = ParseRetryAfter(r.retry_after, std::chrono::system_clock::now());
+          // Everyone waits, not just this request: the limit is the account's.
+          if (wait && wait->count() <= options_.retry_after_max_ms) {
+            PauseUntil(std::chrono::steady_clock::now() + *wait);
+          }
+        } else if (r.status == 408) {
+          m.timeout.Inc();
+          last = DeadlineExceededError("endpoint timed out reading the request (HTTP 408)");
+          retryable = true;
+        } else if (r.status >= 500) {
+          m.server_error.Inc();
+          last = UnavailableError("endpoint failing: HTTP " + std::to_string(r.status));
+          retryable = endpoint_failure = true;
+          wait = ParseRetryAfter(r.retry_after, std::chrono::system_clock::now());
+        } else {
+          m.client_error.Inc();
+          std::string what = "endpoint refused the request: HTTP " + std::to_string(r.status) +
+                             ": " + Snippet(r.body);
+          StatusCode code = r.status == 401   ? StatusCode::kUnauthenticated
+                            : r.status == 403 ? StatusCode::kPermissionDenied
+                                              : StatusCode::kInvalidArgument;
+          breaker_.OnSuccess();
+          return Status(code, Redact(what));
+        }
+        break;
+    }
+    const bool last_attempt = !retryable || attempt > options_.max_retries ||
+                              (endpoint_failure && admit == CircuitBreaker::Admit::kProbe);
+    if (!endpoint_failure) {
+      breaker_.OnSuccess();  // 408, 429: alive, just busy
+      if (admit == CircuitBreaker::Admit::kProbe) admit = CircuitBreaker::Admit::kYes;
+    } else if (last_attempt) {
+      if (breaker_.OnFailure(std::chrono::steady_clock::now())) opened_.fetch_add(1);
+    }
+    if (last_attempt) return Status(last.code(), Redact(last.message() + Attempts(attempt)));
+    milliseconds delay = Backoff(attempt);
+    if (wait) {
+      if (wait->count() > options_.retry_after_max_ms) {
+        return Status(
+            last.code(),
+            Redact(last.message() + "; Retry-After " + std::to_string(wait->count() / 1000) +
+                   " s is beyond llm.retry_after_max_ms" + Attempts(attempt)));
+      }
+      delay = *wait;
+    }
+    last = Status(last.code(), last.message() + Attempts(attempt));
+    std::this_thread::sleep_for(delay);
+  }
+}
+
+ChatClientStats ChatClient::stats() const {
+  ChatClientStats s;
+  s.requests = requests_.load();
+  s.retries = retries_.load();
+  s.failed_attempts = failed_.load();
+  s.refused = refused_.load();
+  s.breaker_opened = opened_.load();
+  s.prompt_tokens = prompt_tokens_.load();
+  s.completion_tokens = completion_tokens_.load();
+  s.request_seconds = seconds_.load();
+  return s;
+}
+
+}  // namespace logsieve

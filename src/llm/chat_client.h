@@ -1,0 +1,164 @@
+// ChatClient: sends chat completion requests dependably and within budget.
+//
+//   ChatClient client(options, MakeCurlTransport());
+//   StatusOr<ChatCompletion> c = client.Complete(BuildChatRequest(spec, lines));
+//   if (!c.ok()) Degrade(c.status().message());   // never contains the key
+//
+// One Complete() call is one logical request:
+//   - it waits for one of `concurrency` process-wide slots per attempt;
+//   - it retries timeouts, dropped connections, 408, 429 and 5xx up to
+//     `max_retries` times, waiting Retry-After (seconds or an HTTP date) when
+//     the server sends one, else a full-jitter exponential backoff; other
+//     4xx and malformed responses are not retried; a 429's Retry-After
+//     pauses every request of this client, not only the one that got it;
+//   - every attempt spends one call of the budget (per run, per minute); a
+//     spent budget fails the request (kResourceExhausted) instead of waiting;
+//   - a circuit breaker opens after `breaker_failures` consecutive failed
+//     requests (all their attempts ended in timeouts, connection errors or
+//     5xx; a flaky endpoint that answers a retry does not count): while open,
+//     requests fail fast (kUnavailable); after `breaker_open_ms` one probe
+//     goes through (not retried) and its outcome closes or reopens it.
+// Metrics: logsieve_llm_requests_total{outcome}, logsieve_llm_tokens_total{kind},
+// logsieve_llm_request_seconds, logsieve_llm_refused_total{reason}.
+//
+// Thread safety: Complete may be called from any number of threads at once.
+#ifndef LOGSIEVE_LLM_CHAT_CLIENT_H_
+#define LOGSIEVE_LLM_CHAT_CLIENT_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "llm/http_transport.h"
+#include "llm/prompt.h"
+
+namespace logsieve {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+struct ChatClientOptions {
+  std::string url;      // {base_url}/chat/completions
+  std::string api_key;  // empty: no Authorization header
+  int64_t connect_timeout_ms = 5000;
+  int64_t timeout_ms = 30000;
+  int concurrency = 8;
+  int max_retries = 3;
+  int64_t backoff_base_ms = 250;
+  int64_t backoff_max_ms = 10000;
+  int64_t retry_after_max_ms = 60000;
+  int64_t max_calls_per_run = 0;     // 0: no limit
+  int64_t max_calls_per_minute = 0;  // 0: no limit
+  int breaker_failures = 5;          // 0: no breaker
+  int64_t breaker_open_ms = 30000;
+};
+
+// The delay a Retry-After header asks for: delta-seconds ("7") or an HTTP
+// date ("Wed, 21 Oct 2015 07:28:00 GMT", relative to `now`, never negative).
+// Absent when the value is neither.
+std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
+                                                         std::chrono::system_clock::time_point now);
+
+// Closed → (N consecutive failures) → open → (after open_for) half-open: one
+// probe; its success closes, its failure reopens.
+// Thread safety: all methods may be called concurrently.
+class CircuitBreaker {
+ public:
+  // `failures` <= 0 disables the breaker (always allows).
+  CircuitBreaker(int failures, std::chrono::milliseconds open_for);
+  enum class Admit { kNo, kYes, kProbe };
+  // Whether a request may go now: kProbe when it is the one request let
+  // through a half-open breaker (until its outcome is reported, others get kNo).
+  Admit Allow(SteadyTime now);
+  void OnSuccess();
+  // The probe that Allow let through was not sent after all; the next Allow
+  // may probe.
+  void AbandonProbe();
+  // Returns true when this failure opened the breaker.
+  bool OnFailure(SteadyTime now);
+  bool open(SteadyTime now) const;
+
+ private:
+  enum class State { kClosed, kOpen, kHalfOpen };
+  const int failures_;
+  const std::chrono::milliseconds open_for_;
+  mutable std::mutex mu_;
+  State state_ = State::kClosed;  // GUARDED_BY(mu_)
+  int consecutive_ = 0;           // GUARDED_BY(mu_)
+  SteadyTime open_until_{};       // GUARDED_BY(mu_)
+};
+
+// Calls allowed per run and per sliding minute.
+// Thread safety: TryAcquire may be called concurrently.
+class CallBudget {
+ public:
+  CallBudget(int64_t per_run, int64_t per_minute) : per_run_(per_run), per_minute_(per_minute) {}
+  // OK and one call spent, or kResourceExhausted saying which limit.
+  Status TryAcquire(SteadyTime now);
+
+ private:
+  const int64_t per_run_, per_minute_;
+  std::mutex mu_;
+  int64_t spent_ = 0;              // GUARDED_BY(mu_)
+  std::deque<SteadyTime> recent_;  // GUARDED_BY(mu_): calls of the last minute
+};
+
+// Counters since the client was built.
+struct ChatClientStats {
+  uint64_t requests = 0;  // HTTP attempts sent (retries included)
+  uint64_t retries = 0;
+  uint64_t failed_attempts = 0;  // attempts that did not return a usable 200
+  uint64_t refused = 0;          // requests not sent: budget spent or breaker open
+  uint64_t breaker_opened = 0;
+  uint64_t prompt_tokens = 0;
+  uint64_t completion_tokens = 0;
+  double request_seconds = 0;  // sum over attempts
+};
+
+class ChatClient {
+ public:
+  ChatClient(ChatClientOptions options, std::unique_ptr<HttpTransport> transport);
+
+  // POSTs `body` (retrying as above) and parses the chat completion. Errors:
+  // kUnavailable (endpoint down, breaker open), kDeadlineExceeded (timeouts),
+  // kResourceExhausted (budget, or still rate-limited), kUnauthenticated /
+  // kPermissionDenied (401/403), kInvalidArgument (other 4xx), kDataLoss
+  // (malformed response). Messages name the cause, never the key.
+  StatusOr<ChatCompletion> Complete(const std::string& body);
+
+  ChatClientStats stats() const;
+  // `text` with every occurrence of the API key replaced by "<redacted>".
+  std::string Redact(std::string text) const;
+
+ private:
+  // Waits for a free slot and for any pause a 429 + Retry-After asked for.
+  void AcquireSlot();
+  void PauseUntil(SteadyTime until);
+  void ReleaseSlot();
+  std::chrono::milliseconds Backoff(int retry) const;
+
+  const ChatClientOptions options_;
+  const std::unique_ptr<HttpTransport> transport_;
+  CircuitBreaker breaker_;
+  CallBudget budget_;
+
+  std::mutex slot_mu_;
+  std::condition_variable slot_cv_;
+  int in_flight_ = 0;          // GUARDED_BY(slot_mu_)
+  SteadyTime paused_until_{};  // GUARDED_BY(slot_mu_)
+
+  std::atomic<uint64_t> requests_{0}, retries_{0}, failed_{0}, refused_{0}, opened_{0};
+  std::atomic<uint64_t> prompt_tokens_{0}, completion_tokens_{0};
+  std::atomic<double> seconds_{0};
+};
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_LLM_CHAT_CLIENT_H_

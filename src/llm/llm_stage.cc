@@ -1,0 +1,325 @@
+#include "llm/llm_stage.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "common/metrics.h"
+#include "llm/chat_client.h"
+#include "llm/http_transport.h"
+#include "llm/pii_masker.h"
+#include "llm/prompt.h"
+
+namespace logsieve {
+namespace {
+
+constexpr size_t kMaxReasonBytes = 200;
+
+std::string OneLine(std::string_view s, size_t max) {
+  std::string out;
+  for (char c : s.substr(0, max)) out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+  if (s.size() > max) out += "...";
+  return out;
+}
+
+// Cuts at `max` bytes without splitting a UTF-8 sequence.
+std::string_view Cut(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+Status CheckRange(const Config& c, std::string_view key, int64_t lo, int64_t hi) {
+  int64_t v = c.GetInt(key);
+  if (v < lo || v > hi) {
+    return InvalidArgumentError("'" + std::string(key) + "' must be in [" + std::to_string(lo) +
+                                ", " + std::to_string(hi) + "], got " + std::to_string(v) + " (" +
+                                c.Origin(key) + ")");
+  }
+  return OkStatus();
+}
+
+struct Settings {
+  std::string base_url;
+  std::string model;
+  bool has_key = false;
+  std::string unavailable;  // why no request can be made at all; empty when one can
+  PromptSpec prompt;
+  PiiMasker masker;
+  size_t max_line_bytes = 2000;
+  size_t batch_lines = 1;
+  int concurrency = 8;
+  float fixed_confidence = 0.8f;
+  ChatClientOptions client;
+};
+
+StatusOr<Settings> ReadSettings(const Config& c) {
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.connect_timeout_ms", 1, 600000));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.timeout_ms", 1, 3600000));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.concurrency", 1, 256));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_retries", 0, 20));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.backoff_base_ms", 0, 600000));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.backoff_max_ms", 0, 3600000));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.retry_after_max_ms", 0, 3600000));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_calls_per_run", 0, INT64_MAX));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_calls_per_minute", 0, INT64_MAX));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.batch_lines", 1, 100));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.breaker_failures", 0, 1000000));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.breaker_open_ms", 0, 3600000));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_line_bytes", 16, 1 << 20));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_tokens_per_line", 0, 100000));
+
+  Settings s;
+  s.base_url = c.GetString("llm.base_url");
+  while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
+  if (!s.base_url.empty() && s.base_url.rfind("http://", 0) != 0 &&
+      s.base_url.rfind("https://", 0) != 0) {
+    return InvalidArgumentError("'llm.base_url' must start with http:// or https://, got '" +
+                                s.base_url + "' (" + c.Origin("llm.base_url") + ")");
+  }
+  s.model = c.GetString("llm.model");
+  const std::string& key = c.GetString("llm.api_key");
+  for (char ch : key) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+      // The key itself is never echoed.
+      return InvalidArgumentError("'llm.api_key' contains a control character (" +
+                                  c.Origin("llm.api_key") + ")");
+    }
+  }
+  s.has_key = !key.empty();
+  if (s.base_url.empty()) {
+    s.unavailable = "llm.base_url is empty";
+  } else if (!s.has_key && c.GetBool("llm.require_key")) {
+    s.unavailable = "no API key (set LOGSIEVE_LLM_API_KEY or GROQ_API_KEY)";
+  }
+
+  LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.labels, LabelsFromJson(c.GetJson("labels")));
+  LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.examples,
+                            ExamplesFromJson(c.GetJson("llm.examples"), s.prompt.labels));
+  s.prompt.model = s.model;
+  s.prompt.response_format = c.GetBool("llm.response_format");
+  s.prompt.logprobs = c.GetBool("llm.logprobs");
+  s.prompt.max_tokens_per_line = c.GetInt("llm.max_tokens_per_line");
+  LOGSIEVE_ASSIGN_OR_RETURN(
+      s.masker, PiiMasker::Create(c.GetStringList("llm.mask_pii"), c.GetJson("llm.mask_patterns")));
+
+  double fc = c.GetDouble("llm.fixed_confidence");
+  if (!(fc >= 0.0 && fc <= 1.0)) {
+    return InvalidArgumentError("'llm.fixed_confidence' must be in [0, 1] (" +
+                                c.Origin("llm.fixed_confidence") + ")");
+  }
+  s.fixed_confidence = static_cast<float>(fc);
+  s.max_line_bytes = static_cast<size_t>(c.GetInt("llm.max_line_bytes"));
+  s.batch_lines = static_cast<size_t>(c.GetInt("llm.batch_lines"));
+  s.concurrency = static_cast<int>(c.GetInt("llm.concurrency"));
+
+  s.client.url = s.base_url + "/chat/completions";
+  s.client.api_key = key;
+  s.client.connect_timeout_ms = c.GetInt("llm.connect_timeout_ms");
+  s.client.timeout_ms = c.GetInt("llm.timeout_ms");
+  s.client.concurrency = s.concurrency;
+  s.client.max_retries = static_cast<int>(c.GetInt("llm.max_retries"));
+  s.client.backoff_base_ms = c.GetInt("llm.backoff_base_ms");
+  s.client.backoff_max_ms = c.GetInt("llm.backoff_max_ms");
+  s.client.retry_after_max_ms = c.GetInt("llm.retry_after_max_ms");
+  s.client.max_calls_per_run = c.GetInt("llm.max_calls_per_run");
+  s.client.max_calls_per_minute = c.GetInt("llm.max_calls_per_minute");
+  s.client.breaker_failures = static_cast<int>(c.GetInt("llm.breaker_failures"));
+  s.client.breaker_open_ms = c.GetInt("llm.breaker_open_ms");
+  return s;
+}
+
+class LlmStage final : public Stage {
+ public:
+  LlmStage(Settings settings, std::unique_ptr<HttpTransport> transport)
+      : s_(std::move(settings)), client_(s_.client, std::move(transport)) {}
+
+  std::string_view name() const override { return "llm"; }
+  std::string description() const override {
+    return "llm: " + s_.model + " at " + s_.base_url + (s_.has_key ? " (key set)" : " (no key)");
+  }
+
+  Status Decide(Batch& batch, std::span<const size_t> pending) const override {
+    if (batch.decisions.size() != batch.size() || batch.tentative.size() != batch.size()) {
+      return InternalError("llm stage: batch not Reset() (decisions/tentative sized wrong)");
+    }
+    for (size_t i : pending) {
+      if (i >= batch.size()) return InternalError("llm stage: pending index out of range");
+    }
+    if (!s_.unavailable.empty()) {
+      for (size_t i : pending) Degrade(batch, i, s_.unavailable);
+      return OkStatus();
+    }
+
+    // What leaves the machine: cut, masked.
+    std::vector<size_t> index;
+    std::vector<PromptLine> lines;
+    index.reserve(pending.size());
+    lines.reserve(pending.size());
+    std::vector<bool> seen(batch.size(), false);
+    for (size_t i : pending) {
+      if (seen[i]) continue;  // an index given twice is asked (and written) once
+      seen[i] = true;
+      const LogRecord& r = batch.records[i];
+      StatusOr<std::string> text = s_.masker.Mask(Cut(r.message, s_.max_line_bytes));
+      if (!text.ok()) {
+        Degrade(batch, i, "not sent: " + text.status().message());
+        continue;
+      }
+      index.push_back(i);
+      lines.push_back({std::string(Cut(r.source, 256)), std::move(text).value()});
+    }
+
+    const size_t groups = (lines.size() + s_.batch_lines - 1) / s_.batch_lines;
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t g = next.fetch_add(1); g < groups; g = next.fetch_add(1)) {
+        size_t begin = g * s_.batch_lines;
+        size_t n = std::min(s_.batch_lines, lines.size() - begin);
+        Ask(batch, std::span(index).subspan(begin, n),
+            std::span<const PromptLine>(lines).subspan(begin, n));
+      }
+    };
+    const size_t workers = std::min<size_t>(static_cast<size_t>(s_.concurrency), groups);
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < workers; ++t) {
+      try {
+        threads.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // fewer threads, same work
+      }
+    }
+    work();
+    for (std::thread& t : threads) t.join();
+    return OkStatus();
+  }
+
+  LlmStats stats() const {
+    ChatClientStats c = client_.stats();
+    LlmStats s;
+    s.requests = c.requests;
+    s.retries = c.retries;
+    s.failed_requests = c.failed_attempts;
+    s.refused = c.refused;
+    s.breaker_opened = c.breaker_opened;
+    s.prompt_tokens = c.prompt_tokens;
+    s.completion_tokens = c.completion_tokens;
+    s.request_seconds = c.request_seconds;
+    s.lines_labelled = labelled_.load();
+    s.lines_unclassified = unclassified_.load();
+    s.lines_degraded = degraded_.load();
+    return s;
+  }
+
+ private:
+  // One request for `lines`; writes the decisions of `index`.
+  void Ask(Batch& batch, std::span<const size_t> index, std::span<const PromptLine> lines) const {
+    StatusOr<ChatCompletion> c = client_.Complete(BuildChatRequest(s_.prompt, lines));
+    if (!c.ok()) {
+      for (size_t i : index) Degrade(batch, i, c.status().message());
+      return;
+    }
+    std::vector<LineAnswer> answers = ParseAnswers(*c, s_.prompt.labels, lines.size());
+    for (size_t k = 0; k < index.size(); ++k) {
+      LineAnswer& a = answers[k];
+      Decision d;
+      if (a.label) {
+        d.label = std::move(*a.label);
+        d.method = Method::kLLM;
+        d.confidence = a.probability.value_or(s_.fixed_confidence);
+        d.detail =
+            a.reason.empty() ? "llm" : client_.Redact("llm: " + OneLine(a.reason, kMaxReasonBytes));
+        labelled_.fetch_add(1, std::memory_order_relaxed);
+        Lines().labelled.Inc();
+      } else {
+        d.detail = client_.Redact(a.problem);
+        unclassified_.fetch_add(1, std::memory_order_relaxed);
+        Lines().unclassified.Inc();
+      }
+      batch.decisions[index[k]] = std::move(d);
+    }
+  }
+
+  void Degrade(Batch& batch, size_t i, const std::string& reason) const {
+    std::string why = "llm unavailable: " + client_.Redact(reason);
+    const Decision& guess = batch.tentative[i];
+    Decision d;
+    if (guess.method == Method::kML && guess.label != kUnclassified) {
+      d = guess;
+      char p[32] = "";
+      if (guess.confidence)
+        std::snprintf(p, sizeof p, " p=%.2f", static_cast<double>(*guess.confidence));
+      d.detail = why + "; model's best guess" + p;
+    } else {
+      d.detail = why;
+    }
+    d.degraded = true;
+    batch.decisions[i] = std::move(d);
+    degraded_.fetch_add(1, std::memory_order_relaxed);
+    Lines().degraded.Inc();
+  }
+
+  struct LineMetrics {
+    Counter& labelled;
+    Counter& unclassified;
+    Counter& degraded;
+  };
+  static LineMetrics& Lines() {
+    static LineMetrics* m = [] {
+      MetricsRegistry& r = MetricsRegistry::Global();
+      auto c = [&r](const char* result) -> Counter& {
+        return r.GetCounter("logsieve_llm_lines_total", "Lines the LLM stage decided, by result",
+                            {{"result", result}});
+      };
+      return new LineMetrics{c("labelled"), c("unclassified"), c("degraded")};
+    }();
+    return *m;
+  }
+
+  const Settings s_;
+  mutable ChatClient client_;  // thread-safe; shared budget, breaker and slots
+  mutable std::atomic<uint64_t> labelled_{0}, unclassified_{0}, degraded_{0};
+};
+
+}  // namespace
+
+std::string LlmStats::Summary() const {
+  char buf[512];
+  double mean = requests > 0 ? request_seconds / static_cast<double>(requests) : 0.0;
+  std::snprintf(
+      buf, sizeof buf,
+      "llm: %llu requests (%llu retries, %llu failed, %llu refused), tokens %llu prompt + %llu "
+      "completion, mean %.2f s; lines: %llu labelled, %llu unclassified, %llu degraded",
+      static_cast<unsigned long long>(requests), static_cast<unsigned long long>(retries),
+      static_cast<unsigned long long>(failed_requests), static_cast<unsigned long long>(refused),
+      static_cast<unsigned long long>(prompt_tokens),
+      static_cast<unsigned long long>(completion_tokens), mean,
+      static_cast<unsigned long long>(lines_labelled),
+      static_cast<unsigned long long>(lines_unclassified),
+      static_cast<unsigned long long>(lines_degraded));
+  return buf;
+}
+
+StatusOr<std::unique_ptr<Stage>> MakeLlmStage(const Config& config) {
+  return MakeLlmStage(config, MakeCurlTransport());
+}
+
+StatusOr<std::unique_ptr<Stage>> MakeLlmStage(const Config& config,
+                                              std::unique_ptr<HttpTransport> transport) {
+  if (transport == nullptr) return InvalidArgumentError("MakeLlmStage: no transport");
+  LOGSIEVE_ASSIGN_OR_RETURN(Settings s, ReadSettings(config));
+  return std::unique_ptr<Stage>(std::make_unique<LlmStage>(std::move(s), std::move(transport)));
+}
+
+std::optional<LlmStats> GetLlmStats(const Stage& stage) {
+  if (const auto* llm = dynamic_cast<const LlmStage*>(&stage)) return llm->stats();
+  return std::nullopt;
+}
+
+}  // namespace logsieve

@@ -9,6 +9,8 @@ namespace logsieve::cli {
 
 // Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
 void AddConfigCommand(CLI::App& app);
+// `tokenize` and `embed`: a transformer encoder's ids and vectors for stdin lines.
+void AddEmbedCommand(CLI::App& app);
 
 }  // namespace logsieve::cli
 

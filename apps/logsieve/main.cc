@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("logsieve ") + LOGSIEVE_VERSION);
   app.require_subcommand(1);
   logsieve::cli::AddConfigCommand(app);
+  logsieve::cli::AddEmbedCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

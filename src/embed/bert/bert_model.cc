@@ -73,9 +73,14 @@ StatusOr<BertConfig> BertConfig::FromJson(const std::string& text, const std::st
   return c;
 }
 
-StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config, const SafeTensors& st) {
+StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config, const SafeTensors& st,
+                                                     Precision precision) {
+  if (precision == Precision::kInt8 && !CpuHasVnni()) {
+    return UnimplementedError("precision 'int8' needs a CPU with AVX-512 VNNI; this one has none");
+  }
   std::unique_ptr<BertModel> m(new BertModel());
   m->config_ = config;
+  m->precision_ = precision;
   const int64_t H = static_cast<int64_t>(config.hidden_size);
   const int64_t I = static_cast<int64_t>(config.intermediate_size);
   // Checkpoints saved from BertFor* heads prefix every name with "bert.".
@@ -123,6 +128,16 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config, c
     LOGSIEVE_RETURN_IF_ERROR(read(p + "output.dense.bias", {H}, &L.ffn_out_b));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "output.LayerNorm.weight", {H}, &L.ffn_ln_g));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "output.LayerNorm.bias", {H}, &L.ffn_ln_b));
+    if (precision == Precision::kInt8) {
+      auto quantize = [](std::vector<float>* w, size_t out, size_t in, Int8Matrix* q) {
+        *q = Int8Matrix::Quantize(w->data(), out, in);
+        std::vector<float>().swap(*w);
+      };
+      quantize(&L.qkv_w, 3 * H, H, &L.qkv_q);
+      quantize(&L.attn_out_w, H, H, &L.attn_out_q);
+      quantize(&L.ffn_in_w, I, H, &L.ffn_in_q);
+      quantize(&L.ffn_out_w, H, I, &L.ffn_out_q);
+    }
   }
   const std::string extra = prefix + "encoder.layer." + std::to_string(config.num_hidden_layers) + ".";
   for (const auto& [name, info] : st.tensors()) {
@@ -140,6 +155,17 @@ double BertModel::FlopsPerSequence(size_t length) const {
   const double T = static_cast<double>(length);
   const double per_layer = 2.0 * T * (4.0 * H * H + 2.0 * H * I) + 2.0 * 2.0 * T * T * H;
   return per_layer * static_cast<double>(config_.num_hidden_layers);
+}
+
+void BertModel::Project(const float* x, size_t n, const std::vector<float>& w, const Int8Matrix& wq,
+                        const std::vector<float>& b, size_t in, size_t out, float* y,
+                        Workspace* ws) const {
+  if (precision_ == Precision::kInt8) {
+    Int8Linear(x, n, wq, b.data(), y, &ws->int8);
+    return;
+  }
+  Linear(x, n, in, w, out, y);
+  kernels::AddBias(y, b.data(), n, out);
 }
 
 void BertModel::Forward(std::span<const int32_t> ids, std::span<const size_t> lengths,
@@ -177,8 +203,7 @@ void BertModel::Forward(std::span<const int32_t> ids, std::span<const size_t> le
   for (const Layer& L : layers_) {
     // --- self-attention: Q, K, V in one GEMM: qkv[t] = [q | k | v] ---
     float* qkv = ws->qkv.data();
-    Linear(x, N, H, L.qkv_w, 3 * H, qkv);
-    kernels::AddBias(qkv, L.qkv_b.data(), N, 3 * H);
+    Project(x, N, L.qkv_w, L.qkv_q, L.qkv_b, H, 3 * H, qkv, ws);
     float* ctx = ws->ctx.data();
     size_t start = 0;
     for (size_t len : lengths) {
@@ -200,15 +225,15 @@ void BertModel::Forward(std::span<const int32_t> ids, std::span<const size_t> le
     }
     // --- attention output projection, residual, LayerNorm ---
     float* tmp = ws->tmp.data();
-    Linear(ctx, N, H, L.attn_out_w, H, tmp);
-    kernels::AddLayerNorm(tmp, L.attn_out_b.data(), x, L.attn_ln_g.data(), L.attn_ln_b.data(),
+    Project(ctx, N, L.attn_out_w, L.attn_out_q, L.attn_out_b, H, H, tmp, ws);
+    kernels::AddLayerNorm(tmp, nullptr, x, L.attn_ln_g.data(), L.attn_ln_b.data(),
                           config_.layer_norm_eps, N, H);
     // --- feed-forward: GELU(x W1^T + b1) W2^T + b2, residual, LayerNorm ---
     float* ffn = ws->ffn.data();
-    Linear(tmp, N, H, L.ffn_in_w, I, ffn);
-    kernels::AddBiasGelu(ffn, L.ffn_in_b.data(), N, I);
-    Linear(ffn, N, I, L.ffn_out_w, H, x);
-    kernels::AddLayerNorm(x, L.ffn_out_b.data(), tmp, L.ffn_ln_g.data(), L.ffn_ln_b.data(),
+    Project(tmp, N, L.ffn_in_w, L.ffn_in_q, L.ffn_in_b, H, I, ffn, ws);
+    kernels::Gelu(ffn, N * I);
+    Project(ffn, N, L.ffn_out_w, L.ffn_out_q, L.ffn_out_b, I, H, x, ws);
+    kernels::AddLayerNorm(x, nullptr, tmp, L.ffn_ln_g.data(), L.ffn_ln_b.data(),
                           config_.layer_norm_eps, N, H);
   }
 }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "embed/bert/int8_gemm.h"
 #include "embed/bert/safetensors.h"
 
 namespace logsieve::embed::bert {
@@ -55,11 +56,19 @@ class BertModel {
     std::vector<float> tmp;     // [tokens, H]
     std::vector<float> ffn;     // [tokens, I]
     std::vector<float> scores;  // [L, L]
+    Int8Scratch int8;           // quantized activations (precision int8)
+  };
+
+  enum class Precision {
+    kFp32,  // exact: OpenBLAS sgemm
+    kInt8,  // the four per-token projections in int8 (AVX-512 VNNI); attention in fp32
   };
 
   // Reads every tensor (F32/F16/BF16; names with or without a "bert." prefix)
   // and checks its shape against `config`.
-  static StatusOr<std::unique_ptr<BertModel>> Load(const BertConfig& config, const SafeTensors& st);
+  // kInt8 needs CpuHasVnni() (else UNIMPLEMENTED).
+  static StatusOr<std::unique_ptr<BertModel>> Load(const BertConfig& config, const SafeTensors& st,
+                                                   Precision precision = Precision::kFp32);
 
   // Runs the encoder over the packed sequences; the last hidden states land in
   // ws->hidden. REQUIRES: every id < vocab_size, every length in
@@ -78,10 +87,16 @@ class BertModel {
     std::vector<float> ffn_in_w, ffn_in_b;      // intermediate.dense [I, H]
     std::vector<float> ffn_out_w, ffn_out_b;    // output.dense [H, I]
     std::vector<float> ffn_ln_g, ffn_ln_b;      // output.LayerNorm
+    // precision int8: the four matrices above, quantized (the fp32 ones are dropped)
+    Int8Matrix qkv_q, attn_out_q, ffn_in_q, ffn_out_q;
   };
+  // y = x W^T + b in this model's precision.
+  void Project(const float* x, size_t n, const std::vector<float>& w, const Int8Matrix& wq,
+               const std::vector<float>& b, size_t in, size_t out, float* y, Workspace* ws) const;
   BertModel() = default;
 
   BertConfig config_;
+  Precision precision_ = Precision::kFp32;
   std::vector<float> word_emb_, pos_emb_, type_emb_, emb_ln_g_, emb_ln_b_;
   std::vector<Layer> layers_;
 };

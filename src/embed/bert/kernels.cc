@@ -123,22 +123,17 @@ void AddLayerNorm_ref(float* x, const float* bias, const float* residual, const 
 }
 
 LOGSIEVE_MULTIVERSION
-void AddBiasGelu(float* x, const float* bias, size_t rows, size_t cols) {
-  for (size_t r = 0; r < rows; ++r) {
-    float* row = x + r * cols;
-    for (size_t c = 0; c < cols; ++c) {
-      const float v = row[c] + bias[c];
-      row[c] = 0.5f * v * (1.0f + ErfApprox(v * 0.70710678118654752f));
-    }
+void Gelu(float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const float v = x[i];
+    x[i] = 0.5f * v * (1.0f + ErfApprox(v * 0.70710678118654752f));
   }
 }
 
-void AddBiasGelu_ref(float* x, const float* bias, size_t rows, size_t cols) {
-  for (size_t r = 0; r < rows; ++r) {
-    for (size_t c = 0; c < cols; ++c) {
-      const double v = static_cast<double>(x[r * cols + c]) + bias[c];
-      x[r * cols + c] = static_cast<float>(0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))));
-    }
+void Gelu_ref(float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const double v = x[i];
+    x[i] = static_cast<float>(0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))));
   }
 }
 

@@ -25,9 +25,9 @@ void AddLayerNorm(float* x, const float* bias, const float* residual, const floa
 void AddLayerNorm_ref(float* x, const float* bias, const float* residual, const float* gamma,
                       const float* beta, float eps, size_t rows, size_t cols);
 
-// x = gelu(x + bias), the exact (erf) GELU: 0.5 x (1 + erf(x / sqrt 2)).
-void AddBiasGelu(float* x, const float* bias, size_t rows, size_t cols);
-void AddBiasGelu_ref(float* x, const float* bias, size_t rows, size_t cols);
+// x = gelu(x) over n values, the exact (erf) GELU: 0.5 x (1 + erf(x / sqrt 2)).
+void Gelu(float* x, size_t n);
+void Gelu_ref(float* x, size_t n);
 
 // Each row: x = softmax(x) (max-subtracted).
 void SoftmaxRows(float* x, size_t rows, size_t cols);

@@ -180,9 +180,13 @@ StatusOr<std::unique_ptr<SentenceTransformer>> SentenceTransformer::Load(
   std::error_code ec;
   const std::string dir = fs::absolute(dir_in, ec).lexically_normal().string();
   if (!fs::is_directory(dir)) return NotFoundError(dir_in + ": not a model folder");
-  if (options.precision != "fp32") {
-    return UnimplementedError("precision '" + options.precision +
-                              "' is not supported by this build (only fp32)");
+  BertModel::Precision precision;
+  if (options.precision == "fp32") {
+    precision = BertModel::Precision::kFp32;
+  } else if (options.precision == "int8") {
+    precision = BertModel::Precision::kInt8;
+  } else {
+    return UnimplementedError("precision '" + options.precision + "' is not supported (fp32, int8)");
   }
   if (options.batch_size == 0) return InvalidArgumentError("batch_size must be >= 1");
   std::unique_ptr<SentenceTransformer> enc(new SentenceTransformer());
@@ -234,7 +238,7 @@ StatusOr<std::unique_ptr<SentenceTransformer>> SentenceTransformer::Load(
     return NotFoundError(st_path + ": missing");
   }
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<SafeTensors> st, SafeTensors::Open(st_path));
-  LOGSIEVE_ASSIGN_OR_RETURN(enc->model_, BertModel::Load(config, *st));
+  LOGSIEVE_ASSIGN_OR_RETURN(enc->model_, BertModel::Load(config, *st, precision));
 
   json spec = {{"kind", "transformer"},
                {"dir", dir},

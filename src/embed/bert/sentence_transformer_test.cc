@@ -266,5 +266,57 @@ TEST(SentenceTransformerTest, FullSizeRandomModelMatchesTheGolden) {
   ExpectMatchesGolden(**enc, g, 1);
 }
 
+// Min cosine between the int8 and fp32 vectors of the golden texts.
+double Int8VsFp32MinCosine(const std::string& dir, const Golden& g) {
+  TransformerOptions o;
+  auto fp32 = LoadSentenceTransformer(dir, o);
+  o.precision = "int8";
+  auto int8 = LoadSentenceTransformer(dir, o);
+  EXPECT_TRUE(fp32.ok() && int8.ok()) << int8.status().ToString();
+  if (!fp32.ok() || !int8.ok()) return 0;
+  const size_t dim = (*fp32)->dim();
+  std::vector<std::string_view> views(g.texts.begin(), g.texts.end());
+  std::vector<float> a(views.size() * dim), b(a.size());
+  EXPECT_TRUE((*fp32)->EncodeDense(views, a.data()).ok());
+  EXPECT_TRUE((*int8)->EncodeDense(views, b.data()).ok());
+  double worst = 1, sum = 0;
+  for (size_t i = 0; i < views.size(); ++i) {
+    double dot = 0, na = 0, nb = 0;
+    for (size_t c = 0; c < dim; ++c) {
+      dot += double(a[i * dim + c]) * b[i * dim + c];
+      na += double(a[i * dim + c]) * a[i * dim + c];
+      nb += double(b[i * dim + c]) * b[i * dim + c];
+    }
+    const double cos = dot / std::sqrt(na * nb);
+    worst = std::min(worst, cos);
+    sum += cos;
+  }
+  std::printf("int8 vs fp32 on %zu texts: min cosine %.6f, mean %.6f\n", views.size(), worst,
+              sum / views.size());
+  return worst;
+}
+
+TEST(SentenceTransformerTest, Int8StaysWithinCosine099OfFp32OnTheFullSizeModel) {
+  LOGSIEVE_REQUIRE_SHARED(shared);
+  if (!CpuHasVnni()) GTEST_SKIP() << "SKIPPED: this CPU has no AVX-512 VNNI";
+  auto dir = FullSizeModel(shared);
+  if (!dir) GTEST_SKIP() << "SKIPPED: needs /usr/bin/python3 with numpy";
+#if defined(__SANITIZE_ADDRESS__)
+  const size_t stride = 10;
+#else
+  const size_t stride = 1;
+#endif
+  EXPECT_GE(Int8VsFp32MinCosine(*dir, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl", stride)),
+            0.99);
+}
+
+TEST(SentenceTransformerTest, Int8StaysWithinCosine099OfFp32OnTheTinyModel) {
+  LOGSIEVE_REQUIRE_SHARED(shared);
+  if (!CpuHasVnni()) GTEST_SKIP() << "SKIPPED: this CPU has no AVX-512 VNNI";
+  EXPECT_GE(Int8VsFp32MinCosine(shared + "/fixtures/tiny-minilm",
+                                ReadGolden(shared + "/fixtures/tiny-minilm/golden.jsonl")),
+            0.99);
+}
+
 }  // namespace
 }  // namespace logsieve::embed::bert

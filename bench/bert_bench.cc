@@ -1,7 +1,7 @@
 // bert_bench: logs/s of the transformer encoder over a file of log lines.
 //
 //   bert_bench MODEL_DIR INPUT [--batch 32] [--runs 3] [--threads 1] [--max-length 0]
-//              [--precision fp32|int8] [--logs-only]
+//              [--precision fp32|int8] [--parallel 1] [--logs-only]
 //
 // INPUT: plain text (one log line per line, empty lines skipped) or .jsonl
 // with a "text" field per line (e.g. the fixture goldens; kind "log" only with
@@ -19,6 +19,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "embed/bert/sentence_transformer.h"
@@ -52,11 +53,11 @@ std::vector<std::string> ReadLines(const std::string& path, bool logs_only) {
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: bert_bench MODEL_DIR INPUT [--batch 32] [--runs 3] [--threads 1] "
-                         "[--max-length 0] [--precision fp32|int8] [--logs-only]\n");
+                         "[--max-length 0] [--precision fp32|int8] [--parallel 1] [--logs-only]\n");
     return 2;
   }
   TransformerOptions opt;
-  size_t runs = 3;
+  size_t runs = 3, parallel = 1;
   bool logs_only = false;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
     else if (a == "--threads") opt.blas_threads = static_cast<int>(next());
     else if (a == "--max-length") opt.max_length = next();
     else if (a == "--logs-only") logs_only = true;
+    else if (a == "--parallel") parallel = next();
     else if (a == "--precision" && i + 1 < argc) opt.precision = argv[++i];
     else {
       std::fprintf(stderr, "unknown flag %s\n", a.c_str());
@@ -93,12 +95,20 @@ int main(int argc, char** argv) {
   }
   const size_t dim = (*enc)->dim(), batch = opt.batch_size;
   std::vector<float> out(lines.size() * dim);
+  // --parallel P: P threads take the batches round-robin (as the pipeline's
+  // workers do), each with OpenBLAS at --threads.
   auto encode_all = [&](size_t n) {
-    for (size_t b = 0; b < n; b += batch) {
-      const size_t e = std::min(n, b + batch);
-      auto s = (*enc)->EncodeDense(std::span(views).subspan(b, e - b), out.data() + b * dim);
-      if (!s.ok()) std::abort();
-    }
+    auto worker = [&](size_t first) {
+      for (size_t b = first * batch; b < n; b += parallel * batch) {
+        const size_t e = std::min(n, b + batch);
+        auto s = (*enc)->EncodeDense(std::span(views).subspan(b, e - b), out.data() + b * dim);
+        if (!s.ok()) std::abort();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t p = 1; p < parallel; ++p) pool.emplace_back(worker, p);
+    worker(0);
+    for (auto& t : pool) t.join();
   };
   encode_all(std::min<size_t>(64, lines.size()));  // warm-up
   std::vector<double> secs;
@@ -116,9 +126,9 @@ int main(int argc, char** argv) {
   const double tok_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("logsieve %s batch %zu threads %d: %zu lines, %zu tokens; %.1f logs/s [%.1f-%.1f]; "
+  std::printf("logsieve %s batch %zu parallel %zu blas-threads %d: %zu lines, %zu tokens; %.1f logs/s [%.1f-%.1f]; "
               "%.0f tokens/s; %.1f GFLOP/s; tokenizer %.0f lines/s; peak RSS %.0f MiB\n",
-              opt.precision.c_str(), batch, opt.blas_threads, lines.size(), tokens, lines.size() / med,
+              opt.precision.c_str(), batch, parallel, opt.blas_threads, lines.size(), tokens, lines.size() / med,
               lines.size() / sorted.back(), lines.size() / sorted.front(), tokens / med,
               flops / med / 1e9, lines.size() / tok_s, ru.ru_maxrss / 1024.0);
   return 0;

@@ -16,7 +16,7 @@ std::vector<float> Random(size_t n, float scale, unsigned seed) {
   return v;
 }
 
-TEST(Int8GemmTest, QuantizedWeightsRoundTripWithinHalfAStep) {
+TEST(BertInt8GemmTest, QuantizedWeightsRoundTripWithinHalfAStep) {
   const size_t out = 19, in = 37;
   auto w = Random(out * in, 0.05f, 1);
   Int8Matrix q = Int8Matrix::Quantize(w.data(), out, in);
@@ -28,7 +28,7 @@ TEST(Int8GemmTest, QuantizedWeightsRoundTripWithinHalfAStep) {
 }
 
 // Odd sizes: row and column tails, k not a multiple of 4.
-TEST(Int8GemmTest, VnniKernelMatchesTheScalarTwinWithin1e6Relative) {
+TEST(BertInt8GemmTest, VnniKernelMatchesTheScalarTwinWithin1e6Relative) {
   if (!CpuHasVnni()) GTEST_SKIP() << "SKIPPED: this CPU has no AVX-512 VNNI";
   for (size_t n : {1u, 3u, 4u, 7u, 61u}) {
     const size_t out = 83, in = 45;
@@ -45,7 +45,7 @@ TEST(Int8GemmTest, VnniKernelMatchesTheScalarTwinWithin1e6Relative) {
   }
 }
 
-TEST(Int8GemmTest, ScalarTwinIsCloseToTheFloatProduct) {
+TEST(BertInt8GemmTest, ScalarTwinIsCloseToTheFloatProduct) {
   const size_t n = 5, out = 64, in = 384;
   auto x = Random(n * in, 1.0f, 5), w = Random(out * in, 0.05f, 6);
   Int8Matrix q = Int8Matrix::Quantize(w.data(), out, in);

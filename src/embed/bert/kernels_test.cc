@@ -35,26 +35,26 @@ float MaxScaledDiff(const std::vector<float>& a, const std::vector<float>& b) {
 // Rows and columns with odd sizes so vector tails run too.
 constexpr size_t kRows = 7, kCols = 389;
 
-TEST(KernelsTest, FastExpIsWithinFourUlpOfStdExp) {
+TEST(BertKernelsTest, FastExpIsWithinFourUlpOfStdExp) {
   for (float x = -87.0f; x <= 0.0f; x += 0.0137f) {
     const float want = std::exp(x);
     EXPECT_NEAR(FastExp(x), want, 4 * std::nextafter(want, 1e30f) - 4 * want + 1e-44f) << x;
   }
 }
 
-TEST(KernelsTest, FastErfIsWithin4e7OfStdErf) {
+TEST(BertKernelsTest, FastErfIsWithin4e7OfStdErf) {
   // ~4 float ulps of 1.0; worst in the tails, where GELU multiplies it by ~0.
   for (float x = -6.0f; x <= 6.0f; x += 0.001f) EXPECT_NEAR(FastErf(x), std::erf(x), 4e-7f) << x;
 }
 
-TEST(KernelsTest, AddBiasMatchesReferenceExactly) {
+TEST(BertKernelsTest, AddBiasMatchesReferenceExactly) {
   auto x = Random(kRows * kCols, 1, 1), b = Random(kCols, 1, 2), y = x;
   AddBias(x.data(), b.data(), kRows, kCols);
   AddBias_ref(y.data(), b.data(), kRows, kCols);
   EXPECT_EQ(x, y);
 }
 
-TEST(KernelsTest, AddLayerNormMatchesReferenceWithin1e6Relative) {
+TEST(BertKernelsTest, AddLayerNormMatchesReferenceWithin1e6Relative) {
   auto x = Random(kRows * kCols, 3, 3), b = Random(kCols, 1, 4), r = Random(kRows * kCols, 1, 5);
   auto g = Random(kCols, 1, 6), beta = Random(kCols, 1, 7), y = x;
   AddLayerNorm(x.data(), b.data(), r.data(), g.data(), beta.data(), 1e-12f, kRows, kCols);
@@ -62,28 +62,28 @@ TEST(KernelsTest, AddLayerNormMatchesReferenceWithin1e6Relative) {
   EXPECT_LT(MaxScaledDiff(x, y), 1e-6f);  // float sums over 389 values vs double
 }
 
-TEST(KernelsTest, LayerNormWithoutBiasOrResidualMatchesReference) {
+TEST(BertKernelsTest, LayerNormWithoutBiasOrResidualMatchesReference) {
   auto x = Random(kRows * kCols, 0.02f, 8), g = Random(kCols, 1, 9), beta = Random(kCols, 1, 10), y = x;
   AddLayerNorm(x.data(), nullptr, nullptr, g.data(), beta.data(), 1e-12f, kRows, kCols);
   AddLayerNorm_ref(y.data(), nullptr, nullptr, g.data(), beta.data(), 1e-12f, kRows, kCols);
   EXPECT_LT(MaxScaledDiff(x, y), 1e-6f);
 }
 
-TEST(KernelsTest, GeluMatchesErfReferenceWithin1e6Relative) {
+TEST(BertKernelsTest, GeluMatchesErfReferenceWithin1e6Relative) {
   auto x = Random(kRows * kCols, 3, 11), y = x;
   Gelu(x.data(), x.size());
   Gelu_ref(y.data(), y.size());
   EXPECT_LT(MaxScaledDiff(x, y), 1e-6f);
 }
 
-TEST(KernelsTest, SoftmaxRowsMatchesReferenceWithin1e6) {
+TEST(BertKernelsTest, SoftmaxRowsMatchesReferenceWithin1e6) {
   auto x = Random(kRows * kCols, 4, 13), y = x;
   SoftmaxRows(x.data(), kRows, kCols);
   SoftmaxRows_ref(y.data(), kRows, kCols);
   EXPECT_LT(MaxAbsDiff(x, y), 1e-6f);  // probabilities; float sum of 389 terms vs double
 }
 
-TEST(KernelsTest, MeanRowsMatchesReferenceWithin1e6) {
+TEST(BertKernelsTest, MeanRowsMatchesReferenceWithin1e6) {
   auto x = Random(kRows * kCols, 2, 14);
   std::vector<float> a(kCols), b(kCols);
   MeanRows(x.data(), kRows, kCols, a.data());
@@ -91,7 +91,7 @@ TEST(KernelsTest, MeanRowsMatchesReferenceWithin1e6) {
   EXPECT_LT(MaxAbsDiff(a, b), 1e-6f);
 }
 
-TEST(KernelsTest, L2NormalizeGivesUnitLengthAndKeepsZeroVectors) {
+TEST(BertKernelsTest, L2NormalizeGivesUnitLengthAndKeepsZeroVectors) {
   auto x = Random(kCols, 5, 15);
   L2Normalize(x.data(), x.size());
   double s = 0;

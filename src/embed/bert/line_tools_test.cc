@@ -10,7 +10,7 @@
 namespace logsieve::embed::bert {
 namespace {
 
-TEST(LineToolsTest, TokenizeWritesOneIdArrayPerLineSplittingOnNewlineOnly) {
+TEST(BertLineToolsTest, TokenizeWritesOneIdArrayPerLineSplittingOnNewlineOnly) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto enc = SentenceTransformer::Load(shared + "/fixtures/tiny-minilm", {});
   ASSERT_TRUE(enc.ok());
@@ -20,7 +20,7 @@ TEST(LineToolsTest, TokenizeWritesOneIdArrayPerLineSplittingOnNewlineOnly) {
   EXPECT_EQ(out.str(), "[101, 7592, 2088, 102]\n[101, 1037, 1038, 102]\n[101, 102]\n");
 }
 
-TEST(LineToolsTest, EmbedWritesVectorsInInputOrderWhateverTheChunk) {
+TEST(BertLineToolsTest, EmbedWritesVectorsInInputOrderWhateverTheChunk) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto enc = SentenceTransformer::Load(shared + "/fixtures/tiny-minilm", {});
   ASSERT_TRUE(enc.ok());

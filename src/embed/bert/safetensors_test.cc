@@ -29,7 +29,7 @@ StatusOr<std::unique_ptr<SafeTensors>> OpenBytes(const logsieve::testing::Scratc
   return SafeTensors::Open(dir.File("m.safetensors"));
 }
 
-TEST(SafeTensorsTest, ReadsF32TensorsByName) {
+TEST(BertSafeTensorsTest, ReadsF32TensorsByName) {
   logsieve::testing::ScratchDir dir;
   auto st = OpenBytes(dir, File(R"({"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})",
                                 Floats({1.5f, -2.0f})));
@@ -39,7 +39,7 @@ TEST(SafeTensorsTest, ReadsF32TensorsByName) {
   EXPECT_EQ(*w, (std::vector<float>{1.5f, -2.0f}));
 }
 
-TEST(SafeTensorsTest, ConvertsF16AndBf16ToF32) {
+TEST(BertSafeTensorsTest, ConvertsF16AndBf16ToF32) {
   logsieve::testing::ScratchDir dir;
   // f16 1.0 = 0x3C00, -0.5 = 0xB800; bf16 1.0 = 0x3F80, 3.0 = 0x4040.
   std::string data = {'\x00', '\x3c', '\x00', '\xb8', '\x80', '\x3f', '\x40', '\x40'};
@@ -51,13 +51,13 @@ TEST(SafeTensorsTest, ConvertsF16AndBf16ToF32) {
   EXPECT_EQ(*(*st)->ReadF32("b", {2}), (std::vector<float>{1.0f, 3.0f}));
 }
 
-TEST(SafeTensorsTest, HalfSubnormalsAndInfinityConvertExactly) {
+TEST(BertSafeTensorsTest, HalfSubnormalsAndInfinityConvertExactly) {
   EXPECT_EQ(HalfToFloat(0x0001), 5.9604644775390625e-8f);
   EXPECT_EQ(HalfToFloat(0x7C00), std::numeric_limits<float>::infinity());
   EXPECT_EQ(HalfToFloat(0x7BFF), 65504.0f);
 }
 
-TEST(SafeTensorsTest, TruncatedDataNamesTheTensor) {
+TEST(BertSafeTensorsTest, TruncatedDataNamesTheTensor) {
   logsieve::testing::ScratchDir dir;
   auto st = OpenBytes(dir, File(R"({"big":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", Floats({1, 2})));
   ASSERT_FALSE(st.ok());
@@ -65,7 +65,7 @@ TEST(SafeTensorsTest, TruncatedDataNamesTheTensor) {
   EXPECT_NE(st.status().message().find("'big'"), std::string::npos) << st.status().message();
 }
 
-TEST(SafeTensorsTest, HeaderLongerThanTheFileIsDataLoss) {
+TEST(BertSafeTensorsTest, HeaderLongerThanTheFileIsDataLoss) {
   logsieve::testing::ScratchDir dir;
   std::string bytes = File(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", Floats({1}));
   auto st = OpenBytes(dir, bytes.substr(0, 20));
@@ -73,7 +73,7 @@ TEST(SafeTensorsTest, HeaderLongerThanTheFileIsDataLoss) {
   EXPECT_EQ(st.status().code(), StatusCode::kDataLoss);
 }
 
-TEST(SafeTensorsTest, OverlappingTensorsAreRefused) {
+TEST(BertSafeTensorsTest, OverlappingTensorsAreRefused) {
   logsieve::testing::ScratchDir dir;
   auto st = OpenBytes(dir, File(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
                                 R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
@@ -82,14 +82,14 @@ TEST(SafeTensorsTest, OverlappingTensorsAreRefused) {
   EXPECT_NE(st.status().message().find("overlap"), std::string::npos);
 }
 
-TEST(SafeTensorsTest, SizeMustMatchShapeAndDtype) {
+TEST(BertSafeTensorsTest, SizeMustMatchShapeAndDtype) {
   logsieve::testing::ScratchDir dir;
   auto st = OpenBytes(dir, File(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", Floats({1, 2})));
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.status().message().find("'a'"), std::string::npos);
 }
 
-TEST(SafeTensorsTest, BadJsonAndUnknownDtypeAreRefused) {
+TEST(BertSafeTensorsTest, BadJsonAndUnknownDtypeAreRefused) {
   logsieve::testing::ScratchDir dir;
   EXPECT_EQ(OpenBytes(dir, File("{not json", "")).status().code(), StatusCode::kDataLoss);
   auto st = OpenBytes(dir, File(R"({"a":{"dtype":"Q4","shape":[1],"data_offsets":[0,1]}})", "x"));
@@ -97,7 +97,7 @@ TEST(SafeTensorsTest, BadJsonAndUnknownDtypeAreRefused) {
   EXPECT_NE(st.status().message().find("Q4"), std::string::npos);
 }
 
-TEST(SafeTensorsTest, MissingTensorAndWrongShapeNameTheTensor) {
+TEST(BertSafeTensorsTest, MissingTensorAndWrongShapeNameTheTensor) {
   logsieve::testing::ScratchDir dir;
   auto st = OpenBytes(dir, File(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", Floats({1, 2})));
   ASSERT_TRUE(st.ok());
@@ -108,14 +108,14 @@ TEST(SafeTensorsTest, MissingTensorAndWrongShapeNameTheTensor) {
   EXPECT_NE(shape.status().message().find("[1, 2]"), std::string::npos);
 }
 
-TEST(SafeTensorsTest, IntegerTensorsAreListedButNotReadAsFloat) {
+TEST(BertSafeTensorsTest, IntegerTensorsAreListedButNotReadAsFloat) {
   logsieve::testing::ScratchDir dir;
   auto st = OpenBytes(dir, File(R"({"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", std::string(8, '\0')));
   ASSERT_TRUE(st.ok());
   EXPECT_EQ((*st)->ReadF32("ids", {1}).status().code(), StatusCode::kUnimplemented);
 }
 
-TEST(SafeTensorsTest, TinyFileShorterThanTheLengthFieldIsDataLoss) {
+TEST(BertSafeTensorsTest, TinyFileShorterThanTheLengthFieldIsDataLoss) {
   logsieve::testing::ScratchDir dir;
   EXPECT_EQ(OpenBytes(dir, "abc").status().code(), StatusCode::kDataLoss);
 }

@@ -277,6 +277,23 @@ StatusOr<std::unique_ptr<Encoder>> LoadSentenceTransformer(const std::string& di
   return std::unique_ptr<Encoder>(std::move(enc));
 }
 
+StatusOr<TransformerSpec> ParseTransformerSpec(std::string_view spec_json) {
+  TransformerSpec spec;
+  try {
+    json j = json::parse(spec_json);
+    if (j.value("kind", "") != "transformer") {
+      return InvalidArgumentError("encoder spec: kind is '" + j.value("kind", "") +
+                                  "', not 'transformer'");
+    }
+    spec.dir = j.at("dir").get<std::string>();
+    spec.options.max_length = j.at("max_length").get<size_t>();
+    spec.options.precision = j.at("precision").get<std::string>();
+  } catch (const json::exception& e) {
+    return InvalidArgumentError(std::string("encoder spec: ") + e.what());
+  }
+  return spec;
+}
+
 std::unique_ptr<SentenceTransformer::Workspace> SentenceTransformer::Acquire() const {
   std::lock_guard<std::mutex> lock(pool_mu_);
   if (pool_.empty()) return std::make_unique<Workspace>();

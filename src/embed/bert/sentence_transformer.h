@@ -62,6 +62,17 @@ struct TransformerOptions {
 StatusOr<std::unique_ptr<Encoder>> LoadSentenceTransformer(const std::string& dir,
                                                            const TransformerOptions& options);
 
+// The folder and options recorded in an encoder's spec_json(), so that a model
+// file's encoder spec loads the same encoder again:
+//   LOGSIEVE_ASSIGN_OR_RETURN(TransformerSpec s, ParseTransformerSpec(spec_json));
+//   auto enc = LoadSentenceTransformer(s.dir, s.options);
+// (The caller then compares fingerprints: the folder's files may have changed.)
+struct TransformerSpec {
+  std::string dir;
+  TransformerOptions options;
+};
+StatusOr<TransformerSpec> ParseTransformerSpec(std::string_view spec_json);
+
 enum class Pooling { kMean, kCls };
 
 // The concrete encoder, for tools that also need the tokenizer (the

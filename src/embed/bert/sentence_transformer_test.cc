@@ -74,14 +74,14 @@ std::unique_ptr<SentenceTransformer> LoadTiny(const std::string& shared, Transfo
   return enc.ok() ? std::move(*enc) : nullptr;
 }
 
-TEST(SentenceTransformerTest, TinyModelMatchesTheGoldenOneTextAtATime) {
+TEST(BertSentenceTransformerTest, TinyModelMatchesTheGoldenOneTextAtATime) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto enc = LoadTiny(shared);
   ASSERT_NE(enc, nullptr);
   ExpectMatchesGolden(*enc, ReadGolden(shared + "/fixtures/tiny-minilm/golden.jsonl"), 1);
 }
 
-TEST(SentenceTransformerTest, TinyModelMatchesTheGoldenInBatchesOf32AndWhole) {
+TEST(BertSentenceTransformerTest, TinyModelMatchesTheGoldenInBatchesOf32AndWhole) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto enc = LoadTiny(shared);
   ASSERT_NE(enc, nullptr);
@@ -90,7 +90,7 @@ TEST(SentenceTransformerTest, TinyModelMatchesTheGoldenInBatchesOf32AndWhole) {
   ExpectMatchesGolden(*enc, g, g.texts.size());
 }
 
-TEST(SentenceTransformerTest, TokenizeGivesTheGoldenInputIds) {
+TEST(BertSentenceTransformerTest, TokenizeGivesTheGoldenInputIds) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto enc = LoadTiny(shared);
   ASSERT_NE(enc, nullptr);
@@ -103,7 +103,7 @@ TEST(SentenceTransformerTest, TokenizeGivesTheGoldenInputIds) {
   }
 }
 
-TEST(SentenceTransformerTest, ConcurrentCallsGiveTheSameVectors) {
+TEST(BertSentenceTransformerTest, ConcurrentCallsGiveTheSameVectors) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto enc = LoadTiny(shared);
   ASSERT_NE(enc, nullptr);
@@ -116,7 +116,7 @@ TEST(SentenceTransformerTest, ConcurrentCallsGiveTheSameVectors) {
   EXPECT_EQ(a, b);
 }
 
-TEST(SentenceTransformerTest, SpecNamesTheFolderAndFingerprintIsStable) {
+TEST(BertSentenceTransformerTest, SpecNamesTheFolderAndFingerprintIsStable) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto a = LoadTiny(shared), b = LoadTiny(shared);
   ASSERT_TRUE(a && b);
@@ -138,7 +138,23 @@ TEST(SentenceTransformerTest, SpecNamesTheFolderAndFingerprintIsStable) {
   EXPECT_EQ(a->kind(), "transformer");
 }
 
-TEST(SentenceTransformerTest, LoadSentenceTransformerReturnsAnEncoder) {
+TEST(BertSentenceTransformerTest, SpecJsonLoadsTheSameEncoderAgain) {
+  LOGSIEVE_REQUIRE_SHARED(shared);
+  TransformerOptions o;
+  o.max_length = 64;
+  auto a = LoadTiny(shared, o);
+  ASSERT_TRUE(a);
+  auto spec = ParseTransformerSpec(a->spec_json());
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_EQ(spec->options.max_length, 64u);
+  auto b = LoadSentenceTransformer(spec->dir, spec->options);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)->fingerprint(), a->fingerprint());
+  EXPECT_FALSE(ParseTransformerSpec(R"({"kind":"hashing"})").ok());
+  EXPECT_FALSE(ParseTransformerSpec("not json").ok());
+}
+
+TEST(BertSentenceTransformerTest, LoadSentenceTransformerReturnsAnEncoder) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto enc = LoadSentenceTransformer(shared + "/fixtures/tiny-minilm", {});
   ASSERT_TRUE(enc.ok()) << enc.status().ToString();
@@ -186,7 +202,7 @@ std::string TinyConfigWith(const std::string& shared, const std::string& key, co
   return c.dump();
 }
 
-TEST(SentenceTransformerTest, RefusesOtherArchitecturesByName) {
+TEST(BertSentenceTransformerTest, RefusesOtherArchitecturesByName) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   ExpectRefused(shared, "config.json", TinyConfigWith(shared, "model_type", "roberta"), "roberta");
   ExpectRefused(shared, "config.json", TinyConfigWith(shared, "hidden_act", "gelu_new"), "gelu_new");
@@ -194,7 +210,7 @@ TEST(SentenceTransformerTest, RefusesOtherArchitecturesByName) {
                 "relative_key");
 }
 
-TEST(SentenceTransformerTest, RefusesUnsupportedModulesAndPoolingByName) {
+TEST(BertSentenceTransformerTest, RefusesUnsupportedModulesAndPoolingByName) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   ExpectRefused(shared, "modules.json",
                 R"([{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},
@@ -205,7 +221,7 @@ TEST(SentenceTransformerTest, RefusesUnsupportedModulesAndPoolingByName) {
                 R"({"word_embedding_dimension":64,"pooling_mode_max_tokens":true})", "max_tokens");
 }
 
-TEST(SentenceTransformerTest, RefusesUnbuiltPrecisionByName) {
+TEST(BertSentenceTransformerTest, RefusesUnbuiltPrecisionByName) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   TransformerOptions o;
   o.precision = "int4";
@@ -214,7 +230,7 @@ TEST(SentenceTransformerTest, RefusesUnbuiltPrecisionByName) {
   EXPECT_NE(enc.status().message().find("int4"), std::string::npos);
 }
 
-TEST(SentenceTransformerTest, ShapeMismatchBetweenConfigAndWeightsNamesTheTensor) {
+TEST(BertSentenceTransformerTest, ShapeMismatchBetweenConfigAndWeightsNamesTheTensor) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   BrokenFolder f(shared, "config.json", TinyConfigWith(shared, "intermediate_size", 256));
   auto enc = LoadSentenceTransformer(f.path(), {});
@@ -223,7 +239,7 @@ TEST(SentenceTransformerTest, ShapeMismatchBetweenConfigAndWeightsNamesTheTensor
       << enc.status().message();
 }
 
-TEST(SentenceTransformerTest, CanRunFromVocabTxtWithoutTokenizerJson) {
+TEST(BertSentenceTransformerTest, CanRunFromVocabTxtWithoutTokenizerJson) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   BrokenFolder f(shared, "RANDOM_WEIGHTS.md", "");
   fs::remove(f.path() + "/tokenizer.json");
@@ -232,7 +248,7 @@ TEST(SentenceTransformerTest, CanRunFromVocabTxtWithoutTokenizerJson) {
   ExpectMatchesGolden(**enc, ReadGolden(shared + "/fixtures/tiny-minilm/golden.jsonl", 7), 16);
 }
 
-TEST(SentenceTransformerTest, MissingFolderIsNotFound) {
+TEST(BertSentenceTransformerTest, MissingFolderIsNotFound) {
   auto enc = LoadSentenceTransformer("/nonexistent/model", {});
   EXPECT_EQ(enc.status().code(), StatusCode::kNotFound);
 }
@@ -250,7 +266,7 @@ std::optional<std::string> FullSizeModel(const std::string& shared) {
   return dir;
 }
 
-TEST(SentenceTransformerTest, FullSizeRandomModelMatchesTheGolden) {
+TEST(BertSentenceTransformerTest, FullSizeRandomModelMatchesTheGolden) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto dir = FullSizeModel(shared);
   if (!dir) GTEST_SKIP() << "SKIPPED FullSizeRandomModelMatchesTheGolden: needs /usr/bin/python3 with numpy";
@@ -261,9 +277,9 @@ TEST(SentenceTransformerTest, FullSizeRandomModelMatchesTheGolden) {
 #else
   const size_t stride = 1;
 #endif
-  Golden g = ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl", stride);
-  ExpectMatchesGolden(**enc, g, 32);
-  ExpectMatchesGolden(**enc, g, 1);
+  ExpectMatchesGolden(**enc, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl", stride), 32);
+  // One text at a time too, on a fifth of them (batch independence is shown in full on tiny-minilm).
+  ExpectMatchesGolden(**enc, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl", 5 * stride), 1);
 }
 
 // Min cosine between the int8 and fp32 vectors of the golden texts.
@@ -296,21 +312,19 @@ double Int8VsFp32MinCosine(const std::string& dir, const Golden& g) {
   return worst;
 }
 
-TEST(SentenceTransformerTest, Int8StaysWithinCosine099OfFp32OnTheFullSizeModel) {
+TEST(BertSentenceTransformerTest, Int8StaysWithinCosine099OfFp32OnTheFullSizeModel) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   if (!CpuHasVnni()) GTEST_SKIP() << "SKIPPED: this CPU has no AVX-512 VNNI";
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "SKIPPED: release build only (two 91 MB loads; the tiny-model int8 test runs here)";
+#endif
   auto dir = FullSizeModel(shared);
   if (!dir) GTEST_SKIP() << "SKIPPED: needs /usr/bin/python3 with numpy";
-#if defined(__SANITIZE_ADDRESS__)
-  const size_t stride = 10;
-#else
-  const size_t stride = 1;
-#endif
-  EXPECT_GE(Int8VsFp32MinCosine(*dir, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl", stride)),
+  EXPECT_GE(Int8VsFp32MinCosine(*dir, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl")),
             0.99);
 }
 
-TEST(SentenceTransformerTest, Int8StaysWithinCosine099OfFp32OnTheTinyModel) {
+TEST(BertSentenceTransformerTest, Int8StaysWithinCosine099OfFp32OnTheTinyModel) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   if (!CpuHasVnni()) GTEST_SKIP() << "SKIPPED: this CPU has no AVX-512 VNNI";
   EXPECT_GE(Int8VsFp32MinCosine(shared + "/fixtures/tiny-minilm",

@@ -23,38 +23,38 @@ std::vector<int32_t> Ids(const WordPieceTokenizer& tok, std::string_view text, s
   return ids;
 }
 
-TEST(TokenizerTest, EmptyTextIsClsSep) { EXPECT_EQ(Ids(*SmallTokenizer(), " \t "), (std::vector<int32_t>{2, 3})); }
+TEST(BertTokenizerTest, EmptyTextIsClsSep) { EXPECT_EQ(Ids(*SmallTokenizer(), " \t "), (std::vector<int32_t>{2, 3})); }
 
-TEST(TokenizerTest, WordPieceUsesLongestMatchWithContinuation) {
+TEST(BertTokenizerTest, WordPieceUsesLongestMatchWithContinuation) {
   EXPECT_EQ(Ids(*SmallTokenizer(), "Unable DISKS, full"),
             (std::vector<int32_t>{2, 7, 8, 5, 9, 10, 6, 3}));
 }
 
-TEST(TokenizerTest, UnmatchedRestMakesTheWholeWordUnknown) {
+TEST(BertTokenizerTest, UnmatchedRestMakesTheWholeWordUnknown) {
   EXPECT_EQ(Ids(*SmallTokenizer(), "diskx full"), (std::vector<int32_t>{2, 1, 6, 3}));
 }
 
-TEST(TokenizerTest, WordsOverOneHundredCodePointsAreUnknown) {
+TEST(BertTokenizerTest, WordsOverOneHundredCodePointsAreUnknown) {
   auto tok = SmallTokenizer();
   EXPECT_EQ(Ids(*tok, std::string(100, 'a')).size(), 102u);
   EXPECT_EQ(Ids(*tok, std::string(101, 'a')), (std::vector<int32_t>{2, 1, 3}));
 }
 
-TEST(TokenizerTest, AccentsAreStrippedAndCaseLowered) {
+TEST(BertTokenizerTest, AccentsAreStrippedAndCaseLowered) {
   EXPECT_EQ(Ids(*SmallTokenizer(), "CAF\xc3\x89"), (std::vector<int32_t>{2, 13, 3}));
 }
 
-TEST(TokenizerTest, SpecialTokensAreSplitCaseSensitively) {
+TEST(BertTokenizerTest, SpecialTokensAreSplitCaseSensitively) {
   auto tok = SmallTokenizer();
   EXPECT_EQ(Ids(*tok, "disk[SEP]full"), (std::vector<int32_t>{2, 5, 3, 6, 3}));
   EXPECT_EQ(Ids(*tok, "[sep]").size(), 5u);  // '[' 'sep' ']': ordinary text
 }
 
-TEST(TokenizerTest, TruncationKeepsSepAtMaxLength) {
+TEST(BertTokenizerTest, TruncationKeepsSepAtMaxLength) {
   EXPECT_EQ(Ids(*SmallTokenizer(), "disk full disk full", 4), (std::vector<int32_t>{2, 5, 6, 3}));
 }
 
-TEST(TokenizerTest, ControlCharactersAreDroppedNotSpaced) {
+TEST(BertTokenizerTest, ControlCharactersAreDroppedNotSpaced) {
   EXPECT_EQ(Ids(*SmallTokenizer(), "di\vsk"), (std::vector<int32_t>{2, 5, 3}));
 }
 
@@ -77,10 +77,10 @@ void CheckGolden(const std::string& file, size_t max_length) {
   EXPECT_EQ(bad, 0u);
 }
 
-TEST(TokenizerTest, MatchesTheRustTokenizerOnEveryGoldenLineAt256) { CheckGolden("golden.jsonl", 256); }
-TEST(TokenizerTest, MatchesTheRustTokenizerOnEveryGoldenLineAt128) { CheckGolden("golden_max128.jsonl", 128); }
+TEST(BertTokenizerTest, MatchesTheRustTokenizerOnEveryGoldenLineAt256) { CheckGolden("golden.jsonl", 256); }
+TEST(BertTokenizerTest, MatchesTheRustTokenizerOnEveryGoldenLineAt128) { CheckGolden("golden_max128.jsonl", 128); }
 
-TEST(TokenizerTest, VocabTxtGivesTheSameIdsAsTokenizerJson) {
+TEST(BertTokenizerTest, VocabTxtGivesTheSameIdsAsTokenizerJson) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   const std::string dir = shared + "/models/all-MiniLM-L6-v2/";
   auto a = WordPieceTokenizer::FromTokenizerJson(dir + "tokenizer.json");
@@ -95,7 +95,7 @@ TEST(TokenizerTest, VocabTxtGivesTheSameIdsAsTokenizerJson) {
   }
 }
 
-TEST(TokenizerTest, RefusesANonBertNormalizerByName) {
+TEST(BertTokenizerTest, RefusesANonBertNormalizerByName) {
   logsieve::testing::ScratchDir dir;
   logsieve::testing::WriteFile(dir.File("tokenizer.json"),
                                R"({"normalizer": {"type": "NFKC"}, "pre_tokenizer": null, "model": {}})");

@@ -5,7 +5,7 @@
 namespace logsieve::embed::bert::unicode {
 namespace {
 
-TEST(UnicodeTest, InvalidUtf8DecodesToReplacementCharacters) {
+TEST(BertUnicodeTest, InvalidUtf8DecodesToReplacementCharacters) {
   EXPECT_EQ(DecodeUtf8("a\xff" "b"), (std::vector<char32_t>{'a', 0xFFFD, 'b'}));
   EXPECT_EQ(DecodeUtf8("\xe2\x82"), (std::vector<char32_t>{0xFFFD}));        // truncated
   EXPECT_EQ(DecodeUtf8("\xc0\xaf"), (std::vector<char32_t>{0xFFFD}));        // overlong
@@ -13,7 +13,7 @@ TEST(UnicodeTest, InvalidUtf8DecodesToReplacementCharacters) {
   EXPECT_EQ(DecodeUtf8("\xf0\x9f\x98\x80"), (std::vector<char32_t>{0x1F600}));
 }
 
-TEST(UnicodeTest, Utf8RoundTripsEveryLength) {
+TEST(BertUnicodeTest, Utf8RoundTripsEveryLength) {
   for (char32_t cp : {U'a', U'\u00e9', U'\u20ac', U'\U0001F600'}) {
     std::string s;
     AppendUtf8(cp, &s);
@@ -21,7 +21,7 @@ TEST(UnicodeTest, Utf8RoundTripsEveryLength) {
   }
 }
 
-TEST(UnicodeTest, CategoriesMatchBertRules) {
+TEST(BertUnicodeTest, CategoriesMatchBertRules) {
   EXPECT_TRUE(IsOther(0x07));     // Cc
   EXPECT_TRUE(IsOther(0x200B));   // Cf zero width space
   EXPECT_TRUE(IsOther(0xE000));   // Co
@@ -35,14 +35,14 @@ TEST(UnicodeTest, CategoriesMatchBertRules) {
   EXPECT_FALSE(IsWhitespace(0x200B));
 }
 
-TEST(UnicodeTest, CjkBlocksFollowTheRustTokenizer) {
+TEST(BertUnicodeTest, CjkBlocksFollowTheRustTokenizer) {
   EXPECT_TRUE(IsCjkIdeograph(0x4E2D));
   EXPECT_TRUE(IsCjkIdeograph(0x2B740));
   EXPECT_FALSE(IsCjkIdeograph(0x2B820));  // Python's BERT says yes; Rust says no
   EXPECT_TRUE(IsCjkIdeograph(0x2B920));
 }
 
-TEST(UnicodeTest, NfdDecomposesAndReordersMarks) {
+TEST(BertUnicodeTest, NfdDecomposesAndReordersMarks) {
   std::vector<char32_t> out;
   AppendNfd({0x00E9}, &out);
   EXPECT_EQ(out, (std::vector<char32_t>{'e', 0x0301}));
@@ -54,7 +54,7 @@ TEST(UnicodeTest, NfdDecomposesAndReordersMarks) {
   EXPECT_EQ(out, (std::vector<char32_t>{'a', 0x0323, 0x0301}));
 }
 
-TEST(UnicodeTest, LowercaseIsPerCodePointWithoutFinalSigma) {
+TEST(BertUnicodeTest, LowercaseIsPerCodePointWithoutFinalSigma) {
   std::vector<char32_t> out;
   AppendLower(0x03A3, &out);
   EXPECT_EQ(out, std::vector<char32_t>{0x03C3});

@@ -10,11 +10,8 @@
 namespace logsieve::cli {
 namespace {
 
-// CLI11 does not print a RuntimeError's message; say it, then exit with `code`.
-[[noreturn]] void Fail(const std::string& message, int code) {
-  std::cerr << "logsieve: " << message << "\n";
-  throw CLI::RuntimeError(message, code);
-}
+// main() prints the message and exits with `code`.
+[[noreturn]] void Fail(const std::string& message, int code) { throw CLI::RuntimeError(message, code); }
 
 std::unique_ptr<embed::bert::SentenceTransformer> LoadOrThrow(
     const std::string& dir, const embed::bert::TransformerOptions& options) {

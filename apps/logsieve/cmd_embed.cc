@@ -37,11 +37,10 @@ void AddEmbedCommand(CLI::App& app) {
   tok->add_option("--encoder", opts->encoder, "sentence-transformers model folder")->required();
   tok->add_option("--max-length", opts->max_length, "Token limit (0 = the folder's)");
   tok->callback([opts] {
-    embed::bert::TransformerOptions o;
-    o.max_length = opts->max_length;
-    auto enc = LoadOrThrow(opts->encoder, o);
+    auto tok = embed::bert::LoadFolderTokenizer(opts->encoder, opts->max_length);
+    if (!tok.ok()) Fail(tok.status().message(), 2);
     std::ios::sync_with_stdio(false);
-    Status s = embed::bert::TokenizeLines(*enc, std::cin, std::cout);
+    Status s = embed::bert::TokenizeLines(*tok->tokenizer, tok->max_length, std::cin, std::cout);
     if (!s.ok()) Fail(s.message(), 1);
   });
 

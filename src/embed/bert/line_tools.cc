@@ -6,11 +6,12 @@
 
 namespace logsieve::embed::bert {
 
-Status TokenizeLines(const SentenceTransformer& encoder, std::istream& in, std::ostream& out) {
+Status TokenizeLines(const WordPieceTokenizer& tokenizer, size_t max_length, std::istream& in,
+                     std::ostream& out) {
   std::string line, buf;
   std::vector<int32_t> ids;
   while (std::getline(in, line, '\n')) {
-    encoder.Tokenize(line, &ids);
+    tokenizer.Encode(line, max_length, &ids);
     buf.assign("[");
     for (size_t i = 0; i < ids.size(); ++i) {
       if (i) buf += ", ";

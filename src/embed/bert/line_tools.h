@@ -2,7 +2,7 @@
 // one text per input line (split on '\n' only, so U+2028 and U+0085 stay
 // inside a text), one JSON array per output line, same order.
 //
-//   TokenizeLines(*encoder, std::cin, std::cout);   // [101, 7592, 102]
+//   TokenizeLines(*tokenizer, 256, std::cin, std::cout);   // [101, 7592, 102]
 //   EmbedLines(*encoder, std::cin, std::cout, 32);  // [0.0123, -0.045, ...]
 //
 // Thread safety: as the encoder's; the streams are the caller's.
@@ -17,8 +17,9 @@
 
 namespace logsieve::embed::bert {
 
-// Writes the input ids of every line.
-Status TokenizeLines(const SentenceTransformer& encoder, std::istream& in, std::ostream& out);
+// Writes the input ids of every line. REQUIRES: max_length >= 2.
+Status TokenizeLines(const WordPieceTokenizer& tokenizer, size_t max_length, std::istream& in,
+                     std::ostream& out);
 
 // Writes the embedding of every line, floats with 9 significant digits (exact
 // float32 round trip). Lines are encoded `chunk` at a time, so output streams.

@@ -175,6 +175,43 @@ void HashFile(XXH64_state_t* st, const std::string& path) {
 
 }  // namespace
 
+StatusOr<FolderTokenizer> LoadFolderTokenizer(const std::string& dir, size_t max_length) {
+  const std::string config_path = dir + "/config.json";
+  LOGSIEVE_ASSIGN_OR_RETURN(std::string config_text, ReadText(config_path));
+  LOGSIEVE_ASSIGN_OR_RETURN(BertConfig config, BertConfig::FromJson(config_text, config_path));
+  FolderTokenizer out;
+  LOGSIEVE_ASSIGN_OR_RETURN(out.tokenizer, ReadTokenizer(dir));
+  if (out.tokenizer->vocab_size() > config.vocab_size) {
+    return InvalidArgumentError(dir + ": the tokenizer has " + std::to_string(out.tokenizer->vocab_size()) +
+                                " tokens, config.json vocab_size is " + std::to_string(config.vocab_size));
+  }
+  // Token limit: option, else sentence_bert_config max_seq_length, else
+  // tokenizer_config model_max_length, else max_position_embeddings.
+  size_t max_len = 0;
+  if (fs::exists(dir + "/sentence_bert_config.json")) {
+    LOGSIEVE_ASSIGN_OR_RETURN(json sb, ReadJson(dir + "/sentence_bert_config.json"));
+    if (sb.contains("max_seq_length") && sb.at("max_seq_length").is_number_unsigned()) {
+      max_len = sb.at("max_seq_length").get<size_t>();
+    }
+    if (sb.value("do_lower_case", false) && !out.tokenizer->settings().lowercase) {
+      return UnimplementedError(dir + "/sentence_bert_config.json: do_lower_case with a cased tokenizer "
+                                "is not supported");
+    }
+  }
+  if (max_len == 0) max_len = TokenizerMaxLength(dir);
+  if (max_len == 0 || max_len > config.max_position_embeddings) max_len = config.max_position_embeddings;
+  if (max_length != 0) {
+    if (max_length < 2 || max_length > config.max_position_embeddings) {
+      return InvalidArgumentError("max_length " + std::to_string(max_length) +
+                                  " is outside [2, max_position_embeddings " +
+                                  std::to_string(config.max_position_embeddings) + "]");
+    }
+    max_len = max_length;
+  }
+  out.max_length = max_len;
+  return out;
+}
+
 StatusOr<std::unique_ptr<SentenceTransformer>> SentenceTransformer::Load(
     const std::string& dir_in, const TransformerOptions& options) {
   std::error_code ec;
@@ -197,36 +234,10 @@ StatusOr<std::unique_ptr<SentenceTransformer>> SentenceTransformer::Load(
   LOGSIEVE_ASSIGN_OR_RETURN(BertConfig config, BertConfig::FromJson(config_text, config_path));
   LOGSIEVE_ASSIGN_OR_RETURN(enc->pooling_, ReadPooling(dir, modules.pooling_dir, config.hidden_size));
   enc->normalize_ = modules.normalize;
-  LOGSIEVE_ASSIGN_OR_RETURN(enc->tokenizer_, ReadTokenizer(dir));
-  if (enc->tokenizer_->vocab_size() > config.vocab_size) {
-    return InvalidArgumentError(dir + ": the tokenizer has " + std::to_string(enc->tokenizer_->vocab_size()) +
-                                " tokens, config.json vocab_size is " + std::to_string(config.vocab_size));
-  }
-
-  // Token limit: option, else sentence_bert_config max_seq_length, else
-  // tokenizer_config model_max_length, else max_position_embeddings.
-  size_t max_len = 0;
-  if (fs::exists(dir + "/sentence_bert_config.json")) {
-    LOGSIEVE_ASSIGN_OR_RETURN(json sb, ReadJson(dir + "/sentence_bert_config.json"));
-    if (sb.contains("max_seq_length") && sb.at("max_seq_length").is_number_unsigned()) {
-      max_len = sb.at("max_seq_length").get<size_t>();
-    }
-    if (sb.value("do_lower_case", false) && !enc->tokenizer_->settings().lowercase) {
-      return UnimplementedError(dir + "/sentence_bert_config.json: do_lower_case with a cased tokenizer "
-                                "is not supported");
-    }
-  }
-  if (max_len == 0) max_len = TokenizerMaxLength(dir);
-  if (max_len == 0 || max_len > config.max_position_embeddings) max_len = config.max_position_embeddings;
-  if (options.max_length != 0) {
-    if (options.max_length < 2 || options.max_length > config.max_position_embeddings) {
-      return InvalidArgumentError("max_length " + std::to_string(options.max_length) +
-                                  " is outside [2, max_position_embeddings " +
-                                  std::to_string(config.max_position_embeddings) + "]");
-    }
-    max_len = options.max_length;
-  }
-  enc->max_length_ = max_len;
+  LOGSIEVE_ASSIGN_OR_RETURN(FolderTokenizer tok, LoadFolderTokenizer(dir, options.max_length));
+  enc->tokenizer_ = std::move(tok.tokenizer);
+  enc->max_length_ = tok.max_length;
+  const size_t max_len = tok.max_length;
   enc->batch_size_ = options.batch_size;
 
   const std::string st_path = dir + "/model.safetensors";

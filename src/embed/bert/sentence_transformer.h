@@ -62,6 +62,14 @@ struct TransformerOptions {
 StatusOr<std::unique_ptr<Encoder>> LoadSentenceTransformer(const std::string& dir,
                                                            const TransformerOptions& options);
 
+// A folder's tokenizer and token limit alone (no weights needed): what
+// `logsieve tokenize` uses. `max_length` 0 = the folder's, as in TransformerOptions.
+struct FolderTokenizer {
+  std::unique_ptr<WordPieceTokenizer> tokenizer;
+  size_t max_length = 0;
+};
+StatusOr<FolderTokenizer> LoadFolderTokenizer(const std::string& dir, size_t max_length);
+
 // The folder and options recorded in an encoder's spec_json(), so that a model
 // file's encoder spec loads the same encoder again:
 //   LOGSIEVE_ASSIGN_OR_RETURN(TransformerSpec s, ParseTransformerSpec(spec_json));

@@ -52,8 +52,9 @@ std::vector<std::string> ReadLines(const std::string& path, bool logs_only) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: bert_bench MODEL_DIR INPUT [--batch 32] [--runs 3] [--threads 1] "
-                         "[--max-length 0] [--precision fp32|int8] [--parallel 1] [--logs-only]\n");
+    std::fprintf(stderr,
+                 "usage: bert_bench MODEL_DIR INPUT [--batch 32] [--runs 3] [--threads 1] "
+                 "[--max-length 0] [--precision fp32|int8] [--parallel 1] [--logs-only]\n");
     return 2;
   }
   TransformerOptions opt;
@@ -62,13 +63,20 @@ int main(int argc, char** argv) {
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&] { return i + 1 < argc ? std::strtoull(argv[++i], nullptr, 10) : 0ull; };
-    if (a == "--batch") opt.batch_size = next();
-    else if (a == "--runs") runs = next();
-    else if (a == "--threads") opt.blas_threads = static_cast<int>(next());
-    else if (a == "--max-length") opt.max_length = next();
-    else if (a == "--logs-only") logs_only = true;
-    else if (a == "--parallel") parallel = next();
-    else if (a == "--precision" && i + 1 < argc) opt.precision = argv[++i];
+    if (a == "--batch")
+      opt.batch_size = next();
+    else if (a == "--runs")
+      runs = next();
+    else if (a == "--threads")
+      opt.blas_threads = static_cast<int>(next());
+    else if (a == "--max-length")
+      opt.max_length = next();
+    else if (a == "--logs-only")
+      logs_only = true;
+    else if (a == "--parallel")
+      parallel = next();
+    else if (a == "--precision" && i + 1 < argc)
+      opt.precision = argv[++i];
     else {
       std::fprintf(stderr, "unknown flag %s\n", a.c_str());
       return 2;
@@ -126,10 +134,12 @@ int main(int argc, char** argv) {
   const double tok_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("logsieve %s batch %zu parallel %zu blas-threads %d: %zu lines, %zu tokens; %.1f logs/s [%.1f-%.1f]; "
-              "%.0f tokens/s; %.1f GFLOP/s; tokenizer %.0f lines/s; peak RSS %.0f MiB\n",
-              opt.precision.c_str(), batch, parallel, opt.blas_threads, lines.size(), tokens, lines.size() / med,
-              lines.size() / sorted.back(), lines.size() / sorted.front(), tokens / med,
-              flops / med / 1e9, lines.size() / tok_s, ru.ru_maxrss / 1024.0);
+  std::printf(
+      "logsieve %s batch %zu parallel %zu blas-threads %d: %zu lines, %zu tokens; %.1f logs/s "
+      "[%.1f-%.1f]; "
+      "%.0f tokens/s; %.1f GFLOP/s; tokenizer %.0f lines/s; peak RSS %.0f MiB\n",
+      opt.precision.c_str(), batch, parallel, opt.blas_threads, lines.size(), tokens,
+      lines.size() / med, lines.size() / sorted.back(), lines.size() / sorted.front(), tokens / med,
+      flops / med / 1e9, lines.size() / tok_s, ru.ru_maxrss / 1024.0);
   return 0;
 }

@@ -11,7 +11,9 @@ namespace logsieve::cli {
 namespace {
 
 // main() prints the message and exits with `code`.
-[[noreturn]] void Fail(const std::string& message, int code) { throw CLI::RuntimeError(message, code); }
+[[noreturn]] void Fail(const std::string& message, int code) {
+  throw CLI::RuntimeError(message, code);
+}
 
 std::unique_ptr<embed::bert::SentenceTransformer> LoadOrThrow(
     const std::string& dir, const embed::bert::TransformerOptions& options) {

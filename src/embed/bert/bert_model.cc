@@ -15,7 +15,8 @@ namespace {
 using nlohmann::json;
 
 // y[n, out] = x[n, in] W^T + 0, W is [out, in] (torch Linear layout).
-void Linear(const float* x, size_t n, size_t in, const std::vector<float>& w, size_t out, float* y) {
+void Linear(const float* x, size_t n, size_t in, const std::vector<float>& w, size_t out,
+            float* y) {
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), static_cast<int>(out),
               static_cast<int>(in), 1.0f, x, static_cast<int>(in), w.data(), static_cast<int>(in),
               0.0f, y, static_cast<int>(out));
@@ -73,8 +74,8 @@ StatusOr<BertConfig> BertConfig::FromJson(const std::string& text, const std::st
   return c;
 }
 
-StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config, const SafeTensors& st,
-                                                     Precision precision) {
+StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config,
+                                                     const SafeTensors& st, Precision precision) {
   if (precision == Precision::kInt8 && !CpuHasVnni()) {
     return UnimplementedError("precision 'int8' needs a CPU with AVX-512 VNNI; this one has none");
   }
@@ -84,10 +85,10 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config, c
   const int64_t H = static_cast<int64_t>(config.hidden_size);
   const int64_t I = static_cast<int64_t>(config.intermediate_size);
   // Checkpoints saved from BertFor* heads prefix every name with "bert.".
-  const std::string prefix =
-      !st.Has("embeddings.word_embeddings.weight") && st.Has("bert.embeddings.word_embeddings.weight")
-          ? "bert."
-          : "";
+  const std::string prefix = !st.Has("embeddings.word_embeddings.weight") &&
+                                     st.Has("bert.embeddings.word_embeddings.weight")
+                                 ? "bert."
+                                 : "";
   auto read = [&](const std::string& name, std::vector<int64_t> shape,
                   std::vector<float>* out) -> Status {
     auto v = st.ReadF32(prefix + name, shape);
@@ -96,8 +97,8 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config, c
     return OkStatus();
   };
   const std::string E = "embeddings.";
-  LOGSIEVE_RETURN_IF_ERROR(
-      read(E + "word_embeddings.weight", {static_cast<int64_t>(config.vocab_size), H}, &m->word_emb_));
+  LOGSIEVE_RETURN_IF_ERROR(read(E + "word_embeddings.weight",
+                                {static_cast<int64_t>(config.vocab_size), H}, &m->word_emb_));
   LOGSIEVE_RETURN_IF_ERROR(read(E + "position_embeddings.weight",
                                 {static_cast<int64_t>(config.max_position_embeddings), H},
                                 &m->pos_emb_));
@@ -139,10 +140,12 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config, c
       quantize(&L.ffn_out_w, H, I, &L.ffn_out_q);
     }
   }
-  const std::string extra = prefix + "encoder.layer." + std::to_string(config.num_hidden_layers) + ".";
+  const std::string extra =
+      prefix + "encoder.layer." + std::to_string(config.num_hidden_layers) + ".";
   for (const auto& [name, info] : st.tensors()) {
     if (name.rfind(extra, 0) == 0) {
-      return InvalidArgumentError(st.path() + ": tensor '" + name + "' is beyond num_hidden_layers " +
+      return InvalidArgumentError(st.path() + ": tensor '" + name +
+                                  "' is beyond num_hidden_layers " +
                                   std::to_string(config.num_hidden_layers) + " of config.json");
     }
   }
@@ -214,12 +217,12 @@ void BertModel::Forward(std::span<const int32_t> ids, std::span<const size_t> le
         const float* v = q + 2 * H;
         float* s = ws->scores.data();
         // scores = Q K^T / sqrt(hd)   [len, len]
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, static_cast<int>(hd), scale, q, ld,
-                    k, ld, 0.0f, s, n);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, static_cast<int>(hd), scale, q,
+                    ld, k, ld, 0.0f, s, n);
         kernels::SoftmaxRows(s, len, len);
         // ctx_h = softmax(scores) V   [len, hd], heads side by side in ctx
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, static_cast<int>(hd), n, 1.0f, s, n,
-                    v, ld, 0.0f, ctx + start * H + h * hd, static_cast<int>(H));
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, static_cast<int>(hd), n, 1.0f, s,
+                    n, v, ld, 0.0f, ctx + start * H + h * hd, static_cast<int>(H));
       }
       start += len;
     }

@@ -110,8 +110,9 @@ LOGSIEVE_VNNI void Tile(const uint8_t* xq, size_t ldx, const int8_t* wblock, siz
 }
 
 template <int R, int J>
-LOGSIEVE_VNNI void TileStore(const uint8_t* xq, size_t ldx, const float* xscale, const Int8Matrix& w,
-                             size_t block, const float* bias, float* y, size_t ldy) {
+LOGSIEVE_VNNI void TileStore(const uint8_t* xq, size_t ldx, const float* xscale,
+                             const Int8Matrix& w, size_t block, const float* bias, float* y,
+                             size_t ldy) {
   __m512i acc[R][J];
   Tile<R, J>(xq, ldx, w.packed.data() + block * w.k4 * kLanes * 4, w.k4, acc);
   for (int j = 0; j < J; ++j) {
@@ -153,10 +154,17 @@ void Int8Linear(const float* x, size_t n, const Int8Matrix& w, const float* bias
   size_t r = 0;
   for (; r + 4 <= n; r += 4) RowTile<4>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out);
   switch (n - r) {
-    case 3: RowTile<3>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out); break;
-    case 2: RowTile<2>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out); break;
-    case 1: RowTile<1>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out); break;
-    default: break;
+    case 3:
+      RowTile<3>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out);
+      break;
+    case 2:
+      RowTile<2>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out);
+      break;
+    case 1:
+      RowTile<1>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out);
+      break;
+    default:
+      break;
   }
 }
 #else

@@ -36,8 +36,8 @@ struct Int8Matrix {
 };
 
 struct Int8Scratch {
-  std::vector<uint8_t> xq;     // [n][k4 * 4]
-  std::vector<float> xscale;   // [n]
+  std::vector<uint8_t> xq;    // [n][k4 * 4]
+  std::vector<float> xscale;  // [n]
 };
 
 // True when this CPU has AVX-512 VNNI (and BW), which Int8Linear needs.

@@ -40,7 +40,8 @@ TEST(BertInt8GemmTest, VnniKernelMatchesTheScalarTwinWithin1e6Relative) {
     Int8Linear_ref(x.data(), n, q, b.data(), y_ref.data());
     for (size_t i = 0; i < y.size(); ++i) {
       // Same integers; only the float epilogue (fma vs mul+add) may differ.
-      EXPECT_NEAR(y[i], y_ref[i], 1e-6f * std::max(1.0f, std::fabs(y_ref[i]))) << "n " << n << " i " << i;
+      EXPECT_NEAR(y[i], y_ref[i], 1e-6f * std::max(1.0f, std::fabs(y_ref[i])))
+          << "n " << n << " i " << i;
     }
   }
 }

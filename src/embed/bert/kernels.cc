@@ -7,7 +7,8 @@
 
 // Run-time dispatch between AVX-512, AVX2 and baseline x86-64 code for the
 // vectorisable loops (glibc ifunc). Other architectures get one plain build.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
 #define LOGSIEVE_MULTIVERSION __attribute__((target_clones("avx512f", "avx2,fma", "default")))
 #else
 #define LOGSIEVE_MULTIVERSION

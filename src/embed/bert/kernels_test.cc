@@ -63,7 +63,8 @@ TEST(BertKernelsTest, AddLayerNormMatchesReferenceWithin1e6Relative) {
 }
 
 TEST(BertKernelsTest, LayerNormWithoutBiasOrResidualMatchesReference) {
-  auto x = Random(kRows * kCols, 0.02f, 8), g = Random(kCols, 1, 9), beta = Random(kCols, 1, 10), y = x;
+  auto x = Random(kRows * kCols, 0.02f, 8), g = Random(kCols, 1, 9), beta = Random(kCols, 1, 10),
+       y = x;
   AddLayerNorm(x.data(), nullptr, nullptr, g.data(), beta.data(), 1e-12f, kRows, kCols);
   AddLayerNorm_ref(y.data(), nullptr, nullptr, g.data(), beta.data(), 1e-12f, kRows, kCols);
   EXPECT_LT(MaxScaledDiff(x, y), 1e-6f);

@@ -12,7 +12,8 @@ Status TokenizeLines(const WordPieceTokenizer& tokenizer, size_t max_length, std
   std::vector<int32_t> ids;
   while (std::getline(in, line, '\n')) {
     tokenizer.Encode(line, max_length, &ids);
-    buf.assign("[");
+    buf.clear();
+    buf.push_back('[');
     for (size_t i = 0; i < ids.size(); ++i) {
       if (i) buf += ", ";
       buf += std::to_string(ids[i]);
@@ -47,9 +48,11 @@ Status EmbedLines(const Encoder& encoder, std::istream& in, std::ostream& out, s
     vecs.resize(lines.size() * dim);
     LOGSIEVE_RETURN_IF_ERROR(encoder.EncodeDense(views, vecs.data()));
     for (size_t i = 0; i < lines.size(); ++i) {
-      buf.assign("[");
+      buf.clear();
+      buf.push_back('[');
       for (size_t c = 0; c < dim; ++c) {
-        std::snprintf(num, sizeof(num), c ? ", %.9g" : "%.9g", static_cast<double>(vecs[i * dim + c]));
+        std::snprintf(num, sizeof(num), c ? ", %.9g" : "%.9g",
+                      static_cast<double>(vecs[i * dim + c]));
         buf += num;
       }
       buf += "]\n";

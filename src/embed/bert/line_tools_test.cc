@@ -16,7 +16,9 @@ TEST(BertLineToolsTest, TokenizeWritesOneIdArrayPerLineSplittingOnNewlineOnly) {
   auto tok = LoadFolderTokenizer(shared + "/models/all-MiniLM-L6-v2", 0);
   ASSERT_TRUE(tok.ok()) << tok.status().ToString();
   EXPECT_EQ(tok->max_length, 256u);
-  std::istringstream in("hello world\na\xe2\x80\xa8" "b\n\n");  // U+2028 stays inside line 2
+  std::istringstream in(
+      "hello world\na\xe2\x80\xa8"
+      "b\n\n");  // U+2028 stays inside line 2
   std::ostringstream out;
   ASSERT_TRUE(TokenizeLines(*tok->tokenizer, tok->max_length, in, out).ok());
   EXPECT_EQ(out.str(), "[101, 7592, 2088, 102]\n[101, 1037, 1038, 102]\n[101, 102]\n");
@@ -26,7 +28,8 @@ TEST(BertLineToolsTest, EmbedWritesVectorsInInputOrderWhateverTheChunk) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto enc = SentenceTransformer::Load(shared + "/fixtures/tiny-minilm", {});
   ASSERT_TRUE(enc.ok());
-  const std::string text = "a much longer line about disk quota exceeded on /var\nshort\nmiddle one\n";
+  const std::string text =
+      "a much longer line about disk quota exceeded on /var\nshort\nmiddle one\n";
   std::istringstream in1(text), in2(text);
   std::ostringstream out1, out2;
   ASSERT_TRUE(EmbedLines(**enc, in1, out1, 1).ok());
@@ -41,8 +44,10 @@ TEST(BertLineToolsTest, EmbedWritesVectorsInInputOrderWhateverTheChunk) {
   }
   EXPECT_EQ(n, 3u);
   // Same vectors up to GEMM summation order (printed with 9 digits).
-  auto a = nlohmann::json::parse(out1.str().substr(0, out1.str().find('\n'))).get<std::vector<float>>();
-  auto b = nlohmann::json::parse(out2.str().substr(0, out2.str().find('\n'))).get<std::vector<float>>();
+  auto a =
+      nlohmann::json::parse(out1.str().substr(0, out1.str().find('\n'))).get<std::vector<float>>();
+  auto b =
+      nlohmann::json::parse(out2.str().substr(0, out2.str().find('\n'))).get<std::vector<float>>();
   for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6f);
 }
 

@@ -17,7 +17,8 @@ size_t ElementSize(const std::string& dtype) {
   if (dtype == "F64" || dtype == "I64" || dtype == "U64") return 8;
   if (dtype == "F32" || dtype == "I32" || dtype == "U32") return 4;
   if (dtype == "F16" || dtype == "BF16" || dtype == "I16" || dtype == "U16") return 2;
-  if (dtype == "I8" || dtype == "U8" || dtype == "BOOL" || dtype == "F8_E4M3" || dtype == "F8_E5M2") {
+  if (dtype == "I8" || dtype == "U8" || dtype == "BOOL" || dtype == "F8_E4M3" ||
+      dtype == "F8_E5M2") {
     return 1;
   }
   return 0;
@@ -96,7 +97,8 @@ StatusOr<std::unique_ptr<SafeTensors>> SafeTensors::Open(const std::string& path
   for (int i = 7; i >= 0; --i) n = (n << 8) | st->base_[i];
   if (n > kMaxHeader || n > st->size_ - 8) {
     return DataLossError(path + ": header length " + std::to_string(n) + " exceeds the file (" +
-                         std::to_string(st->size_) + " bytes): truncated or not a safetensors file");
+                         std::to_string(st->size_) +
+                         " bytes): truncated or not a safetensors file");
   }
   st->data_ = st->base_ + 8 + n;
   const size_t data_size = st->size_ - 8 - n;
@@ -131,7 +133,8 @@ StatusOr<std::unique_ptr<SafeTensors>> SafeTensors::Open(const std::string& path
     uint64_t count = 1;
     for (int64_t d : info.shape) {
       if (d < 0 || (d > 0 && count > (uint64_t{1} << 40) / static_cast<uint64_t>(d))) {
-        return DataLossError(path + ": tensor '" + name + "': bad shape " + ShapeString(info.shape));
+        return DataLossError(path + ": tensor '" + name + "': bad shape " +
+                             ShapeString(info.shape));
       }
       count *= static_cast<uint64_t>(d);
     }
@@ -142,9 +145,10 @@ StatusOr<std::unique_ptr<SafeTensors>> SafeTensors::Open(const std::string& path
                            " bytes): truncated or corrupt file");
     }
     if (info.end - info.begin != count * esize) {
-      return DataLossError(path + ": tensor '" + name + "': " + std::to_string(info.end - info.begin) +
-                           " bytes for shape " + ShapeString(info.shape) + " of " + info.dtype +
-                           " (needs " + std::to_string(count * esize) + ")");
+      return DataLossError(path + ": tensor '" + name +
+                           "': " + std::to_string(info.end - info.begin) + " bytes for shape " +
+                           ShapeString(info.shape) + " of " + info.dtype + " (needs " +
+                           std::to_string(count * esize) + ")");
     }
     auto [pos, inserted] = st->tensors_.emplace(name, std::move(info));
     ranges.emplace_back(pos->second.begin, pos->second.end);
@@ -170,8 +174,9 @@ StatusOr<std::vector<float>> SafeTensors::ReadF32(const std::string& name,
   if (it == tensors_.end()) return NotFoundError(path_ + ": tensor '" + name + "' is missing");
   const TensorInfo& t = it->second;
   if (t.shape != shape) {
-    return InvalidArgumentError(path_ + ": tensor '" + name + "' has shape " + ShapeString(t.shape) +
-                                ", config.json implies " + ShapeString(shape));
+    return InvalidArgumentError(path_ + ": tensor '" + name + "' has shape " +
+                                ShapeString(t.shape) + ", config.json implies " +
+                                ShapeString(shape));
   }
   const uint8_t* p = data_ + t.begin;
   const size_t bytes = t.end - t.begin;

@@ -29,9 +29,9 @@
 namespace logsieve::embed::bert {
 
 struct TensorInfo {
-  std::string dtype;           // "F32", "F16", "BF16", "I64", ...
+  std::string dtype;  // "F32", "F16", "BF16", "I64", ...
   std::vector<int64_t> shape;
-  size_t begin = 0, end = 0;   // byte range in the data section
+  size_t begin = 0, end = 0;  // byte range in the data section
 };
 
 class SafeTensors {

@@ -31,8 +31,11 @@ StatusOr<std::unique_ptr<SafeTensors>> OpenBytes(const logsieve::testing::Scratc
 
 TEST(BertSafeTensorsTest, ReadsF32TensorsByName) {
   logsieve::testing::ScratchDir dir;
-  auto st = OpenBytes(dir, File(R"({"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})",
-                                Floats({1.5f, -2.0f})));
+  auto st = OpenBytes(
+      dir,
+      File(
+          R"({"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})",
+          Floats({1.5f, -2.0f})));
   ASSERT_TRUE(st.ok()) << st.status().ToString();
   auto w = (*st)->ReadF32("w", {2});
   ASSERT_TRUE(w.ok());
@@ -59,7 +62,8 @@ TEST(BertSafeTensorsTest, HalfSubnormalsAndInfinityConvertExactly) {
 
 TEST(BertSafeTensorsTest, TruncatedDataNamesTheTensor) {
   logsieve::testing::ScratchDir dir;
-  auto st = OpenBytes(dir, File(R"({"big":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", Floats({1, 2})));
+  auto st = OpenBytes(
+      dir, File(R"({"big":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", Floats({1, 2})));
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(st.status().message().find("'big'"), std::string::npos) << st.status().message();
@@ -67,7 +71,8 @@ TEST(BertSafeTensorsTest, TruncatedDataNamesTheTensor) {
 
 TEST(BertSafeTensorsTest, HeaderLongerThanTheFileIsDataLoss) {
   logsieve::testing::ScratchDir dir;
-  std::string bytes = File(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", Floats({1}));
+  std::string bytes =
+      File(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", Floats({1}));
   auto st = OpenBytes(dir, bytes.substr(0, 20));
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.status().code(), StatusCode::kDataLoss);
@@ -84,7 +89,8 @@ TEST(BertSafeTensorsTest, OverlappingTensorsAreRefused) {
 
 TEST(BertSafeTensorsTest, SizeMustMatchShapeAndDtype) {
   logsieve::testing::ScratchDir dir;
-  auto st = OpenBytes(dir, File(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", Floats({1, 2})));
+  auto st = OpenBytes(
+      dir, File(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", Floats({1, 2})));
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.status().message().find("'a'"), std::string::npos);
 }
@@ -99,7 +105,8 @@ TEST(BertSafeTensorsTest, BadJsonAndUnknownDtypeAreRefused) {
 
 TEST(BertSafeTensorsTest, MissingTensorAndWrongShapeNameTheTensor) {
   logsieve::testing::ScratchDir dir;
-  auto st = OpenBytes(dir, File(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", Floats({1, 2})));
+  auto st = OpenBytes(
+      dir, File(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", Floats({1, 2})));
   ASSERT_TRUE(st.ok());
   auto missing = (*st)->ReadF32("encoder.layer.0.x", {2});
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
@@ -110,7 +117,8 @@ TEST(BertSafeTensorsTest, MissingTensorAndWrongShapeNameTheTensor) {
 
 TEST(BertSafeTensorsTest, IntegerTensorsAreListedButNotReadAsFloat) {
   logsieve::testing::ScratchDir dir;
-  auto st = OpenBytes(dir, File(R"({"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", std::string(8, '\0')));
+  auto st = OpenBytes(dir, File(R"({"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})",
+                                std::string(8, '\0')));
   ASSERT_TRUE(st.ok());
   EXPECT_EQ((*st)->ReadF32("ids", {1}).status().code(), StatusCode::kUnimplemented);
 }

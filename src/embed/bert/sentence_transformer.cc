@@ -69,9 +69,9 @@ StatusOr<Modules> ReadModules(const std::string& dir) {
         m.normalize = true;
         stage = 3;
       } else {
-        return UnimplementedError(path + ": module '" + type + "' (position " +
-                                  std::to_string(mod.value("idx", -1)) +
-                                  ") is not supported; supported: Transformer -> Pooling -> Normalize");
+        return UnimplementedError(
+            path + ": module '" + type + "' (position " + std::to_string(mod.value("idx", -1)) +
+            ") is not supported; supported: Transformer -> Pooling -> Normalize");
       }
     }
     if (stage < 2) return UnimplementedError(path + ": needs a Transformer and a Pooling module");
@@ -81,12 +81,14 @@ StatusOr<Modules> ReadModules(const std::string& dir) {
   return m;
 }
 
-StatusOr<Pooling> ReadPooling(const std::string& dir, const std::string& pooling_dir, size_t hidden) {
+StatusOr<Pooling> ReadPooling(const std::string& dir, const std::string& pooling_dir,
+                              size_t hidden) {
   if (pooling_dir.empty()) return Pooling::kMean;
   const std::string path = dir + "/" + pooling_dir + "/config.json";
   LOGSIEVE_ASSIGN_OR_RETURN(json j, ReadJson(path));
   try {
-    if (j.contains("word_embedding_dimension") && j.at("word_embedding_dimension").get<size_t>() != hidden) {
+    if (j.contains("word_embedding_dimension") &&
+        j.at("word_embedding_dimension").get<size_t>() != hidden) {
       return InvalidArgumentError(path + ": word_embedding_dimension " +
                                   j.at("word_embedding_dimension").dump() + " != hidden_size " +
                                   std::to_string(hidden));
@@ -95,12 +97,14 @@ StatusOr<Pooling> ReadPooling(const std::string& dir, const std::string& pooling
       const std::string mode = j.at("pooling_mode").get<std::string>();
       if (mode == "mean") return Pooling::kMean;
       if (mode == "cls") return Pooling::kCls;
-      return UnimplementedError(path + ": pooling_mode '" + mode + "' is not supported (mean, cls)");
+      return UnimplementedError(path + ": pooling_mode '" + mode +
+                                "' is not supported (mean, cls)");
     }
     int on = 0;
     Pooling p = Pooling::kMean;
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (it.key().rfind("pooling_mode_", 0) != 0 || !it.value().is_boolean() || !it.value().get<bool>()) {
+      if (it.key().rfind("pooling_mode_", 0) != 0 || !it.value().is_boolean() ||
+          !it.value().get<bool>()) {
         continue;
       }
       if (it.key() == "pooling_mode_mean_tokens") {
@@ -125,7 +129,8 @@ StatusOr<Pooling> ReadPooling(const std::string& dir, const std::string& pooling
 }
 
 StatusOr<std::unique_ptr<WordPieceTokenizer>> ReadTokenizer(const std::string& dir) {
-  if (fs::exists(dir + "/tokenizer.json")) return WordPieceTokenizer::FromTokenizerJson(dir + "/tokenizer.json");
+  if (fs::exists(dir + "/tokenizer.json"))
+    return WordPieceTokenizer::FromTokenizerJson(dir + "/tokenizer.json");
   if (!fs::exists(dir + "/vocab.txt")) {
     return NotFoundError(dir + ": neither tokenizer.json nor vocab.txt");
   }
@@ -182,8 +187,9 @@ StatusOr<FolderTokenizer> LoadFolderTokenizer(const std::string& dir, size_t max
   FolderTokenizer out;
   LOGSIEVE_ASSIGN_OR_RETURN(out.tokenizer, ReadTokenizer(dir));
   if (out.tokenizer->vocab_size() > config.vocab_size) {
-    return InvalidArgumentError(dir + ": the tokenizer has " + std::to_string(out.tokenizer->vocab_size()) +
-                                " tokens, config.json vocab_size is " + std::to_string(config.vocab_size));
+    return InvalidArgumentError(
+        dir + ": the tokenizer has " + std::to_string(out.tokenizer->vocab_size()) +
+        " tokens, config.json vocab_size is " + std::to_string(config.vocab_size));
   }
   // Token limit: option, else sentence_bert_config max_seq_length, else
   // tokenizer_config model_max_length, else max_position_embeddings.
@@ -194,12 +200,14 @@ StatusOr<FolderTokenizer> LoadFolderTokenizer(const std::string& dir, size_t max
       max_len = sb.at("max_seq_length").get<size_t>();
     }
     if (sb.value("do_lower_case", false) && !out.tokenizer->settings().lowercase) {
-      return UnimplementedError(dir + "/sentence_bert_config.json: do_lower_case with a cased tokenizer "
+      return UnimplementedError(dir +
+                                "/sentence_bert_config.json: do_lower_case with a cased tokenizer "
                                 "is not supported");
     }
   }
   if (max_len == 0) max_len = TokenizerMaxLength(dir);
-  if (max_len == 0 || max_len > config.max_position_embeddings) max_len = config.max_position_embeddings;
+  if (max_len == 0 || max_len > config.max_position_embeddings)
+    max_len = config.max_position_embeddings;
   if (max_length != 0) {
     if (max_length < 2 || max_length > config.max_position_embeddings) {
       return InvalidArgumentError("max_length " + std::to_string(max_length) +
@@ -223,7 +231,8 @@ StatusOr<std::unique_ptr<SentenceTransformer>> SentenceTransformer::Load(
   } else if (options.precision == "int8") {
     precision = BertModel::Precision::kInt8;
   } else {
-    return UnimplementedError("precision '" + options.precision + "' is not supported (fp32, int8)");
+    return UnimplementedError("precision '" + options.precision +
+                              "' is not supported (fp32, int8)");
   }
   if (options.batch_size == 0) return InvalidArgumentError("batch_size must be >= 1");
   std::unique_ptr<SentenceTransformer> enc(new SentenceTransformer());
@@ -232,7 +241,8 @@ StatusOr<std::unique_ptr<SentenceTransformer>> SentenceTransformer::Load(
   const std::string config_path = dir + "/config.json";
   LOGSIEVE_ASSIGN_OR_RETURN(std::string config_text, ReadText(config_path));
   LOGSIEVE_ASSIGN_OR_RETURN(BertConfig config, BertConfig::FromJson(config_text, config_path));
-  LOGSIEVE_ASSIGN_OR_RETURN(enc->pooling_, ReadPooling(dir, modules.pooling_dir, config.hidden_size));
+  LOGSIEVE_ASSIGN_OR_RETURN(enc->pooling_,
+                            ReadPooling(dir, modules.pooling_dir, config.hidden_size));
   enc->normalize_ = modules.normalize;
   LOGSIEVE_ASSIGN_OR_RETURN(FolderTokenizer tok, LoadFolderTokenizer(dir, options.max_length));
   enc->tokenizer_ = std::move(tok.tokenizer);
@@ -243,7 +253,8 @@ StatusOr<std::unique_ptr<SentenceTransformer>> SentenceTransformer::Load(
   const std::string st_path = dir + "/model.safetensors";
   if (!fs::exists(st_path)) {
     if (fs::exists(dir + "/pytorch_model.bin")) {
-      return UnimplementedError(dir + ": only model.safetensors is read, not pytorch_model.bin "
+      return UnimplementedError(dir +
+                                ": only model.safetensors is read, not pytorch_model.bin "
                                 "(convert it, or download the safetensors file)");
     }
     return NotFoundError(st_path + ": missing");

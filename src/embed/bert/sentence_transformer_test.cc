@@ -68,7 +68,8 @@ void ExpectMatchesGolden(const Encoder& enc, const Golden& g, size_t batch) {
               worst_cos, worst_diff);
 }
 
-std::unique_ptr<SentenceTransformer> LoadTiny(const std::string& shared, TransformerOptions o = {}) {
+std::unique_ptr<SentenceTransformer> LoadTiny(const std::string& shared,
+                                              TransformerOptions o = {}) {
   auto enc = SentenceTransformer::Load(shared + "/fixtures/tiny-minilm", o);
   EXPECT_TRUE(enc.ok()) << enc.status().ToString();
   return enc.ok() ? std::move(*enc) : nullptr;
@@ -205,18 +206,20 @@ std::string TinyConfigWith(const std::string& shared, const std::string& key, co
 TEST(BertSentenceTransformerTest, RefusesOtherArchitecturesByName) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   ExpectRefused(shared, "config.json", TinyConfigWith(shared, "model_type", "roberta"), "roberta");
-  ExpectRefused(shared, "config.json", TinyConfigWith(shared, "hidden_act", "gelu_new"), "gelu_new");
-  ExpectRefused(shared, "config.json", TinyConfigWith(shared, "position_embedding_type", "relative_key"),
-                "relative_key");
+  ExpectRefused(shared, "config.json", TinyConfigWith(shared, "hidden_act", "gelu_new"),
+                "gelu_new");
+  ExpectRefused(shared, "config.json",
+                TinyConfigWith(shared, "position_embedding_type", "relative_key"), "relative_key");
 }
 
 TEST(BertSentenceTransformerTest, RefusesUnsupportedModulesAndPoolingByName) {
   LOGSIEVE_REQUIRE_SHARED(shared);
-  ExpectRefused(shared, "modules.json",
-                R"([{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},
+  ExpectRefused(
+      shared, "modules.json",
+      R"([{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},
                     {"idx":1,"name":"1","path":"1_Pooling","type":"sentence_transformers.models.Pooling"},
                     {"idx":2,"name":"2","path":"2_Dense","type":"sentence_transformers.models.Dense"}])",
-                "Dense");
+      "Dense");
   ExpectRefused(shared, "1_Pooling/config.json",
                 R"({"word_embedding_dimension":64,"pooling_mode_max_tokens":true})", "max_tokens");
 }
@@ -235,7 +238,8 @@ TEST(BertSentenceTransformerTest, ShapeMismatchBetweenConfigAndWeightsNamesTheTe
   BrokenFolder f(shared, "config.json", TinyConfigWith(shared, "intermediate_size", 256));
   auto enc = LoadSentenceTransformer(f.path(), {});
   ASSERT_FALSE(enc.ok());
-  EXPECT_NE(enc.status().message().find("encoder.layer.0.intermediate.dense.weight"), std::string::npos)
+  EXPECT_NE(enc.status().message().find("encoder.layer.0.intermediate.dense.weight"),
+            std::string::npos)
       << enc.status().message();
 }
 
@@ -260,8 +264,10 @@ std::optional<std::string> FullSizeModel(const std::string& shared) {
   if (fs::exists(dir + "/model.safetensors")) return dir;
   if (!fs::exists("/usr/bin/python3")) return std::nullopt;
   const std::string cmd = "/usr/bin/python3 -c 'import numpy' 2>/dev/null && /usr/bin/python3 " +
-                          shared + "/fixtures/tools/make_model.py " + dir + ".tmp --seed 0 >/dev/null && "
-                          "rm -rf " + dir + " && mv " + dir + ".tmp " + dir;
+                          shared + "/fixtures/tools/make_model.py " + dir +
+                          ".tmp --seed 0 >/dev/null && "
+                          "rm -rf " +
+                          dir + " && mv " + dir + ".tmp " + dir;
   if (std::system(cmd.c_str()) != 0) return std::nullopt;
   return dir;
 }
@@ -269,7 +275,9 @@ std::optional<std::string> FullSizeModel(const std::string& shared) {
 TEST(BertSentenceTransformerTest, FullSizeRandomModelMatchesTheGolden) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto dir = FullSizeModel(shared);
-  if (!dir) GTEST_SKIP() << "SKIPPED FullSizeRandomModelMatchesTheGolden: needs /usr/bin/python3 with numpy";
+  if (!dir)
+    GTEST_SKIP()
+        << "SKIPPED FullSizeRandomModelMatchesTheGolden: needs /usr/bin/python3 with numpy";
   auto enc = LoadSentenceTransformer(*dir, {});
   ASSERT_TRUE(enc.ok()) << enc.status().ToString();
 #if defined(__SANITIZE_ADDRESS__)
@@ -277,9 +285,12 @@ TEST(BertSentenceTransformerTest, FullSizeRandomModelMatchesTheGolden) {
 #else
   const size_t stride = 1;
 #endif
-  ExpectMatchesGolden(**enc, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl", stride), 32);
-  // One text at a time too, on a fifth of them (batch independence is shown in full on tiny-minilm).
-  ExpectMatchesGolden(**enc, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl", 5 * stride), 1);
+  ExpectMatchesGolden(
+      **enc, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl", stride), 32);
+  // One text at a time too, on a fifth of them (batch independence is shown in full on
+  // tiny-minilm).
+  ExpectMatchesGolden(
+      **enc, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl", 5 * stride), 1);
 }
 
 // Min cosine between the int8 and fp32 vectors of the golden texts.
@@ -316,12 +327,14 @@ TEST(BertSentenceTransformerTest, Int8StaysWithinCosine099OfFp32OnTheFullSizeMod
   LOGSIEVE_REQUIRE_SHARED(shared);
   if (!CpuHasVnni()) GTEST_SKIP() << "SKIPPED: this CPU has no AVX-512 VNNI";
 #if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "SKIPPED: release build only (two 91 MB loads; the tiny-model int8 test runs here)";
+  GTEST_SKIP()
+      << "SKIPPED: release build only (two 91 MB loads; the tiny-model int8 test runs here)";
 #endif
   auto dir = FullSizeModel(shared);
   if (!dir) GTEST_SKIP() << "SKIPPED: needs /usr/bin/python3 with numpy";
-  EXPECT_GE(Int8VsFp32MinCosine(*dir, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl")),
-            0.99);
+  EXPECT_GE(
+      Int8VsFp32MinCosine(*dir, ReadGolden(shared + "/fixtures/minilm-random-seed0/golden.jsonl")),
+      0.99);
 }
 
 TEST(BertSentenceTransformerTest, Int8StaysWithinCosine099OfFp32OnTheTinyModel) {

@@ -44,7 +44,8 @@ Status WordPieceTokenizer::Init(std::vector<std::string> vocab, const TokenizerS
   for (size_t i = 0; i < vocab_.size(); ++i) ids_.emplace(vocab_[i], static_cast<int32_t>(i));
   auto need = [&](const std::string& t, int32_t* id) -> Status {
     auto it = ids_.find(t);
-    if (it == ids_.end()) return InvalidArgumentError("special token '" + t + "' is not in the vocabulary");
+    if (it == ids_.end())
+      return InvalidArgumentError("special token '" + t + "' is not in the vocabulary");
     *id = it->second;
     return OkStatus();
   };
@@ -75,8 +76,8 @@ StatusOr<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromVocabTxt(
     pos = nl + 1;
   }
   std::vector<std::string> added;
-  for (const std::string* t : {&settings.pad_token, &settings.unk_token, &settings.cls_token,
-                               &settings.sep_token}) {
+  for (const std::string* t :
+       {&settings.pad_token, &settings.unk_token, &settings.cls_token, &settings.sep_token}) {
     added.push_back(*t);
   }
   for (const std::string& t : vocab) {

@@ -9,8 +9,8 @@ namespace logsieve::embed::bert {
 namespace {
 
 std::unique_ptr<WordPieceTokenizer> SmallTokenizer() {
-  std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "disk", "full",
-                                    "un", "##able", "##s", ",", "a", "##a", "cafe"};
+  std::vector<std::string> vocab = {"[PAD]", "[UNK]",  "[CLS]", "[SEP]", "[MASK]", "disk", "full",
+                                    "un",    "##able", "##s",   ",",     "a",      "##a",  "cafe"};
   auto tok = WordPieceTokenizer::FromVocab(vocab, TokenizerSettings{},
                                            {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"});
   EXPECT_TRUE(tok.ok()) << tok.status().ToString();
@@ -23,7 +23,9 @@ std::vector<int32_t> Ids(const WordPieceTokenizer& tok, std::string_view text, s
   return ids;
 }
 
-TEST(BertTokenizerTest, EmptyTextIsClsSep) { EXPECT_EQ(Ids(*SmallTokenizer(), " \t "), (std::vector<int32_t>{2, 3})); }
+TEST(BertTokenizerTest, EmptyTextIsClsSep) {
+  EXPECT_EQ(Ids(*SmallTokenizer(), " \t "), (std::vector<int32_t>{2, 3}));
+}
 
 TEST(BertTokenizerTest, WordPieceUsesLongestMatchWithContinuation) {
   EXPECT_EQ(Ids(*SmallTokenizer(), "Unable DISKS, full"),
@@ -60,7 +62,8 @@ TEST(BertTokenizerTest, ControlCharactersAreDroppedNotSpaced) {
 
 void CheckGolden(const std::string& file, size_t max_length) {
   LOGSIEVE_REQUIRE_SHARED(shared);
-  auto tok = WordPieceTokenizer::FromTokenizerJson(shared + "/models/all-MiniLM-L6-v2/tokenizer.json");
+  auto tok =
+      WordPieceTokenizer::FromTokenizerJson(shared + "/models/all-MiniLM-L6-v2/tokenizer.json");
   ASSERT_TRUE(tok.ok()) << tok.status().ToString();
   auto rows = testing::ReadJsonl(shared + "/fixtures/tokenizer/" + file);
   ASSERT_EQ(rows.size(), 305u);
@@ -77,8 +80,12 @@ void CheckGolden(const std::string& file, size_t max_length) {
   EXPECT_EQ(bad, 0u);
 }
 
-TEST(BertTokenizerTest, MatchesTheRustTokenizerOnEveryGoldenLineAt256) { CheckGolden("golden.jsonl", 256); }
-TEST(BertTokenizerTest, MatchesTheRustTokenizerOnEveryGoldenLineAt128) { CheckGolden("golden_max128.jsonl", 128); }
+TEST(BertTokenizerTest, MatchesTheRustTokenizerOnEveryGoldenLineAt256) {
+  CheckGolden("golden.jsonl", 256);
+}
+TEST(BertTokenizerTest, MatchesTheRustTokenizerOnEveryGoldenLineAt128) {
+  CheckGolden("golden_max128.jsonl", 128);
+}
 
 TEST(BertTokenizerTest, VocabTxtGivesTheSameIdsAsTokenizerJson) {
   LOGSIEVE_REQUIRE_SHARED(shared);
@@ -97,8 +104,9 @@ TEST(BertTokenizerTest, VocabTxtGivesTheSameIdsAsTokenizerJson) {
 
 TEST(BertTokenizerTest, RefusesANonBertNormalizerByName) {
   logsieve::testing::ScratchDir dir;
-  logsieve::testing::WriteFile(dir.File("tokenizer.json"),
-                               R"({"normalizer": {"type": "NFKC"}, "pre_tokenizer": null, "model": {}})");
+  logsieve::testing::WriteFile(
+      dir.File("tokenizer.json"),
+      R"({"normalizer": {"type": "NFKC"}, "pre_tokenizer": null, "model": {}})");
   auto tok = WordPieceTokenizer::FromTokenizerJson(dir.File("tokenizer.json"));
   ASSERT_FALSE(tok.ok());
   EXPECT_EQ(tok.status().code(), StatusCode::kUnimplemented);

@@ -6,10 +6,12 @@ namespace logsieve::embed::bert::unicode {
 namespace {
 
 TEST(BertUnicodeTest, InvalidUtf8DecodesToReplacementCharacters) {
-  EXPECT_EQ(DecodeUtf8("a\xff" "b"), (std::vector<char32_t>{'a', 0xFFFD, 'b'}));
-  EXPECT_EQ(DecodeUtf8("\xe2\x82"), (std::vector<char32_t>{0xFFFD}));        // truncated
-  EXPECT_EQ(DecodeUtf8("\xc0\xaf"), (std::vector<char32_t>{0xFFFD}));        // overlong
-  EXPECT_EQ(DecodeUtf8("\xed\xa0\x80"), (std::vector<char32_t>{0xFFFD}));    // surrogate
+  EXPECT_EQ(DecodeUtf8("a\xff"
+                       "b"),
+            (std::vector<char32_t>{'a', 0xFFFD, 'b'}));
+  EXPECT_EQ(DecodeUtf8("\xe2\x82"), (std::vector<char32_t>{0xFFFD}));      // truncated
+  EXPECT_EQ(DecodeUtf8("\xc0\xaf"), (std::vector<char32_t>{0xFFFD}));      // overlong
+  EXPECT_EQ(DecodeUtf8("\xed\xa0\x80"), (std::vector<char32_t>{0xFFFD}));  // surrogate
   EXPECT_EQ(DecodeUtf8("\xf0\x9f\x98\x80"), (std::vector<char32_t>{0x1F600}));
 }
 
@@ -22,13 +24,13 @@ TEST(BertUnicodeTest, Utf8RoundTripsEveryLength) {
 }
 
 TEST(BertUnicodeTest, CategoriesMatchBertRules) {
-  EXPECT_TRUE(IsOther(0x07));     // Cc
-  EXPECT_TRUE(IsOther(0x200B));   // Cf zero width space
-  EXPECT_TRUE(IsOther(0xE000));   // Co
+  EXPECT_TRUE(IsOther(0x07));    // Cc
+  EXPECT_TRUE(IsOther(0x200B));  // Cf zero width space
+  EXPECT_TRUE(IsOther(0xE000));  // Co
   EXPECT_FALSE(IsOther('a'));
   EXPECT_TRUE(IsNonspacingMark(0x0301));
   EXPECT_TRUE(IsNonspacingMark(0xFE0F));
-  EXPECT_TRUE(IsPunctuation('$'));   // ASCII symbol counts as punctuation
+  EXPECT_TRUE(IsPunctuation('$'));  // ASCII symbol counts as punctuation
   EXPECT_TRUE(IsPunctuation(0x3002));
   EXPECT_FALSE(IsPunctuation(0x20AC));  // euro sign is Sc, not punctuation
   EXPECT_TRUE(IsWhitespace(0x2028));

@@ -157,13 +157,18 @@ StatusOr<std::unique_ptr<SafeTensors>> SafeTensors::Open(const std::string& path
   std::vector<size_t> order(ranges.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ranges[a] < ranges[b]; });
-  for (size_t k = 1; k < order.size(); ++k) {
-    const auto& prev = ranges[order[k - 1]];
+  // Sorted by start: each non-empty range must begin at or after the furthest
+  // end seen so far (empty tensors occupy nothing).
+  size_t furthest = 0, owner = 0;
+  for (size_t k = 0; k < order.size(); ++k) {
     const auto& cur = ranges[order[k]];
-    if (cur.first < prev.second && cur.second > cur.first) {
-      return DataLossError(path + ": tensors '" + *names[order[k - 1]] + "' and '" +
-                           *names[order[k]] + "' overlap in the data section");
+    if (cur.second == cur.first) continue;
+    if (cur.first < furthest) {
+      return DataLossError(path + ": tensors '" + *names[owner] + "' and '" + *names[order[k]] +
+                           "' overlap in the data section");
     }
+    furthest = cur.second;
+    owner = order[k];
   }
   return st;
 }

@@ -87,6 +87,16 @@ TEST(BertSafeTensorsTest, OverlappingTensorsAreRefused) {
   EXPECT_NE(st.status().message().find("overlap"), std::string::npos);
 }
 
+TEST(BertSafeTensorsTest, OverlapBehindAnEmptyTensorIsStillFound) {
+  logsieve::testing::ScratchDir dir;
+  auto st = OpenBytes(dir, File(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},)"
+                                R"("e":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},)"
+                                R"("c":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})",
+                                Floats({1, 2, 3, 4})));
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.status().message().find("'a' and 'c'"), std::string::npos) << st.status().message();
+}
+
 TEST(BertSafeTensorsTest, SizeMustMatchShapeAndDtype) {
   logsieve::testing::ScratchDir dir;
   auto st = OpenBytes(

@@ -137,9 +137,9 @@ StatusOr<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromTokenizerJ
     }
     s.cls_token = post.at("single")[0].at("SpecialToken").at("id").get<std::string>();
     s.sep_token = post.at("single")[2].at("SpecialToken").at("id").get<std::string>();
-    const json& pad = j.at("padding");
-    if (!pad.is_null()) s.pad_token = pad.value("pad_token", "[PAD]");
-    for (const json& t : j.at("added_tokens")) {
+    const json pad = j.value("padding", json());
+    if (pad.is_object()) s.pad_token = pad.value("pad_token", "[PAD]");
+    for (const json& t : j.value("added_tokens", json::array())) {
       std::string content = t.at("content").get<std::string>();
       if (t.value("normalized", false) || t.value("lstrip", false) || t.value("rstrip", false) ||
           t.value("single_word", false)) {

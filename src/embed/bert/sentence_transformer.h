@@ -43,8 +43,9 @@
 namespace logsieve::embed::bert {
 
 struct TransformerOptions {
-  // Token limit; 0 = the folder's (tokenizer_config model_max_length, capped
-  // by max_position_embeddings and sentence_bert_config max_seq_length).
+  // Token limit; 0 = the folder's: sentence_bert_config max_seq_length, else
+  // tokenizer_config model_max_length, at most max_position_embeddings.
+  // Otherwise REQUIRES 2 <= max_length <= max_position_embeddings (else an error).
   size_t max_length = 0;
   // "fp32" (exact) or "int8": the per-token projections in int8 with
   // AVX-512 VNNI (refused on CPUs without it); cosine to fp32 >= 0.99 on the

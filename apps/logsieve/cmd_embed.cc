@@ -1,0 +1,70 @@
+// `logsieve tokenize` and `logsieve embed`: a transformer encoder's ids and
+// vectors for lines on stdin (debugging, exporting vectors, fixture checks).
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "embed/bert/line_tools.h"
+#include "embed/bert/sentence_transformer.h"
+
+namespace logsieve::cli {
+namespace {
+
+// main() prints the message and exits with `code`.
+[[noreturn]] void Fail(const std::string& message, int code) {
+  throw CLI::RuntimeError(message, code);
+}
+
+std::unique_ptr<embed::bert::SentenceTransformer> LoadOrThrow(
+    const std::string& dir, const embed::bert::TransformerOptions& options) {
+  auto enc = embed::bert::SentenceTransformer::Load(dir, options);
+  if (!enc.ok()) Fail(enc.status().message(), 2);
+  return std::move(*enc);
+}
+
+}  // namespace
+
+void AddEmbedCommand(CLI::App& app) {
+  struct Opts {
+    std::string encoder;
+    size_t max_length = 0;
+    size_t batch = 32;
+    int threads = 1;
+    std::string precision = "fp32";
+  };
+  auto opts = std::make_shared<Opts>();
+
+  CLI::App* tok = app.add_subcommand(
+      "tokenize", "Print the input ids of each stdin line (one JSON array per line)");
+  tok->add_option("--encoder", opts->encoder, "sentence-transformers model folder")->required();
+  tok->add_option("--max-length", opts->max_length, "Token limit (0 = the folder's)");
+  tok->callback([opts] {
+    auto tok = embed::bert::LoadFolderTokenizer(opts->encoder, opts->max_length);
+    if (!tok.ok()) Fail(tok.status().message(), 2);
+    std::ios::sync_with_stdio(false);
+    Status s = embed::bert::TokenizeLines(*tok->tokenizer, tok->max_length, std::cin, std::cout);
+    if (!s.ok()) Fail(s.message(), 1);
+  });
+
+  CLI::App* emb = app.add_subcommand(
+      "embed", "Print the embedding of each stdin line (one JSON array of floats per line)");
+  emb->add_option("--encoder", opts->encoder, "sentence-transformers model folder")->required();
+  emb->add_option("--batch", opts->batch, "Lines per forward pass (default 32)");
+  emb->add_option("--max-length", opts->max_length, "Token limit (0 = the folder's)");
+  emb->add_option("--threads", opts->threads, "OpenBLAS threads (default 1)");
+  emb->add_option("--precision", opts->precision, "fp32");
+  emb->callback([opts] {
+    if (opts->batch == 0) Fail("--batch must be >= 1", 2);
+    embed::bert::TransformerOptions o;
+    o.max_length = opts->max_length;
+    o.batch_size = opts->batch;
+    o.blas_threads = opts->threads;
+    o.precision = opts->precision;
+    auto enc = LoadOrThrow(opts->encoder, o);
+    std::ios::sync_with_stdio(false);
+    Status s = embed::bert::EmbedLines(*enc, std::cin, std::cout, opts->batch * 8);
+    if (!s.ok()) Fail(s.message(), 1);
+  });
+}
+
+}  // namespace logsieve::cli

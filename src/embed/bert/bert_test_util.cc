@@ -1,0 +1,20 @@
+#include "embed/bert/bert_test_util.h"
+
+#include "testing/testing.h"
+
+namespace logsieve::embed::bert::testing {
+
+std::vector<nlohmann::json> ReadJsonl(const std::string& path) {
+  const std::string text = logsieve::testing::ReadFile(path);
+  std::vector<nlohmann::json> rows;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > pos) rows.push_back(nlohmann::json::parse(text.substr(pos, nl - pos)));
+    pos = nl + 1;
+  }
+  return rows;
+}
+
+}  // namespace logsieve::embed::bert::testing

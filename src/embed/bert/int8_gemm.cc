@@ -1,0 +1,177 @@
+#include "embed/bert/int8_gemm.h"
+
+#include <algorithm>
+#include <cmath>
+
+#if defined(__x86_64__)
+// GCC 12's avx512fintrin.h trips -Wuninitialized in its own setzero helpers.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#define LOGSIEVE_VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
+#endif
+
+namespace logsieve::embed::bert {
+namespace {
+
+constexpr size_t kLanes = 16;  // outputs per block (one zmm of int32)
+
+// Row scale and quantized row: q = round(x / s) in [-127, 127], stored + 128.
+float QuantizeRow(const float* x, size_t in, size_t width, uint8_t* q) {
+  float mx = 0.0f;
+  for (size_t k = 0; k < in; ++k) mx = std::max(mx, std::fabs(x[k]));
+  const float s = mx > 0.0f ? mx / 127.0f : 1.0f;
+  const float inv = 1.0f / s;
+  for (size_t k = 0; k < in; ++k) {
+    q[k] = static_cast<uint8_t>(static_cast<int>(std::nearbyint(x[k] * inv)) + 128);
+  }
+  std::fill(q + in, q + width, uint8_t{128});  // padding: w is 0 there
+  return s;
+}
+
+}  // namespace
+
+Int8Matrix Int8Matrix::Quantize(const float* w, size_t out, size_t in) {
+  Int8Matrix m;
+  m.out = out;
+  m.in = in;
+  m.k4 = (in + 3) / 4;
+  const size_t blocks = (out + kLanes - 1) / kLanes;
+  m.packed.assign(blocks * m.k4 * kLanes * 4, 0);
+  m.scale.resize(out);
+  m.offset.resize(out);
+  for (size_t o = 0; o < out; ++o) {
+    const float* row = w + o * in;
+    float mx = 0.0f;
+    for (size_t k = 0; k < in; ++k) mx = std::max(mx, std::fabs(row[k]));
+    const float s = mx > 0.0f ? mx / 127.0f : 1.0f;
+    m.scale[o] = s;
+    int32_t sum = 0;
+    for (size_t k = 0; k < in; ++k) {
+      const int q = static_cast<int>(std::nearbyint(row[k] / s));
+      sum += q;
+      m.packed[((o / kLanes) * m.k4 + k / 4) * kLanes * 4 + (o % kLanes) * 4 + k % 4] =
+          static_cast<int8_t>(q);
+    }
+    m.offset[o] = 128 * sum;
+  }
+  return m;
+}
+
+int8_t Int8Matrix::at(size_t o, size_t k) const {
+  return packed[((o / kLanes) * k4 + k / 4) * kLanes * 4 + (o % kLanes) * 4 + k % 4];
+}
+
+bool CpuHasVnni() {
+#if defined(__x86_64__)
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vnni");
+#else
+  return false;
+#endif
+}
+
+void Int8Linear_ref(const float* x, size_t n, const Int8Matrix& w, const float* bias, float* y) {
+  std::vector<uint8_t> q(w.k4 * 4);
+  for (size_t r = 0; r < n; ++r) {
+    const float sx = QuantizeRow(x + r * w.in, w.in, w.k4 * 4, q.data());
+    for (size_t o = 0; o < w.out; ++o) {
+      int32_t acc = 0;
+      for (size_t k = 0; k < w.in; ++k) acc += static_cast<int32_t>(q[k]) * w.at(o, k);
+      y[r * w.out + o] = static_cast<float>(acc - w.offset[o]) * (sx * w.scale[o]) +
+                         (bias != nullptr ? bias[o] : 0.0f);
+    }
+  }
+}
+
+#if defined(__x86_64__)
+namespace {
+
+// R rows x J blocks of 16 outputs, over all k4 groups.
+template <int R, int J>
+LOGSIEVE_VNNI void Tile(const uint8_t* xq, size_t ldx, const int8_t* wblock, size_t k4,
+                        __m512i acc[R][J]) {
+  for (int r = 0; r < R; ++r) {
+    for (int j = 0; j < J; ++j) acc[r][j] = _mm512_setzero_si512();
+  }
+  const size_t block_stride = k4 * kLanes * 4;
+  for (size_t k = 0; k < k4; ++k) {
+    __m512i wv[J];
+    for (int j = 0; j < J; ++j) {
+      wv[j] = _mm512_loadu_si512(wblock + j * block_stride + k * kLanes * 4);
+    }
+    for (int r = 0; r < R; ++r) {
+      int32_t four;
+      __builtin_memcpy(&four, xq + r * ldx + 4 * k, 4);
+      const __m512i xb = _mm512_set1_epi32(four);
+      for (int j = 0; j < J; ++j) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], xb, wv[j]);
+    }
+  }
+}
+
+template <int R, int J>
+LOGSIEVE_VNNI void TileStore(const uint8_t* xq, size_t ldx, const float* xscale,
+                             const Int8Matrix& w, size_t block, const float* bias, float* y,
+                             size_t ldy) {
+  __m512i acc[R][J];
+  Tile<R, J>(xq, ldx, w.packed.data() + block * w.k4 * kLanes * 4, w.k4, acc);
+  for (int j = 0; j < J; ++j) {
+    const size_t o0 = (block + j) * kLanes;
+    const size_t valid = std::min(kLanes, w.out - o0);
+    const __mmask16 m = static_cast<__mmask16>((1u << valid) - 1);
+    const __m512 ws = _mm512_maskz_loadu_ps(m, w.scale.data() + o0);
+    const __m512i off = _mm512_maskz_loadu_epi32(m, w.offset.data() + o0);
+    const __m512 b = bias != nullptr ? _mm512_maskz_loadu_ps(m, bias + o0) : _mm512_setzero_ps();
+    for (int r = 0; r < R; ++r) {
+      const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[r][j], off));
+      const __m512 s = _mm512_mul_ps(ws, _mm512_set1_ps(xscale[r]));
+      _mm512_mask_storeu_ps(y + r * ldy + o0, m, _mm512_fmadd_ps(v, s, b));
+    }
+  }
+}
+
+template <int R>
+LOGSIEVE_VNNI void RowTile(const uint8_t* xq, size_t ldx, const float* xscale, const Int8Matrix& w,
+                           const float* bias, float* y) {
+  const size_t blocks = (w.out + kLanes - 1) / kLanes;
+  size_t b = 0;
+  for (; b + 4 <= blocks; b += 4) TileStore<R, 4>(xq, ldx, xscale, w, b, bias, y, w.out);
+  for (; b < blocks; ++b) TileStore<R, 1>(xq, ldx, xscale, w, b, bias, y, w.out);
+}
+
+}  // namespace
+
+void Int8Linear(const float* x, size_t n, const Int8Matrix& w, const float* bias, float* y,
+                Int8Scratch* scratch) {
+  const size_t ldx = w.k4 * 4;
+  if (scratch->xq.size() < n * ldx) scratch->xq.resize(n * ldx);
+  if (scratch->xscale.size() < n) scratch->xscale.resize(n);
+  for (size_t r = 0; r < n; ++r) {
+    scratch->xscale[r] = QuantizeRow(x + r * w.in, w.in, ldx, scratch->xq.data() + r * ldx);
+  }
+  const uint8_t* xq = scratch->xq.data();
+  const float* xs = scratch->xscale.data();
+  size_t r = 0;
+  for (; r + 4 <= n; r += 4) RowTile<4>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out);
+  switch (n - r) {
+    case 3:
+      RowTile<3>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out);
+      break;
+    case 2:
+      RowTile<2>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out);
+      break;
+    case 1:
+      RowTile<1>(xq + r * ldx, ldx, xs + r, w, bias, y + r * w.out);
+      break;
+    default:
+      break;
+  }
+}
+#else
+void Int8Linear(const float* x, size_t n, const Int8Matrix& w, const float* bias, float* y,
+                Int8Scratch*) {
+  Int8Linear_ref(x, n, w, bias, y);
+}
+#endif
+
+}  // namespace logsieve::embed::bert

@@ -1,0 +1,54 @@
+// Int8 matrix products for the reduced-precision path (precision "int8").
+//
+// y[n, out] = x[n, in] W^T + bias, with W quantized once at load (signed 8-bit,
+// one scale per output row: max|w| / 127) and x quantized per call (one scale
+// per row: max|x| / 127, stored as unsigned x + 128 for VNNI's u8 x s8 product;
+// the +128 is taken back out with each output's precomputed column sum).
+// Accumulation is exact in int32; only the two roundings to 8 bits lose
+// precision (measured effect on embeddings: doc/transformer.md).
+//
+//   Int8Matrix w = Int8Matrix::Quantize(weights, out, in);
+//   Int8Scratch scratch;
+//   Int8Linear(x, n, w, bias, y, &scratch);          // AVX-512 VNNI
+//   Int8Linear_ref(x, n, w, bias, y_ref);             // scalar twin, same integers
+//
+// Thread safety: Int8Matrix is immutable; one Int8Scratch per thread.
+#ifndef LOGSIEVE_EMBED_BERT_INT8_GEMM_H_
+#define LOGSIEVE_EMBED_BERT_INT8_GEMM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace logsieve::embed::bert {
+
+struct Int8Matrix {
+  size_t out = 0, in = 0;
+  size_t k4 = 0;                // ceil(in / 4): groups of 4 inputs
+  std::vector<int8_t> packed;   // [ceil(out/16)][k4][16 outputs][4 inputs]
+  std::vector<float> scale;     // [out]
+  std::vector<int32_t> offset;  // [out]: 128 * sum_k w_q[o][k]
+
+  // `w` is [out, in] row-major (torch Linear layout).
+  static Int8Matrix Quantize(const float* w, size_t out, size_t in);
+  // The quantized weight w_q[o][k] (for the reference and tests).
+  int8_t at(size_t o, size_t k) const;
+};
+
+struct Int8Scratch {
+  std::vector<uint8_t> xq;    // [n][k4 * 4]
+  std::vector<float> xscale;  // [n]
+};
+
+// True when this CPU has AVX-512 VNNI (and BW), which Int8Linear needs.
+bool CpuHasVnni();
+
+// y = x W^T + bias (bias may be null). REQUIRES: CpuHasVnni().
+void Int8Linear(const float* x, size_t n, const Int8Matrix& w, const float* bias, float* y,
+                Int8Scratch* scratch);
+// The same quantization and integer products in scalar code.
+void Int8Linear_ref(const float* x, size_t n, const Int8Matrix& w, const float* bias, float* y);
+
+}  // namespace logsieve::embed::bert
+
+#endif  // LOGSIEVE_EMBED_BERT_INT8_GEMM_H_

@@ -1,5 +1,7 @@
 // The `logsieve` subcommands. Each Add*Command registers one subcommand on the
 // app; its callback parses nothing itself and calls one library function.
+// Failures throw CLI::RuntimeError (see pipeline_flags.h: Fail) with exit code
+// 2 for bad input or usage, 1 for runtime failures; main prints the message.
 #ifndef LOGSIEVE_APPS_LOGSIEVE_COMMANDS_H_
 #define LOGSIEVE_APPS_LOGSIEVE_COMMANDS_H_
 
@@ -7,7 +9,7 @@
 
 namespace logsieve::cli {
 
-// Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
+void AddClassifyCommand(CLI::App& app);
 void AddConfigCommand(CLI::App& app);
 
 }  // namespace logsieve::cli

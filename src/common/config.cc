@@ -362,7 +362,7 @@ void EmitYaml(const json& v, int indent, std::string& out) {
   while (std::getline(ss, line)) out += std::string(indent + 2, ' ') + line + "\n";
 }
 
-std::string Render(const Config& config, const std::vector<json>& values) {
+std::string Render(const std::vector<json>& values, const std::vector<std::string>& origins) {
   std::string out =
       "# logsieve configuration. Every key, its default and what it does.\n"
       "# Override any key with the environment variable LOGSIEVE_<SECTION>_<KEY>\n"
@@ -383,6 +383,7 @@ std::string Render(const Config& config, const std::vector<json>& values) {
     std::string pad(indent, ' ');
     out += pad + "# " + std::string(key.doc) + "\n";
     if (!key.env_alias.empty()) out += pad + "# Also read from " + std::string(key.env_alias) + ".\n";
+    if (origins[i] != "default") out += pad + "# set by " + origins[i] + "\n";
     out += pad + leaf + ":";
     if (key.secret && !values[i].get<std::string>().empty()) {
       out += " \"<set>\"\n";
@@ -390,13 +391,12 @@ std::string Render(const Config& config, const std::vector<json>& values) {
       EmitYaml(values[i], indent, out);
     }
   }
-  (void)config;
   return out;
 }
 
 }  // namespace
 
-std::string Config::ToYaml() const { return Render(*this, rep_->values); }
+std::string Config::ToYaml() const { return Render(rep_->values, rep_->origins); }
 std::string Config::DefaultsYaml() {
   Config defaults;
   return defaults.ToYaml();

@@ -44,7 +44,7 @@ class Normalizer {
   std::string spec_json() const;
 
  private:
-  enum class Mask : uint8_t;
+  enum class Mask : uint8_t;  // defined in normalizer.cc
   Normalizer() = default;
   std::vector<std::string> names_;
   std::vector<Mask> masks_;

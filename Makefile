@@ -1,0 +1,49 @@
+# logsieve: the two commands of the quick start, and a few more.
+#
+#   make demo   install what is missing, build, classify data/sample.csv
+#   make test   install what is missing, build with sanitizers, run every test
+#
+# Everything builds out of tree under build/.
+
+JOBS      ?= $(shell nproc)
+RELEASE   := build/release
+ASAN      := build/asan
+CMAKE_GEN := -G Ninja
+LOGSIEVE  := $(RELEASE)/apps/logsieve/logsieve
+
+.PHONY: demo test build deps test-deps bench fuzz clean
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+build: deps
+	@cmake -S . -B $(RELEASE) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DLOGSIEVE_TESTS=OFF >/dev/null
+	@cmake --build $(RELEASE) -j $(JOBS) --target logsieve
+
+demo: build
+	$(LOGSIEVE) classify data/sample.csv
+
+# Unit and end-to-end tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test: test-deps
+	@cmake -S . -B $(ASAN) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOGSIEVE_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN) -j $(JOBS)
+	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: deps
+	@cmake -S . -B build/bench $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DLOGSIEVE_BENCH=ON -DLOGSIEVE_TESTS=OFF >/dev/null
+	@cmake --build build/bench -j $(JOBS)
+
+clean:
+	rm -rf build
+
+# libFuzzer (clang) on every fuzz target, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: test-deps
+	@CXX=clang++ cmake -S . -B build/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOGSIEVE_FUZZ=ON -DLOGSIEVE_TESTS=OFF >/dev/null
+	@cmake --build build/fuzz -j $(JOBS)
+	@for f in build/fuzz/fuzz/*_fuzz; do n=$$(basename $$f _fuzz); mkdir -p build/fuzz/corpus/$$n; \
+	  echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$n fuzz/corpus/$$n || exit 1; done

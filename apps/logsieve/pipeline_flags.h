@@ -1,0 +1,40 @@
+// The flags every command that runs the pipeline shares (classify, eval,
+// serve): --config, --rules, --model, --threshold, --set KEY=VALUE.
+// A flag beats the environment, which beats the config file, which beats the
+// defaults.
+#ifndef LOGSIEVE_APPS_LOGSIEVE_PIPELINE_FLAGS_H_
+#define LOGSIEVE_APPS_LOGSIEVE_PIPELINE_FLAGS_H_
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/status.h"
+
+namespace logsieve::cli {
+
+struct PipelineFlags {
+  std::string config_file;
+  std::string rules;
+  std::string model;
+  std::optional<double> threshold;
+  std::vector<std::string> sets;  // KEY=VALUE
+
+  // Defaults < --config < environment (+ .env) < flags.
+  StatusOr<Config> BuildConfig() const;
+};
+
+// Registers the shared flags on `cmd`, bound to *flags (which must outlive it).
+void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags);
+
+// Prints "logsieve: <message>" to stderr and throws CLI::RuntimeError with the
+// exit code for the status (2 for bad input or usage, 1 otherwise).
+[[noreturn]] void Fail(const Status& status);
+
+}  // namespace logsieve::cli
+
+#endif  // LOGSIEVE_APPS_LOGSIEVE_PIPELINE_FLAGS_H_

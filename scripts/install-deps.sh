@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages logsieve needs to build, test and run, when
+# they are missing. Needs root (or sudo) only when something is missing.
+#   scripts/install-deps.sh          build + run + unit tests
+#   scripts/install-deps.sh --test   also what the integration tests use
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config make
+  libvectorscan-dev libopenblas-dev nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libcli11-dev libxxhash-dev libhiredis-dev
+)
+test_packages=(
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=("${test_packages[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

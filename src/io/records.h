@@ -1,0 +1,131 @@
+// Records: log lines in and decisions out, in the three formats logsieve
+// speaks (--format csv|ndjson|lines).
+//
+//   csv     A header row with at least `source,log_message` (other columns are
+//           kept in place); output appends `target_label,method_used,confidence`
+//           (and `detail` on request), the seed project's columns. A column of
+//           the input with one of those names is overwritten in place.
+//   ndjson  One JSON object per line with `log_message` and optionally
+//           `source`; output is the same object plus the decision fields.
+//   lines   One raw log per line (source from --source); output is
+//           `target_label<TAB>method_used<TAB>confidence<TAB>log_message`.
+//
+// Malformed records (bad CSV row, wrong field count, invalid JSON, record over
+// input.max_record_bytes) fail the read with "NAME:LINE: why", or, with
+// skip_malformed, are counted, remembered (the first few messages) and skipped;
+// good records are never lost.
+#ifndef LOGSIEVE_IO_RECORDS_H_
+#define LOGSIEVE_IO_RECORDS_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/decision.h"
+#include "common/status.h"
+#include "io/input_stream.h"
+
+namespace logsieve::io {
+
+enum class Format { kCsv, kNdjson, kLines };
+StatusOr<Format> ParseFormat(std::string_view name);
+std::string_view FormatName(Format format);
+
+// The decision columns, in the seed project's order.
+inline constexpr std::string_view kLabelColumn = "target_label";
+inline constexpr std::string_view kMethodColumn = "method_used";
+inline constexpr std::string_view kConfidenceColumn = "confidence";
+inline constexpr std::string_view kDetailColumn = "detail";
+
+// "0.9123", "1.0"; empty when absent.
+std::string FormatConfidence(const std::optional<float>& confidence);
+
+// Records read together, plus what the writer needs to echo them back.
+struct RecordBatch {
+  Batch batch;                                  // what the pipeline classifies
+  std::vector<std::vector<std::string>> rows;   // csv: all fields; ndjson: {object text}; lines: {}
+  std::vector<uint64_t> lines;                  // line where each record starts
+  size_t size() const { return batch.records.size(); }
+  void Clear();
+};
+
+struct ReadOptions {
+  Format format = Format::kCsv;
+  size_t max_record_bytes = 1 << 20;
+  bool skip_malformed = false;
+  std::string default_source;  // lines, and ndjson objects without `source`
+  // CSV columns that must exist; the message names the ones found.
+  std::vector<std::string> required_columns = {"source", "log_message"};
+  std::string source_column = "source";
+  std::string message_column = "log_message";
+};
+
+class RecordReader {
+ public:
+  // For CSV, reads the header and checks the required columns.
+  static StatusOr<std::unique_ptr<RecordReader>> Open(std::unique_ptr<InputStream> in,
+                                                      const ReadOptions& options);
+  virtual ~RecordReader() = default;
+
+  // Appends up to `max` records to *out and returns how many; 0 means the end.
+  // Returns early with what it has when the input is idle (no bytes ready), so
+  // streamed lines are answered as they arrive.
+  virtual StatusOr<size_t> Read(size_t max, RecordBatch* out) = 0;
+
+  Format format() const { return options_.format; }
+  // CSV: the header as read. Other formats: empty.
+  const std::vector<std::string>& columns() const { return columns_; }
+  // Index of a CSV column by (trimmed) name, or -1.
+  int ColumnIndex(std::string_view name) const;
+  uint64_t skipped() const { return skipped_; }
+  // The first messages of skipped records.
+  const std::vector<std::string>& skip_messages() const { return skip_messages_; }
+  virtual uint64_t bytes_consumed() const = 0;
+  virtual int64_t size() const = 0;
+  virtual const std::string& name() const = 0;
+
+ protected:
+  explicit RecordReader(ReadOptions options) : options_(std::move(options)) {}
+  // Records a skipped record (skip_malformed) or returns the error.
+  Status Malformed(Status error);
+
+  ReadOptions options_;
+  std::vector<std::string> columns_;
+  uint64_t skipped_ = 0;
+  std::vector<std::string> skip_messages_;
+};
+
+struct WriteOptions {
+  Format format = Format::kCsv;
+  bool detail = false;  // csv/lines: add the detail column (ndjson always has it)
+};
+
+// Writes decided records to an fd ("-" = stdout) or a file. A file is written
+// to "PATH.partial" and renamed to PATH by Commit(), so a failed run never
+// leaves a half-written PATH (the partial file stays for inspection).
+class RecordWriter {
+ public:
+  static StatusOr<std::unique_ptr<RecordWriter>> Open(const std::string& path,
+                                                      const WriteOptions& options,
+                                                      Format input_format,
+                                                      const std::vector<std::string>& input_columns);
+  // Writes into a string (tests, HTTP bodies). REQUIRES: *out outlives the writer.
+  static std::unique_ptr<RecordWriter> ToString(std::string* out, const WriteOptions& options,
+                                                Format input_format,
+                                                const std::vector<std::string>& input_columns);
+  virtual ~RecordWriter() = default;
+
+  // Writes every record of `batch` with batch.batch.decisions.
+  virtual Status Write(const RecordBatch& batch) = 0;
+  // Pushes buffered bytes out (streaming: after each batch).
+  virtual Status Flush() = 0;
+  // Flushes and, for a file, moves PATH.partial to PATH.
+  virtual Status Commit() = 0;
+};
+
+}  // namespace logsieve::io
+
+#endif  // LOGSIEVE_IO_RECORDS_H_

@@ -1,0 +1,167 @@
+#include "io/records.h"
+
+#include <gtest/gtest.h>
+
+namespace logsieve::io {
+namespace {
+
+StatusOr<std::unique_ptr<RecordReader>> Open(const std::string& text, ReadOptions options = {}) {
+  return RecordReader::Open(InputStream::FromString(text, "in.csv"), options);
+}
+
+// Reads everything, decides every line as {label = "L:" + message}, writes it.
+std::string RoundTrip(const std::string& text, ReadOptions ro, WriteOptions wo, std::string* error = nullptr) {
+  StatusOr<std::unique_ptr<RecordReader>> r = Open(text, ro);
+  if (!r.ok()) {
+    if (error) *error = r.status().message();
+    return "";
+  }
+  std::string out;
+  auto w = RecordWriter::ToString(&out, wo, ro.format, (*r)->columns());
+  RecordBatch b;
+  for (;;) {
+    b.Clear();
+    StatusOr<size_t> n = (*r)->Read(3, &b);
+    if (!n.ok()) {
+      if (error) *error = n.status().message();
+      break;
+    }
+    if (*n == 0) break;
+    b.batch.Reset();
+    for (size_t i = 0; i < b.size(); ++i) {
+      b.batch.decisions[i] = Decision{"L:" + b.batch.records[i].message, Method::kRegex, 1.0f, "d"};
+    }
+    EXPECT_TRUE(w->Write(b).ok());
+  }
+  EXPECT_TRUE(w->Commit().ok());
+  return out;
+}
+
+TEST(RecordReaderTest, MissingColumnsAreNamedWithTheColumnsFound) {
+  auto r = Open("timestamp,message\n1,x\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "in.csv:1: missing required columns source, log_message; found columns: timestamp, message");
+}
+
+TEST(RecordReaderTest, EmptyInputIsAClearError) {
+  auto r = Open("");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("empty input"), std::string::npos);
+}
+
+TEST(CsvOutputTest, AppendsTheSeedColumnsAndKeepsOtherColumnsInPlace) {
+  std::string out = RoundTrip("timestamp,source,log_message\nt1,ModernCRM,\"a, b\"\n", {}, {});
+  EXPECT_EQ(out,
+            "timestamp,source,log_message,target_label,method_used,confidence\n"
+            "t1,ModernCRM,\"a, b\",\"L:a, b\",Regex,1.0\n");
+}
+
+TEST(CsvOutputTest, DetailColumnOnRequest) {
+  WriteOptions wo;
+  wo.detail = true;
+  std::string out = RoundTrip("source,log_message\nS,m\n", {}, wo);
+  EXPECT_EQ(out, "source,log_message,target_label,method_used,confidence,detail\nS,m,L:m,Regex,1.0,d\n");
+}
+
+TEST(CsvOutputTest, ExistingDecisionColumnsAreOverwrittenInPlace) {
+  std::string out = RoundTrip("source,log_message,target_label\nS,m,old\n", {}, {});
+  EXPECT_EQ(out, "source,log_message,target_label,method_used,confidence\nS,m,L:m,Regex,1.0\n");
+}
+
+TEST(CsvInputTest, WrongFieldCountFailsWithTheLineNumber) {
+  std::string error;
+  RoundTrip("source,log_message\nS,m\nS,m,extra\nS,n\n", {}, {}, &error);
+  EXPECT_EQ(error, "in.csv:3: malformed row: expected 2 fields (source, log_message), found 3");
+}
+
+TEST(CsvInputTest, SkipModeCountsMalformedRowsAndKeepsEveryGoodRow) {
+  ReadOptions ro;
+  ro.skip_malformed = true;
+  auto r = Open("source,log_message\nS,a\nS,b,extra\n\"S\"x,c\nS,d\n", ro);
+  ASSERT_TRUE(r.ok());
+  RecordBatch b;
+  while (*(*r)->Read(100, &b) > 0) {
+  }
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b.batch.records[0].message, "a");
+  EXPECT_EQ(b.batch.records[1].message, "d");
+  EXPECT_EQ(b.lines, (std::vector<uint64_t>{2, 5}));
+  EXPECT_EQ((*r)->skipped(), 2u);
+  ASSERT_EQ((*r)->skip_messages().size(), 2u);
+  EXPECT_NE((*r)->skip_messages()[0].find("in.csv:3:"), std::string::npos);
+  EXPECT_NE((*r)->skip_messages()[1].find("in.csv:4:"), std::string::npos);
+}
+
+TEST(CsvInputTest, SourceAndMessageAreTrimmedForClassificationButEchoedAsRead) {
+  auto r = Open("source,log_message\n ModernCRM , \"x\"\n");
+  ASSERT_TRUE(r.ok());
+  RecordBatch b;
+  ASSERT_EQ(*(*r)->Read(10, &b), 1u);
+  EXPECT_EQ(b.batch.records[0].source, "ModernCRM");
+  EXPECT_EQ(b.batch.records[0].message, "x");
+  EXPECT_EQ(b.rows[0][0], " ModernCRM ");
+}
+
+TEST(NdjsonTest, KeepsOtherFieldsAndAddsTheDecision) {
+  ReadOptions ro;
+  ro.format = Format::kNdjson;
+  WriteOptions wo;
+  wo.format = Format::kNdjson;
+  std::string out = RoundTrip("{\"ts\":1,\"source\":\"S\",\"log_message\":\"m\"}\n\n{\"log_message\":\"n\"}\n", ro, wo);
+  EXPECT_EQ(out,
+            "{\"ts\":1,\"source\":\"S\",\"log_message\":\"m\",\"target_label\":\"L:m\",\"method_used\":\"Regex\","
+            "\"confidence\":1.0,\"detail\":\"d\"}\n"
+            "{\"log_message\":\"n\",\"target_label\":\"L:n\",\"method_used\":\"Regex\",\"confidence\":1.0,"
+            "\"detail\":\"d\"}\n");
+}
+
+TEST(NdjsonTest, InvalidJsonAndMissingMessageNameTheLine) {
+  ReadOptions ro;
+  ro.format = Format::kNdjson;
+  std::string error;
+  RoundTrip("{\"log_message\":\"ok\"}\n{bad\n", ro, {}, &error);
+  EXPECT_NE(error.find("in.csv:2: invalid JSON"), std::string::npos) << error;
+  RoundTrip("{\"log\":\"x\"}\n", ro, {}, &error);
+  EXPECT_EQ(error, "in.csv:1: the object has no \"log_message\" string");
+}
+
+TEST(LinesTest, EachLineIsAMessageFromTheGivenSource) {
+  ReadOptions ro;
+  ro.format = Format::kLines;
+  ro.default_source = "app";
+  WriteOptions wo;
+  wo.format = Format::kCsv;
+  std::string out = RoundTrip("first line\r\n\nsecond, line\n", ro, wo);
+  EXPECT_EQ(out,
+            "source,log_message,target_label,method_used,confidence\n"
+            "app,first line,L:first line,Regex,1.0\n"
+            "app,\"second, line\",\"L:second, line\",Regex,1.0\n");
+}
+
+TEST(LinesTest, OverlongLineIsReportedAndTheNextLinesSurvive) {
+  ReadOptions ro;
+  ro.format = Format::kLines;
+  ro.max_record_bytes = 100;
+  ro.skip_malformed = true;
+  auto r = RecordReader::Open(InputStream::FromString("a\n" + std::string(300000, 'x') + "\nb\n", "big"), ro);
+  ASSERT_TRUE(r.ok());
+  RecordBatch b;
+  while (*(*r)->Read(100, &b) > 0) {
+  }
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b.batch.records[1].message, "b");
+  EXPECT_EQ(b.lines[1], 3u);
+  EXPECT_EQ((*r)->skipped(), 1u);
+  EXPECT_NE((*r)->skip_messages()[0].find("big:2: line is longer than 100 bytes"), std::string::npos);
+}
+
+TEST(FormatConfidenceTest, RoundsToFourDecimalsAndKeepsOneAfterThePoint) {
+  EXPECT_EQ(FormatConfidence(1.0f), "1.0");
+  EXPECT_EQ(FormatConfidence(0.91f), "0.91");
+  EXPECT_EQ(FormatConfidence(0.123456f), "0.1235");
+  EXPECT_EQ(FormatConfidence(std::nullopt), "");
+}
+
+}  // namespace
+}  // namespace logsieve::io

@@ -1,0 +1,48 @@
+// RunStream: records from a reader, classified on all cores, written in input
+// order, with bounded memory.
+//
+// The calling thread reads batches; worker threads classify them; a writer
+// thread writes them back in input order, flushing whenever no further batch
+// is ready (so streamed input is answered line by line). At most
+// 2 x threads + 2 batches are in flight: memory does not grow with the input.
+//
+// A read error (malformed record without skip, I/O failure) stops reading;
+// every record read before it is still classified and written, then the
+// error is returned.
+#ifndef LOGSIEVE_PIPELINE_BATCH_RUNNER_H_
+#define LOGSIEVE_PIPELINE_BATCH_RUNNER_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "io/records.h"
+#include "pipeline/classifier.h"
+
+namespace logsieve {
+
+struct RunOptions {
+  size_t batch_size = 256;
+  size_t threads = 0;  // 0 = all cores
+  // Called from the writer thread after each batch written (for progress).
+  std::function<void(uint64_t rows_written, uint64_t bytes_read, int64_t input_size)> on_progress;
+};
+
+struct RunSummary {
+  uint64_t rows = 0;
+  uint64_t skipped = 0;
+  std::map<std::string, uint64_t> per_label;
+  std::array<uint64_t, 4> per_method{};  // indexed by Method
+  uint64_t degraded = 0;
+  double seconds = 0;
+};
+
+Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::RecordWriter& writer,
+                 const RunOptions& options, RunSummary* summary);
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_PIPELINE_BATCH_RUNNER_H_

@@ -1,0 +1,307 @@
+#include "pipeline/classifier.h"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "common/metrics.h"
+#include "pipeline/decision_cache.h"
+#include "pipeline/stage_factories.h"
+#include "text/normalizer.h"
+
+namespace logsieve {
+namespace {
+
+using json = nlohmann::json;
+
+struct Route {
+  std::string name;                  // part of the cache key
+  std::vector<std::string> sources;  // empty for the default route
+  std::vector<const Stage*> stages;
+};
+
+StatusOr<std::vector<std::string>> ParseLabels(const json& j) {
+  std::vector<std::string> labels;
+  if (!j.is_array() || j.empty()) return InvalidArgumentError("labels: must be a non-empty list of {name, description}");
+  for (const json& item : j) {
+    std::string name;
+    if (item.is_string()) {
+      name = item.get<std::string>();
+    } else if (item.is_object() && item.contains("name") && item["name"].is_string()) {
+      for (const auto& [k, v] : item.items()) {
+        if (k != "name" && k != "description") return InvalidArgumentError("labels: unknown key '" + k + "' in label '" + item["name"].get<std::string>() + "'");
+      }
+      name = item["name"].get<std::string>();
+    } else {
+      return InvalidArgumentError("labels: each entry needs a string 'name'");
+    }
+    if (name.empty()) return InvalidArgumentError("labels: a label name is empty");
+    if (name == kUnclassified) return InvalidArgumentError("labels: 'Unclassified' is reserved for lines no stage decides");
+    if (std::find(labels.begin(), labels.end(), name) != labels.end()) {
+      return InvalidArgumentError("labels: '" + name + "' is listed twice");
+    }
+    labels.push_back(name);
+  }
+  return labels;
+}
+
+std::vector<std::string> StringOrList(const json& j) {
+  std::vector<std::string> out;
+  if (j.is_string()) out.push_back(j.get<std::string>());
+  if (j.is_array()) {
+    for (const json& x : j) {
+      if (x.is_string()) out.push_back(x.get<std::string>());
+    }
+  }
+  return out;
+}
+
+class Pipeline final : public Classifier {
+ public:
+  Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt, bool build_missing) {
+    LOGSIEVE_ASSIGN_OR_RETURN(labels_, ParseLabels(config.GetJson("labels")));
+    LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, text::Normalizer::FromConfig(config));
+    cache_ = std::make_unique<DecisionCache>(static_cast<size_t>(std::max<int64_t>(0, config.GetInt("pipeline.cache_size"))));
+    for (auto& s : prebuilt) stages_.push_back(std::move(s));
+
+    // Every stage name used anywhere, validated, built once.
+    std::vector<std::string> default_names = config.GetStringList("pipeline.stages");
+    std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> route_specs;
+    const json& routes = config.GetJson("pipeline.routes");
+    if (!routes.is_null() && !routes.is_array()) return InvalidArgumentError("pipeline.routes: must be a list");
+    if (routes.is_array()) {
+      for (size_t r = 0; r < routes.size(); ++r) {
+        const json& route = routes[r];
+        std::string where = "pipeline.routes[" + std::to_string(r) + "]";
+        if (!route.is_object()) return InvalidArgumentError(where + ": must be a mapping with sources and stages");
+        for (const auto& [k, v] : route.items()) {
+          if (k != "sources" && k != "stages") return InvalidArgumentError(where + ": unknown key '" + k + "' (known: sources, stages)");
+        }
+        std::vector<std::string> sources = StringOrList(route.value("sources", json()));
+        if (sources.empty()) return InvalidArgumentError(where + ": 'sources' must name at least one source");
+        if (!route.contains("stages")) return InvalidArgumentError(where + ": 'stages' is missing");
+        route_specs.push_back({sources, StringOrList(route["stages"])});
+      }
+    }
+    auto resolve = [&](const std::vector<std::string>& names, const std::string& where,
+                       std::vector<const Stage*>* out) -> Status {
+      bool seen_cacheable = false;
+      for (const std::string& name : names) {
+        const auto& known = KnownStageNames();
+        bool is_known = std::find(known.begin(), known.end(), name) != known.end();
+        const Stage* stage = Find(name);
+        if (stage == nullptr && !is_known) {
+          return InvalidArgumentError(where + ": unknown stage '" + name + "' (known: rules, model, llm)");
+        }
+        if (stage == nullptr && build_missing && !Built(name)) {
+          LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Stage> made, MakeStage(name, config));
+          built_names_.push_back(name);
+          if (made) stages_.push_back(std::move(made));
+          stage = Find(name);
+        }
+        if (stage == nullptr) continue;  // configured off
+        if (!stage->cacheable() && seen_cacheable) {
+          return InvalidArgumentError(where + ": stage '" + name + "' sees raw lines and must come before " +
+                                      "the cached stages (model, llm)");
+        }
+        seen_cacheable |= stage->cacheable();
+        out->push_back(stage);
+      }
+      return OkStatus();
+    };
+    for (size_t r = 0; r < route_specs.size(); ++r) {
+      Route route;
+      route.name = "route" + std::to_string(r);
+      route.sources = route_specs[r].first;
+      LOGSIEVE_RETURN_IF_ERROR(resolve(route_specs[r].second, "pipeline.routes[" + std::to_string(r) + "].stages", &route.stages));
+      routes_.push_back(std::move(route));
+    }
+    default_route_.name = "default";
+    LOGSIEVE_RETURN_IF_ERROR(resolve(default_names, "pipeline.stages", &default_route_.stages));
+
+    // Metrics looked up once; updated with one atomic add per line.
+    auto& m = MetricsRegistry::Global();
+    cache_hits_ = &m.GetCounter("logsieve_cache_hits_total", "Lines answered by the template cache");
+    cache_misses_ = &m.GetCounter("logsieve_cache_misses_total", "Distinct templates sent to the costly stages");
+    lines_ = &m.GetCounter("logsieve_lines_total", "Lines classified");
+    for (size_t l = 0; l <= labels_.size(); ++l) {
+      std::string label = l < labels_.size() ? labels_[l] : std::string(kUnclassified);
+      for (Method method : {Method::kNone, Method::kRegex, Method::kML, Method::kLLM}) {
+        decision_counters_[method_index(method)].push_back(&m.GetCounter(
+            "logsieve_decisions_total", "Decisions by method and label",
+            {{"method", std::string(MethodName(method))}, {"label", label}}));
+      }
+    }
+    for (const auto& s : stages_) {
+      stage_errors_[s.get()] = &m.GetCounter("logsieve_stage_errors_total", "Batches a stage failed on",
+                                             {{"stage", std::string(s->name())}});
+    }
+    return OkStatus();
+  }
+
+  Status Classify(Batch& batch) const override {
+    batch.Reset();
+    const size_t n = batch.size();
+    if (n == 0) return OkStatus();
+    std::vector<std::vector<size_t>> groups(routes_.size() + 1);
+    for (size_t i = 0; i < n; ++i) groups[RouteIndex(batch.records[i].source)].push_back(i);
+    std::vector<std::string> failures(n);
+    for (size_t r = 0; r < groups.size(); ++r) {
+      if (!groups[r].empty()) RunRoute(r < routes_.size() ? routes_[r] : default_route_, batch, groups[r], failures);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Decision& d = batch.decisions[i];
+      if (!d.decided()) Finalize(batch, i, failures[i]);
+      Count(d);
+    }
+    lines_->Inc(static_cast<double>(n));
+    return OkStatus();
+  }
+
+  Decision ClassifyOne(std::string_view source, std::string_view message) const override {
+    Batch batch;
+    batch.records.push_back({std::string(source), std::string(message)});
+    (void)Classify(batch);
+    return std::move(batch.decisions[0]);
+  }
+
+  const std::vector<std::string>& labels() const override { return labels_; }
+  std::vector<std::string> stage_names() const override {
+    std::vector<std::string> out;
+    for (const auto& s : stages_) out.emplace_back(s->name());
+    return out;
+  }
+  std::vector<std::string> stage_descriptions() const override {
+    std::vector<std::string> out;
+    for (const auto& s : stages_) out.push_back(s->description());
+    return out;
+  }
+
+ private:
+  static size_t method_index(Method m) { return static_cast<size_t>(m); }
+
+  const Stage* Find(std::string_view name) const {
+    for (const auto& s : stages_) {
+      if (s->name() == name) return s.get();
+    }
+    return nullptr;
+  }
+  bool Built(const std::string& name) const {
+    return std::find(built_names_.begin(), built_names_.end(), name) != built_names_.end();
+  }
+
+  size_t RouteIndex(const std::string& source) const {
+    for (size_t r = 0; r < routes_.size(); ++r) {
+      for (const std::string& s : routes_[r].sources) {
+        if (s == source) return r;
+      }
+    }
+    return routes_.size();
+  }
+
+  void RunRoute(const Route& route, Batch& batch, std::vector<size_t> pending,
+                std::vector<std::string>& failures) const {
+    bool normalized = false;
+    std::vector<size_t> reps;                          // one line per distinct template
+    std::vector<std::pair<size_t, size_t>> dups;       // (line, its representative)
+    for (const Stage* stage : route.stages) {
+      if (pending.empty()) break;
+      if (stage->cacheable() && !normalized) {
+        normalized = true;
+        std::unordered_map<uint64_t, size_t> rep_of;
+        std::vector<size_t> misses;
+        for (size_t i : pending) {
+          normalizer_.Normalize(batch.records[i].message, &batch.templates[i]);
+          batch.keys[i] = text::TemplateKey(route.name, batch.templates[i]);
+          if (std::optional<Decision> hit = cache_->Lookup(batch.keys[i], batch.templates[i])) {
+            batch.decisions[i] = std::move(*hit);
+            cache_hits_->Inc();
+            continue;
+          }
+          auto [it, inserted] = rep_of.emplace(batch.keys[i], i);
+          if (!inserted && batch.templates[it->second] == batch.templates[i]) {
+            dups.emplace_back(i, it->second);
+            continue;
+          }
+          reps.push_back(i);
+        }
+        cache_misses_->Inc(static_cast<double>(reps.size()));
+        pending = reps;
+      }
+      Status s = stage->Decide(batch, pending);
+      if (!s.ok()) {
+        stage_errors_.at(stage)->Inc();
+        for (size_t i : pending) {
+          failures[i] += (failures[i].empty() ? "" : "; ") + std::string("stage '") +
+                         std::string(stage->name()) + "' failed: " + s.message();
+        }
+      }
+      std::erase_if(pending, [&](size_t i) { return batch.decisions[i].decided(); });
+    }
+    for (size_t i : reps) {
+      const Decision& d = batch.decisions[i];
+      if (d.decided() && !d.degraded && d.method != Method::kRegex) {
+        cache_->Insert(batch.keys[i], batch.templates[i], d);
+      }
+    }
+    for (auto [line, rep] : dups) {
+      batch.decisions[line] = batch.decisions[rep];
+      batch.tentative[line] = batch.tentative[rep];
+      failures[line] = failures[rep];
+    }
+  }
+
+  void Finalize(Batch& batch, size_t i, const std::string& failure) const {
+    Decision& d = batch.decisions[i];
+    d.label = std::string(kUnclassified);
+    d.method = Method::kNone;
+    d.confidence.reset();
+    const Decision& guess = batch.tentative[i];
+    if (!failure.empty()) {
+      d.detail = failure;
+    } else if (guess.method != Method::kNone) {
+      d.detail = "no stage was sure; best guess " + guess.label + " (" + guess.detail + ")";
+    } else {
+      d.detail = "no stage decided";
+    }
+  }
+
+  void Count(const Decision& d) const {
+    size_t l = 0;
+    while (l < labels_.size() && labels_[l] != d.label) ++l;
+    decision_counters_[method_index(d.method)][l]->Inc();
+  }
+
+  std::vector<std::string> labels_;
+  text::Normalizer normalizer_ = *text::Normalizer::Create({});
+  std::unique_ptr<DecisionCache> cache_;
+  std::vector<std::unique_ptr<Stage>> stages_;
+  std::vector<std::string> built_names_;
+  std::vector<Route> routes_;
+  Route default_route_;
+
+  Counter* cache_hits_ = nullptr;
+  Counter* cache_misses_ = nullptr;
+  Counter* lines_ = nullptr;
+  std::array<std::vector<Counter*>, 4> decision_counters_;  // [method][label index, last = other]
+  std::unordered_map<const Stage*, Counter*> stage_errors_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Classifier>> Classifier::Create(const Config& config) {
+  auto p = std::make_unique<Pipeline>();
+  LOGSIEVE_RETURN_IF_ERROR(p->Init(config, {}, true));
+  return std::unique_ptr<Classifier>(std::move(p));
+}
+
+StatusOr<std::unique_ptr<Classifier>> Classifier::CreateWithStages(const Config& config,
+                                                                   std::vector<std::unique_ptr<Stage>> stages) {
+  auto p = std::make_unique<Pipeline>();
+  LOGSIEVE_RETURN_IF_ERROR(p->Init(config, std::move(stages), false));
+  return std::unique_ptr<Classifier>(std::move(p));
+}
+
+}  // namespace logsieve

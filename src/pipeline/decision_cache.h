@@ -1,0 +1,54 @@
+// DecisionCache: finished decisions by template, so a template is decided by
+// the costly stages once.
+//
+// Keyed by the 64-bit TemplateKey (route + template text); the template text
+// is stored too and compared on lookup, so a hash collision can never return
+// another template's decision. Bounded: each of the 16 shards evicts its least
+// recently used entry when full.
+//
+// Thread safety: all methods are safe from any thread (one mutex per shard).
+#ifndef LOGSIEVE_PIPELINE_DECISION_CACHE_H_
+#define LOGSIEVE_PIPELINE_DECISION_CACHE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/decision.h"
+
+namespace logsieve {
+
+class DecisionCache {
+ public:
+  // `capacity` entries in all; 0 disables the cache.
+  explicit DecisionCache(size_t capacity);
+
+  std::optional<Decision> Lookup(uint64_t key, std::string_view template_text);
+  void Insert(uint64_t key, std::string_view template_text, const Decision& decision);
+  size_t size() const;
+
+ private:
+  struct Entry {
+    uint64_t key;
+    std::string template_text;
+    Decision decision;
+  };
+  struct Shard {
+    mutable std::mutex mu;
+    std::list<Entry> lru;  // front = most recent
+    std::unordered_map<uint64_t, std::list<Entry>::iterator> index;
+  };
+  static constexpr size_t kShards = 16;
+  size_t per_shard_;
+  std::vector<Shard> shards_;
+};
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_PIPELINE_DECISION_CACHE_H_

@@ -1,0 +1,150 @@
+// End-to-end tests of the `logsieve` binary, run as a user would.
+#include <gtest/gtest.h>
+
+#include "testing/subprocess.h"
+#include "testing/testing.h"
+
+namespace logsieve {
+namespace {
+
+using testing::Child;
+using testing::LogsieveBinary;
+using testing::ReadFile;
+using testing::RunProgram;
+using testing::RunResult;
+using testing::ScratchDir;
+using testing::WriteFile;
+
+// Pure I/O runs: no stages, so every line is Unclassified and nothing is loaded.
+const std::vector<std::string> kNoStages = {"--set", "pipeline.stages=[]", "--set", "pipeline.routes=[]"};
+
+RunResult Classify(std::vector<std::string> args, const std::string& input = "") {
+  std::vector<std::string> argv = {LogsieveBinary(), "classify"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(argv, input);
+}
+
+std::vector<std::string> With(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+TEST(CliClassifyTest, CsvFromStdinGetsTheSeedColumnsAndOtherColumnsStayInPlace) {
+  RunResult r = Classify(With({"-", "-q"}, kNoStages), "timestamp,source,log_message\nt1,A,hello\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "timestamp,source,log_message,target_label,method_used,confidence\nt1,A,hello,Unclassified,None,\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(CliClassifyTest, MissingColumnsFailWithTheColumnsFound) {
+  RunResult r = Classify(With({"-"}, kNoStages), "time,msg\n1,x\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing required columns source, log_message; found columns: time, msg"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(CliClassifyTest, AMalformedRowFailsWithItsLineAndTheRowsBeforeItAreKept) {
+  ScratchDir dir;
+  WriteFile(dir.File("in.csv"), "source,log_message\nA,one\nA,\"two\"x\nA,three\n");
+  RunResult r = Classify(With({dir.File("in.csv"), "-o", dir.File("out.csv")}, kNoStages));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("in.csv:3: malformed row"), std::string::npos) << r.err;
+  // No half-written out.csv; the rows before the error are in out.csv.partial.
+  EXPECT_EQ(ReadFile(dir.File("out.csv")), "");
+  EXPECT_NE(ReadFile(dir.File("out.csv.partial")).find("A,one,Unclassified"), std::string::npos);
+}
+
+TEST(CliClassifyTest, SkipModeReportsTheSkippedRowAndKeepsAllGoodRows) {
+  RunResult r = Classify(With({"-", "--on-error", "skip"}, kNoStages),
+                         "source,log_message\nA,one\nA,two,extra\nA,three\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("A,one,"), std::string::npos);
+  EXPECT_NE(r.out.find("A,three,"), std::string::npos);
+  EXPECT_EQ(r.out.find("two"), std::string::npos);
+  EXPECT_NE(r.err.find("1 malformed rows skipped"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("<stdin>:3: malformed row: expected 2 fields"), std::string::npos) << r.err;
+}
+
+TEST(CliClassifyTest, OutputFileIsWrittenWhole) {
+  ScratchDir dir;
+  RunResult r = Classify(With({"-", "-q", "-o", dir.File("out.csv")}, kNoStages), "source,log_message\nA,x\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(dir.File("out.csv")), "source,log_message,target_label,method_used,confidence\nA,x,Unclassified,None,\n");
+}
+
+TEST(CliClassifyTest, NdjsonInNdjsonOut) {
+  RunResult r = Classify(With({"-", "-q", "--format", "ndjson"}, kNoStages), "{\"source\":\"A\",\"log_message\":\"x\",\"k\":1}\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"source\":\"A\",\"log_message\":\"x\",\"k\":1,\"target_label\":\"Unclassified\",\"method_used\":\"None\","
+            "\"confidence\":null,\"detail\":\"no stage decided\"}\n");
+}
+
+TEST(CliClassifyTest, InvalidUtf8NeverCrashesAndCsvBytesComeBackAsRead) {
+  RunResult r = Classify(With({"-", "-q"}, kNoStages), "source,log_message\nA,bad \xff\xfe bytes\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("A,bad \xff\xfe bytes,Unclassified"), std::string::npos);
+  RunResult j = Classify(With({"-", "-q", "--format", "lines", "--output-format", "ndjson"}, kNoStages), "bad \xff bytes\n");
+  EXPECT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_NE(j.out.find("bad \xEF\xBF\xBD bytes"), std::string::npos) << j.out;  // U+FFFD in JSON
+}
+
+TEST(CliClassifyTest, StreamedLinesAreAnsweredAsTheyArrive) {
+  std::vector<std::string> argv = {LogsieveBinary(), "classify", "-", "-q", "--format", "lines"};
+  argv.insert(argv.end(), kNoStages.begin(), kNoStages.end());
+  Child child(argv);
+  child.Write("first line\n");
+  std::string out = child.ReadLines(1, 20000);
+  EXPECT_EQ(out, "Unclassified\tNone\t\tfirst line\n");  // while stdin is still open
+  child.Write("second line\n");
+  out = child.ReadLines(2, 20000);
+  EXPECT_EQ(out, "Unclassified\tNone\t\tfirst line\nUnclassified\tNone\t\tsecond line\n");
+  child.CloseStdin();
+  EXPECT_EQ(child.Wait(), 0);
+}
+
+TEST(CliClassifyTest, MissingInputFileIsAClearError) {
+  RunResult r = Classify(With({"/nonexistent/in.csv"}, kNoStages));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot open '/nonexistent/in.csv'"), std::string::npos) << r.err;
+}
+
+TEST(CliConfigTest, PrintedDefaultsAreAValidConfigFile) {
+  ScratchDir dir;
+  RunResult d = RunProgram({LogsieveBinary(), "config", "--print-defaults"});
+  ASSERT_EQ(d.exit_code, 0);
+  WriteFile(dir.File("c.yaml"), d.out);
+  RunResult r = RunProgram({LogsieveBinary(), "config", "--config", dir.File("c.yaml")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(CliConfigTest, AFlagBeatsTheEnvironmentWhichBeatsTheConfigFile) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "pipeline:\n  threshold: 0.6\n  batch_size: 99\n  cache_size: 5\n");
+  RunResult r = RunProgram({LogsieveBinary(), "config", "--config", dir.File("c.yaml"), "--threshold", "0.9"}, "",
+                           {"LOGSIEVE_PIPELINE_THRESHOLD=0.7", "LOGSIEVE_PIPELINE_BATCH_SIZE=33"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("# set by flag --threshold\n  threshold: 0.9\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("# set by env LOGSIEVE_PIPELINE_BATCH_SIZE\n  batch_size: 33\n"), std::string::npos);
+  EXPECT_NE(r.out.find("cache_size: 5\n"), std::string::npos);
+}
+
+TEST(CliConfigTest, UnknownKeyInTheConfigFileNamesFileAndLine) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "pipeline:\n  thresold: 0.6\n");
+  RunResult r = Classify({"-", "--config", dir.File("c.yaml")}, "source,log_message\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("c.yaml:2: unknown config key 'pipeline.thresold'"), std::string::npos) << r.err;
+}
+
+TEST(CliConfigTest, DotEnvInTheWorkingDirectoryIsRead) {
+  ScratchDir dir;
+  WriteFile(dir.File(".env"), "LOGSIEVE_PIPELINE_BATCH_SIZE=77\n");
+  RunResult r = RunProgram({LogsieveBinary(), "config"}, "", {}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("batch_size: 77"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace logsieve

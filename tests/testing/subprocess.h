@@ -1,0 +1,46 @@
+// Running a program (the `logsieve` binary) as a user would, for end-to-end tests.
+#ifndef LOGSIEVE_TESTS_TESTING_SUBPROCESS_H_
+#define LOGSIEVE_TESTS_TESTING_SUBPROCESS_H_
+
+#include <string>
+#include <vector>
+
+namespace logsieve::testing {
+
+struct RunResult {
+  int exit_code = -1;  // 128 + signal when killed by a signal
+  std::string out;
+  std::string err;
+};
+
+// Runs argv (argv[0] is a path) with `input` on stdin; waits for it to end.
+// `env` entries ("NAME=value") are added to the environment.
+RunResult RunProgram(const std::vector<std::string>& argv, const std::string& input = "",
+                     const std::vector<std::string>& env = {}, const std::string& cwd = "");
+
+// The `logsieve` binary of this build tree.
+std::string LogsieveBinary();
+
+// A running child with pipes, for streaming tests.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& argv);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  void Write(const std::string& data);
+  void CloseStdin();
+  // Reads stdout until it holds `n` newlines or `timeout_ms` passes; returns what was read.
+  std::string ReadLines(size_t n, int timeout_ms);
+  int Wait();
+
+ private:
+  int pid_ = -1;
+  int in_ = -1;
+  int out_ = -1;
+  std::string buffered_;
+};
+
+}  // namespace logsieve::testing
+
+#endif  // LOGSIEVE_TESTS_TESTING_SUBPROCESS_H_

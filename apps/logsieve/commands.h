@@ -11,6 +11,7 @@ namespace logsieve::cli {
 
 void AddClassifyCommand(CLI::App& app);
 void AddConfigCommand(CLI::App& app);
+void AddServeCommand(CLI::App& app);
 
 }  // namespace logsieve::cli
 

@@ -19,7 +19,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/metrics.h"
-#include "server/csv_table.h"
+#include "io/csv.h"
+#include "io/input_stream.h"
+#include "io/records.h"
 #include "server/openapi.h"
 #include "server/web_assets.h"
 
@@ -113,16 +115,6 @@ int HttpStatusFor(const Status& s) {
 json ConfidenceJson(const std::optional<float>& c) {
   if (!c) return nullptr;
   return std::round(static_cast<double>(*c) * 1e4) / 1e4;
-}
-
-// "1.0", "0.8731", "" when absent: the CSV `confidence` column.
-std::string ConfidenceText(const std::optional<float>& c) {
-  if (!c) return "";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", static_cast<double>(*c));
-  std::string s = buf;
-  while (s.size() > 1 && s.back() == '0' && s[s.size() - 2] != '.') s.pop_back();
-  return s;
 }
 
 json DecisionJson(const Decision& d) {
@@ -582,9 +574,9 @@ void Server::Impl::Log(const httplib::Request& req, const httplib::Response& res
                {"method", req.method},
                {"path", req.path},
                {"status", res.status},
-               {"bytes_in", req.get_header_value("Content-Length").empty()
-                                ? json(nullptr)
-                                : json(req.get_header_value("Content-Length"))},
+               {"bytes_in", req.has_header("Content-Length")
+                                ? json(req.get_header_value<uint64_t>("Content-Length"))
+                                : json(nullptr)},
                {"bytes_out", res.body.size()},
                {"ms", std::round(seconds * 1e6) / 1e3}};
   std::string text = Dump(line) + "\n";
@@ -708,43 +700,39 @@ void Server::Impl::ClassifyCsv(const httplib::Request& req, httplib::Response& r
   if (filename.size() < 4 || Lower(filename.substr(filename.size() - 4)) != ".csv") {
     return SetError(res, 400, "not a CSV file: '" + filename + "' (the file name must end in .csv)");
   }
-  StatusOr<CsvTable> table = CsvTable::Parse(content, options.max_rows);
-  if (!table.ok()) return SetError(res, HttpStatusFor(table.status()), table.status().message());
-  content.clear();
-  content.shrink_to_fit();
-  int source_col = table->Column("source");
-  int message_col = table->Column("log_message");
-  if (source_col < 0 || message_col < 0) {
-    std::string missing = source_col < 0 ? "source" : "";
-    if (message_col < 0) missing += missing.empty() ? "log_message" : ", log_message";
-    return SetError(res, 400, "missing columns: " + missing);
+  if (content.find('\0') != std::string::npos) {
+    return SetError(res, 400, "not a CSV file: '" + filename + "' holds NUL bytes (binary data)");
   }
 
-  const Classifier& c = *ready.load(std::memory_order_acquire);
+  // Read, classify and write back in slices (the io module's CSV reader and
+  // writer, as `logsieve classify` uses them).
+  io::ReadOptions read_options;
+  read_options.format = io::Format::kCsv;
+  read_options.max_record_bytes = options.max_record_bytes;
+  StatusOr<std::unique_ptr<io::RecordReader>> csv =
+      io::RecordReader::Open(io::InputStream::FromString(std::move(content), filename), read_options);
+  if (!csv.ok()) return SetError(res, 400, csv.status().message());
   std::string out;
-  std::vector<std::string_view> fields(table->header.begin(), table->header.end());
-  for (std::string_view extra : {"target_label", "method_used", "confidence"}) fields.push_back(extra);
-  AppendCsvRecord(fields, out);
-  // Classify in slices so a large upload does not double its memory at once.
+  std::unique_ptr<io::RecordWriter> writer = io::RecordWriter::ToString(
+      &out, io::WriteOptions{.format = io::Format::kCsv}, io::Format::kCsv, (*csv)->columns());
+  const Classifier& c = *ready.load(std::memory_order_acquire);
   const size_t slice = std::max<size_t>(options.batch_size, 4096);
-  Batch batch;
-  for (size_t begin = 0; begin < table->rows.size(); begin += slice) {
-    size_t end = std::min(table->rows.size(), begin + slice);
-    batch.records.clear();
-    for (size_t i = begin; i < end; ++i) {
-      batch.records.push_back({table->rows[i][source_col], table->rows[i][message_col]});
+  io::RecordBatch batch;
+  size_t rows = 0;
+  while (true) {
+    batch.Clear();
+    StatusOr<size_t> n = (*csv)->Read(slice, &batch);
+    if (!n.ok()) return SetError(res, 400, n.status().message());
+    if (*n == 0) break;
+    rows += *n;
+    if (rows > options.max_rows) {
+      return SetError(res, 413, "more than " + std::to_string(options.max_rows) +
+                                    " rows (server.max_rows)");
     }
-    if (Status s = c.Classify(batch); !s.ok()) return SetError(res, 500, s.message());
-    for (size_t i = begin; i < end; ++i) {
-      const Decision& d = batch.decisions[i - begin];
-      std::string confidence = ConfidenceText(d.confidence);
-      fields.assign(table->rows[i].begin(), table->rows[i].end());
-      fields.push_back(d.label);
-      fields.push_back(MethodName(d.method));
-      fields.push_back(confidence);
-      AppendCsvRecord(fields, out);
-    }
+    if (Status s = c.Classify(batch.batch); !s.ok()) return SetError(res, 500, s.message());
+    if (Status s = writer->Write(batch); !s.ok()) return SetError(res, 500, s.message());
   }
+  if (Status s = writer->Commit(); !s.ok()) return SetError(res, 500, s.message());
   res.status = 200;
   res.set_content(std::move(out), "text/csv; charset=utf-8");
   res.set_header("Content-Disposition", "attachment; filename=\"classified.csv\"");

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/web_assets.h"
+#include "testing/testing.h"
 
 namespace logsieve {
 namespace {
@@ -310,18 +312,18 @@ TEST_F(ServerTest, ClassifyCsvNamesTheMissingColumns) {
   Start();
   auto r = PostCsv("src,msg\na,b\n");
   EXPECT_EQ(r->status, 400);
-  EXPECT_EQ(Detail(r), "missing columns: source, log_message");
+  EXPECT_EQ(Detail(r), "logs.csv:1: missing required columns source, log_message; found columns: src, msg");
   r = PostCsv("source,text\na,b\n");
-  EXPECT_EQ(Detail(r), "missing columns: log_message");
+  EXPECT_EQ(Detail(r), "logs.csv:1: missing required column log_message; found columns: source, text");
 }
 
 TEST_F(ServerTest, ClassifyCsvNamesTheLineOfAMalformedRow) {
   Start();
   auto r = PostCsv("source,log_message\na,b\n\"c\nd\",e\nf,g,h\n");
   EXPECT_EQ(r->status, 400);
-  EXPECT_EQ(Detail(r), "line 5: 3 fields, the header has 2");
+  EXPECT_EQ(Detail(r), "logs.csv:5: malformed row: expected 2 fields (source, log_message), found 3");
   r = PostCsv("source,log_message\na,\"open\n");
-  EXPECT_EQ(Detail(r), "line 2: unterminated quoted field");
+  EXPECT_EQ(Detail(r), "logs.csv:2: malformed row: quoted field never closed (it opens on this line)");
 }
 
 TEST_F(ServerTest, ClassifyCsvRejectsABodyThatIsNotMultipartWith415) {
@@ -647,6 +649,29 @@ TEST_F(ServerTest, ConcurrentClientsGetTheirOwnAnswers) {
   }
   for (auto& c : clients) c.join();
   EXPECT_EQ(good, 160);
+}
+
+// The real pipeline with the bundled defaults behind the server: every row of
+// the sample CSV comes back, labelled, in order.
+TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
+  Start({}, /*ready=*/false);
+  auto classifier = Classifier::Create(Config());
+  ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
+  server_->SetClassifier(std::shared_ptr<const Classifier>(*std::move(classifier)));
+  std::string csv = testing::ReadFile(testing::SourceDir() + "/data/sample.csv");
+  ASSERT_FALSE(csv.empty());
+  auto r = PostCsv(csv, "sample.csv");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto count_lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+  EXPECT_EQ(count_lines(r->body), count_lines(csv));
+  EXPECT_TRUE(r->body.starts_with("timestamp,source,log_message,target_label,method_used,confidence\n"));
+  r = client_->Post("/classify-single/", R"({"source":"ModernCRM","log_message":"User User123 logged in."})",
+                    "application/json");
+  ASSERT_EQ(r->status, 200);
+  json j = Body(r);
+  EXPECT_TRUE(j["target_label"].is_string());
+  EXPECT_TRUE(j["method_used"].is_string());
 }
 
 TEST(ServerOptionsTest, ReadsTheServerSectionOfTheConfig) {

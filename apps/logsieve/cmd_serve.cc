@@ -25,7 +25,7 @@ void AddServeCommand(CLI::App& app) {
     StatusOr<Config> config = opts->pipeline.BuildConfig();
     if (!config.ok()) Fail(config.status());
     if (!opts->host.empty()) {
-      if (Status s = config->Set("server.host", "\"" + opts->host + "\"", "flag --host"); !s.ok()) Fail(s);
+      if (Status s = config->Set("server.host", opts->host, "flag --host"); !s.ok()) Fail(s);
     }
     if (opts->port >= 0) {
       if (Status s = config->Set("server.port", std::to_string(opts->port), "flag --port"); !s.ok()) Fail(s);

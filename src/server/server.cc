@@ -846,11 +846,18 @@ void Server::Impl::Configure() {
     const Classifier* c = ready.load(std::memory_order_acquire);
     SetJson(res, 200, OpenApiDocument(options.version, c ? c->labels() : std::vector<std::string>{}));
   });
+  // The pages may load nothing from elsewhere: ReDoc's sidebar links a logo
+  // on a CDN, which this policy keeps the browser from fetching.
+  static constexpr const char* kDocsPolicy =
+      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+      "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'";
   http.Get("/docs", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(SwaggerUiPage(), "text/html; charset=utf-8");
+    res.set_header("Content-Security-Policy", kDocsPolicy);
   });
   http.Get("/redoc", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(RedocPage(), "text/html; charset=utf-8");
+    res.set_header("Content-Security-Policy", kDocsPolicy);
   });
   http.Get("/docs/assets/(.+)", [](const httplib::Request& req, httplib::Response& res) {
     const WebAsset* asset = FindWebAsset(req.matches[1].str());

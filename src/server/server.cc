@@ -101,17 +101,6 @@ void SetErrorAndClose(httplib::Response& res, int status, std::string_view detai
   res.set_header("Connection", "close");
 }
 
-int HttpStatusFor(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kResourceExhausted: return 413;
-    case StatusCode::kDeadlineExceeded: return 408;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kUnavailable: return 503;
-    default: return 500;
-  }
-}
-
 json ConfidenceJson(const std::optional<float>& c) {
   if (!c) return nullptr;
   return std::round(static_cast<double>(*c) * 1e4) / 1e4;
@@ -481,9 +470,11 @@ httplib::Server::HandlerResponse Server::Impl::Admit(const httplib::Request& req
   if (!t_request_started) in_flight.Add(1);  // still set: the last request was never logged
   t_request_started = true;
 
-  // httplib 0.11 reads a chunked body of a GET (or of any route without a
-  // content reader) whole, with no limit: refuse it unread.
-  if (req.method != "POST" && req.has_header("Transfer-Encoding")) {
+  // httplib 0.11 reads a chunked body of a GET (any method without a content
+  // reader here) whole, with no limit: refuse it unread.
+  const bool reads_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+                          req.method == "DELETE";
+  if (!reads_body && req.has_header("Transfer-Encoding")) {
     SetErrorAndClose(res, 400, "a chunked request body is only accepted on POST endpoints");
     return HR::Handled;
   }
@@ -804,6 +795,12 @@ void Server::Impl::Configure() {
 
   http.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) { return Admit(req, res); });
+  // "Expect: 100-continue" with a declared length over the limit: the 413
+  // goes out instead of the 100, and the client never sends the body.
+  http.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (Admit(req, res) == httplib::Server::HandlerResponse::Handled) return res.status;
+    return 100;
+  });
   http.set_logger([this](const httplib::Request& req, const httplib::Response& res) { Log(req, res); });
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // our own answer

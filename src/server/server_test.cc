@@ -374,6 +374,17 @@ TEST_F(ServerTest, UploadsOverTheLimitAre413AndTheServerGoesOn) {
   EXPECT_EQ(client_->Get("/healthz")->status, 200);
 }
 
+TEST_F(ServerTest, AnOversizedUploadAnnouncedWithExpect100IsRefusedBeforeItsBody) {
+  ServerOptions o;
+  o.max_upload_bytes = 1000;
+  Start(o);
+  std::string answer = Raw(
+      "POST /classify/ HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+      "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << answer;
+  EXPECT_NE(answer.find("max_upload_bytes"), std::string::npos);
+}
+
 TEST_F(ServerTest, TooManyRowsIs413) {
   ServerOptions o;
   o.max_rows = 2;
@@ -534,6 +545,9 @@ TEST_F(ServerTest, UnknownPathsAre404AndWrongMethods405LikeFastApi) {
 
 TEST_F(ServerTest, MetricsCountRequestsByEndpointAndStatus) {
   Start();
+  // One connection: a request is counted (after its answer is written) before
+  // the next one on the same connection is read.
+  client_->set_keep_alive(true);
   client_->Get("/nope/" + std::string(50, 'x'));
   client_->Post("/classify-single/", R"({"source":"a","log_message":"b"})", "application/json");
   auto r = client_->Get("/metrics");
@@ -672,6 +686,9 @@ TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
   json j = Body(r);
   EXPECT_TRUE(j["target_label"].is_string());
   EXPECT_TRUE(j["method_used"].is_string());
+  // The pipeline's own metrics are served beside the HTTP ones.
+  r = client_->Get("/metrics");
+  EXPECT_NE(r->body.find("logsieve_lines_total"), std::string::npos);
 }
 
 TEST(ServerOptionsTest, ReadsTheServerSectionOfTheConfig) {

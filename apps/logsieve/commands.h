@@ -11,6 +11,8 @@ namespace logsieve::cli {
 
 void AddClassifyCommand(CLI::App& app);
 void AddConfigCommand(CLI::App& app);
+// `logsieve rules check|test`: validate, lint and try out a rule file.
+void AddRulesCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app);
 
 }  // namespace logsieve::cli

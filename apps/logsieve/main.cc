@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   logsieve::cli::AddClassifyCommand(app);
   logsieve::cli::AddConfigCommand(app);
+  logsieve::cli::AddRulesCommand(app);
   logsieve::cli::AddServeCommand(app);
   try {
     app.parse(argc, argv);

@@ -1,5 +1,7 @@
 #include "pipeline/stage_factories.h"
 
+#include "rules/rules_stage.h"
+
 namespace logsieve {
 
 const std::vector<std::string_view>& KnownStageNames() {
@@ -8,7 +10,7 @@ const std::vector<std::string_view>& KnownStageNames() {
 }
 
 StatusOr<std::unique_ptr<Stage>> MakeStage(std::string_view name, const Config& config) {
-  (void)config;
+  if (name == "rules") return MakeRulesStage(config);
   // Stages land here as their modules are built.
   return std::unique_ptr<Stage>();
 }

@@ -1,0 +1,96 @@
+#include "rules/rules_stage.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "common/paths.h"
+
+namespace logsieve {
+namespace {
+
+class RulesStage final : public Stage {
+ public:
+  explicit RulesStage(std::shared_ptr<const RuleSet> rules) : rules_(std::move(rules)) {}
+
+  std::string_view name() const override { return "rules"; }
+  bool cacheable() const override { return false; }
+  std::string description() const override {
+    return "rules: " + std::to_string(rules_->size()) + " rules from " + rules_->origin();
+  }
+
+  Status Decide(Batch& batch, std::span<const size_t> pending) const override {
+    for (size_t i : pending) {
+      const LogRecord& record = batch.records[i];
+      std::optional<RuleMatch> match = rules_->Match(record.source, record.message);
+      if (!match) continue;
+      const Rule& rule = rules_->rule(match->rule);
+      Decision& d = batch.decisions[i];
+      d.label = rule.label;
+      d.method = Method::kRegex;
+      d.confidence = rule.confidence;
+      d.detail.assign("rule ").append(rule.id);
+      if (match->span) {
+        d.detail.append(" [").append(std::to_string(match->span->first)).append(",");
+        d.detail.append(std::to_string(match->span->second)).append(")");
+      }
+      d.degraded = false;
+    }
+    return OkStatus();
+  }
+
+ private:
+  std::shared_ptr<const RuleSet> rules_;
+};
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ConfiguredLabels(const Config& config) {
+  std::vector<std::string> labels;
+  const nlohmann::json& value = config.GetJson("labels");
+  if (!value.is_array()) return labels;
+  for (const nlohmann::json& item : value) {
+    if (item.is_string()) {
+      labels.push_back(item.get<std::string>());
+    } else if (item.is_object() && item.contains("name") && item["name"].is_string()) {
+      labels.push_back(item["name"].get<std::string>());
+    }
+  }
+  return labels;
+}
+
+Status CheckRuleLabels(const RuleSet& rules, const std::vector<std::string>& labels) {
+  std::string message;
+  for (const Rule& rule : rules.rules()) {
+    if (std::find(labels.begin(), labels.end(), rule.label) == labels.end()) {
+      if (!message.empty()) message += "\n";
+      message += RuleWhere(rules.origin(), rule) + ": label '" + rule.label +
+                 "' is not in the label set [" + Join(labels) + "]";
+    }
+  }
+  return message.empty() ? OkStatus() : InvalidArgumentError(message);
+}
+
+StatusOr<std::unique_ptr<Stage>> MakeRulesStage(std::shared_ptr<const RuleSet> rules,
+                                                const std::vector<std::string>& labels) {
+  LOGSIEVE_RETURN_IF_ERROR(CheckRuleLabels(*rules, labels));
+  return std::unique_ptr<Stage>(std::make_unique<RulesStage>(std::move(rules)));
+}
+
+StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config) {
+  std::string path = config.GetString("rules.file");
+  if (path == "none") return std::unique_ptr<Stage>();
+  if (path.empty()) path = BundledPath("rules/default.yaml");
+  LOGSIEVE_ASSIGN_OR_RETURN(RuleFile file, LoadRuleFile(path));
+  RuleSetOptions options;
+  options.spans = config.GetBool("rules.spans");
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RuleSet> rules, RuleSet::Compile(std::move(file), options));
+  return MakeRulesStage(std::shared_ptr<const RuleSet>(std::move(rules)), ConfiguredLabels(config));
+}
+
+}  // namespace logsieve

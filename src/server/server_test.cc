@@ -683,9 +683,8 @@ TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
   r = client_->Post("/classify-single/", R"({"source":"ModernCRM","log_message":"User User123 logged in."})",
                     "application/json");
   ASSERT_EQ(r->status, 200);
-  json j = Body(r);
-  EXPECT_TRUE(j["target_label"].is_string());
-  EXPECT_TRUE(j["method_used"].is_string());
+  EXPECT_EQ(Body(r)["target_label"], "User Action");
+  EXPECT_EQ(Body(r)["method_used"], "Regex");
   // The pipeline's own metrics are served beside the HTTP ones.
   r = client_->Get("/metrics");
   EXPECT_NE(r->body.find("logsieve_lines_total"), std::string::npos);

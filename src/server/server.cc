@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -19,7 +21,6 @@
 #include <nlohmann/json.hpp>
 
 #include "common/metrics.h"
-#include "io/csv.h"
 #include "io/input_stream.h"
 #include "io/records.h"
 #include "server/openapi.h"

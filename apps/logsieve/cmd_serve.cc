@@ -19,7 +19,8 @@ void AddServeCommand(CLI::App& app) {
   };
   auto opts = std::make_shared<Opts>();
   cmd->add_option("--host", opts->host, "Address to listen on (server.host; default 127.0.0.1)");
-  cmd->add_option("--port", opts->port, "Port to listen on, 0 for any free one (server.port; default 8000)");
+  cmd->add_option("--port", opts->port,
+                  "Port to listen on, 0 for any free one (server.port; default 8000)");
   AddPipelineFlags(cmd, &opts->pipeline);
   cmd->callback([opts] {
     StatusOr<Config> config = opts->pipeline.BuildConfig();
@@ -28,7 +29,8 @@ void AddServeCommand(CLI::App& app) {
       if (Status s = config->Set("server.host", opts->host, "flag --host"); !s.ok()) Fail(s);
     }
     if (opts->port >= 0) {
-      if (Status s = config->Set("server.port", std::to_string(opts->port), "flag --port"); !s.ok()) Fail(s);
+      if (Status s = config->Set("server.port", std::to_string(opts->port), "flag --port"); !s.ok())
+        Fail(s);
     }
     if (Status s = RunServer(*config, LOGSIEVE_VERSION); !s.ok()) Fail(s);
   });

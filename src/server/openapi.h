@@ -8,11 +8,10 @@
 #ifndef LOGSIEVE_SERVER_OPENAPI_H_
 #define LOGSIEVE_SERVER_OPENAPI_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace logsieve {
 

@@ -1,6 +1,8 @@
 // `logsieve serve` as a user runs it: starts, answers, and on SIGTERM stops
 // accepting, finishes and exits 0.
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,9 +10,6 @@
 #include <chrono>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <httplib.h>
 
 #include "testing/subprocess.h"
 #include "testing/testing.h"
@@ -54,7 +53,8 @@ TEST(ServeCommandTest, ServesThenExitsZeroOnSigterm) {
   ASSERT_GT(port, 0) << testing::ReadFile(log);
 
   httplib::Client client("127.0.0.1", port);
-  auto r = client.Post("/classify-single/", R"({"source":"ModernCRM","log_message":"User U1 logged in."})",
+  auto r = client.Post("/classify-single/",
+                       R"({"source":"ModernCRM","log_message":"User U1 logged in."})",
                        "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);

@@ -14,11 +14,10 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "common/metrics.h"
 #include "io/input_stream.h"
@@ -133,19 +132,32 @@ std::string MediaType(const httplib::Request& req) {
 // Details of the errors httplib answers itself (bad request line, URI too long...).
 std::string_view ReasonPhrase(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Request Entity Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Range Not Satisfiable";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Error";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Request Entity Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
   }
 }
 
@@ -159,7 +171,8 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 std::string UtcNow() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
@@ -171,12 +184,14 @@ std::string UtcNow() {
 // A LogRecord from a JSON value; `where` names it in errors ("logs[3]").
 StatusOr<LogRecord> RecordFromJson(const json& j, std::string_view where) {
   std::string prefix = where.empty() ? "" : std::string(where) + ": ";
-  if (!j.is_object()) return InvalidArgumentError(prefix + "expected an object with source and log_message");
+  if (!j.is_object())
+    return InvalidArgumentError(prefix + "expected an object with source and log_message");
   LogRecord r;
   for (auto [field, out] : {std::pair{"source", &r.source}, std::pair{"log_message", &r.message}}) {
     auto it = j.find(field);
     if (it == j.end()) return InvalidArgumentError(prefix + "field '" + field + "' is required");
-    if (!it->is_string()) return InvalidArgumentError(prefix + "field '" + field + "' must be a string");
+    if (!it->is_string())
+      return InvalidArgumentError(prefix + "field '" + field + "' must be a string");
     *out = it->get<std::string>();
   }
   return r;
@@ -229,7 +244,8 @@ class BodyBudget {
 
 std::string BodyFailureDetail(int status, size_t limit, std::string_view key) {
   if (status == 413) {
-    return "request body over " + std::to_string(limit) + " bytes (server." + std::string(key) + ")";
+    return "request body over " + std::to_string(limit) + " bytes (server." + std::string(key) +
+           ")";
   }
   if (status == 408) return "request body not received within server.request_timeout_ms";
   return "could not read the request body (malformed framing or connection lost)";
@@ -294,8 +310,9 @@ class NdjsonStream {
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     bool blank = text.find_first_not_of(" \t") == std::string_view::npos;
     if (skipping_) {
-      slots_.push_back({line_, true, "line over " + std::to_string(max_line_) +
-                                         " bytes (input.max_record_bytes)"});
+      slots_.push_back(
+          {line_, true,
+           "line over " + std::to_string(max_line_) + " bytes (input.max_record_bytes)"});
     } else if (!blank) {
       json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
       if (j.is_discarded()) {
@@ -358,8 +375,8 @@ StatusOr<ServerOptions> ServerOptions::FromConfig(const Config& config) {
     int64_t v = config.GetInt(key);
     if (v < lo || v > hi) {
       return InvalidArgumentError(std::string(key) + " = " + std::to_string(v) + " (from " +
-                                  config.Origin(key) + "): expected " + std::to_string(lo) +
-                                  ".." + std::to_string(hi));
+                                  config.Origin(key) + "): expected " + std::to_string(lo) + ".." +
+                                  std::to_string(hi));
     }
     return v;
   };
@@ -377,7 +394,8 @@ StatusOr<ServerOptions> ServerOptions::FromConfig(const Config& config) {
   LOGSIEVE_ASSIGN_OR_RETURN(int64_t read_t, in_range("server.read_timeout_ms", 1, kDay));
   LOGSIEVE_ASSIGN_OR_RETURN(int64_t write_t, in_range("server.write_timeout_ms", 1, kDay));
   LOGSIEVE_ASSIGN_OR_RETURN(int64_t ka_t, in_range("server.keep_alive_timeout_ms", 1, kDay));
-  LOGSIEVE_ASSIGN_OR_RETURN(int64_t ka_n, in_range("server.keep_alive_max_requests", 1, 1000000000));
+  LOGSIEVE_ASSIGN_OR_RETURN(int64_t ka_n,
+                            in_range("server.keep_alive_max_requests", 1, 1000000000));
   LOGSIEVE_ASSIGN_OR_RETURN(int64_t batch_size, in_range("pipeline.batch_size", 1, 1000000));
   LOGSIEVE_ASSIGN_OR_RETURN(int64_t record, in_range("input.max_record_bytes", 1, kMaxBytes));
   o.port = static_cast<int>(port);
@@ -416,7 +434,7 @@ struct Server::Impl {
   int port = -1;
 
   std::mutex classifier_mu;
-  std::shared_ptr<const Classifier> classifier;  // GUARDED_BY(classifier_mu); set once
+  std::shared_ptr<const Classifier> classifier;   // GUARDED_BY(classifier_mu); set once
   std::atomic<const Classifier*> ready{nullptr};  // published after `classifier`
   std::atomic<bool> stopping{false};
   std::atomic<bool> serve_entered{false};
@@ -424,8 +442,8 @@ struct Server::Impl {
 
   std::mutex log_mu;
 
-  Gauge& in_flight = MetricsRegistry::Global().GetGauge(
-      "logsieve_http_requests_in_flight", "HTTP requests being served now");
+  Gauge& in_flight = MetricsRegistry::Global().GetGauge("logsieve_http_requests_in_flight",
+                                                        "HTTP requests being served now");
 
   void Configure();
   void Log(const httplib::Request& req, const httplib::Response& res);
@@ -443,7 +461,9 @@ struct Server::Impl {
   bool Admitted(const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader& reader);
 
-  BodyBudget Budget() const { return BodyBudget(options.max_upload_bytes, options.request_timeout_ms); }
+  BodyBudget Budget() const {
+    return BodyBudget(options.max_upload_bytes, options.request_timeout_ms);
+  }
   // Answers a body that could not be read whole (413, 408, 400).
   void SetBodyFailure(httplib::Response& res, int status, bool read_ok) const {
     SetError(res, status, BodyFailureDetail(status, options.max_upload_bytes, "max_upload_bytes"));
@@ -488,8 +508,9 @@ httplib::Server::HandlerResponse Server::Impl::Admit(const httplib::Request& req
       bool stream = req.method == "POST" && req.path == kStreamPath;
       size_t limit = stream ? options.max_stream_bytes : options.max_upload_bytes;
       if (limit != 0 && std::stoull(v) > limit) {
-        SetErrorAndClose(res, 413, BodyFailureDetail(413, limit,
-                                                     stream ? "max_stream_bytes" : "max_upload_bytes"));
+        SetErrorAndClose(
+            res, 413,
+            BodyFailureDetail(413, limit, stream ? "max_stream_bytes" : "max_upload_bytes"));
         return HR::Handled;
       }
     }
@@ -509,8 +530,9 @@ bool Server::Impl::Authorized(const httplib::Request& req) const {
 }
 
 void Server::Impl::SetUnauthorized(const httplib::Request& req, httplib::Response& res) {
-  SetError(res, 401,
-           req.has_header("Authorization") ? "Invalid authentication credentials" : "Not authenticated");
+  SetError(
+      res, 401,
+      req.has_header("Authorization") ? "Invalid authentication credentials" : "Not authenticated");
   res.set_header("WWW-Authenticate", "Bearer");
 }
 
@@ -616,7 +638,8 @@ bool Server::Impl::ReadJson(const httplib::Request& req, httplib::Response& res,
     // e.what(): "[json.exception.parse_error.101] parse error at line 1, column 9: ..."
     std::string what = e.what();
     size_t bracket = what.find("] ");
-    SetError(res, 400, "malformed JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
+    SetError(res, 400,
+             "malformed JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
     return false;
   }
   return true;
@@ -637,12 +660,14 @@ void Server::Impl::ClassifyBatch(const httplib::Request& req, httplib::Response&
   json body;
   if (!ReadJson(req, res, reader, body)) return;
   if (!body.is_object() || !body.contains("logs") || !body["logs"].is_array()) {
-    return SetError(res, 422, "expected an object {\"logs\": [{\"source\": ..., \"log_message\": ...}, ...]}");
+    return SetError(
+        res, 422, "expected an object {\"logs\": [{\"source\": ..., \"log_message\": ...}, ...]}");
   }
   const json& logs = body["logs"];
   if (logs.size() > options.max_batch) {
-    return SetError(res, 413, std::to_string(logs.size()) + " logs, more than " +
-                                  std::to_string(options.max_batch) + " (server.max_batch)");
+    return SetError(res, 413,
+                    std::to_string(logs.size()) + " logs, more than " +
+                        std::to_string(options.max_batch) + " (server.max_batch)");
   }
   Batch batch;
   batch.records.reserve(logs.size());
@@ -662,8 +687,8 @@ void Server::Impl::ClassifyBatch(const httplib::Request& req, httplib::Response&
 void Server::Impl::ClassifyCsv(const httplib::Request& req, httplib::Response& res,
                                const httplib::ContentReader& reader) {
   if (MediaType(req) != "multipart/form-data") {
-    return SetErrorAndClose(res, 415,
-                            "Content-Type must be multipart/form-data with the CSV in field 'file'");
+    return SetErrorAndClose(
+        res, 415, "Content-Type must be multipart/form-data with the CSV in field 'file'");
   }
   // Read the multipart body: keep the `file` field, count every byte.
   BodyBudget budget = Budget();
@@ -690,7 +715,8 @@ void Server::Impl::ClassifyCsv(const httplib::Request& req, httplib::Response& r
   }
   if (!have_file) return SetError(res, 422, "form field 'file' is required");
   if (filename.size() < 4 || Lower(filename.substr(filename.size() - 4)) != ".csv") {
-    return SetError(res, 400, "not a CSV file: '" + filename + "' (the file name must end in .csv)");
+    return SetError(res, 400,
+                    "not a CSV file: '" + filename + "' (the file name must end in .csv)");
   }
   if (content.find('\0') != std::string::npos) {
     return SetError(res, 400, "not a CSV file: '" + filename + "' holds NUL bytes (binary data)");
@@ -701,8 +727,8 @@ void Server::Impl::ClassifyCsv(const httplib::Request& req, httplib::Response& r
   io::ReadOptions read_options;
   read_options.format = io::Format::kCsv;
   read_options.max_record_bytes = options.max_record_bytes;
-  StatusOr<std::unique_ptr<io::RecordReader>> csv =
-      io::RecordReader::Open(io::InputStream::FromString(std::move(content), filename), read_options);
+  StatusOr<std::unique_ptr<io::RecordReader>> csv = io::RecordReader::Open(
+      io::InputStream::FromString(std::move(content), filename), read_options);
   if (!csv.ok()) return SetError(res, 400, csv.status().message());
   std::string out;
   std::unique_ptr<io::RecordWriter> writer = io::RecordWriter::ToString(
@@ -718,8 +744,8 @@ void Server::Impl::ClassifyCsv(const httplib::Request& req, httplib::Response& r
     if (*n == 0) break;
     rows += *n;
     if (rows > options.max_rows) {
-      return SetError(res, 413, "more than " + std::to_string(options.max_rows) +
-                                    " rows (server.max_rows)");
+      return SetError(res, 413,
+                      "more than " + std::to_string(options.max_rows) + " rows (server.max_rows)");
     }
     if (Status s = c.Classify(batch.batch); !s.ok()) return SetError(res, 500, s.message());
     if (Status s = writer->Write(batch); !s.ok()) return SetError(res, 500, s.message());
@@ -735,7 +761,8 @@ void Server::Impl::ClassifyStream(const httplib::Request& req, httplib::Response
   std::string type = MediaType(req);
   if (!type.empty() && type != "application/x-ndjson" && type != "application/ndjson" &&
       type != "application/jsonl" && type != "application/json-lines" && type != "text/plain") {
-    return SetErrorAndClose(res, 415, "Content-Type must be application/x-ndjson, not '" + type + "'");
+    return SetErrorAndClose(res, 415,
+                            "Content-Type must be application/x-ndjson, not '" + type + "'");
   }
   // The body is read inside the content provider, which httplib calls while
   // writing the response, still within this request's processing (so
@@ -780,8 +807,9 @@ void Server::Impl::ClassifyStream(const httplib::Request& req, httplib::Response
 
 void Server::Impl::Configure() {
   const ServerOptions& o = options;
-  int threads = o.threads > 0 ? o.threads
-                              : static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
+  int threads = o.threads > 0
+                    ? o.threads
+                    : static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http.set_tcp_nodelay(true);
   http.set_read_timeout(o.read_timeout_ms / 1000, (o.read_timeout_ms % 1000) * 1000);
@@ -802,7 +830,8 @@ void Server::Impl::Configure() {
     if (Admit(req, res) == httplib::Server::HandlerResponse::Handled) return res.status;
     return 100;
   });
-  http.set_logger([this](const httplib::Request& req, const httplib::Response& res) { Log(req, res); });
+  http.set_logger(
+      [this](const httplib::Request& req, const httplib::Response& res) { Log(req, res); });
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // our own answer
     if (res.status == 404) {
@@ -842,7 +871,8 @@ void Server::Impl::Configure() {
   });
   http.Get("/openapi.json", [this](const httplib::Request&, httplib::Response& res) {
     const Classifier* c = ready.load(std::memory_order_acquire);
-    SetJson(res, 200, OpenApiDocument(options.version, c ? c->labels() : std::vector<std::string>{}));
+    SetJson(res, 200,
+            OpenApiDocument(options.version, c ? c->labels() : std::vector<std::string>{}));
   });
   // The pages may load nothing from elsewhere: ReDoc's sidebar links a logo
   // on a CDN, which this policy keeps the browser from fetching.
@@ -860,9 +890,10 @@ void Server::Impl::Configure() {
   http.Get("/docs/assets/(.+)", [](const httplib::Request& req, httplib::Response& res) {
     const WebAsset* asset = FindWebAsset(req.matches[1].str());
     if (asset == nullptr) {
-      return SetError(res, 404, EmbeddedWebAssets().empty()
-                                    ? "Not Found (this build has no docs assets: run `npm ci` and rebuild)"
-                                    : "Not Found");
+      return SetError(res, 404,
+                      EmbeddedWebAssets().empty()
+                          ? "Not Found (this build has no docs assets: run `npm ci` and rebuild)"
+                          : "Not Found");
     }
     res.set_content(asset->body.data(), asset->body.size(), std::string(asset->content_type));
     res.set_header("Cache-Control", "public, max-age=86400");

@@ -39,10 +39,10 @@ namespace logsieve {
 // The `server.*` config keys, read and checked once.
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8000;                    // 0: any free port
-  int threads = 0;                    // 0: max(8, 4 x cores)
+  int port = 8000;  // 0: any free port
+  int threads = 0;  // 0: max(8, 4 x cores)
   size_t max_upload_bytes = 32 << 20;
-  size_t max_stream_bytes = 0;        // 0: no limit
+  size_t max_stream_bytes = 0;  // 0: no limit
   size_t max_batch = 10000;
   size_t max_rows = 1000000;
   int request_timeout_ms = 60000;

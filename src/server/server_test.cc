@@ -5,6 +5,7 @@
 #include "server/server.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -13,10 +14,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "server/web_assets.h"
 #include "testing/testing.h"
@@ -65,8 +64,7 @@ class FakeClassifier : public Classifier {
 class ServerTest : public ::testing::Test {
  protected:
   // Starts a server on a free loopback port; `ready` sets the fake classifier.
-  void Start(ServerOptions options = {}, bool ready = true,
-             std::chrono::milliseconds delay = {}) {
+  void Start(ServerOptions options = {}, bool ready = true, std::chrono::milliseconds delay = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
     options.threads = 8;
@@ -164,7 +162,8 @@ TEST_F(ServerTest, ProbesSayAliveButNotReadyWhileTheClassifierLoads) {
 
 TEST_F(ServerTest, ClassifyEndpointsAnswer503WhileNotReady) {
   Start({}, /*ready=*/false);
-  auto r = client_->Post("/classify-single/", R"({"source":"a","log_message":"b"})", "application/json");
+  auto r =
+      client_->Post("/classify-single/", R"({"source":"a","log_message":"b"})", "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   EXPECT_NE(Detail(r).find("not ready"), std::string::npos);
@@ -178,8 +177,9 @@ TEST_F(ServerTest, OpenApiDocumentDescribesEveryEndpoint) {
   json j = Body(r);
   EXPECT_EQ(j["openapi"], "3.0.3");
   EXPECT_EQ(j["info"]["version"], "9.9.9-test");
-  for (const char* path : {"/", "/classify/", "/classify-single/", "/v1/classify", "/v1/classify/stream",
-                           "/metrics", "/healthz", "/readyz", "/openapi.json", "/docs", "/redoc"}) {
+  for (const char* path :
+       {"/", "/classify/", "/classify-single/", "/v1/classify", "/v1/classify/stream", "/metrics",
+        "/healthz", "/readyz", "/openapi.json", "/docs", "/redoc"}) {
     EXPECT_TRUE(j["paths"].contains(path)) << path;
   }
   auto labels = j["components"]["schemas"]["Decision"]["properties"]["target_label"]["enum"];
@@ -199,7 +199,8 @@ TEST_F(ServerTest, DocsPagesLoadTheirScriptsFromThisServer) {
 }
 
 TEST_F(ServerTest, EmbeddedAssetsAreServedWithTheirContentType) {
-  if (EmbeddedWebAssets().empty()) GTEST_SKIP() << "SKIPPED: this build has no docs assets (npm ci)";
+  if (EmbeddedWebAssets().empty())
+    GTEST_SKIP() << "SKIPPED: this build has no docs assets (npm ci)";
   Start();
   auto r = client_->Get("/docs/assets/swagger-ui-bundle.js");
   ASSERT_TRUE(r);
@@ -215,7 +216,8 @@ TEST_F(ServerTest, EmbeddedAssetsAreServedWithTheirContentType) {
 
 TEST_F(ServerTest, ClassifySingleAnswersTheDecision) {
   Start();
-  auto r = client_->Post("/classify-single/", R"({"source":"ModernCRM","log_message":"User U1 logged in."})",
+  auto r = client_->Post("/classify-single/",
+                         R"({"source":"ModernCRM","log_message":"User U1 logged in."})",
                          "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
@@ -227,7 +229,8 @@ TEST_F(ServerTest, ClassifySingleAnswersTheDecision) {
 
 TEST_F(ServerTest, ClassifySingleAnswersNullConfidenceWhenNothingDecided) {
   Start();
-  auto r = client_->Post("/classify-single/", R"({"source":"X","log_message":"hmm"})", "application/json");
+  auto r = client_->Post("/classify-single/", R"({"source":"X","log_message":"hmm"})",
+                         "application/json");
   json j = Body(r);
   EXPECT_EQ(j["target_label"], "Unclassified");
   EXPECT_EQ(j["method_used"], "None");
@@ -312,18 +315,22 @@ TEST_F(ServerTest, ClassifyCsvNamesTheMissingColumns) {
   Start();
   auto r = PostCsv("src,msg\na,b\n");
   EXPECT_EQ(r->status, 400);
-  EXPECT_EQ(Detail(r), "logs.csv:1: missing required columns source, log_message; found columns: src, msg");
+  EXPECT_EQ(Detail(r),
+            "logs.csv:1: missing required columns source, log_message; found columns: src, msg");
   r = PostCsv("source,text\na,b\n");
-  EXPECT_EQ(Detail(r), "logs.csv:1: missing required column log_message; found columns: source, text");
+  EXPECT_EQ(Detail(r),
+            "logs.csv:1: missing required column log_message; found columns: source, text");
 }
 
 TEST_F(ServerTest, ClassifyCsvNamesTheLineOfAMalformedRow) {
   Start();
   auto r = PostCsv("source,log_message\na,b\n\"c\nd\",e\nf,g,h\n");
   EXPECT_EQ(r->status, 400);
-  EXPECT_EQ(Detail(r), "logs.csv:5: malformed row: expected 2 fields (source, log_message), found 3");
+  EXPECT_EQ(Detail(r),
+            "logs.csv:5: malformed row: expected 2 fields (source, log_message), found 3");
   r = PostCsv("source,log_message\na,\"open\n");
-  EXPECT_EQ(Detail(r), "logs.csv:2: malformed row: quoted field never closed (it opens on this line)");
+  EXPECT_EQ(Detail(r),
+            "logs.csv:2: malformed row: quoted field never closed (it opens on this line)");
 }
 
 TEST_F(ServerTest, ClassifyCsvRejectsABodyThatIsNotMultipartWith415) {
@@ -378,9 +385,9 @@ TEST_F(ServerTest, AnOversizedUploadAnnouncedWithExpect100IsRefusedBeforeItsBody
   ServerOptions o;
   o.max_upload_bytes = 1000;
   Start(o);
-  std::string answer = Raw(
-      "POST /classify/ HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-      "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n\r\n");
+  std::string answer =
+      Raw("POST /classify/ HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+          "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n\r\n");
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << answer;
   EXPECT_NE(answer.find("max_upload_bytes"), std::string::npos);
 }
@@ -412,8 +419,9 @@ TEST_F(ServerTest, BatchAnswersInTheOrderOfTheLogs) {
 
 TEST_F(ServerTest, BatchNamesTheBadEntry) {
   Start();
-  auto r = client_->Post("/v1/classify", R"({"logs":[{"source":"a","log_message":"b"},{"source":"a"}]})",
-                         "application/json");
+  auto r =
+      client_->Post("/v1/classify", R"({"logs":[{"source":"a","log_message":"b"},{"source":"a"}]})",
+                    "application/json");
   EXPECT_EQ(r->status, 422);
   EXPECT_EQ(Detail(r), "logs[1]: field 'log_message' is required");
   r = client_->Post("/v1/classify", R"({"items":[]})", "application/json");
@@ -465,7 +473,8 @@ TEST_F(ServerTest, StreamKeepsOrderAcrossManyBatches) {
   Start(o);
   std::string in;
   for (int i = 0; i < 1000; ++i) {
-    in += i % 2 ? R"({"source":"a","log_message":"memory"})" : R"({"source":"a","log_message":"logged in"})";
+    in += i % 2 ? R"({"source":"a","log_message":"memory"})"
+                : R"({"source":"a","log_message":"logged in"})";
     in += "\n";
   }
   auto r = client_->Post("/v1/classify/stream", in, "application/x-ndjson");
@@ -485,7 +494,8 @@ TEST_F(ServerTest, StreamOverItsLimitEndsWithAnErrorLine) {
   ServerOptions o;
   o.max_stream_bytes = 100;
   Start(o);
-  std::string line = R"({"source":"a","log_message":"memory"})" "\n";
+  std::string line = R"({"source":"a","log_message":"memory"})"
+                     "\n";
   // Over the limit by Content-Length: 413 up front.
   auto r = client_->Post("/v1/classify/stream", line + line + line, "application/x-ndjson");
   EXPECT_EQ(r->status, 413);
@@ -519,9 +529,11 @@ TEST_F(ServerTest, ApiKeysGuardTheClassifyEndpointsAndMetrics) {
   EXPECT_EQ(r->status, 401);
   EXPECT_EQ(Detail(r), "Not authenticated");
   EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer");
-  r = client_->Post("/classify-single/", {{"Authorization", "Bearer nope"}}, body, "application/json");
+  r = client_->Post("/classify-single/", {{"Authorization", "Bearer nope"}}, body,
+                    "application/json");
   EXPECT_EQ(r->status, 401);
-  r = client_->Post("/classify-single/", {{"Authorization", "Bearer k2"}}, body, "application/json");
+  r = client_->Post("/classify-single/", {{"Authorization", "Bearer k2"}}, body,
+                    "application/json");
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(client_->Get("/metrics")->status, 401);
   EXPECT_EQ(client_->Get("/healthz")->status, 200);
@@ -552,8 +564,9 @@ TEST_F(ServerTest, MetricsCountRequestsByEndpointAndStatus) {
   client_->Post("/classify-single/", R"({"source":"a","log_message":"b"})", "application/json");
   auto r = client_->Get("/metrics");
   ASSERT_EQ(r->status, 200);
-  EXPECT_NE(r->body.find(R"(logsieve_http_requests_total{endpoint="/classify-single/",code="200"})"),
-            std::string::npos)
+  EXPECT_NE(
+      r->body.find(R"(logsieve_http_requests_total{endpoint="/classify-single/",code="200"})"),
+      std::string::npos)
       << r->body;
   EXPECT_NE(r->body.find(R"(logsieve_http_requests_total{endpoint="other",code="404"})"),
             std::string::npos);
@@ -566,14 +579,18 @@ TEST_F(ServerTest, HostileBytesGetAnErrorNotACrash) {
   for (const std::string& bytes : {
            std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),  // a TLS hello
            std::string("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"),
-           std::string("POST /classify-single/ HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n"),
-           std::string("POST /classify-single/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+           std::string(
+               "POST /classify-single/ HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n"),
+           std::string(
+               "POST /classify-single/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
            std::string("GET /") + std::string(100000, 'a') + " HTTP/1.1\r\n\r\n",
            std::string("GET / HTTP/1.1\r\n") + std::string(200000, 'h') + "\r\n\r\n",
-           std::string("POST /classify/ HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-                       "Content-Length: 20\r\n\r\n--b\r\n--b--\r\n\r\n"),
+           std::string(
+               "POST /classify/ HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+               "Content-Length: 20\r\n\r\n--b\r\n--b--\r\n\r\n"),
            std::string("\r\n\r\n\r\n"),
-           std::string("PUT /classify/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n"),
+           std::string("PUT /classify/ HTTP/1.1\r\nTransfer-Encoding: "
+                       "chunked\r\n\r\nffffffffffffffffff\r\n"),
            std::string("POST /v1/classify/stream HTTP/1.1\r\nContent-Length: 10\r\n\r\n{\"a\":"),
        }) {
     std::string answer = Raw(bytes, /*wait_ms=*/300);
@@ -585,7 +602,8 @@ TEST_F(ServerTest, HostileBytesGetAnErrorNotACrash) {
 
 TEST_F(ServerTest, AGetBodyIsIgnoredButAChunkedOneIsRefused) {
   Start();
-  std::string answer = Raw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello");
+  std::string answer = Raw(
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << "[" << answer << "]";
   // Refused unread; closing with unread bytes may reset the connection before
   // the 400 arrives, so either is a pass. The server lives on.
@@ -598,9 +616,10 @@ TEST_F(ServerTest, AnEarlyAnswerNeverTakesTheBodyForTheNextRequest) {
   Start({}, /*ready=*/false);
   // The 503 comes before the body is used; the body (which looks like a
   // request) is read away, not served.
-  std::string answer = Raw(
-      "POST /classify-single/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 34\r\n\r\n"
-      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string answer =
+      Raw("POST /classify-single/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+          "34\r\n\r\n"
+          "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 503")) << "[" << answer << "]";
   EXPECT_EQ(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
 }
@@ -629,7 +648,8 @@ TEST_F(ServerTest, StopFinishesTheRequestsInFlight) {
   int status = 0;
   std::thread request([&] {
     httplib::Client c("127.0.0.1", server_->port());
-    auto r = c.Post("/classify-single/", R"({"source":"a","log_message":"memory"})", "application/json");
+    auto r =
+        c.Post("/classify-single/", R"({"source":"a","log_message":"memory"})", "application/json");
     status = r ? r->status : -1;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -679,8 +699,10 @@ TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
   ASSERT_EQ(r->status, 200) << r->body;
   auto count_lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
   EXPECT_EQ(count_lines(r->body), count_lines(csv));
-  EXPECT_TRUE(r->body.starts_with("timestamp,source,log_message,target_label,method_used,confidence\n"));
-  r = client_->Post("/classify-single/", R"({"source":"ModernCRM","log_message":"User User123 logged in."})",
+  EXPECT_TRUE(
+      r->body.starts_with("timestamp,source,log_message,target_label,method_used,confidence\n"));
+  r = client_->Post("/classify-single/",
+                    R"({"source":"ModernCRM","log_message":"User User123 logged in."})",
                     "application/json");
   ASSERT_EQ(r->status, 200);
   EXPECT_EQ(Body(r)["target_label"], "User Action");

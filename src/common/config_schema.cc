@@ -142,7 +142,27 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
 
     // --- server -------------------------------------------------------------
     {"server.host", T::kString, "127.0.0.1", "Address `logsieve serve` listens on."},
-    {"server.port", T::kInt, "8000", "Port `logsieve serve` listens on."},
+    {"server.port", T::kInt, "8000", "Port `logsieve serve` listens on (0: any free port)."},
+    {"server.threads", T::kInt, "0",
+     "Connection threads (one per open connection); 0 = max(8, 4 x cores)."},
+    {"server.max_upload_bytes", T::kInt, "33554432",
+     "Largest request body of POST /classify/, /classify-single/ and /v1/classify; larger is 413."},
+    {"server.max_stream_bytes", T::kInt, "0",
+     "Largest body of POST /v1/classify/stream (read in batches, bounded memory); 0 = no limit."},
+    {"server.max_batch", T::kInt, "10000", "Most logs in one POST /v1/classify request; more is 413."},
+    {"server.max_rows", T::kInt, "1000000", "Most data rows in one POST /classify/ upload; more is 413."},
+    {"server.request_timeout_ms", T::kInt, "60000",
+     "Whole-body deadline of a request (not the stream endpoint); slower clients get 408."},
+    {"server.read_timeout_ms", T::kInt, "10000", "Socket read timeout (each read, headers and body)."},
+    {"server.write_timeout_ms", T::kInt, "10000", "Socket write timeout (each write)."},
+    {"server.keep_alive", T::kBool, "true", "Serve many requests per connection (HTTP keep-alive)."},
+    {"server.keep_alive_timeout_ms", T::kInt, "5000", "Idle time before a keep-alive connection is closed."},
+    {"server.keep_alive_max_requests", T::kInt, "1000", "Requests per keep-alive connection."},
+    {"server.api_keys", T::kString, "",
+     "Comma-separated bearer tokens accepted on the classify endpoints and /metrics; empty: no "
+     "authentication. Never printed.",
+     "", true},
+    {"server.access_log", T::kBool, "true", "One JSON line per request on stderr."},
 });
 
 }  // namespace

@@ -1,0 +1,286 @@
+#include "server/openapi.h"
+
+#include <cassert>
+
+namespace logsieve {
+namespace {
+
+// The document, written as JSON so it reads like what clients get. Error
+// answers share components/responses; OpenApiDocument fills in the version
+// and the label enum.
+constexpr std::string_view kDocument = R"json({
+  "openapi": "3.0.3",
+  "info": {
+    "title": "logsieve",
+    "description": "Hybrid log classification: regex rules, then a sentence-embedding model, then an LLM. Each log line gets a label, the method that decided (Regex, ML, LLM, or None when nothing decided: Unclassified) and a confidence. Errors have FastAPI's shape: {\"detail\": \"...\"}.",
+    "version": ""
+  },
+  "paths": {
+    "/": {
+      "get": {
+        "operationId": "health",
+        "summary": "Health: version, loaded stages, label set",
+        "tags": ["operations"],
+        "responses": {
+          "200": {"description": "Server status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}
+        }
+      }
+    },
+    "/classify/": {
+      "post": {
+        "operationId": "classifyCsv",
+        "summary": "Classify an uploaded CSV",
+        "description": "Multipart upload, field `file`: a .csv with at least the columns `source` and `log_message`. Returns the same CSV with `target_label`, `method_used` and `confidence` appended (confidence empty when nothing decided).",
+        "tags": ["classify"],
+        "security": [{}, {"bearer": []}],
+        "requestBody": {
+          "required": true,
+          "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary", "description": "CSV file (name ending in .csv)"}}}}}
+        },
+        "responses": {
+          "200": {"description": "The CSV with three columns appended", "content": {"text/csv": {"schema": {"type": "string"}, "example": "source,log_message,target_label,method_used,confidence\nModernCRM,User User123 logged in.,User Action,Regex,1\n"}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "408": {"$ref": "#/components/responses/Timeout"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/classify-single/": {
+      "post": {
+        "operationId": "classifySingle",
+        "summary": "Classify one log line",
+        "tags": ["classify"],
+        "security": [{}, {"bearer": []}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LogRecord"}}}},
+        "responses": {
+          "200": {"description": "The decision", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/Unprocessable"},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/v1/classify": {
+      "post": {
+        "operationId": "classifyBatch",
+        "summary": "Classify a batch of log lines",
+        "description": "Results come back in the order of `logs`. At most server.max_batch logs per request.",
+        "tags": ["classify"],
+        "security": [{}, {"bearer": []}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchRequest"}}}},
+        "responses": {
+          "200": {"description": "One decision per log, in order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchResponse"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/Unprocessable"},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/v1/classify/stream": {
+      "post": {
+        "operationId": "classifyStream",
+        "summary": "Classify an NDJSON stream",
+        "description": "One LogRecord object per line in; one StreamResult per non-blank input line out, in order, streamed (chunked) in batches while the body is still arriving, so memory stays bounded whatever the size. A malformed line answers {\"line\": N, \"detail\": \"...\"} in its place and the stream goes on. Clients should read the response while they send.",
+        "tags": ["classify"],
+        "security": [{}, {"bearer": []}],
+        "requestBody": {"required": true, "content": {"application/x-ndjson": {"schema": {"type": "string", "description": "LogRecord objects, one per line"}}}},
+        "responses": {
+          "200": {"description": "StreamResult objects, one per line", "content": {"application/x-ndjson": {"schema": {"$ref": "#/components/schemas/StreamResult"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "metrics",
+        "summary": "Prometheus metrics (text format 0.0.4)",
+        "tags": ["operations"],
+        "security": [{}, {"bearer": []}],
+        "responses": {
+          "200": {"description": "Counters, gauges and histograms", "content": {"text/plain": {"schema": {"type": "string"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"}
+        }
+      }
+    },
+    "/healthz": {
+      "get": {
+        "operationId": "liveness",
+        "summary": "Liveness: the process serves HTTP",
+        "tags": ["operations"],
+        "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Probe"}}}}}
+      }
+    },
+    "/readyz": {
+      "get": {
+        "operationId": "readiness",
+        "summary": "Readiness: the classifier is loaded and the server is not shutting down",
+        "tags": ["operations"],
+        "responses": {
+          "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Probe"}}}},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "operationId": "openapi",
+        "summary": "This document",
+        "tags": ["documentation"],
+        "responses": {"200": {"description": "OpenAPI 3.0 document", "content": {"application/json": {"schema": {"type": "object"}}}}}
+      }
+    },
+    "/docs": {
+      "get": {
+        "operationId": "swaggerUi",
+        "summary": "Swagger UI (served locally)",
+        "tags": ["documentation"],
+        "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}}
+      }
+    },
+    "/redoc": {
+      "get": {
+        "operationId": "redoc",
+        "summary": "ReDoc (served locally)",
+        "tags": ["documentation"],
+        "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}}
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "bearer": {"type": "http", "scheme": "bearer", "description": "Required only when server.api_keys is set."}
+    },
+    "schemas": {
+      "LogRecord": {
+        "type": "object",
+        "required": ["source", "log_message"],
+        "properties": {
+          "source": {"type": "string", "description": "The system the line came from", "example": "ModernCRM"},
+          "log_message": {"type": "string", "description": "The raw log line", "example": "User User123 logged in."}
+        }
+      },
+      "Decision": {
+        "type": "object",
+        "required": ["target_label", "method_used", "confidence", "detail"],
+        "properties": {
+          "target_label": {"type": "string", "description": "A label of the label set, or Unclassified"},
+          "method_used": {"type": "string", "enum": ["Regex", "ML", "LLM", "None"]},
+          "confidence": {"type": "number", "format": "float", "minimum": 0, "maximum": 1, "nullable": true, "description": "null when nothing decided or the stage has no honest number"},
+          "detail": {"type": "string", "description": "Why: the rule id, the model's evidence, the LLM's reason, or why the line stayed unclassified"}
+        }
+      },
+      "BatchRequest": {
+        "type": "object",
+        "required": ["logs"],
+        "properties": {"logs": {"type": "array", "items": {"$ref": "#/components/schemas/LogRecord"}}}
+      },
+      "BatchResponse": {
+        "type": "object",
+        "required": ["results"],
+        "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Decision"}}}
+      },
+      "StreamResult": {
+        "oneOf": [
+          {"$ref": "#/components/schemas/Decision"},
+          {"type": "object", "required": ["line", "detail"], "properties": {"line": {"type": "integer", "description": "Input line number (1-based)"}, "detail": {"type": "string"}}}
+        ]
+      },
+      "Health": {
+        "type": "object",
+        "required": ["status", "version", "stages", "labels"],
+        "properties": {
+          "status": {"type": "string", "enum": ["ok", "loading", "stopping"]},
+          "version": {"type": "string"},
+          "stages": {"type": "array", "items": {"type": "string"}, "description": "Loaded stages in order (rules, model, llm)"},
+          "stage_details": {"type": "array", "items": {"type": "string"}, "description": "One line per loaded stage"},
+          "labels": {"type": "array", "items": {"type": "string"}}
+        }
+      },
+      "Probe": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+      "HTTPError": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
+    },
+    "responses": {
+      "BadRequest": {"description": "Not a CSV, missing columns, a malformed row (with its line) or malformed JSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+      "Unauthorized": {"description": "API keys are configured and the Bearer token is missing or wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+      "Timeout": {"description": "The body did not arrive within server.request_timeout_ms", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+      "TooLarge": {"description": "Over server.max_upload_bytes, max_stream_bytes, max_batch or max_rows", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+      "UnsupportedMediaType": {"description": "Wrong Content-Type", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+      "Unprocessable": {"description": "Valid JSON of the wrong shape (a field missing or not a string)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+      "NotReady": {"description": "The classifier is still loading or the server is shutting down", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}}
+    }
+  }
+})json";
+
+constexpr std::string_view kSwaggerPage = R"html(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>logsieve - Swagger UI</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>
+window.ui = SwaggerUIBundle({
+  url: "/openapi.json",
+  dom_id: "#swagger-ui",
+  layout: "BaseLayout",
+  deepLinking: true,
+  validatorUrl: null,
+  presets: [SwaggerUIBundle.presets.apis]
+});
+</script>
+</body>
+</html>
+)html";
+
+constexpr std::string_view kRedocPage = R"html(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>logsieve - ReDoc</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body { margin: 0; padding: 0; }</style>
+</head>
+<body>
+<div id="redoc-container"></div>
+<script src="/docs/assets/redoc.standalone.js"></script>
+<script>
+Redoc.init("/openapi.json", {}, document.getElementById("redoc-container"));
+</script>
+</body>
+</html>
+)html";
+
+}  // namespace
+
+nlohmann::json OpenApiDocument(std::string_view version, const std::vector<std::string>& labels) {
+  static const nlohmann::json kParsed = nlohmann::json::parse(kDocument, nullptr, false);
+  assert(!kParsed.is_discarded() && "kDocument is not valid JSON");
+  nlohmann::json doc = kParsed;
+  doc["info"]["version"] = std::string(version);
+  if (!labels.empty()) {
+    nlohmann::json values = labels;
+    values.push_back("Unclassified");
+    doc["components"]["schemas"]["Decision"]["properties"]["target_label"]["enum"] = values;
+  }
+  return doc;
+}
+
+std::string SwaggerUiPage() { return std::string(kSwaggerPage); }
+std::string RedocPage() { return std::string(kRedocPage); }
+
+}  // namespace logsieve

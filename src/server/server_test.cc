@@ -1,0 +1,736 @@
+// The real server on a loopback port, driven by a real HTTP client
+// (httplib::Client) and, for hostile bytes, a raw socket. The classifier is a
+// fake with fixed answers, so these tests check the HTTP contract only; the
+// end-to-end test over the bundled pipeline is pipeline_server_test.cc.
+#include "server/server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "server/web_assets.h"
+#include "testing/testing.h"
+
+namespace logsieve {
+namespace {
+
+using json = nlohmann::json;
+
+// Answers by substring: "logged in" -> User Action by Regex; "memory" ->
+// Resource Usage by ML 0.9; else Unclassified. Optionally slow.
+class FakeClassifier : public Classifier {
+ public:
+  explicit FakeClassifier(std::chrono::milliseconds delay = {}) : delay_(delay) {}
+
+  Status Classify(Batch& batch) const override {
+    batch.Reset();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch.decisions[i] = ClassifyOne(batch.records[i].source, batch.records[i].message);
+    }
+    return OkStatus();
+  }
+  Decision ClassifyOne(std::string_view source, std::string_view message) const override {
+    if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
+    Decision d;
+    if (message.find("logged in") != std::string_view::npos) {
+      d = {"User Action", Method::kRegex, 1.0f, "rule user-login", false};
+    } else if (message.find("memory") != std::string_view::npos) {
+      d = {"Resource Usage", Method::kML, 0.9f, "model", false};
+    } else {
+      d.detail = "no stage decided (" + std::string(source) + ")";
+    }
+    return d;
+  }
+  const std::vector<std::string>& labels() const override { return labels_; }
+  std::vector<std::string> stage_names() const override { return {"rules", "model"}; }
+  std::vector<std::string> stage_descriptions() const override {
+    return {"rules: fake", "model: fake"};
+  }
+
+ private:
+  std::chrono::milliseconds delay_;
+  std::vector<std::string> labels_ = {"User Action", "Resource Usage"};
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  // Starts a server on a free loopback port; `ready` sets the fake classifier.
+  void Start(ServerOptions options = {}, bool ready = true, std::chrono::milliseconds delay = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.threads = 8;
+    options.access_log = false;
+    options.version = "9.9.9-test";
+    options.keep_alive_timeout_ms = 1000;  // Stop waits for idle keep-alive connections
+    options.read_timeout_ms = 500;         // raw-socket tests wait for it
+    auto server = Server::Create(options);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = *std::move(server);
+    ASSERT_TRUE(server_->Bind().ok());
+    if (ready) server_->SetClassifier(std::make_shared<FakeClassifier>(delay));
+    thread_ = std::thread([this] { (void)server_->Serve(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_->set_read_timeout(10, 0);
+    client_->set_tcp_nodelay(true);
+    // Wait until it answers.
+    for (int i = 0; i < 200 && !client_->Get("/healthz"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  static json Body(const httplib::Result& r) { return json::parse(r->body, nullptr, false); }
+  static std::string Detail(const httplib::Result& r) {
+    json j = Body(r);
+    return j.is_object() && j.contains("detail") && j["detail"].is_string()
+               ? j["detail"].get<std::string>()
+               : "<no detail: " + r->body + ">";
+  }
+
+  httplib::Result PostCsv(const std::string& csv, const std::string& filename = "logs.csv") {
+    httplib::MultipartFormDataItems items = {{"file", csv, filename, "text/csv"}};
+    return client_->Post("/classify/", items);
+  }
+
+  // Sends raw bytes on a fresh connection; returns what came back until the
+  // server closes it or nothing comes for `wait_ms`.
+  std::string Raw(const std::string& bytes, int wait_ms = 1000) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{wait_ms / 1000, (wait_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      close(fd);
+      return "<connect failed>";
+    }
+    (void)!send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    // No shutdown(SHUT_WR): httplib takes a half-closed connection for a
+    // closed one. The server closes after its answer (Connection: close) or
+    // after its read timeout.
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+    close(fd);
+    return out;
+  }
+
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+// --- health, probes, docs ---------------------------------------------------
+
+TEST_F(ServerTest, RootReportsVersionStagesAndLabels) {
+  Start();
+  auto r = client_->Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  json j = Body(r);
+  EXPECT_EQ(j["status"], "ok");
+  EXPECT_EQ(j["version"], "9.9.9-test");
+  EXPECT_EQ(j["stages"], json({"rules", "model"}));
+  EXPECT_EQ(j["labels"], json({"User Action", "Resource Usage"}));
+}
+
+TEST_F(ServerTest, ProbesSayAliveButNotReadyWhileTheClassifierLoads) {
+  Start({}, /*ready=*/false);
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+  auto r = client_->Get("/readyz");
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(Body(client_->Get("/"))["status"], "loading");
+  server_->SetClassifier(std::make_shared<FakeClassifier>());
+  EXPECT_EQ(client_->Get("/readyz")->status, 200);
+}
+
+TEST_F(ServerTest, ClassifyEndpointsAnswer503WhileNotReady) {
+  Start({}, /*ready=*/false);
+  auto r =
+      client_->Post("/classify-single/", R"({"source":"a","log_message":"b"})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_NE(Detail(r).find("not ready"), std::string::npos);
+  EXPECT_EQ(PostCsv("source,log_message\na,b\n")->status, 503);
+}
+
+TEST_F(ServerTest, OpenApiDocumentDescribesEveryEndpoint) {
+  Start();
+  auto r = client_->Get("/openapi.json");
+  ASSERT_TRUE(r);
+  json j = Body(r);
+  EXPECT_EQ(j["openapi"], "3.0.3");
+  EXPECT_EQ(j["info"]["version"], "9.9.9-test");
+  for (const char* path :
+       {"/", "/classify/", "/classify-single/", "/v1/classify", "/v1/classify/stream", "/metrics",
+        "/healthz", "/readyz", "/openapi.json", "/docs", "/redoc"}) {
+    EXPECT_TRUE(j["paths"].contains(path)) << path;
+  }
+  auto labels = j["components"]["schemas"]["Decision"]["properties"]["target_label"]["enum"];
+  EXPECT_EQ(labels, json({"User Action", "Resource Usage", "Unclassified"}));
+}
+
+TEST_F(ServerTest, DocsPagesLoadTheirScriptsFromThisServer) {
+  Start();
+  for (const char* page : {"/docs", "/redoc"}) {
+    auto r = client_->Get(page);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_EQ(r->body.find("https://"), std::string::npos) << page << " refers to the internet";
+    EXPECT_NE(r->body.find("/docs/assets/"), std::string::npos);
+  }
+}
+
+TEST_F(ServerTest, EmbeddedAssetsAreServedWithTheirContentType) {
+  if (EmbeddedWebAssets().empty())
+    GTEST_SKIP() << "SKIPPED: this build has no docs assets (npm ci)";
+  Start();
+  auto r = client_->Get("/docs/assets/swagger-ui-bundle.js");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_GT(r->body.size(), 100000u);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/javascript; charset=utf-8");
+  EXPECT_EQ(client_->Get("/docs/assets/redoc.standalone.js")->status, 200);
+  EXPECT_EQ(client_->Get("/docs/assets/swagger-ui.css")->status, 200);
+  EXPECT_EQ(client_->Get("/docs/assets/../../etc/passwd")->status, 404);
+}
+
+// --- /classify-single/ -------------------------------------------------------
+
+TEST_F(ServerTest, ClassifySingleAnswersTheDecision) {
+  Start();
+  auto r = client_->Post("/classify-single/",
+                         R"({"source":"ModernCRM","log_message":"User U1 logged in."})",
+                         "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r), json({{"target_label", "User Action"},
+                           {"method_used", "Regex"},
+                           {"confidence", 1.0},
+                           {"detail", "rule user-login"}}));
+}
+
+TEST_F(ServerTest, ClassifySingleAnswersNullConfidenceWhenNothingDecided) {
+  Start();
+  auto r = client_->Post("/classify-single/", R"({"source":"X","log_message":"hmm"})",
+                         "application/json");
+  json j = Body(r);
+  EXPECT_EQ(j["target_label"], "Unclassified");
+  EXPECT_EQ(j["method_used"], "None");
+  EXPECT_TRUE(j["confidence"].is_null());
+}
+
+TEST_F(ServerTest, ClassifySingleRejectsMalformedJsonWith400) {
+  Start();
+  auto r = client_->Post("/classify-single/", R"({"source": "a", )", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(Detail(r).find("malformed JSON"), std::string::npos) << Detail(r);
+}
+
+TEST_F(ServerTest, ClassifySingleRejectsAMissingFieldWith422NamingIt) {
+  Start();
+  auto r = client_->Post("/classify-single/", R"({"source":"a"})", "application/json");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_NE(Detail(r).find("log_message"), std::string::npos) << Detail(r);
+  r = client_->Post("/classify-single/", R"({"source":"a","log_message":7})", "application/json");
+  EXPECT_EQ(r->status, 422);
+  r = client_->Post("/classify-single/", R"([1,2])", "application/json");
+  EXPECT_EQ(r->status, 422);
+}
+
+TEST_F(ServerTest, ClassifySingleRejectsAWrongContentTypeWith415) {
+  Start();
+  auto r = client_->Post("/classify-single/", "source=a", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 415);
+  EXPECT_NE(Detail(r).find("application/json"), std::string::npos);
+}
+
+TEST_F(ServerTest, InvalidUtf8InALogIsAnsweredNotFatal) {
+  Start();
+  // JSON strings must be UTF-8: the parser refuses the bytes (400), the server lives.
+  auto r = client_->Post("/classify-single/", "{\"source\":\"a\",\"log_message\":\"\xff\xfe\"}",
+                         "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  // In a CSV they are just bytes; they come back as they were.
+  r = PostCsv("source,log_message\nX,caf\xe9 memory\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("caf\xe9 memory"), std::string::npos);
+}
+
+// --- /classify/ ----------------------------------------------------------------
+
+TEST_F(ServerTest, ClassifyCsvAppendsLabelMethodAndConfidence) {
+  Start();
+  auto r = PostCsv(
+      "id,source,log_message\n"
+      "1,ModernCRM,User U1 logged in.\n"
+      "2,ModernHR,\"memory at 91%, \"\"high\"\"\"\n"
+      "3,X,nothing\n");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(r->body,
+            "id,source,log_message,target_label,method_used,confidence\n"
+            "1,ModernCRM,User U1 logged in.,User Action,Regex,1.0\n"
+            "2,ModernHR,\"memory at 91%, \"\"high\"\"\",Resource Usage,ML,0.9\n"
+            "3,X,nothing,Unclassified,None,\n");
+}
+
+TEST_F(ServerTest, ClassifyCsvRejectsAFileNotNamedCsv) {
+  Start();
+  auto r = PostCsv("source,log_message\na,b\n", "logs.txt");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(Detail(r).find("not a CSV"), std::string::npos) << Detail(r);
+}
+
+TEST_F(ServerTest, ClassifyCsvRejectsBinaryContent) {
+  Start();
+  auto r = PostCsv(std::string("\x89PNG\r\n\x1a\n\0\0\0", 11));
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(Detail(r).find("not a CSV"), std::string::npos) << Detail(r);
+}
+
+TEST_F(ServerTest, ClassifyCsvNamesTheMissingColumns) {
+  Start();
+  auto r = PostCsv("src,msg\na,b\n");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(Detail(r),
+            "logs.csv:1: missing required columns source, log_message; found columns: src, msg");
+  r = PostCsv("source,text\na,b\n");
+  EXPECT_EQ(Detail(r),
+            "logs.csv:1: missing required column log_message; found columns: source, text");
+}
+
+TEST_F(ServerTest, ClassifyCsvNamesTheLineOfAMalformedRow) {
+  Start();
+  auto r = PostCsv("source,log_message\na,b\n\"c\nd\",e\nf,g,h\n");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(Detail(r),
+            "logs.csv:5: malformed row: expected 2 fields (source, log_message), found 3");
+  r = PostCsv("source,log_message\na,\"open\n");
+  EXPECT_EQ(Detail(r),
+            "logs.csv:2: malformed row: quoted field never closed (it opens on this line)");
+}
+
+TEST_F(ServerTest, ClassifyCsvRejectsABodyThatIsNotMultipartWith415) {
+  Start();
+  auto r = client_->Post("/classify/", "source,log_message\na,b\n", "text/csv");
+  EXPECT_EQ(r->status, 415);
+}
+
+TEST_F(ServerTest, ClassifyCsvWithoutTheFileFieldIs422) {
+  Start();
+  httplib::MultipartFormDataItems items = {{"upload", "source,log_message\n", "a.csv", "text/csv"}};
+  auto r = client_->Post("/classify/", items);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_NE(Detail(r).find("'file'"), std::string::npos);
+}
+
+TEST_F(ServerTest, ClassifyCsvWithABrokenMultipartBodyIs400) {
+  Start();
+  auto r = client_->Post("/classify/", "--xyz\r\nnonsense", "multipart/form-data; boundary=xyz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  r = client_->Post("/classify/", "abc", "multipart/form-data");  // no boundary
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST_F(ServerTest, UploadsOverTheLimitAre413AndTheServerGoesOn) {
+  ServerOptions o;
+  o.max_upload_bytes = 1000;
+  Start(o);
+  auto r = PostCsv("source,log_message\n" + std::string(2000, 'x') + ",y\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(Detail(r).find("max_upload_bytes"), std::string::npos);
+  // Chunked (no Content-Length): counted while read.
+  r = client_->Post(
+      "/classify-single/",
+      [](size_t offset, httplib::DataSink& sink) {
+        std::string part(500, ' ');
+        if (offset == 0) part[0] = '{';
+        sink.write(part.data(), part.size());
+        if (offset > 5000) sink.done();
+        return true;
+      },
+      "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+}
+
+TEST_F(ServerTest, AnOversizedUploadAnnouncedWithExpect100IsRefusedBeforeItsBody) {
+  ServerOptions o;
+  o.max_upload_bytes = 1000;
+  Start(o);
+  std::string answer =
+      Raw("POST /classify/ HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+          "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << answer;
+  EXPECT_NE(answer.find("max_upload_bytes"), std::string::npos);
+}
+
+TEST_F(ServerTest, TooManyRowsIs413) {
+  ServerOptions o;
+  o.max_rows = 2;
+  Start(o);
+  EXPECT_EQ(PostCsv("source,log_message\na,b\na,b\n")->status, 200);
+  EXPECT_EQ(PostCsv("source,log_message\na,b\na,b\na,b\n")->status, 413);
+}
+
+// --- /v1/classify ---------------------------------------------------------------
+
+TEST_F(ServerTest, BatchAnswersInTheOrderOfTheLogs) {
+  Start();
+  auto r = client_->Post("/v1/classify",
+                         R"({"logs":[{"source":"a","log_message":"memory low"},
+                                     {"source":"b","log_message":"x logged in"},
+                                     {"source":"c","log_message":"?"}]})",
+                         "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  json results = Body(r)["results"];
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]["target_label"], "Resource Usage");
+  EXPECT_EQ(results[1]["target_label"], "User Action");
+  EXPECT_EQ(results[2]["target_label"], "Unclassified");
+}
+
+TEST_F(ServerTest, BatchNamesTheBadEntry) {
+  Start();
+  auto r =
+      client_->Post("/v1/classify", R"({"logs":[{"source":"a","log_message":"b"},{"source":"a"}]})",
+                    "application/json");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(Detail(r), "logs[1]: field 'log_message' is required");
+  r = client_->Post("/v1/classify", R"({"items":[]})", "application/json");
+  EXPECT_EQ(r->status, 422);
+}
+
+TEST_F(ServerTest, BatchOverMaxBatchIs413) {
+  ServerOptions o;
+  o.max_batch = 2;
+  Start(o);
+  std::string one = R"({"source":"a","log_message":"b"})";
+  auto r = client_->Post("/v1/classify", "{\"logs\":[" + one + "," + one + "," + one + "]}",
+                         "application/json");
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(Detail(r).find("max_batch"), std::string::npos);
+}
+
+// --- /v1/classify/stream ------------------------------------------------------
+
+TEST_F(ServerTest, StreamAnswersOneLinePerInputLineInOrder) {
+  Start();
+  auto r = client_->Post("/v1/classify/stream",
+                         "{\"source\":\"a\",\"log_message\":\"memory\"}\n"
+                         "\n"
+                         "not json\n"
+                         "{\"source\":\"a\"}\r\n"
+                         "{\"source\":\"b\",\"log_message\":\"u logged in\"}",
+                         "application/x-ndjson");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/x-ndjson");
+  std::vector<json> lines;
+  std::string_view body = r->body;
+  while (!body.empty()) {
+    size_t nl = body.find('\n');
+    lines.push_back(json::parse(body.substr(0, nl)));
+    body.remove_prefix(nl + 1);
+  }
+  ASSERT_EQ(lines.size(), 4u) << r->body;
+  EXPECT_EQ(lines[0]["target_label"], "Resource Usage");
+  EXPECT_EQ(lines[1], json({{"line", 3}, {"detail", "malformed JSON"}}));
+  EXPECT_EQ(lines[2]["line"], 4);
+  EXPECT_EQ(lines[3]["target_label"], "User Action");
+}
+
+TEST_F(ServerTest, StreamKeepsOrderAcrossManyBatches) {
+  ServerOptions o;
+  o.batch_size = 7;
+  Start(o);
+  std::string in;
+  for (int i = 0; i < 1000; ++i) {
+    in += i % 2 ? R"({"source":"a","log_message":"memory"})"
+                : R"({"source":"a","log_message":"logged in"})";
+    in += "\n";
+  }
+  auto r = client_->Post("/v1/classify/stream", in, "application/x-ndjson");
+  ASSERT_EQ(r->status, 200);
+  size_t n = 0, pos = 0;
+  while (pos < r->body.size()) {
+    size_t nl = r->body.find('\n', pos);
+    json j = json::parse(r->body.substr(pos, nl - pos));
+    EXPECT_EQ(j["target_label"], n % 2 ? "Resource Usage" : "User Action") << n;
+    pos = nl + 1;
+    ++n;
+  }
+  EXPECT_EQ(n, 1000u);
+}
+
+TEST_F(ServerTest, StreamOverItsLimitEndsWithAnErrorLine) {
+  ServerOptions o;
+  o.max_stream_bytes = 100;
+  Start(o);
+  std::string line = R"({"source":"a","log_message":"memory"})"
+                     "\n";
+  // Over the limit by Content-Length: 413 up front.
+  auto r = client_->Post("/v1/classify/stream", line + line + line, "application/x-ndjson");
+  EXPECT_EQ(r->status, 413);
+  // Chunked: the answered lines, then the error.
+  r = client_->Post(
+      "/v1/classify/stream",
+      [&](size_t offset, httplib::DataSink& sink) {
+        sink.write(line.data(), line.size());
+        if (offset > 400) sink.done();
+        return true;
+      },
+      "application/x-ndjson");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("max_stream_bytes"), std::string::npos) << r->body;
+}
+
+TEST_F(ServerTest, StreamRejectsAWrongContentTypeWith415) {
+  Start();
+  EXPECT_EQ(client_->Post("/v1/classify/stream", "a", "image/png")->status, 415);
+}
+
+// --- auth, routing, metrics, robustness ---------------------------------------
+
+TEST_F(ServerTest, ApiKeysGuardTheClassifyEndpointsAndMetrics) {
+  ServerOptions o;
+  o.api_keys = {"k1", "k2"};
+  Start(o);
+  std::string body = R"({"source":"a","log_message":"b"})";
+  auto r = client_->Post("/classify-single/", body, "application/json");
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(Detail(r), "Not authenticated");
+  EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer");
+  r = client_->Post("/classify-single/", {{"Authorization", "Bearer nope"}}, body,
+                    "application/json");
+  EXPECT_EQ(r->status, 401);
+  r = client_->Post("/classify-single/", {{"Authorization", "Bearer k2"}}, body,
+                    "application/json");
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(client_->Get("/metrics")->status, 401);
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+  EXPECT_EQ(client_->Get("/openapi.json")->status, 200);
+}
+
+TEST_F(ServerTest, UnknownPathsAre404AndWrongMethods405LikeFastApi) {
+  Start();
+  auto r = client_->Get("/nope");
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(Body(r), json({{"detail", "Not Found"}}));
+  r = client_->Get("/classify/");
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(Body(r), json({{"detail", "Method Not Allowed"}}));
+  EXPECT_EQ(r->get_header_value("Allow"), "POST");
+  r = client_->Post("/healthz", "x", "text/plain");
+  EXPECT_EQ(r->status, 405);
+  r = client_->Delete("/classify-single/");
+  EXPECT_EQ(r->status, 405);
+}
+
+TEST_F(ServerTest, MetricsCountRequestsByEndpointAndStatus) {
+  Start();
+  // One connection: a request is counted (after its answer is written) before
+  // the next one on the same connection is read.
+  client_->set_keep_alive(true);
+  client_->Get("/nope/" + std::string(50, 'x'));
+  client_->Post("/classify-single/", R"({"source":"a","log_message":"b"})", "application/json");
+  auto r = client_->Get("/metrics");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_NE(
+      r->body.find(R"(logsieve_http_requests_total{endpoint="/classify-single/",code="200"})"),
+      std::string::npos)
+      << r->body;
+  EXPECT_NE(r->body.find(R"(logsieve_http_requests_total{endpoint="other",code="404"})"),
+            std::string::npos);
+  EXPECT_NE(r->body.find("logsieve_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_EQ(r->body.find("xxxxxxxxxx"), std::string::npos) << "raw paths must not become labels";
+}
+
+TEST_F(ServerTest, HostileBytesGetAnErrorNotACrash) {
+  Start();
+  for (const std::string& bytes : {
+           std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),  // a TLS hello
+           std::string("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"),
+           std::string(
+               "POST /classify-single/ HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n"),
+           std::string(
+               "POST /classify-single/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+           std::string("GET /") + std::string(100000, 'a') + " HTTP/1.1\r\n\r\n",
+           std::string("GET / HTTP/1.1\r\n") + std::string(200000, 'h') + "\r\n\r\n",
+           std::string(
+               "POST /classify/ HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+               "Content-Length: 20\r\n\r\n--b\r\n--b--\r\n\r\n"),
+           std::string("\r\n\r\n\r\n"),
+           std::string("PUT /classify/ HTTP/1.1\r\nTransfer-Encoding: "
+                       "chunked\r\n\r\nffffffffffffffffff\r\n"),
+           std::string("POST /v1/classify/stream HTTP/1.1\r\nContent-Length: 10\r\n\r\n{\"a\":"),
+       }) {
+    std::string answer = Raw(bytes, /*wait_ms=*/300);
+    // An answer or a closed connection; never a crash.
+    EXPECT_TRUE(answer.empty() || answer.starts_with("HTTP/1.1 ")) << answer.substr(0, 200);
+  }
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+}
+
+TEST_F(ServerTest, AGetBodyIsIgnoredButAChunkedOneIsRefused) {
+  Start();
+  std::string answer = Raw(
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << "[" << answer << "]";
+  // Refused unread; closing with unread bytes may reset the connection before
+  // the 400 arrives, so either is a pass. The server lives on.
+  answer = Raw("GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  EXPECT_TRUE(answer.empty() || answer.starts_with("HTTP/1.1 400")) << "[" << answer << "]";
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+}
+
+TEST_F(ServerTest, AnEarlyAnswerNeverTakesTheBodyForTheNextRequest) {
+  Start({}, /*ready=*/false);
+  // The 503 comes before the body is used; the body (which looks like a
+  // request) is read away, not served.
+  std::string answer =
+      Raw("POST /classify-single/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+          "34\r\n\r\n"
+          "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 503")) << "[" << answer << "]";
+  EXPECT_EQ(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
+}
+
+TEST_F(ServerTest, TheConnectionSurvivesAnErrorAnswer) {
+  Start();
+  client_->set_keep_alive(true);
+  EXPECT_EQ(client_->Post("/nope", "some body", "text/plain")->status, 404);
+  EXPECT_EQ(client_->Post("/classify-single/", "{", "application/json")->status, 400);
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+}
+
+TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  Start();
+  client_->set_keep_alive(true);
+  for (int i = 0; i < 20; ++i) {
+    auto r = client_->Post("/classify-single/", R"({"source":"a","log_message":"memory"})",
+                           "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+}
+
+TEST_F(ServerTest, StopFinishesTheRequestsInFlight) {
+  Start({}, true, std::chrono::milliseconds(300));
+  int status = 0;
+  std::thread request([&] {
+    httplib::Client c("127.0.0.1", server_->port());
+    auto r =
+        c.Post("/classify-single/", R"({"source":"a","log_message":"memory"})", "application/json");
+    status = r ? r->status : -1;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server_->Stop();
+  request.join();
+  thread_.join();
+  EXPECT_EQ(status, 200);
+  EXPECT_FALSE(server_->ready());
+  httplib::Client late("127.0.0.1", server_->port());
+  EXPECT_FALSE(late.Get("/healthz"));  // no longer accepting
+}
+
+TEST_F(ServerTest, ConcurrentClientsGetTheirOwnAnswers) {
+  Start();
+  std::atomic<int> good{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&, t] {
+      httplib::Client c("127.0.0.1", server_->port());
+      for (int i = 0; i < 20; ++i) {
+        std::string id = std::to_string(t * 100 + i);
+        httplib::MultipartFormDataItems items = {
+            {"file", "source,log_message\n" + id + ",memory " + id + "\n", "a.csv", "text/csv"}};
+        auto r = c.Post("/classify/", items);
+        if (r && r->status == 200 &&
+            r->body.find(id + ",memory " + id + ",Resource Usage,ML,0.9") != std::string::npos) {
+          ++good;
+        }
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(good, 160);
+}
+
+// The real pipeline with the bundled defaults behind the server: every row of
+// the sample CSV comes back, labelled, in order.
+TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
+  Start({}, /*ready=*/false);
+  auto classifier = Classifier::Create(Config());
+  ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
+  server_->SetClassifier(std::shared_ptr<const Classifier>(*std::move(classifier)));
+  std::string csv = testing::ReadFile(testing::SourceDir() + "/data/sample.csv");
+  ASSERT_FALSE(csv.empty());
+  auto r = PostCsv(csv, "sample.csv");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto count_lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+  EXPECT_EQ(count_lines(r->body), count_lines(csv));
+  EXPECT_TRUE(
+      r->body.starts_with("timestamp,source,log_message,target_label,method_used,confidence\n"));
+  r = client_->Post("/classify-single/",
+                    R"({"source":"ModernCRM","log_message":"User User123 logged in."})",
+                    "application/json");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["target_label"], "User Action");
+  EXPECT_EQ(Body(r)["method_used"], "Regex");
+  // The pipeline's own metrics are served beside the HTTP ones.
+  r = client_->Get("/metrics");
+  EXPECT_NE(r->body.find("logsieve_lines_total"), std::string::npos);
+}
+
+TEST(ServerOptionsTest, ReadsTheServerSectionOfTheConfig) {
+  Config config;
+  ASSERT_TRUE(config.Set("server.api_keys", "a, b ,,c", "test").ok());
+  ASSERT_TRUE(config.Set("server.port", "0", "test").ok());
+  auto o = ServerOptions::FromConfig(config);
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->api_keys, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(o->port, 0);
+  EXPECT_EQ(o->max_upload_bytes, 33554432u);
+}
+
+TEST(ServerOptionsTest, RefusesAnOutOfRangeValueNamingTheKey) {
+  Config config;
+  ASSERT_TRUE(config.Set("server.port", "70000", "flag --port").ok());
+  auto o = ServerOptions::FromConfig(config);
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.status().message().find("server.port = 70000 (from flag --port)"), std::string::npos)
+      << o.status().message();
+}
+
+}  // namespace
+}  // namespace logsieve

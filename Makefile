@@ -11,13 +11,21 @@ ASAN      := build/asan
 CMAKE_GEN := -G Ninja
 LOGSIEVE  := $(RELEASE)/apps/logsieve/logsieve
 
-.PHONY: demo test build deps test-deps bench fuzz clean
+.PHONY: demo test build deps test-deps web-assets bench fuzz clean
 
 deps:
 	@scripts/install-deps.sh
+	@$(MAKE) --no-print-directory web-assets
 
 test-deps:
 	@scripts/install-deps.sh --test
+	@$(MAKE) --no-print-directory web-assets
+
+# Swagger UI and ReDoc (embedded into the binary for /docs and /redoc) and
+# playwright-core, exactly as pinned in package-lock.json.
+web-assets: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 build: deps
 	@cmake -S . -B $(RELEASE) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DLOGSIEVE_TESTS=OFF >/dev/null

@@ -12,7 +12,13 @@ packages=(
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
+  python3-numpy   # makes the full-size random MiniLM weights for the golden test
+  chromium        # the headless test of /docs and /redoc
 )
+# npm installs the pinned docs assets (package-lock.json); any Node.js >= 18 will do.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--test" ]]; then
   packages+=("${test_packages[@]}")
 fi

@@ -10,7 +10,8 @@ void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
   cmd->add_option("--model", flags->model, "Model file (model.file); \"none\" turns the model stage off");
   cmd->add_option("--threshold", flags->threshold, "Model confidence needed to decide (pipeline.threshold)")
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--set", flags->sets, "Any config key: --set llm.model=NAME (repeatable)");
+  cmd->add_option("--set", flags->sets, "Any config key: --set llm.model=NAME (repeatable)")
+      ->allow_extra_args(false);
 }
 
 StatusOr<Config> PipelineFlags::BuildConfig() const {

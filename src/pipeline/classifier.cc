@@ -253,19 +253,21 @@ class Pipeline final : public Classifier {
     }
   }
 
+  // Makes an undecided line Unclassified. A detail a stage left (the LLM's
+  // out-of-set answer, why it was unavailable) is kept; otherwise the detail
+  // says why nothing decided.
   void Finalize(Batch& batch, size_t i, const std::string& failure) const {
     Decision& d = batch.decisions[i];
     d.label = std::string(kUnclassified);
     d.method = Method::kNone;
     d.confidence.reset();
     const Decision& guess = batch.tentative[i];
-    if (!failure.empty()) {
-      d.detail = failure;
-    } else if (guess.method != Method::kNone) {
-      d.detail = "no stage was sure; best guess " + guess.label + " (" + guess.detail + ")";
-    } else {
-      d.detail = "no stage decided";
+    std::string why = failure;
+    if (!d.detail.empty()) why += (why.empty() ? "" : "; ") + d.detail;
+    if (why.empty() && guess.method != Method::kNone) {
+      why = "no stage was sure; best guess " + guess.label + " (" + guess.detail + ")";
     }
+    d.detail = why.empty() ? "no stage decided" : why;
   }
 
   void Count(const Decision& d) const {

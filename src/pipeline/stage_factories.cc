@@ -1,5 +1,7 @@
 #include "pipeline/stage_factories.h"
 
+#include "llm/llm_stage.h"
+#include "model/model_stage.h"
 #include "rules/rules_stage.h"
 
 namespace logsieve {
@@ -11,8 +13,9 @@ const std::vector<std::string_view>& KnownStageNames() {
 
 StatusOr<std::unique_ptr<Stage>> MakeStage(std::string_view name, const Config& config) {
   if (name == "rules") return MakeRulesStage(config);
-  // Stages land here as their modules are built.
-  return std::unique_ptr<Stage>();
+  if (name == "model") return model::MakeModelStage(config);
+  if (name == "llm") return MakeLlmStage(config);
+  return InternalError("no factory for stage '" + std::string(name) + "'");
 }
 
 }  // namespace logsieve

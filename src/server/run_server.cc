@@ -1,8 +1,11 @@
 // `logsieve serve`: wiring of Server, Classifier and the process signals.
 // Kept apart from server.cc so tests link the server without the pipeline's
 // stage factories.
-#include <pthread.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <atomic>
 #include <cstdio>
@@ -11,18 +14,37 @@
 #include "server/server.h"
 
 namespace logsieve {
+namespace {
+
+// The write end of the self-pipe the signal handler writes the signal number to.
+// A handler, not sigwait: threads that libraries start before main (OpenBLAS
+// starts its pool in a constructor) do not have the signals blocked, so only
+// a process-wide handler is sure to see them.
+std::atomic<int> g_signal_pipe{-1};
+
+void OnStopSignal(int sig) {
+  int fd = g_signal_pipe.load();
+  if (fd >= 0) {
+    unsigned char b = static_cast<unsigned char>(sig);
+    [[maybe_unused]] ssize_t n = write(fd, &b, 1);  // async-signal-safe
+  }
+}
+
+}  // namespace
 
 Status RunServer(const Config& config, const std::string& version) {
   LOGSIEVE_ASSIGN_OR_RETURN(ServerOptions options, ServerOptions::FromConfig(config));
   options.version = version;
 
-  // SIGTERM and SIGINT are taken by one thread (sigwait), never by a handler
-  // interrupting a request thread: block them before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return InternalError("cannot create the signal pipe");
+  g_signal_pipe = pipe_fds[1];
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client that hangs up is an error on its socket, not a crash
 
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Server> server, Server::Create(options));
@@ -31,33 +53,39 @@ Status RunServer(const Config& config, const std::string& version) {
                version.c_str(), options.host.c_str(), server->port());
 
   Status served;
-  std::atomic<bool> exiting{false};
   std::thread serving([&] { served = server->Serve(); });
   std::thread stopper([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (exiting) return;  // woken by RunServer itself
-    std::fprintf(stderr, "logsieve: %s: finishing requests in flight, then exiting\n",
-                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    unsigned char sig = 0;
+    ssize_t n;
+    do {
+      n = read(pipe_fds[0], &sig, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n == 1 && sig != 0) {
+      std::fprintf(stderr, "logsieve: %s: finishing requests in flight, then exiting\n",
+                   sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
     server->Stop();
   });
-  auto finish = [&](Status status) {
-    server->Stop();
-    serving.join();
-    exiting = true;
-    pthread_kill(stopper.native_handle(), SIGTERM);  // release sigwait if no signal came
+  auto wake_stopper = [&] {  // a zero byte: no signal, just stop waiting
+    unsigned char zero = 0;
+    [[maybe_unused]] ssize_t n = write(pipe_fds[1], &zero, 1);
     stopper.join();
-    return status.ok() ? served : status;
+    g_signal_pipe = -1;
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
   };
 
   StatusOr<std::unique_ptr<Classifier>> classifier = Classifier::Create(config);
-  if (!classifier.ok()) return finish(classifier.status());
+  if (!classifier.ok()) {
+    server->Stop();
+    serving.join();
+    wake_stopper();
+    return classifier.status();
+  }
   server->SetClassifier(std::shared_ptr<const Classifier>(*std::move(classifier)));
   std::fprintf(stderr, "logsieve: ready\n");
   serving.join();  // until a signal stops the server
-  exiting = true;
-  pthread_kill(stopper.native_handle(), SIGTERM);
-  stopper.join();
+  wake_stopper();
   return served;
 }
 

@@ -1,6 +1,7 @@
 #include "embed/bert/sentence_transformer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -263,12 +264,14 @@ std::optional<std::string> FullSizeModel(const std::string& shared) {
   const std::string dir = std::string(LOGSIEVE_BINARY_DIR) + "/testdata/minilm-random-seed0";
   if (fs::exists(dir + "/model.safetensors")) return dir;
   if (!fs::exists("/usr/bin/python3")) return std::nullopt;
+  // Each test process makes its own copy and renames it into place; the first
+  // rename wins and the others drop theirs (ctest runs tests in parallel).
+  const std::string tmp = dir + ".tmp" + std::to_string(getpid());
   const std::string cmd = "/usr/bin/python3 -c 'import numpy' 2>/dev/null && /usr/bin/python3 " +
-                          shared + "/fixtures/tools/make_model.py " + dir +
-                          ".tmp --seed 0 >/dev/null && "
-                          "rm -rf " +
-                          dir + " && mv " + dir + ".tmp " + dir;
-  if (std::system(cmd.c_str()) != 0) return std::nullopt;
+                          shared + "/fixtures/tools/make_model.py " + tmp +
+                          " --seed 0 >/dev/null && { mv -T " + tmp + " " + dir +
+                          " 2>/dev/null || rm -rf " + tmp + "; }";
+  if (std::system(cmd.c_str()) != 0 || !fs::exists(dir + "/model.safetensors")) return std::nullopt;
   return dir;
 }
 

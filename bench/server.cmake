@@ -4,4 +4,4 @@ add_custom_target(server_bench
   COMMAND ${CMAKE_SOURCE_DIR}/bench/server_bench.sh $<TARGET_FILE:logsieve>
   DEPENDS logsieve
   USES_TERMINAL
-  COMMENT "wrk on POST /classify-single/ and curl on POST /classify/ (see bench/RESULTS-server.md)")
+  COMMENT "wrk on POST /classify-single/ and curl on POST /classify/ (see BENCHMARKS.md)")

@@ -1,6 +1,9 @@
 // End-to-end tests of the `logsieve` binary, run as a user would.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "testing/subprocess.h"
 #include "testing/testing.h"
 
@@ -108,6 +111,44 @@ TEST(CliClassifyTest, MissingInputFileIsAClearError) {
   RunResult r = Classify(With({"/nonexistent/in.csv"}, kNoStages));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("cannot open '/nonexistent/in.csv'"), std::string::npos) << r.err;
+}
+
+TEST(CliClassifyTest, TheBundledDefaultsClassifyTheSampleAndSayWhyTheLlmWasNotAsked) {
+  RunResult r = RunProgram({LogsieveBinary(), "classify", testing::SourceDir() + "/data/sample.csv", "--detail",
+                            "--format", "csv", "--output-format", "ndjson", "-q"},
+                           "", {"LOGSIEVE_LLM_API_KEY="});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 28);
+  EXPECT_NE(r.out.find("\"method_used\":\"Regex\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"method_used\":\"ML\""), std::string::npos);
+  // LegacyCRM is routed straight to the LLM; with no key its lines say so.
+  EXPECT_NE(r.out.find("\"source\":\"LegacyCRM\",\"log_message\":\"Case escalation"), std::string::npos);
+  EXPECT_NE(r.out.find("llm unavailable: no API key"), std::string::npos) << r.out;
+}
+
+TEST(CliTransformerTest, AModelTrainedOnATransformerFolderClassifiesAndRefusesAChangedFolder) {
+  LOGSIEVE_REQUIRE_SHARED(shared);
+  ScratchDir dir;
+  namespace fs = std::filesystem;
+  fs::copy(shared + "/fixtures/tiny-minilm", dir.File("enc"), fs::copy_options::recursive);
+  RunResult gen = RunProgram({LogsieveBinary(), "gen-data", "-o", dir.File("d.csv"), "--rows", "300"});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  RunResult train = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("m.lsm"),
+                                "--encoder", dir.File("enc")});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  // Threshold 0 and no LLM: every line no rule takes is decided by the transformer model.
+  RunResult r = Classify({"-", "-q", "--model", dir.File("m.lsm"), "--threshold", "0", "--set",
+                          "pipeline.routes=[]", "--set", "pipeline.stages=[model]"},
+                         "source,log_message\nA,Email service experienced a failure\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(",ML,"), std::string::npos) << r.out;
+  // The same folder with other weights is another encoder: the model refuses it.
+  std::string weights = ReadFile(dir.File("enc/model.safetensors"));
+  weights[weights.size() - 1] ^= 0x5a;
+  WriteFile(dir.File("enc/model.safetensors"), weights);
+  RunResult bad = Classify({"-", "--model", dir.File("m.lsm")}, "source,log_message\nA,x\n");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("encoder mismatch"), std::string::npos) << bad.err;
 }
 
 TEST(CliConfigTest, PrintedDefaultsAreAValidConfigFile) {

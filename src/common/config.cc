@@ -385,7 +385,9 @@ std::string Render(const std::vector<json>& values, const std::vector<std::strin
     if (!key.env_alias.empty()) out += pad + "# Also read from " + std::string(key.env_alias) + ".\n";
     if (origins[i] != "default") out += pad + "# set by " + origins[i] + "\n";
     out += pad + leaf + ":";
-    if (key.secret && !values[i].get<std::string>().empty()) {
+    const bool empty = values[i].is_null() || (values[i].is_string() && values[i].get<std::string>().empty()) ||
+                       (values[i].is_array() && values[i].empty());
+    if (key.secret && !empty) {
       out += " \"<set>\"\n";
     } else {
       EmitYaml(values[i], indent, out);

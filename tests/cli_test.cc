@@ -1,7 +1,10 @@
 // End-to-end tests of the `logsieve` binary, run as a user would.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <thread>
 #include <filesystem>
 
 #include "testing/subprocess.h"
@@ -76,6 +79,21 @@ TEST(CliClassifyTest, OutputFileIsWrittenWhole) {
   EXPECT_EQ(ReadFile(dir.File("out.csv")), "source,log_message,target_label,method_used,confidence\nA,x,Unclassified,None,\n");
 }
 
+TEST(CliClassifyTest, AnOutputThatIsNotARegularFileIsWrittenInPlaceNotReplaced) {
+  ScratchDir dir;
+  const std::string fifo = dir.File("out.fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = ReadFile(fifo); });
+  RunResult r = Classify(With({"-", "-q", "-o", fifo}, kNoStages), "source,log_message\nA,x\n");
+  reader.join();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(got, "source,log_message,target_label,method_used,confidence\nA,x,Unclassified,None,\n");
+  struct stat st {};
+  ASSERT_EQ(stat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced by a file";
+}
+
 TEST(CliClassifyTest, NdjsonInNdjsonOut) {
   RunResult r = Classify(With({"-", "-q", "--format", "ndjson"}, kNoStages), "{\"source\":\"A\",\"log_message\":\"x\",\"k\":1}\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -124,6 +142,10 @@ TEST(CliClassifyTest, TheBundledDefaultsClassifyTheSampleAndSayWhyTheLlmWasNotAs
   // LegacyCRM is routed straight to the LLM; with no key its lines say so.
   EXPECT_NE(r.out.find("\"source\":\"LegacyCRM\",\"log_message\":\"Case escalation"), std::string::npos);
   EXPECT_NE(r.out.find("llm unavailable: no API key"), std::string::npos) << r.out;
+  // The run summary reports what the LLM stage did.
+  RunResult s = RunProgram({LogsieveBinary(), "classify", testing::SourceDir() + "/data/sample.csv", "-o", "/dev/null"},
+                           "", {"LOGSIEVE_LLM_API_KEY="});
+  EXPECT_NE(s.err.find("llm: 0 requests"), std::string::npos) << s.err;
 }
 
 TEST(CliTransformerTest, AModelTrainedOnATransformerFolderClassifiesAndRefusesAChangedFolder) {

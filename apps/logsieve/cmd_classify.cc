@@ -67,7 +67,7 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-void PrintSummary(const RunSummary& s, const io::RecordReader& reader) {
+void PrintSummary(const RunSummary& s, const io::RecordReader& reader, const Classifier& classifier) {
   double rate = s.seconds > 0 ? s.rows / s.seconds : 0;
   std::fprintf(stderr, "logsieve: %s rows in %.2f s (%s lines/s)", Thousands(s.rows).c_str(), s.seconds,
                Thousands(static_cast<uint64_t>(rate)).c_str());
@@ -88,6 +88,7 @@ void PrintSummary(const RunSummary& s, const io::RecordReader& reader) {
   for (const auto& [n, label] : labels) {
     std::fprintf(stderr, "    %-22s %12s  %5.1f%%\n", label.c_str(), Thousands(n).c_str(), 100.0 * n / s.rows);
   }
+  for (const std::string& r : classifier.stage_reports()) std::fprintf(stderr, "  %s\n", r.c_str());
   for (const std::string& m : reader.skip_messages()) std::fprintf(stderr, "  skipped: %s\n", m.c_str());
   if (reader.skipped() > reader.skip_messages().size()) {
     std::fprintf(stderr, "  ... and %s more skipped rows\n",
@@ -126,7 +127,7 @@ Status RunClassify(const ClassifyOptions& o) {
   RunSummary summary;
   Status status = RunStream(*classifier, *reader, *writer, run, &summary);
   progress.Clear();
-  if (!o.quiet) PrintSummary(summary, *reader);
+  if (!o.quiet) PrintSummary(summary, *reader, *classifier);
   if (!status.ok() && o.output != "-") {
     std::fprintf(stderr, "logsieve: the %s rows before the error are in '%s.partial'\n",
                  Thousands(summary.rows).c_str(), o.output.c_str());

@@ -45,6 +45,9 @@ class Stage {
   // One line for people and the health endpoint: what is loaded
   // ("rules: 42 rules from rules/default.yaml").
   virtual std::string description() const { return std::string(name()); }
+  // What the stage did so far, for the end-of-run summary ("llm: 12 requests,
+  // tokens ..."); empty when it has nothing to add to the decision counts.
+  virtual std::string RunReport() const { return std::string(); }
   virtual Status Decide(Batch& batch, std::span<const size_t> pending) const = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "io/records.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -257,10 +258,11 @@ class Sink {
 
 class FdSink : public Sink {
  public:
-  FdSink(int fd, std::string path, std::string final_path)
-      : fd_(fd), path_(std::move(path)), final_path_(std::move(final_path)) {}
+  // `final_path` empty: write in place (no rename on Commit).
+  FdSink(int fd, std::string path, std::string final_path, bool owned)
+      : fd_(fd), owned_(owned), path_(std::move(path)), final_path_(std::move(final_path)) {}
   ~FdSink() override {
-    if (!final_path_.empty() && fd_ >= 0) close(fd_);
+    if (owned_ && fd_ >= 0) close(fd_);
   }
   Status Write(std::string_view bytes) override {
     while (!bytes.empty()) {
@@ -274,7 +276,7 @@ class FdSink : public Sink {
     return OkStatus();
   }
   Status Commit() override {
-    if (final_path_.empty()) return OkStatus();
+    if (final_path_.empty()) return OkStatus();  // stdout, devices, FIFOs
     if (close(fd_) != 0) {
       fd_ = -1;
       return UnavailableError("closing '" + path_ + "' failed: " + std::strerror(errno));
@@ -288,8 +290,9 @@ class FdSink : public Sink {
 
  private:
   int fd_;
+  bool owned_;
   std::string path_;
-  std::string final_path_;  // empty for stdout
+  std::string final_path_;  // empty: no rename
 };
 
 class StringSink : public Sink {
@@ -493,12 +496,18 @@ StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Open(const std::string& pa
                                                            const std::vector<std::string>& input_columns) {
   std::unique_ptr<Sink> sink;
   if (path == "-" || path.empty()) {
-    sink = std::make_unique<FdSink>(1, "<stdout>", "");
+    sink = std::make_unique<FdSink>(1, "<stdout>", "", /*owned=*/false);
+  } else if (struct stat st {}; stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A device, FIFO or socket (`-o /dev/null`, a named pipe): written in place,
+    // never replaced by a rename.
+    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return NotFoundError("cannot write '" + path + "': " + std::strerror(errno));
+    sink = std::make_unique<FdSink>(fd, path, "", /*owned=*/true);
   } else {
     std::string partial = path + ".partial";
     int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return NotFoundError("cannot write '" + partial + "': " + std::strerror(errno));
-    sink = std::make_unique<FdSink>(fd, partial, path);
+    sink = std::make_unique<FdSink>(fd, partial, path, /*owned=*/true);
   }
   return std::unique_ptr<RecordWriter>(new FormatWriter(std::move(sink), options, input_format, input_columns));
 }

@@ -103,9 +103,10 @@ struct WriteOptions {
   bool detail = false;  // csv/lines: add the detail column (ndjson always has it)
 };
 
-// Writes decided records to an fd ("-" = stdout) or a file. A file is written
-// to "PATH.partial" and renamed to PATH by Commit(), so a failed run never
-// leaves a half-written PATH (the partial file stays for inspection).
+// Writes decided records to an fd ("-" = stdout) or a file. A regular file is
+// written to "PATH.partial" and renamed to PATH by Commit(), so a failed run
+// never leaves a half-written PATH (the partial file stays for inspection).
+// An existing non-regular path (/dev/null, a FIFO) is written in place.
 class RecordWriter {
  public:
   static StatusOr<std::unique_ptr<RecordWriter>> Open(const std::string& path,

@@ -144,6 +144,7 @@ class LlmStage final : public Stage {
   std::string description() const override {
     return "llm: " + s_.model + " at " + s_.base_url + (s_.has_key ? " (key set)" : " (no key)");
   }
+  std::string RunReport() const override { return stats().Summary(); }
 
   Status Decide(Batch& batch, std::span<const size_t> pending) const override {
     if (batch.decisions.size() != batch.size() || batch.tentative.size() != batch.size()) {

@@ -1,5 +1,7 @@
 #include "model/model_file.h"
 
+#include <sys/stat.h>
+
 #include <xxhash.h>
 
 #include <bit>
@@ -155,6 +157,10 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
 }
 
 Status SaveModel(const Model& model, const std::string& path) {
+  // Written beside and renamed into place; never over a device or FIFO.
+  if (struct stat st {}; stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return InvalidArgumentError(path + ": not a regular file; a model is written to a file path");
+  }
   const std::string bytes = SerializeModel(model);
   const std::string tmp = path + ".tmp";
   {

@@ -173,6 +173,13 @@ class Pipeline final : public Classifier {
     for (const auto& s : stages_) out.emplace_back(s->name());
     return out;
   }
+  std::vector<std::string> stage_reports() const override {
+    std::vector<std::string> out;
+    for (const auto& s : stages_) {
+      if (std::string r = s->RunReport(); !r.empty()) out.push_back(std::move(r));
+    }
+    return out;
+  }
   std::vector<std::string> stage_descriptions() const override {
     std::vector<std::string> out;
     for (const auto& s : stages_) out.push_back(s->description());

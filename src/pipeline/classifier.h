@@ -56,6 +56,8 @@ class Classifier {
   virtual std::vector<std::string> stage_names() const = 0;
   // A one-line description per loaded stage (file, rule count, encoder...).
   virtual std::vector<std::string> stage_descriptions() const = 0;
+  // Each loaded stage's non-empty Stage::RunReport() (LLM requests, tokens, latency).
+  virtual std::vector<std::string> stage_reports() const = 0;
 };
 
 }  // namespace logsieve

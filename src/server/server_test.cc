@@ -55,6 +55,7 @@ class FakeClassifier : public Classifier {
   std::vector<std::string> stage_descriptions() const override {
     return {"rules: fake", "model: fake"};
   }
+  std::vector<std::string> stage_reports() const override { return {}; }
 
  private:
   std::chrono::milliseconds delay_;

@@ -779,11 +779,14 @@ void Server::Impl::ClassifyStream(const httplib::Request& req, httplib::Response
         NdjsonStream stream(*c, batch_size, max_line, sink);
         size_t total = 0;
         bool over = false, client_gone = false;
+        // Past the limit the rest of the body is read and dropped (up to 1 MiB
+        // more), so a client still sending gets its answer instead of a reset.
+        const size_t drain_cap = limit + (size_t{1} << 20);
         bool read_all = reader([&](const char* data, size_t n) {
           total += n;
           if (limit != 0 && total > limit) {
             over = true;
-            return false;
+            return total <= drain_cap;
           }
           if (!stream.Feed(data, n)) {
             client_gone = true;
@@ -793,6 +796,7 @@ void Server::Impl::ClassifyStream(const httplib::Request& req, httplib::Response
         });
         if (client_gone) return false;
         if (over) {
+          (void)read_all;  // false only when the drain cap was hit
           stream.Fail("stream over " + std::to_string(limit) + " bytes (server.max_stream_bytes)");
         } else if (!read_all) {
           stream.Fail("could not read the request body (malformed framing or connection lost)");

@@ -1,7 +1,5 @@
 #include "embed/bert/bert_model.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -13,14 +11,6 @@ namespace logsieve::embed::bert {
 namespace {
 
 using nlohmann::json;
-
-// y[n, out] = x[n, in] W^T + 0, W is [out, in] (torch Linear layout).
-void Linear(const float* x, size_t n, size_t in, const std::vector<float>& w, size_t out,
-            float* y) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), static_cast<int>(out),
-              static_cast<int>(in), 1.0f, x, static_cast<int>(in), w.data(), static_cast<int>(in),
-              0.0f, y, static_cast<int>(out));
-}
 
 template <typename T>
 void Grow(std::vector<T>& v, size_t n) {
@@ -83,7 +73,6 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config,
   m->config_ = config;
   m->precision_ = precision;
   const int64_t H = static_cast<int64_t>(config.hidden_size);
-  const int64_t I = static_cast<int64_t>(config.intermediate_size);
   // Checkpoints saved from BertFor* heads prefix every name with "bert.".
   const std::string prefix = !st.Has("embeddings.word_embeddings.weight") &&
                                      st.Has("bert.embeddings.word_embeddings.weight")
@@ -110,35 +99,38 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config,
   for (size_t i = 0; i < config.num_hidden_layers; ++i) {
     Layer& L = m->layers_[i];
     const std::string p = "encoder.layer." + std::to_string(i) + ".";
+    // A projection's weight [out, in] and bias, packed or quantized.
+    auto hold = [precision](const std::vector<float>& w, size_t out, size_t in, Projection* proj) {
+      if (precision == Precision::kInt8) {
+        proj->wq = Int8Matrix::Quantize(w.data(), out, in);
+      } else {
+        proj->w.PackTransposed(w.data(), out, in, in);
+      }
+    };
     std::vector<float> w, b;
-    L.qkv_w.reserve(3 * H * H);
-    L.qkv_b.reserve(3 * H);
+    auto projection = [&](const std::string& name, size_t out, size_t in,
+                          Projection* proj) -> Status {
+      LOGSIEVE_RETURN_IF_ERROR(read(name + ".weight", {static_cast<int64_t>(out), static_cast<int64_t>(in)}, &w));
+      LOGSIEVE_RETURN_IF_ERROR(read(name + ".bias", {static_cast<int64_t>(out)}, &proj->b));
+      hold(w, out, in, proj);
+      return OkStatus();
+    };
+    // Q, K and V stacked into one [3H, H] projection.
+    std::vector<float> qkv_w;
     for (const char* part : {"query", "key", "value"}) {
       LOGSIEVE_RETURN_IF_ERROR(read(p + "attention.self." + part + ".weight", {H, H}, &w));
       LOGSIEVE_RETURN_IF_ERROR(read(p + "attention.self." + part + ".bias", {H}, &b));
-      L.qkv_w.insert(L.qkv_w.end(), w.begin(), w.end());
-      L.qkv_b.insert(L.qkv_b.end(), b.begin(), b.end());
+      qkv_w.insert(qkv_w.end(), w.begin(), w.end());
+      L.qkv.b.insert(L.qkv.b.end(), b.begin(), b.end());
     }
-    LOGSIEVE_RETURN_IF_ERROR(read(p + "attention.output.dense.weight", {H, H}, &L.attn_out_w));
-    LOGSIEVE_RETURN_IF_ERROR(read(p + "attention.output.dense.bias", {H}, &L.attn_out_b));
+    hold(qkv_w, 3 * config.hidden_size, config.hidden_size, &L.qkv);
+    LOGSIEVE_RETURN_IF_ERROR(projection(p + "attention.output.dense", config.hidden_size, config.hidden_size, &L.attn_out));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "attention.output.LayerNorm.weight", {H}, &L.attn_ln_g));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "attention.output.LayerNorm.bias", {H}, &L.attn_ln_b));
-    LOGSIEVE_RETURN_IF_ERROR(read(p + "intermediate.dense.weight", {I, H}, &L.ffn_in_w));
-    LOGSIEVE_RETURN_IF_ERROR(read(p + "intermediate.dense.bias", {I}, &L.ffn_in_b));
-    LOGSIEVE_RETURN_IF_ERROR(read(p + "output.dense.weight", {H, I}, &L.ffn_out_w));
-    LOGSIEVE_RETURN_IF_ERROR(read(p + "output.dense.bias", {H}, &L.ffn_out_b));
+    LOGSIEVE_RETURN_IF_ERROR(projection(p + "intermediate.dense", config.intermediate_size, config.hidden_size, &L.ffn_in));
+    LOGSIEVE_RETURN_IF_ERROR(projection(p + "output.dense", config.hidden_size, config.intermediate_size, &L.ffn_out));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "output.LayerNorm.weight", {H}, &L.ffn_ln_g));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "output.LayerNorm.bias", {H}, &L.ffn_ln_b));
-    if (precision == Precision::kInt8) {
-      auto quantize = [](std::vector<float>* w, size_t out, size_t in, Int8Matrix* q) {
-        *q = Int8Matrix::Quantize(w->data(), out, in);
-        std::vector<float>().swap(*w);
-      };
-      quantize(&L.qkv_w, 3 * H, H, &L.qkv_q);
-      quantize(&L.attn_out_w, H, H, &L.attn_out_q);
-      quantize(&L.ffn_in_w, I, H, &L.ffn_in_q);
-      quantize(&L.ffn_out_w, H, I, &L.ffn_out_q);
-    }
   }
   const std::string extra =
       prefix + "encoder.layer." + std::to_string(config.num_hidden_layers) + ".";
@@ -160,31 +152,46 @@ double BertModel::FlopsPerSequence(size_t length) const {
   return per_layer * static_cast<double>(config_.num_hidden_layers);
 }
 
-void BertModel::Project(const float* x, size_t n, const std::vector<float>& w, const Int8Matrix& wq,
-                        const std::vector<float>& b, size_t in, size_t out, float* y,
+void BertModel::Project(const float* x, size_t n, size_t in, const Projection& p, float* y,
                         Workspace* ws) const {
   if (precision_ == Precision::kInt8) {
-    Int8Linear(x, n, wq, b.data(), y, &ws->int8);
-    return;
+    Int8Linear(x, n, p.wq, p.b.data(), y, &ws->int8);
+  } else {
+    Gemm(x, n, in, p.w, 1.0f, p.b.data(), y, p.w.n());
   }
-  Linear(x, n, in, w, out, y);
-  kernels::AddBias(y, b.data(), n, out);
 }
 
 void BertModel::Forward(std::span<const int32_t> ids, std::span<const size_t> lengths,
                         Workspace* ws) const {
+  Grow(ws->hidden, ids.size() * config_.hidden_size);
+  // Whole sequences in groups of about kGroupTokens tokens, each through all
+  // layers: a group's activations stay in L2 while the weights stream past
+  // (one long sequence is a group of its own).
+  size_t seq = 0, token = 0;
+  while (seq < lengths.size()) {
+    size_t end = seq, tokens = 0;
+    while (end < lengths.size() && (end == seq || tokens + lengths[end] <= kGroupTokens)) {
+      tokens += lengths[end++];
+    }
+    ForwardGroup(ids.subspan(token, tokens), lengths.subspan(seq, end - seq),
+                 ws->hidden.data() + token * config_.hidden_size, ws);
+    seq = end;
+    token += tokens;
+  }
+}
+
+void BertModel::ForwardGroup(std::span<const int32_t> ids, std::span<const size_t> lengths,
+                             float* x, Workspace* ws) const {
   const size_t H = config_.hidden_size, I = config_.intermediate_size;
   const size_t heads = config_.num_attention_heads, hd = H / heads;
   const size_t N = ids.size();
   size_t max_len = 0;
   for (size_t l : lengths) max_len = std::max(max_len, l);
-  Grow(ws->hidden, N * H);
   Grow(ws->qkv, N * 3 * H);
   Grow(ws->ctx, N * H);
   Grow(ws->tmp, N * H);
   Grow(ws->ffn, N * I);
   Grow(ws->scores, max_len * max_len);
-  float* x = ws->hidden.data();
 
   // Embeddings: word + position (0..len-1 per sequence) + token type 0, LayerNorm.
   {
@@ -206,36 +213,35 @@ void BertModel::Forward(std::span<const int32_t> ids, std::span<const size_t> le
   for (const Layer& L : layers_) {
     // --- self-attention: Q, K, V in one GEMM: qkv[t] = [q | k | v] ---
     float* qkv = ws->qkv.data();
-    Project(x, N, L.qkv_w, L.qkv_q, L.qkv_b, H, 3 * H, qkv, ws);
+    Project(x, N, H, L.qkv, qkv, ws);
     float* ctx = ws->ctx.data();
     size_t start = 0;
     for (size_t len : lengths) {
-      const int n = static_cast<int>(len), ld = static_cast<int>(3 * H);
       for (size_t h = 0; h < heads; ++h) {
         const float* q = qkv + start * 3 * H + h * hd;
         const float* k = q + H;
         const float* v = q + 2 * H;
         float* s = ws->scores.data();
         // scores = Q K^T / sqrt(hd)   [len, len]
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, static_cast<int>(hd), scale, q,
-                    ld, k, ld, 0.0f, s, n);
+        ws->keys.PackTransposed(k, len, hd, 3 * H);
+        Gemm(q, len, 3 * H, ws->keys, scale, nullptr, s, len);
         kernels::SoftmaxRows(s, len, len);
         // ctx_h = softmax(scores) V   [len, hd], heads side by side in ctx
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, static_cast<int>(hd), n, 1.0f, s,
-                    n, v, ld, 0.0f, ctx + start * H + h * hd, static_cast<int>(H));
+        ws->values.Pack(v, len, hd, 3 * H);
+        Gemm(s, len, len, ws->values, 1.0f, nullptr, ctx + start * H + h * hd, H);
       }
       start += len;
     }
     // --- attention output projection, residual, LayerNorm ---
     float* tmp = ws->tmp.data();
-    Project(ctx, N, L.attn_out_w, L.attn_out_q, L.attn_out_b, H, H, tmp, ws);
+    Project(ctx, N, H, L.attn_out, tmp, ws);
     kernels::AddLayerNorm(tmp, nullptr, x, L.attn_ln_g.data(), L.attn_ln_b.data(),
                           config_.layer_norm_eps, N, H);
     // --- feed-forward: GELU(x W1^T + b1) W2^T + b2, residual, LayerNorm ---
     float* ffn = ws->ffn.data();
-    Project(tmp, N, L.ffn_in_w, L.ffn_in_q, L.ffn_in_b, H, I, ffn, ws);
+    Project(tmp, N, H, L.ffn_in, ffn, ws);
     kernels::Gelu(ffn, N * I);
-    Project(ffn, N, L.ffn_out_w, L.ffn_out_q, L.ffn_out_b, I, H, x, ws);
+    Project(ffn, N, I, L.ffn_out, x, ws);
     kernels::AddLayerNorm(x, nullptr, tmp, L.ffn_ln_g.data(), L.ffn_ln_b.data(),
                           config_.layer_norm_eps, N, H);
   }

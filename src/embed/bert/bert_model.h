@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "embed/bert/gemm.h"
 #include "embed/bert/int8_gemm.h"
 #include "embed/bert/safetensors.h"
 
@@ -56,11 +57,12 @@ class BertModel {
     std::vector<float> tmp;     // [tokens, H]
     std::vector<float> ffn;     // [tokens, I]
     std::vector<float> scores;  // [L, L]
+    PackedB keys, values;       // one head's K^T and V, packed for Gemm
     Int8Scratch int8;           // quantized activations (precision int8)
   };
 
   enum class Precision {
-    kFp32,  // exact: OpenBLAS sgemm
+    kFp32,  // exact: float GEMMs (gemm.h)
     kInt8,  // the four per-token projections in int8 (AVX-512 VNNI); attention in fp32
   };
 
@@ -80,19 +82,27 @@ class BertModel {
   double FlopsPerSequence(size_t length) const;
 
  private:
-  struct Layer {
-    std::vector<float> qkv_w, qkv_b;            // attention.self.{query,key,value} stacked: [3H, H]
-    std::vector<float> attn_out_w, attn_out_b;  // attention.output.dense [H, H]
-    std::vector<float> attn_ln_g, attn_ln_b;    // attention.output.LayerNorm
-    std::vector<float> ffn_in_w, ffn_in_b;      // intermediate.dense [I, H]
-    std::vector<float> ffn_out_w, ffn_out_b;    // output.dense [H, I]
-    std::vector<float> ffn_ln_g, ffn_ln_b;      // output.LayerNorm
-    // precision int8: the four matrices above, quantized (the fp32 ones are dropped)
-    Int8Matrix qkv_q, attn_out_q, ffn_in_q, ffn_out_q;
+  // One of the four per-token projections, y = x W^T + b, W held in the
+  // model's precision (packed fp32 or quantized int8; the other stays empty).
+  struct Projection {
+    PackedB w;
+    Int8Matrix wq;
+    std::vector<float> b;
   };
-  // y = x W^T + b in this model's precision.
-  void Project(const float* x, size_t n, const std::vector<float>& w, const Int8Matrix& wq,
-               const std::vector<float>& b, size_t in, size_t out, float* y, Workspace* ws) const;
+  struct Layer {
+    Projection qkv;                          // attention.self.{query,key,value} stacked: [3H, H]
+    Projection attn_out;                     // attention.output.dense [H, H]
+    std::vector<float> attn_ln_g, attn_ln_b;  // attention.output.LayerNorm
+    Projection ffn_in;                       // intermediate.dense [I, H]
+    Projection ffn_out;                      // output.dense [H, I]
+    std::vector<float> ffn_ln_g, ffn_ln_b;    // output.LayerNorm
+  };
+  void Project(const float* x, size_t n, size_t in, const Projection& p, float* y,
+               Workspace* ws) const;
+  // Forward over whole sequences whose hidden states go to x ([sum(lengths), H]).
+  void ForwardGroup(std::span<const int32_t> ids, std::span<const size_t> lengths, float* x,
+                    Workspace* ws) const;
+  static constexpr size_t kGroupTokens = 384;
   BertModel() = default;
 
   BertConfig config_;

@@ -1,6 +1,6 @@
 // bert_bench: logs/s of the transformer encoder over a file of log lines.
 //
-//   bert_bench MODEL_DIR INPUT [--batch 32] [--runs 3] [--threads 1] [--max-length 0]
+//   bert_bench MODEL_DIR INPUT [--batch 32] [--runs 3] [--max-length 0]
 //              [--precision fp32|int8] [--parallel 1] [--logs-only]
 //
 // INPUT: plain text (one log line per line, empty lines skipped) or .jsonl
@@ -53,7 +53,7 @@ std::vector<std::string> ReadLines(const std::string& path, bool logs_only) {
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
-                 "usage: bert_bench MODEL_DIR INPUT [--batch 32] [--runs 3] [--threads 1] "
+                 "usage: bert_bench MODEL_DIR INPUT [--batch 32] [--runs 3] "
                  "[--max-length 0] [--precision fp32|int8] [--parallel 1] [--logs-only]\n");
     return 2;
   }
@@ -67,8 +67,6 @@ int main(int argc, char** argv) {
       opt.batch_size = next();
     else if (a == "--runs")
       runs = next();
-    else if (a == "--threads")
-      opt.blas_threads = static_cast<int>(next());
     else if (a == "--max-length")
       opt.max_length = next();
     else if (a == "--logs-only")
@@ -104,7 +102,7 @@ int main(int argc, char** argv) {
   const size_t dim = (*enc)->dim(), batch = opt.batch_size;
   std::vector<float> out(lines.size() * dim);
   // --parallel P: P threads take the batches round-robin (as the pipeline's
-  // workers do), each with OpenBLAS at --threads.
+  // workers do), one core each.
   auto encode_all = [&](size_t n) {
     auto worker = [&](size_t first) {
       for (size_t b = first * batch; b < n; b += parallel * batch) {
@@ -135,10 +133,10 @@ int main(int argc, char** argv) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   std::printf(
-      "logsieve %s batch %zu parallel %zu blas-threads %d: %zu lines, %zu tokens; %.1f logs/s "
+      "logsieve %s batch %zu parallel %zu: %zu lines, %zu tokens; %.1f logs/s "
       "[%.1f-%.1f]; "
       "%.0f tokens/s; %.1f GFLOP/s; tokenizer %.0f lines/s; peak RSS %.0f MiB\n",
-      opt.precision.c_str(), batch, parallel, opt.blas_threads, lines.size(), tokens,
+      opt.precision.c_str(), batch, parallel, lines.size(), tokens,
       lines.size() / med, lines.size() / sorted.back(), lines.size() / sorted.front(), tokens / med,
       flops / med / 1e9, lines.size() / tok_s, ru.ru_maxrss / 1024.0);
   return 0;

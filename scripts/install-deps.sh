@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config make
-  libvectorscan-dev libopenblas-dev nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
+  libvectorscan-dev nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
   libcurl4-openssl-dev libcli11-dev libxxhash-dev libhiredis-dev
 )
 test_packages=(

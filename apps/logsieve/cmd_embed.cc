@@ -51,18 +51,20 @@ void AddEmbedCommand(CLI::App& app) {
   emb->add_option("--encoder", opts->encoder, "sentence-transformers model folder")->required();
   emb->add_option("--batch", opts->batch, "Lines per forward pass (default 32)");
   emb->add_option("--max-length", opts->max_length, "Token limit (0 = the folder's)");
-  emb->add_option("--threads", opts->threads, "OpenBLAS threads (default 1)");
+  emb->add_option("--threads", opts->threads,
+                  "Chunks encoded at once, one thread each (default 1)");
   emb->add_option("--precision", opts->precision, "fp32");
   emb->callback([opts] {
     if (opts->batch == 0) Fail("--batch must be >= 1", 2);
+    if (opts->threads < 1) Fail("--threads must be >= 1", 2);
     embed::bert::TransformerOptions o;
     o.max_length = opts->max_length;
     o.batch_size = opts->batch;
-    o.blas_threads = opts->threads;
     o.precision = opts->precision;
     auto enc = LoadOrThrow(opts->encoder, o);
     std::ios::sync_with_stdio(false);
-    Status s = embed::bert::EmbedLines(*enc, std::cin, std::cout, opts->batch * 8);
+    Status s = embed::bert::EmbedLines(*enc, std::cin, std::cout, opts->batch * 8,
+                                            static_cast<size_t>(opts->threads));
     if (!s.ok()) Fail(s.message(), 1);
   });
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <random>
+#include <utility>
 
 namespace logsieve::embed::bert {
 namespace {
@@ -27,23 +28,38 @@ TEST(BertInt8GemmTest, QuantizedWeightsRoundTripWithinHalfAStep) {
   }
 }
 
-// Odd sizes: row and column tails, k not a multiple of 4.
-TEST(BertInt8GemmTest, VnniKernelMatchesTheScalarTwinWithin1e6Relative) {
-  if (!CpuHasVnni()) GTEST_SKIP() << "SKIPPED: this CPU has no AVX-512 VNNI";
-  for (size_t n : {1u, 3u, 4u, 7u, 61u}) {
-    const size_t out = 83, in = 45;
-    auto x = Random(n * in, 1.0f, 2), w = Random(out * in, 0.05f, 3), b = Random(out, 0.02f, 4);
-    Int8Matrix q = Int8Matrix::Quantize(w.data(), out, in);
-    std::vector<float> y(n * out), y_ref(n * out);
-    Int8Scratch scratch;
-    Int8Linear(x.data(), n, q, b.data(), y.data(), &scratch);
-    Int8Linear_ref(x.data(), n, q, b.data(), y_ref.data());
-    for (size_t i = 0; i < y.size(); ++i) {
-      // Same integers; only the float epilogue (fma vs mul+add) may differ.
-      EXPECT_NEAR(y[i], y_ref[i], 1e-6f * std::max(1.0f, std::fabs(y_ref[i])))
-          << "n " << n << " i " << i;
+using Int8Fn = void (*)(const float*, size_t, const Int8Matrix&, const float*, float*,
+                        Int8Scratch*);
+
+// Odd sizes: row tails (of 4, 16 and 32), column tails (of 16 and 32), k
+// not a multiple of 4 or 64, k over several AMX tiles; one scratch reused
+// from large to small calls.
+void ExpectSameAsTheScalarTwin(Int8Fn fn) {
+  Int8Scratch scratch;
+  for (size_t n : {61u, 1u, 3u, 4u, 7u, 16u, 17u, 33u}) {
+    for (auto [out, in] : {std::pair<size_t, size_t>{83, 45}, {16, 64}, {40, 200}, {130, 1536}}) {
+      auto x = Random(n * in, 1.0f, 2), w = Random(out * in, 0.05f, 3), b = Random(out, 0.02f, 4);
+      Int8Matrix q = Int8Matrix::Quantize(w.data(), out, in);
+      std::vector<float> y(n * out, 7.0f), y_ref(n * out);
+      fn(x.data(), n, q, b.data(), y.data(), &scratch);
+      Int8Linear_ref(x.data(), n, q, b.data(), y_ref.data());
+      for (size_t i = 0; i < y.size(); ++i) {
+        // Same integers; only the float epilogue (fma vs mul+add) may differ.
+        ASSERT_NEAR(y[i], y_ref[i], 1e-6f * std::max(1.0f, std::fabs(y_ref[i])))
+            << "n " << n << " out " << out << " in " << in << " i " << i;
+      }
     }
   }
+}
+
+TEST(BertInt8GemmTest, VnniKernelMatchesTheScalarTwinWithin1e6Relative) {
+  if (!CpuHasVnni()) GTEST_SKIP() << "SKIPPED: this CPU has no AVX-512 VNNI";
+  ExpectSameAsTheScalarTwin(Int8LinearVnni);
+}
+
+TEST(BertInt8GemmTest, AmxKernelMatchesTheScalarTwinWithin1e6Relative) {
+  if (!CpuHasAmx()) GTEST_SKIP() << "SKIPPED: this CPU (or OS) offers no AMX-INT8";
+  ExpectSameAsTheScalarTwin(Int8Linear);  // Int8Linear takes AMX when it can
 }
 
 TEST(BertInt8GemmTest, ScalarTwinIsCloseToTheFloatProduct) {

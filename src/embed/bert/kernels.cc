@@ -17,7 +17,7 @@
 namespace logsieve::embed::bert::kernels {
 namespace {
 
-inline float ExpApprox(float x) {
+inline __attribute__((always_inline)) float ExpApprox(float x) {
   // Cephes expf: x = n ln2 + r, |r| <= ln2/2, degree-7 polynomial, scale by 2^n.
   x = std::min(std::max(x, -87.0f), 88.0f);
   // Round to nearest by the 1.5 * 2^23 trick (vectorises, unlike nearbyint).
@@ -36,7 +36,7 @@ inline float ExpApprox(float x) {
   return p * scale;
 }
 
-inline float ErfApprox(float x) {
+inline __attribute__((always_inline)) float ErfApprox(float x) {
   // Rational approximation on [-4, 4] (outside, erf is +-1 in float); as in Eigen.
   x = std::min(std::max(x, -4.0f), 4.0f);
   const float x2 = x * x;
@@ -54,6 +54,55 @@ inline float ErfApprox(float x) {
   q = q * x2 + -7.37332916720468e-03f;
   q = q * x2 + -1.42647390514189e-02f;
   return p / q;
+}
+
+// Sum and max over n floats in 16 lanes: float reductions do not vectorise
+// on their own (no -ffast-math), and a one-accumulator loop waits on the add
+// latency for every element.
+constexpr size_t kLanes = 16;
+
+inline __attribute__((always_inline)) float LaneSum(const float* x, size_t n) {
+  float acc[kLanes] = {};
+  size_t c = 0;
+  for (; c + kLanes <= n; c += kLanes) {
+    for (size_t j = 0; j < kLanes; ++j) acc[j] += x[c + j];
+  }
+  for (size_t j = 0; c + j < n; ++j) acc[j] += x[c + j];
+  float s = 0.0f;
+  for (size_t j = 0; j < kLanes; ++j) s += acc[j];
+  return s;
+}
+
+// Sum of (x - mean)^2.
+inline __attribute__((always_inline)) float LaneSquares(const float* x, size_t n, float mean) {
+  float acc[kLanes] = {};
+  size_t c = 0;
+  for (; c + kLanes <= n; c += kLanes) {
+    for (size_t j = 0; j < kLanes; ++j) {
+      const float d = x[c + j] - mean;
+      acc[j] += d * d;
+    }
+  }
+  for (size_t j = 0; c + j < n; ++j) {
+    const float d = x[c + j] - mean;
+    acc[j] += d * d;
+  }
+  float s = 0.0f;
+  for (size_t j = 0; j < kLanes; ++j) s += acc[j];
+  return s;
+}
+
+inline __attribute__((always_inline)) float LaneMax(const float* x, size_t n) {
+  float acc[kLanes];
+  for (size_t j = 0; j < kLanes; ++j) acc[j] = x[0];
+  size_t c = 0;
+  for (; c + kLanes <= n; c += kLanes) {
+    for (size_t j = 0; j < kLanes; ++j) acc[j] = acc[j] > x[c + j] ? acc[j] : x[c + j];
+  }
+  for (size_t j = 0; c + j < n; ++j) acc[j] = acc[j] > x[c + j] ? acc[j] : x[c + j];
+  float m = acc[0];
+  for (size_t j = 1; j < kLanes; ++j) m = m > acc[j] ? m : acc[j];
+  return m;
 }
 
 }  // namespace
@@ -88,15 +137,8 @@ void AddLayerNorm(float* x, const float* bias, const float* residual, const floa
       const float* res = residual + r * cols;
       for (size_t c = 0; c < cols; ++c) row[c] += res[c];
     }
-    float sum = 0.0f;
-    for (size_t c = 0; c < cols; ++c) sum += row[c];
-    const float mean = sum * inv_n;
-    float sq = 0.0f;
-    for (size_t c = 0; c < cols; ++c) {
-      const float d = row[c] - mean;
-      sq += d * d;
-    }
-    const float inv_std = 1.0f / std::sqrt(sq * inv_n + eps);
+    const float mean = LaneSum(row, cols) * inv_n;
+    const float inv_std = 1.0f / std::sqrt(LaneSquares(row, cols, mean) * inv_n + eps);
     for (size_t c = 0; c < cols; ++c) row[c] = (row[c] - mean) * inv_std * gamma[c] + beta[c];
   }
 }
@@ -142,12 +184,9 @@ LOGSIEVE_MULTIVERSION
 void SoftmaxRows(float* x, size_t rows, size_t cols) {
   for (size_t r = 0; r < rows; ++r) {
     float* row = x + r * cols;
-    float mx = row[0];
-    for (size_t c = 1; c < cols; ++c) mx = std::max(mx, row[c]);
+    const float mx = LaneMax(row, cols);
     for (size_t c = 0; c < cols; ++c) row[c] = ExpApprox(row[c] - mx);
-    float sum = 0.0f;
-    for (size_t c = 0; c < cols; ++c) sum += row[c];
-    const float inv = 1.0f / sum;
+    const float inv = 1.0f / LaneSum(row, cols);
     for (size_t c = 0; c < cols; ++c) row[c] *= inv;
   }
 }
@@ -165,7 +204,7 @@ void SoftmaxRows_ref(float* x, size_t rows, size_t cols) {
 
 LOGSIEVE_MULTIVERSION
 void MeanRows(const float* x, size_t rows, size_t cols, float* out) {
-  std::fill(out, out + cols, 0.0f);
+  std::fill(out, out + cols, 0.0f);  // (sums across rows: vertical, vectorised)
   for (size_t r = 0; r < rows; ++r) {
     const float* row = x + r * cols;
     for (size_t c = 0; c < cols; ++c) out[c] += row[c];

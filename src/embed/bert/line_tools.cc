@@ -1,7 +1,9 @@
 #include "embed/bert/line_tools.h"
 
 #include <cstdio>
+#include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace logsieve::embed::bert {
@@ -25,18 +27,21 @@ Status TokenizeLines(const WordPieceTokenizer& tokenizer, size_t max_length, std
   return OkStatus();
 }
 
-Status EmbedLines(const Encoder& encoder, std::istream& in, std::ostream& out, size_t chunk) {
+Status EmbedLines(const Encoder& encoder, std::istream& in, std::ostream& out, size_t chunk,
+                  size_t threads) {
   const size_t dim = encoder.dim();
   std::vector<std::string> lines;
   std::vector<std::string_view> views;
   std::vector<float> vecs;
+  std::vector<Status> status(threads);
+  std::vector<std::thread> pool;
   std::string buf;
   char num[32];
   bool eof = false;
   while (!eof) {
     lines.clear();
     std::string line;
-    while (lines.size() < chunk) {
+    while (lines.size() < chunk * threads) {
       if (!std::getline(in, line, '\n')) {
         eof = true;
         break;
@@ -46,7 +51,15 @@ Status EmbedLines(const Encoder& encoder, std::istream& in, std::ostream& out, s
     if (lines.empty()) break;
     views.assign(lines.begin(), lines.end());
     vecs.resize(lines.size() * dim);
-    LOGSIEVE_RETURN_IF_ERROR(encoder.EncodeDense(views, vecs.data()));
+    auto encode = [&](size_t t) {
+      const size_t b = t * chunk, e = std::min(lines.size(), b + chunk);
+      if (b < e) status[t] = encoder.EncodeDense(std::span(views).subspan(b, e - b), &vecs[b * dim]);
+    };
+    pool.clear();
+    for (size_t t = 1; t < threads && t * chunk < lines.size(); ++t) pool.emplace_back(encode, t);
+    encode(0);
+    for (std::thread& t : pool) t.join();
+    for (const Status& s : status) LOGSIEVE_RETURN_IF_ERROR(s);
     for (size_t i = 0; i < lines.size(); ++i) {
       buf.clear();
       buf.push_back('[');

@@ -3,7 +3,7 @@
 // inside a text), one JSON array per output line, same order.
 //
 //   TokenizeLines(*tokenizer, 256, std::cin, std::cout);   // [101, 7592, 102]
-//   EmbedLines(*encoder, std::cin, std::cout, 32);  // [0.0123, -0.045, ...]
+//   EmbedLines(*encoder, std::cin, std::cout, 256, 2);  // [0.0123, -0.045, ...]
 //
 // Thread safety: as the encoder's; the streams are the caller's.
 #ifndef LOGSIEVE_EMBED_BERT_LINE_TOOLS_H_
@@ -22,9 +22,12 @@ Status TokenizeLines(const WordPieceTokenizer& tokenizer, size_t max_length, std
                      std::ostream& out);
 
 // Writes the embedding of every line, floats with 9 significant digits (exact
-// float32 round trip). Lines are encoded `chunk` at a time, so output streams.
-// REQUIRES: chunk >= 1.
-Status EmbedLines(const Encoder& encoder, std::istream& in, std::ostream& out, size_t chunk);
+// float32 round trip). Reads up to `threads` x `chunk` lines, encodes each
+// chunk on its own thread (concurrent EncodeDense calls), writes them in
+// order, and goes on: output streams, and the vectors do not depend on
+// `chunk` or `threads`. REQUIRES: chunk >= 1, threads >= 1.
+Status EmbedLines(const Encoder& encoder, std::istream& in, std::ostream& out, size_t chunk,
+                  size_t threads = 1);
 
 }  // namespace logsieve::embed::bert
 

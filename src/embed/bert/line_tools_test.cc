@@ -49,6 +49,12 @@ TEST(BertLineToolsTest, EmbedWritesVectorsInInputOrderWhateverTheChunk) {
   auto b =
       nlohmann::json::parse(out2.str().substr(0, out2.str().find('\n'))).get<std::vector<float>>();
   for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6f);
+  // Chunks of one line on three threads: each line is its own call, as in
+  // out1, so the text is identical (order kept, nothing lost or doubled).
+  std::istringstream in3(text);
+  std::ostringstream out3;
+  ASSERT_TRUE(EmbedLines(**enc, in3, out3, 1, 3).ok());
+  EXPECT_EQ(out3.str(), out1.str());
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "embed/bert/sentence_transformer.h"
 
-#include <cblas.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -287,8 +286,6 @@ StatusOr<std::unique_ptr<SentenceTransformer>> SentenceTransformer::Load(
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(XXH64_digest(hs)));
   XXH64_freeState(hs);
   enc->fingerprint_ = hex;
-
-  if (options.blas_threads > 0) openblas_set_num_threads(options.blas_threads);
   return enc;
 }
 

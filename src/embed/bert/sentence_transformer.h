@@ -22,8 +22,8 @@
 //
 // Thread safety: built, then frozen; EncodeDense may be called concurrently.
 // Each call borrows a Workspace from a small pool (so a steady stream of calls
-// allocates nothing). GEMMs use OpenBLAS with `blas_threads` threads; that
-// setting is process-wide (OpenBLAS has one), applied at load.
+// allocates nothing) and runs on the calling thread alone: parallelism is
+// over calls (the pipeline's workers, `EmbedLines`' threads), never inside one.
 #ifndef LOGSIEVE_EMBED_BERT_SENTENCE_TRANSFORMER_H_
 #define LOGSIEVE_EMBED_BERT_SENTENCE_TRANSFORMER_H_
 
@@ -53,9 +53,6 @@ struct TransformerOptions {
   std::string precision = "fp32";
   // Lines per forward pass when encoding many texts.
   size_t batch_size = 32;
-  // OpenBLAS threads (process-wide, set at load); 0 = leave OpenBLAS's setting.
-  // 1 by default: logsieve parallelises over batches in the pipeline.
-  int blas_threads = 1;
 };
 
 // Loads `dir`. Errors name the file and the problem; unsupported architectures

@@ -5,8 +5,10 @@
 
 #if defined(__x86_64__)
 // GCC 12's avx512fintrin.h trips -Wuninitialized in its own setzero helpers.
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -7,6 +7,7 @@
 #include <thread>
 #include <filesystem>
 
+#include "embed/bert/int8_gemm.h"
 #include "testing/subprocess.h"
 #include "testing/testing.h"
 
@@ -171,6 +172,29 @@ TEST(CliTransformerTest, AModelTrainedOnATransformerFolderClassifiesAndRefusesAC
   RunResult bad = Classify({"-", "--model", dir.File("m.lsm")}, "source,log_message\nA,x\n");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("encoder mismatch"), std::string::npos) << bad.err;
+}
+
+TEST(CliTransformerTest, TrainKeepsTheEncoderPrecisionInTheModelAndClassifiesWithIt) {
+  LOGSIEVE_REQUIRE_SHARED(shared);
+  if (!embed::bert::CpuHasVnni()) GTEST_SKIP() << "SKIPPED: int8 needs AVX-512 VNNI";
+  ScratchDir dir;
+  RunResult gen = RunProgram({LogsieveBinary(), "gen-data", "-o", dir.File("d.csv"), "--rows", "200"});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  RunResult train = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("m.lsm"),
+                                "--encoder", shared + "/fixtures/tiny-minilm",
+                                "--encoder-precision", "int8"});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_NE(ReadFile(dir.File("m.lsm")).find("\"precision\":\"int8\""), std::string::npos);
+  RunResult r = Classify({"-", "-q", "--model", dir.File("m.lsm"), "--threshold", "0", "--set",
+                          "pipeline.routes=[]", "--set", "pipeline.stages=[model]"},
+                         "source,log_message\nA,Email service experienced a failure\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(",ML,"), std::string::npos) << r.out;
+  RunResult bad = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("x.lsm"),
+                              "--encoder", shared + "/fixtures/tiny-minilm",
+                              "--encoder-precision", "int4"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("int4"), std::string::npos) << bad.err;
 }
 
 TEST(CliConfigTest, PrintedDefaultsAreAValidConfigFile) {

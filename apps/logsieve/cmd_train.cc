@@ -95,6 +95,7 @@ struct TrainFlags {
   std::string data;
   std::string output;
   std::string encoder = "hashing";
+  std::string encoder_precision = "fp32";
   std::string config_file;
   double holdout = 0.2;
   uint64_t seed = 1;
@@ -122,7 +123,9 @@ Status RunTrain(const TrainFlags& f) {
       LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::HashingEncoder::Create(h));
       o.encoder = std::move(enc);
     } else {
-      LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::bert::LoadSentenceTransformer(f.encoder, {}));
+      embed::bert::TransformerOptions t;
+      t.precision = f.encoder_precision;
+      LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::bert::LoadSentenceTransformer(f.encoder, t));
       o.encoder = std::move(enc);
     }
     LOGSIEVE_ASSIGN_OR_RETURN(text::Normalizer n, text::Normalizer::FromConfig(config));
@@ -289,6 +292,9 @@ void AddTrainCommand(CLI::App& app) {
     cmd->add_option("data", f->data, "CSV with columns log_message,target_label (optional source)");
     cmd->add_option("-o,--output", f->output, "Model file to write")->required();
     cmd->add_option("--encoder", f->encoder, "hashing (default) or a sentence-transformers folder");
+    cmd->add_option("--encoder-precision", f->encoder_precision,
+                    "A transformer encoder's precision, kept in the model: fp32 (default) or int8")
+        ->check(CLI::IsMember({"fp32", "int8"}));
     cmd->add_option("--config", f->config_file,
                     "Config file (hashing settings, normalizer masks, labels)");
     cmd->add_option("--holdout", f->holdout, "Share of rows held out for the printed metrics")

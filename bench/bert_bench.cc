@@ -136,8 +136,8 @@ int main(int argc, char** argv) {
       "logsieve %s batch %zu parallel %zu: %zu lines, %zu tokens; %.1f logs/s "
       "[%.1f-%.1f]; "
       "%.0f tokens/s; %.1f GFLOP/s; tokenizer %.0f lines/s; peak RSS %.0f MiB\n",
-      opt.precision.c_str(), batch, parallel, lines.size(), tokens,
-      lines.size() / med, lines.size() / sorted.back(), lines.size() / sorted.front(), tokens / med,
-      flops / med / 1e9, lines.size() / tok_s, ru.ru_maxrss / 1024.0);
+      opt.precision.c_str(), batch, parallel, lines.size(), tokens, lines.size() / med,
+      lines.size() / sorted.back(), lines.size() / sorted.front(), tokens / med, flops / med / 1e9,
+      lines.size() / tok_s, ru.ru_maxrss / 1024.0);
   return 0;
 }

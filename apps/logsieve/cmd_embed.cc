@@ -64,7 +64,7 @@ void AddEmbedCommand(CLI::App& app) {
     auto enc = LoadOrThrow(opts->encoder, o);
     std::ios::sync_with_stdio(false);
     Status s = embed::bert::EmbedLines(*enc, std::cin, std::cout, opts->batch * 8,
-                                            static_cast<size_t>(opts->threads));
+                                       static_cast<size_t>(opts->threads));
     if (!s.ok()) Fail(s.message(), 1);
   });
 }

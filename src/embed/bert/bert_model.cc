@@ -99,7 +99,8 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config,
   for (size_t i = 0; i < config.num_hidden_layers; ++i) {
     Layer& L = m->layers_[i];
     const std::string p = "encoder.layer." + std::to_string(i) + ".";
-    // A projection's weight [out, in] and bias, packed or quantized.
+    // A projection's weight [out, in] and bias; the weight kept packed (fp32)
+    // or quantized (int8), the float copy dropped.
     auto hold = [precision](const std::vector<float>& w, size_t out, size_t in, Projection* proj) {
       if (precision == Precision::kInt8) {
         proj->wq = Int8Matrix::Quantize(w.data(), out, in);
@@ -110,11 +111,13 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config,
     std::vector<float> w, b;
     auto projection = [&](const std::string& name, size_t out, size_t in,
                           Projection* proj) -> Status {
-      LOGSIEVE_RETURN_IF_ERROR(read(name + ".weight", {static_cast<int64_t>(out), static_cast<int64_t>(in)}, &w));
-      LOGSIEVE_RETURN_IF_ERROR(read(name + ".bias", {static_cast<int64_t>(out)}, &proj->b));
+      const auto out64 = static_cast<int64_t>(out), in64 = static_cast<int64_t>(in);
+      LOGSIEVE_RETURN_IF_ERROR(read(name + ".weight", {out64, in64}, &w));
+      LOGSIEVE_RETURN_IF_ERROR(read(name + ".bias", {out64}, &proj->b));
       hold(w, out, in, proj);
       return OkStatus();
     };
+    const size_t hidden = config.hidden_size, inter = config.intermediate_size;
     // Q, K and V stacked into one [3H, H] projection.
     std::vector<float> qkv_w;
     for (const char* part : {"query", "key", "value"}) {
@@ -123,12 +126,12 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config,
       qkv_w.insert(qkv_w.end(), w.begin(), w.end());
       L.qkv.b.insert(L.qkv.b.end(), b.begin(), b.end());
     }
-    hold(qkv_w, 3 * config.hidden_size, config.hidden_size, &L.qkv);
-    LOGSIEVE_RETURN_IF_ERROR(projection(p + "attention.output.dense", config.hidden_size, config.hidden_size, &L.attn_out));
+    hold(qkv_w, 3 * hidden, hidden, &L.qkv);
+    LOGSIEVE_RETURN_IF_ERROR(projection(p + "attention.output.dense", hidden, hidden, &L.attn_out));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "attention.output.LayerNorm.weight", {H}, &L.attn_ln_g));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "attention.output.LayerNorm.bias", {H}, &L.attn_ln_b));
-    LOGSIEVE_RETURN_IF_ERROR(projection(p + "intermediate.dense", config.intermediate_size, config.hidden_size, &L.ffn_in));
-    LOGSIEVE_RETURN_IF_ERROR(projection(p + "output.dense", config.hidden_size, config.intermediate_size, &L.ffn_out));
+    LOGSIEVE_RETURN_IF_ERROR(projection(p + "intermediate.dense", inter, hidden, &L.ffn_in));
+    LOGSIEVE_RETURN_IF_ERROR(projection(p + "output.dense", hidden, inter, &L.ffn_out));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "output.LayerNorm.weight", {H}, &L.ffn_ln_g));
     LOGSIEVE_RETURN_IF_ERROR(read(p + "output.LayerNorm.bias", {H}, &L.ffn_ln_b));
   }

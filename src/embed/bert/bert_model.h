@@ -90,11 +90,11 @@ class BertModel {
     std::vector<float> b;
   };
   struct Layer {
-    Projection qkv;                          // attention.self.{query,key,value} stacked: [3H, H]
-    Projection attn_out;                     // attention.output.dense [H, H]
+    Projection qkv;                           // attention.self.{query,key,value} stacked: [3H, H]
+    Projection attn_out;                      // attention.output.dense [H, H]
     std::vector<float> attn_ln_g, attn_ln_b;  // attention.output.LayerNorm
-    Projection ffn_in;                       // intermediate.dense [I, H]
-    Projection ffn_out;                      // output.dense [H, I]
+    Projection ffn_in;                        // intermediate.dense [I, H]
+    Projection ffn_out;                       // output.dense [H, I]
     std::vector<float> ffn_ln_g, ffn_ln_b;    // output.LayerNorm
   };
   void Project(const float* x, size_t n, size_t in, const Projection& p, float* y,

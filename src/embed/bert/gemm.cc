@@ -58,7 +58,8 @@ inline __attribute__((always_inline)) void Blocked(const float* a, size_t m, siz
   const size_t kc_step = (k + kblocks - 1) / kblocks;  // even blocks: 384 -> 2 x 192
   for (size_t ic = 0; ic < m; ic += kMc) {
     const size_t mc = std::min(kMc, m - ic);
-    for (size_t pc = 0; pc < k; pc += kc_step) block(a + ic * lda + pc, mc, std::min(kc_step, k - pc), pc);
+    for (size_t pc = 0; pc < k; pc += kc_step)
+      block(a + ic * lda + pc, mc, std::min(kc_step, k - pc), pc);
     for (size_t p = 0; p < panels; ++p) {
       const size_t cols = std::min(kNr, n - p * kNr);
       const float* bias_p = bias != nullptr ? bias + p * kNr : nullptr;
@@ -82,11 +83,10 @@ inline __attribute__((always_inline)) void Blocked(const float* a, size_t m, siz
 constexpr size_t kMrPortable = 4;
 
 template <size_t R>
-inline __attribute__((always_inline)) void PortableTile(const float* a, size_t lda,
-                                                        const float* b, size_t kc, float* c,
-                                                        size_t ldc, size_t cols, bool first,
-                                                        bool last, float alpha,
-                                                        const float* bias) {
+inline __attribute__((always_inline)) void PortableTile(const float* a, size_t lda, const float* b,
+                                                        size_t kc, float* c, size_t ldc,
+                                                        size_t cols, bool first, bool last,
+                                                        float alpha, const float* bias) {
   float acc[R][kNr];
   for (size_t r = 0; r < R; ++r) {
     for (size_t j = 0; j < kNr; ++j) acc[r][j] = !first && j < cols ? c[r * ldc + j] : 0.0f;
@@ -228,8 +228,8 @@ void GemmPortable(const float* a, size_t m, size_t lda, const PackedB& b, float 
   Blocked(
       a, m, lda, b, c, ldc, bias, kMrPortable, [](const float*, size_t, size_t, size_t) {},
       [&](const float* at, size_t, size_t rows, const float* bp, size_t kc, size_t, float* ct,
-          size_t cols,
-          bool first, bool last, const float* bias_p, const float*) __attribute__((always_inline)) {
+          size_t cols, bool first, bool last, const float* bias_p, const float*)
+          __attribute__((always_inline)) {
             switch (rows) {
               case 4:
                 PortableTile<4>(at, lda, bp, kc, ct, ldc, cols, first, last, alpha, bias_p);
@@ -262,14 +262,14 @@ void Gemm(const float* a, size_t m, size_t lda, const PackedB& b, float alpha, c
         [&](const float* ab, size_t mc, size_t kc, size_t k0) {
           PackA(ab, mc, lda, kc, a_packed.data() + k0 * mc_pad);
         },
-        [&](const float*, size_t row, size_t rows, const float* bp, size_t kc, size_t k0,
-            float* ct, size_t cols, bool first, bool last, const float* bias_p,
-            const float* next) {
+        [&](const float*, size_t row, size_t rows, const float* bp, size_t kc, size_t k0, float* ct,
+            size_t cols, bool first, bool last, const float* bias_p, const float* next) {
           const __mmask16 m0 = static_cast<__mmask16>(cols >= 16 ? 0xFFFF : (1u << cols) - 1);
-          const __mmask16 m1 = static_cast<__mmask16>(
-              cols >= 32 ? 0xFFFF : cols > 16 ? (1u << (cols - 16)) - 1 : 0);
-          Avx512Tile(a_packed.data() + k0 * mc_pad + row * kc, bp, kc, ct, ldc, rows, m0, m1,
-                     first, last, alpha, bias_p, next);
+          const __mmask16 m1 = static_cast<__mmask16>(cols >= 32  ? 0xFFFF
+                                                      : cols > 16 ? (1u << (cols - 16)) - 1
+                                                                  : 0);
+          Avx512Tile(a_packed.data() + k0 * mc_pad + row * kc, bp, kc, ct, ldc, rows, m0, m1, first,
+                     last, alpha, bias_p, next);
         });
     return;
   }

@@ -43,7 +43,8 @@ double MaxRelativeError(GemmFn fn, size_t m, size_t k, size_t n, bool* sentinel_
         continue;
       }
       double abs_sum = std::fabs(bias[j]);
-      for (size_t kk = 0; kk < k; ++kk) abs_sum += 0.5 * std::fabs(a[r * lda + kk] * bt[j * k + kk]);
+      for (size_t kk = 0; kk < k; ++kk)
+        abs_sum += 0.5 * std::fabs(a[r * lda + kk] * bt[j * k + kk]);
       worst = std::max(worst, std::fabs(c[r * ldc + j] - ref[r * ldc + j]) / abs_sum);
     }
   }
@@ -54,7 +55,7 @@ struct Shape {
   size_t m, k, n;
 };
 // Row tails (1..11 of 12), K blocks (600 = 3 x 200), column tails (< 16, 16..31).
-const Shape kShapes[] = {{1, 1, 1},    {5, 7, 17},    {12, 32, 32},  {13, 300, 45},
+const Shape kShapes[] = {{1, 1, 1},      {5, 7, 17},    {12, 32, 32},  {13, 300, 45},
                          {150, 600, 70}, {61, 384, 96}, {3, 1536, 40}, {145, 33, 31}};
 
 TEST(BertGemmTest, Avx512KernelMatchesTheDoubleReferenceWithinFloatRounding) {

@@ -19,9 +19,9 @@
 namespace logsieve::embed::bert {
 namespace {
 
-constexpr size_t kLanes = 16;  // outputs per block (one zmm of int32)
-constexpr size_t kTileK = 64;  // inputs per AMX tile row
-constexpr size_t kRowPad = 32; // activation rows per AMX step (two tiles)
+constexpr size_t kLanes = 16;   // outputs per block (one zmm of int32)
+constexpr size_t kTileK = 64;   // inputs per AMX tile row
+constexpr size_t kRowPad = 32;  // activation rows per AMX step (two tiles)
 
 // Row scale and quantized row: q = round(x / s) in [-127, 127], stored + 128.
 float QuantizeRow(const float* x, size_t in, size_t width, uint8_t* q) {
@@ -178,9 +178,8 @@ LOGSIEVE_VNNI float QuantizeRowAvx512(const float* x, size_t in, size_t width, u
   const __m512i bias = _mm512_set1_epi32(128);
   for (size_t k = 0; k < in; k += 16) {
     const __mmask16 m = static_cast<__mmask16>(in - k >= 16 ? 0xFFFF : (1u << (in - k)) - 1);
-    const __m512i v =
-        _mm512_add_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + k), inv)),
-                         bias);
+    const __m512i v = _mm512_add_epi32(
+        _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + k), inv)), bias);
     _mm512_mask_cvtepi32_storeu_epi8(q + k, m, v);
   }
   std::fill(q + in, q + width, uint8_t{128});

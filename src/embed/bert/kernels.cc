@@ -111,20 +111,6 @@ float FastExp(float x) { return ExpApprox(x); }
 float FastErf(float x) { return ErfApprox(x); }
 
 LOGSIEVE_MULTIVERSION
-void AddBias(float* x, const float* bias, size_t rows, size_t cols) {
-  for (size_t r = 0; r < rows; ++r) {
-    float* row = x + r * cols;
-    for (size_t c = 0; c < cols; ++c) row[c] += bias[c];
-  }
-}
-
-void AddBias_ref(float* x, const float* bias, size_t rows, size_t cols) {
-  for (size_t r = 0; r < rows; ++r) {
-    for (size_t c = 0; c < cols; ++c) x[r * cols + c] += bias[c];
-  }
-}
-
-LOGSIEVE_MULTIVERSION
 void AddLayerNorm(float* x, const float* bias, const float* residual, const float* gamma,
                   const float* beta, float eps, size_t rows, size_t cols) {
   const float inv_n = 1.0f / static_cast<float>(cols);

@@ -1,4 +1,5 @@
-// The transformer's non-GEMM operations on row-major float matrices.
+// The transformer's non-GEMM operations on row-major float matrices (biases
+// are added by the GEMMs themselves).
 //
 // Each fast kernel has a scalar `_ref` twin that computes the textbook formula
 // (in double where it matters); kernels_test.cc compares them with the
@@ -13,10 +14,6 @@
 #include <cstddef>
 
 namespace logsieve::embed::bert::kernels {
-
-// x[r][c] += bias[c].
-void AddBias(float* x, const float* bias, size_t rows, size_t cols);
-void AddBias_ref(float* x, const float* bias, size_t rows, size_t cols);
 
 // x[r] = LayerNorm(x[r] + bias + residual[r]) * gamma + beta, biased variance,
 // as torch.nn.LayerNorm. `bias` and `residual` may be null.

@@ -53,7 +53,8 @@ Status EmbedLines(const Encoder& encoder, std::istream& in, std::ostream& out, s
     vecs.resize(lines.size() * dim);
     auto encode = [&](size_t t) {
       const size_t b = t * chunk, e = std::min(lines.size(), b + chunk);
-      if (b < e) status[t] = encoder.EncodeDense(std::span(views).subspan(b, e - b), &vecs[b * dim]);
+      if (b < e)
+        status[t] = encoder.EncodeDense(std::span(views).subspan(b, e - b), &vecs[b * dim]);
     };
     pool.clear();
     for (size_t t = 1; t < threads && t * chunk < lines.size(); ++t) pool.emplace_back(encode, t);

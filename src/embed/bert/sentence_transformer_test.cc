@@ -92,6 +92,39 @@ TEST(BertSentenceTransformerTest, TinyModelMatchesTheGoldenInBatchesOf32AndWhole
   ExpectMatchesGolden(*enc, g, g.texts.size());
 }
 
+// Forward runs a batch in groups of about 384 tokens: a 500-token text (a
+// group of its own) and 40 short ones (three groups) must each get the vector
+// they get alone.
+TEST(BertSentenceTransformerTest, GroupsInsideABatchDoNotChangeAnyVector) {
+  LOGSIEVE_REQUIRE_SHARED(shared);
+  TransformerOptions o;
+  o.max_length = 512;
+  o.batch_size = 64;
+  auto enc = SentenceTransformer::Load(shared + "/fixtures/tiny-minilm", o);
+  ASSERT_TRUE(enc.ok()) << enc.status().ToString();
+  std::vector<std::string> texts;
+  std::string long_text;
+  for (int i = 0; i < 250; ++i) long_text += "disk /var/log " + std::to_string(i) + " ";
+  texts.push_back(long_text);
+  for (int i = 0; i < 40; ++i) {
+    texts.push_back("worker " + std::to_string(i) + " failed to reach the payment gateway after " +
+                    std::to_string(i * 7) + " retries");
+  }
+  std::vector<int32_t> ids;
+  (*enc)->Tokenize(long_text, &ids);
+  ASSERT_GT(ids.size(), 400u) << "the long text must exceed one group";
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  const size_t dim = (*enc)->dim();
+  std::vector<float> together(texts.size() * dim), alone(dim);
+  ASSERT_TRUE((*enc)->EncodeDense(views, together.data()).ok());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_TRUE((*enc)->EncodeDense(std::span(views).subspan(i, 1), alone.data()).ok());
+    for (size_t c = 0; c < dim; ++c) {
+      ASSERT_NEAR(together[i * dim + c], alone[c], 1e-6f) << "text " << i << " dim " << c;
+    }
+  }
+}
+
 TEST(BertSentenceTransformerTest, TokenizeGivesTheGoldenInputIds) {
   LOGSIEVE_REQUIRE_SHARED(shared);
   auto enc = LoadTiny(shared);

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "embed/bert/int8_gemm.h"
 #include "embed/bert/sentence_transformer.h"
 
 namespace {
@@ -133,11 +134,15 @@ int main(int argc, char** argv) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   std::printf(
-      "logsieve %s batch %zu parallel %zu: %zu lines, %zu tokens; %.1f logs/s "
+      "logsieve %s%s batch %zu parallel %zu: %zu lines, %zu tokens; %.1f logs/s "
       "[%.1f-%.1f]; "
       "%.0f tokens/s; %.1f GFLOP/s; tokenizer %.0f lines/s; peak RSS %.0f MiB\n",
-      opt.precision.c_str(), batch, parallel, lines.size(), tokens, lines.size() / med,
-      lines.size() / sorted.back(), lines.size() / sorted.front(), tokens / med, flops / med / 1e9,
-      lines.size() / tok_s, ru.ru_maxrss / 1024.0);
+      opt.precision.c_str(),
+      opt.precision != "int8"              ? ""
+      : logsieve::embed::bert::CpuHasAmx() ? " (AMX)"
+                                           : " (VNNI)",
+      batch, parallel, lines.size(), tokens, lines.size() / med, lines.size() / sorted.back(),
+      lines.size() / sorted.front(), tokens / med, flops / med / 1e9, lines.size() / tok_s,
+      ru.ru_maxrss / 1024.0);
   return 0;
 }

@@ -26,8 +26,10 @@ void AddLayerNorm_ref(float* x, const float* bias, const float* residual, const 
 void Gelu(float* x, size_t n);
 void Gelu_ref(float* x, size_t n);
 
-// Each row: x = softmax(x) (max-subtracted).
+// Each row: x = softmax(x) (max-subtracted). AVX-512 with masked tails when
+// the CPU has it, else the plain loops of SoftmaxRowsPortable.
 void SoftmaxRows(float* x, size_t rows, size_t cols);
+void SoftmaxRowsPortable(float* x, size_t rows, size_t cols);
 void SoftmaxRows_ref(float* x, size_t rows, size_t cols);
 
 // out = mean of the `rows` rows of x (cols wide).

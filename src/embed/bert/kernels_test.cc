@@ -70,11 +70,18 @@ TEST(BertKernelsTest, GeluMatchesErfReferenceWithin1e6Relative) {
   EXPECT_LT(MaxScaledDiff(x, y), 1e-6f);
 }
 
-TEST(BertKernelsTest, SoftmaxRowsMatchesReferenceWithin1e6) {
-  auto x = Random(kRows * kCols, 4, 13), y = x;
-  SoftmaxRows(x.data(), kRows, kCols);
-  SoftmaxRows_ref(y.data(), kRows, kCols);
-  EXPECT_LT(MaxAbsDiff(x, y), 1e-6f);  // probabilities; float sum of 389 terms vs double
+// Both versions, on row lengths around the 16-lane width (1, 7, 16, 17, 60)
+// and long ones; scores up to +-12 (scaled by 4) exercise the max shift.
+TEST(BertKernelsTest, SoftmaxRowsAndItsPortableTwinMatchReferenceWithin1e6) {
+  for (size_t cols : {size_t{1}, size_t{7}, size_t{16}, size_t{17}, size_t{60}, kCols}) {
+    auto x = Random(kRows * cols, 4, 13), y = x, z = x;
+    SoftmaxRows(x.data(), kRows, cols);
+    SoftmaxRowsPortable(y.data(), kRows, cols);
+    SoftmaxRows_ref(z.data(), kRows, cols);
+    // Probabilities: float sums of up to 389 terms vs double.
+    EXPECT_LT(MaxAbsDiff(x, z), 1e-6f) << "cols " << cols;
+    EXPECT_LT(MaxAbsDiff(y, z), 1e-6f) << "portable, cols " << cols;
+  }
 }
 
 TEST(BertKernelsTest, MeanRowsMatchesReferenceWithin1e6) {

@@ -1,7 +1,9 @@
 // `logsieve tokenize` and `logsieve embed`: a transformer encoder's ids and
 // vectors for lines on stdin (debugging, exporting vectors, fixture checks).
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "commands.h"
 #include "embed/bert/line_tools.h"
@@ -29,7 +31,7 @@ void AddEmbedCommand(CLI::App& app) {
     std::string encoder;
     size_t max_length = 0;
     size_t batch = 32;
-    int threads = 1;
+    int threads = 0;
     std::string precision = "fp32";
   };
   auto opts = std::make_shared<Opts>();
@@ -52,19 +54,20 @@ void AddEmbedCommand(CLI::App& app) {
   emb->add_option("--batch", opts->batch, "Lines per forward pass (default 32)");
   emb->add_option("--max-length", opts->max_length, "Token limit (0 = the folder's)");
   emb->add_option("--threads", opts->threads,
-                  "Chunks encoded at once, one thread each (default 1)");
+                  "Chunks encoded at once, one thread each (default 0: all cores)");
   emb->add_option("--precision", opts->precision, "fp32");
   emb->callback([opts] {
     if (opts->batch == 0) Fail("--batch must be >= 1", 2);
-    if (opts->threads < 1) Fail("--threads must be >= 1", 2);
+    if (opts->threads < 0) Fail("--threads must be >= 0 (0: all cores)", 2);
     embed::bert::TransformerOptions o;
     o.max_length = opts->max_length;
     o.batch_size = opts->batch;
     o.precision = opts->precision;
     auto enc = LoadOrThrow(opts->encoder, o);
     std::ios::sync_with_stdio(false);
-    Status s = embed::bert::EmbedLines(*enc, std::cin, std::cout, opts->batch * 8,
-                                       static_cast<size_t>(opts->threads));
+    const size_t threads = opts->threads > 0 ? static_cast<size_t>(opts->threads)
+                                             : std::max(1u, std::thread::hardware_concurrency());
+    Status s = embed::bert::EmbedLines(*enc, std::cin, std::cout, opts->batch * 8, threads);
     if (!s.ok()) Fail(s.message(), 1);
   });
 }

@@ -6,7 +6,7 @@
 // attention output, feed-forward) run once over all real tokens and attention
 // runs per sequence. This is dynamic padding taken to its end: no padding
 // token is ever computed, and a sequence's result does not depend on its
-// batch-mates (up to GEMM summation order, ~1e-7).
+// batch-mates (each GEMM row is summed in the same order whatever its tile).
 //
 //   StatusOr<std::unique_ptr<BertModel>> m = BertModel::Load(config, *safetensors);
 //   BertModel::Workspace ws;

@@ -63,7 +63,7 @@ class BertModel {
 
   enum class Precision {
     kFp32,  // exact: float GEMMs (gemm.h)
-    kInt8,  // the four per-token projections in int8 (AVX-512 VNNI); attention in fp32
+    kInt8,  // the four per-token projections in int8 (AMX or AVX-512 VNNI); attention in fp32
   };
 
   // Reads every tensor (F32/F16/BF16; names with or without a "bert." prefix)

@@ -48,8 +48,9 @@ struct TransformerOptions {
   // Otherwise REQUIRES 2 <= max_length <= max_position_embeddings (else an error).
   size_t max_length = 0;
   // "fp32" (exact) or "int8": the per-token projections in int8 with
-  // AVX-512 VNNI (refused on CPUs without it); cosine to fp32 >= 0.99 on the
-  // fixture corpus, see doc/transformer.md. Others are refused by name.
+  // AMX tiles or AVX-512 VNNI (refused on CPUs without VNNI); cosine to fp32
+  // >= 0.99 on the fixture corpus, see doc/transformer.md. Others are refused
+  // by name.
   std::string precision = "fp32";
   // Lines per forward pass when encoding many texts.
   size_t batch_size = 32;

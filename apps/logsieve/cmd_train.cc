@@ -214,10 +214,11 @@ Status RunEval(const EvalFlags& f) {
       truth.push_back(rows[begin + i].label);
       predicted.push_back(batch.decisions[i].label);
       methods.emplace_back(MethodName(batch.decisions[i].method));
-      // Lines that reached the model (routes may skip it): it decided them
-      // or left a tentative guess.
-      if (batch.decisions[i].method == Method::kML || batch.tentative[i].method == Method::kML)
+      // Lines that reached the model (routes may skip it), cache hits included.
+      if (model::ReachedModel(batch.decisions[i], batch.tentative[i],
+                              classifier->route_stages(batch.records[i].source))) {
         reach.push_back(i);
+      }
     }
     if (model_stage) {
       Batch probe_batch;

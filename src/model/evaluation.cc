@@ -130,6 +130,14 @@ std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth,
   return out;
 }
 
+bool ReachedModel(const Decision& decision, const Decision& tentative,
+                  std::span<const std::string> route) {
+  if (decision.method == Method::kML || tentative.method == Method::kML) return true;
+  if (decision.method != Method::kLLM) return false;  // rules, or nothing decided
+  const auto model = std::find(route.begin(), route.end(), "model");
+  return model != route.end() && std::find(model, route.end(), "llm") != route.end();
+}
+
 std::vector<ThresholdRow> ThresholdTable(std::span<const std::string> truth,
                                          std::span<const std::string> model_label,
                                          std::span<const float> model_p) {

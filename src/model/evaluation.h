@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "common/decision.h"
+
 namespace logsieve::model {
 
 struct ClassScores {
@@ -57,6 +59,14 @@ struct MethodScores {
 std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth,
                                         std::span<const std::string> predicted,
                                         std::span<const std::string> methods);
+
+// Whether a line reached the model stage, from what the classifier did with
+// it: the model decided it or left a guess (tentative), or a stage after the
+// model in the line's route (`route`: stage names in order) decided it. The
+// last case is how a line answered by the LLM from the decision cache shows:
+// the cache keeps the final decision, not the model's guess.
+bool ReachedModel(const Decision& decision, const Decision& tentative,
+                  std::span<const std::string> route);
 
 // What the model stage would do at each threshold, for the lines that reach
 // it (model_label non-empty): the share of all rows it decides (p >= t), its

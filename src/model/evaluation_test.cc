@@ -40,5 +40,21 @@ TEST(EvaluationTest, MethodsReportShareAndAccuracy) {
   EXPECT_DOUBLE_EQ(m[1].accuracy, 0.5);
 }
 
+TEST(EvaluationTest, ALineReachedTheModelWhenItDecidedGuessedOrALaterStageDecided) {
+  const std::vector<std::string> full = {"rules", "model", "llm"};
+  const std::vector<std::string> direct = {"llm"}, reversed = {"llm", "model"};
+  const Decision ml{"Error", Method::kML, 0.9f, "p=0.9"};
+  const Decision llm{"Error", Method::kLLM, 0.8f, "llm"};
+  const Decision rule{"Error", Method::kRegex, 1.0f, "rule"};
+  const Decision none;
+  EXPECT_TRUE(ReachedModel(ml, none, full));
+  EXPECT_TRUE(ReachedModel(llm, ml, full));         // the model guessed, the LLM decided
+  EXPECT_TRUE(ReachedModel(llm, none, full));       // the same, answered from the cache
+  EXPECT_FALSE(ReachedModel(llm, none, direct));    // routed straight to the LLM
+  EXPECT_FALSE(ReachedModel(llm, none, reversed));  // the LLM ran before the model
+  EXPECT_FALSE(ReachedModel(rule, none, full));
+  EXPECT_FALSE(ReachedModel(none, none, full));
+}
+
 }  // namespace
 }  // namespace logsieve::model

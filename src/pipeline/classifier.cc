@@ -185,6 +185,13 @@ class Pipeline final : public Classifier {
     for (const auto& s : stages_) out.push_back(s->description());
     return out;
   }
+  std::vector<std::string> route_stages(std::string_view source) const override {
+    const size_t r = RouteIndex(source);
+    const Route& route = r < routes_.size() ? routes_[r] : default_route_;
+    std::vector<std::string> out;
+    for (const Stage* s : route.stages) out.emplace_back(s->name());
+    return out;
+  }
 
  private:
   static size_t method_index(Method m) { return static_cast<size_t>(m); }
@@ -199,7 +206,7 @@ class Pipeline final : public Classifier {
     return std::find(built_names_.begin(), built_names_.end(), name) != built_names_.end();
   }
 
-  size_t RouteIndex(const std::string& source) const {
+  size_t RouteIndex(std::string_view source) const {
     for (size_t r = 0; r < routes_.size(); ++r) {
       for (const std::string& s : routes_[r].sources) {
         if (s == source) return r;

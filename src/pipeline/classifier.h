@@ -58,6 +58,9 @@ class Classifier {
   virtual std::vector<std::string> stage_descriptions() const = 0;
   // Each loaded stage's non-empty Stage::RunReport() (LLM requests, tokens, latency).
   virtual std::vector<std::string> stage_reports() const = 0;
+  // The stages a line from `source` goes through, in order: its route's, or
+  // pipeline.stages for a source no route names.
+  virtual std::vector<std::string> route_stages(std::string_view source) const = 0;
 };
 
 }  // namespace logsieve

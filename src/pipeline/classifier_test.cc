@@ -148,6 +148,28 @@ TEST(ClassifierTest, ARouteSendsItsSourceStraightToTheLlm) {
   EXPECT_EQ(c->ClassifyOne("ModernCRM", "user login").method, Method::kRegex);
 }
 
+TEST(ClassifierTest, RouteStagesNameWhatALineGoesThrough) {
+  Fixture f;
+  auto c = f.Make(Config(), /*with_llm=*/true);  // the default routes send LegacyCRM to the llm
+  EXPECT_EQ(c->route_stages("LegacyCRM"), (std::vector<std::string>{"llm"}));
+  EXPECT_EQ(c->route_stages("ModernCRM"), (std::vector<std::string>{"rules", "model", "llm"}));
+}
+
+// What `eval` relies on to count such lines as having reached the model.
+TEST(ClassifierTest, ACacheHitKeepsTheFinalDecisionButNotTheModelsGuess) {
+  Fixture f;
+  auto c = f.Make(Config(), /*with_llm=*/true);
+  Batch first = MakeBatch({{"A", "odd thing 1"}});
+  ASSERT_TRUE(c->Classify(first).ok());
+  EXPECT_EQ(first.decisions[0].method, Method::kLLM);
+  EXPECT_EQ(first.tentative[0].method, Method::kML);
+  Batch second = MakeBatch({{"A", "odd thing 2"}});
+  ASSERT_TRUE(c->Classify(second).ok());
+  EXPECT_EQ(second.decisions[0].method, Method::kLLM);
+  EXPECT_EQ(second.tentative[0].method, Method::kNone);
+  EXPECT_EQ(f.llm_seen, 1);
+}
+
 TEST(ClassifierTest, AFailingStageLosesNoLineAndSaysWhy) {
   Fixture f;
   auto c = f.Make(Config(), false, false, /*model_fails=*/true);

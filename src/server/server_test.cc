@@ -56,6 +56,9 @@ class FakeClassifier : public Classifier {
     return {"rules: fake", "model: fake"};
   }
   std::vector<std::string> stage_reports() const override { return {}; }
+  std::vector<std::string> route_stages(std::string_view) const override {
+    return {"rules", "model"};
+  }
 
  private:
   std::chrono::milliseconds delay_;

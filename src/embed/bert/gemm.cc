@@ -3,15 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#if defined(__x86_64__)
-// GCC 12's avx512fintrin.h trips -Wuninitialized in its own setzero helpers.
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#define LOGSIEVE_AVX512 __attribute__((target("avx512f")))
-#endif
+#include "embed/bert/x86_simd.h"
 
 // The portable kernel is compiled for AVX2+FMA and baseline x86-64, chosen at
 // run time (glibc ifunc); elsewhere one plain build.

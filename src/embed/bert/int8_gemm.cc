@@ -3,17 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "embed/bert/x86_simd.h"
+
 #if defined(__x86_64__)
-// GCC 12's avx512fintrin.h trips -Wuninitialized in its own setzero helpers.
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#define LOGSIEVE_VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
-#define LOGSIEVE_AMX __attribute__((target("avx512f,avx512bw,amx-tile,amx-int8")))
 #endif
 
 namespace logsieve::embed::bert {
@@ -134,6 +128,28 @@ LOGSIEVE_VNNI void Tile(const uint8_t* xq, size_t ldx, const int8_t* wblock, siz
   }
 }
 
+// The float epilogue of one block of 16 outputs, shared by both kernels:
+// y = (acc - offset) * (x_scale * w_scale) + bias on the block's real outputs.
+struct BlockEpilogue {
+  __mmask16 mask;
+  __m512 w_scale, bias;
+  __m512i offset;
+
+  LOGSIEVE_VNNI BlockEpilogue(const Int8Matrix& w, size_t o0, const float* b) {
+    const size_t valid = std::min(kLanes, w.out - o0);
+    mask = static_cast<__mmask16>((1u << valid) - 1);
+    w_scale = _mm512_maskz_loadu_ps(mask, w.scale.data() + o0);
+    offset = _mm512_maskz_loadu_epi32(mask, w.offset.data() + o0);
+    bias = b != nullptr ? _mm512_maskz_loadu_ps(mask, b + o0) : _mm512_setzero_ps();
+  }
+  // One row: `acc` its 16 sums, `y` its first output of the block.
+  LOGSIEVE_VNNI void Store(__m512i acc, float x_scale, float* y) const {
+    const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc, offset));
+    const __m512 s = _mm512_mul_ps(w_scale, _mm512_set1_ps(x_scale));
+    _mm512_mask_storeu_ps(y, mask, _mm512_fmadd_ps(v, s, bias));
+  }
+};
+
 template <int R, int J>
 LOGSIEVE_VNNI void TileStore(const uint8_t* xq, size_t ldx, const float* xscale,
                              const Int8Matrix& w, size_t block, const float* bias, float* y,
@@ -142,16 +158,8 @@ LOGSIEVE_VNNI void TileStore(const uint8_t* xq, size_t ldx, const float* xscale,
   Tile<R, J>(xq, ldx, w.packed.data() + block * w.k4 * kLanes * 4, w.k4, acc);
   for (int j = 0; j < J; ++j) {
     const size_t o0 = (block + j) * kLanes;
-    const size_t valid = std::min(kLanes, w.out - o0);
-    const __mmask16 m = static_cast<__mmask16>((1u << valid) - 1);
-    const __m512 ws = _mm512_maskz_loadu_ps(m, w.scale.data() + o0);
-    const __m512i off = _mm512_maskz_loadu_epi32(m, w.offset.data() + o0);
-    const __m512 b = bias != nullptr ? _mm512_maskz_loadu_ps(m, bias + o0) : _mm512_setzero_ps();
-    for (int r = 0; r < R; ++r) {
-      const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[r][j], off));
-      const __m512 s = _mm512_mul_ps(ws, _mm512_set1_ps(xscale[r]));
-      _mm512_mask_storeu_ps(y + r * ldy + o0, m, _mm512_fmadd_ps(v, s, b));
-    }
+    const BlockEpilogue epilogue(w, o0, bias);
+    for (int r = 0; r < R; ++r) epilogue.Store(acc[r][j], xscale[r], y + r * ldy + o0);
   }
 }
 
@@ -201,15 +209,9 @@ LOGSIEVE_VNNI void Dequantize(const int32_t* acc, size_t rows, const float* xsca
                               const Int8Matrix& w, size_t block, const float* bias, float* y) {
   const size_t o0 = block * kLanes;
   if (o0 >= w.out) return;  // a padding block
-  const size_t valid = std::min(kLanes, w.out - o0);
-  const __mmask16 m = static_cast<__mmask16>((1u << valid) - 1);
-  const __m512 ws = _mm512_maskz_loadu_ps(m, w.scale.data() + o0);
-  const __m512i off = _mm512_maskz_loadu_epi32(m, w.offset.data() + o0);
-  const __m512 b = bias != nullptr ? _mm512_maskz_loadu_ps(m, bias + o0) : _mm512_setzero_ps();
+  const BlockEpilogue epilogue(w, o0, bias);
   for (size_t r = 0; r < rows; ++r) {
-    const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_load_si512(acc + r * kLanes), off));
-    const __m512 s = _mm512_mul_ps(ws, _mm512_set1_ps(xscale[r]));
-    _mm512_mask_storeu_ps(y + r * w.out + o0, m, _mm512_fmadd_ps(v, s, b));
+    epilogue.Store(_mm512_load_si512(acc + r * kLanes), xscale[r], y + r * w.out + o0);
   }
 }
 

@@ -6,15 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#if defined(__x86_64__)
-// GCC 12's avx512fintrin.h trips -Wuninitialized in its own setzero helpers.
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#define LOGSIEVE_AVX512 __attribute__((target("avx512f")))
-#endif
+#include "embed/bert/x86_simd.h"
 
 // Run-time dispatch between AVX-512, AVX2 and baseline x86-64 code for the
 // vectorisable loops (glibc ifunc). Other architectures get one plain build.

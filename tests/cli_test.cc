@@ -197,6 +197,14 @@ TEST(CliTransformerTest, TrainKeepsTheEncoderPrecisionInTheModelAndClassifiesWit
   EXPECT_NE(bad.err.find("int4"), std::string::npos) << bad.err;
 }
 
+TEST(CliTransformerTest, EmbedRefusesAThreadCountOutsideItsRange) {
+  for (const char* n : {"-1", "257"}) {
+    RunResult r = RunProgram({LogsieveBinary(), "embed", "--encoder", "/nonexistent", "--threads", n});
+    EXPECT_EQ(r.exit_code, 2) << n;
+    EXPECT_NE(r.err.find("--threads must be in [0, 256]"), std::string::npos) << r.err;
+  }
+}
+
 TEST(CliConfigTest, PrintedDefaultsAreAValidConfigFile) {
   ScratchDir dir;
   RunResult d = RunProgram({LogsieveBinary(), "config", "--print-defaults"});

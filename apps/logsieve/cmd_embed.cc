@@ -58,7 +58,10 @@ void AddEmbedCommand(CLI::App& app) {
   emb->add_option("--precision", opts->precision, "fp32");
   emb->callback([opts] {
     if (opts->batch == 0) Fail("--batch must be >= 1", 2);
-    if (opts->threads < 0) Fail("--threads must be >= 0 (0: all cores)", 2);
+    // Each thread holds a chunk (8 batches of lines) in memory: bounded.
+    if (opts->threads < 0 || opts->threads > 256) {
+      Fail("--threads must be in [0, 256] (0: all cores)", 2);
+    }
     embed::bert::TransformerOptions o;
     o.max_length = opts->max_length;
     o.batch_size = opts->batch;

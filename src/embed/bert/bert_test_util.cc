@@ -1,5 +1,7 @@
 #include "embed/bert/bert_test_util.h"
 
+#include <random>
+
 #include "testing/testing.h"
 
 namespace logsieve::embed::bert::testing {
@@ -15,6 +17,14 @@ std::vector<nlohmann::json> ReadJsonl(const std::string& path) {
     pos = nl + 1;
   }
   return rows;
+}
+
+std::vector<float> RandomNormal(size_t n, float scale, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> d(0.0f, scale);
+  std::vector<float> v(n);
+  for (float& x : v) x = d(rng);
+  return v;
 }
 
 }  // namespace logsieve::embed::bert::testing

@@ -7,16 +7,12 @@
 #include <random>
 #include <vector>
 
+#include "embed/bert/bert_test_util.h"
+
 namespace logsieve::embed::bert {
 namespace {
 
-std::vector<float> Random(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> d(0.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
-}
+std::vector<float> Random(size_t n, unsigned seed) { return testing::RandomNormal(n, 1.0f, seed); }
 
 using GemmFn = void (*)(const float*, size_t, size_t, const PackedB&, float, const float*, float*,
                         size_t);

@@ -6,15 +6,14 @@
 #include <random>
 #include <utility>
 
+#include "embed/bert/bert_test_util.h"
+
 namespace logsieve::embed::bert {
 namespace {
 
+using testing::RandomNormal;
 std::vector<float> Random(size_t n, float scale, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> d(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
+  return RandomNormal(n, scale, seed);
 }
 
 TEST(BertInt8GemmTest, QuantizedWeightsRoundTripWithinHalfAStep) {

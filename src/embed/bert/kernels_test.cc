@@ -6,15 +6,13 @@
 #include <random>
 #include <vector>
 
+#include "embed/bert/bert_test_util.h"
+
 namespace logsieve::embed::bert::kernels {
 namespace {
 
 std::vector<float> Random(size_t n, float scale, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> d(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
+  return bert::testing::RandomNormal(n, scale, seed);
 }
 
 float MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {

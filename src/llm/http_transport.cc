@@ -19,7 +19,7 @@ void GlobalInitOnce() {
 struct Exchange {
   std::string body;
   std::string retry_after;
-  size_t max_body_bytes;
+  size_t max_body_bytes = 0;
   bool too_large = false;
 };
 
@@ -70,7 +70,8 @@ class CurlTransport : public HttpTransport {
       out.error = "cannot create a curl handle";
       return out;
     }
-    Exchange ex{.max_body_bytes = max_body_bytes_};
+    Exchange ex;
+    ex.max_body_bytes = max_body_bytes_;
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Accept: application/json");

@@ -73,7 +73,7 @@ struct ChatCompletion {
   std::string content;  // choices[0].message.content
   // Tokens of `content` with their log probabilities, when the server sent
   // choices[0].logprobs.content; empty otherwise.
-  std::vector<std::pair<std::string, double>> token_logprobs;
+  std::vector<std::pair<std::string, double>> token_logprobs = {};
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
 };

@@ -176,7 +176,9 @@ TEST(PromptTest, ParseChatCompletionRejectsMalformedBodies) {
         R"({"choices": [{"message": {"content": null}}]})", "[1]"}) {
     auto c = ParseChatCompletion(body);
     EXPECT_FALSE(c.ok()) << body;
-    if (!c.ok()) EXPECT_EQ(c.status().code(), StatusCode::kDataLoss) << body;
+    if (!c.ok()) {
+      EXPECT_EQ(c.status().code(), StatusCode::kDataLoss) << body;
+    }
   }
 }
 

@@ -205,7 +205,9 @@ TEST_F(DefaultRules, AFailedLoginIsNeverAUserAction) {
        {"Login failed for admin from 10.0.0.1 after 5 attempts", "User admin failed to log in",
         "User root logged in failed", "user bob login failed: bad password"}) {
     std::optional<RuleMatch> m = rules_->Match("ModernCRM", line);
-    if (m) EXPECT_NE(rules_->rule(m->rule).label, "User Action") << line;
+    if (m) {
+      EXPECT_NE(rules_->rule(m->rule).label, "User Action") << line;
+    }
   }
 }
 

@@ -39,12 +39,12 @@ struct Rule {
   std::string id;
   std::string pattern;
   std::string label;
-  std::vector<std::string> sources;  // empty: every source; otherwise exact, case-sensitive names
+  std::vector<std::string> sources = {};  // empty: every source; otherwise exact, case-sensitive names
   float confidence = 1.0f;
   bool case_insensitive = false;
   bool dot_all = false;     // `.` also matches '\n'
   bool multi_line = false;  // `^`/`$` also match at inner line breaks
-  std::string description;
+  std::string description = {};
   int line = 0;  // 1-based line of the rule in its file (0 when built in code)
 };
 

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json.h"
 #include "io/csv.h"
 
 namespace logsieve::io {
@@ -151,14 +152,9 @@ class LineRecordReader : public RecordReader {
  private:
   Status ParseObject(const std::string& text, LogRecord* rec) {
     std::string where = in_->name() + ":" + std::to_string(line_no_);
-    ojson obj;
-    try {
-      obj = ojson::parse(text);
-    } catch (const ojson::parse_error& e) {
-      std::string what = e.what();
-      size_t colon = what.find("] ");
-      return InvalidArgumentError(where + ": invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
-    }
+    StatusOr<ojson> parsed = ParseJson<ojson>(text, where);
+    if (!parsed.ok()) return parsed.status();
+    const ojson& obj = *parsed;
     if (!obj.is_object()) return InvalidArgumentError(where + ": expected a JSON object");
     auto msg = obj.find(options_.message_column);
     if (msg == obj.end() || !msg->is_string()) {
@@ -254,6 +250,7 @@ class Sink {
   virtual ~Sink() = default;
   virtual Status Write(std::string_view bytes) = 0;
   virtual Status Commit() { return OkStatus(); }
+  virtual std::string partial_path() const { return ""; }
 };
 
 class FdSink : public Sink {
@@ -275,6 +272,7 @@ class FdSink : public Sink {
     }
     return OkStatus();
   }
+  std::string partial_path() const override { return final_path_.empty() ? "" : path_; }
   Status Commit() override {
     if (final_path_.empty()) return OkStatus();  // stdout, devices, FIFOs
     if (close(fd_) != 0) {
@@ -360,6 +358,7 @@ class FormatWriter : public RecordWriter {
     LOGSIEVE_RETURN_IF_ERROR(Flush());
     return sink_->Commit();
   }
+  std::string partial_path() const override { return sink_->partial_path(); }
 
  private:
   std::vector<std::string> Values(const Decision& d) const {
@@ -384,8 +383,8 @@ class FormatWriter : public RecordWriter {
   void WriteJson(const RecordBatch& b, size_t i, const Decision& d) {
     ojson obj;
     if (input_format_ == Format::kNdjson) {
-      obj = ojson::parse(b.rows[i][0], nullptr, false);
-      if (obj.is_discarded() || !obj.is_object()) obj = ojson::object();
+      StatusOr<ojson> parsed = ParseJson<ojson>(b.rows[i][0], "output row");  // was read, so valid
+      obj = parsed.ok() && parsed->is_object() ? std::move(*parsed) : ojson::object();
     } else if (input_format_ == Format::kCsv) {
       obj = ojson::object();
       for (size_t k = 0; k < columns_.size() && k < b.rows[i].size(); ++k) obj[Trim(columns_[k])] = b.rows[i][k];

@@ -331,5 +331,13 @@ TEST(CliClassifyTest, AWriteErrorOnADeviceExitsOneAndClaimsNoPartialFile) {
   EXPECT_EQ(r.err.find(".partial"), std::string::npos) << r.err;
 }
 
+// The README's exit codes: an output that cannot be written is an I/O
+// failure (1), not bad input (2), whether it fails to open or to take bytes.
+TEST(CliClassifyTest, AnOutputThatCannotBeCreatedExitsOneAsAnIoFailure) {
+  RunResult r = Classify(With({"-", "-q", "-o", "/nonexistent/dir/out.csv"}, kNoStages), "source,log_message\nA,x\n");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("cannot write '/nonexistent/dir/out.csv.partial'"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace logsieve

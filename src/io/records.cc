@@ -500,12 +500,12 @@ StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Open(const std::string& pa
     // A device, FIFO or socket (`-o /dev/null`, a named pipe): written in place,
     // never replaced by a rename.
     int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return NotFoundError("cannot write '" + path + "': " + std::strerror(errno));
+    if (fd < 0) return UnavailableError("cannot write '" + path + "': " + std::strerror(errno));
     sink = std::make_unique<FdSink>(fd, path, "", /*owned=*/true);
   } else {
     std::string partial = path + ".partial";
     int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return NotFoundError("cannot write '" + partial + "': " + std::strerror(errno));
+    if (fd < 0) return UnavailableError("cannot write '" + partial + "': " + std::strerror(errno));
     sink = std::make_unique<FdSink>(fd, partial, path, /*owned=*/true);
   }
   return std::unique_ptr<RecordWriter>(new FormatWriter(std::move(sink), options, input_format, input_columns));

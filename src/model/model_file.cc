@@ -171,7 +171,7 @@ Status SaveModel(const Model& model, const std::string& path) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return NotFoundError(path + ": cannot write");
+    if (!out) return UnavailableError(path + ": cannot write");  // I/O: exit 1
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out) return DataLossError(path + ": write failed");
   }

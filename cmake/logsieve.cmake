@@ -37,5 +37,10 @@ function(logsieve_test name)
   target_link_libraries(${name} PRIVATE logsieve_flags ${ARG_DEPS} logsieve_testing GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE LOGSIEVE_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                              LOGSIEVE_BINARY_DIR="${CMAKE_BINARY_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+  # XDG_CACHE_HOME: the compiled-rules cache of the binary and of in-process
+  # stages goes to the build tree, never the user's own cache.
+  # (ENVIRONMENT first: an empty LABELS value would shift the pairs after it.)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES
+                       ENVIRONMENT "XDG_CACHE_HOME=${CMAKE_BINARY_DIR}/test-cache"
+                       LABELS "${ARG_LABELS}")
 endfunction()

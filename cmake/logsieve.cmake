@@ -20,11 +20,15 @@ if(LOGSIEVE_SANITIZE)
   endif()
 endif()
 
+# Every library (not the apps, not the tests): what `make thread-safety` builds.
+add_custom_target(logsieve_libraries)
+
 # logsieve_library(NAME SOURCES... DEPS ...): one library target per src/ folder.
 function(logsieve_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
   target_link_libraries(${name} PUBLIC logsieve_flags ${ARG_DEPS})
+  add_dependencies(logsieve_libraries ${name})
 endfunction()
 
 # logsieve_test(NAME SOURCES... DEPS ... [LABELS ...]): a GoogleTest binary registered with ctest.

@@ -47,7 +47,7 @@ CircuitBreaker::CircuitBreaker(int failures, milliseconds open_for)
 
 CircuitBreaker::Admit CircuitBreaker::Allow(SteadyTime now) {
   if (failures_ <= 0) return Admit::kYes;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   switch (state_) {
     case State::kClosed:
       return Admit::kYes;
@@ -63,14 +63,14 @@ CircuitBreaker::Admit CircuitBreaker::Allow(SteadyTime now) {
 
 void CircuitBreaker::OnSuccess() {
   if (failures_ <= 0) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   state_ = State::kClosed;
   consecutive_ = 0;
 }
 
 bool CircuitBreaker::OnFailure(SteadyTime now) {
   if (failures_ <= 0) return false;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (state_ == State::kOpen) return false;
   if (state_ == State::kHalfOpen || ++consecutive_ >= failures_) {
     state_ = State::kOpen;
@@ -82,13 +82,13 @@ bool CircuitBreaker::OnFailure(SteadyTime now) {
 }
 
 void CircuitBreaker::AbandonProbe() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (state_ == State::kHalfOpen)
     state_ = State::kOpen;  // open_until_ has passed: next Allow probes
 }
 
 bool CircuitBreaker::open(SteadyTime now) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return state_ == State::kHalfOpen || (state_ == State::kOpen && now < open_until_);
 }
 
@@ -96,7 +96,7 @@ bool CircuitBreaker::open(SteadyTime now) const {
 // CallBudget
 
 Status CallBudget::TryAcquire(SteadyTime now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (per_run_ > 0 && spent_ >= per_run_) {
     return ResourceExhaustedError(
         "budget spent (llm.max_calls_per_run = " + std::to_string(per_run_) + ")");
@@ -195,29 +195,29 @@ ChatClient::ChatClient(ChatClientOptions options, std::unique_ptr<HttpTransport>
       budget_(options_.max_calls_per_run, options_.max_calls_per_minute) {}
 
 void ChatClient::AcquireSlot() {
-  std::unique_lock lock(slot_mu_);
+  MutexLock lock(&slot_mu_);
   for (;;) {
-    slot_cv_.wait(lock, [this] { return in_flight_ < std::max(1, options_.concurrency); });
+    while (in_flight_ >= std::max(1, options_.concurrency)) slot_cv_.Wait(&slot_mu_);
     SteadyTime until = paused_until_;
     if (std::chrono::steady_clock::now() >= until) break;
-    lock.unlock();  // the endpoint asked everyone to wait (429 + Retry-After)
+    slot_mu_.Unlock();  // the endpoint asked everyone to wait (429 + Retry-After)
     std::this_thread::sleep_until(until);
-    lock.lock();
+    slot_mu_.Lock();
   }
   ++in_flight_;
 }
 
 void ChatClient::PauseUntil(SteadyTime until) {
-  std::lock_guard lock(slot_mu_);
+  MutexLock lock(&slot_mu_);
   paused_until_ = std::max(paused_until_, until);
 }
 
 void ChatClient::ReleaseSlot() {
   {
-    std::lock_guard lock(slot_mu_);
+    MutexLock lock(&slot_mu_);
     --in_flight_;
   }
-  slot_cv_.notify_one();
+  slot_cv_.Signal();
 }
 
 milliseconds ChatClient::Backoff(int retry) const {

@@ -2,6 +2,7 @@
 #
 #   make demo   install what is missing, build, classify data/sample.csv
 #   make test   install what is missing, build with sanitizers, run every test
+#   make thread-safety   check the locking annotations with clang (-Wthread-safety)
 #
 # Everything builds out of tree under build/.
 
@@ -11,7 +12,7 @@ ASAN      := build/asan
 CMAKE_GEN := -G Ninja
 LOGSIEVE  := $(RELEASE)/apps/logsieve/logsieve
 
-.PHONY: demo test build deps test-deps web-assets bench fuzz clean
+.PHONY: demo test build deps test-deps web-assets bench fuzz clean thread-safety
 
 deps:
 	@scripts/install-deps.sh
@@ -44,6 +45,16 @@ test: test-deps
 bench: deps
 	@cmake -S . -B build/bench $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DLOGSIEVE_BENCH=ON -DLOGSIEVE_TESTS=OFF >/dev/null
 	@cmake --build build/bench -j $(JOBS)
+
+# Clang's thread-safety analysis over every library: members marked GUARDED_BY,
+# functions marked REQUIRES/EXCLUDES (src/common/thread_annotations.h) are
+# checked at compile time, and a violation fails the build. -O0, no tests run
+# (configured with tests on only so that the fake LLM server library exists).
+THREAD_SAFETY := build/thread-safety
+thread-safety:
+	@CXX=clang++ cmake -S . -B $(THREAD_SAFETY) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=None -DLOGSIEVE_TESTS=ON \
+	  -DCMAKE_CXX_FLAGS="-O0 -Wthread-safety -Werror=thread-safety" >/dev/null
+	@cmake --build $(THREAD_SAFETY) -j $(JOBS) --target logsieve_libraries
 
 clean:
 	rm -rf build

@@ -20,11 +20,15 @@ if(LOGSIEVE_SANITIZE)
   endif()
 endif()
 
+# Every library (not the apps, not the tests): what `make thread-safety` builds.
+add_custom_target(logsieve_libraries)
+
 # logsieve_library(NAME SOURCES... DEPS ...): one library target per src/ folder.
 function(logsieve_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
   target_link_libraries(${name} PUBLIC logsieve_flags ${ARG_DEPS})
+  add_dependencies(logsieve_libraries ${name})
 endfunction()
 
 # logsieve_test(NAME SOURCES... DEPS ... [LABELS ...]): a GoogleTest binary registered with ctest.
@@ -37,5 +41,10 @@ function(logsieve_test name)
   target_link_libraries(${name} PRIVATE logsieve_flags ${ARG_DEPS} logsieve_testing GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE LOGSIEVE_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                              LOGSIEVE_BINARY_DIR="${CMAKE_BINARY_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+  # XDG_CACHE_HOME: the compiled-rules cache of the binary and of in-process
+  # stages goes to the build tree, never the user's own cache.
+  # (ENVIRONMENT first: an empty LABELS value would shift the pairs after it.)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES
+                       ENVIRONMENT "XDG_CACHE_HOME=${CMAKE_BINARY_DIR}/test-cache"
+                       LABELS "${ARG_LABELS}")
 endfunction()

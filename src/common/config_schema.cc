@@ -78,6 +78,9 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     {"rules.spans", T::kBool, "true",
      "Add the matched bytes [begin,end) to a rule decision's detail. Costs a second, start-of-match "
      "scan of each matched line (about 1-2 us); lines over 240 bytes never get a span."},
+    {"rules.cache_dir", T::kString, "",
+     "Where compiled rule databases are kept between runs (keyed by patterns, engine and CPU). "
+     "Empty: $XDG_CACHE_HOME/logsieve/rules, else ~/.cache/logsieve/rules. \"off\": no cache."},
 
     // --- model --------------------------------------------------------------
     {"model.file", T::kString, "",

@@ -100,7 +100,7 @@ MetricsRegistry::Family& MetricsRegistry::FamilyFor(std::string_view name, std::
 
 Counter& MetricsRegistry::GetCounter(std::string_view name, std::string_view help,
                                      const MetricLabels& labels) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto& slot = FamilyFor(name, help, Kind::kCounter).counters[labels];
   if (!slot) slot = std::make_unique<Counter>();
   return *slot;
@@ -108,7 +108,7 @@ Counter& MetricsRegistry::GetCounter(std::string_view name, std::string_view hel
 
 Gauge& MetricsRegistry::GetGauge(std::string_view name, std::string_view help,
                                  const MetricLabels& labels) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto& slot = FamilyFor(name, help, Kind::kGauge).gauges[labels];
   if (!slot) slot = std::make_unique<Gauge>();
   return *slot;
@@ -116,14 +116,14 @@ Gauge& MetricsRegistry::GetGauge(std::string_view name, std::string_view help,
 
 Histogram& MetricsRegistry::GetHistogram(std::string_view name, std::string_view help,
                                          std::vector<double> bounds, const MetricLabels& labels) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto& slot = FamilyFor(name, help, Kind::kHistogram).histograms[labels];
   if (!slot) slot = std::make_unique<Histogram>(std::move(bounds));
   return *slot;
 }
 
 std::string MetricsRegistry::RenderPrometheus() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::string out;
   for (const auto& [name, f] : families_) {
     const char* type = f.kind == Kind::kCounter ? "counter" : f.kind == Kind::kGauge ? "gauge" : "histogram";

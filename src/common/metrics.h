@@ -18,11 +18,12 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/thread_annotations.h"
 
 namespace logsieve {
 
@@ -78,13 +79,15 @@ class MetricsRegistry {
   // The process-wide registry that stages and the server report to.
   static MetricsRegistry& Global();
 
-  Counter& GetCounter(std::string_view name, std::string_view help, const MetricLabels& labels = {});
-  Gauge& GetGauge(std::string_view name, std::string_view help, const MetricLabels& labels = {});
+  Counter& GetCounter(std::string_view name, std::string_view help, const MetricLabels& labels = {})
+      EXCLUDES(mu_);
+  Gauge& GetGauge(std::string_view name, std::string_view help, const MetricLabels& labels = {})
+      EXCLUDES(mu_);
   Histogram& GetHistogram(std::string_view name, std::string_view help, std::vector<double> bounds,
-                          const MetricLabels& labels = {});
+                          const MetricLabels& labels = {}) EXCLUDES(mu_);
 
   // Prometheus text exposition format 0.0.4.
-  std::string RenderPrometheus() const;
+  std::string RenderPrometheus() const EXCLUDES(mu_);
 
  private:
   enum class Kind { kCounter, kGauge, kHistogram };
@@ -95,10 +98,10 @@ class MetricsRegistry {
     std::map<MetricLabels, std::unique_ptr<Gauge>> gauges;
     std::map<MetricLabels, std::unique_ptr<Histogram>> histograms;
   };
-  Family& FamilyFor(std::string_view name, std::string_view help, Kind kind);
+  Family& FamilyFor(std::string_view name, std::string_view help, Kind kind) REQUIRES(mu_);
 
-  mutable std::mutex mu_;
-  std::map<std::string, Family, std::less<>> families_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::map<std::string, Family, std::less<>> families_ GUARDED_BY(mu_);
 };
 
 }  // namespace logsieve

@@ -26,4 +26,14 @@ std::string BundledPath(std::string_view relative) {
   return source.string();
 }
 
+std::string UserCacheDir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
+    return xdg;
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.cache";
+  }
+  return std::string();
+}
+
 }  // namespace logsieve

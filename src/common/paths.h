@@ -1,5 +1,5 @@
 // Where logsieve finds its bundled defaults (rules/default.yaml,
-// models/default.lsm, data/sample.csv).
+// models/default.lsm, data/sample.csv), and where it may keep caches.
 #ifndef LOGSIEVE_COMMON_PATHS_H_
 #define LOGSIEVE_COMMON_PATHS_H_
 
@@ -12,6 +12,11 @@ namespace logsieve {
 // binary was built from, <dir of the executable>/../share/logsieve/<relative>.
 // Returns the source-tree candidate when none exists (so messages name a path).
 std::string BundledPath(std::string_view relative);
+
+// The user's cache directory, per the XDG base-directory spec: $XDG_CACHE_HOME
+// when it is an absolute path (the spec says to ignore a relative one), else
+// $HOME/.cache; empty when neither is usable. Creates nothing.
+std::string UserCacheDir();
 
 }  // namespace logsieve
 

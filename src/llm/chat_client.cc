@@ -43,7 +43,7 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value,
 // CallBudget
 
 Status CallBudget::TryAcquire(SteadyTime now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (per_run_ > 0 && spent_ >= per_run_) {
     return ResourceExhaustedError(
         "budget spent (llm.max_calls_per_run = " + std::to_string(per_run_) + ")");
@@ -143,29 +143,29 @@ ChatClient::ChatClient(ChatClientOptions options, std::unique_ptr<HttpTransport>
       retry_wait_(milliseconds(options_.max_retry_wait_ms)) {}
 
 void ChatClient::AcquireSlot() {
-  std::unique_lock lock(slot_mu_);
+  MutexLock lock(&slot_mu_);
   for (;;) {
-    slot_cv_.wait(lock, [this] { return in_flight_ < std::max(1, options_.concurrency); });
+    while (in_flight_ >= std::max(1, options_.concurrency)) slot_cv_.Wait(&slot_mu_);
     SteadyTime until = paused_until_;
     if (std::chrono::steady_clock::now() >= until) break;
-    lock.unlock();  // the endpoint asked everyone to wait (429 + Retry-After)
+    slot_mu_.Unlock();  // the endpoint asked everyone to wait (429 + Retry-After)
     std::this_thread::sleep_until(until);
-    lock.lock();
+    slot_mu_.Lock();
   }
   ++in_flight_;
 }
 
 void ChatClient::PauseUntil(SteadyTime until) {
-  std::lock_guard lock(slot_mu_);
+  MutexLock lock(&slot_mu_);
   paused_until_ = std::max(paused_until_, until);
 }
 
 void ChatClient::ReleaseSlot() {
   {
-    std::lock_guard lock(slot_mu_);
+    MutexLock lock(&slot_mu_);
     --in_flight_;
   }
-  slot_cv_.notify_one();
+  slot_cv_.Signal();
 }
 
 milliseconds ChatClient::Backoff(int retry) const {

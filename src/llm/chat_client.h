@@ -31,17 +31,16 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
 #include "llm/circuit_breaker.h"
+#include "common/thread_annotations.h"
 #include "llm/http_transport.h"
 #include "llm/prompt.h"
 
@@ -80,9 +79,9 @@ class CallBudget {
 
  private:
   const int64_t per_run_, per_minute_;
-  std::mutex mu_;
-  int64_t spent_ = 0;              // GUARDED_BY(mu_)
-  std::deque<SteadyTime> recent_;  // GUARDED_BY(mu_): calls of the last minute
+  Mutex mu_;
+  int64_t spent_ GUARDED_BY(mu_) = 0;
+  std::deque<SteadyTime> recent_ GUARDED_BY(mu_);  // calls of the last minute
 };
 
 // Counters since the client was built.
@@ -115,9 +114,9 @@ class ChatClient {
 
  private:
   // Waits for a free slot and for any pause a 429 + Retry-After asked for.
-  void AcquireSlot();
-  void PauseUntil(SteadyTime until);
-  void ReleaseSlot();
+  void AcquireSlot() EXCLUDES(slot_mu_);
+  void PauseUntil(SteadyTime until) EXCLUDES(slot_mu_);
+  void ReleaseSlot() EXCLUDES(slot_mu_);
   std::chrono::milliseconds Backoff(int retry) const;
 
   const ChatClientOptions options_;
@@ -126,10 +125,10 @@ class ChatClient {
   CallBudget budget_;
   RetryWaitBudget retry_wait_;
 
-  std::mutex slot_mu_;
-  std::condition_variable slot_cv_;
-  int in_flight_ = 0;          // GUARDED_BY(slot_mu_)
-  SteadyTime paused_until_{};  // GUARDED_BY(slot_mu_)
+  Mutex slot_mu_;
+  CondVar slot_cv_;
+  int in_flight_ GUARDED_BY(slot_mu_) = 0;
+  SteadyTime paused_until_ GUARDED_BY(slot_mu_){};
 
   std::atomic<uint64_t> requests_{0}, retries_{0}, failed_{0}, refused_{0}, opened_{0};
   std::atomic<uint64_t> prompt_tokens_{0}, completion_tokens_{0};

@@ -7,7 +7,7 @@ CircuitBreaker::CircuitBreaker(int failures, std::chrono::milliseconds open_for)
 
 CircuitBreaker::Admit CircuitBreaker::Allow(SteadyTime now) {
   if (failures_ <= 0) return Admit::kYes;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   switch (state_) {
     case State::kClosed:
       return Admit::kYes;
@@ -23,14 +23,14 @@ CircuitBreaker::Admit CircuitBreaker::Allow(SteadyTime now) {
 
 void CircuitBreaker::OnSuccess(Admit /*admit*/) {
   if (failures_ <= 0) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   state_ = State::kClosed;
   consecutive_ = 0;
 }
 
 bool CircuitBreaker::OnFailure(SteadyTime now, Admit admit) {
   if (failures_ <= 0) return false;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   switch (state_) {
     case State::kClosed:
       if (++consecutive_ < failures_) return false;
@@ -48,25 +48,25 @@ bool CircuitBreaker::OnFailure(SteadyTime now, Admit admit) {
 }
 
 void CircuitBreaker::AbandonProbe() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (state_ == State::kHalfOpen)
     state_ = State::kOpen;  // open_until_ has passed: next Allow probes
 }
 
 CircuitBreaker::State CircuitBreaker::state() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return state_;
 }
 
 bool RetryWaitBudget::TrySpend(std::chrono::milliseconds wait) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (max_.count() > 0 && spent_ + wait > max_) return false;
   spent_ += wait;
   return true;
 }
 
 std::chrono::milliseconds RetryWaitBudget::spent() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return spent_;
 }
 

@@ -30,7 +30,8 @@
 #define LOGSIEVE_LLM_CIRCUIT_BREAKER_H_
 
 #include <chrono>
-#include <mutex>
+
+#include "common/thread_annotations.h"
 
 namespace logsieve {
 
@@ -63,10 +64,10 @@ class CircuitBreaker {
  private:
   const int failures_;
   const std::chrono::milliseconds open_for_;
-  mutable std::mutex mu_;
-  State state_ = State::kClosed;  // GUARDED_BY(mu_)
-  int consecutive_ = 0;           // GUARDED_BY(mu_)
-  SteadyTime open_until_{};       // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  State state_ GUARDED_BY(mu_) = State::kClosed;
+  int consecutive_ GUARDED_BY(mu_) = 0;
+  SteadyTime open_until_ GUARDED_BY(mu_){};
 };
 
 // A per-run cap on the total time spent waiting before retries (backoff and
@@ -86,8 +87,8 @@ class RetryWaitBudget {
 
  private:
   const std::chrono::milliseconds max_;
-  mutable std::mutex mu_;
-  std::chrono::milliseconds spent_{0};  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::chrono::milliseconds spent_ GUARDED_BY(mu_){0};
 };
 
 }  // namespace logsieve

@@ -4,8 +4,9 @@
 
 #include <cctype>
 #include <chrono>
-#include <mutex>
 #include <vector>
+
+#include "common/thread_annotations.h"
 
 namespace logsieve {
 namespace {
@@ -130,7 +131,7 @@ class CurlTransport : public HttpTransport {
  private:
   CURL* Acquire() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       if (!free_.empty()) {
         CURL* h = free_.back();
         free_.pop_back();
@@ -147,13 +148,13 @@ class CurlTransport : public HttpTransport {
       return;
     }
     curl_easy_reset(h);  // keeps the live connection and TLS session cache
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     free_.push_back(h);
   }
 
   const size_t max_body_bytes_;
-  std::mutex mu_;
-  std::vector<CURL*> free_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::vector<CURL*> free_ GUARDED_BY(mu_);
 };
 
 }  // namespace

@@ -1,12 +1,13 @@
 #include "pipeline/batch_runner.h"
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "common/thread_annotations.h"
 
 namespace logsieve {
 
@@ -15,6 +16,19 @@ namespace {
 struct Slot {
   uint64_t seq = 0;
   io::RecordBatch records;
+};
+
+// What the reading thread, the workers and the writer share.
+struct Shared {
+  Mutex mu;
+  CondVar work_cv, done_cv, room_cv;
+  std::deque<std::unique_ptr<Slot>> work GUARDED_BY(mu);
+  std::map<uint64_t, std::unique_ptr<Slot>> done GUARDED_BY(mu);
+  size_t inflight GUARDED_BY(mu) = 0;
+  uint64_t total GUARDED_BY(mu) = 0;
+  bool reading_done GUARDED_BY(mu) = false;
+  bool stop GUARDED_BY(mu) = false;  // writer failed
+  Status write_error GUARDED_BY(mu);
 };
 
 }  // namespace
@@ -26,16 +40,7 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   const size_t batch_size = std::max<size_t>(1, options.batch_size);
   const size_t max_inflight = 2 * threads + 2;
-
-  std::mutex mu;
-  std::condition_variable work_cv, done_cv, room_cv;
-  std::deque<std::unique_ptr<Slot>> work;
-  std::map<uint64_t, std::unique_ptr<Slot>> done;
-  size_t inflight = 0;
-  uint64_t total = 0;
-  bool reading_done = false;
-  bool stop = false;  // writer failed
-  Status write_error;
+  Shared shared;
 
   std::vector<std::thread> workers;
   for (size_t t = 0; t < threads; ++t) {
@@ -43,19 +48,22 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
       for (;;) {
         std::unique_ptr<Slot> slot;
         {
-          std::unique_lock<std::mutex> lock(mu);
-          work_cv.wait(lock, [&] { return !work.empty() || reading_done || stop; });
-          if (work.empty()) return;
-          slot = std::move(work.front());
-          work.pop_front();
+          MutexLock lock(&shared.mu);
+          while (shared.work.empty() && !shared.reading_done && !shared.stop) {
+            shared.work_cv.Wait(&shared.mu);
+          }
+          if (shared.work.empty()) return;
+          slot = std::move(shared.work.front());
+          shared.work.pop_front();
         }
         // Classify never drops a line; a stage failure is in each decision's detail.
         (void)classifier.Classify(slot->records.batch);
         {
-          std::lock_guard<std::mutex> lock(mu);
-          done[slot->seq] = std::move(slot);
+          MutexLock lock(&shared.mu);
+          const uint64_t seq = slot->seq;
+          shared.done[seq] = std::move(slot);
         }
-        done_cv.notify_all();
+        shared.done_cv.SignalAll();
       }
     });
   }
@@ -67,21 +75,24 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
       std::unique_ptr<Slot> slot;
       bool more_ready = false;
       {
-        std::unique_lock<std::mutex> lock(mu);
-        done_cv.wait(lock, [&] { return done.count(next) > 0 || (reading_done && next == total) || stop; });
-        if (stop || done.count(next) == 0) return;
-        slot = std::move(done[next]);
-        done.erase(next);
-        more_ready = done.count(next + 1) > 0;
+        MutexLock lock(&shared.mu);
+        while (shared.done.count(next) == 0 && !(shared.reading_done && next == shared.total) &&
+               !shared.stop) {
+          shared.done_cv.Wait(&shared.mu);
+        }
+        if (shared.stop || shared.done.count(next) == 0) return;
+        slot = std::move(shared.done[next]);
+        shared.done.erase(next);
+        more_ready = shared.done.count(next + 1) > 0;
       }
       Status s = writer.Write(slot->records);
       if (s.ok() && !more_ready) s = writer.Flush();
       if (!s.ok()) {
-        std::lock_guard<std::mutex> lock(mu);
-        write_error = s;
-        stop = true;
-        work_cv.notify_all();
-        room_cv.notify_all();
+        MutexLock lock(&shared.mu);
+        shared.write_error = s;
+        shared.stop = true;
+        shared.work_cv.SignalAll();
+        shared.room_cv.SignalAll();
         return;
       }
       const Batch& b = slot->records.batch;
@@ -93,10 +104,10 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
       summary->rows += b.size();
       ++next;
       {
-        std::lock_guard<std::mutex> lock(mu);
-        --inflight;
+        MutexLock lock(&shared.mu);
+        --shared.inflight;
       }
-      room_cv.notify_all();
+      shared.room_cv.SignalAll();
       auto now = std::chrono::steady_clock::now();
       if (options.on_progress && now - last_progress > std::chrono::milliseconds(100)) {
         last_progress = now;
@@ -108,36 +119,43 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
   Status read_error;
   for (;;) {
     {
-      std::unique_lock<std::mutex> lock(mu);
-      room_cv.wait(lock, [&] { return inflight < max_inflight || stop; });
-      if (stop) break;
+      MutexLock lock(&shared.mu);
+      while (shared.inflight >= max_inflight && !shared.stop) shared.room_cv.Wait(&shared.mu);
+      if (shared.stop) break;
     }
     auto slot = std::make_unique<Slot>();
     StatusOr<size_t> n = reader.Read(batch_size, &slot->records);
     if (!n.ok()) read_error = n.status();
     // Records read before an error are still classified and written.
     if (slot->records.size() > 0) {
-      std::lock_guard<std::mutex> lock(mu);
-      slot->seq = total++;
-      ++inflight;
-      work.push_back(std::move(slot));
-      work_cv.notify_one();
+      MutexLock lock(&shared.mu);
+      slot->seq = shared.total++;
+      ++shared.inflight;
+      shared.work.push_back(std::move(slot));
+      shared.work_cv.Signal();
     }
     if (!n.ok() || *n == 0) break;
   }
   {
-    std::lock_guard<std::mutex> lock(mu);
-    reading_done = true;
+    MutexLock lock(&shared.mu);
+    shared.reading_done = true;
   }
-  work_cv.notify_all();
-  done_cv.notify_all();
+  shared.work_cv.SignalAll();
+  shared.done_cv.SignalAll();
   for (auto& w : workers) w.join();
-  done_cv.notify_all();
+  shared.done_cv.SignalAll();
   writer_thread.join();
 
   summary->skipped = reader.skipped();
-  summary->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (options.on_progress) options.on_progress(summary->rows, reader.bytes_consumed(), reader.size());
+  summary->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (options.on_progress)
+    options.on_progress(summary->rows, reader.bytes_consumed(), reader.size());
+  Status write_error;
+  {
+    MutexLock lock(&shared.mu);  // every thread has ended; the analysis wants it all the same
+    write_error = shared.write_error;
+  }
   if (!write_error.ok()) return write_error;
   if (!read_error.ok()) return read_error;
   return writer.Commit();

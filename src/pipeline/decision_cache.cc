@@ -8,7 +8,7 @@ DecisionCache::DecisionCache(size_t capacity)
 std::optional<Decision> DecisionCache::Lookup(uint64_t key, std::string_view template_text) {
   if (per_shard_ == 0) return std::nullopt;
   Shard& s = shards_[key % kShards];
-  std::lock_guard<std::mutex> lock(s.mu);
+  MutexLock lock(&s.mu);
   auto it = s.index.find(key);
   if (it == s.index.end() || it->second->template_text != template_text) return std::nullopt;
   s.lru.splice(s.lru.begin(), s.lru, it->second);
@@ -18,7 +18,7 @@ std::optional<Decision> DecisionCache::Lookup(uint64_t key, std::string_view tem
 void DecisionCache::Insert(uint64_t key, std::string_view template_text, const Decision& decision) {
   if (per_shard_ == 0) return;
   Shard& s = shards_[key % kShards];
-  std::lock_guard<std::mutex> lock(s.mu);
+  MutexLock lock(&s.mu);
   auto it = s.index.find(key);
   if (it != s.index.end()) {
     // Same key: refresh (or, on a collision, the newer template takes the slot).
@@ -38,7 +38,7 @@ void DecisionCache::Insert(uint64_t key, std::string_view template_text, const D
 size_t DecisionCache::size() const {
   size_t n = 0;
   for (const Shard& s : shards_) {
-    std::lock_guard<std::mutex> lock(s.mu);
+    MutexLock lock(&s.mu);
     n += s.lru.size();
   }
   return n;

@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +20,7 @@
 #include <vector>
 
 #include "common/decision.h"
+#include "common/thread_annotations.h"
 
 namespace logsieve {
 
@@ -40,9 +40,9 @@ class DecisionCache {
     Decision decision;
   };
   struct Shard {
-    mutable std::mutex mu;
-    std::list<Entry> lru;  // front = most recent
-    std::unordered_map<uint64_t, std::list<Entry>::iterator> index;
+    mutable Mutex mu;
+    std::list<Entry> lru GUARDED_BY(mu);  // front = most recent
+    std::unordered_map<uint64_t, std::list<Entry>::iterator> index GUARDED_BY(mu);
   };
   static constexpr size_t kShards = 16;
   size_t per_shard_;

@@ -8,7 +8,11 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <optional>
+
+#include "rules/rule_cache.h"
 
 namespace logsieve {
 
@@ -84,6 +88,171 @@ std::string TryCompile(const Rule& rule, unsigned flags, hs_database_t** db) {
   return message;
 }
 
+// Checks each rule on its own, so that every bad rule is named (a multi-pattern
+// compile stops at the first).
+Status CheckEachRule(const std::string& origin, const std::vector<Rule>& rules) {
+  std::string refused;
+  for (const Rule& rule : rules) {
+    std::string why;
+    if (rule.pattern.empty() || rule.pattern.find('\0') != std::string::npos) {
+      why =
+          "pattern is empty or holds a NUL byte (write \\x00 to match one)";  // rules built in code
+    } else if (StartsWithVerb(rule.pattern)) {
+      why =
+          "pattern starts with a (*VERB) such as (*UTF8); refused, because lines are bytes that "
+          "may be invalid UTF-8";
+    } else {
+      hs_expr_info_t* info = nullptr;
+      hs_compile_error_t* error = nullptr;
+      if (hs_expression_info(rule.pattern.c_str(), MatchFlags(rule), &info, &error) != HS_SUCCESS) {
+        why = Explain(error != nullptr && error->message != nullptr ? error->message
+                                                                    : "compile failed");
+        hs_free_compile_error(error);
+      } else if (info->min_width == 0) {
+        // `^`, `\b`, `x*`: would claim lines by position alone.
+        why = Explain("empty buffer");
+      }
+      std::free(info);
+    }
+    if (!why.empty()) {
+      if (!refused.empty()) refused += "\n";
+      refused += RuleWhere(origin, rule) + ": " + why;
+    }
+  }
+  return refused.empty() ? OkStatus() : InvalidArgumentError(refused);
+}
+
+// The one database of every rule (HS_FLAG_SINGLEMATCH, id = index), into *all.
+Status CompileAll(const std::string& origin, const std::vector<Rule>& rules, hs_database_t** all) {
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    expressions.push_back(rules[i].pattern.c_str());
+    flags.push_back(MatchFlags(rules[i]) | HS_FLAG_SINGLEMATCH);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(rules.size()), HS_MODE_BLOCK, nullptr, all,
+                       &error) == HS_SUCCESS) {
+    return OkStatus();
+  }
+  // Name every bad rule, not just the first Vectorscan tripped on.
+  const int failed_at = error != nullptr ? error->expression : -1;
+  const std::string multi_message =
+      error != nullptr && error->message ? error->message : "compile failed";
+  hs_free_compile_error(error);
+  *all = nullptr;
+  std::string message;
+  for (const Rule& rule : rules) {
+    hs_database_t* db = nullptr;
+    std::string why = TryCompile(rule, MatchFlags(rule) | HS_FLAG_SINGLEMATCH, &db);
+    hs_free_database(db);
+    if (!why.empty()) {
+      if (!message.empty()) message += "\n";
+      message += RuleWhere(origin, rule) + ": " + Explain(why);
+    }
+  }
+  if (message.empty()) {
+    message = origin + ": the rule set does not compile as a whole";
+    if (failed_at >= 0 && static_cast<size_t>(failed_at) < rules.size()) {
+      message += " (at " + RuleWhere(origin, rules[failed_at]) + ")";
+    }
+    message += ": " + multi_message;
+  }
+  return InvalidArgumentError(message);
+}
+
+void AppendU64(std::string* out, uint64_t v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+// Everything the compiled databases depend on, so that an entry is reused only
+// for exactly what it was compiled from: the engine and its build, the CPU
+// features it targets, the mode, and each rule's pattern and compile flags (the
+// rule's id, label, sources and confidence do not go into Vectorscan).
+std::string CacheKey(const std::vector<Rule>& rules, bool spans) {
+  hs_platform_info_t platform{};
+  (void)hs_populate_platform(&platform);
+  std::string key = "logsieve rule databases 1\nengine ";
+  key += hs_version();
+  key += "\n";
+  AppendU64(&key, platform.tune);
+  AppendU64(&key, platform.cpu_features);
+  AppendU64(&key, sizeof(void*));
+  AppendU64(&key, HS_MODE_BLOCK);
+  AppendU64(&key, spans ? 1 : 0);
+  AppendU64(&key, rules.size());
+  for (const Rule& rule : rules) {
+    AppendU64(&key, MatchFlags(rule) | HS_FLAG_SINGLEMATCH);
+    AppendU64(&key, spans ? MatchFlags(rule) | HS_FLAG_SOM_LEFTMOST : 0);
+    AppendU64(&key, rule.pattern.size());
+    key += rule.pattern;
+  }
+  return key;
+}
+
+// The payload of a cache entry: the number of databases, then each as its
+// size and Vectorscan's serialized bytes (size 0: no database, a rule
+// without a span). The main database first, then one per rule.
+StatusOr<std::string> Serialize(const hs_database_t* all,
+                                const std::vector<hs_database_t*>& spans) {
+  std::string payload;
+  AppendU64(&payload, 1 + spans.size());
+  for (size_t i = 0; i <= spans.size(); ++i) {
+    const hs_database_t* db = i == 0 ? all : spans[i - 1];
+    if (db == nullptr) {
+      AppendU64(&payload, 0);
+      continue;
+    }
+    char* bytes = nullptr;
+    size_t length = 0;
+    if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) {
+      return InternalError("rule cache: Vectorscan cannot serialize a rule database");
+    }
+    AppendU64(&payload, length);
+    payload.append(bytes, length);
+    std::free(bytes);
+  }
+  return payload;
+}
+
+// The databases of a payload for `rules` rules, into *all and *spans; false
+// (with nothing allocated) when the payload is malformed or Vectorscan refuses
+// a database (its own header and checks: version, platform).
+bool Deserialize(std::string_view payload, size_t rules, hs_database_t** all,
+                 std::vector<hs_database_t*>* spans) {
+  auto read_u64 = [&payload](uint64_t* v) {
+    if (payload.size() < sizeof *v) return false;
+    std::memcpy(v, payload.data(), sizeof *v);
+    payload.remove_prefix(sizeof *v);
+    return true;
+  };
+  std::vector<hs_database_t*> dbs;
+  auto fail = [&dbs] {
+    for (hs_database_t* db : dbs) hs_free_database(db);
+    return false;
+  };
+  uint64_t count = 0;
+  if (!read_u64(&count) || count != 1 + rules) return false;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t length = 0;
+    if (!read_u64(&length) || length > payload.size()) return fail();
+    hs_database_t* db = nullptr;
+    if (length > 0 && hs_deserialize_database(payload.data(), length, &db) != HS_SUCCESS) {
+      return fail();
+    }
+    if (i == 0 && db == nullptr) return fail();  // the main database always exists
+    dbs.push_back(db);
+    payload.remove_prefix(length);
+  }
+  if (!payload.empty()) return fail();
+  *all = dbs[0];
+  spans->assign(dbs.begin() + 1, dbs.end());
+  return true;
+}
+
 struct FirstContext {
   const RuleSet* set;
   std::string_view source;
@@ -141,91 +310,62 @@ StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file, RuleSetOption
   set->rules_ = std::move(file.rules);
   set->generation_ = next_generation.fetch_add(1);
   set->dbs_ = std::make_unique<Databases>();
+  Databases& dbs = *set->dbs_;
   const std::vector<Rule>& rules = set->rules_;
   if (rules.empty()) return set;
   if (rules.size() > std::numeric_limits<unsigned int>::max() / 2) {
     return InvalidArgumentError(set->origin_ + ": too many rules");
   }
 
-  // Check each rule on its own first, so that every bad rule is named.
-  std::string refused;
-  for (const Rule& rule : rules) {
-    std::string why;
-    if (rule.pattern.empty() || rule.pattern.find('\0') != std::string::npos) {
-      why = "pattern is empty or holds a NUL byte (write \\x00 to match one)";  // rules built in code
-    } else if (StartsWithVerb(rule.pattern)) {
-      why =
-          "pattern starts with a (*VERB) such as (*UTF8); refused, because lines are bytes that "
-          "may be invalid UTF-8";
-    } else {
-      hs_expr_info_t* info = nullptr;
-      hs_compile_error_t* error = nullptr;
-      if (hs_expression_info(rule.pattern.c_str(), MatchFlags(rule), &info, &error) != HS_SUCCESS) {
-        why = Explain(error != nullptr && error->message != nullptr ? error->message
-                                                                    : "compile failed");
-        hs_free_compile_error(error);
-      } else if (info->min_width == 0) {
-        // `^`, `\b`, `x*`: would claim lines by position alone.
-        why = Explain("empty buffer");
+  std::optional<RuleCache> cache;
+  std::string key;
+  bool corrupt = false;  // an entry exists but is not trusted: it is replaced
+  if (!options.cache_dir.empty()) {
+    cache.emplace(options.cache_dir);
+    key = CacheKey(rules, options.spans);
+    StatusOr<std::optional<std::string>> entry = cache->Load(key);
+    if (entry.ok() && *entry) {
+      if (Deserialize(**entry, rules.size(), &dbs.all, &dbs.spans)) {
+        set->cache_use_ = RuleCacheUse::kLoaded;
+      } else {
+        corrupt = true;
+        set->cache_message_ =
+            "rule cache: '" + cache->EntryPath(key) + "' does not deserialize; compiled afresh";
       }
-      std::free(info);
+    } else if (!entry.ok()) {
+      corrupt = entry.status().code() == StatusCode::kDataLoss;
+      set->cache_message_ = entry.status().message();
     }
-    if (!why.empty()) {
-      if (!refused.empty()) refused += "\n";
-      refused += RuleWhere(set->origin_, rule) + ": " + why;
-    }
-  }
-  if (!refused.empty()) return InvalidArgumentError(refused);
-
-  std::vector<const char*> expressions;
-  std::vector<unsigned> flags;
-  std::vector<unsigned> ids;
-  for (size_t i = 0; i < rules.size(); ++i) {
-    expressions.push_back(rules[i].pattern.c_str());
-    flags.push_back(MatchFlags(rules[i]) | HS_FLAG_SINGLEMATCH);
-    ids.push_back(static_cast<unsigned>(i));
-  }
-  hs_compile_error_t* error = nullptr;
-  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                       static_cast<unsigned>(rules.size()), HS_MODE_BLOCK, nullptr, &set->dbs_->all,
-                       &error) != HS_SUCCESS) {
-    // Name every bad rule, not just the first Vectorscan tripped on.
-    const int failed_at = error != nullptr ? error->expression : -1;
-    const std::string multi_message =
-        error != nullptr && error->message ? error->message : "compile failed";
-    hs_free_compile_error(error);
-    set->dbs_->all = nullptr;
-    std::string message;
-    for (const Rule& rule : rules) {
-      hs_database_t* db = nullptr;
-      std::string why = TryCompile(rule, MatchFlags(rule) | HS_FLAG_SINGLEMATCH, &db);
-      hs_free_database(db);
-      if (!why.empty()) {
-        if (!message.empty()) message += "\n";
-        message += RuleWhere(set->origin_, rule) + ": " + Explain(why);
-      }
-    }
-    if (message.empty()) {
-      message = set->origin_ + ": the rule set does not compile as a whole";
-      if (failed_at >= 0 && static_cast<size_t>(failed_at) < rules.size()) {
-        message += " (at " + RuleWhere(set->origin_, rules[failed_at]) + ")";
-      }
-      message += ": " + multi_message;
-    }
-    return InvalidArgumentError(message);
   }
 
-  set->dbs_->spans.assign(rules.size(), nullptr);
-  for (size_t i = 0; options.spans && i < rules.size(); ++i) {
-    // A failure only means this rule reports no span.
-    (void)TryCompile(rules[i], MatchFlags(rules[i]) | HS_FLAG_SOM_LEFTMOST, &set->dbs_->spans[i]);
+  if (set->cache_use_ != RuleCacheUse::kLoaded) {
+    // Check each rule on its own first, so that every bad rule is named.
+    LOGSIEVE_RETURN_IF_ERROR(CheckEachRule(set->origin_, rules));
+    LOGSIEVE_RETURN_IF_ERROR(CompileAll(set->origin_, rules, &dbs.all));
+    dbs.spans.assign(rules.size(), nullptr);
+    for (size_t i = 0; options.spans && i < rules.size(); ++i) {
+      // A failure only means this rule reports no span.
+      (void)TryCompile(rules[i], MatchFlags(rules[i]) | HS_FLAG_SOM_LEFTMOST, &dbs.spans[i]);
+    }
   }
-  if (hs_alloc_scratch(set->dbs_->all, &set->dbs_->prototype) != HS_SUCCESS) {
+  if (hs_alloc_scratch(dbs.all, &dbs.prototype) != HS_SUCCESS) {
     return ResourceExhaustedError(set->origin_ + ": cannot allocate Vectorscan scratch");
   }
-  for (hs_database_t* db : set->dbs_->spans) {
-    if (db != nullptr && hs_alloc_scratch(db, &set->dbs_->prototype) != HS_SUCCESS) {
+  for (hs_database_t* db : dbs.spans) {
+    if (db != nullptr && hs_alloc_scratch(db, &dbs.prototype) != HS_SUCCESS) {
       return ResourceExhaustedError(set->origin_ + ": cannot allocate Vectorscan scratch");
+    }
+  }
+
+  if (cache && set->cache_use_ != RuleCacheUse::kLoaded) {
+    // Whether or not the store works, the set does.
+    StatusOr<std::string> payload = Serialize(dbs.all, dbs.spans);
+    Status stored = payload.ok() ? cache->Store(key, *payload) : payload.status();
+    if (stored.ok()) {
+      set->cache_use_ = corrupt ? RuleCacheUse::kReplaced : RuleCacheUse::kStored;
+    } else {
+      set->cache_use_ = RuleCacheUse::kUnavailable;
+      set->cache_message_ = stored.message();
     }
   }
   set->compile_seconds_ =

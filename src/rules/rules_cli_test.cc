@@ -1,6 +1,8 @@
-// `logsieve rules check|test`, run as a user would.
+// `logsieve rules check|test`, and the compiled-rules cache of `classify`, run
+// as a user would.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "testing/subprocess.h"
@@ -86,6 +88,58 @@ TEST_F(RulesCli, TestPrintsHitsOverlapsAndUnmatchedAsJson) {
   r = Run({"rules", "test", file, "--input", input});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("unmatched: 1"), std::string::npos) << r.out;
+}
+
+// `classify` with the bundled rules only, lines in, lines out.
+class ClassifyRuleCache : public RulesCli {
+ protected:
+  RunResult Classify(std::vector<std::string> args, const std::string& xdg) {
+    std::vector<std::string> argv = {
+        LogsieveBinary(),         "classify", "-q", "--format", "lines", "--source", "S", "--set",
+        "pipeline.stages=[rules]"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("-");
+    return RunProgram(argv, "User alice logged in\nsomething else\n", {"XDG_CACHE_HOME=" + xdg});
+  }
+  static size_t Entries(const std::string& dir) {
+    if (!std::filesystem::is_directory(dir)) return 0;
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.is_regular_file();
+    return n;
+  }
+  static constexpr char kExpected[] =
+      "User Action\tRegex\t1.0\tUser alice logged in\nUnclassified\tNone\t\tsomething else\n";
+};
+
+TEST_F(ClassifyRuleCache, TheSecondRunLoadsWhatTheFirstStoredAndAnswersTheSame) {
+  const std::string xdg = dir_.File("xdg");
+  RunResult first = Classify({}, xdg);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out, kExpected);
+  EXPECT_EQ(Entries(xdg + "/logsieve/rules"), 1u);
+  RunResult second = Classify({}, xdg);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out, kExpected);
+  EXPECT_EQ(second.err, "");
+  EXPECT_EQ(Entries(xdg + "/logsieve/rules"), 1u);
+}
+
+TEST_F(ClassifyRuleCache, OffWritesNothing) {
+  const std::string xdg = dir_.File("xdg");
+  RunResult r = Classify({"--set", "rules.cache_dir=off"}, xdg);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, kExpected);
+  EXPECT_FALSE(std::filesystem::exists(xdg));
+}
+
+TEST_F(ClassifyRuleCache, AnUnwritableCacheDirIsOneWarningLineAndStillClassifies) {
+  const std::string file = Write("file", "not a directory");
+  RunResult r = Classify({"--set", "rules.cache_dir=" + file + "/rules"}, dir_.File("xdg"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, kExpected);
+  EXPECT_EQ(r.err.rfind("logsieve: warning: rule cache: cannot create '" + file + "/rules'", 0), 0u)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 #include "rules/rules_stage.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "common/paths.h"
+#include "rules/rule_cache.h"
 
 namespace logsieve {
 namespace {
@@ -41,6 +44,17 @@ class RulesStage final : public Stage {
  private:
   std::shared_ptr<const RuleSet> rules_;
 };
+
+// One line on stderr per process: an unusable cache costs start-up time, never
+// a failure, and a server that reloads its rules should not repeat itself.
+void WarnOnce(const std::string& why) {
+  static std::atomic<bool> warned{false};
+  if (warned.exchange(true)) return;
+  std::fprintf(stderr,
+               "logsieve: warning: %s; rules are compiled at every start (set rules.cache_dir to "
+               "another directory, or to off)\n",
+               why.c_str());
+}
 
 std::string Join(const std::vector<std::string>& items) {
   std::string out;
@@ -95,8 +109,13 @@ StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config) {
   LOGSIEVE_RETURN_IF_ERROR(CheckRuleLabels(file, labels));  // before the costly compile
   RuleSetOptions options;
   options.spans = config.GetBool("rules.spans");
+  options.cache_dir = ResolveRuleCacheDir(config.GetString("rules.cache_dir"));
+  if (options.cache_dir.empty() && config.GetString("rules.cache_dir") != "off") {
+    WarnOnce("rule cache: no cache directory ($XDG_CACHE_HOME and $HOME are unset or relative)");
+  }
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RuleSet> rules,
                             RuleSet::Compile(std::move(file), options));
+  if (rules->cache_use() == RuleCacheUse::kUnavailable) WarnOnce(rules->cache_message());
   return std::unique_ptr<Stage>(
       std::make_unique<RulesStage>(std::shared_ptr<const RuleSet>(std::move(rules))));
 }

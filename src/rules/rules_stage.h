@@ -28,9 +28,10 @@ namespace logsieve {
 
 // Reads `rules.file` ("" → the bundled rules/default.yaml; "none" → returns a
 // null pointer: no rules stage), parses and compiles it (with spans when
-// `rules.spans`), and checks every
-// rule's label against the configured `labels`. Errors name the rule, its
-// file:line, and (for labels) the label set.
+// `rules.spans`; through the cache of `rules.cache_dir`, see rule_cache.h),
+// and checks every rule's label against the configured `labels`. Errors name
+// the rule, its file:line, and (for labels) the label set. A cache that cannot
+// be used is one warning line on stderr per process, never an error.
 StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config);
 
 // The same from an already compiled rule set and a label set (tests, tools).

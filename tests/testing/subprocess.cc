@@ -21,6 +21,8 @@ namespace {
 
 int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& cwd,
           int fd_in, int fd_out, int fd_err, int close_a, int close_b, int close_c) {
+  // The binary's caches (compiled rules) go to the build tree, never the user's own.
+  std::string xdg = "XDG_CACHE_HOME=" + TestCacheDir();
   pid_t pid = fork();
   if (pid != 0) return pid;
   dup2(fd_in, 0);
@@ -30,7 +32,8 @@ int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& 
     if (fd > 2) close(fd);
   }
   if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-  for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
+  putenv(xdg.data());
+  for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));  // after xdg: may override
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);

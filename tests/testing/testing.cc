@@ -12,6 +12,7 @@ namespace logsieve::testing {
 
 std::string SourceDir() { return LOGSIEVE_TESTING_SOURCE_DIR; }
 std::string BinaryDir() { return LOGSIEVE_TESTING_BINARY_DIR; }
+std::string TestCacheDir() { return BinaryDir() + "/test-cache"; }
 
 std::optional<std::string> SharedDir() {
   namespace fs = std::filesystem;

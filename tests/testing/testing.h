@@ -14,6 +14,10 @@ namespace logsieve::testing {
 std::string SourceDir();
 // The build tree (compiled in): where the `logsieve` binary is, apps/logsieve/logsieve.
 std::string BinaryDir();
+// The cache directory tests use: BinaryDir()/test-cache. ctest sets
+// XDG_CACHE_HOME to it and RunProgram passes it on, so tests never write the
+// user's own cache (compiled rules, see src/rules/rule_cache.h).
+std::string TestCacheDir();
 // ../shared beside the repository (or $LOGSIEVE_SHARED_DIR), if present.
 std::optional<std::string> SharedDir();
 

@@ -309,7 +309,7 @@ StatusOr<TransformerSpec> ParseTransformerSpec(std::string_view spec_json) {
 }
 
 std::unique_ptr<SentenceTransformer::Workspace> SentenceTransformer::Acquire() const {
-  std::lock_guard<std::mutex> lock(pool_mu_);
+  MutexLock lock(&pool_mu_);
   if (pool_.empty()) return std::make_unique<Workspace>();
   std::unique_ptr<Workspace> ws = std::move(pool_.back());
   pool_.pop_back();
@@ -317,7 +317,7 @@ std::unique_ptr<SentenceTransformer::Workspace> SentenceTransformer::Acquire() c
 }
 
 void SentenceTransformer::Release(std::unique_ptr<Workspace> ws) const {
-  std::lock_guard<std::mutex> lock(pool_mu_);
+  MutexLock lock(&pool_mu_);
   pool_.push_back(std::move(ws));
 }
 

@@ -29,13 +29,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
+#include "common/thread_annotations.h"
 #include "embed/bert/bert_model.h"
 #include "embed/bert/tokenizer.h"
 #include "embed/encoder.h"
@@ -114,8 +114,8 @@ class SentenceTransformer : public Encoder {
     std::vector<size_t> lengths;
   };
   SentenceTransformer() = default;
-  std::unique_ptr<Workspace> Acquire() const;
-  void Release(std::unique_ptr<Workspace> ws) const;
+  std::unique_ptr<Workspace> Acquire() const EXCLUDES(pool_mu_);
+  void Release(std::unique_ptr<Workspace> ws) const EXCLUDES(pool_mu_);
 
   std::unique_ptr<WordPieceTokenizer> tokenizer_;
   std::unique_ptr<BertModel> model_;
@@ -126,8 +126,8 @@ class SentenceTransformer : public Encoder {
   std::string spec_json_;
   std::string fingerprint_;
 
-  mutable std::mutex pool_mu_;
-  mutable std::vector<std::unique_ptr<Workspace>> pool_;
+  mutable Mutex pool_mu_;
+  mutable std::vector<std::unique_ptr<Workspace>> pool_ GUARDED_BY(pool_mu_);
 };
 
 }  // namespace logsieve::embed::bert

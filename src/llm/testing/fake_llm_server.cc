@@ -154,10 +154,10 @@ FakeLlmServer::~FakeLlmServer() { Stop(); }
 
 void FakeLlmServer::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     stopping_ = true;
   }
-  stop_cv_.notify_all();
+  stop_cv_.SignalAll();
   if (thread_.joinable()) {
     server_->stop();
     thread_.join();
@@ -169,29 +169,29 @@ std::string FakeLlmServer::base_url() const {
 }
 
 void FakeLlmServer::Enqueue(FakeReply reply) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   queue_.push_back(std::move(reply));
 }
 
 void FakeLlmServer::SetHandler(Handler handler) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   handler_ = std::move(handler);
 }
 
 size_t FakeLlmServer::request_count() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return received_.size();
 }
 
 std::vector<FakeRequest> FakeLlmServer::requests() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return received_;
 }
 
 FakeReply FakeLlmServer::Next(const FakeRequest& request) {
   Handler handler;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     received_.push_back(request);
     if (!queue_.empty()) {
       FakeReply r = std::move(queue_.front());
@@ -204,8 +204,12 @@ FakeReply FakeLlmServer::Next(const FakeRequest& request) {
 }
 
 bool FakeLlmServer::Wait(std::chrono::milliseconds d) {
-  std::unique_lock lock(mu_);
-  return !stop_cv_.wait_for(lock, d, [this] { return stopping_; });
+  const auto deadline = std::chrono::steady_clock::now() + d;
+  MutexLock lock(&mu_);
+  while (!stopping_) {
+    if (!stop_cv_.WaitUntil(&mu_, deadline)) break;  // timed out
+  }
+  return !stopping_;
 }
 
 }  // namespace logsieve::testing

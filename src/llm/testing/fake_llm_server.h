@@ -21,12 +21,10 @@
 #define LOGSIEVE_LLM_TESTING_FAKE_LLM_SERVER_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -34,6 +32,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/thread_annotations.h"
 
 namespace httplib {
 class Server;
@@ -112,12 +111,12 @@ class FakeLlmServer {
   std::thread thread_;
   int port_ = 0;
 
-  mutable std::mutex mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;              // GUARDED_BY(mu_)
-  std::deque<FakeReply> queue_;        // GUARDED_BY(mu_)
-  Handler handler_;                    // GUARDED_BY(mu_)
-  std::vector<FakeRequest> received_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  CondVar stop_cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::deque<FakeReply> queue_ GUARDED_BY(mu_);
+  Handler handler_ GUARDED_BY(mu_);
+  std::vector<FakeRequest> received_ GUARDED_BY(mu_);
 };
 
 }  // namespace logsieve::testing

@@ -4,8 +4,8 @@
 
 #include "embed/hashing_encoder.h"
 #include "model/model_file.h"
-#include "model/trainer.h"
 #include "testing/testing.h"
+#include "train/trainer.h"
 
 namespace logsieve::model {
 namespace {
@@ -14,7 +14,7 @@ namespace {
 class ModelStageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::vector<LabelledLine> rows;
+    std::vector<train::LabelledLine> rows;
     for (int i = 0; i < 40; ++i) {
       const std::string n = std::to_string(i);
       rows.push_back(
@@ -22,12 +22,12 @@ class ModelStageTest : public ::testing::Test {
       rows.push_back({"app", "User user" + n + " logged in", "User Action"});
       rows.push_back({"df", "Disk usage at " + n + "% on /var", "Resource Usage"});
     }
-    TrainOptions o;
+    train::TrainOptions o;
     o.encoder = std::move(embed::HashingEncoder::Create({.dims = 1 << 12}).value());
     o.normalizer =
         std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
     o.holdout = 0;
-    auto r = TrainModel(rows, o);
+    auto r = train::TrainModel(rows, o);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_TRUE(SaveModel(r->model, dir_.File("m.lsm")).ok());
     ASSERT_TRUE(config_.Set("model.file", dir_.File("m.lsm"), "test").ok());

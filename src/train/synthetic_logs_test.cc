@@ -1,11 +1,11 @@
-#include "model/synthetic_logs.h"
+#include "train/synthetic_logs.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
-namespace logsieve::model {
+namespace logsieve::train {
 namespace {
 
 TEST(SyntheticLogsTest, SameSeedGivesSameRows) {
@@ -36,6 +36,12 @@ TEST(SyntheticLogsTest, HeldOutFamiliesNeverAppearInTraining) {
   EXPECT_GE(SyntheticFamilyCount(), 150u);
 }
 
+TEST(SyntheticLogsTest, EveryFamilyRowIsDrawn) {
+  std::set<int> seen;
+  for (const auto& r : GenerateSyntheticLogs({.seed = 3, .rows = 20000})) seen.insert(r.family);
+  EXPECT_EQ(seen.size(), SyntheticFamilyCount());
+}
+
 TEST(SyntheticLogsTest, EverySlotIsFilled) {
   for (const auto& r : GenerateSyntheticLogs({.seed = 2, .rows = 20000})) {
     // An unknown slot would be left as "{name}"; JSON lines have '{"'.
@@ -47,4 +53,4 @@ TEST(SyntheticLogsTest, EverySlotIsFilled) {
 }
 
 }  // namespace
-}  // namespace logsieve::model
+}  // namespace logsieve::train

@@ -48,7 +48,9 @@ template <typename Json>
 void Check(std::string_view text) {
   constexpr size_t kDepth = 8;
   logsieve::StatusOr<Json> parsed = logsieve::ParseJson<Json>(text, "fuzz", {.max_depth = kDepth});
-  const bool valid = Json::accept(text.begin(), text.end());
+  // nlohmann takes NUL for the end of input; ParseJson refuses it.
+  const bool valid =
+      text.find('\0') == std::string_view::npos && Json::accept(text.begin(), text.end());
   const size_t depth = valid ? MaxDepth(text) : 0;
   if (valid && depth <= kDepth) {
     if (!parsed.ok()) Fail("valid JSON within the limit refused", parsed.status().message());

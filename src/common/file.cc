@@ -54,14 +54,15 @@ StatusOr<InputFile> InputFile::Open(const std::string& path, std::string_view wh
     return NotFoundError(path + ": cannot stat " + std::string(what) + ": " + std::strerror(e));
   }
   const bool regular = S_ISREG(st.st_mode);
-  const bool streamable = S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode);
+  // A socket can be stdin (`/dev/stdin` under a supervisor); reading it is streaming.
+  const bool streamable = S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode);
   if (!regular && !(kinds == FileKinds::kStreamable && streamable)) {
     close(fd);
     if (S_ISDIR(st.st_mode))
       return InvalidArgumentError(path + ": is a directory, not " + WithArticle(what));
     return InvalidArgumentError(
         path + ": is " + KindName(st.st_mode) + "; " + WithArticle(what) + " must be " +
-        (kinds == FileKinds::kStreamable ? "a regular file, a FIFO or a character device"
+        (kinds == FileKinds::kStreamable ? "a regular file, a FIFO, a socket or a character device"
                                          : "a regular file"));
   }
   int flags = fcntl(fd, F_GETFL);

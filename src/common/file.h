@@ -28,7 +28,7 @@ namespace logsieve {
 // What a caller accepts besides a regular file.
 enum class FileKinds {
   kRegular,     // a regular file (or a link to one): mmap, seek, size known
-  kStreamable,  // also a FIFO, a character device or "/dev/stdin": read to the end
+  kStreamable,  // also a FIFO, a character device, a socket ("/dev/stdin"): read to the end
 };
 
 // An open, read-only file descriptor that passed the kind check. Move-only.
@@ -36,8 +36,8 @@ class InputFile {
  public:
   // Opens `path` (`what` names it in messages: "model file", "rule file").
   // Errors name the path: NotFound when it does not exist or cannot be
-  // opened, InvalidArgument when it is a directory, a socket, a block device,
-  // or (for kRegular) not a regular file.
+  // opened, InvalidArgument when it is a directory, a block device, or (for
+  // kRegular) not a regular file.
   static StatusOr<InputFile> Open(const std::string& path, std::string_view what,
                                   FileKinds kinds = FileKinds::kRegular);
   // Standard input, as a streamable file named "<stdin>" (never closed).

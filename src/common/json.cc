@@ -129,6 +129,11 @@ StatusOr<Json> ParseJson(std::string_view text, std::string_view what, const Jso
                                   " bytes exceeds the limit of " +
                                   std::to_string(limits.max_bytes) + " bytes");
   }
+  // nlohmann's lexer takes a NUL byte for the end of input, so `{...}\0junk`
+  // would parse as `{...}`; inside a string NUL is invalid anyway.
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return InvalidArgumentError(name + ": invalid JSON at " + Position(text, nul) + ": NUL byte");
+  }
   Json root;
   DepthLimitedDomBuilder<Json> builder(root, limits.max_depth);
   bool ok = false;

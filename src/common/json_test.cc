@@ -49,6 +49,13 @@ TEST(ParseJson, RefusesTrailingGarbage) {
   EXPECT_NE(j.status().message().find("column 10"), std::string::npos) << j.status().message();
 }
 
+// Found by json_fuzz: nlohmann stops at a NUL byte as if the input ended there.
+TEST(ParseJson, RefusesANulByteInsteadOfStoppingThere) {
+  auto j = ParseJson(std::string_view("{\"a\": 1}\0[[[", 12), "body");
+  ASSERT_FALSE(j.ok());
+  EXPECT_EQ(j.status().message(), "body: invalid JSON at line 1, column 9: NUL byte");
+}
+
 TEST(ParseJson, AcceptsSurroundingWhitespace) { EXPECT_TRUE(ParseJson(" \n[1]\n ", "body").ok()); }
 
 TEST(ParseJson, RefusesEmptyInput) { EXPECT_FALSE(ParseJson("", "body").ok()); }

@@ -130,6 +130,41 @@ TEST_F(ModelStageTest, ALabelOutsideTheConfigLabelsIsRefusedByName) {
       << s.status().message();
 }
 
+// The fixture's model with a familiarity of its training templates and a
+// calibration that keeps p for a familiar line and pulls an unfamiliar one
+// far down.
+TEST_F(ModelStageTest, UnfamiliarLinesFallBelowTheThresholdAndSaySo) {
+  StatusOr<LoadedModel> loaded = LoadModel(dir_.File("m.lsm"));
+  ASSERT_TRUE(loaded.ok());
+  const auto* hashing = dynamic_cast<const embed::HashingEncoder*>(loaded->encoder.get());
+  ASSERT_NE(hashing, nullptr);
+  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  std::vector<std::string> templates;
+  for (const char* raw : {"Failed password for user7 from 10.0.0.7", "User user7 logged in",
+                          "Disk usage at 7% on /var"}) {
+    templates.emplace_back();
+    normalizer.Normalize(raw, &templates.back());
+  }
+  std::vector<std::string_view> views(templates.begin(), templates.end());
+  loaded->model.familiarity = Familiarity::FromTexts(*hashing, views);
+  loaded->model.calibration = Calibration{1.0, 12.0, -12.0};
+  ASSERT_TRUE(SaveModel(loaded->model, dir_.File("m.lsm")).ok());
+
+  auto stage = Make();
+  Batch b = BatchOf({"Failed password for user77 from 10.1.2.3",
+                     "Quarterly payroll reconciliation escalated to treasury for user77"});
+  std::vector<size_t> pending = {0, 1};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  EXPECT_EQ(b.decisions[0].label, "Security Alert");
+  EXPECT_NE(b.decisions[0].detail.find("; familiar 1.00; top: \""), std::string::npos)
+      << b.decisions[0].detail;
+  EXPECT_FALSE(b.decisions[1].decided());
+  ASSERT_TRUE(b.tentative[1].confidence.has_value());
+  EXPECT_LT(*b.tentative[1].confidence, 0.05f);
+  EXPECT_NE(b.tentative[1].detail.find("below threshold 0.75; familiar 0."), std::string::npos)
+      << b.tentative[1].detail;
+}
+
 TEST_F(ModelStageTest, AMissingModelFileIsAnError) {
   ASSERT_TRUE(config_.Set("model.file", dir_.File("nope.lsm"), "test").ok());
   auto s = MakeModelStage(config_);

@@ -165,6 +165,63 @@ TEST_F(ModelStageTest, UnfamiliarLinesFallBelowTheThresholdAndSaySo) {
       << b.tentative[1].detail;
 }
 
+// Subjects shared by both labels, so only the outcome tells them apart; the
+// test lines use other subjects and failure phrases the rows never had.
+StatusOr<TrainResult> TrainOutcomeModel(bool outcomes) {
+  std::vector<LabelledLine> rows;
+  for (const char* subject : {"Backup", "Report job", "Index rebuild", "Replication", "Mail relay",
+                              "Certificate renewal"}) {
+    const std::string s = subject;
+    rows.push_back({"app", s + " completed successfully", "System Notification"});
+    rows.push_back({"app", s + " finished", "System Notification"});
+    rows.push_back({"app", s + " failed", "Error"});
+    rows.push_back({"app", s + " could not start", "Error"});
+  }
+  TrainOptions o;
+  o.encoder =
+      std::move(embed::HashingEncoder::Create({.dims = 1 << 14, .outcomes = outcomes}).value());
+  o.normalizer = std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
+  o.holdout = 0;
+  o.lr.C = 10;
+  return TrainModel(rows, o);
+}
+
+TEST(OutcomeFeatures, MinimalPairsDifferingInOnePhraseGetDifferentLabels) {
+  StatusOr<TrainResult> r = TrainOutcomeModel(true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto enc = MakeEncoderFromSpec(r->model.encoder_spec);
+  ASSERT_TRUE(enc.ok());
+  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  const std::pair<const char*, const char*> pairs[] = {
+      {"Health check completed successfully", "Health check was not successful"},
+      {"Nightly export finished", "Nightly export halted"},
+      {"Nightly export finished", "Nightly export rolled back"},
+      {"Cache warmup completed successfully", "Cache warmup timed out"},
+      {"Cache warmup completed successfully", "Cache warmup unable to run"},
+      {"Session cleanup finished", "Session cleanup denied"},
+  };
+  for (auto [ok_line, failed_line] : pairs) {
+    std::vector<LabelledLine> lines = {{"app", ok_line, ""}, {"app", failed_line, ""}};
+    auto labels = PredictLabels(r->model, **enc, &normalizer, lines);
+    ASSERT_TRUE(labels.ok());
+    EXPECT_EQ((*labels)[0], "System Notification") << ok_line;
+    EXPECT_EQ((*labels)[1], "Error") << failed_line;
+  }
+}
+
+TEST(OutcomeFeatures, WithoutThemANegatedSuccessReadsAsSuccess) {
+  // Why they exist: the bag of words sees "successful" and little else.
+  StatusOr<TrainResult> r = TrainOutcomeModel(false);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto enc = MakeEncoderFromSpec(r->model.encoder_spec);
+  ASSERT_TRUE(enc.ok());
+  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  std::vector<LabelledLine> lines = {{"app", "Health check was not successful", ""}};
+  auto labels = PredictLabels(r->model, **enc, &normalizer, lines);
+  ASSERT_TRUE(labels.ok());
+  EXPECT_EQ((*labels)[0], "System Notification");
+}
+
 TEST_F(ModelStageTest, AMissingModelFileIsAnError) {
   ASSERT_TRUE(config_.Set("model.file", dir_.File("nope.lsm"), "test").ok());
   auto s = MakeModelStage(config_);

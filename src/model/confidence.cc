@@ -236,4 +236,48 @@ nlohmann::json ReliabilityToJson(const Reliability& r) {
   return {{"lines", r.lines}, {"ece", r.ece}, {"bins", std::move(bins)}};
 }
 
+StatusOr<CalibrationFit> FitCalibrationOnHeldOut(const LinearModel& probe,
+                                                 const Familiarity& probe_familiarity,
+                                                 const embed::Encoder& encoder,
+                                                 std::span<const std::string> texts,
+                                                 std::span<const int> truth) {
+  if (texts.size() != truth.size())
+    return InvalidArgumentError("calibration: texts and truth differ in length");
+  const size_t K = probe.num_classes();
+  std::vector<float> p(K), p_top, familiarity;
+  std::vector<uint8_t> correct;
+  auto record = [&](int label) {
+    const size_t k = std::max_element(p.begin(), p.end()) - p.begin();
+    p_top.push_back(p[k]);
+    correct.push_back(static_cast<int>(k) == label ? 1 : 0);
+  };
+  if (const auto* hashing = dynamic_cast<const embed::HashingEncoder*>(&encoder)) {
+    embed::HashingEncoder::Workspace ws;
+    embed::SparseVector x;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      hashing->Encode(texts[i], &ws, &x);
+      probe.PredictProba(x, p.data());
+      record(truth[i]);
+      familiarity.push_back(probe_familiarity.Score(ws));
+    }
+  } else {
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    std::vector<float> dense(views.size() * encoder.dim());
+    LOGSIEVE_RETURN_IF_ERROR(encoder.EncodeDense(views, dense.data()));
+    for (size_t i = 0; i < texts.size(); ++i) {
+      probe.PredictProba(dense.data() + i * encoder.dim(), p.data());
+      record(truth[i]);
+      familiarity.push_back(1.0f);
+    }
+  }
+  CalibrationFit fit;
+  LOGSIEVE_ASSIGN_OR_RETURN(fit.calibration, Calibration::Fit(p_top, familiarity, correct));
+  std::vector<float> calibrated(p_top.size());
+  for (size_t i = 0; i < p_top.size(); ++i)
+    calibrated[i] = fit.calibration.Apply(p_top[i], familiarity[i]);
+  fit.before = MeasureReliability(p_top, correct);
+  fit.after = MeasureReliability(calibrated, correct);
+  return fit;
+}
+
 }  // namespace logsieve::model

@@ -33,6 +33,7 @@
 
 #include "common/status.h"
 #include "embed/hashing_encoder.h"
+#include "model/logistic_regression.h"
 
 namespace logsieve::model {
 
@@ -106,6 +107,23 @@ Reliability MeasureReliability(std::span<const float> confidence, std::span<cons
 std::string FormatReliability(const Reliability& r);
 // {"lines","ece","bins":[{"lo","hi","lines","mean_confidence","accuracy"}]}
 nlohmann::json ReliabilityToJson(const Reliability& r);
+
+// What a calibration fit on held-out rows found, with the reliability of
+// the raw probabilities and of the calibrated confidences on those rows.
+struct CalibrationFit {
+  Calibration calibration;
+  Reliability before, after;
+};
+// Scores `texts` (the encoder's input: templates for the hashing encoder)
+// with a probe model trained without them, and fits a calibration on
+// whether its top label equals `truth` (class indices). The familiarity is
+// the probe's (what the probe saw); other encoders than hashing use 1.
+// REQUIRES: texts.size() == truth.size(); the encoder is the probe's.
+StatusOr<CalibrationFit> FitCalibrationOnHeldOut(const LinearModel& probe,
+                                                 const Familiarity& probe_familiarity,
+                                                 const embed::Encoder& encoder,
+                                                 std::span<const std::string> texts,
+                                                 std::span<const int> truth);
 
 }  // namespace logsieve::model
 

@@ -10,12 +10,11 @@
 
 #include "common/config.h"
 #include "embed/hashing_encoder.h"
-#include "model/default_model.h"
 #include "model/model_file.h"
 #include "model/model_stage.h"
-#include "model/synthetic_logs.h"
-#include "model/trainer.h"
 #include "text/normalizer.h"
+#include "train/synthetic_logs.h"
+#include "train/trainer.h"
 
 namespace logsieve::model {
 namespace {
@@ -24,7 +23,7 @@ struct Corpus {
   std::vector<std::string> raw, templates;
   Corpus() {
     auto n = text::Normalizer::FromConfig(Config()).value();
-    for (auto& r : GenerateSyntheticLogs({.seed = 99, .rows = 20000})) {
+    for (auto& r : train::GenerateSyntheticLogs({.seed = 99, .rows = 20000})) {
       templates.push_back(n.Normalize(r.message));
       raw.push_back(std::move(r.message));
     }
@@ -84,18 +83,18 @@ BENCHMARK(BM_ModelStageDecide);
 // Training on 100k synthetic rows (hashing 2^16, C=10): encode + L-BFGS.
 void BM_Train100k(benchmark::State& state) {
   auto n = std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
-  std::vector<LabelledLine> rows;
-  for (auto& r : GenerateSyntheticLogs({.seed = 7, .rows = 100000}))
+  std::vector<train::LabelledLine> rows;
+  for (auto& r : train::GenerateSyntheticLogs({.seed = 7, .rows = 100000}))
     rows.push_back({r.source, std::move(r.message), r.label});
   for (auto _ : state) {
-    TrainOptions o;
+    train::TrainOptions o;
     o.encoder = std::move(embed::HashingEncoder::Create({.dims = 1 << 16}).value());
     o.normalizer = n;
     o.holdout = 0;
     o.lr.C = 10;
     o.lr.gradient_tolerance = 1e-5;
     o.lr.max_iterations = 400;
-    auto r = TrainModel(rows, o);
+    auto r = train::TrainModel(rows, o);
     benchmark::DoNotOptimize(r);
     state.counters["iterations"] = r.ok() ? r->iterations : -1;
   }

@@ -14,20 +14,20 @@
 #include "embed/bert/sentence_transformer.h"
 #include "embed/hashing_encoder.h"
 #include "io/csv.h"
-#include "model/default_model.h"
-#include "model/evaluation.h"
 #include "model/model_file.h"
 #include "model/model_stage.h"
-#include "model/synthetic_logs.h"
-#include "model/trainer.h"
 #include "pipeline/classifier.h"
 #include "pipeline/stage_factories.h"
 #include "pipeline_flags.h"
+#include "train/default_model.h"
+#include "train/evaluation.h"
+#include "train/synthetic_logs.h"
+#include "train/trainer.h"
 
 namespace logsieve::cli {
 namespace {
 
-using model::LabelledLine;
+using train::LabelledLine;
 
 // Rows of a CSV with columns log_message, target_label and optional source.
 // Bad rows (malformed CSV, missing message, empty label) are reported on
@@ -106,18 +106,18 @@ struct TrainFlags {
 
 Status RunTrain(const TrainFlags& f) {
   const auto start = std::chrono::steady_clock::now();
-  StatusOr<model::TrainResult> result = InternalError("unset");
+  StatusOr<train::TrainResult> result = InternalError("unset");
   if (f.synthetic) {
-    model::DefaultModelRecipe recipe;
+    train::DefaultModelRecipe recipe;
     recipe.seed = f.seed;
     recipe.C = f.C;
-    result = model::TrainDefaultModel(recipe);
+    result = train::TrainDefaultModel(recipe);
   } else {
     if (f.data.empty()) return InvalidArgumentError("train: give DATA.csv (or --synthetic)");
     LOGSIEVE_ASSIGN_OR_RETURN(Environment env, Environment::FromProcess(".env"));
     LOGSIEVE_ASSIGN_OR_RETURN(Config config, Config::Load(f.config_file, env));
     LOGSIEVE_ASSIGN_OR_RETURN(std::vector<LabelledLine> rows, ReadLabelledCsv(f.data));
-    model::TrainOptions o;
+    train::TrainOptions o;
     if (f.encoder == "hashing") {
       LOGSIEVE_ASSIGN_OR_RETURN(embed::HashingOptions h, embed::HashingOptions::FromConfig(config));
       LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::HashingEncoder::Create(h));
@@ -135,7 +135,7 @@ Status RunTrain(const TrainFlags& f) {
     o.lr.C = f.C;
     o.lr.class_weight =
         f.class_weight == "balanced" ? model::ClassWeight::kBalanced : model::ClassWeight::kNone;
-    o.created_at = model::CreatedAtFromEnvironment();
+    o.created_at = train::CreatedAtFromEnvironment();
     o.extra_metadata_json = nlohmann::json{{"data", f.data}}.dump();
     // Config label order first, then labels only the data has (sorted).
     std::map<std::string, bool> present;
@@ -150,7 +150,7 @@ Status RunTrain(const TrainFlags& f) {
           << "\" is not in config `labels`; the model stage refuses this model until it is added\n";
       o.labels.push_back(name);
     }
-    result = model::TrainModel(rows, o);
+    result = train::TrainModel(rows, o);
   }
   if (!result.ok()) return result.status();
   LOGSIEVE_RETURN_IF_ERROR(model::SaveModel(result->model, f.output));
@@ -161,7 +161,7 @@ Status RunTrain(const TrainFlags& f) {
     std::printf(
         "\nholdout (%zu rows%s):\n%s", result->holdout_rows,
         f.synthetic ? "; held-out template families, scored with the fit that never saw them" : "",
-        model::FormatScores(result->holdout).c_str());
+        train::FormatScores(result->holdout).c_str());
   }
   std::printf("\nwrote %s in %.1f s\n", f.output.c_str(), Seconds(start));
   return OkStatus();
@@ -215,7 +215,7 @@ Status RunEval(const EvalFlags& f) {
       predicted.push_back(batch.decisions[i].label);
       methods.emplace_back(MethodName(batch.decisions[i].method));
       // Lines that reached the model (routes may skip it), cache hits included.
-      if (model::ReachedModel(batch.decisions[i], batch.tentative[i],
+      if (train::ReachedModel(batch.decisions[i], batch.tentative[i],
                               classifier->route_stages(batch.records[i].source))) {
         reach.push_back(i);
       }
@@ -232,13 +232,13 @@ Status RunEval(const EvalFlags& f) {
       }
     }
   }
-  const model::Scores scores = model::Score(truth, predicted, classifier->labels());
-  const auto by_method = model::ScoreByMethod(truth, predicted, methods);
-  const auto thresholds = model::ThresholdTable(truth, model_label, model_p);
+  const train::Scores scores = train::Score(truth, predicted, classifier->labels());
+  const auto by_method = train::ScoreByMethod(truth, predicted, methods);
+  const auto thresholds = train::ThresholdTable(truth, model_label, model_p);
   if (f.json) {
-    nlohmann::json j = model::ScoresToJson(scores);
-    j["methods"] = model::MethodsToJson(by_method);
-    j["thresholds"] = model_stage ? model::ThresholdsToJson(thresholds) : nlohmann::json::array();
+    nlohmann::json j = train::ScoresToJson(scores);
+    j["methods"] = train::MethodsToJson(by_method);
+    j["thresholds"] = model_stage ? train::ThresholdsToJson(thresholds) : nlohmann::json::array();
     j["stages"] = classifier->stage_descriptions();
     j["seconds"] = Seconds(start);
     std::cout << j.dump(2) << "\n";
@@ -247,11 +247,11 @@ Status RunEval(const EvalFlags& f) {
   std::cout << "stages: ";
   for (const std::string& d : classifier->stage_descriptions()) std::cout << d << "; ";
   std::cout << "\n\n"
-            << model::FormatScores(scores) << "\nby method\n"
-            << model::FormatMethods(by_method);
+            << train::FormatScores(scores) << "\nby method\n"
+            << train::FormatMethods(by_method);
   if (model_stage) {
     std::cout << "\nthreshold table (lines that reached the model)\n"
-              << model::FormatThresholds(thresholds);
+              << train::FormatThresholds(thresholds);
   }
   std::printf("\n%zu rows in %.2f s\n", rows.size(), Seconds(start));
   return OkStatus();
@@ -267,12 +267,12 @@ struct GenFlags {
 };
 
 Status RunGenData(const GenFlags& f) {
-  model::SyntheticOptions o{.seed = f.seed, .rows = f.rows};
-  if (f.split == "train") o.split = model::SyntheticSplit::kTrain;
-  if (f.split == "holdout") o.split = model::SyntheticSplit::kHoldout;
+  train::SyntheticOptions o{.seed = f.seed, .rows = f.rows};
+  if (f.split == "train") o.split = train::SyntheticSplit::kTrain;
+  if (f.split == "holdout") o.split = train::SyntheticSplit::kHoldout;
   std::string out;
   io::AppendCsvRow({"source", "log_message", "target_label"}, &out);
-  for (const auto& r : model::GenerateSyntheticLogs(o))
+  for (const auto& r : train::GenerateSyntheticLogs(o))
     io::AppendCsvRow({r.source, r.message, r.label}, &out);
   if (f.output == "-") {
     std::cout << out;

@@ -4,8 +4,8 @@
 
 #include "embed/hashing_encoder.h"
 #include "model/model_file.h"
-#include "model/trainer.h"
 #include "testing/testing.h"
+#include "train/trainer.h"
 
 namespace logsieve::model {
 namespace {
@@ -14,7 +14,7 @@ namespace {
 class ModelStageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::vector<LabelledLine> rows;
+    std::vector<train::LabelledLine> rows;
     for (int i = 0; i < 40; ++i) {
       const std::string n = std::to_string(i);
       rows.push_back(
@@ -22,12 +22,12 @@ class ModelStageTest : public ::testing::Test {
       rows.push_back({"app", "User user" + n + " logged in", "User Action"});
       rows.push_back({"df", "Disk usage at " + n + "% on /var", "Resource Usage"});
     }
-    TrainOptions o;
+    train::TrainOptions o;
     o.encoder = std::move(embed::HashingEncoder::Create({.dims = 1 << 12}).value());
     o.normalizer =
         std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
     o.holdout = 0;
-    auto r = TrainModel(rows, o);
+    auto r = train::TrainModel(rows, o);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_TRUE(SaveModel(r->model, dir_.File("m.lsm")).ok());
     ASSERT_TRUE(config_.Set("model.file", dir_.File("m.lsm"), "test").ok());
@@ -167,8 +167,8 @@ TEST_F(ModelStageTest, UnfamiliarLinesFallBelowTheThresholdAndSaySo) {
 
 // Subjects shared by both labels, so only the outcome tells them apart; the
 // test lines use other subjects and failure phrases the rows never had.
-StatusOr<TrainResult> TrainOutcomeModel(bool outcomes) {
-  std::vector<LabelledLine> rows;
+StatusOr<train::TrainResult> TrainOutcomeModel(bool outcomes) {
+  std::vector<train::LabelledLine> rows;
   for (const char* subject : {"Backup", "Report job", "Index rebuild", "Replication", "Mail relay",
                               "Certificate renewal"}) {
     const std::string s = subject;
@@ -177,17 +177,17 @@ StatusOr<TrainResult> TrainOutcomeModel(bool outcomes) {
     rows.push_back({"app", s + " failed", "Error"});
     rows.push_back({"app", s + " could not start", "Error"});
   }
-  TrainOptions o;
+  train::TrainOptions o;
   o.encoder =
       std::move(embed::HashingEncoder::Create({.dims = 1 << 14, .outcomes = outcomes}).value());
   o.normalizer = std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
   o.holdout = 0;
   o.lr.C = 10;
-  return TrainModel(rows, o);
+  return train::TrainModel(rows, o);
 }
 
 TEST(OutcomeFeatures, MinimalPairsDifferingInOnePhraseGetDifferentLabels) {
-  StatusOr<TrainResult> r = TrainOutcomeModel(true);
+  StatusOr<train::TrainResult> r = TrainOutcomeModel(true);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto enc = MakeEncoderFromSpec(r->model.encoder_spec);
   ASSERT_TRUE(enc.ok());
@@ -201,8 +201,8 @@ TEST(OutcomeFeatures, MinimalPairsDifferingInOnePhraseGetDifferentLabels) {
       {"Session cleanup finished", "Session cleanup denied"},
   };
   for (auto [ok_line, failed_line] : pairs) {
-    std::vector<LabelledLine> lines = {{"app", ok_line, ""}, {"app", failed_line, ""}};
-    auto labels = PredictLabels(r->model, **enc, &normalizer, lines);
+    std::vector<train::LabelledLine> lines = {{"app", ok_line, ""}, {"app", failed_line, ""}};
+    auto labels = train::PredictLabels(r->model, **enc, &normalizer, lines);
     ASSERT_TRUE(labels.ok());
     EXPECT_EQ((*labels)[0], "System Notification") << ok_line;
     EXPECT_EQ((*labels)[1], "Error") << failed_line;
@@ -211,13 +211,13 @@ TEST(OutcomeFeatures, MinimalPairsDifferingInOnePhraseGetDifferentLabels) {
 
 TEST(OutcomeFeatures, WithoutThemANegatedSuccessReadsAsSuccess) {
   // Why they exist: the bag of words sees "successful" and little else.
-  StatusOr<TrainResult> r = TrainOutcomeModel(false);
+  StatusOr<train::TrainResult> r = TrainOutcomeModel(false);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto enc = MakeEncoderFromSpec(r->model.encoder_spec);
   ASSERT_TRUE(enc.ok());
   auto normalizer = text::Normalizer::FromConfig(Config()).value();
-  std::vector<LabelledLine> lines = {{"app", "Health check was not successful", ""}};
-  auto labels = PredictLabels(r->model, **enc, &normalizer, lines);
+  std::vector<train::LabelledLine> lines = {{"app", "Health check was not successful", ""}};
+  auto labels = train::PredictLabels(r->model, **enc, &normalizer, lines);
   ASSERT_TRUE(labels.ok());
   EXPECT_EQ((*labels)[0], "System Notification");
 }

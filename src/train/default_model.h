@@ -12,15 +12,15 @@
 // created_at is derived from the seed, not the clock.
 //
 // Thread safety: a pure function.
-#ifndef LOGSIEVE_MODEL_DEFAULT_MODEL_H_
-#define LOGSIEVE_MODEL_DEFAULT_MODEL_H_
+#ifndef LOGSIEVE_TRAIN_DEFAULT_MODEL_H_
+#define LOGSIEVE_TRAIN_DEFAULT_MODEL_H_
 
 #include <cstdint>
 
 #include "common/status.h"
-#include "model/trainer.h"
+#include "train/trainer.h"
 
-namespace logsieve::model {
+namespace logsieve::train {
 
 struct DefaultModelRecipe {
   uint64_t seed = 1;
@@ -32,6 +32,6 @@ struct DefaultModelRecipe {
 
 StatusOr<TrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe);
 
-}  // namespace logsieve::model
+}  // namespace logsieve::train
 
-#endif  // LOGSIEVE_MODEL_DEFAULT_MODEL_H_
+#endif  // LOGSIEVE_TRAIN_DEFAULT_MODEL_H_

@@ -1,4 +1,4 @@
-#include "model/trainer.h"
+#include "train/trainer.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -7,8 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
-namespace logsieve::model {
+namespace logsieve::train {
 namespace {
+
+using model::ClassWeight;
+using model::FeatureRows;
+using model::Model;
+using model::TrainedLinearModel;
+using model::TrainLogisticRegression;
 
 // The encoder input of each line.
 StatusOr<std::vector<std::string>> EncoderTexts(const embed::Encoder& encoder,
@@ -186,4 +192,4 @@ StatusOr<std::vector<std::string>> PredictLabels(const Model& model, const embed
   return ArgmaxLabels(model, x);
 }
 
-}  // namespace logsieve::model
+}  // namespace logsieve::train

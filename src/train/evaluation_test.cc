@@ -1,10 +1,10 @@
-#include "model/evaluation.h"
+#include "train/evaluation.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-namespace logsieve::model {
+namespace logsieve::train {
 namespace {
 
 TEST(EvaluationTest, ScoresMatchHandComputedValues) {
@@ -57,4 +57,4 @@ TEST(EvaluationTest, ALineReachedTheModelWhenItDecidedGuessedOrALaterStageDecide
 }
 
 }  // namespace
-}  // namespace logsieve::model
+}  // namespace logsieve::train

@@ -16,8 +16,8 @@
 // file. Nothing time-dependent goes into the file except options.created_at.
 //
 // Thread safety: a pure function (one thread).
-#ifndef LOGSIEVE_MODEL_TRAINER_H_
-#define LOGSIEVE_MODEL_TRAINER_H_
+#ifndef LOGSIEVE_TRAIN_TRAINER_H_
+#define LOGSIEVE_TRAIN_TRAINER_H_
 
 #include <cstdint>
 #include <memory>
@@ -26,12 +26,12 @@
 
 #include "common/status.h"
 #include "embed/encoder.h"
-#include "model/evaluation.h"
 #include "model/logistic_regression.h"
 #include "model/model_file.h"
 #include "text/normalizer.h"
+#include "train/evaluation.h"
 
-namespace logsieve::model {
+namespace logsieve::train {
 
 struct LabelledLine {
   std::string source;
@@ -47,7 +47,7 @@ struct TrainOptions {
   std::shared_ptr<const text::Normalizer> normalizer;
   double holdout = 0.2;  // share of rows held out, in [0, 0.9]
   uint64_t seed = 1;
-  LogisticRegressionOptions lr;
+  model::LogisticRegressionOptions lr;
   // Label order in the model; empty: sorted distinct labels of the rows.
   std::vector<std::string> labels;
   // Stored in the metadata ("2025-01-01T00:00:00Z"); pass SOURCE_DATE_EPOCH's
@@ -59,7 +59,7 @@ struct TrainOptions {
 };
 
 struct TrainResult {
-  Model model;
+  logsieve::model::Model model;
   size_t train_rows = 0;
   size_t holdout_rows = 0;
   Scores holdout;  // empty (rows 0) without a holdout
@@ -73,13 +73,14 @@ StatusOr<TrainResult> TrainModel(const std::vector<LabelledLine>& rows, const Tr
                                  const std::vector<LabelledLine>* evaluation = nullptr);
 
 // Encodes and predicts `lines` with a trained model: the top label of each.
-StatusOr<std::vector<std::string>> PredictLabels(const Model& model, const embed::Encoder& encoder,
+StatusOr<std::vector<std::string>> PredictLabels(const model::Model& model,
+                                                 const embed::Encoder& encoder,
                                                  const text::Normalizer* normalizer,
                                                  const std::vector<LabelledLine>& lines);
 
 // "2025-01-01T00:00:00Z" from $SOURCE_DATE_EPOCH when set, else from now.
 std::string CreatedAtFromEnvironment();
 
-}  // namespace logsieve::model
+}  // namespace logsieve::train
 
-#endif  // LOGSIEVE_MODEL_TRAINER_H_
+#endif  // LOGSIEVE_TRAIN_TRAINER_H_

@@ -1,11 +1,11 @@
-#include "model/synthetic_logs.h"
+#include "train/synthetic_logs.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
-namespace logsieve::model {
+namespace logsieve::train {
 namespace {
 
 TEST(SyntheticLogsTest, SameSeedGivesSameRows) {
@@ -47,4 +47,4 @@ TEST(SyntheticLogsTest, EverySlotIsFilled) {
 }
 
 }  // namespace
-}  // namespace logsieve::model
+}  // namespace logsieve::train

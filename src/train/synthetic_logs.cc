@@ -1,11 +1,11 @@
-#include "model/synthetic_logs.h"
+#include "train/synthetic_logs.h"
 
 #include <array>
 #include <cctype>
 #include <cstdio>
 #include <vector>
 
-namespace logsieve::model {
+namespace logsieve::train {
 namespace {
 
 // SplitMix64: tiny, fast, and the same numbers everywhere.
@@ -945,4 +945,4 @@ std::vector<SyntheticRow> GenerateSyntheticLogs(const SyntheticOptions& options)
   return rows;
 }
 
-}  // namespace logsieve::model
+}  // namespace logsieve::train

@@ -1,12 +1,12 @@
-#include "model/default_model.h"
+#include "train/default_model.h"
 
 #include <nlohmann/json.hpp>
 
 #include "common/config.h"
 #include "embed/hashing_encoder.h"
-#include "model/synthetic_logs.h"
+#include "train/synthetic_logs.h"
 
-namespace logsieve::model {
+namespace logsieve::train {
 namespace {
 
 std::vector<LabelledLine> Generate(uint64_t seed, size_t rows, SyntheticSplit split) {
@@ -39,6 +39,8 @@ StatusOr<TrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe) {
   for (const auto& l : defaults.GetJson("labels"))
     o.labels.push_back(l.at("name").get<std::string>());
   o.created_at = "synthetic seed " + std::to_string(recipe.seed);
+  // The "data" string names the generator's old path (now src/train/): it is
+  // part of the file's bytes, and the shipped file must stay reproducible.
   o.extra_metadata_json =
       nlohmann::json{{"data", "logsieve synthetic generator (src/model/synthetic_logs.cc)"},
                      {"data_seed", recipe.seed},
@@ -67,4 +69,4 @@ StatusOr<TrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe) {
   return result;
 }
 
-}  // namespace logsieve::model
+}  // namespace logsieve::train

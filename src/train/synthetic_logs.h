@@ -17,8 +17,8 @@
 // std::distribution), on every platform.
 //
 // Thread safety: a pure function.
-#ifndef LOGSIEVE_MODEL_SYNTHETIC_LOGS_H_
-#define LOGSIEVE_MODEL_SYNTHETIC_LOGS_H_
+#ifndef LOGSIEVE_TRAIN_SYNTHETIC_LOGS_H_
+#define LOGSIEVE_TRAIN_SYNTHETIC_LOGS_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-namespace logsieve::model {
+namespace logsieve::train {
 
 enum class SyntheticSplit { kAll, kTrain, kHoldout };
 
@@ -49,6 +49,6 @@ std::vector<SyntheticRow> GenerateSyntheticLogs(const SyntheticOptions& options)
 size_t SyntheticFamilyCount();
 size_t SyntheticHoldoutFamilyCount();
 
-}  // namespace logsieve::model
+}  // namespace logsieve::train
 
-#endif  // LOGSIEVE_MODEL_SYNTHETIC_LOGS_H_
+#endif  // LOGSIEVE_TRAIN_SYNTHETIC_LOGS_H_

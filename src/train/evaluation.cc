@@ -1,4 +1,4 @@
-#include "model/evaluation.h"
+#include "train/evaluation.h"
 
 #include <algorithm>
 #include <cassert>
@@ -6,7 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-namespace logsieve::model {
+namespace logsieve::train {
 
 Scores Score(std::span<const std::string> truth, std::span<const std::string> predicted,
              const std::vector<std::string>& labels) {
@@ -207,4 +207,4 @@ nlohmann::json ThresholdsToJson(const std::vector<ThresholdRow>& rows) {
   return j;
 }
 
-}  // namespace logsieve::model
+}  // namespace logsieve::train

@@ -10,8 +10,8 @@
 // as "Unclassified") counts as wrong and gets its own confusion column.
 //
 // Thread safety: pure functions.
-#ifndef LOGSIEVE_MODEL_EVALUATION_H_
-#define LOGSIEVE_MODEL_EVALUATION_H_
+#ifndef LOGSIEVE_TRAIN_EVALUATION_H_
+#define LOGSIEVE_TRAIN_EVALUATION_H_
 
 #include <cstddef>
 #include <nlohmann/json_fwd.hpp>
@@ -21,7 +21,7 @@
 
 #include "common/decision.h"
 
-namespace logsieve::model {
+namespace logsieve::train {
 
 struct ClassScores {
   std::string label;
@@ -87,6 +87,6 @@ std::string FormatThresholds(const std::vector<ThresholdRow>& rows);
 nlohmann::json MethodsToJson(const std::vector<MethodScores>& methods);
 nlohmann::json ThresholdsToJson(const std::vector<ThresholdRow>& rows);
 
-}  // namespace logsieve::model
+}  // namespace logsieve::train
 
-#endif  // LOGSIEVE_MODEL_EVALUATION_H_
+#endif  // LOGSIEVE_TRAIN_EVALUATION_H_

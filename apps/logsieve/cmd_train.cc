@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.h"
 #include "common/config.h"
@@ -19,6 +20,7 @@
 #include "pipeline/classifier.h"
 #include "pipeline/stage_factories.h"
 #include "pipeline_flags.h"
+#include "train/confident_training.h"
 #include "train/default_model.h"
 #include "train/evaluation.h"
 #include "train/synthetic_logs.h"
@@ -107,6 +109,7 @@ struct TrainFlags {
 Status RunTrain(const TrainFlags& f) {
   const auto start = std::chrono::steady_clock::now();
   StatusOr<train::TrainResult> result = InternalError("unset");
+  std::optional<model::CalibrationFit> calibration;
   if (f.synthetic) {
     train::DefaultModelRecipe recipe;
     recipe.seed = f.seed;
@@ -150,7 +153,17 @@ Status RunTrain(const TrainFlags& f) {
           << "\" is not in config `labels`; the model stage refuses this model until it is added\n";
       o.labels.push_back(name);
     }
-    result = train::TrainModel(rows, o);
+    // Measured on whole held-out templates, calibrated there, then refitted
+    // on every row (train/confident_training.h).
+    std::vector<LabelledLine> train_part, held_out;
+    if (f.holdout > 0) {
+      train::SplitByTemplate(rows, o.normalizer.get(), f.holdout, f.seed, &train_part, &held_out);
+    }
+    StatusOr<train::ConfidentTrainResult> r =
+        train::TrainWithHeldOut(train_part, held_out, rows, o);
+    if (!r.ok()) return r.status();
+    calibration = r->calibration;
+    result = std::move(r->fit);
   }
   if (!result.ok()) return result.status();
   LOGSIEVE_RETURN_IF_ERROR(model::SaveModel(result->model, f.output));
@@ -158,10 +171,15 @@ Status RunTrain(const TrainFlags& f) {
               result->iterations, result->converged ? "" : ", not converged",
               result->model.labels.size());
   if (result->holdout_rows > 0) {
-    std::printf(
-        "\nholdout (%zu rows%s):\n%s", result->holdout_rows,
-        f.synthetic ? "; held-out template families, scored with the fit that never saw them" : "",
-        train::FormatScores(result->holdout).c_str());
+    std::printf("\nholdout (%zu rows; %s):\n%s", result->holdout_rows,
+                f.synthetic ? "held-out template families, scored with the fit that never saw them"
+                            : "whole templates, scored with a fit that never saw them; the model "
+                              "written was then refitted on all rows",
+                train::FormatScores(result->holdout).c_str());
+  }
+  if (calibration) {
+    std::printf("\ncalibration on the held-out rows: ECE %.3f before, %.3f after (in sample)\n",
+                calibration->before.ece, calibration->after.ece);
   }
   std::printf("\nwrote %s in %.1f s\n", f.output.c_str(), Seconds(start));
   return OkStatus();
@@ -235,10 +253,21 @@ Status RunEval(const EvalFlags& f) {
   const train::Scores scores = train::Score(truth, predicted, classifier->labels());
   const auto by_method = train::ScoreByMethod(truth, predicted, methods);
   const auto thresholds = train::ThresholdTable(truth, model_label, model_p);
+  // Calibration of the model's confidence on the lines that reached it.
+  std::vector<float> reached_p;
+  std::vector<uint8_t> reached_correct;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (model_label[i].empty()) continue;
+    reached_p.push_back(model_p[i]);
+    reached_correct.push_back(model_label[i] == truth[i] ? 1 : 0);
+  }
+  const model::Reliability reliability = model::MeasureReliability(reached_p, reached_correct);
   if (f.json) {
     nlohmann::json j = train::ScoresToJson(scores);
     j["methods"] = train::MethodsToJson(by_method);
     j["thresholds"] = model_stage ? train::ThresholdsToJson(thresholds) : nlohmann::json::array();
+    j["reliability"] =
+        model_stage ? model::ReliabilityToJson(reliability) : nlohmann::json(nullptr);
     j["stages"] = classifier->stage_descriptions();
     j["seconds"] = Seconds(start);
     std::cout << j.dump(2) << "\n";
@@ -251,7 +280,9 @@ Status RunEval(const EvalFlags& f) {
             << train::FormatMethods(by_method);
   if (model_stage) {
     std::cout << "\nthreshold table (lines that reached the model)\n"
-              << train::FormatThresholds(thresholds);
+              << train::FormatThresholds(thresholds)
+              << "\nconfidence calibration (lines that reached the model)\n"
+              << model::FormatReliability(reliability);
   }
   std::printf("\n%zu rows in %.2f s\n", rows.size(), Seconds(start));
   return OkStatus();
@@ -298,7 +329,9 @@ void AddTrainCommand(CLI::App& app) {
         ->check(CLI::IsMember({"fp32", "int8"}));
     cmd->add_option("--config", f->config_file,
                     "Config file (hashing settings, normalizer masks, labels)");
-    cmd->add_option("--holdout", f->holdout, "Share of rows held out for the printed metrics")
+    cmd->add_option("--holdout", f->holdout,
+                    "Share of rows (whole templates) held out to measure and calibrate; the model "
+                    "is then refitted on all rows")
         ->check(CLI::Range(0.0, 0.9));
     cmd->add_option("--seed", f->seed, "Seed of the holdout split (and of --synthetic data)");
     cmd->add_option("--C", f->C, "Inverse L2 strength, as scikit-learn's C")

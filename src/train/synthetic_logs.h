@@ -6,15 +6,17 @@
 //
 // Each template *family* is one way of saying one thing ("(failed|invalid)
 // password for {user} from {ip}"), written with alternatives "(a|b|)" and
-// variable slots "{ip}". A row picks a label uniformly, a family of that
-// label, expands it, and wraps it in the format of a kind of system (syslog,
-// ISO timestamp + level, OpenStack service, JSON, logfmt, bracketed level,
-// or bare message) with noise (request ids, key=value tails, case changes).
-// Families are split for held-out evaluation: every fifth family of each
-// label is kHoldout, the rest kTrain; kAll uses every family.
+// variable slots "{ip}". The families, slots, labels, kinds of systems and
+// line formats are data (synthetic_families.{h,cc}); synthetic_logs.cc is
+// the engine. A row picks a label uniformly, a family of that label, expands it,
+// and wraps it in a line format (syslog, ISO timestamp + level, JSON, logfmt,
+// bracketed level, or bare message) with noise (request ids, trace ids, case
+// changes). Families are split for held-out evaluation: every fifth family
+// of each label is kHoldout, the rest kTrain; kAll uses every family.
 //
 // Determinism: the output depends only on the options (own PRNG, no
-// std::distribution), on every platform.
+// std::distribution, the order of every draw written down in
+// synthetic_families.h), with every compiler on every platform.
 //
 // Thread safety: a pure function.
 #ifndef LOGSIEVE_TRAIN_SYNTHETIC_LOGS_H_

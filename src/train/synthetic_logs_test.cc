@@ -36,6 +36,12 @@ TEST(SyntheticLogsTest, HeldOutFamiliesNeverAppearInTraining) {
   EXPECT_GE(SyntheticFamilyCount(), 150u);
 }
 
+TEST(SyntheticLogsTest, EveryFamilyRowIsDrawn) {
+  std::set<int> seen;
+  for (const auto& r : GenerateSyntheticLogs({.seed = 3, .rows = 20000})) seen.insert(r.family);
+  EXPECT_EQ(seen.size(), SyntheticFamilyCount());
+}
+
 TEST(SyntheticLogsTest, EverySlotIsFilled) {
   for (const auto& r : GenerateSyntheticLogs({.seed = 2, .rows = 20000})) {
     // An unknown slot would be left as "{name}"; JSON lines have '{"'.

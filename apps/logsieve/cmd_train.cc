@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "commands.h"
 #include "common/config.h"
@@ -114,7 +115,10 @@ Status RunTrain(const TrainFlags& f) {
     train::DefaultModelRecipe recipe;
     recipe.seed = f.seed;
     recipe.C = f.C;
-    result = train::TrainDefaultModel(recipe);
+    StatusOr<train::ConfidentTrainResult> r = train::TrainDefaultModel(recipe);
+    if (!r.ok()) return r.status();
+    calibration = r->calibration;
+    result = std::move(r->fit);
   } else {
     if (f.data.empty()) return InvalidArgumentError("train: give DATA.csv (or --synthetic)");
     LOGSIEVE_ASSIGN_OR_RETURN(Environment env, Environment::FromProcess(".env"));
@@ -195,13 +199,18 @@ struct EvalFlags {
 
 // The pipeline of `config` with the model stage built here (so eval runs the
 // model whether or not the pipeline's stage factory knows it yet).
-StatusOr<std::unique_ptr<Classifier>> BuildClassifier(const Config& config) {
+// `described` gets each built stage's (name, description).
+StatusOr<std::unique_ptr<Classifier>> BuildClassifier(
+    const Config& config, std::vector<std::pair<std::string, std::string>>* described) {
   std::vector<std::unique_ptr<Stage>> stages;
   for (std::string_view name : KnownStageNames()) {
     StatusOr<std::unique_ptr<Stage>> s =
         name == "model" ? model::MakeModelStage(config) : MakeStage(name, config);
     if (!s.ok()) return s.status();
-    if (*s) stages.push_back(std::move(s).value());
+    if (*s) {
+      described->emplace_back(std::string((*s)->name()), (*s)->description());
+      stages.push_back(std::move(s).value());
+    }
   }
   return Classifier::CreateWithStages(config, std::move(stages));
 }
@@ -210,7 +219,19 @@ Status RunEval(const EvalFlags& f) {
   const auto start = std::chrono::steady_clock::now();
   LOGSIEVE_ASSIGN_OR_RETURN(Config config, f.pipeline.BuildConfig());
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<LabelledLine> rows, ReadLabelledCsv(f.data));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, BuildClassifier(config));
+  std::vector<std::pair<std::string, std::string>> described;
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier,
+                            BuildClassifier(config, &described));
+  // Only the stages some row's route runs through are reported.
+  std::set<std::string, std::less<>> sources, used;
+  for (const LabelledLine& r : rows) sources.insert(r.source);
+  for (const std::string& src : sources) {
+    for (std::string& name : classifier->route_stages(src)) used.insert(std::move(name));
+  }
+  std::vector<std::string> in_use;
+  for (const auto& [name, description] : described) {
+    if (used.contains(name)) in_use.push_back(description);
+  }
   // The same model with threshold 0: its label and p for every line that
   // reaches the model (for the threshold table).
   Config probe = config;
@@ -252,6 +273,8 @@ Status RunEval(const EvalFlags& f) {
   }
   const train::Scores scores = train::Score(truth, predicted, classifier->labels());
   const auto by_method = train::ScoreByMethod(truth, predicted, methods);
+  const auto confident_wrong =
+      train::ScoreConfidentWrong(truth, predicted, methods, classifier->labels());
   const auto thresholds = train::ThresholdTable(truth, model_label, model_p);
   // Calibration of the model's confidence on the lines that reached it.
   std::vector<float> reached_p;
@@ -265,19 +288,21 @@ Status RunEval(const EvalFlags& f) {
   if (f.json) {
     nlohmann::json j = train::ScoresToJson(scores);
     j["methods"] = train::MethodsToJson(by_method);
+    j["confident_wrong"] = train::ConfidentWrongToJson(confident_wrong);
     j["thresholds"] = model_stage ? train::ThresholdsToJson(thresholds) : nlohmann::json::array();
     j["reliability"] =
         model_stage ? model::ReliabilityToJson(reliability) : nlohmann::json(nullptr);
-    j["stages"] = classifier->stage_descriptions();
+    j["stages"] = in_use;
     j["seconds"] = Seconds(start);
     std::cout << j.dump(2) << "\n";
     return OkStatus();
   }
   std::cout << "stages: ";
-  for (const std::string& d : classifier->stage_descriptions()) std::cout << d << "; ";
+  for (const std::string& d : in_use) std::cout << d << "; ";
   std::cout << "\n\n"
             << train::FormatScores(scores) << "\nby method\n"
-            << train::FormatMethods(by_method);
+            << train::FormatMethods(by_method) << "\n"
+            << train::FormatConfidentWrong(confident_wrong);
   if (model_stage) {
     std::cout << "\nthreshold table (lines that reached the model)\n"
               << train::FormatThresholds(thresholds)

@@ -56,6 +56,10 @@ TEST_F(ModelCli, EvalJsonHasAccuracyAndMacroF1AtTopLevel) {
   EXPECT_TRUE(j["macro_f1"].is_number());
   EXPECT_EQ(j["thresholds"].size(), 10u);
   EXPECT_TRUE(j["reliability"]["ece"].is_number()) << j["reliability"];
+  EXPECT_TRUE(j["confident_wrong"]["share"].is_number()) << j["confident_wrong"];
+  EXPECT_EQ(j["confident_wrong"]["per_label"].size(), 9u);
+  for (const auto& d : j["stages"])
+    EXPECT_EQ(d.get<std::string>().rfind("rules", 0), std::string::npos) << d;
   EXPECT_EQ(j["reliability"]["bins"].size(), 10u);
   EXPECT_GT(j["accuracy"].get<double>(), 0.5);
 }

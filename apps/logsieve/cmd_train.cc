@@ -252,7 +252,11 @@ Status RunEval(const EvalFlags& f) {
     for (size_t i = 0; i < batch.size(); ++i) {
       truth.push_back(rows[begin + i].label);
       predicted.push_back(batch.decisions[i].label);
-      methods.emplace_back(MethodName(batch.decisions[i].method));
+      // A degraded decision (the model's guess below the threshold, kept
+      // because the LLM could not be asked) is not a confident one.
+      methods.emplace_back(batch.decisions[i].degraded
+                               ? std::string("Degraded")
+                               : std::string(MethodName(batch.decisions[i].method)));
       // Lines that reached the model (routes may skip it), cache hits included.
       if (train::ReachedModel(batch.decisions[i], batch.tentative[i],
                               classifier->route_stages(batch.records[i].source))) {

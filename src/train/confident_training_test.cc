@@ -4,9 +4,14 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "common/config.h"
 #include "embed/hashing_encoder.h"
+#include "io/csv.h"
+#include "io/input_stream.h"
+#include "testing/testing.h"
+#include "train/default_model.h"
 #include "train/synthetic_logs.h"
 
 namespace logsieve::train {
@@ -131,6 +136,37 @@ TEST(SplitByTemplate, KeepsEveryTemplatesRowsOnOneSide) {
   for (const auto& r : held) held_labels.insert(r.label);
   for (const auto& r : train) train_labels.insert(r.label);
   for (const auto& l : held_labels) EXPECT_FALSE(train_labels.contains(l)) << l;
+}
+
+// tests/data/ood_dev.csv is for choosing and judging, never for training.
+TEST(DevSet, DefaultRecipeNeverSeesTheDevSet) {
+  const std::string path = testing::SourceDir() + "/tests/data/ood_dev.csv";
+  auto in = io::InputStream::Open(path);
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  io::CsvReader reader(std::move(in).value(), {});
+  io::CsvRow row;
+  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  std::set<std::string> dev;
+  for (bool header = true;; header = false) {
+    StatusOr<bool> more = reader.Next(&row);
+    ASSERT_TRUE(more.ok()) << more.status().ToString();
+    if (!*more) break;
+    ASSERT_EQ(row.fields.size(), 3u) << path << ":" << row.line;
+    if (!header) dev.insert(normalizer.Normalize(row.fields[1]));
+  }
+  EXPECT_GE(dev.size(), 150u);
+  const DefaultModelRecipe recipe;
+  size_t checked = 0;
+  for (auto [seed, rows, split] :
+       {std::tuple{recipe.seed, recipe.train_rows, SyntheticSplit::kAll},
+        std::tuple{recipe.seed + 1, recipe.holdout_rows, SyntheticSplit::kHoldout}}) {
+    for (const SyntheticRow& r :
+         GenerateSyntheticLogs({.seed = seed, .rows = rows, .split = split})) {
+      EXPECT_FALSE(dev.contains(normalizer.Normalize(r.message))) << r.message;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, recipe.train_rows + recipe.holdout_rows);
 }
 
 }  // namespace

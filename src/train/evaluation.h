@@ -50,7 +50,8 @@ std::string FormatScores(const Scores& scores);
 nlohmann::json ScoresToJson(const Scores& scores);
 
 // Share and accuracy of the lines each method decided ("Regex", "ML", "LLM",
-// "None"), in that order, methods with no line left out.
+// "Degraded": a best guess kept because the LLM could not be asked, "None"),
+// in that order, methods with no line left out.
 struct MethodScores {
   std::string method;
   size_t lines = 0;

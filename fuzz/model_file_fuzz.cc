@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "embed/encoder_factory.h"
 #include "model/model_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -15,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (model.ok()) {
     // A parsed model must be usable: build its encoder (may refuse) and
     // touch the weights.
-    auto enc = logsieve::model::MakeEncoderFromSpec(model->encoder_spec);
+    auto enc = logsieve::embed::MakeEncoderFromSpec(model->encoder_spec);
     if (enc.ok()) (void)logsieve::model::CheckEncoder(*model, **enc, "fuzz");
   }
   return 0;

@@ -9,7 +9,7 @@
 // A model file records the encoder's spec and fingerprint; a model refuses to
 // run with an encoder whose fingerprint differs.
 //
-//   StatusOr<std::unique_ptr<Encoder>> enc = MakeEncoder(spec_json);
+//   StatusOr<std::unique_ptr<Encoder>> enc = MakeEncoderFromSpec(spec_json);  // encoder_factory.h
 //   std::vector<float> out(texts.size() * (*enc)->dim());
 //   LOGSIEVE_RETURN_IF_ERROR((*enc)->EncodeDense(texts, out.data()));
 //

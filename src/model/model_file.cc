@@ -10,8 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "embed/bert/sentence_transformer.h"
-#include "embed/hashing_encoder.h"
+#include "embed/encoder_factory.h"
 
 namespace logsieve::model {
 namespace {
@@ -221,31 +220,6 @@ StatusOr<Model> ReadModelFile(const std::string& path) {
   return ParseModel(bytes, path);
 }
 
-StatusOr<std::unique_ptr<embed::Encoder>> MakeEncoderFromSpec(std::string_view spec_json) {
-  json j = json::parse(spec_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return InvalidArgumentError("encoder spec is not a JSON object");
-  const std::string kind = j.value("kind", "");
-  if (kind == "hashing") {
-    LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::HashingEncoder::FromSpec(spec_json));
-    return std::unique_ptr<embed::Encoder>(std::move(enc));
-  }
-  if (kind == "transformer") {
-    const auto dir = j.find("dir");
-    if (dir == j.end() || !dir->is_string()) {
-      return InvalidArgumentError("transformer encoder spec has no \"dir\": " + j.dump());
-    }
-    embed::bert::TransformerOptions o;
-    if (j.contains("max_length") && j["max_length"].is_number_unsigned())
-      o.max_length = j["max_length"].get<size_t>();
-    if (j.contains("precision") && j["precision"].is_string())
-      o.precision = j["precision"].get<std::string>();
-    return embed::bert::LoadSentenceTransformer(dir->get<std::string>(), o);
-  }
-  return UnimplementedError("encoder kind \"" + kind +
-                            "\" is not known (known: hashing, transformer)");
-}
-
 Status CheckEncoder(const Model& model, const embed::Encoder& encoder, std::string_view origin) {
   if (encoder.fingerprint() != model.encoder_fingerprint) {
     return FailedPreconditionError(Prefix(origin) +
@@ -264,7 +238,7 @@ Status CheckEncoder(const Model& model, const embed::Encoder& encoder, std::stri
 
 StatusOr<LoadedModel> LoadModel(const std::string& path) {
   LOGSIEVE_ASSIGN_OR_RETURN(Model m, ReadModelFile(path));
-  StatusOr<std::unique_ptr<embed::Encoder>> enc = MakeEncoderFromSpec(m.encoder_spec);
+  StatusOr<std::unique_ptr<embed::Encoder>> enc = embed::MakeEncoderFromSpec(m.encoder_spec);
   if (!enc.ok()) return enc.status().WithPrefix(path + ": cannot build the model's encoder");
   LOGSIEVE_RETURN_IF_ERROR(CheckEncoder(m, **enc, path));
   return LoadedModel{std::move(m), std::move(enc).value()};

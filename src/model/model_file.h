@@ -67,11 +67,6 @@ StatusOr<Model> ParseModel(std::string_view bytes, std::string_view origin);
 Status SaveModel(const Model& model, const std::string& path);
 StatusOr<Model> ReadModelFile(const std::string& path);
 
-// Builds the encoder a spec describes: {"kind":"hashing",...} gives a
-// HashingEncoder; {"kind":"transformer","dir":DIR,...} loads DIR with
-// embed::bert::LoadSentenceTransformer.
-StatusOr<std::unique_ptr<embed::Encoder>> MakeEncoderFromSpec(std::string_view spec_json);
-
 // Fails (FAILED_PRECONDITION, "encoder mismatch: ...") unless `encoder` has
 // the model's fingerprint and dimension.
 Status CheckEncoder(const Model& model, const embed::Encoder& encoder, std::string_view origin);
@@ -81,7 +76,7 @@ struct LoadedModel {
   std::unique_ptr<embed::Encoder> encoder;
 };
 
-// ReadModelFile, then MakeEncoderFromSpec and CheckEncoder.
+// ReadModelFile, then embed::MakeEncoderFromSpec and CheckEncoder.
 StatusOr<LoadedModel> LoadModel(const std::string& path);
 
 }  // namespace logsieve::model

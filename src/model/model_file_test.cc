@@ -163,14 +163,5 @@ TEST(ModelFileTest, AMissingFileIsNotFound) {
   EXPECT_EQ(ReadModelFile("/nonexistent/m.lsm").status().code(), StatusCode::kNotFound);
 }
 
-TEST(ModelFileTest, TransformerSpecsGoToTheTransformerLoader) {
-  auto enc = MakeEncoderFromSpec(R"({"kind":"transformer","dir":"/nonexistent/minilm"})");
-  ASSERT_FALSE(enc.ok());
-  EXPECT_NE(enc.status().message().find("/nonexistent/minilm"), std::string::npos)
-      << enc.status().message();
-  EXPECT_EQ(MakeEncoderFromSpec(R"({"kind":"word2vec"})").status().code(),
-            StatusCode::kUnimplemented);
-}
-
 }  // namespace
 }  // namespace logsieve::model

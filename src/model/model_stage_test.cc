@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "embed/encoder_factory.h"
 #include "embed/hashing_encoder.h"
 #include "model/model_file.h"
 #include "testing/testing.h"
@@ -189,7 +190,7 @@ StatusOr<train::TrainResult> TrainOutcomeModel(bool outcomes) {
 TEST(OutcomeFeatures, MinimalPairsDifferingInOnePhraseGetDifferentLabels) {
   StatusOr<train::TrainResult> r = TrainOutcomeModel(true);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  auto enc = MakeEncoderFromSpec(r->model.encoder_spec);
+  auto enc = embed::MakeEncoderFromSpec(r->model.encoder_spec);
   ASSERT_TRUE(enc.ok());
   auto normalizer = text::Normalizer::FromConfig(Config()).value();
   const std::pair<const char*, const char*> pairs[] = {
@@ -213,7 +214,7 @@ TEST(OutcomeFeatures, WithoutThemANegatedSuccessReadsAsSuccess) {
   // Why they exist: the bag of words sees "successful" and little else.
   StatusOr<train::TrainResult> r = TrainOutcomeModel(false);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  auto enc = MakeEncoderFromSpec(r->model.encoder_spec);
+  auto enc = embed::MakeEncoderFromSpec(r->model.encoder_spec);
   ASSERT_TRUE(enc.ok());
   auto normalizer = text::Normalizer::FromConfig(Config()).value();
   std::vector<train::LabelledLine> lines = {{"app", "Health check was not successful", ""}};

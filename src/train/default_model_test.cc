@@ -1,6 +1,6 @@
 // The shipped models/default.lsm: it loads as a stage with the default
 // config, gets obvious lines right, and its recipe reproduces it byte for
-// byte (label "slow": two fits, ~15 s in a release build; not run under ASan).
+// byte (label "slow": two fits, ~15 s in a release build, ~80 s under ASan).
 #include "train/default_model.h"
 
 #include <gtest/gtest.h>

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "io/csv.h"
 #include "train/synthetic_families.h"
 
 namespace logsieve::train {
@@ -272,6 +273,14 @@ std::vector<SyntheticRow> GenerateSyntheticLogs(const SyntheticOptions& options)
     rows.push_back({source, std::move(line), std::string(labels[label].name), static_cast<int>(f)});
   }
   return rows;
+}
+
+std::string SyntheticCsv(const SyntheticOptions& options) {
+  std::string out;
+  io::AppendCsvRow({"source", "log_message", "target_label"}, &out);
+  for (const SyntheticRow& r : GenerateSyntheticLogs(options))
+    io::AppendCsvRow({r.source, r.message, r.label}, &out);
+  return out;
 }
 
 }  // namespace logsieve::train

@@ -47,6 +47,10 @@ struct SyntheticRow {
 
 std::vector<SyntheticRow> GenerateSyntheticLogs(const SyntheticOptions& options);
 
+// The rows as CSV (`logsieve gen-data`): a header source,log_message,target_label,
+// then one row each; ReadLabelledCsv reads it back.
+std::string SyntheticCsv(const SyntheticOptions& options);
+
 // Number of template families, and how many are held out.
 size_t SyntheticFamilyCount();
 size_t SyntheticHoldoutFamilyCount();

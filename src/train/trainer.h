@@ -1,7 +1,7 @@
 // Training a model file from labelled log lines: encode, split, fit the
 // logistic regression, score the holdout, assemble the Model.
 //
-//   std::vector<LabelledLine> rows = ...;          // from a CSV or the generator
+//   std::vector<LabelledLine> rows = ...;          // ReadLabelledCsv or the generator
 //   TrainOptions o;                                // hashing encoder, 20% holdout
 //   StatusOr<TrainResult> r = TrainModel(rows, o);
 //   LOGSIEVE_RETURN_IF_ERROR(SaveModel(r->model, "my.lsm"));
@@ -30,14 +30,9 @@
 #include "model/model_file.h"
 #include "text/normalizer.h"
 #include "train/evaluation.h"
+#include "train/labelled_data.h"
 
 namespace logsieve::train {
-
-struct LabelledLine {
-  std::string source;
-  std::string message;
-  std::string label;
-};
 
 struct TrainOptions {
   // The encoder to train with. REQUIRES: non-null.

@@ -68,7 +68,8 @@ TEST_F(ModelCli, TrainWithoutLabelColumnExitsTwo) {
   testing::WriteFile(dir_.File("d.csv"), "message,label\nx,y\n");
   RunResult r = Run({"train", dir_.File("d.csv"), "-o", dir_.File("m.lsm")});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("log_message and target_label"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("missing required columns log_message, target_label"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -39,8 +39,11 @@ TEST_F(ModelCli, TrainReportsBadRowsByLineAndPrintsHoldoutMetrics) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("d.csv:602: missing log_message"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("d.csv:603: empty target_label"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("holdout (120 rows)"), std::string::npos) << r.out;
+  // Measured on held-out templates, then refitted on every good row.
+  EXPECT_NE(r.out.find("trained on 600 rows"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("refitted on all rows"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("macro-F1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("calibration on the held-out rows: ECE "), std::string::npos) << r.out;
 }
 
 TEST_F(ModelCli, EvalJsonHasAccuracyAndMacroF1AtTopLevel) {
@@ -52,6 +55,12 @@ TEST_F(ModelCli, EvalJsonHasAccuracyAndMacroF1AtTopLevel) {
   EXPECT_TRUE(j["accuracy"].is_number());
   EXPECT_TRUE(j["macro_f1"].is_number());
   EXPECT_EQ(j["thresholds"].size(), 10u);
+  EXPECT_TRUE(j["reliability"]["ece"].is_number()) << j["reliability"];
+  EXPECT_TRUE(j["confident_wrong"]["share"].is_number()) << j["confident_wrong"];
+  EXPECT_EQ(j["confident_wrong"]["per_label"].size(), 9u);
+  for (const auto& d : j["stages"])
+    EXPECT_EQ(d.get<std::string>().rfind("rules", 0), std::string::npos) << d;
+  EXPECT_EQ(j["reliability"]["bins"].size(), 10u);
   EXPECT_GT(j["accuracy"].get<double>(), 0.5);
 }
 

@@ -8,11 +8,13 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.h"
 #include "common/config.h"
 #include "model/model_file.h"
 #include "pipeline_flags.h"
+#include "train/confident_training.h"
 #include "train/default_model.h"
 #include "train/pipeline_eval.h"
 #include "train/synthetic_logs.h"
@@ -47,8 +49,13 @@ struct TrainFlags {
 Status RunTrain(TrainFlags f) {
   const auto start = std::chrono::steady_clock::now();
   StatusOr<train::TrainResult> result = InternalError("unset");
+  std::optional<model::CalibrationFit> calibration;
   if (f.synthetic) {
-    result = train::TrainDefaultModel({.seed = f.csv.seed, .C = f.csv.C});
+    StatusOr<train::ConfidentTrainResult> r =
+        train::TrainDefaultModel({.seed = f.csv.seed, .C = f.csv.C});
+    if (!r.ok()) return r.status();
+    calibration = r->calibration;
+    result = std::move(r->fit);
   } else {
     if (f.csv.data.empty()) return InvalidArgumentError("train: give DATA.csv (or --synthetic)");
     LOGSIEVE_ASSIGN_OR_RETURN(Environment env, Environment::FromProcess(".env"));
@@ -56,8 +63,9 @@ Status RunTrain(TrainFlags f) {
     f.csv.class_weight =
         f.class_weight == "balanced" ? model::ClassWeight::kBalanced : model::ClassWeight::kNone;
     LOGSIEVE_ASSIGN_OR_RETURN(train::CsvTraining t, train::TrainFromCsv(config, f.csv));
-    ReportSkips(t.skipped, t.skip_messages, t.result.train_rows + t.result.holdout_rows);
+    ReportSkips(t.skipped, t.skip_messages, t.result.train_rows);  // refitted on all
     for (const std::string& w : t.warnings) std::cerr << "logsieve: warning: " << w << "\n";
+    calibration = t.calibration;
     result = std::move(t.result);
   }
   if (!result.ok()) return result.status();
@@ -66,10 +74,15 @@ Status RunTrain(TrainFlags f) {
               result->iterations, result->converged ? "" : ", not converged",
               result->model.labels.size());
   if (result->holdout_rows > 0) {
-    std::printf(
-        "\nholdout (%zu rows%s):\n%s", result->holdout_rows,
-        f.synthetic ? "; held-out template families, scored with the fit that never saw them" : "",
-        train::FormatScores(result->holdout).c_str());
+    std::printf("\nholdout (%zu rows; %s):\n%s", result->holdout_rows,
+                f.synthetic ? "held-out template families, scored with the fit that never saw them"
+                            : "whole templates, scored with a fit that never saw them; the model "
+                              "written was then refitted on all rows",
+                train::FormatScores(result->holdout).c_str());
+  }
+  if (calibration) {
+    std::printf("\ncalibration on the held-out rows: ECE %.3f before, %.3f after (in sample)\n",
+                calibration->before.ece, calibration->after.ece);
   }
   std::printf("\nwrote %s in %.1f s\n", f.output.c_str(), Seconds(start));
   return OkStatus();
@@ -140,7 +153,9 @@ void AddTrainCommand(CLI::App& app) {
         ->check(CLI::IsMember({"fp32", "int8"}));
     cmd->add_option("--config", f->config_file,
                     "Config file (hashing settings, normalizer masks, labels)");
-    cmd->add_option("--holdout", f->csv.holdout, "Share of rows held out for the printed metrics")
+    cmd->add_option("--holdout", f->csv.holdout,
+                    "Share of rows (whole templates) held out to measure and calibrate; the model "
+                    "is then refitted on all rows")
         ->check(CLI::Range(0.0, 0.9));
     cmd->add_option("--seed", f->csv.seed, "Seed of the holdout split (and of --synthetic data)");
     cmd->add_option("--C", f->csv.C, "Inverse L2 strength, as scikit-learn's C")

@@ -25,7 +25,7 @@ constexpr std::string_view kDefaultLabels = R"(- name: HTTP Status
 - name: Critical Error
   description: "Failures threatening availability or data: crashes, hardware faults, corruption, outages."
 - name: Workflow Error
-  description: "A business process failed: order, invoice, ticket, escalation, payment."
+  description: "A business or data process failed: order, invoice, payment, ticket, escalation, job, pipeline, deploy, sync, ETL."
 - name: Deprecation Warning
   description: A feature, API or module is deprecated, retired or unsupported.)";
 

@@ -66,6 +66,85 @@ void SortBuckets(std::vector<uint32_t>* v, std::vector<uint32_t>* tmp, int bits)
 
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
+// Outcome features: negated words hash apart, outcome phrases pool.
+constexpr uint64_t kNegatedSalt = 0x6e65676174656421ull;
+constexpr uint64_t kNegatedCharSeed = 0x216e6f7420636872ull;
+constexpr uint64_t kOutcomeSalt = 0x6f7574636f6d6521ull;
+constexpr int kNegationScope = 3;  // words after a negator that it negates
+
+uint64_t WordHash(std::string_view w) {
+  return XXH3_64bits_withSeed(w.data(), w.size(), kWordSeed);
+}
+
+enum LexiconFlag : uint8_t {
+  kNegator = 1,     // negates the next words
+  kFailure = 2,     // a failure word ("failed", "denied")
+  kSuccess = 4,     // a success word ("completed", "successful")
+  kPhraseHead = 8,  // first word of a two-word failure phrase
+};
+
+struct Lexicon {
+  std::vector<std::pair<uint64_t, uint8_t>> words;     // sorted by hash
+  std::vector<std::pair<uint64_t, uint64_t>> phrases;  // two-word failure phrases
+  uint8_t Flags(uint64_t h) const {
+    auto it = std::lower_bound(words.begin(), words.end(), std::pair<uint64_t, uint8_t>{h, 0});
+    return it != words.end() && it->first == h ? it->second : 0;
+  }
+};
+
+// The word lists (English; words as the tokenizer gives them, so "n't"
+// arrives as the word "t").
+const Lexicon& OutcomeLexicon() {
+  static const Lexicon lexicon = [] {
+    Lexicon l;
+    std::vector<std::pair<uint64_t, uint8_t>> all;
+    auto add = [&](std::initializer_list<std::string_view> words, uint8_t flag) {
+      for (std::string_view w : words) all.emplace_back(WordHash(w), flag);
+    };
+    add({"not", "no", "never", "cannot", "without", "nothing", "none", "nor", "neither", "t",
+         "unable"},
+        kNegator);
+    add({"failed",      "fail",         "fails",     "failure",   "failures", "failing",
+         "unable",      "cannot",       "denied",    "refused",   "rejected", "declined",
+         "timeout",     "halted",       "aborted",   "abort",     "aborting", "crashed",
+         "crash",       "unsuccessful", "rollback",  "error",     "errors",   "exception",
+         "unreachable", "unavailable",  "expired",   "forbidden", "lost",     "panic",
+         "fatal",       "invalid",      "killed",    "stuck",     "missing",  "corrupt",
+         "corrupted",   "overdue",      "violation", "exceeded",  "broken",   "unhealthy",
+         "mismatch",    "incomplete"},
+        kFailure);
+    add({"succeeded", "successful", "successfully", "success",   "completed", "complete",
+         "passed",    "ok",         "healthy",      "finished",  "done",      "processed",
+         "approved",  "accepted",   "restored",     "recovered", "resolved",  "delivered",
+         "confirmed", "synced",     "saved",        "succeeds"},
+        kSuccess);
+    const std::pair<std::string_view, std::string_view> phrases[] = {
+        {"could", "not"}, {"couldn", "t"},  {"did", "not"},   {"didn", "t"},
+        {"does", "not"},  {"doesn", "t"},   {"timed", "out"}, {"rolled", "back"},
+        {"unable", "to"}, {"failed", "to"}, {"not", "found"}, {"can", "t"},
+        {"was", "not"},   {"wasn", "t"},    {"went", "down"}, {"gave", "up"}};
+    for (auto [a, b] : phrases) {
+      l.phrases.emplace_back(WordHash(a), WordHash(b));
+      all.emplace_back(WordHash(a), kPhraseHead);
+    }
+    std::sort(all.begin(), all.end());
+    for (auto [h, f] : all) {
+      if (!l.words.empty() && l.words.back().first == h) {
+        l.words.back().second |= f;
+      } else {
+        l.words.emplace_back(h, f);
+      }
+    }
+    return l;
+  }();
+  return lexicon;
+}
+
+// A clause break between two words ends a negation's scope.
+inline bool ClauseBreak(std::string_view between) {
+  return between.find_first_of(".,;:!?()[]{}|\"=") != std::string_view::npos;
+}
+
 }  // namespace
 
 StatusOr<HashingOptions> HashingOptions::FromConfig(const Config& config) {
@@ -115,10 +194,11 @@ StatusOr<std::unique_ptr<HashingEncoder>> HashingEncoder::FromSpec(std::string_v
   if (j.value("kind", "") != "hashing") {
     return InvalidArgumentError("encoder spec kind is not \"hashing\"");
   }
-  if (j.value("version", 0) != 1) {
+  const int version = j.value("version", 0);
+  if (version != 1 && version != 2) {
     return UnimplementedError("hashing encoder spec version " +
                               j.value("version", nlohmann::json()).dump() +
-                              " is not supported (this logsieve knows version 1)");
+                              " is not supported (this logsieve knows versions 1 and 2)");
   }
   auto pair = [&](const char* key, int* lo, int* hi) {
     const auto it = j.find(key);
@@ -131,6 +211,8 @@ StatusOr<std::unique_ptr<HashingEncoder>> HashingEncoder::FromSpec(std::string_v
     return true;
   };
   HashingOptions o;
+  // Version 1 predates outcome features; version 2 says whether it has them.
+  o.outcomes = version == 2 && j.value("outcomes", false);
   const auto dims = j.find("dims");
   if (dims == j.end() || !dims->is_number_unsigned() || *dims > (1u << 24)) {
     return InvalidArgumentError("hashing encoder spec: \"dims\" missing or out of range");
@@ -147,7 +229,7 @@ StatusOr<std::unique_ptr<HashingEncoder>> HashingEncoder::FromSpec(std::string_v
 std::string HashingEncoder::spec_json() const {
   nlohmann::json j = {
       {"kind", "hashing"},
-      {"version", 1},
+      {"version", options_.outcomes ? 2 : 1},
       {"dims", options_.dims},
       {"word_ngrams", {options_.word_min, options_.word_max}},
       {"char_ngrams", {options_.char_min, options_.char_max}},
@@ -155,6 +237,7 @@ std::string HashingEncoder::spec_json() const {
       {"norm", "l2"},
       {"lowercase", "ascii"},
   };
+  if (options_.outcomes) j["outcomes"] = true;
   return j.dump();
 }
 
@@ -198,12 +281,54 @@ void HashingEncoder::Tokenize(std::string_view text, Workspace* ws) const {
   }
   for (auto [b, e] : ws->words)
     ws->word_hashes.push_back(XXH3_64bits_withSeed(low.data() + b, e - b, kWordSeed));
+  if (options_.outcomes) FindOutcomes(ws);
+}
+
+void HashingEncoder::FindOutcomes(Workspace* ws) const {
+  const Lexicon& lex = OutcomeLexicon();
+  const size_t n = ws->words.size();
+  ws->negated.assign(n, 0);
+  ws->outcomes.clear();
+  std::string_view low = ws->lowered;
+  auto broken = [&](size_t w) {  // a clause break between word w-1 and word w
+    return w > 0 && ClauseBreak(low.substr(ws->words[w - 1].second,
+                                           ws->words[w].first - ws->words[w - 1].second));
+  };
+  int scope = 0;
+  for (size_t w = 0; w < n; ++w) {
+    if (broken(w)) scope = 0;
+    const uint8_t flags = lex.Flags(ws->word_hashes[w]);
+    if (scope > 0) {
+      ws->negated[w] = 1;
+      --scope;
+    }
+    if (flags & kNegator) scope = kNegationScope;
+  }
+  for (size_t w = 0; w < n; ++w) {
+    const uint8_t flags = lex.Flags(ws->word_hashes[w]);
+    if (flags == 0) continue;
+    const uint32_t first = static_cast<uint32_t>(w);
+    if ((flags & kPhraseHead) && w + 1 < n && !broken(w + 1)) {
+      const std::pair<uint64_t, uint64_t> pair{ws->word_hashes[w], ws->word_hashes[w + 1]};
+      if (std::find(lex.phrases.begin(), lex.phrases.end(), pair) != lex.phrases.end()) {
+        ws->outcomes.push_back({first, first + 2, -1});
+        ++w;
+        continue;
+      }
+    }
+    if (flags & (kFailure | kSuccess)) {
+      const int polarity = (flags & kFailure) ? -1 : 1;
+      ws->outcomes.push_back({first, first + 1, ws->negated[w] ? -polarity : polarity});
+    }
+  }
 }
 
 template <typename Emit>
 void HashingEncoder::ForEachFeature(Workspace* ws, Emit&& emit) const {
   const uint32_t mask = options_.dims - 1;
   const size_t nw = ws->words.size();
+  const bool outcomes = options_.outcomes;
+  auto negated = [&](size_t w) { return outcomes && ws->negated[w] != 0; };
   if (options_.word_max > 0) {
     for (size_t i = 0; i < nw; ++i) {
       uint64_t h = 0;
@@ -211,7 +336,8 @@ void HashingEncoder::ForEachFeature(Workspace* ws, Emit&& emit) const {
         h = (h ^ ws->word_hashes[i + n - 1]) * kPrime1;
         h = (h << 31) | (h >> 33);
         if (n >= options_.word_min) {
-          emit(static_cast<uint32_t>(Mix(h + static_cast<uint64_t>(n) * kPrime2)) & mask,
+          const uint64_t salt = n == 1 && negated(i) ? kNegatedSalt : 0;
+          emit(static_cast<uint32_t>(Mix((h + static_cast<uint64_t>(n) * kPrime2) ^ salt)) & mask,
                static_cast<uint32_t>(i), static_cast<uint32_t>(i + n));
         }
       }
@@ -226,18 +352,25 @@ void HashingEncoder::ForEachFeature(Workspace* ws, Emit&& emit) const {
       pad.append(ws->lowered, b, e - b);
       pad.push_back(' ');
       const size_t len = pad.size();
+      const uint64_t seed = negated(w) ? kNegatedCharSeed : kCharSeed;
       if (len < static_cast<size_t>(options_.char_min)) {
-        emit(static_cast<uint32_t>(XXH3_64bits_withSeed(pad.data(), len, kCharSeed)) & mask,
+        emit(static_cast<uint32_t>(XXH3_64bits_withSeed(pad.data(), len, seed)) & mask,
              static_cast<uint32_t>(w), static_cast<uint32_t>(w + 1));
         continue;
       }
       for (int n = options_.char_min; n <= options_.char_max && static_cast<size_t>(n) <= len;
            ++n) {
         for (size_t s = 0; s + n <= len; ++s) {
-          emit(static_cast<uint32_t>(XXH3_64bits_withSeed(pad.data() + s, n, kCharSeed)) & mask,
+          emit(static_cast<uint32_t>(XXH3_64bits_withSeed(pad.data() + s, n, seed)) & mask,
                static_cast<uint32_t>(w), static_cast<uint32_t>(w + 1));
         }
       }
+    }
+  }
+  if (outcomes) {
+    for (const Workspace::Outcome& o : ws->outcomes) {
+      emit(static_cast<uint32_t>(Mix(kOutcomeSalt + static_cast<uint64_t>(o.polarity + 1))) & mask,
+           o.first_word, o.end_word);
     }
   }
 }
@@ -277,8 +410,13 @@ void HashingEncoder::Features(std::string_view text, Workspace* ws,
 
 std::string HashingEncoder::FeatureName(const Workspace& ws, const NamedFeature& f) {
   std::string name;
+  // A negated word reads as such: "not:successful".
+  if (f.end_word == f.first_word + 1 && f.first_word < ws.negated.size() &&
+      ws.negated[f.first_word] != 0) {
+    name = "not:";
+  }
   for (uint32_t w = f.first_word; w < f.end_word && w < ws.words.size(); ++w) {
-    if (!name.empty()) name.push_back(' ');
+    if (!name.empty() && name.back() != ':') name.push_back(' ');
     auto [b, e] = ws.words[w];
     name.append(ws.lowered, b, e - b);
   }

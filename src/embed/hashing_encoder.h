@@ -15,6 +15,9 @@
 //   - character n-grams for n in [char_min, char_max] inside each word padded
 //     with one space on each side (scikit-learn's "char_wb"); mask tokens give
 //     no character n-grams. A padded word shorter than char_min gives itself.
+//   - with `outcomes` (the default; spec version 2): negated words hash
+//     apart, and outcome phrases add a pooled success/failure feature (see
+//     HashingOptions::outcomes).
 // Each feature is hashed with XXH3 (seeded per feature kind) into
 // [0, dims); a bucket's value is 1 + log(tf) (sublinear tf, tf = occurrences
 // of features in that bucket); the vector is L2-normalised (an empty text
@@ -44,6 +47,16 @@ struct HashingOptions {
   int word_max = 2;
   int char_min = 3;  // character n-gram range; char_max 0 = none
   int char_max = 5;
+  // Outcome and negation features (spec version 2): words in the scope of a
+  // negator ("not", "no", "never", "cannot", "n't", "without", ...: the next
+  // three words, up to a clause break) get their unigram and character
+  // n-grams from a separate hash space, so "not successful" shares nothing
+  // with "successful"; and each outcome phrase adds a pooled feature,
+  // "<outcome:failure>" ("failed", "could not", "unable to", "denied",
+  // "timed out", "halted", "rolled back", a negated success word, ...) or
+  // "<outcome:success>" ("completed", "successfully", "passed", a negated
+  // failure word such as "no errors", ...). Off: spec version 1, as before.
+  bool outcomes = true;
 
   // From config keys model.hashing.* .
   static StatusOr<HashingOptions> FromConfig(const Config& config);
@@ -66,6 +79,15 @@ class HashingEncoder final : public Encoder {
     std::string lowered;
     std::vector<std::pair<uint32_t, uint32_t>> words;  // [begin, end) in `lowered`
     std::vector<uint64_t> word_hashes;
+    // With options().outcomes: per word, 1 when it is in a negator's scope;
+    // and the outcome phrases found, as {first word, end word, polarity}
+    // (+1 success, -1 failure).
+    std::vector<uint8_t> negated;
+    struct Outcome {
+      uint32_t first_word, end_word;
+      int polarity;
+    };
+    std::vector<Outcome> outcomes;
     std::string padded;
     // After Encode: the bucket of every feature occurrence, sorted (Features
     // leaves it alone, so explanations can count occurrences per bucket).
@@ -94,7 +116,8 @@ class HashingEncoder final : public Encoder {
   size_t dim() const override { return options_.dims; }
   bool sparse() const override { return true; }
   bool wants_template_text() const override { return true; }
-  // {"kind":"hashing","version":1,"dims":...,"word_ngrams":[1,2],"char_ngrams":[3,5],...}
+  // {"kind":"hashing","version":1,"dims":...,"word_ngrams":[1,2],"char_ngrams":[3,5],...};
+  // version 2 with "outcomes":true.
   std::string spec_json() const override;
   std::string fingerprint() const override;
   Status EncodeDense(std::span<const std::string_view> texts, float* out) const override;
@@ -103,8 +126,10 @@ class HashingEncoder final : public Encoder {
 
  private:
   explicit HashingEncoder(const HashingOptions& options) : options_(options) {}
-  // Splits `text` into words (fills ws->lowered, ws->words, ws->word_hashes).
+  // Splits `text` into words (fills ws->lowered, ws->words, ws->word_hashes,
+  // and with options_.outcomes ws->negated and ws->outcomes).
   void Tokenize(std::string_view text, Workspace* ws) const;
+  void FindOutcomes(Workspace* ws) const;
   // Calls emit(bucket, word_begin, word_end_exclusive) per feature.
   template <typename Emit>
   void ForEachFeature(Workspace* ws, Emit&& emit) const;

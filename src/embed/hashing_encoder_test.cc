@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string_view>
 #include <vector>
@@ -93,14 +94,87 @@ TEST(HashingEncoderTest, MaskTokensAreWholeWordsWithoutCharGrams) {
 }
 
 TEST(HashingEncoderTest, FeaturesNameWordNgramsAndTheWordsOfCharGrams) {
-  auto enc = Make(
-      HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 2, .char_min = 0, .char_max = 0});
+  auto enc = Make(HashingOptions{.dims = 1 << 20,
+                                 .word_min = 1,
+                                 .word_max = 2,
+                                 .char_min = 0,
+                                 .char_max = 0,
+                                 .outcomes = false});
   HashingEncoder::Workspace ws;
   std::vector<NamedFeature> f;
   enc->Features("Failed login", &ws, &f);
   std::vector<std::string> names;
   for (const auto& x : f) names.push_back(HashingEncoder::FeatureName(ws, x));
   EXPECT_EQ(names, (std::vector<std::string>{"failed", "failed login", "login"}));
+}
+
+std::vector<std::string> FeatureNames(const HashingEncoder& enc, std::string_view text) {
+  HashingEncoder::Workspace ws;
+  std::vector<NamedFeature> f;
+  enc.Features(text, &ws, &f);
+  std::vector<std::string> names;
+  for (const auto& x : f) names.push_back(HashingEncoder::FeatureName(ws, x));
+  return names;
+}
+
+// The polarity of every outcome phrase found in `text`.
+std::vector<int> Outcomes(const HashingEncoder& enc, std::string_view text) {
+  HashingEncoder::Workspace ws;
+  SparseVector v;
+  enc.Encode(text, &ws, &v);
+  std::vector<int> out;
+  for (const auto& o : ws.outcomes) out.push_back(o.polarity);
+  return out;
+}
+
+TEST(HashingEncoderTest, ANegatedWordSharesNoFeatureWithThePlainWord) {
+  auto enc = Make(HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1});
+  HashingEncoder::Workspace ws;
+  SparseVector plain, negated;
+  enc->Encode("successful", &ws, &plain);
+  enc->Encode("not successful", &ws, &negated);
+  for (uint32_t b : plain.indices) {
+    EXPECT_FALSE(std::binary_search(negated.indices.begin(), negated.indices.end(), b))
+        << "bucket " << b << " of \"successful\" also in \"not successful\"";
+  }
+  const auto names = FeatureNames(*enc, "was not successful");
+  EXPECT_NE(std::find(names.begin(), names.end(), "not:successful"), names.end());
+  EXPECT_EQ(std::find(names.begin(), names.end(), "successful"), names.end());
+}
+
+TEST(HashingEncoderTest, MinimalPairsDifferInTheirOutcome) {
+  auto enc = Make();
+  EXPECT_EQ(Outcomes(*enc, "health check completed successfully"), (std::vector<int>{1, 1}));
+  for (std::string_view failure :
+       {"health check was not successful", "backup failed to upload", "backup could not upload",
+        "backup unable to upload", "backup upload denied", "backup upload timed out",
+        "backup upload halted", "backup upload rolled back", "backup didn't upload"}) {
+    const std::vector<int> o = Outcomes(*enc, failure);
+    EXPECT_FALSE(o.empty()) << failure;
+    for (int p : o) EXPECT_EQ(p, -1) << failure;
+  }
+  EXPECT_EQ(Outcomes(*enc, "sync finished with no errors"), (std::vector<int>{1, 1}));
+  EXPECT_TRUE(Outcomes(*enc, "backup upload started").empty());
+}
+
+TEST(HashingEncoderTest, AClauseBreakEndsANegation) {
+  auto enc = Make(HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_max = 0});
+  const auto names = FeatureNames(*enc, "no retry, disk full");
+  EXPECT_NE(std::find(names.begin(), names.end(), "not:retry"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "disk"), names.end());
+}
+
+TEST(HashingEncoderTest, VersionOneSpecsKeepTheFeaturesTheyWereTrainedWith) {
+  auto old = Make(HashingOptions{.dims = 1 << 12, .outcomes = false});
+  EXPECT_NE(old->spec_json().find("\"version\":1"), std::string::npos) << old->spec_json();
+  auto back = HashingEncoder::FromSpec(old->spec_json());
+  ASSERT_TRUE(back.ok());
+  EXPECT_FALSE((*back)->options().outcomes);
+  EXPECT_EQ((*back)->fingerprint(), old->fingerprint());
+  auto now = Make(HashingOptions{.dims = 1 << 12});
+  EXPECT_NE(now->spec_json().find("\"version\":2"), std::string::npos) << now->spec_json();
+  EXPECT_NE(now->fingerprint(), old->fingerprint());
+  EXPECT_TRUE((*HashingEncoder::FromSpec(now->spec_json()))->options().outcomes);
 }
 
 TEST(HashingEncoderTest, SpecRoundTripsThroughFromSpec) {

@@ -55,6 +55,12 @@ std::string SerializeModel(const Model& m) {
                        {"dim", lin.dim()},
                        {"classes", lin.num_classes()},
                        {"offset", 0}};
+  const bool v2 = !m.familiarity.empty() || !m.calibration.identity();
+  if (v2) {
+    header["confidence"] = {
+        {"calibration", m.calibration.ToJson()},
+        {"familiarity", {{"terms", m.familiarity.hashes().size()}, {"dtype", "u32"}}}};
+  }
   // The offset is written in the header whose length decides the offset:
   // iterate to the fixed point (two rounds in practice).
   std::string text;
@@ -67,14 +73,16 @@ std::string SerializeModel(const Model& m) {
     offset = want;
   }
   std::string out;
-  out.reserve(offset + (lin.weights().size() + lin.bias().size()) * 4 + 8);
+  const std::vector<uint32_t>& terms = m.familiarity.hashes();
+  out.reserve(offset + (lin.weights().size() + lin.bias().size() + terms.size()) * 4 + 8);
   out.append(kModelMagic);
-  PutU32(&out, kModelFormatVersion);
+  PutU32(&out, v2 ? 2 : 1);
   PutU32(&out, static_cast<uint32_t>(text.size()));
   out.append(text);
   out.resize(offset, '\0');
   out.append(reinterpret_cast<const char*>(lin.weights().data()), lin.weights().size() * 4);
   out.append(reinterpret_cast<const char*>(lin.bias().data()), lin.bias().size() * 4);
+  out.append(reinterpret_cast<const char*>(terms.data()), terms.size() * 4);
   const uint64_t sum = XXH3_64bits(out.data(), out.size());
   out.append(reinterpret_cast<const char*>(&sum), 8);
   return out;
@@ -90,9 +98,9 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
                          " bytes, shorter than the fixed head");
   }
   const uint32_t version = GetU32(b, 8);
-  if (version != kModelFormatVersion) {
+  if (version < 1 || version > kModelFormatVersion) {
     return UnimplementedError(where + ": model format version " + std::to_string(version) +
-                              " is not supported (this logsieve reads version " +
+                              " is not supported (this logsieve reads versions 1 to " +
                               std::to_string(kModelFormatVersion) +
                               "); retrain with `logsieve train`");
   }
@@ -110,7 +118,8 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
   json h = std::move(*parsed);
   if (!h.is_object()) return DataLossError(where + ": corrupt: the header is not a JSON object");
   Model m;
-  size_t dim = 0, classes = 0, offset = 0;
+  size_t dim = 0, classes = 0, offset = 0, terms = 0;
+  nlohmann::json calibration;
   try {
     const json& w = h.at("weights");
     if (w.at("dtype") != "f32" || w.at("layout") != "feature_major") {
@@ -124,6 +133,15 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
     m.encoder_fingerprint = h.at("encoder").at("fingerprint").get<std::string>();
     m.normalizer_spec = h.at("normalizer").is_null() ? std::string() : h.at("normalizer").dump();
     m.training_json = h.value("training", json::object()).dump();
+    if (version >= 2) {
+      const json& c = h.at("confidence");
+      calibration = c.at("calibration");
+      if (c.at("familiarity").at("dtype") != "u32") {
+        return UnimplementedError(where + ": familiarity " + c.at("familiarity").dump() +
+                                  " is not u32");
+      }
+      terms = c.at("familiarity").at("terms").get<size_t>();
+    }
   } catch (const json::exception& e) {
     return DataLossError(where + ": corrupt: header field missing or of the wrong type (" +
                          e.what() + ")");
@@ -135,7 +153,10 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
                          std::to_string(m.labels.size()) + " labels, weights at " +
                          std::to_string(offset) + ")");
   }
-  const size_t floats = dim * classes + classes;
+  if (terms > (size_t{1} << 28)) {
+    return DataLossError(where + ": corrupt: " + std::to_string(terms) + " familiarity terms");
+  }
+  const size_t floats = dim * classes + classes + terms;
   const size_t expected = offset + floats * 4 + 8;
   if (b.size() < expected) {
     return DataLossError(where + ": truncated: expected " + std::to_string(expected) +
@@ -151,13 +172,24 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
     return DataLossError(
         where + ": corrupt: checksum mismatch (the file was damaged after it was written)");
   }
-  std::vector<float> weights(dim * classes), bias(classes);
+  const size_t weights_size = dim * classes;
+  std::vector<float> weights(weights_size), bias(classes);
   std::memcpy(weights.data(), b.data() + offset, weights.size() * 4);
   std::memcpy(bias.data(), b.data() + offset + weights.size() * 4, classes * 4);
   for (float v : weights) {
     if (!std::isfinite(v)) return DataLossError(where + ": corrupt: a weight is not finite");
   }
   m.linear = LinearModel(dim, classes, std::move(weights), std::move(bias));
+  if (version >= 2) {
+    StatusOr<Calibration> c = Calibration::FromJson(calibration);
+    if (!c.ok()) return c.status().WithPrefix(where + ": corrupt");
+    m.calibration = *c;
+    std::vector<uint32_t> hashes(terms);
+    std::memcpy(hashes.data(), b.data() + offset + (weights_size + classes) * 4, terms * 4);
+    StatusOr<Familiarity> f = Familiarity::FromHashes(std::move(hashes));
+    if (!f.ok()) return f.status().WithPrefix(where + ": corrupt");
+    m.familiarity = std::move(f).value();
+  }
   return m;
 }
 

@@ -13,7 +13,12 @@
 //                spec, training metadata, weights {dim, classes, offset}
 //   ..  zero padding to a multiple of 64 (the weights offset)
 //   off f32[dim * classes] weights, feature-major; then f32[classes] bias
+//   ..  (version 2) u32[confidence.familiarity.terms] familiarity hashes
 //   end-8 u64    XXH3-64 of every byte before it
+//
+// Version 2 adds the header's "confidence" {calibration, familiarity} and
+// the familiarity hashes; a model without them is written as version 1, and
+// version 1 files load with the identity calibration and no familiarity.
 //
 // Refusals say which: "not a logsieve model file", "truncated", "corrupt",
 // "format version N", "encoder mismatch". Loading is one read of the file.
@@ -30,12 +35,14 @@
 
 #include "common/status.h"
 #include "embed/encoder.h"
+#include "model/confidence.h"
 #include "model/logistic_regression.h"
 
 namespace logsieve::model {
 
 inline constexpr std::string_view kModelMagic = "LSVMODEL";
-inline constexpr uint32_t kModelFormatVersion = 1;
+// The newest version written and read; every older one still loads.
+inline constexpr uint32_t kModelFormatVersion = 2;
 
 struct Model {
   std::vector<std::string> labels;  // class k of `linear` is labels[k]
@@ -46,6 +53,10 @@ struct Model {
   // class_weight, iterations, holdout metrics... ("{}" when unknown).
   std::string training_json = "{}";
   LinearModel linear;
+  // How confidence is computed from the top probability (model/confidence.h);
+  // both default to "as the probability says" (format version 1).
+  Familiarity familiarity;
+  Calibration calibration;
 };
 
 // The file's bytes. Deterministic: the same Model gives the same bytes.

@@ -1,7 +1,9 @@
 #include "model/model_file.h"
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "embed/hashing_encoder.h"
@@ -83,9 +85,51 @@ TEST(ModelFileTest, ADamagedHeaderIsRefusedAsCorrupt) {
 
 TEST(ModelFileTest, AnotherFormatVersionIsRefusedByNumber) {
   std::string bytes = SerializeModel(SmallModel());
-  uint32_t v = 2;
+  uint32_t v = kModelFormatVersion + 1;
   std::memcpy(bytes.data() + 8, &v, 4);
-  ExpectRefused(bytes, StatusCode::kUnimplemented, "model format version 2 is not supported");
+  ExpectRefused(bytes, StatusCode::kUnimplemented,
+                "model format version " + std::to_string(v) + " is not supported");
+}
+
+TEST(ModelFileTest, AModelWithoutConfidenceDataIsWrittenAsVersionOne) {
+  const std::string bytes = SerializeModel(SmallModel());
+  uint32_t v;
+  std::memcpy(&v, bytes.data() + 8, 4);
+  EXPECT_EQ(v, 1u);
+  StatusOr<Model> back = Parse(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(back->calibration.identity());
+  EXPECT_TRUE(back->familiarity.empty());
+}
+
+TEST(ModelFileTest, CalibrationAndFamiliarityRoundTripInVersionTwo) {
+  Model m = SmallModel();
+  m.calibration = Calibration{1.25, 3.5, -2.0};
+  m.familiarity = Familiarity::FromHashes({7, 19, 4000000000u}).value();
+  const std::string bytes = SerializeModel(m);
+  uint32_t v;
+  std::memcpy(&v, bytes.data() + 8, 4);
+  EXPECT_EQ(v, 2u);
+  StatusOr<Model> back = Parse(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->calibration.a, 1.25);
+  EXPECT_EQ(back->calibration.b, 3.5);
+  EXPECT_EQ(back->calibration.c, -2.0);
+  EXPECT_EQ(back->familiarity.hashes(), m.familiarity.hashes());
+  EXPECT_EQ(SerializeModel(*back), bytes);
+}
+
+TEST(ModelFileTest, VersionTwoWithUnsortedFamiliarityIsCorrupt) {
+  Model m = SmallModel();
+  m.familiarity = Familiarity::FromHashes({7, 19}).value();
+  std::string bytes = SerializeModel(m);
+  // The two hashes sit just before the checksum; swap them, then re-sum.
+  const size_t at = bytes.size() - 8 - 8;
+  std::swap_ranges(bytes.begin() + at, bytes.begin() + at + 4, bytes.begin() + at + 4);
+  bytes.resize(bytes.size() - 8);
+  const uint64_t sum = XXH3_64bits(bytes.data(), bytes.size());
+  bytes.append(reinterpret_cast<const char*>(&sum), 8);
+  ExpectRefused(bytes, StatusCode::kDataLoss, "not sorted");
 }
 
 TEST(ModelFileTest, AMismatchedEncoderIsRefused) {

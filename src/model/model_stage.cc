@@ -70,11 +70,13 @@ class ModelStage final : public Stage {
         hashing_->Encode(text, &ws, &x);
         model_.linear.PredictProba(x, p.data());
         const size_t k = std::max_element(p.begin(), p.end()) - p.begin();
-        if (p[k] >= threshold_) {
-          batch.decisions[i] =
-              Decision{model_.labels[k], Method::kML, p[k], Explain(text, x, k, p[k], &ws)};
+        const float familiar = model_.familiarity.Score(ws);
+        const float conf = model_.calibration.Apply(p[k], familiar);
+        if (conf >= threshold_) {
+          batch.decisions[i] = Decision{model_.labels[k], Method::kML, conf,
+                                        Explain(text, x, k, conf, familiar, &ws)};
         } else {
-          Tentative(batch, i, k, p[k]);
+          Tentative(batch, i, k, conf, familiar);
         }
       }
       return OkStatus();
@@ -90,21 +92,24 @@ class ModelStage final : public Stage {
       const size_t i = pending[r];
       model_.linear.PredictProba(dense.data() + r * encoder_->dim(), p.data());
       const size_t k = std::max_element(p.begin(), p.end()) - p.begin();
-      if (p[k] >= threshold_) {
-        batch.decisions[i] = Decision{model_.labels[k], Method::kML, p[k], "p=" + FormatP(p[k])};
+      const float conf = model_.calibration.Apply(p[k], 1.0f);
+      if (conf >= threshold_) {
+        batch.decisions[i] = Decision{model_.labels[k], Method::kML, conf, "p=" + FormatP(conf)};
       } else {
-        Tentative(batch, i, k, p[k]);
+        Tentative(batch, i, k, conf, -1.0f);
       }
     }
     return OkStatus();
   }
 
  private:
-  void Tentative(Batch& batch, size_t i, size_t k, float p) const {
+  // `familiar` < 0: the model has no familiarity (not shown).
+  void Tentative(Batch& batch, size_t i, size_t k, float p, float familiar) const {
     if (i >= batch.tentative.size()) return;
-    batch.tentative[i] =
-        Decision{model_.labels[k], Method::kML, p,
-                 "p=" + FormatP(p) + " below threshold " + FormatP(static_cast<float>(threshold_))};
+    std::string detail =
+        "p=" + FormatP(p) + " below threshold " + FormatP(static_cast<float>(threshold_));
+    if (familiar >= 0 && !model_.familiarity.empty()) detail += "; familiar " + FormatP(familiar);
+    batch.tentative[i] = Decision{model_.labels[k], Method::kML, p, std::move(detail)};
   }
 
   // `p=0.93; top: "failed password" +1.20, "<ip>" +0.80`: each bucket's
@@ -112,7 +117,7 @@ class ModelStage final : public Stage {
   // occurrences hashed into it, summed per word n-gram (a character n-gram
   // counts for its word).
   std::string Explain(std::string_view text, const embed::SparseVector& x, size_t k, float p,
-                      embed::HashingEncoder::Workspace* ws) const {
+                      float familiar, embed::HashingEncoder::Workspace* ws) const {
     thread_local std::vector<embed::NamedFeature> feats;
     thread_local std::vector<float> contribution;   // per bucket of x
     thread_local std::vector<float> by_words;       // per (first word, length) slot
@@ -192,6 +197,7 @@ class ModelStage final : public Stage {
     std::stable_sort(named.begin(), named.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
     std::string detail = "p=" + FormatP(p);
+    if (!model_.familiarity.empty()) detail += "; familiar " + FormatP(familiar);
     for (size_t t = 0; t < std::min<size_t>(3, named.size()); ++t) {
       char v[24];
       std::snprintf(v, sizeof v, " +%.2f", named[t].first);

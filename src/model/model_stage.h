@@ -16,11 +16,15 @@
 //     batch.records[i].message itself with the model's own normalizer (so a
 //     model never sees templates unlike its training data); encoders that
 //     want raw text get the message.
+//   - p is the model's confidence in its top label: the softmax probability
+//     passed through the model file's calibration with the line's
+//     familiarity (model/confidence.h; the probability itself for a model
+//     without them). With a familiarity the detail says it: `familiar 0.62`.
 //   - p >= threshold: batch.decisions[i] = {label, ML, p, detail}; for the
 //     hashing encoder the detail names the strongest features for the label,
-//     e.g. `p=0.93; top: "failed password" +1.20, "<ip>" +0.80` (each value is
-//     the feature's share of the label's logit minus the mean logit); for
-//     other encoders just `p=0.93`.
+//     e.g. `p=0.93; familiar 1.00; top: "failed password" +1.20, "<ip>" +0.80`
+//     (each value is the feature's share of the label's logit minus the mean
+//     logit); for other encoders just `p=0.93`.
 //   - p < threshold: the line stays undecided and batch.tentative[i] =
 //     {label, ML, p, "p=0.61 below threshold 0.75"}, a documented fallback for
 //     the LLM stage and the pipeline.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "embed/encoder_factory.h"
 #include "embed/hashing_encoder.h"
 #include "model/model_file.h"
 #include "testing/testing.h"
@@ -128,6 +129,98 @@ TEST_F(ModelStageTest, ALabelOutsideTheConfigLabelsIsRefusedByName) {
   EXPECT_NE(s.status().message().find("\"Resource Usage\" is not in config `labels`"),
             std::string::npos)
       << s.status().message();
+}
+
+// The fixture's model with a familiarity of its training templates and a
+// calibration that keeps p for a familiar line and pulls an unfamiliar one
+// far down.
+TEST_F(ModelStageTest, UnfamiliarLinesFallBelowTheThresholdAndSaySo) {
+  StatusOr<LoadedModel> loaded = LoadModel(dir_.File("m.lsm"));
+  ASSERT_TRUE(loaded.ok());
+  const auto* hashing = dynamic_cast<const embed::HashingEncoder*>(loaded->encoder.get());
+  ASSERT_NE(hashing, nullptr);
+  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  std::vector<std::string> templates;
+  for (const char* raw : {"Failed password for user7 from 10.0.0.7", "User user7 logged in",
+                          "Disk usage at 7% on /var"}) {
+    templates.emplace_back();
+    normalizer.Normalize(raw, &templates.back());
+  }
+  std::vector<std::string_view> views(templates.begin(), templates.end());
+  loaded->model.familiarity = Familiarity::FromTexts(*hashing, views);
+  loaded->model.calibration = Calibration{1.0, 12.0, -12.0};
+  ASSERT_TRUE(SaveModel(loaded->model, dir_.File("m.lsm")).ok());
+
+  auto stage = Make();
+  Batch b = BatchOf({"Failed password for user77 from 10.1.2.3",
+                     "Quarterly payroll reconciliation escalated to treasury for user77"});
+  std::vector<size_t> pending = {0, 1};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  EXPECT_EQ(b.decisions[0].label, "Security Alert");
+  EXPECT_NE(b.decisions[0].detail.find("; familiar 1.00; top: \""), std::string::npos)
+      << b.decisions[0].detail;
+  EXPECT_FALSE(b.decisions[1].decided());
+  ASSERT_TRUE(b.tentative[1].confidence.has_value());
+  EXPECT_LT(*b.tentative[1].confidence, 0.05f);
+  EXPECT_NE(b.tentative[1].detail.find("below threshold 0.75; familiar 0."), std::string::npos)
+      << b.tentative[1].detail;
+}
+
+// Subjects shared by both labels, so only the outcome tells them apart; the
+// test lines use other subjects and failure phrases the rows never had.
+StatusOr<train::TrainResult> TrainOutcomeModel(bool outcomes) {
+  std::vector<train::LabelledLine> rows;
+  for (const char* subject : {"Backup", "Report job", "Index rebuild", "Replication", "Mail relay",
+                              "Certificate renewal"}) {
+    const std::string s = subject;
+    rows.push_back({"app", s + " completed successfully", "System Notification"});
+    rows.push_back({"app", s + " finished", "System Notification"});
+    rows.push_back({"app", s + " failed", "Error"});
+    rows.push_back({"app", s + " could not start", "Error"});
+  }
+  train::TrainOptions o;
+  o.encoder =
+      std::move(embed::HashingEncoder::Create({.dims = 1 << 14, .outcomes = outcomes}).value());
+  o.normalizer = std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
+  o.holdout = 0;
+  o.lr.C = 10;
+  return train::TrainModel(rows, o);
+}
+
+TEST(OutcomeFeatures, MinimalPairsDifferingInOnePhraseGetDifferentLabels) {
+  StatusOr<train::TrainResult> r = TrainOutcomeModel(true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto enc = embed::MakeEncoderFromSpec(r->model.encoder_spec);
+  ASSERT_TRUE(enc.ok());
+  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  const std::pair<const char*, const char*> pairs[] = {
+      {"Health check completed successfully", "Health check was not successful"},
+      {"Nightly export finished", "Nightly export halted"},
+      {"Nightly export finished", "Nightly export rolled back"},
+      {"Cache warmup completed successfully", "Cache warmup timed out"},
+      {"Cache warmup completed successfully", "Cache warmup unable to run"},
+      {"Session cleanup finished", "Session cleanup denied"},
+  };
+  for (auto [ok_line, failed_line] : pairs) {
+    std::vector<train::LabelledLine> lines = {{"app", ok_line, ""}, {"app", failed_line, ""}};
+    auto labels = train::PredictLabels(r->model, **enc, &normalizer, lines);
+    ASSERT_TRUE(labels.ok());
+    EXPECT_EQ((*labels)[0], "System Notification") << ok_line;
+    EXPECT_EQ((*labels)[1], "Error") << failed_line;
+  }
+}
+
+TEST(OutcomeFeatures, WithoutThemANegatedSuccessReadsAsSuccess) {
+  // Why they exist: the bag of words sees "successful" and little else.
+  StatusOr<train::TrainResult> r = TrainOutcomeModel(false);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto enc = embed::MakeEncoderFromSpec(r->model.encoder_spec);
+  ASSERT_TRUE(enc.ok());
+  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  std::vector<train::LabelledLine> lines = {{"app", "Health check was not successful", ""}};
+  auto labels = train::PredictLabels(r->model, **enc, &normalizer, lines);
+  ASSERT_TRUE(labels.ok());
+  EXPECT_EQ((*labels)[0], "System Notification");
 }
 
 TEST_F(ModelStageTest, AMissingModelFileIsAnError) {

@@ -1,15 +1,16 @@
 // The recipe of the shipped default model (models/default.lsm): synthetic
 // data from the generator, the hashing encoder, fixed training options.
 //
-//   StatusOr<TrainResult> r = TrainDefaultModel(DefaultModelRecipe{});
-//   SaveModel(r->model, "models/default.lsm");
+//   StatusOr<ConfidentTrainResult> r = TrainDefaultModel(DefaultModelRecipe{});
+//   SaveModel(r->fit.model, "models/default.lsm");
 //
-// Two fits: first on the generator's kTrain families, scored on the kHoldout
-// families (wordings that model never saw): that is the honest estimate,
-// stored in the file's metadata ("holdout_families_eval") and returned in
-// TrainResult::holdout. Then the shipped model is fitted on every family
-// with the same settings. The same recipe gives the same bytes; the file's
-// created_at is derived from the seed, not the clock.
+// TrainWithHeldOut (train/confident_training.h): a probe fitted on the
+// generator's kTrain families is scored on the kHoldout families (wordings
+// it never saw): that is the honest estimate, stored in the file's metadata
+// ("holdout") and returned in fit.holdout, and the rows the confidence
+// calibration is fitted on. Then the shipped model is fitted on every family
+// with the same settings and gets that calibration. The same recipe gives the same bytes; the
+// file's created_at is derived from the seed, not the clock.
 //
 // Thread safety: a pure function.
 #ifndef LOGSIEVE_TRAIN_DEFAULT_MODEL_H_
@@ -18,7 +19,7 @@
 #include <cstdint>
 
 #include "common/status.h"
-#include "train/trainer.h"
+#include "train/confident_training.h"
 
 namespace logsieve::train {
 
@@ -30,7 +31,7 @@ struct DefaultModelRecipe {
   double C = 10.0;
 };
 
-StatusOr<TrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe);
+StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe);
 
 }  // namespace logsieve::train
 

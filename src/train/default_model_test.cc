@@ -53,7 +53,7 @@ TEST(DefaultModelTest, BundledPathFindsIt) {
 TEST(DefaultModelTest, SlowRetrainingReproducesTheFileByteForByte) {
   auto r = TrainDefaultModel(DefaultModelRecipe{});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  const std::string bytes = model::SerializeModel(r->model);
+  const std::string bytes = model::SerializeModel(r->fit.model);
   const std::string shipped = testing::ReadFile(DefaultModelPath());
   EXPECT_EQ(bytes.size(), shipped.size());
   EXPECT_TRUE(bytes == shipped) << "models/default.lsm differs from its recipe: run "

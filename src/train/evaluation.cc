@@ -47,7 +47,7 @@ Scores Score(std::span<const std::string> truth, std::span<const std::string> pr
     cs.f1 = cs.precision + cs.recall == 0
                 ? 0.0
                 : 2 * cs.precision * cs.recall / (cs.precision + cs.recall);
-    if (truth_c > 0 || pred_c > 0) {
+    if (truth_c > 0) {  // labels of the truth only: "Unclassified" is not a class
       f1_sum += cs.f1;
       ++f1_count;
     }
@@ -114,7 +114,7 @@ std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth,
                                         std::span<const std::string> predicted,
                                         std::span<const std::string> methods) {
   std::vector<MethodScores> out;
-  for (std::string_view m : {"Regex", "ML", "LLM", "None"}) {
+  for (std::string_view m : {"Regex", "ML", "LLM", "Degraded", "None"}) {
     MethodScores s{std::string(m)};
     size_t correct = 0;
     for (size_t i = 0; i < truth.size(); ++i) {
@@ -128,6 +128,55 @@ std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth,
     out.push_back(s);
   }
   return out;
+}
+
+ConfidentWrong ScoreConfidentWrong(std::span<const std::string> truth,
+                                   std::span<const std::string> predicted,
+                                   std::span<const std::string> methods,
+                                   const std::vector<std::string>& labels) {
+  ConfidentWrong out;
+  out.rows = truth.size();
+  std::map<std::string, size_t, std::less<>> count;
+  for (size_t i = 0; i < truth.size(); ++i) {
+    if (methods[i] != "ML" || predicted[i] == truth[i]) continue;
+    ++out.lines;
+    ++count[predicted[i]];
+  }
+  const double n = out.rows == 0 ? 1.0 : double(out.rows);
+  out.share = double(out.lines) / n;
+  for (const std::string& l : labels) {
+    const auto it = count.find(l);
+    const size_t c = it == count.end() ? 0 : it->second;
+    out.per_label.push_back({l, c, double(c) / n});
+    if (it != count.end()) count.erase(it);
+  }
+  for (const auto& [l, c] : count) out.per_label.push_back({l, c, double(c) / n});
+  return out;
+}
+
+std::string FormatConfidentWrong(const ConfidentWrong& c) {
+  char line[160];
+  std::snprintf(line, sizeof line,
+                "confident but wrong (decided by the model with a wrong label): %zu lines, %.3f "
+                "of all\n",
+                c.lines, c.share);
+  std::string out = line;
+  size_t w = 12;
+  for (const auto& l : c.per_label) w = std::max(w, l.label.size());
+  for (const auto& l : c.per_label) {
+    if (l.lines == 0) continue;
+    std::snprintf(line, sizeof line, "  as %-*s %7zu %8.3f\n", int(w), l.label.c_str(), l.lines,
+                  l.share);
+    out += line;
+  }
+  return out;
+}
+
+nlohmann::json ConfidentWrongToJson(const ConfidentWrong& c) {
+  nlohmann::json per = nlohmann::json::array();
+  for (const auto& l : c.per_label)
+    per.push_back({{"label", l.label}, {"lines", l.lines}, {"share", l.share}});
+  return {{"lines", c.lines}, {"share", c.share}, {"per_label", std::move(per)}};
 }
 
 bool ReachedModel(const Decision& decision, const Decision& tentative,

@@ -6,8 +6,10 @@
 //
 // Conventions (those of scikit-learn's classification_report): a class with
 // no predictions has precision 0; macro-F1 averages over the classes that
-// occur in the truth or the predictions; a prediction outside `labels` (such
-// as "Unclassified") counts as wrong and gets its own confusion column.
+// occur in the truth (a label only predicted, such as "Unclassified", is not
+// a class of the data and would pull the mean down by a zero that says
+// nothing); a prediction outside `labels` counts as wrong and gets its own
+// confusion column.
 //
 // Thread safety: pure functions.
 #ifndef LOGSIEVE_TRAIN_EVALUATION_H_
@@ -48,7 +50,8 @@ std::string FormatScores(const Scores& scores);
 nlohmann::json ScoresToJson(const Scores& scores);
 
 // Share and accuracy of the lines each method decided ("Regex", "ML", "LLM",
-// "None"), in that order, methods with no line left out.
+// "Degraded": a best guess kept because the LLM could not be asked, "None"),
+// in that order, methods with no line left out.
 struct MethodScores {
   std::string method;
   size_t lines = 0;
@@ -59,6 +62,29 @@ struct MethodScores {
 std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth,
                                         std::span<const std::string> predicted,
                                         std::span<const std::string> methods);
+
+// Confident but wrong: lines the model decided (method "ML": its confidence
+// reached the threshold) with a wrong label, as a share of ALL rows, overall
+// and per label the model gave. These are the errors the hybrid design
+// cannot catch: the LLM never sees them.
+struct ConfidentWrong {
+  struct PerLabel {
+    std::string label;  // the label the model gave
+    size_t lines = 0;
+    double share = 0;  // of all rows
+  };
+  size_t rows = 0, lines = 0;
+  double share = 0;
+  std::vector<PerLabel> per_label;  // `labels` order, then others
+};
+// REQUIRES: truth, predicted and methods have the same length.
+ConfidentWrong ScoreConfidentWrong(std::span<const std::string> truth,
+                                   std::span<const std::string> predicted,
+                                   std::span<const std::string> methods,
+                                   const std::vector<std::string>& labels);
+std::string FormatConfidentWrong(const ConfidentWrong& c);
+// {"lines","share","per_label":[{"label","lines","share"}]}
+nlohmann::json ConfidentWrongToJson(const ConfidentWrong& c);
 
 // Whether a line reached the model stage, from what the classifier did with
 // it: the model decided it or left a guess (tentative), or a stage after the

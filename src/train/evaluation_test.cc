@@ -9,15 +9,33 @@ namespace {
 
 TEST(EvaluationTest, ScoresMatchHandComputedValues) {
   // truth a a b b, predicted a b b Unclassified:
-  // a: P 1/1, R 1/2, F1 2/3; b: P 1/2, R 1/2, F1 1/2; Unclassified: 0 (predicted only).
+  // a: P 1/1, R 1/2, F1 2/3; b: P 1/2, R 1/2, F1 1/2; Unclassified: predicted
+  // only, not a label of the truth, so not in the macro average.
   std::vector<std::string> truth = {"a", "a", "b", "b"}, pred = {"a", "b", "b", "Unclassified"};
   Scores s = Score(truth, pred, {"a", "b"});
   EXPECT_DOUBLE_EQ(s.accuracy, 0.5);
   EXPECT_NEAR(s.per_class[0].f1, 2.0 / 3, 1e-12);
   EXPECT_NEAR(s.per_class[1].precision, 0.5, 1e-12);
-  EXPECT_NEAR(s.macro_f1, (2.0 / 3 + 0.5 + 0) / 3, 1e-12);
+  EXPECT_NEAR(s.macro_f1, (2.0 / 3 + 0.5) / 2, 1e-12);
   EXPECT_EQ(s.confusion[1][2], 1u);  // b predicted Unclassified
   EXPECT_EQ(ScoresToJson(s)["macro_f1"].get<double>(), s.macro_f1);
+}
+
+TEST(EvaluationTest, ConfidentButWrongCountsModelDecisionsWithAWrongLabelOverAllRows) {
+  // Five rows: a rule error (not counted), two model errors (as b, as a),
+  // one model hit, one LLM error (not counted): 2 of 5 lines.
+  std::vector<std::string> truth = {"a", "a", "a", "b", "b"}, pred = {"b", "b", "a", "a", "a"},
+                           how = {"Regex", "ML", "ML", "ML", "LLM"};
+  ConfidentWrong c = ScoreConfidentWrong(truth, pred, how, {"a", "b"});
+  EXPECT_EQ(c.lines, 2u);
+  EXPECT_DOUBLE_EQ(c.share, 0.4);
+  ASSERT_EQ(c.per_label.size(), 2u);
+  EXPECT_EQ(c.per_label[0].label, "a");
+  EXPECT_EQ(c.per_label[0].lines, 1u);
+  EXPECT_DOUBLE_EQ(c.per_label[1].share, 0.2);
+  EXPECT_NE(FormatConfidentWrong(c).find("2 lines, 0.400 of all"), std::string::npos)
+      << FormatConfidentWrong(c);
+  EXPECT_DOUBLE_EQ(ConfidentWrongToJson(c)["share"].get<double>(), 0.4);
 }
 
 TEST(EvaluationTest, ThresholdTableCountsOnlyLinesThatReachedTheModel) {

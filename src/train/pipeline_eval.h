@@ -19,6 +19,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "model/confidence.h"
 #include "train/evaluation.h"
 #include "train/labelled_data.h"
 
@@ -26,18 +27,23 @@ namespace logsieve::train {
 
 struct PipelineEval {
   Scores scores;
-  std::vector<MethodScores> methods;
-  bool has_model = false;  // thresholds is empty without a model stage
+  std::vector<MethodScores> methods;  // "Degraded": guesses kept without the LLM
+  ConfidentWrong confident_wrong;
+  bool has_model = false;  // thresholds and reliability are empty without a model stage
   std::vector<ThresholdRow> thresholds;
-  std::vector<std::string> stages;  // the classifier's stage descriptions
+  // The model's confidence on the lines that reached it: right or wrong?
+  model::Reliability reliability;
+  std::vector<std::string> stages;  // descriptions of the stages the rows' routes use
 };
 
 StatusOr<PipelineEval> EvaluatePipeline(const Config& config,
                                         const std::vector<LabelledLine>& rows);
 
-// The report of `logsieve eval`: stages, scores, methods, threshold table.
+// The report of `logsieve eval`: stages, scores, methods, confident-but-wrong,
+// threshold table, reliability of the model's confidence.
 std::string FormatPipelineEval(const PipelineEval& eval);
-// ScoresToJson plus "methods", "thresholds" and "stages".
+// ScoresToJson plus "methods", "confident_wrong", "thresholds", "reliability"
+// and "stages".
 nlohmann::json PipelineEvalToJson(const PipelineEval& eval);
 
 }  // namespace logsieve::train

@@ -45,7 +45,16 @@ StatusOr<CsvTraining> TrainFromCsv(const Config& config, const CsvTrainOptions& 
                            "until it is added");
     o.labels.push_back(name);
   }
-  LOGSIEVE_ASSIGN_OR_RETURN(out.result, TrainModel(data.rows, o));
+  // Measured on whole held-out templates, calibrated there, then refitted
+  // on every row.
+  std::vector<LabelledLine> train_part, held_out;
+  if (f.holdout > 0) {
+    SplitByTemplate(data.rows, o.normalizer.get(), f.holdout, f.seed, &train_part, &held_out);
+  }
+  LOGSIEVE_ASSIGN_OR_RETURN(ConfidentTrainResult trained,
+                            TrainWithHeldOut(train_part, held_out, data.rows, o));
+  out.result = std::move(trained.fit);
+  out.calibration = std::move(trained.calibration);
   out.skipped = data.skipped;
   out.skip_messages = std::move(data.skip_messages);
   return out;

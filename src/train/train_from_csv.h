@@ -6,6 +6,10 @@
 //   StatusOr<CsvTraining> t = TrainFromCsv(config, o);
 //   LOGSIEVE_RETURN_IF_ERROR(model::SaveModel(t->result.model, "my.lsm"));
 //
+// Holdout (`holdout` > 0): about that share of the rows, as whole templates,
+// measures a probe and fits the confidence calibration; the model returned
+// is then refitted on all rows (TrainWithHeldOut, train/confident_training.h).
+//
 // Labels: those of config `labels` that the data has, in config order, then
 // labels only the data has (sorted), each with a warning: the model stage
 // refuses such a model until the label is added to the config.
@@ -15,12 +19,14 @@
 #define LOGSIEVE_TRAIN_TRAIN_FROM_CSV_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/config.h"
 #include "common/status.h"
 #include "model/logistic_regression.h"
+#include "train/confident_training.h"
 #include "train/labelled_data.h"
 #include "train/trainer.h"
 
@@ -37,10 +43,11 @@ struct CsvTrainOptions {
 };
 
 struct CsvTraining {
-  TrainResult result;
-  uint64_t skipped = 0;                    // bad rows of the CSV
-  std::vector<std::string> skip_messages;  // ReadLabelledCsv's
-  std::vector<std::string> warnings;       // labels outside config `labels`
+  TrainResult result;  // holdout: the probe's scores; model: fitted on all rows
+  std::optional<model::CalibrationFit> calibration;  // with a holdout
+  uint64_t skipped = 0;                              // bad rows of the CSV
+  std::vector<std::string> skip_messages;            // ReadLabelledCsv's
+  std::vector<std::string> warnings;                 // labels outside config `labels`
 };
 
 StatusOr<CsvTraining> TrainFromCsv(const Config& config, const CsvTrainOptions& options);

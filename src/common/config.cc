@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "common/label_set.h"
+
 extern char** environ;
 
 namespace logsieve {
@@ -96,6 +98,7 @@ const std::string* Environment::Find(std::string_view name) const {
 struct Config::Rep {
   std::vector<json> values;         // parallel to ConfigSchema()
   std::vector<std::string> origins;
+  std::shared_ptr<const LabelSet> labels;  // built from values["labels"]
 };
 
 namespace {
@@ -221,6 +224,9 @@ Config::Config() : rep_(std::make_unique<Rep>()) {
     rep_->values.push_back(std::move(v).value());
     rep_->origins.emplace_back("default");
   }
+  StatusOr<LabelSet> labels = LabelSet::FromJson(GetJson("labels"));
+  assert(labels.ok() && "bad default labels in config_schema.cc");
+  rep_->labels = std::make_shared<const LabelSet>(std::move(labels).value());
 }
 Config::Config(const Config& o) : rep_(std::make_unique<Rep>(*o.rep_)) {}
 Config& Config::operator=(const Config& o) {
@@ -247,9 +253,17 @@ Status Config::Set(std::string_view key, std::string_view yaml_text, std::string
   }
   StatusOr<json> v = Convert(*k, node);
   if (!v.ok()) return v.status().WithPrefix(origin);
+  return Store(key, std::move(v).value(), std::string(origin)).WithPrefix(origin);
+}
+
+Status Config::Store(std::string_view key, json value, std::string origin) {
+  if (key == "labels") {
+    LOGSIEVE_ASSIGN_OR_RETURN(LabelSet labels, LabelSet::FromJson(value));
+    rep_->labels = std::make_shared<const LabelSet>(std::move(labels));
+  }
   size_t i = IndexOf(key);
-  rep_->values[i] = std::move(v).value();
-  rep_->origins[i] = std::string(origin);
+  rep_->values[i] = std::move(value);
+  rep_->origins[i] = std::move(origin);
   return OkStatus();
 }
 
@@ -280,9 +294,7 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
         if (const ConfigKey* k = FindConfigKey(name)) {
           StatusOr<json> v = Convert(*k, kv.second);
           if (!v.ok()) return v.status().WithPrefix(where);
-          size_t i = IndexOf(name);
-          config.rep_->values[i] = std::move(v).value();
-          config.rep_->origins[i] = where;
+          LOGSIEVE_RETURN_IF_ERROR(config.Store(name, std::move(v).value(), where).WithPrefix(where));
         } else if (IsSectionPrefix(name) && kv.second.IsMap()) {
           todo.push_back({name, kv.second});
         } else {
@@ -314,6 +326,7 @@ std::vector<std::string> Config::GetStringList(std::string_view key) const {
   return rep_->values[IndexOf(key)].get<std::vector<std::string>>();
 }
 const json& Config::GetJson(std::string_view key) const { return rep_->values[IndexOf(key)]; }
+const LabelSet& Config::labels() const { return *rep_->labels; }
 const std::string& Config::Origin(std::string_view key) const { return rep_->origins[IndexOf(key)]; }
 
 namespace {

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "common/paths.h"
 #include "embed/hashing_encoder.h"
@@ -240,13 +239,8 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
   }
   LOGSIEVE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(path));
 
-  std::set<std::string, std::less<>> known;
-  for (const auto& l : config.GetJson("labels")) {
-    if (l.is_object() && l.contains("name") && l["name"].is_string())
-      known.insert(l["name"].get<std::string>());
-  }
   for (const std::string& l : loaded.model.labels) {
-    if (!known.contains(l)) {
+    if (!config.labels().Contains(l)) {
       return FailedPreconditionError(
           path + ": the model's label \"" + l +
           "\" is not in config `labels`; add it there or retrain without it");

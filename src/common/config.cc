@@ -11,12 +11,15 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "common/file.h"
 #include "common/label_set.h"
+#include "common/yaml_nesting.h"
 
 extern char** environ;
 
@@ -42,6 +45,9 @@ std::string ConfigEnvName(std::string_view key) {
 
 namespace {
 
+// Config and .env files are a few KiB; the cap keeps `--config /dev/zero` out.
+constexpr size_t kMaxConfigFileBytes = 1u << 20;
+
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
@@ -54,8 +60,11 @@ std::string Trim(std::string_view s) {
 StatusOr<Environment> Environment::FromProcess(const std::string& dotenv_path) {
   Environment env;
   if (!dotenv_path.empty()) {
-    std::ifstream in(dotenv_path);
-    if (in) {
+    // A missing .env is fine; a directory, a device or a huge file is not.
+    StatusOr<std::string> text = ReadFileBounded(dotenv_path, kMaxConfigFileBytes, ".env file");
+    if (!text.ok() && text.status().code() != StatusCode::kNotFound) return text.status();
+    if (text.ok()) {
+      std::istringstream in(*text);
       std::string line;
       int lineno = 0;
       while (std::getline(in, line)) {
@@ -246,6 +255,7 @@ Status Config::Set(std::string_view key, std::string_view yaml_text, std::string
     if (k->type == ConfigType::kString) {
       node = YAML::Node(std::string(yaml_text));
     } else {
+      LOGSIEVE_RETURN_IF_ERROR(CheckYamlNesting(yaml_text, std::string(origin) + ": '" + std::string(key) + "'"));
       node = YAML::Load(std::string(yaml_text));
     }
   } catch (const YAML::Exception& e) {
@@ -270,11 +280,11 @@ Status Config::Store(std::string_view key, json value, std::string origin) {
 StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
   Config config;
   if (!file.empty()) {
+    LOGSIEVE_ASSIGN_OR_RETURN(std::string text, ReadFileBounded(file, kMaxConfigFileBytes, "config file"));
+    LOGSIEVE_RETURN_IF_ERROR(CheckYamlNesting(text, file));
     YAML::Node root;
     try {
-      root = YAML::LoadFile(file);
-    } catch (const YAML::BadFile&) {
-      return NotFoundError("config file '" + file + "' cannot be read");
+      root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
       return InvalidArgumentError(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
@@ -284,6 +294,7 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
     // Walk nested mappings; a declared key takes its value, a known section recurses.
     struct Item { std::string prefix; YAML::Node node; };
     std::vector<Item> todo = {{"", root}};
+    std::map<std::string, std::string, std::less<>> given;  // key -> where, to refuse a key given twice
     while (!todo.empty()) {
       Item item = std::move(todo.back());
       todo.pop_back();
@@ -292,6 +303,11 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
         std::string name = item.prefix.empty() ? kv.first.Scalar() : item.prefix + "." + kv.first.Scalar();
         std::string where = file + ":" + std::to_string(kv.first.Mark().line + 1);
         if (const ConfigKey* k = FindConfigKey(name)) {
+          auto [first, fresh] = given.emplace(name, where);
+          if (!fresh) {
+            return InvalidArgumentError(where + ": config key '" + name + "' is given twice (first at " +
+                                        first->second + ")");
+          }
           StatusOr<json> v = Convert(*k, kv.second);
           if (!v.ok()) return v.status().WithPrefix(where);
           LOGSIEVE_RETURN_IF_ERROR(config.Store(name, std::move(v).value(), where).WithPrefix(where));

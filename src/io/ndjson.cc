@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json.h"
+
 namespace logsieve::io {
 
 namespace {
@@ -27,15 +29,16 @@ StatusOr<LogRecord> DecodeNdjsonLine(std::string_view line, const NdjsonOptions&
   }
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-  nlohmann::json obj;
-  try {
-    obj = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::exception& e) {
-    std::string what = e.what();
-    size_t colon = what.find("] ");
-    return InvalidArgumentError("invalid JSON: " +
-                                (colon == std::string::npos ? what : what.substr(colon + 2)));
+  // ParseJson never throws and refuses nesting past 64 levels. Its messages
+  // start with the name given, here none: the caller says where.
+  StatusOr<nlohmann::json> parsed = ParseJson(line, "");
+  if (!parsed.ok()) {
+    Status error = parsed.status();
+    std::string message = error.message();
+    if (message.rfind(": ", 0) == 0) message.erase(0, 2);
+    return Status(error.code(), std::move(message));
   }
+  const nlohmann::json& obj = *parsed;
   if (!obj.is_object()) return InvalidArgumentError("expected a JSON object");
   auto msg = obj.find(options.message_field);
   if (msg == obj.end() || !msg->is_string()) {

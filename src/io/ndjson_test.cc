@@ -64,15 +64,23 @@ TEST(NdjsonLine, RefusesValuesThatAreNotObjects) {
 }
 
 TEST(NdjsonLine, RefusesInvalidJsonAndSaysWhy) {
-  EXPECT_EQ(Error("{bad").rfind("invalid JSON: ", 0), 0u);
-  EXPECT_EQ(Error(R"({"log_message":"m"} trailing)").rfind("invalid JSON: ", 0), 0u);
-  EXPECT_EQ(Error("").rfind("invalid JSON: ", 0), 0u);
+  EXPECT_EQ(Error("{bad").rfind("invalid JSON at line 1, column ", 0), 0u);
+  EXPECT_EQ(Error(R"({"log_message":"m"} trailing)").rfind("invalid JSON at line 1, column ", 0), 0u);
+  EXPECT_EQ(Error("").rfind("invalid JSON at line 1, column ", 0), 0u);
 }
 
 TEST(NdjsonLine, RefusesInvalidUtf8InsideAndOutsideStrings) {
-  EXPECT_EQ(Error("{\"log_message\":\"caf\xE9\"}").rfind("invalid JSON: ", 0), 0u);
-  EXPECT_EQ(Error("{\"log_message\":\"m\"}\xFF").rfind("invalid JSON: ", 0), 0u);
+  EXPECT_EQ(Error("{\"log_message\":\"caf\xE9\"}").rfind("invalid JSON at line 1, column ", 0), 0u);
+  EXPECT_EQ(Error("{\"log_message\":\"m\"}\xFF").rfind("invalid JSON at line 1, column ", 0), 0u);
   EXPECT_TRUE(Decode("{\"log_message\":\"caf\xC3\xA9\"}").ok());
+}
+
+TEST(NdjsonLine, RefusesNumbersOutOfRangeAndDeepNestingWithoutThrowing) {
+  EXPECT_EQ(Error(R"({"log_message":"m","n":1e400})"),
+            "invalid JSON at line 1, column 28: number overflow parsing '1e400'");
+  EXPECT_EQ(Error(R"({"log_message":"m","a":)" + std::string(100, '[')).rfind(
+                "JSON nested deeper than 64 levels", 0),
+            0u);
 }
 
 TEST(NdjsonLine, RefusesALineOverTheSizeCapNamingTheKey) {

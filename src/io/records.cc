@@ -10,6 +10,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "common/json.h"
 #include "io/csv.h"
 #include "io/ndjson.h"
 
@@ -235,6 +236,7 @@ class Sink {
   virtual ~Sink() = default;
   virtual Status Write(std::string_view bytes) = 0;
   virtual Status Commit() { return OkStatus(); }
+  virtual std::string partial_path() const { return ""; }
 };
 
 class FdSink : public Sink {
@@ -256,6 +258,7 @@ class FdSink : public Sink {
     }
     return OkStatus();
   }
+  std::string partial_path() const override { return final_path_.empty() ? "" : path_; }
   Status Commit() override {
     if (final_path_.empty()) return OkStatus();  // stdout, devices, FIFOs
     if (close(fd_) != 0) {
@@ -351,6 +354,7 @@ class FormatWriter : public RecordWriter {
     LOGSIEVE_RETURN_IF_ERROR(Flush());
     return sink_->Commit();
   }
+  std::string partial_path() const override { return sink_->partial_path(); }
 
  private:
   std::vector<std::string> Values(const Decision& d) const {
@@ -376,8 +380,8 @@ class FormatWriter : public RecordWriter {
   void WriteJson(const RecordBatch& b, size_t i, const Decision& d) {
     ojson obj;
     if (input_format_ == Format::kNdjson) {
-      obj = ojson::parse(b.rows[i][0], nullptr, false);
-      if (obj.is_discarded() || !obj.is_object()) obj = ojson::object();
+      StatusOr<ojson> parsed = ParseJson<ojson>(b.rows[i][0], "output row");  // was read, so valid
+      obj = parsed.ok() && parsed->is_object() ? std::move(*parsed) : ojson::object();
     } else if (input_format_ == Format::kCsv) {
       obj = ojson::object();
       for (size_t k = 0; k < columns_.size() && k < b.rows[i].size(); ++k)

@@ -124,6 +124,10 @@ class RecordWriter {
   virtual Status Flush() = 0;
   // Flushes and, for a file, moves PATH.partial to PATH.
   virtual Status Commit() = 0;
+  // Where the rows written so far are if Commit is never reached: PATH.partial
+  // for a regular file; "" when written in place (stdout, a device such as
+  // /dev/full, a FIFO) or into a string.
+  virtual std::string partial_path() const { return ""; }
 };
 
 }  // namespace logsieve::io

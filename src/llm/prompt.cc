@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/decision.h"
+#include "common/json.h"
 
 namespace logsieve {
 
@@ -200,10 +201,10 @@ std::string BuildChatRequest(const PromptSpec& spec, std::span<const PromptLine>
 }
 
 StatusOr<ChatCompletion> ParseChatCompletion(std::string_view body) {
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  StatusOr<json> parsed = ParseJson(body, "response");
+  if (!parsed.ok() || !parsed->is_object())
     return DataLossError("response is not JSON: " + Quote(body));
-  }
+  json& doc = *parsed;
   if (!doc.contains("choices") || !doc["choices"].is_array() || doc["choices"].empty() ||
       !doc["choices"][0].is_object()) {
     return DataLossError("response has no choices: " + Quote(body));
@@ -259,8 +260,9 @@ std::vector<LineAnswer> ParseAnswers(const ChatCompletion& completion,
                                      std::span<const Label> labels, size_t line_count) {
   std::vector<LineAnswer> out(line_count);
   const std::string& raw = completion.content;
-  json doc = json::parse(Unfence(raw), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  StatusOr<json> parsed = ParseJson(Unfence(raw), "llm answer");
+  json doc = parsed.ok() ? std::move(*parsed) : json();
+  if (!doc.is_object()) {
     for (LineAnswer& a : out) a.problem = "llm answer is not a JSON object: " + Quote(raw);
     return out;
   }

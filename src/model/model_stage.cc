@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/json.h"
 #include "common/paths.h"
 #include "embed/hashing_encoder.h"
 #include "model/model_file.h"
@@ -211,7 +212,9 @@ class ModelStage final : public Stage {
 // The Normalizer a model was trained with, from its spec {"masks":[...]}.
 StatusOr<std::unique_ptr<text::Normalizer>> NormalizerFromSpec(const std::string& spec,
                                                                const std::string& path) {
-  nlohmann::json j = nlohmann::json::parse(spec, nullptr, false);
+  StatusOr<nlohmann::json> parsed = ParseJson(spec, path + ": normalizer spec");
+  if (!parsed.ok()) return DataLossError(path + ": corrupt: " + parsed.status().message());
+  nlohmann::json& j = *parsed;
   if (!j.is_object() || !j.contains("masks") || !j["masks"].is_array()) {
     return DataLossError(path + ": corrupt: normalizer spec " + spec + " has no \"masks\" list");
   }

@@ -201,7 +201,7 @@ Status RunEval(const EvalFlags& f) {
   std::vector<std::string> truth, predicted, methods, model_label(rows.size());
   std::vector<float> model_p(rows.size(), 0.0f);
   const size_t batch_size =
-      static_cast<size_t>(std::max<int64_t>(1, config.GetInt("pipeline.batch_size")));
+      config.GetSize("pipeline.batch_size");
   for (size_t begin = 0; begin < rows.size(); begin += batch_size) {
     const size_t end = std::min(rows.size(), begin + batch_size);
     Batch batch;

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -32,6 +33,26 @@ const ConfigKey* FindConfigKey(std::string_view name) {
     if (key.name == name) return &key;
   }
   return nullptr;
+}
+
+std::string ConfigKey::ConstraintText() const {
+  if (!choices.empty()) {
+    std::string out(choices);
+    for (size_t i = out.find('|'); i != std::string::npos; i = out.find('|', i)) out.replace(i, 1, ", ");
+    return out;
+  }
+  if (!min && !max) return "";
+  auto format = [&](double v) {
+    char buf[32];
+    if (type == ConfigType::kInt) {
+      std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+    } else {
+      std::snprintf(buf, sizeof buf, "%g", v);
+    }
+    return std::string(buf);
+  };
+  if (!max || *max >= 9007199254740992.0) return ">= " + format(min.value_or(0));
+  return "in [" + format(min.value_or(0)) + ", " + format(*max) + "]";
 }
 
 std::string ConfigEnvName(std::string_view key) {
@@ -151,7 +172,7 @@ json NodeToJson(const YAML::Node& node) {
 }
 
 // Converts a YAML node to the declared type, or says why not.
-StatusOr<json> Convert(const ConfigKey& key, const YAML::Node& node) {
+StatusOr<json> ConvertType(const ConfigKey& key, const YAML::Node& node) {
   auto bad = [&](std::string what) -> Status {
     return InvalidArgumentError("'" + std::string(key.name) + "' must be " +
                                 std::string(TypeName(key.type)) + what);
@@ -211,6 +232,47 @@ StatusOr<json> Convert(const ConfigKey& key, const YAML::Node& node) {
     }
     default: return json(s);
   }
+}
+
+constexpr double kUnbounded = 9007199254740992.0;  // 2^53 and beyond: no upper bound
+
+// The key's range or choices, from the table.
+Status CheckConstraint(const ConfigKey& key, const json& v) {
+  auto bad = [&](const std::string& got) {
+    return InvalidArgumentError("'" + std::string(key.name) + "' must be " +
+                                (key.choices.empty() ? "" : "one of ") + key.ConstraintText() +
+                                ", got " + got);
+  };
+  if ((key.type == ConfigType::kInt || key.type == ConfigType::kDouble) && (key.min || key.max)) {
+    double x = key.type == ConfigType::kInt ? static_cast<double>(v.get<int64_t>()) : v.get<double>();
+    if ((key.min && x < *key.min) || (key.max && *key.max < kUnbounded && x > *key.max)) {
+      return bad(key.type == ConfigType::kInt ? std::to_string(v.get<int64_t>()) : v.dump());
+    }
+  }
+  if (!key.choices.empty() && (key.type == ConfigType::kString || key.type == ConfigType::kStringList)) {
+    auto allowed = [&](const std::string& s) {
+      std::string_view rest = key.choices;
+      while (true) {
+        size_t bar = rest.find('|');
+        if (rest.substr(0, bar) == s) return true;
+        if (bar == std::string_view::npos) return false;
+        rest.remove_prefix(bar + 1);
+      }
+    };
+    if (v.is_string() && !allowed(v.get<std::string>())) return bad("'" + v.get<std::string>() + "'");
+    if (v.is_array()) {
+      for (const json& item : v) {
+        if (!allowed(item.get<std::string>())) return bad("'" + item.get<std::string>() + "'");
+      }
+    }
+  }
+  return OkStatus();
+}
+
+StatusOr<json> Convert(const ConfigKey& key, const YAML::Node& node) {
+  LOGSIEVE_ASSIGN_OR_RETURN(json v, ConvertType(key, node));
+  LOGSIEVE_RETURN_IF_ERROR(CheckConstraint(key, v));
+  return v;
 }
 
 bool IsSectionPrefix(const std::string& prefix) {
@@ -334,6 +396,10 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
 
 bool Config::GetBool(std::string_view key) const { return rep_->values[IndexOf(key)].get<bool>(); }
 int64_t Config::GetInt(std::string_view key) const { return rep_->values[IndexOf(key)].get<int64_t>(); }
+size_t Config::GetSize(std::string_view key) const {
+  assert(ConfigSchema()[IndexOf(key)].min.value_or(-1) >= 0 && "GetSize of a key that may be negative");
+  return static_cast<size_t>(GetInt(key));
+}
 double Config::GetDouble(std::string_view key) const { return rep_->values[IndexOf(key)].get<double>(); }
 const std::string& Config::GetString(std::string_view key) const {
   return rep_->values[IndexOf(key)].get_ref<const std::string&>();
@@ -411,6 +477,11 @@ std::string Render(const std::vector<json>& values, const std::vector<std::strin
     }
     std::string pad(indent, ' ');
     out += pad + "# " + std::string(key.doc) + "\n";
+    if (!key.choices.empty()) {
+      out += pad + "# One of: " + key.ConstraintText() + ".\n";
+    } else if (std::string range = key.ConstraintText(); !range.empty()) {
+      out += pad + "# Range: " + (range[0] == 'i' ? range.substr(3) : range) + ".\n";
+    }
     if (!key.env_alias.empty()) out += pad + "# Also read from " + std::string(key.env_alias) + ".\n";
     if (origins[i] != "default") out += pad + "# set by " + origins[i] + "\n";
     out += pad + leaf + ":";

@@ -1,8 +1,12 @@
 // Config: every setting of logsieve, declared once.
 //
 // The schema (config_schema.cc) is one table: each key has a dotted name, a
-// type, a default (as YAML text) and a one-line doc. That table drives
-// parsing, validation, env overrides and `logsieve config --print-defaults`.
+// type, a default (as YAML text), a one-line doc, and a range (numbers) or
+// choices (strings, string lists). That table drives parsing, validation
+// (types, ranges and choices are checked whenever a key is set, naming the
+// key and where the value came from), env overrides and `logsieve config
+// --print-defaults`. Modules read their Options from it with the typed
+// accessors below and repeat no default: the table's is the only one.
 //
 // Precedence, lowest to highest:
 //   defaults < config file (--config) < environment (LOGSIEVE_<KEY>, and
@@ -25,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,6 +49,26 @@ struct ConfigKey {
   std::string_view doc;
   std::string_view env_alias = {};  // extra variable read after LOGSIEVE_<KEY>, e.g. GROQ_API_KEY
   bool secret = false;              // never printed (API keys)
+  // kInt, kDouble: the closed range [min, max] a value must lie in.
+  std::optional<double> min = std::nullopt;
+  std::optional<double> max = std::nullopt;
+  // kString, kStringList: the values allowed (of each element), "fail|skip".
+  std::string_view choices = {};
+
+  // Table helpers: ConfigKey{...}.Range(1, 256), ConfigKey{...}.OneOf("a|b").
+  constexpr ConfigKey Range(double lo, double hi) const {
+    ConfigKey k = *this;
+    k.min = lo;
+    k.max = hi;
+    return k;
+  }
+  constexpr ConfigKey OneOf(std::string_view values) const {
+    ConfigKey k = *this;
+    k.choices = values;
+    return k;
+  }
+  // "[1, 256]" or "fail, skip" for messages and docs; empty when unconstrained.
+  std::string ConstraintText() const;
 };
 
 // All keys, in the order of the documented default file.
@@ -85,6 +110,8 @@ class Config {
   // Typed reads. REQUIRES: `key` is declared with that type (asserts).
   bool GetBool(std::string_view key) const;
   int64_t GetInt(std::string_view key) const;
+  // A count or size. REQUIRES: a kInt key whose range starts at 0 or more.
+  size_t GetSize(std::string_view key) const;
   double GetDouble(std::string_view key) const;
   const std::string& GetString(std::string_view key) const;
   std::vector<std::string> GetStringList(std::string_view key) const;

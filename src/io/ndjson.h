@@ -12,8 +12,9 @@
 //   - Both are trimmed of ASCII spaces, tabs, '\r' and '\n' at either end, as
 //     the CSV reader does; the caller keeps the line as read for echoing.
 //   - Other fields are allowed and ignored here (the CLI echoes them back).
-//   - Not valid JSON (including invalid UTF-8 inside or outside strings), not
-//     an object, or longer than max_line_bytes: an error. Bad input is an
+//   - Not valid JSON (including invalid UTF-8 inside or outside strings,
+//     nesting past 64 levels, numbers out of range: common/json.h), not an
+//     object, or longer than max_line_bytes: an error. Bad input is an
 //     error for that line only; the caller decides whether to stop or skip.
 //
 // Error messages name what is wrong but not where: the caller prefixes

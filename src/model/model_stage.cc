@@ -236,10 +236,6 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
   if (path == "none") return std::unique_ptr<Stage>();
   if (path.empty()) path = BundledPath("models/default.lsm");
   const double threshold = config.GetDouble("pipeline.threshold");
-  if (!(threshold >= 0.0 && threshold <= 1.0)) {
-    return InvalidArgumentError("pipeline.threshold " + std::to_string(threshold) +
-                                " is outside [0, 1]");
-  }
   LOGSIEVE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(path));
 
   for (const std::string& l : loaded.model.labels) {

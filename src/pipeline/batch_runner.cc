@@ -57,7 +57,7 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
           work.pop_front();
         }
         // Classify never drops a line; a stage failure is in each decision's detail.
-        (void)classifier.Classify(slot->records.batch);
+        classifier.Classify(slot->records.batch);
         {
           std::lock_guard<std::mutex> lock(mu);
           done[slot->seq] = std::move(slot);

@@ -116,10 +116,10 @@ class Pipeline final : public Classifier {
     return OkStatus();
   }
 
-  Status Classify(Batch& batch) const override {
+  void Classify(Batch& batch) const override {
     batch.Reset();
     const size_t n = batch.size();
-    if (n == 0) return OkStatus();
+    if (n == 0) return;
     std::vector<std::vector<size_t>> groups(routes_.size() + 1);
     for (size_t i = 0; i < n; ++i) groups[RouteIndex(batch.records[i].source)].push_back(i);
     std::vector<std::string> failures(n);
@@ -132,13 +132,12 @@ class Pipeline final : public Classifier {
       Count(d);
     }
     lines_->Inc(static_cast<double>(n));
-    return OkStatus();
   }
 
   Decision ClassifyOne(std::string_view source, std::string_view message) const override {
     Batch batch;
     batch.records.push_back({std::string(source), std::string(message)});
-    (void)Classify(batch);
+    Classify(batch);
     return std::move(batch.decisions[0]);
   }
 

@@ -31,12 +31,11 @@ class FakeClassifier : public Classifier {
  public:
   explicit FakeClassifier(std::chrono::milliseconds delay = {}) : delay_(delay) {}
 
-  Status Classify(Batch& batch) const override {
+  void Classify(Batch& batch) const override {
     batch.Reset();
     for (size_t i = 0; i < batch.size(); ++i) {
       batch.decisions[i] = ClassifyOne(batch.records[i].source, batch.records[i].message);
     }
-    return OkStatus();
   }
   Decision ClassifyOne(std::string_view source, std::string_view message) const override {
     if (delay_.count() > 0) std::this_thread::sleep_for(delay_);

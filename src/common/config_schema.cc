@@ -49,7 +49,8 @@ constexpr std::string_view kDefaultLlmExamples = R"(- source: LegacyCRM
 constexpr auto kSchema = std::to_array<ConfigKey>({
     // --- labels -------------------------------------------------------------
     {"labels", T::kJson, kDefaultLabels,
-     "The label set: each entry has a name and a one-line description (the LLM prompt uses it)."},
+     "The label set: each entry is a name, or a {name, description} mapping (the LLM prompt "
+     "shows the descriptions). Names are unique and not Unclassified."},
 
     // --- pipeline -----------------------------------------------------------
     {"pipeline.stages", T::kStringList, "[rules, model, llm]",

@@ -727,12 +727,9 @@ TEST(ServerOptionsTest, ReadsTheServerSectionOfTheConfig) {
 }
 
 TEST(ServerOptionsTest, RefusesAnOutOfRangeValueNamingTheKey) {
-  Config config;
-  ASSERT_TRUE(config.Set("server.port", "70000", "flag --port").ok());
-  auto o = ServerOptions::FromConfig(config);
-  ASSERT_FALSE(o.ok());
-  EXPECT_NE(o.status().message().find("server.port = 70000 (from flag --port)"), std::string::npos)
-      << o.status().message();
+  Config config;  // the config table holds the server.* ranges and checks them when set
+  EXPECT_EQ(config.Set("server.port", "70000", "flag --port").message(),
+            "flag --port: 'server.port' must be in [0, 65535], got 70000");
 }
 
 }  // namespace

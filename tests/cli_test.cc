@@ -218,6 +218,46 @@ TEST(CliTransformerTest, EmbedRefusesAThreadCountOutsideItsRange) {
   }
 }
 
+// One label set for every stage and command: plain names are accepted by the
+// rules stage, `train`, the model stage and the LLM prompt alike.
+TEST(CliLabelsTest, PlainLabelNamesWorkForTrainAndEveryStage) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "labels: [Disk, Login]\n");
+  WriteFile(dir.File("r.yaml"), "- {id: disk, pattern: 'disk full', label: Disk}\n");
+  std::string data = "source,log_message,target_label\n";
+  for (int i = 0; i < 20; ++i) {
+    data += "A,disk " + std::to_string(i) + " at 99 percent,Disk\n";
+    data += "A,user u" + std::to_string(i) + " logged in,Login\n";
+  }
+  WriteFile(dir.File("d.csv"), data);
+  RunResult train = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("m.lsm"),
+                                "--config", dir.File("c.yaml")});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_EQ(train.err.find("warning"), std::string::npos) << train.err;
+  RunResult r = Classify({"-", "-q", "--config", dir.File("c.yaml"), "--rules", dir.File("r.yaml"),
+                          "--model", dir.File("m.lsm"), "--threshold", "0", "--set", "pipeline.routes=[]",
+                          "--set", "llm.examples=[]"},
+                         "source,log_message\nA,disk full\nA,user bob logged in\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("A,disk full,Disk,Regex,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("A,user bob logged in,Login,ML,"), std::string::npos) << r.out;
+}
+
+// `train` used to die on an uncaught type_error for labels it did not expect.
+TEST(CliLabelsTest, ABadLabelsValueIsACleanErrorNamingTheEntry) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "labels:\n  - Disk\n  - [Login]\n");
+  WriteFile(dir.File("d.csv"), "source,log_message,target_label\nA,disk,Disk\n");
+  for (const char* command : {"train", "classify"}) {
+    RunResult r = RunProgram({LogsieveBinary(), command, dir.File("d.csv"), "-o", dir.File("out"),
+                              "--config", dir.File("c.yaml")});
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("c.yaml:1: labels[1]: must be a name or a {name, description} mapping"),
+              std::string::npos)
+        << command << ": " << r.err;
+  }
+}
+
 TEST(CliConfigTest, PrintedDefaultsAreAValidConfigFile) {
   ScratchDir dir;
   RunResult d = RunProgram({LogsieveBinary(), "config", "--print-defaults"});

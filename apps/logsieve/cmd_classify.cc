@@ -99,13 +99,10 @@ void PrintSummary(const RunSummary& s, const io::RecordReader& reader, const Cla
 Status RunClassify(const ClassifyOptions& o) {
   LOGSIEVE_ASSIGN_OR_RETURN(Config config, o.pipeline.BuildConfig());
   if (!o.on_error.empty()) LOGSIEVE_RETURN_IF_ERROR(config.Set("input.on_error", o.on_error, "flag --on-error"));
-  const std::string& on_error = config.GetString("input.on_error");
-  if (on_error != "fail" && on_error != "skip") {
-    return InvalidArgumentError("input.on_error must be fail or skip, got '" + on_error + "'");
-  }
+  const std::string& on_error = config.GetString("input.on_error");  // fail or skip (the table)
   io::ReadOptions ro;
   LOGSIEVE_ASSIGN_OR_RETURN(ro.format, io::ParseFormat(o.format));
-  ro.max_record_bytes = static_cast<size_t>(config.GetInt("input.max_record_bytes"));
+  ro.max_record_bytes = config.GetSize("input.max_record_bytes");
   ro.skip_malformed = on_error == "skip";
   ro.default_source = o.source;
   io::WriteOptions wo;
@@ -120,9 +117,7 @@ Status RunClassify(const ClassifyOptions& o) {
                             io::RecordWriter::Open(o.output, wo, ro.format, reader->columns()));
 
   Progress progress(!o.quiet && isatty(2));
-  RunOptions run;
-  run.batch_size = static_cast<size_t>(std::max<int64_t>(1, config.GetInt("pipeline.batch_size")));
-  run.threads = static_cast<size_t>(std::max<int64_t>(0, config.GetInt("pipeline.threads")));
+  RunOptions run = RunOptions::FromConfig(config);
   run.on_progress = [&](uint64_t rows, uint64_t bytes, int64_t size) { progress.Update(rows, bytes, size); };
   RunSummary summary;
   Status status = RunStream(*classifier, *reader, *writer, run, &summary);

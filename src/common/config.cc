@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/file.h"
+#include "common/label_set.h"
 #include "common/yaml_nesting.h"
 
 extern char** environ;
@@ -31,6 +33,26 @@ const ConfigKey* FindConfigKey(std::string_view name) {
     if (key.name == name) return &key;
   }
   return nullptr;
+}
+
+std::string ConfigKey::ConstraintText() const {
+  if (!choices.empty()) {
+    std::string out(choices);
+    for (size_t i = out.find('|'); i != std::string::npos; i = out.find('|', i)) out.replace(i, 1, ", ");
+    return out;
+  }
+  if (!min && !max) return "";
+  auto format = [&](double v) {
+    char buf[32];
+    if (type == ConfigType::kInt) {
+      std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+    } else {
+      std::snprintf(buf, sizeof buf, "%g", v);
+    }
+    return std::string(buf);
+  };
+  if (!max || *max >= 9007199254740992.0) return ">= " + format(min.value_or(0));
+  return "in [" + format(min.value_or(0)) + ", " + format(*max) + "]";
 }
 
 std::string ConfigEnvName(std::string_view key) {
@@ -106,6 +128,7 @@ const std::string* Environment::Find(std::string_view name) const {
 struct Config::Rep {
   std::vector<json> values;         // parallel to ConfigSchema()
   std::vector<std::string> origins;
+  std::shared_ptr<const LabelSet> labels;  // built from values["labels"]
 };
 
 namespace {
@@ -149,7 +172,7 @@ json NodeToJson(const YAML::Node& node) {
 }
 
 // Converts a YAML node to the declared type, or says why not.
-StatusOr<json> Convert(const ConfigKey& key, const YAML::Node& node) {
+StatusOr<json> ConvertType(const ConfigKey& key, const YAML::Node& node) {
   auto bad = [&](std::string what) -> Status {
     return InvalidArgumentError("'" + std::string(key.name) + "' must be " +
                                 std::string(TypeName(key.type)) + what);
@@ -211,6 +234,47 @@ StatusOr<json> Convert(const ConfigKey& key, const YAML::Node& node) {
   }
 }
 
+constexpr double kUnbounded = 9007199254740992.0;  // 2^53 and beyond: no upper bound
+
+// The key's range or choices, from the table.
+Status CheckConstraint(const ConfigKey& key, const json& v) {
+  auto bad = [&](const std::string& got) {
+    return InvalidArgumentError("'" + std::string(key.name) + "' must be " +
+                                (key.choices.empty() ? "" : "one of ") + key.ConstraintText() +
+                                ", got " + got);
+  };
+  if ((key.type == ConfigType::kInt || key.type == ConfigType::kDouble) && (key.min || key.max)) {
+    double x = key.type == ConfigType::kInt ? static_cast<double>(v.get<int64_t>()) : v.get<double>();
+    if ((key.min && x < *key.min) || (key.max && *key.max < kUnbounded && x > *key.max)) {
+      return bad(key.type == ConfigType::kInt ? std::to_string(v.get<int64_t>()) : v.dump());
+    }
+  }
+  if (!key.choices.empty() && (key.type == ConfigType::kString || key.type == ConfigType::kStringList)) {
+    auto allowed = [&](const std::string& s) {
+      std::string_view rest = key.choices;
+      while (true) {
+        size_t bar = rest.find('|');
+        if (rest.substr(0, bar) == s) return true;
+        if (bar == std::string_view::npos) return false;
+        rest.remove_prefix(bar + 1);
+      }
+    };
+    if (v.is_string() && !allowed(v.get<std::string>())) return bad("'" + v.get<std::string>() + "'");
+    if (v.is_array()) {
+      for (const json& item : v) {
+        if (!allowed(item.get<std::string>())) return bad("'" + item.get<std::string>() + "'");
+      }
+    }
+  }
+  return OkStatus();
+}
+
+StatusOr<json> Convert(const ConfigKey& key, const YAML::Node& node) {
+  LOGSIEVE_ASSIGN_OR_RETURN(json v, ConvertType(key, node));
+  LOGSIEVE_RETURN_IF_ERROR(CheckConstraint(key, v));
+  return v;
+}
+
 bool IsSectionPrefix(const std::string& prefix) {
   for (const ConfigKey& key : ConfigSchema()) {
     if (key.name.size() > prefix.size() && key.name.compare(0, prefix.size(), prefix) == 0 &&
@@ -231,6 +295,9 @@ Config::Config() : rep_(std::make_unique<Rep>()) {
     rep_->values.push_back(std::move(v).value());
     rep_->origins.emplace_back("default");
   }
+  StatusOr<LabelSet> labels = LabelSet::FromJson(GetJson("labels"));
+  assert(labels.ok() && "bad default labels in config_schema.cc");
+  rep_->labels = std::make_shared<const LabelSet>(std::move(labels).value());
 }
 Config::Config(const Config& o) : rep_(std::make_unique<Rep>(*o.rep_)) {}
 Config& Config::operator=(const Config& o) {
@@ -258,9 +325,17 @@ Status Config::Set(std::string_view key, std::string_view yaml_text, std::string
   }
   StatusOr<json> v = Convert(*k, node);
   if (!v.ok()) return v.status().WithPrefix(origin);
+  return Store(key, std::move(v).value(), std::string(origin)).WithPrefix(origin);
+}
+
+Status Config::Store(std::string_view key, json value, std::string origin) {
+  if (key == "labels") {
+    LOGSIEVE_ASSIGN_OR_RETURN(LabelSet labels, LabelSet::FromJson(value));
+    rep_->labels = std::make_shared<const LabelSet>(std::move(labels));
+  }
   size_t i = IndexOf(key);
-  rep_->values[i] = std::move(v).value();
-  rep_->origins[i] = std::string(origin);
+  rep_->values[i] = std::move(value);
+  rep_->origins[i] = std::move(origin);
   return OkStatus();
 }
 
@@ -297,9 +372,7 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
           }
           StatusOr<json> v = Convert(*k, kv.second);
           if (!v.ok()) return v.status().WithPrefix(where);
-          size_t i = IndexOf(name);
-          config.rep_->values[i] = std::move(v).value();
-          config.rep_->origins[i] = where;
+          LOGSIEVE_RETURN_IF_ERROR(config.Store(name, std::move(v).value(), where).WithPrefix(where));
         } else if (IsSectionPrefix(name) && kv.second.IsMap()) {
           todo.push_back({name, kv.second});
         } else {
@@ -323,6 +396,10 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
 
 bool Config::GetBool(std::string_view key) const { return rep_->values[IndexOf(key)].get<bool>(); }
 int64_t Config::GetInt(std::string_view key) const { return rep_->values[IndexOf(key)].get<int64_t>(); }
+size_t Config::GetSize(std::string_view key) const {
+  assert(ConfigSchema()[IndexOf(key)].min.value_or(-1) >= 0 && "GetSize of a key that may be negative");
+  return static_cast<size_t>(GetInt(key));
+}
 double Config::GetDouble(std::string_view key) const { return rep_->values[IndexOf(key)].get<double>(); }
 const std::string& Config::GetString(std::string_view key) const {
   return rep_->values[IndexOf(key)].get_ref<const std::string&>();
@@ -331,6 +408,7 @@ std::vector<std::string> Config::GetStringList(std::string_view key) const {
   return rep_->values[IndexOf(key)].get<std::vector<std::string>>();
 }
 const json& Config::GetJson(std::string_view key) const { return rep_->values[IndexOf(key)]; }
+const LabelSet& Config::labels() const { return *rep_->labels; }
 const std::string& Config::Origin(std::string_view key) const { return rep_->origins[IndexOf(key)]; }
 
 namespace {
@@ -399,6 +477,11 @@ std::string Render(const std::vector<json>& values, const std::vector<std::strin
     }
     std::string pad(indent, ' ');
     out += pad + "# " + std::string(key.doc) + "\n";
+    if (!key.choices.empty()) {
+      out += pad + "# One of: " + key.ConstraintText() + ".\n";
+    } else if (std::string range = key.ConstraintText(); !range.empty()) {
+      out += pad + "# Range: " + (range[0] == 'i' ? range.substr(3) : range) + ".\n";
+    }
     if (!key.env_alias.empty()) out += pad + "# Also read from " + std::string(key.env_alias) + ".\n";
     if (origins[i] != "default") out += pad + "# set by " + origins[i] + "\n";
     out += pad + leaf + ":";

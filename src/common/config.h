@@ -1,8 +1,12 @@
 // Config: every setting of logsieve, declared once.
 //
 // The schema (config_schema.cc) is one table: each key has a dotted name, a
-// type, a default (as YAML text) and a one-line doc. That table drives
-// parsing, validation, env overrides and `logsieve config --print-defaults`.
+// type, a default (as YAML text), a one-line doc, and a range (numbers) or
+// choices (strings, string lists). That table drives parsing, validation
+// (types, ranges and choices are checked whenever a key is set, naming the
+// key and where the value came from), env overrides and `logsieve config
+// --print-defaults`. Modules read their Options from it with the typed
+// accessors below and repeat no default: the table's is the only one.
 //
 // Precedence, lowest to highest:
 //   defaults < config file (--config) < environment (LOGSIEVE_<KEY>, and
@@ -24,13 +28,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "common/label_set.h"
 #include "common/status.h"
 
 namespace logsieve {
@@ -38,12 +43,32 @@ namespace logsieve {
 enum class ConfigType { kBool, kInt, kDouble, kString, kStringList, kJson };
 
 struct ConfigKey {
-  std::string_view name;          // "pipeline.threshold"
+  std::string_view name;  // "pipeline.threshold"
   ConfigType type;
   std::string_view default_yaml;  // "0.75", "[rules, model, llm]", multi-line YAML for kJson
   std::string_view doc;
   std::string_view env_alias = {};  // extra variable read after LOGSIEVE_<KEY>, e.g. GROQ_API_KEY
   bool secret = false;              // never printed (API keys)
+  // kInt, kDouble: the closed range [min, max] a value must lie in.
+  std::optional<double> min = std::nullopt;
+  std::optional<double> max = std::nullopt;
+  // kString, kStringList: the values allowed (of each element), "fail|skip".
+  std::string_view choices = {};
+
+  // Table helpers: ConfigKey{...}.Range(1, 256), ConfigKey{...}.OneOf("a|b").
+  constexpr ConfigKey Range(double lo, double hi) const {
+    ConfigKey k = *this;
+    k.min = lo;
+    k.max = hi;
+    return k;
+  }
+  constexpr ConfigKey OneOf(std::string_view values) const {
+    ConfigKey k = *this;
+    k.choices = values;
+    return k;
+  }
+  // "[1, 256]" or "fail, skip" for messages and docs; empty when unconstrained.
+  std::string ConstraintText() const;
 };
 
 // All keys, in the order of the documented default file.
@@ -85,10 +110,15 @@ class Config {
   // Typed reads. REQUIRES: `key` is declared with that type (asserts).
   bool GetBool(std::string_view key) const;
   int64_t GetInt(std::string_view key) const;
+  // A count or size. REQUIRES: a kInt key whose range starts at 0 or more.
+  size_t GetSize(std::string_view key) const;
   double GetDouble(std::string_view key) const;
   const std::string& GetString(std::string_view key) const;
   std::vector<std::string> GetStringList(std::string_view key) const;
   const nlohmann::json& GetJson(std::string_view key) const;
+  // The `labels` key as a LabelSet, validated whenever the key is set (so a
+  // Config never holds a bad label list). Every stage and command uses this.
+  const LabelSet& labels() const;
   // Where the current value came from: "default", "FILE:LINE", "env NAME", ...
   const std::string& Origin(std::string_view key) const;
 
@@ -99,6 +129,9 @@ class Config {
 
  private:
   struct Rep;
+  // Stores a converted value; checks it first when the key has a checker.
+  Status Store(std::string_view key, nlohmann::json value, std::string origin);
+
   std::unique_ptr<Rep> rep_;
 };
 

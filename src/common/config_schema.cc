@@ -10,6 +10,10 @@ namespace {
 
 using T = ConfigType;
 
+constexpr double kNoMax = 9007199254740992.0;  // 2^53: any count a process can reach
+constexpr double kMaxBytes = 1099511627776.0;  // 1 TiB
+constexpr double kDayMs = 86400000.0;
+
 constexpr std::string_view kDefaultLabels = R"(- name: HTTP Status
   description: HTTP request/response access lines, any status code.
 - name: Security Alert
@@ -45,7 +49,8 @@ constexpr std::string_view kDefaultLlmExamples = R"(- source: LegacyCRM
 constexpr auto kSchema = std::to_array<ConfigKey>({
     // --- labels -------------------------------------------------------------
     {"labels", T::kJson, kDefaultLabels,
-     "The label set: each entry has a name and a one-line description (the LLM prompt uses it)."},
+     "The label set: each entry is a name, or a {name, description} mapping (the LLM prompt "
+     "shows the descriptions). Names are unique and not Unclassified."},
 
     // --- pipeline -----------------------------------------------------------
     {"pipeline.stages", T::kStringList, "[rules, model, llm]",
@@ -53,30 +58,44 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     {"pipeline.routes", T::kJson, kDefaultRoutes,
      "Per-source stage lists; the first route naming a line's source wins. As in the original, "
      "LegacyCRM goes straight to the LLM."},
-    {"pipeline.threshold", T::kDouble, "0.75",
-     "The model stage decides when its top probability is >= this; otherwise the line goes on."},
-    {"pipeline.batch_size", T::kInt, "256", "Lines per batch handed to the stages."},
-    {"pipeline.threads", T::kInt, "0", "Worker threads for batch classification; 0 = all cores."},
-    {"pipeline.cache_size", T::kInt, "100000",
-     "Decisions kept in the template cache (by source route and template); 0 turns it off."},
+    ConfigKey{
+        "pipeline.threshold", T::kDouble, "0.75",
+        "The model stage decides when its top probability is >= this; otherwise the line goes on."}
+        .Range(0, 1),
+    ConfigKey{"pipeline.batch_size", T::kInt, "256", "Lines per batch handed to the stages."}.Range(
+        1, 1000000),
+    ConfigKey{"pipeline.threads", T::kInt, "0",
+              "Worker threads for batch classification; 0 = all cores."}
+        .Range(0, 4096),
+    ConfigKey{
+        "pipeline.cache_size", T::kInt, "100000",
+        "Decisions kept in the template cache (by source route and template); 0 turns it off."}
+        .Range(0, kNoMax),
 
     // --- normalizer ---------------------------------------------------------
-    {"normalizer.masks", T::kStringList,
-     "[timestamp, uuid, email, url, ipv6, ipv4, path, hex, number]",
-     "Variable parts masked in the template text, in this order. Known: timestamp, uuid, email, "
-     "url, ipv6, ipv4, path, hex, number."},
+    ConfigKey{
+        "normalizer.masks", T::kStringList,
+        "[timestamp, uuid, email, url, ipv6, ipv4, path, hex, number]",
+        "Variable parts masked in the template text, in this order. Known: timestamp, uuid, email, "
+        "url, ipv6, ipv4, path, hex, number."}
+        .OneOf("timestamp|uuid|email|url|ipv6|ipv4|path|hex|number"),
 
     // --- input --------------------------------------------------------------
-    {"input.max_record_bytes", T::kInt, "1048576",
-     "Largest input record (a CSV row, an NDJSON object, a line); larger ones are malformed."},
-    {"input.on_error", T::kString, "fail",
-     "What a malformed input row does: fail (stop with its line number) or skip (count and report)."},
+    ConfigKey{
+        "input.max_record_bytes", T::kInt, "1048576",
+        "Largest input record (a CSV row, an NDJSON object, a line); larger ones are malformed."}
+        .Range(1, kMaxBytes),
+    ConfigKey{"input.on_error", T::kString, "fail",
+              "What a malformed input row does: fail (stop with its line number) or skip (count "
+              "and report)."}
+        .OneOf("fail|skip"),
 
     // --- rules --------------------------------------------------------------
     {"rules.file", T::kString, "",
      "Rule file (YAML). Empty: the bundled rules/default.yaml. \"none\": no rules."},
     {"rules.spans", T::kBool, "true",
-     "Add the matched bytes [begin,end) to a rule decision's detail. Costs a second, start-of-match "
+     "Add the matched bytes [begin,end) to a rule decision's detail. Costs a second, "
+     "start-of-match "
      "scan of each matched line (about 1-2 us); lines over 240 bytes never get a span."},
     {"rules.cache_dir", T::kString, "",
      "Where compiled rule databases are kept between runs (keyed by patterns, engine and CPU). "
@@ -84,87 +103,150 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
 
     // --- model --------------------------------------------------------------
     {"model.file", T::kString, "",
-     "Model file from `logsieve train`. Empty: the bundled models/default.lsm. \"none\": no model."},
-    {"model.hashing.dims", T::kInt, "262144",
-     "Buckets of the hashing encoder that `logsieve train` builds (a power of two). A model file "
-     "carries its own encoder settings; these keys only shape new models."},
-    {"model.hashing.word_ngram_min", T::kInt, "1", "Shortest word n-gram of the hashing encoder."},
-    {"model.hashing.word_ngram_max", T::kInt, "2",
-     "Longest word n-gram of the hashing encoder; 0 turns word features off."},
-    {"model.hashing.char_ngram_min", T::kInt, "3",
-     "Shortest character n-gram (inside words) of the hashing encoder."},
-    {"model.hashing.char_ngram_max", T::kInt, "5",
-     "Longest character n-gram of the hashing encoder; 0 turns character features off."},
+     "Model file from `logsieve train`. Empty: the bundled models/default.lsm. \"none\": no "
+     "model."},
+    ConfigKey{"model.hashing.dims", T::kInt, "262144",
+              "Buckets of the hashing encoder that `logsieve train` builds (a power of two). A "
+              "model file "
+              "carries its own encoder settings; these keys only shape new models."}
+        .Range(16, 16777216),
+    ConfigKey{"model.hashing.word_ngram_min", T::kInt, "1",
+              "Shortest word n-gram of the hashing encoder."}
+        .Range(1, 16),
+    ConfigKey{"model.hashing.word_ngram_max", T::kInt, "2",
+              "Longest word n-gram of the hashing encoder; 0 turns word features off."}
+        .Range(0, 16),
+    ConfigKey{"model.hashing.char_ngram_min", T::kInt, "3",
+              "Shortest character n-gram (inside words) of the hashing encoder."}
+        .Range(1, 16),
+    ConfigKey{"model.hashing.char_ngram_max", T::kInt, "5",
+              "Longest character n-gram of the hashing encoder; 0 turns character features off."}
+        .Range(0, 16),
 
     // --- llm ----------------------------------------------------------------
     {"llm.base_url", T::kString, "https://api.groq.com/openai/v1",
      "OpenAI-compatible API base; POST {base_url}/chat/completions."},
     {"llm.model", T::kString, "llama-3.3-70b-versatile", "The `model` of each request."},
-    {"llm.api_key", T::kString, "", "API key, sent as a Bearer token. Never printed.", "GROQ_API_KEY",
-     true},
+    {"llm.api_key", T::kString, "", "API key, sent as a Bearer token. Never printed.",
+     "GROQ_API_KEY", true},
     {"llm.require_key", T::kBool, "true",
      "Without a key, lines get the degraded decision. Set false for keyless local servers (Ollama, "
      "llama.cpp, vLLM)."},
-    {"llm.connect_timeout_ms", T::kInt, "5000", "Connect timeout of one request (TCP + TLS), ms."},
-    {"llm.timeout_ms", T::kInt, "30000", "Total timeout of one request (connect to last byte), ms."},
-    {"llm.concurrency", T::kInt, "8", "Requests in flight at once (for the whole process)."},
-    {"llm.max_retries", T::kInt, "3",
-     "Retries of one request after a timeout, a dropped connection, 429 or 5xx (never other 4xx)."},
-    {"llm.backoff_base_ms", T::kInt, "250",
-     "First retry waits up to this (full jitter); each retry doubles the ceiling."},
-    {"llm.backoff_max_ms", T::kInt, "10000", "Ceiling of one backoff wait, ms."},
-    {"llm.retry_after_max_ms", T::kInt, "60000",
-     "Longest Retry-After honoured; a server asking for longer makes the line degraded instead."},
-    {"llm.max_retry_wait_ms", T::kInt, "300000",
-     "Total wait before retries (backoff and Retry-After, all requests together) per run; a retry "
-     "that does not fit is not taken and its line is degraded. Bounds a run against a rate-limited "
-     "or failing endpoint. 0 = no limit."},
-    {"llm.max_calls_per_run", T::kInt, "0",
-     "HTTP requests (retries included) one process may send; then lines are degraded. 0 = no limit."},
-    {"llm.max_calls_per_minute", T::kInt, "0",
-     "HTTP requests per sliding minute; over it lines are degraded. 0 = no limit."},
-    {"llm.batch_lines", T::kInt, "1",
-     "Lines per request. 1 (default) sends each line alone; more asks for a JSON list of answers."},
-    {"llm.breaker_failures", T::kInt, "5",
-     "Consecutive failed requests (timeouts, connection errors, 5xx) that open the circuit breaker."},
-    {"llm.breaker_open_ms", T::kInt, "30000",
-     "How long an open breaker fails lines fast before one probe request is let through."},
+    ConfigKey{"llm.connect_timeout_ms", T::kInt, "5000",
+              "Connect timeout of one request (TCP + TLS), ms."}
+        .Range(1, 600000),
+    ConfigKey{"llm.timeout_ms", T::kInt, "30000",
+              "Total timeout of one request (connect to last byte), ms."}
+        .Range(1, 3600000),
+    ConfigKey{"llm.concurrency", T::kInt, "8",
+              "Requests in flight at once (for the whole process)."}
+        .Range(1, 256),
+    ConfigKey{"llm.max_retries", T::kInt, "3",
+              "Retries of one request after a timeout, a dropped connection, 429 or 5xx (never "
+              "other 4xx)."}
+        .Range(0, 20),
+    ConfigKey{"llm.backoff_base_ms", T::kInt, "250",
+              "First retry waits up to this (full jitter); each retry doubles the ceiling."}
+        .Range(0, 600000),
+    ConfigKey{"llm.backoff_max_ms", T::kInt, "10000", "Ceiling of one backoff wait, ms."}.Range(
+        0, 3600000),
+    ConfigKey{
+        "llm.retry_after_max_ms", T::kInt, "60000",
+        "Longest Retry-After honoured; a server asking for longer makes the line degraded instead."}
+        .Range(0, 3600000),
+    ConfigKey{"llm.max_retry_wait_ms", T::kInt, "300000",
+              "Total wait before retries (backoff and Retry-After, all requests together) per run; "
+              "a retry "
+              "that does not fit is not taken and its line is degraded. Bounds a run against a "
+              "rate-limited "
+              "or failing endpoint. 0 = no limit."}
+        .Range(0, kDayMs),
+    ConfigKey{"llm.max_calls_per_run", T::kInt, "0",
+              "HTTP requests (retries included) one process may send; then lines are degraded. 0 = "
+              "no limit."}
+        .Range(0, kNoMax),
+    ConfigKey{"llm.max_calls_per_minute", T::kInt, "0",
+              "HTTP requests per sliding minute; over it lines are degraded. 0 = no limit."}
+        .Range(0, kNoMax),
+    ConfigKey{"llm.batch_lines", T::kInt, "1",
+              "Lines per request. 1 (default) sends each line alone; more asks for a JSON list of "
+              "answers."}
+        .Range(1, 100),
+    ConfigKey{"llm.breaker_failures", T::kInt, "5",
+              "Consecutive failed requests (timeouts, connection errors, 5xx) that open the "
+              "circuit breaker."}
+        .Range(0, 1000000),
+    ConfigKey{"llm.breaker_open_ms", T::kInt, "30000",
+              "How long an open breaker fails lines fast before one probe request is let through."}
+        .Range(0, 3600000),
     {"llm.response_format", T::kBool, "true",
-     "Send response_format {type: json_object} (OpenAI, Groq, vLLM, Ollama, llama.cpp support it)."},
+     "Send response_format {type: json_object} (OpenAI, Groq, vLLM, Ollama, llama.cpp support "
+     "it)."},
     {"llm.logprobs", T::kBool, "false",
-     "Ask for token log probabilities; when returned, the confidence is the label tokens' probability."},
-    {"llm.fixed_confidence", T::kDouble, "0.8",
-     "Confidence reported for an LLM label when the server gives no log probabilities (a declared "
-     "constant, see doc/llm.md)."},
-    {"llm.max_tokens_per_line", T::kInt, "100",
-     "Cap on the answer's tokens (max_tokens = this x lines in the request); 0 sends no cap."},
-    {"llm.max_line_bytes", T::kInt, "2000", "Log text longer than this is cut before it is sent."},
-    {"llm.mask_pii", T::kStringList, "[]",
-     "Personal data masked before text leaves the machine. Known: email, ipv4, ipv6. E.g. [email, ipv4]."},
+     "Ask for token log probabilities; when returned, the confidence is the label tokens' "
+     "probability."},
+    ConfigKey{"llm.fixed_confidence", T::kDouble, "0.8",
+              "Confidence reported for an LLM label when the server gives no log probabilities (a "
+              "declared "
+              "constant, see doc/llm.md)."}
+        .Range(0, 1),
+    ConfigKey{
+        "llm.max_tokens_per_line", T::kInt, "100",
+        "Cap on the answer's tokens (max_tokens = this x lines in the request); 0 sends no cap."}
+        .Range(0, 100000),
+    ConfigKey{"llm.max_line_bytes", T::kInt, "2000",
+              "Log text longer than this is cut before it is sent."}
+        .Range(16, 1 << 20),
+    ConfigKey{"llm.mask_pii", T::kStringList, "[]",
+              "Personal data masked before text leaves the machine. Known: email, ipv4, ipv6. E.g. "
+              "[email, ipv4]."}
+        .OneOf("email|ipv4|ipv6"),
     {"llm.mask_patterns", T::kJson, "[]",
-     "Extra masks: a list of {name, pattern} (ECMAScript regex); the first capture group, or the whole "
+     "Extra masks: a list of {name, pattern} (ECMAScript regex); the first capture group, or the "
+     "whole "
      "match, becomes <NAME>. E.g. [{name: user, pattern: 'user (\\w+)'}]."},
     {"llm.examples", T::kJson, kDefaultLlmExamples,
-     "Worked examples shown in the prompt: a list of {source, log, label}; labels must be in the set."},
+     "Worked examples shown in the prompt: a list of {source, log, label}; labels must be in the "
+     "set."},
 
     // --- server -------------------------------------------------------------
     {"server.host", T::kString, "127.0.0.1", "Address `logsieve serve` listens on."},
-    {"server.port", T::kInt, "8000", "Port `logsieve serve` listens on (0: any free port)."},
-    {"server.threads", T::kInt, "0",
-     "Connection threads (one per open connection); 0 = max(8, 4 x cores)."},
-    {"server.max_upload_bytes", T::kInt, "33554432",
-     "Largest request body of POST /classify/, /classify-single/ and /v1/classify; larger is 413."},
-    {"server.max_stream_bytes", T::kInt, "0",
-     "Largest body of POST /v1/classify/stream (read in batches, bounded memory); 0 = no limit."},
-    {"server.max_batch", T::kInt, "10000", "Most logs in one POST /v1/classify request; more is 413."},
-    {"server.max_rows", T::kInt, "1000000", "Most data rows in one POST /classify/ upload; more is 413."},
-    {"server.request_timeout_ms", T::kInt, "60000",
-     "Whole-body deadline of a request (not the stream endpoint); slower clients get 408."},
-    {"server.read_timeout_ms", T::kInt, "10000", "Socket read timeout (each read, headers and body)."},
-    {"server.write_timeout_ms", T::kInt, "10000", "Socket write timeout (each write)."},
-    {"server.keep_alive", T::kBool, "true", "Serve many requests per connection (HTTP keep-alive)."},
-    {"server.keep_alive_timeout_ms", T::kInt, "5000", "Idle time before a keep-alive connection is closed."},
-    {"server.keep_alive_max_requests", T::kInt, "1000", "Requests per keep-alive connection."},
+    ConfigKey{"server.port", T::kInt, "8000",
+              "Port `logsieve serve` listens on (0: any free port)."}
+        .Range(0, 65535),
+    ConfigKey{"server.threads", T::kInt, "0",
+              "Connection threads (one per open connection); 0 = max(8, 4 x cores)."}
+        .Range(0, 4096),
+    ConfigKey{"server.max_upload_bytes", T::kInt, "33554432",
+              "Largest request body of POST /classify/, /classify-single/ and /v1/classify; larger "
+              "is 413."}
+        .Range(1, kMaxBytes),
+    ConfigKey{
+        "server.max_stream_bytes", T::kInt, "0",
+        "Largest body of POST /v1/classify/stream (read in batches, bounded memory); 0 = no limit."}
+        .Range(0, kMaxBytes),
+    ConfigKey{"server.max_batch", T::kInt, "10000",
+              "Most logs in one POST /v1/classify request; more is 413."}
+        .Range(1, 100000000),
+    ConfigKey{"server.max_rows", T::kInt, "1000000",
+              "Most data rows in one POST /classify/ upload; more is 413."}
+        .Range(1, 1000000000),
+    ConfigKey{"server.request_timeout_ms", T::kInt, "60000",
+              "Whole-body deadline of a request (not the stream endpoint); slower clients get 408."}
+        .Range(1, kDayMs),
+    ConfigKey{"server.read_timeout_ms", T::kInt, "10000",
+              "Socket read timeout (each read, headers and body)."}
+        .Range(1, kDayMs),
+    ConfigKey{"server.write_timeout_ms", T::kInt, "10000", "Socket write timeout (each write)."}
+        .Range(1, kDayMs),
+    {"server.keep_alive", T::kBool, "true",
+     "Serve many requests per connection (HTTP keep-alive)."},
+    ConfigKey{"server.keep_alive_timeout_ms", T::kInt, "5000",
+              "Idle time before a keep-alive connection is closed."}
+        .Range(1, kDayMs),
+    ConfigKey{"server.keep_alive_max_requests", T::kInt, "1000",
+              "Requests per keep-alive connection."}
+        .Range(1, 1000000000),
     {"server.api_keys", T::kString, "",
      "Comma-separated bearer tokens accepted on the classify endpoints and /metrics; empty: no "
      "authentication. Never printed.",

@@ -15,7 +15,8 @@ using testing::WriteFile;
 TEST(ConfigTest, DefaultsMatchTheSeedProject) {
   Config c;
   EXPECT_DOUBLE_EQ(c.GetDouble("pipeline.threshold"), 0.75);
-  EXPECT_EQ(c.GetStringList("pipeline.stages"), (std::vector<std::string>{"rules", "model", "llm"}));
+  EXPECT_EQ(c.GetStringList("pipeline.stages"),
+            (std::vector<std::string>{"rules", "model", "llm"}));
   EXPECT_EQ(c.GetJson("labels").size(), 9u);
   EXPECT_EQ(c.Origin("pipeline.threshold"), "default");
 }
@@ -48,6 +49,47 @@ TEST(ConfigTest, UnknownKeyNamesKeyFileAndLine) {
   EXPECT_NE(c.status().message().find("pipeline.treshold"), std::string::npos);
 }
 
+TEST(ConfigTest, RangesAndChoicesComeFromTheTableAndNameWhereTheValueCameFrom) {
+  Config c;
+  EXPECT_EQ(c.Set("llm.concurrency", "0", "flag --set").message(),
+            "flag --set: 'llm.concurrency' must be in [1, 256], got 0");
+  EXPECT_EQ(c.Set("pipeline.threshold", "1.5", "test").message(),
+            "test: 'pipeline.threshold' must be in [0, 1], got 1.5");
+  EXPECT_EQ(c.Set("pipeline.cache_size", "-1", "test").message(),
+            "test: 'pipeline.cache_size' must be >= 0, got -1");
+  EXPECT_EQ(c.Set("input.on_error", "ignore", "test").message(),
+            "test: 'input.on_error' must be one of fail, skip, got 'ignore'");
+  EXPECT_EQ(c.Set("llm.mask_pii", "[email, phone]", "test").message(),
+            "test: 'llm.mask_pii' must be one of email, ipv4, ipv6, got 'phone'");
+  EXPECT_TRUE(c.Set("llm.concurrency", "256", "test").ok());
+  EXPECT_EQ(c.GetInt("llm.concurrency"), 256);
+}
+
+TEST(ConfigTest, AValueOutOfRangeInAFileNamesFileAndLine) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "llm:\n  batch_lines: 500\n");
+  StatusOr<Config> c = Config::Load(dir.File("c.yaml"), Environment());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            dir.File("c.yaml") + ":2: 'llm.batch_lines' must be in [1, 100], got 500");
+}
+
+TEST(ConfigTest, EveryDefaultIsWithinItsOwnRangeAndChoices) {
+  // Config() asserts this too; here each key is also set from its default text.
+  Config c;
+  for (const ConfigKey& key : ConfigSchema()) {
+    if (key.type == ConfigType::kJson) continue;
+    EXPECT_TRUE(c.Set(key.name, key.default_yaml, "test").ok()) << key.name;
+  }
+}
+
+TEST(ConfigTest, PrintedDefaultsShowRangesAndChoices) {
+  std::string yaml = Config::DefaultsYaml();
+  EXPECT_NE(yaml.find("  # Range: [1, 256].\n  concurrency: 8\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("  # One of: fail, skip.\n  on_error: fail\n"), std::string::npos);
+  EXPECT_NE(yaml.find("  # Range: >= 0.\n  cache_size: 100000\n"), std::string::npos);
+}
+
 TEST(ConfigTest, WrongTypeIsAnErrorNamingTheKey) {
   ScratchDir dir;
   WriteFile(dir.File("c.yaml"), "pipeline:\n  threshold: high\n");
@@ -78,8 +120,9 @@ TEST(ConfigTest, AKeyGivenTwiceIsRefusedNamingBothLines) {
   WriteFile(dir.File("c.yaml"), "pipeline:\n  threshold: 0.9\n  batch_size: 8\n  threshold: 0.8\n");
   StatusOr<Config> c = Config::Load(dir.File("c.yaml"), Environment());
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().message(), dir.File("c.yaml") + ":4: config key 'pipeline.threshold' is given twice (first at " +
-                                      dir.File("c.yaml") + ":2)");
+  EXPECT_EQ(c.status().message(),
+            dir.File("c.yaml") + ":4: config key 'pipeline.threshold' is given twice (first at " +
+                dir.File("c.yaml") + ":2)");
 }
 
 TEST(ConfigTest, ADottedKeyAndItsSectionFormAreTheSameKey) {
@@ -106,7 +149,8 @@ TEST(ConfigTest, YamlNestedTooDeeplyIsRefusedBeforeParsing) {
   WriteFile(dir.File("c.yaml"), "labels: " + std::string(200000, '[') + "\n");
   StatusOr<Config> c = Config::Load(dir.File("c.yaml"), Environment());
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().message(), dir.File("c.yaml") + ":1: YAML nested too deeply (more than 64 levels)");
+  EXPECT_EQ(c.status().message(),
+            dir.File("c.yaml") + ":1: YAML nested too deeply (more than 64 levels)");
   Config flags;
   EXPECT_FALSE(flags.Set("labels", std::string(100000, '['), "flag --set").ok());
 }
@@ -122,7 +166,8 @@ TEST(ConfigTest, EnvAliasFillsTheApiKeyAndItIsNeverPrinted) {
 
 TEST(ConfigTest, DotEnvFillsOnlyUnsetVariables) {
   ScratchDir dir;
-  WriteFile(dir.File(".env"), "# comment\nGROQ_API_KEY=\"from-dotenv\"\nexport LOGSIEVE_TEST_ONLY_VAR=x\n");
+  WriteFile(dir.File(".env"),
+            "# comment\nGROQ_API_KEY=\"from-dotenv\"\nexport LOGSIEVE_TEST_ONLY_VAR=x\n");
   StatusOr<Environment> env = Environment::FromProcess(dir.File(".env"));
   ASSERT_TRUE(env.ok());
   ASSERT_NE(env->Find("LOGSIEVE_TEST_ONLY_VAR"), nullptr);

@@ -149,12 +149,7 @@ inline bool ClauseBreak(std::string_view between) {
 
 StatusOr<HashingOptions> HashingOptions::FromConfig(const Config& config) {
   HashingOptions o;
-  int64_t dims = config.GetInt("model.hashing.dims");
-  if (dims <= 0 || dims > (int64_t{1} << 24)) {
-    return InvalidArgumentError("model.hashing.dims: " + std::to_string(dims) +
-                                " is not a power of two in [16, 16777216]");
-  }
-  o.dims = static_cast<uint32_t>(dims);
+  o.dims = static_cast<uint32_t>(config.GetInt("model.hashing.dims"));
   o.word_min = static_cast<int>(config.GetInt("model.hashing.word_ngram_min"));
   o.word_max = static_cast<int>(config.GetInt("model.hashing.word_ngram_max"));
   o.char_min = static_cast<int>(config.GetInt("model.hashing.char_ngram_min"));

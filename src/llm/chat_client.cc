@@ -135,6 +135,24 @@ std::string Attempts(int n) {
 
 }  // namespace
 
+ChatClientOptions ChatClientOptions::FromConfig(const Config& c) {
+  ChatClientOptions o;
+  o.api_key = c.GetString("llm.api_key");
+  o.connect_timeout_ms = c.GetInt("llm.connect_timeout_ms");
+  o.timeout_ms = c.GetInt("llm.timeout_ms");
+  o.concurrency = static_cast<int>(c.GetInt("llm.concurrency"));
+  o.max_retries = static_cast<int>(c.GetInt("llm.max_retries"));
+  o.backoff_base_ms = c.GetInt("llm.backoff_base_ms");
+  o.backoff_max_ms = c.GetInt("llm.backoff_max_ms");
+  o.retry_after_max_ms = c.GetInt("llm.retry_after_max_ms");
+  o.max_calls_per_run = c.GetInt("llm.max_calls_per_run");
+  o.max_calls_per_minute = c.GetInt("llm.max_calls_per_minute");
+  o.breaker_failures = static_cast<int>(c.GetInt("llm.breaker_failures"));
+  o.breaker_open_ms = c.GetInt("llm.breaker_open_ms");
+  o.max_retry_wait_ms = c.GetInt("llm.max_retry_wait_ms");
+  return o;
+}
+
 ChatClient::ChatClient(ChatClientOptions options, std::unique_ptr<HttpTransport> transport)
     : options_(std::move(options)),
       transport_(std::move(transport)),

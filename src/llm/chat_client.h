@@ -38,6 +38,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/config.h"
 #include "common/status.h"
 #include "llm/circuit_breaker.h"
 #include "common/thread_annotations.h"
@@ -46,21 +47,25 @@
 
 namespace logsieve {
 
+// The llm.* keys of the same names; the config table holds the defaults.
 struct ChatClientOptions {
   std::string url;      // {base_url}/chat/completions
   std::string api_key;  // empty: no Authorization header
-  int64_t connect_timeout_ms = 5000;
-  int64_t timeout_ms = 30000;
-  int concurrency = 8;
-  int max_retries = 3;
-  int64_t backoff_base_ms = 250;
-  int64_t backoff_max_ms = 10000;
-  int64_t retry_after_max_ms = 60000;
+  int64_t connect_timeout_ms = 0;
+  int64_t timeout_ms = 0;
+  int concurrency = 0;
+  int max_retries = 0;
+  int64_t backoff_base_ms = 0;
+  int64_t backoff_max_ms = 0;
+  int64_t retry_after_max_ms = 0;
   int64_t max_calls_per_run = 0;     // 0: no limit
   int64_t max_calls_per_minute = 0;  // 0: no limit
-  int breaker_failures = 5;          // 0: no breaker
-  int64_t breaker_open_ms = 30000;
-  int64_t max_retry_wait_ms = 300000;  // total wait before retries per client (run); 0: no limit
+  int breaker_failures = 0;          // 0: no breaker
+  int64_t breaker_open_ms = 0;
+  int64_t max_retry_wait_ms = 0;  // total wait before retries per client (run); 0: no limit
+
+  // Every field but `url` from the llm.* keys (ranges checked by the table).
+  static ChatClientOptions FromConfig(const Config& config);
 };
 
 // The delay a Retry-After header asks for: delta-seconds ("7") or an HTTP

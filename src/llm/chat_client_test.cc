@@ -35,7 +35,7 @@ class ChatClientTest : public ::testing::Test {
   ChatClient Client() { return ChatClient(options_, MakeCurlTransport()); }
 
   std::unique_ptr<FakeLlmServer> server_;
-  ChatClientOptions options_;
+  ChatClientOptions options_ = ChatClientOptions::FromConfig(Config());
 };
 
 TEST_F(ChatClientTest, AGoodAnswerTakesOneRequestAndSendsTheKey) {

@@ -25,10 +25,10 @@ namespace logsieve {
 
 struct HttpRequest {
   std::string url;
-  std::string body;          // application/json
-  std::string bearer_token;  // empty: no Authorization header
-  int64_t connect_timeout_ms = 5000;
-  int64_t timeout_ms = 30000;
+  std::string body;                // application/json
+  std::string bearer_token;        // empty: no Authorization header
+  int64_t connect_timeout_ms = 0;  // llm.connect_timeout_ms (0: curl's default)
+  int64_t timeout_ms = 0;          // llm.timeout_ms (0: none)
 };
 
 enum class HttpOutcome {

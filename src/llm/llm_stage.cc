@@ -35,16 +35,6 @@ std::string_view Cut(std::string_view s, size_t max) {
   return s.substr(0, n);
 }
 
-Status CheckRange(const Config& c, std::string_view key, int64_t lo, int64_t hi) {
-  int64_t v = c.GetInt(key);
-  if (v < lo || v > hi) {
-    return InvalidArgumentError("'" + std::string(key) + "' must be in [" + std::to_string(lo) +
-                                ", " + std::to_string(hi) + "], got " + std::to_string(v) + " (" +
-                                c.Origin(key) + ")");
-  }
-  return OkStatus();
-}
-
 struct Settings {
   std::string base_url;
   std::string model;
@@ -52,30 +42,15 @@ struct Settings {
   std::string unavailable;  // why no request can be made at all; empty when one can
   PromptSpec prompt;
   PiiMasker masker;
-  size_t max_line_bytes = 2000;
-  size_t batch_lines = 1;
-  int concurrency = 8;
-  float fixed_confidence = 0.8f;
+  // From the llm.* keys (the table holds the defaults).
+  size_t max_line_bytes = 0;
+  size_t batch_lines = 0;
+  int concurrency = 0;
+  float fixed_confidence = 0;
   ChatClientOptions client;
 };
 
 StatusOr<Settings> ReadSettings(const Config& c) {
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.connect_timeout_ms", 1, 600000));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.timeout_ms", 1, 3600000));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.concurrency", 1, 256));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_retries", 0, 20));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.backoff_base_ms", 0, 600000));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.backoff_max_ms", 0, 3600000));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.retry_after_max_ms", 0, 3600000));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_retry_wait_ms", 0, 86400000));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_calls_per_run", 0, INT64_MAX));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_calls_per_minute", 0, INT64_MAX));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.batch_lines", 1, 100));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.breaker_failures", 0, 1000000));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.breaker_open_ms", 0, 3600000));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_line_bytes", 16, 1 << 20));
-  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_tokens_per_line", 0, 100000));
-
   Settings s;
   s.base_url = c.GetString("llm.base_url");
   while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
@@ -100,7 +75,7 @@ StatusOr<Settings> ReadSettings(const Config& c) {
     s.unavailable = "no API key (set LOGSIEVE_LLM_API_KEY or GROQ_API_KEY)";
   }
 
-  LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.labels, LabelsFromJson(c.GetJson("labels")));
+  s.prompt.labels.assign(c.labels().labels().begin(), c.labels().labels().end());
   LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.examples,
                             ExamplesFromJson(c.GetJson("llm.examples"), s.prompt.labels));
   s.prompt.model = s.model;
@@ -110,30 +85,13 @@ StatusOr<Settings> ReadSettings(const Config& c) {
   LOGSIEVE_ASSIGN_OR_RETURN(
       s.masker, PiiMasker::Create(c.GetStringList("llm.mask_pii"), c.GetJson("llm.mask_patterns")));
 
-  double fc = c.GetDouble("llm.fixed_confidence");
-  if (!(fc >= 0.0 && fc <= 1.0)) {
-    return InvalidArgumentError("'llm.fixed_confidence' must be in [0, 1] (" +
-                                c.Origin("llm.fixed_confidence") + ")");
-  }
-  s.fixed_confidence = static_cast<float>(fc);
-  s.max_line_bytes = static_cast<size_t>(c.GetInt("llm.max_line_bytes"));
-  s.batch_lines = static_cast<size_t>(c.GetInt("llm.batch_lines"));
+  s.fixed_confidence = static_cast<float>(c.GetDouble("llm.fixed_confidence"));
+  s.max_line_bytes = c.GetSize("llm.max_line_bytes");
+  s.batch_lines = c.GetSize("llm.batch_lines");
   s.concurrency = static_cast<int>(c.GetInt("llm.concurrency"));
 
+  s.client = ChatClientOptions::FromConfig(c);
   s.client.url = s.base_url + "/chat/completions";
-  s.client.api_key = key;
-  s.client.connect_timeout_ms = c.GetInt("llm.connect_timeout_ms");
-  s.client.timeout_ms = c.GetInt("llm.timeout_ms");
-  s.client.concurrency = s.concurrency;
-  s.client.max_retries = static_cast<int>(c.GetInt("llm.max_retries"));
-  s.client.backoff_base_ms = c.GetInt("llm.backoff_base_ms");
-  s.client.backoff_max_ms = c.GetInt("llm.backoff_max_ms");
-  s.client.retry_after_max_ms = c.GetInt("llm.retry_after_max_ms");
-  s.client.max_retry_wait_ms = c.GetInt("llm.max_retry_wait_ms");
-  s.client.max_calls_per_run = c.GetInt("llm.max_calls_per_run");
-  s.client.max_calls_per_minute = c.GetInt("llm.max_calls_per_minute");
-  s.client.breaker_failures = static_cast<int>(c.GetInt("llm.breaker_failures"));
-  s.client.breaker_open_ms = c.GetInt("llm.breaker_open_ms");
   return s;
 }
 

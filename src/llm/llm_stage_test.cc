@@ -337,6 +337,18 @@ TEST_F(LlmStageTest, PersonalDataIsMaskedBeforeItLeaves) {
             std::vector<std::string>{"user <USER> (<EMAIL>) from <IPV4> locked out"});
 }
 
+TEST_F(LlmStageTest, PlainLabelNamesAreListedInThePromptLikeMappings) {
+  Set("labels", "[Disk, {name: Login, description: someone signed in}]");
+  Set("llm.examples", "[]");
+  server_->SetHandler(FakeLlmServer::LabelByKeyword({{"disk", "Disk"}}, "Login"));
+  auto stage = MakeStage();
+  ASSERT_NE(stage, nullptr);
+  Batch b = Run(*stage, {"disk full"});
+  EXPECT_EQ(b.decisions[0].label, "Disk");
+  std::string text = server_->requests().at(0).AllText();
+  EXPECT_NE(text.find("- Disk\n- Login: someone signed in\n"), std::string::npos) << text;
+}
+
 TEST_F(LlmStageTest, LongLinesAreCutBeforeTheyAreSent) {
   Set("llm.max_line_bytes", "100");
   auto stage = MakeStage();
@@ -411,10 +423,12 @@ TEST_F(LlmStageTest, BadSettingsAreRejectedNamingTheKey) {
     ASSERT_FALSE(stage.ok()) << key;
     EXPECT_NE(stage.status().message().find(says), std::string::npos) << stage.status().message();
   };
-  expect_bad(config_, "llm.concurrency", "0", "'llm.concurrency' must be in [1, 256]");
+  EXPECT_EQ(config_.Set("llm.concurrency", "0", "test").message(),  // ranges: the config table
+            "test: 'llm.concurrency' must be in [1, 256], got 0");
+  EXPECT_EQ(config_.Set("llm.mask_pii", "[phone]", "test").message(),
+            "test: 'llm.mask_pii' must be one of email, ipv4, ipv6, got 'phone'");
   expect_bad(config_, "llm.base_url", "ftp://x", "'llm.base_url' must start with http");
   expect_bad(config_, "llm.examples", "[{log: x, label: Nope}]", "label 'Nope' is not in 'labels'");
-  expect_bad(config_, "llm.mask_pii", "[phone]", "unknown kind 'phone'");
   expect_bad(config_, "llm.api_key", "sk-abc\nX-Evil: 1",
              "'llm.api_key' contains a control character");
 }

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "common/json.h"
 #include "common/paths.h"
@@ -243,19 +242,10 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
   if (path == "none") return std::unique_ptr<Stage>();
   if (path.empty()) path = BundledPath("models/default.lsm");
   const double threshold = config.GetDouble("pipeline.threshold");
-  if (!(threshold >= 0.0 && threshold <= 1.0)) {
-    return InvalidArgumentError("pipeline.threshold " + std::to_string(threshold) +
-                                " is outside [0, 1]");
-  }
   LOGSIEVE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(path));
 
-  std::set<std::string, std::less<>> known;
-  for (const auto& l : config.GetJson("labels")) {
-    if (l.is_object() && l.contains("name") && l["name"].is_string())
-      known.insert(l["name"].get<std::string>());
-  }
   for (const std::string& l : loaded.model.labels) {
-    if (!known.contains(l)) {
+    if (!config.labels().Contains(l)) {
       return FailedPreconditionError(
           path + ": the model's label \"" + l +
           "\" is not in config `labels`; add it there or retrain without it");

@@ -33,6 +33,13 @@ struct Shared {
 
 }  // namespace
 
+RunOptions RunOptions::FromConfig(const Config& config) {
+  RunOptions o;
+  o.batch_size = config.GetSize("pipeline.batch_size");
+  o.threads = config.GetSize("pipeline.threads");
+  return o;
+}
+
 Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::RecordWriter& writer,
                  const RunOptions& options, RunSummary* summary) {
   const auto start = std::chrono::steady_clock::now();
@@ -57,7 +64,7 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
           shared.work.pop_front();
         }
         // Classify never drops a line; a stage failure is in each decision's detail.
-        (void)classifier.Classify(slot->records.batch);
+        classifier.Classify(slot->records.batch);
         {
           MutexLock lock(&shared.mu);
           const uint64_t seq = slot->seq;

@@ -25,10 +25,13 @@
 namespace logsieve {
 
 struct RunOptions {
-  size_t batch_size = 256;
-  size_t threads = 0;  // 0 = all cores
+  size_t batch_size = 0;  // pipeline.batch_size (REQUIRES: >= 1)
+  size_t threads = 0;     // pipeline.threads; 0 = all cores
   // Called from the writer thread after each batch written (for progress).
   std::function<void(uint64_t rows_written, uint64_t bytes_read, int64_t input_size)> on_progress;
+
+  // batch_size and threads from the pipeline.* keys.
+  static RunOptions FromConfig(const Config& config);
 };
 
 struct RunSummary {

@@ -22,31 +22,6 @@ struct Route {
   std::vector<const Stage*> stages;
 };
 
-StatusOr<std::vector<std::string>> ParseLabels(const json& j) {
-  std::vector<std::string> labels;
-  if (!j.is_array() || j.empty()) return InvalidArgumentError("labels: must be a non-empty list of {name, description}");
-  for (const json& item : j) {
-    std::string name;
-    if (item.is_string()) {
-      name = item.get<std::string>();
-    } else if (item.is_object() && item.contains("name") && item["name"].is_string()) {
-      for (const auto& [k, v] : item.items()) {
-        if (k != "name" && k != "description") return InvalidArgumentError("labels: unknown key '" + k + "' in label '" + item["name"].get<std::string>() + "'");
-      }
-      name = item["name"].get<std::string>();
-    } else {
-      return InvalidArgumentError("labels: each entry needs a string 'name'");
-    }
-    if (name.empty()) return InvalidArgumentError("labels: a label name is empty");
-    if (name == kUnclassified) return InvalidArgumentError("labels: 'Unclassified' is reserved for lines no stage decides");
-    if (std::find(labels.begin(), labels.end(), name) != labels.end()) {
-      return InvalidArgumentError("labels: '" + name + "' is listed twice");
-    }
-    labels.push_back(name);
-  }
-  return labels;
-}
-
 std::vector<std::string> StringOrList(const json& j) {
   std::vector<std::string> out;
   if (j.is_string()) out.push_back(j.get<std::string>());
@@ -61,9 +36,9 @@ std::vector<std::string> StringOrList(const json& j) {
 class Pipeline final : public Classifier {
  public:
   Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt, bool build_missing) {
-    LOGSIEVE_ASSIGN_OR_RETURN(labels_, ParseLabels(config.GetJson("labels")));
+    labels_ = config.labels().names();
     LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, text::Normalizer::FromConfig(config));
-    cache_ = std::make_unique<DecisionCache>(static_cast<size_t>(std::max<int64_t>(0, config.GetInt("pipeline.cache_size"))));
+    cache_ = std::make_unique<DecisionCache>(config.GetSize("pipeline.cache_size"));
     for (auto& s : prebuilt) stages_.push_back(std::move(s));
 
     // Every stage name used anywhere, validated, built once.
@@ -141,10 +116,10 @@ class Pipeline final : public Classifier {
     return OkStatus();
   }
 
-  Status Classify(Batch& batch) const override {
+  void Classify(Batch& batch) const override {
     batch.Reset();
     const size_t n = batch.size();
-    if (n == 0) return OkStatus();
+    if (n == 0) return;
     std::vector<std::vector<size_t>> groups(routes_.size() + 1);
     for (size_t i = 0; i < n; ++i) groups[RouteIndex(batch.records[i].source)].push_back(i);
     std::vector<std::string> failures(n);
@@ -157,13 +132,12 @@ class Pipeline final : public Classifier {
       Count(d);
     }
     lines_->Inc(static_cast<double>(n));
-    return OkStatus();
   }
 
   Decision ClassifyOne(std::string_view source, std::string_view message) const override {
     Batch batch;
     batch.records.push_back({std::string(source), std::string(message)});
-    (void)Classify(batch);
+    Classify(batch);
     return std::move(batch.decisions[0]);
   }
 

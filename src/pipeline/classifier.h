@@ -3,7 +3,7 @@
 //   StatusOr<std::unique_ptr<Classifier>> c = Classifier::Create(config);
 //   Batch batch;
 //   batch.records = {{"ModernCRM", "User User123 logged in."}};
-//   LOGSIEVE_RETURN_IF_ERROR((*c)->Classify(batch));
+//   (*c)->Classify(batch);
 //   // batch.decisions[0] == {"User Action", Method::kRegex, 1.0, "rule user-login"}
 //
 // For each line: the rules see the raw line; lines no rule decides are
@@ -43,9 +43,9 @@ class Classifier {
   virtual ~Classifier() = default;
 
   // Classifies every record of `batch`; fills batch.decisions (and templates,
-  // keys). Never drops a line: on a stage failure the affected lines are
-  // Unclassified with the failure in the detail, and the status is OK.
-  virtual Status Classify(Batch& batch) const = 0;
+  // keys). Cannot fail and never drops a line: on a stage failure the
+  // affected lines are Unclassified with the failure in the detail.
+  virtual void Classify(Batch& batch) const = 0;
 
   // One line (the single-line endpoint).
   virtual Decision ClassifyOne(std::string_view source, std::string_view message) const = 0;

@@ -35,8 +35,7 @@ StatusOr<CsvTraining> TrainFromCsv(const Config& config, const CsvTrainOptions& 
   // Config label order first, then labels only the data has (sorted).
   std::map<std::string, bool> present;
   for (const auto& r : data.rows) present[r.label] = true;
-  for (const auto& l : config.GetJson("labels")) {
-    const std::string name = l.value("name", "");
+  for (const std::string& name : config.labels().names()) {
     if (present.erase(name) > 0) o.labels.push_back(name);
   }
   for (const auto& [name, _] : present) {

@@ -112,6 +112,10 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     {"llm.backoff_max_ms", T::kInt, "10000", "Ceiling of one backoff wait, ms."},
     {"llm.retry_after_max_ms", T::kInt, "60000",
      "Longest Retry-After honoured; a server asking for longer makes the line degraded instead."},
+    {"llm.max_retry_wait_ms", T::kInt, "300000",
+     "Total wait before retries (backoff and Retry-After, all requests together) per run; a retry "
+     "that does not fit is not taken and its line is degraded. Bounds a run against a rate-limited "
+     "or failing endpoint. 0 = no limit."},
     {"llm.max_calls_per_run", T::kInt, "0",
      "HTTP requests (retries included) one process may send; then lines are degraded. 0 = no limit."},
     {"llm.max_calls_per_minute", T::kInt, "0",

@@ -40,59 +40,6 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value,
 }
 
 // ---------------------------------------------------------------------------
-// CircuitBreaker
-
-CircuitBreaker::CircuitBreaker(int failures, milliseconds open_for)
-    : failures_(failures), open_for_(open_for) {}
-
-CircuitBreaker::Admit CircuitBreaker::Allow(SteadyTime now) {
-  if (failures_ <= 0) return Admit::kYes;
-  std::lock_guard lock(mu_);
-  switch (state_) {
-    case State::kClosed:
-      return Admit::kYes;
-    case State::kOpen:
-      if (now < open_until_) return Admit::kNo;
-      state_ = State::kHalfOpen;  // this caller is the probe
-      return Admit::kProbe;
-    case State::kHalfOpen:
-      return Admit::kNo;  // a probe is out
-  }
-  return Admit::kNo;
-}
-
-void CircuitBreaker::OnSuccess() {
-  if (failures_ <= 0) return;
-  std::lock_guard lock(mu_);
-  state_ = State::kClosed;
-  consecutive_ = 0;
-}
-
-bool CircuitBreaker::OnFailure(SteadyTime now) {
-  if (failures_ <= 0) return false;
-  std::lock_guard lock(mu_);
-  if (state_ == State::kOpen) return false;
-  if (state_ == State::kHalfOpen || ++consecutive_ >= failures_) {
-    state_ = State::kOpen;
-    open_until_ = now + open_for_;
-    consecutive_ = 0;
-    return true;
-  }
-  return false;
-}
-
-void CircuitBreaker::AbandonProbe() {
-  std::lock_guard lock(mu_);
-  if (state_ == State::kHalfOpen)
-    state_ = State::kOpen;  // open_until_ has passed: next Allow probes
-}
-
-bool CircuitBreaker::open(SteadyTime now) const {
-  std::lock_guard lock(mu_);
-  return state_ == State::kHalfOpen || (state_ == State::kOpen && now < open_until_);
-}
-
-// ---------------------------------------------------------------------------
 // CallBudget
 
 Status CallBudget::TryAcquire(SteadyTime now) {
@@ -192,7 +139,8 @@ ChatClient::ChatClient(ChatClientOptions options, std::unique_ptr<HttpTransport>
     : options_(std::move(options)),
       transport_(std::move(transport)),
       breaker_(options_.breaker_failures, milliseconds(options_.breaker_open_ms)),
-      budget_(options_.max_calls_per_run, options_.max_calls_per_minute) {}
+      budget_(options_.max_calls_per_run, options_.max_calls_per_minute),
+      retry_wait_(milliseconds(options_.max_retry_wait_ms)) {}
 
 void ChatClient::AcquireSlot() {
   std::unique_lock lock(slot_mu_);
@@ -251,16 +199,15 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
     if (!last.ok()) why += "; last error: " + last.message();
     return UnavailableError(why);
   };
-  // The breaker is asked once per request; a failed request (all its retries)
-  // counts once, so a flaky but alive endpoint does not open it. A probe is
-  // not retried: its first failure reopens the breaker.
-  CircuitBreaker::Admit admit = breaker_.Allow(std::chrono::steady_clock::now());
-  if (admit == CircuitBreaker::Admit::kNo) return refuse_open();
+  // Every attempt asks the breaker, retries included, so retries in flight
+  // when it opened neither slip through after the window nor bypass the
+  // single probe. A failed request (its last attempt) counts once, so a flaky
+  // but alive endpoint does not open it. A probe is not retried.
+  CircuitBreaker::Admit admit = CircuitBreaker::Admit::kNo;
   for (int attempt = 1;; ++attempt) {
     SteadyTime now = std::chrono::steady_clock::now();
-    if (attempt > 1 && admit != CircuitBreaker::Admit::kProbe && breaker_.open(now)) {
-      return refuse_open();  // others found it dead meanwhile
-    }
+    admit = breaker_.Allow(now);
+    if (admit == CircuitBreaker::Admit::kNo) return refuse_open();
     if (Status b = budget_.TryAcquire(now); !b.ok()) {
       // A probe we did not send must not hold the breaker half-open.
       if (admit == CircuitBreaker::Admit::kProbe) breaker_.AbandonProbe();
@@ -278,11 +225,11 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
     m.seconds.Observe(r.seconds);
 
     bool retryable = false;
-    bool endpoint_failure = false;  // counts toward the breaker
+    bool endpoint_failure = false;  // counts toward the breaker when the request gives up on it
     std::optional<milliseconds> wait;
     if (r.outcome == HttpOutcome::kOk && r.status >= 200 && r.status < 300) {
       StatusOr<ChatCompletion> c = ParseChatCompletion(r.body);
-      breaker_.OnSuccess();  // the endpoint answered, whatever it said
+      breaker_.OnSuccess(admit);  // the endpoint answered, whatever it said
       if (!c.ok()) {
         m.bad_response.Inc();
         failed_.fetch_add(1, std::memory_order_relaxed);
@@ -304,7 +251,7 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
         retryable = endpoint_failure = true;
         break;
       case HttpOutcome::kTooLarge:
-        breaker_.OnSuccess();  // it answered (every return must settle a half-open probe)
+        breaker_.OnSuccess(admit);  // it answered (every return must settle a half-open probe)
         m.bad_response.Inc();
         return DataLossError("endpoint sent a response too large: " + r.error);
       case HttpOutcome::kConnection:
@@ -314,14 +261,12 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
         break;
       case HttpOutcome::kOk:
         if (r.status == 429) {
+          // Alive but refusing us: retried, and a request that ends on a 429
+          // (sustained rate limiting) counts toward the breaker.
           m.rate_limited.Inc();
           last = ResourceExhaustedError("endpoint rate-limited us (HTTP 429)");
-          retryable = true;
+          retryable = endpoint_failure = true;
           wait = ParseRetryAfter(r.retry_after, std::chrono::system_clock::now());
-          // Everyone waits, not just this request: the limit is the account's.
-          if (wait && wait->count() <= options_.retry_after_max_ms) {
-            PauseUntil(std::chrono::steady_clock::now() + *wait);
-          }
         } else if (r.status == 408) {
           m.timeout.Inc();
           last = DeadlineExceededError("endpoint timed out reading the request (HTTP 408)");
@@ -338,30 +283,39 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
           StatusCode code = r.status == 401   ? StatusCode::kUnauthenticated
                             : r.status == 403 ? StatusCode::kPermissionDenied
                                               : StatusCode::kInvalidArgument;
-          breaker_.OnSuccess();
+          breaker_.OnSuccess(admit);
           return Status(code, Redact(what));
         }
         break;
     }
-    const bool last_attempt = !retryable || attempt > options_.max_retries ||
-                              (endpoint_failure && admit == CircuitBreaker::Admit::kProbe);
-    if (!endpoint_failure) {
-      breaker_.OnSuccess();  // 408, 429: alive, just busy
-      if (admit == CircuitBreaker::Admit::kProbe) admit = CircuitBreaker::Admit::kYes;
-    } else if (last_attempt) {
-      if (breaker_.OnFailure(std::chrono::steady_clock::now())) opened_.fetch_add(1);
-    }
-    if (last_attempt) return Status(last.code(), Redact(last.message() + Attempts(attempt)));
+    if (!endpoint_failure) breaker_.OnSuccess(admit);  // 408: alive, just slow
+    bool give_up = !retryable || attempt > options_.max_retries ||
+                   (endpoint_failure && admit == CircuitBreaker::Admit::kProbe);
+    std::string why;
     milliseconds delay = Backoff(attempt);
-    if (wait) {
+    if (!give_up && wait) {
       if (wait->count() > options_.retry_after_max_ms) {
-        return Status(
-            last.code(),
-            Redact(last.message() + "; Retry-After " + std::to_string(wait->count() / 1000) +
-                   " s is beyond llm.retry_after_max_ms" + Attempts(attempt)));
+        give_up = true;
+        why = "; Retry-After " + std::to_string(wait->count() / 1000) +
+              " s is beyond llm.retry_after_max_ms";
+      } else {
+        delay = *wait;
       }
-      delay = *wait;
     }
+    if (!give_up && !retry_wait_.TrySpend(delay)) {
+      give_up = true;
+      why = "; retry wait budget spent (llm.max_retry_wait_ms = " +
+            std::to_string(options_.max_retry_wait_ms) + ")";
+    }
+    if (give_up) {
+      if (endpoint_failure && breaker_.OnFailure(std::chrono::steady_clock::now(), admit)) {
+        opened_.fetch_add(1);
+      }
+      return Status(last.code(), Redact(last.message() + why + Attempts(attempt)));
+    }
+    // A 429's Retry-After pauses everyone, not just this request: the limit
+    // is the account's. It was charged to the retry wait budget above.
+    if (r.status == 429 && wait) PauseUntil(std::chrono::steady_clock::now() + *wait);
     last = Status(last.code(), last.message() + Attempts(attempt));
     std::this_thread::sleep_for(delay);
   }
@@ -374,6 +328,7 @@ ChatClientStats ChatClient::stats() const {
   s.failed_attempts = failed_.load();
   s.refused = refused_.load();
   s.breaker_opened = opened_.load();
+  s.retry_wait_ms = static_cast<uint64_t>(retry_wait_.spent().count());
   s.prompt_tokens = prompt_tokens_.load();
   s.completion_tokens = completion_tokens_.load();
   s.request_seconds = seconds_.load();

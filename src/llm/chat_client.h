@@ -13,11 +13,15 @@
 //     pauses every request of this client, not only the one that got it;
 //   - every attempt spends one call of the budget (per run, per minute); a
 //     spent budget fails the request (kResourceExhausted) instead of waiting;
-//   - a circuit breaker opens after `breaker_failures` consecutive failed
-//     requests (all their attempts ended in timeouts, connection errors or
-//     5xx; a flaky endpoint that answers a retry does not count): while open,
-//     requests fail fast (kUnavailable); after `breaker_open_ms` one probe
-//     goes through (not retried) and its outcome closes or reopens it.
+//   - the waits before retries (backoff, Retry-After) of all requests
+//     together may not pass `max_retry_wait_ms`; a retry whose wait does not
+//     fit is not taken (the request fails with its last error);
+//   - a circuit breaker (circuit_breaker.h) opens after `breaker_failures`
+//     consecutive failed requests (their last attempt ended in a timeout, a
+//     connection error, a 5xx or a 429; a flaky endpoint that answers a retry
+//     does not count): while open, requests and retries fail fast
+//     (kUnavailable); after `breaker_open_ms` exactly one attempt goes through
+//     as the probe (not retried) and its outcome closes or reopens it.
 // Metrics: logsieve_llm_requests_total{outcome}, logsieve_llm_tokens_total{kind},
 // logsieve_llm_request_seconds, logsieve_llm_refused_total{reason}.
 //
@@ -37,12 +41,11 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "llm/circuit_breaker.h"
 #include "llm/http_transport.h"
 #include "llm/prompt.h"
 
 namespace logsieve {
-
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 struct ChatClientOptions {
   std::string url;      // {base_url}/chat/completions
@@ -58,6 +61,7 @@ struct ChatClientOptions {
   int64_t max_calls_per_minute = 0;  // 0: no limit
   int breaker_failures = 5;          // 0: no breaker
   int64_t breaker_open_ms = 30000;
+  int64_t max_retry_wait_ms = 300000;  // total wait before retries per client (run); 0: no limit
 };
 
 // The delay a Retry-After header asks for: delta-seconds ("7") or an HTTP
@@ -65,35 +69,6 @@ struct ChatClientOptions {
 // Absent when the value is neither.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          std::chrono::system_clock::time_point now);
-
-// Closed → (N consecutive failures) → open → (after open_for) half-open: one
-// probe; its success closes, its failure reopens.
-// Thread safety: all methods may be called concurrently.
-class CircuitBreaker {
- public:
-  // `failures` <= 0 disables the breaker (always allows).
-  CircuitBreaker(int failures, std::chrono::milliseconds open_for);
-  enum class Admit { kNo, kYes, kProbe };
-  // Whether a request may go now: kProbe when it is the one request let
-  // through a half-open breaker (until its outcome is reported, others get kNo).
-  Admit Allow(SteadyTime now);
-  void OnSuccess();
-  // The probe that Allow let through was not sent after all; the next Allow
-  // may probe.
-  void AbandonProbe();
-  // Returns true when this failure opened the breaker.
-  bool OnFailure(SteadyTime now);
-  bool open(SteadyTime now) const;
-
- private:
-  enum class State { kClosed, kOpen, kHalfOpen };
-  const int failures_;
-  const std::chrono::milliseconds open_for_;
-  mutable std::mutex mu_;
-  State state_ = State::kClosed;  // GUARDED_BY(mu_)
-  int consecutive_ = 0;           // GUARDED_BY(mu_)
-  SteadyTime open_until_{};       // GUARDED_BY(mu_)
-};
 
 // Calls allowed per run and per sliding minute.
 // Thread safety: TryAcquire may be called concurrently.
@@ -117,6 +92,7 @@ struct ChatClientStats {
   uint64_t failed_attempts = 0;  // attempts that did not return a usable 200
   uint64_t refused = 0;          // requests not sent: budget spent or breaker open
   uint64_t breaker_opened = 0;
+  uint64_t retry_wait_ms = 0;  // waited before retries (the llm.max_retry_wait_ms budget spent)
   uint64_t prompt_tokens = 0;
   uint64_t completion_tokens = 0;
   double request_seconds = 0;  // sum over attempts
@@ -148,6 +124,7 @@ class ChatClient {
   const std::unique_ptr<HttpTransport> transport_;
   CircuitBreaker breaker_;
   CallBudget budget_;
+  RetryWaitBudget retry_wait_;
 
   std::mutex slot_mu_;
   std::condition_variable slot_cv_;

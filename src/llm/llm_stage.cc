@@ -67,6 +67,7 @@ StatusOr<Settings> ReadSettings(const Config& c) {
   LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.backoff_base_ms", 0, 600000));
   LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.backoff_max_ms", 0, 3600000));
   LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.retry_after_max_ms", 0, 3600000));
+  LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_retry_wait_ms", 0, 86400000));
   LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_calls_per_run", 0, INT64_MAX));
   LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.max_calls_per_minute", 0, INT64_MAX));
   LOGSIEVE_RETURN_IF_ERROR(CheckRange(c, "llm.batch_lines", 1, 100));
@@ -128,6 +129,7 @@ StatusOr<Settings> ReadSettings(const Config& c) {
   s.client.backoff_base_ms = c.GetInt("llm.backoff_base_ms");
   s.client.backoff_max_ms = c.GetInt("llm.backoff_max_ms");
   s.client.retry_after_max_ms = c.GetInt("llm.retry_after_max_ms");
+  s.client.max_retry_wait_ms = c.GetInt("llm.max_retry_wait_ms");
   s.client.max_calls_per_run = c.GetInt("llm.max_calls_per_run");
   s.client.max_calls_per_minute = c.GetInt("llm.max_calls_per_minute");
   s.client.breaker_failures = static_cast<int>(c.GetInt("llm.breaker_failures"));

@@ -107,7 +107,11 @@ class ChatClient {
   // kResourceExhausted (budget, or still rate-limited), kUnauthenticated /
   // kPermissionDenied (401/403), kInvalidArgument (other 4xx), kDataLoss
   // (malformed response). Messages name the cause, never the key.
-  StatusOr<ChatCompletion> Complete(const std::string& body);
+  // `deadline`: the caller's (Batch::deadline). No attempt starts, waits for
+  // a slot or a backoff, or runs past it; each attempt's timeout is cut to
+  // the time left. Past it: kDeadlineExceeded.
+  StatusOr<ChatCompletion> Complete(const std::string& body,
+                                    SteadyTime deadline = SteadyTime::max());
 
   ChatClientStats stats() const;
   // `text` with every occurrence of the API key replaced by "<redacted>".
@@ -115,7 +119,8 @@ class ChatClient {
 
  private:
   // Waits for a free slot and for any pause a 429 + Retry-After asked for.
-  void AcquireSlot();
+  // False when `deadline` passes first.
+  bool AcquireSlot(SteadyTime deadline);
   void PauseUntil(SteadyTime until);
   void ReleaseSlot();
   std::chrono::milliseconds Backoff(int retry) const;

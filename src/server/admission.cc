@@ -65,7 +65,7 @@ std::string_view EndpointLabel(std::string_view path) {
   return "other";
 }
 
-FramingProblem CheckFraming(const HttpRequest& req) {
+FramingProblem CheckFraming(const ApiRequest& req) {
   bool has_te = false, has_cl = false, chunked_last = false;
   std::string_view length;
   for (const auto& [name, value] : req.headers) {
@@ -115,12 +115,12 @@ FramingProblem CheckFraming(const HttpRequest& req) {
   return {};
 }
 
-std::string MediaType(const HttpRequest& req) {
+std::string MediaType(const ApiRequest& req) {
   std::string_view v = req.Header("Content-Type");
   return Lower(Trim(v.substr(0, v.find(';'))));
 }
 
-bool Authorized(const HttpRequest& req, const std::vector<std::string>& keys) {
+bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys) {
   if (keys.empty()) return true;
   std::string_view auth = req.Header("Authorization");
   if (Lower(auth.substr(0, 7)) != "bearer ") return false;
@@ -131,8 +131,8 @@ bool Authorized(const HttpRequest& req, const std::vector<std::string>& keys) {
   return good;
 }
 
-HttpResponse Unauthorized(const HttpRequest& req) {
-  HttpResponse res =
+ApiResponse Unauthorized(const ApiRequest& req) {
+  ApiResponse res =
       ErrorAnswer(401, req.HasHeader("Authorization") ? "Invalid authentication credentials"
                                                       : "Not authenticated");
   res.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/http_message.h"
+#include "server/api_message.h"
 
 namespace logsieve {
 
@@ -38,17 +38,17 @@ struct FramingProblem {
   int status = 0;
   std::string detail;
 };
-FramingProblem CheckFraming(const HttpRequest& req);
+FramingProblem CheckFraming(const ApiRequest& req);
 
 // The media type of the Content-Type header, lower case, parameters dropped:
 // "application/json" for "Application/JSON; charset=utf-8".
-std::string MediaType(const HttpRequest& req);
+std::string MediaType(const ApiRequest& req);
 
 // Whether the request carries one of `keys` as "Authorization: Bearer KEY"
 // (compared in constant time). True when `keys` is empty.
-bool Authorized(const HttpRequest& req, const std::vector<std::string>& keys);
+bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys);
 // The 401 answer (with WWW-Authenticate: Bearer).
-HttpResponse Unauthorized(const HttpRequest& req);
+ApiResponse Unauthorized(const ApiRequest& req);
 
 // The detail of a body that could not be read whole: 413 (naming the key
 // "server.<key>"), 408, or 400 (bad framing or connection lost).

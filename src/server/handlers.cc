@@ -46,8 +46,8 @@ std::chrono::steady_clock::time_point ClassifyDeadline(int timeout_ms) {
   return std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
 }
 
-HttpResponse Page(std::string body) {
-  HttpResponse res;
+ApiResponse Page(std::string body) {
+  ApiResponse res;
   res.content_type = "text/html; charset=utf-8";
   res.body = std::move(body);
   res.headers.emplace_back("Content-Security-Policy", kDocsPolicy);
@@ -56,7 +56,7 @@ HttpResponse Page(std::string body) {
 
 // An answer given before the body was read: the connection closes after it,
 // so unread bytes are never taken for the next request.
-Plan Unread(HttpResponse answer) {
+Plan Unread(ApiResponse answer) {
   Plan p;
   p.kind = Plan::kAnswerUnread;
   p.answer = std::move(answer);
@@ -177,7 +177,7 @@ void Handlers::SetClassifier(std::shared_ptr<const Classifier> classifier) {
   ready_.store(classifier_.get(), std::memory_order_release);
 }
 
-Plan Handlers::Admit(const HttpRequest& req) const {
+Plan Handlers::Admit(const ApiRequest& req) const {
   Plan plan;
   plan.limit = options_.max_upload_bytes;
   plan.limit_key = "max_upload_bytes";
@@ -249,7 +249,7 @@ Plan Handlers::Admit(const HttpRequest& req) const {
   return plan;
 }
 
-HttpResponse Handlers::Get(const HttpRequest& req) const {
+ApiResponse Handlers::Get(const ApiRequest& req) const {
   const std::string& path = req.path;
   if (path == "/") return Health();
   if (path == "/healthz") return JsonAnswer(200, json{{"status", "ok"}});
@@ -260,7 +260,7 @@ HttpResponse Handlers::Get(const HttpRequest& req) const {
   }
   if (path == "/metrics") {
     if (!Authorized(req, options_.api_keys)) return Unauthorized(req);
-    HttpResponse res;
+    ApiResponse res;
     res.content_type = "text/plain; version=0.0.4";
     res.body = MetricsRegistry::Global().RenderPrometheus();
     return res;
@@ -280,14 +280,14 @@ HttpResponse Handlers::Get(const HttpRequest& req) const {
                            ? "Not Found (this build has no docs assets: run `npm ci` and rebuild)"
                            : "Not Found");
   }
-  HttpResponse res;
+  ApiResponse res;
   res.content_type = std::string(asset->content_type);
   res.body = std::string(asset->body);
   res.headers.emplace_back("Cache-Control", "public, max-age=86400");
   return res;
 }
 
-HttpResponse Handlers::Health() const {
+ApiResponse Handlers::Health() const {
   const Classifier* c = classifier();
   json body = {{"status", stopping_ ? "stopping" : (c ? "ok" : "loading")},
                {"version", options_.version},
@@ -302,16 +302,16 @@ HttpResponse Handlers::Health() const {
   return JsonAnswer(200, body);
 }
 
-HttpResponse Handlers::Run(const Plan& plan, const HttpRequest& req) const {
+ApiResponse Handlers::Run(const Plan& plan, const ApiRequest& req) const {
   return (this->*plan.handle)(req);
 }
 
-HttpResponse Handlers::BodyFailure(const Plan& plan, int status) const {
+ApiResponse Handlers::BodyFailure(const Plan& plan, int status) const {
   return ErrorAnswer(status, BodyFailureDetail(status, plan.limit, plan.limit_key));
 }
 
-HttpResponse Handlers::Busy() const {
-  HttpResponse res = ErrorAnswer(
+ApiResponse Handlers::Busy() const {
+  ApiResponse res = ErrorAnswer(
       503, "busy: every worker is classifying and the queue is full (server.max_queued)");
   res.headers.emplace_back("Retry-After", "1");
   return res;
@@ -327,7 +327,7 @@ Status Handlers::Classify(Batch& batch) const {
   return classifier()->Classify(batch);
 }
 
-HttpResponse Handlers::ClassifySingle(const HttpRequest& req) const {
+ApiResponse Handlers::ClassifySingle(const ApiRequest& req) const {
   StatusOr<json> body = ParseJsonBody(req.body);
   if (!body.ok()) return ErrorAnswer(400, body.status().message());
   StatusOr<LogRecord> record = RecordFromJson(*body, "");
@@ -342,7 +342,7 @@ HttpResponse Handlers::ClassifySingle(const HttpRequest& req) const {
   return JsonAnswer(200, DecisionJson(batch.decisions[0]));
 }
 
-HttpResponse Handlers::ClassifyBatch(const HttpRequest& req) const {
+ApiResponse Handlers::ClassifyBatch(const ApiRequest& req) const {
   StatusOr<json> body = ParseJsonBody(req.body);
   if (!body.ok()) return ErrorAnswer(400, body.status().message());
   if (!body->is_object() || !body->contains("logs") || !(*body)["logs"].is_array()) {
@@ -368,7 +368,7 @@ HttpResponse Handlers::ClassifyBatch(const HttpRequest& req) const {
   return JsonAnswer(200, json{{"results", std::move(results)}});
 }
 
-HttpResponse Handlers::ClassifyCsv(const HttpRequest& req) const {
+ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
   StatusOr<std::string> boundary = MultipartBoundary(req.Header("Content-Type"));
   if (!boundary.ok()) return ErrorAnswer(400, boundary.status().message());
   bool in_file = false, have_file = false;
@@ -406,7 +406,7 @@ HttpResponse Handlers::ClassifyCsv(const HttpRequest& req) const {
   StatusOr<std::unique_ptr<io::RecordReader>> csv = io::RecordReader::Open(
       io::InputStream::FromString(std::move(content), filename), read_options);
   if (!csv.ok()) return ErrorAnswer(400, csv.status().message());
-  HttpResponse res;
+  ApiResponse res;
   std::unique_ptr<io::RecordWriter> writer = io::RecordWriter::ToString(
       &res.body, io::WriteOptions{.format = io::Format::kCsv}, io::Format::kCsv, (*csv)->columns());
   const size_t slice = std::max<size_t>(options_.batch_size, 4096);
@@ -432,7 +432,7 @@ HttpResponse Handlers::ClassifyCsv(const HttpRequest& req) const {
   return res;
 }
 
-void Handlers::Log(const HttpRequest& req, int status, size_t bytes_out, double seconds) const {
+void Handlers::Log(const ApiRequest& req, int status, size_t bytes_out, double seconds) const {
   std::string endpoint(EndpointLabel(req.path));
   MetricsRegistry& m = MetricsRegistry::Global();
   m.GetCounter("logsieve_http_requests_total", "HTTP requests by endpoint and status code",

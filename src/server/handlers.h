@@ -8,7 +8,7 @@
 //   Plan plan = h.Admit(req);            // on the I/O thread, from the head only
 //   switch (plan.kind) {
 //     case Plan::kBuffer: read at most plan.limit bytes into req.body, then
-//       HttpResponse res = h.Run(plan, req);   // on a worker thread
+//       ApiResponse res = h.Run(plan, req);   // on a worker thread
 //     ...
 //   }
 //   h.Log(req, res.status, res.body.size(), seconds);
@@ -28,7 +28,7 @@
 #include "common/decision.h"
 #include "common/metrics.h"
 #include "pipeline/classifier.h"
-#include "server/http_message.h"
+#include "server/api_message.h"
 #include "server/options.h"
 
 namespace logsieve {
@@ -44,10 +44,10 @@ struct Plan {
     kStream,        // the NDJSON stream: NewStream(), fed as the body arrives
   };
   Kind kind = kAnswer;
-  HttpResponse answer;         // kAnswer, kAnswerUnread
+  ApiResponse answer;          // kAnswer, kAnswerUnread
   size_t limit = 0;            // body bytes allowed; 0: no limit
   std::string_view limit_key;  // "max_upload_bytes": named in the 413
-  HttpResponse (Handlers::*handle)(const HttpRequest&) const = nullptr;  // kBuffer
+  ApiResponse (Handlers::*handle)(const ApiRequest&) const = nullptr;  // kBuffer
 };
 
 // The NDJSON stream of one request: bytes in, answer lines out, one batch
@@ -98,28 +98,28 @@ class Handlers {
 
   // Decides from the head alone: the route, 404 / 405, auth, readiness,
   // content type, declared length. Cheap; answers GET endpoints directly.
-  Plan Admit(const HttpRequest& req) const;
+  Plan Admit(const ApiRequest& req) const;
   // Runs a kBuffer plan: req.body holds the whole body.
-  HttpResponse Run(const Plan& plan, const HttpRequest& req) const;
+  ApiResponse Run(const Plan& plan, const ApiRequest& req) const;
   // The answer to a body that could not be read whole (413, 408, 400).
-  HttpResponse BodyFailure(const Plan& plan, int status) const;
+  ApiResponse BodyFailure(const Plan& plan, int status) const;
   // 503 with Retry-After: every worker is busy and the queue is full.
-  HttpResponse Busy() const;
+  ApiResponse Busy() const;
   std::unique_ptr<NdjsonStream> NewStream() const;
 
   // Counts a request (HTTP metrics) and writes its access-log line.
   // `bytes_in`: the Content-Length, or -1.
-  void Log(const HttpRequest& req, int status, size_t bytes_out, double seconds) const;
+  void Log(const ApiRequest& req, int status, size_t bytes_out, double seconds) const;
   Gauge& in_flight() const { return in_flight_; }
 
   // The endpoints (kBuffer plans point at these).
-  HttpResponse ClassifySingle(const HttpRequest& req) const;
-  HttpResponse ClassifyBatch(const HttpRequest& req) const;
-  HttpResponse ClassifyCsv(const HttpRequest& req) const;
+  ApiResponse ClassifySingle(const ApiRequest& req) const;
+  ApiResponse ClassifyBatch(const ApiRequest& req) const;
+  ApiResponse ClassifyCsv(const ApiRequest& req) const;
 
  private:
-  HttpResponse Health() const;
-  HttpResponse Get(const HttpRequest& req) const;
+  ApiResponse Health() const;
+  ApiResponse Get(const ApiRequest& req) const;
   // The batch as the classifier answers it within classify_timeout_ms.
   Status Classify(Batch& batch) const;
 

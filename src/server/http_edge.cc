@@ -61,8 +61,8 @@ int StatusForParseError(const beast::error_code& ec) {
   return 400;
 }
 
-HttpRequest ToRequest(const Parser::value_type& msg, std::string remote) {
-  HttpRequest req;
+ApiRequest ToRequest(const Parser::value_type& msg, std::string remote) {
+  ApiRequest req;
   req.method = std::string(msg.method_string());
   req.target = std::string(msg.target());
   req.path = req.target.substr(0, req.target.find('?'));
@@ -168,10 +168,10 @@ struct HttpEdge::Impl {
   awaitable<void> Session(std::shared_ptr<Conn> c);
   awaitable<void> Refuse(std::shared_ptr<Conn> c);
   // Serves one request whose head is parsed; false: close the connection.
-  awaitable<bool> Serve(Conn& c, Parser& parser, HttpRequest& req, int served);
-  awaitable<bool> Write(Conn& c, const HttpRequest& req, HttpResponse res, bool keep_alive,
+  awaitable<bool> Serve(Conn& c, Parser& parser, ApiRequest& req, int served);
+  awaitable<bool> Write(Conn& c, const ApiRequest& req, ApiResponse res, bool keep_alive,
                         int served, Clock::time_point start);
-  awaitable<bool> ServeStream(Conn& c, Parser& parser, HttpRequest& req, const Plan& plan,
+  awaitable<bool> ServeStream(Conn& c, Parser& parser, ApiRequest& req, const Plan& plan,
                               Clock::time_point start);
 
   // Reads the next piece of the body into c.piece: its size, 0 at the end or
@@ -295,16 +295,16 @@ awaitable<void> HttpEdge::Impl::Session(std::shared_ptr<Conn> c) {
             ec == http::error::partial_message) {
           break;
         }
-        HttpRequest none;
+        ApiRequest none;
         int status = StatusForParseError(ec);
-        HttpResponse res =
+        ApiResponse res =
             ErrorAnswer(status, std::string(ReasonPhrase(status)) + ": " + ec.message());
         res.close = true;
         co_await Write(*c, none, std::move(res), false, served + 1, Clock::now());
         linger = true;
         break;
       }
-      HttpRequest req = ToRequest(parser.get(), c->remote);
+      ApiRequest req = ToRequest(parser.get(), c->remote);
       handlers.in_flight().Add(1);
       bool keep = co_await Serve(*c, parser, req, served + 1);
       handlers.in_flight().Add(-1);
@@ -374,7 +374,7 @@ awaitable<int> HttpEdge::Impl::ReadBody(Conn& c, Parser& parser, size_t limit, s
   co_return (limit != 0 && total > limit) ? 413 : 0;
 }
 
-awaitable<bool> HttpEdge::Impl::Write(Conn& c, const HttpRequest& req, HttpResponse res,
+awaitable<bool> HttpEdge::Impl::Write(Conn& c, const ApiRequest& req, ApiResponse res,
                                       bool keep_alive, int served, Clock::time_point start) {
   keep_alive = keep_alive && !res.close && options.keep_alive && !stopping && !c.stop_requested &&
                served < options.keep_alive_max_requests;
@@ -401,11 +401,11 @@ awaitable<bool> HttpEdge::Impl::Write(Conn& c, const HttpRequest& req, HttpRespo
   co_return keep_alive;
 }
 
-awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, HttpRequest& req, int served) {
+awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, ApiRequest& req, int served) {
   const Clock::time_point start = Clock::now();
   const bool keep_alive = parser.get().keep_alive();
   if (FramingProblem p = CheckFraming(req); p.status != 0) {
-    HttpResponse res = ErrorAnswer(p.status, p.detail);
+    ApiResponse res = ErrorAnswer(p.status, p.detail);
     res.close = true;
     co_return co_await Write(c, req, std::move(res), false, served, start);
   }
@@ -434,12 +434,16 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, HttpRequest& req,
   }
   if (plan.kind == Plan::kStream) co_return co_await ServeStream(c, parser, req, plan, start);
 
-  // kBuffer: the whole body, then a worker.
+  // kBuffer: the whole body, then a worker. A declared length (within the
+  // limit, Admit checked) is reserved at once: no doubling while it grows.
+  if (boost::optional<std::uint64_t> length = parser.content_length(); length && *length > 0) {
+    req.body.reserve(static_cast<size_t>(*length));
+  }
   bool reusable = true;
   int failure = co_await ReadBody(c, parser, plan.limit, &req.body, reusable);
   if (failure != 0) {
     req.body.clear();
-    HttpResponse res = handlers.BodyFailure(plan, failure);
+    ApiResponse res = handlers.BodyFailure(plan, failure);
     res.close = !reusable;
     co_return co_await Write(c, req, std::move(res), keep_alive, served, start);
   }
@@ -448,7 +452,7 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, HttpRequest& req,
     --pool_pending;
     co_return co_await Write(c, req, handlers.Busy(), keep_alive, served, start);
   }
-  HttpResponse res =
+  ApiResponse res =
       co_await OnPool([&] { return handlers.Run(plan, req); },
                       ErrorAnswer(500, "Internal Server Error: an exception escaped the handler"));
   --pool_pending;
@@ -457,7 +461,7 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, HttpRequest& req,
   co_return co_await Write(c, req, std::move(res), keep_alive, served, start);
 }
 
-awaitable<bool> HttpEdge::Impl::ServeStream(Conn& c, Parser& parser, HttpRequest& req,
+awaitable<bool> HttpEdge::Impl::ServeStream(Conn& c, Parser& parser, ApiRequest& req,
                                             const Plan& plan, Clock::time_point start) {
   std::unique_ptr<NdjsonStream> stream = handlers.NewStream();
   // The status goes out before the input is read: errors are in-band lines.
@@ -625,7 +629,7 @@ std::vector<ParsedRequest> ParseRequests(std::string_view bytes, size_t max_requ
       break;
     }
     bytes.remove_prefix(used);
-    HttpRequest req = ToRequest(parser.get(), "");
+    ApiRequest req = ToRequest(parser.get(), "");
     r.method = req.method;
     r.path = req.path;
     if (FramingProblem p = CheckFraming(req); p.status != 0) {

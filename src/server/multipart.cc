@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "server/http_message.h"
+#include "server/api_message.h"
 
 namespace logsieve {
 namespace {

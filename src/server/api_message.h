@@ -1,14 +1,14 @@
-// HttpRequest / HttpResponse: what the edge (http_edge.cc, the only file that
+// ApiRequest / ApiResponse: what the edge (http_edge.cc, the only file that
 // knows Boost.Beast) hands to the handlers and takes back. Plain values, no
 // sockets: handlers and their tests never see the transport.
 //
-//   HttpRequest req{.method = "POST", .path = "/classify-single/"};
+//   ApiRequest req{.method = "POST", .path = "/classify-single/"};
 //   req.headers.push_back({"Content-Type", "application/json"});
 //   std::string_view type = req.Header("content-type");  // names are case-insensitive
 //
 // Thread safety: plain values.
-#ifndef LOGSIEVE_SERVER_HTTP_MESSAGE_H_
-#define LOGSIEVE_SERVER_HTTP_MESSAGE_H_
+#ifndef LOGSIEVE_SERVER_API_MESSAGE_H_
+#define LOGSIEVE_SERVER_API_MESSAGE_H_
 
 #include <string>
 #include <string_view>
@@ -17,7 +17,7 @@
 
 namespace logsieve {
 
-using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+using ApiHeaders = std::vector<std::pair<std::string, std::string>>;
 
 // True when `a` and `b` are equal ignoring ASCII case.
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -31,11 +31,11 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-struct HttpRequest {
+struct ApiRequest {
   std::string method;  // "GET", "POST", ... as sent
   std::string target;  // as sent: "/v1/classify?x=1"
   std::string path;    // the target up to '?'
-  HttpHeaders headers;
+  ApiHeaders headers;
   std::string remote;  // "127.0.0.1:50312"
   std::string body;    // the whole body when the edge buffered it (not for the stream)
 
@@ -54,14 +54,14 @@ struct HttpRequest {
   }
 };
 
-struct HttpResponse {
+struct ApiResponse {
   int status = 200;
   std::string content_type;  // "" for none
-  HttpHeaders headers;       // besides Content-Type, Content-Length and Connection
+  ApiHeaders headers;        // besides Content-Type, Content-Length and Connection
   std::string body;
   bool close = false;  // close the connection after this answer
 };
 
 }  // namespace logsieve
 
-#endif  // LOGSIEVE_SERVER_HTTP_MESSAGE_H_
+#endif  // LOGSIEVE_SERVER_API_MESSAGE_H_

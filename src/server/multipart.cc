@@ -143,7 +143,9 @@ Status MultipartParser::Feed(std::string_view bytes) {
           skip = 4;
         }
         if (end == std::string::npos) {
-          if (pending_.size() > kMaxPartHead) {
+          // Past this the end could only come after kMaxPartHead bytes: the
+          // same verdict as when the whole head arrives at once.
+          if (pending_.size() >= kMaxPartHead + 4) {
             return Fail("part headers over " + std::to_string(kMaxPartHead) + " bytes");
           }
           return OkStatus();

@@ -14,7 +14,7 @@
 using namespace logsieve;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::vector<LabelSpec> labels = {
+  static const std::vector<Label> labels = {
       {"Security Alert", ""}, {"HTTP Status", ""}, {"Error", ""}};
   static const PiiMasker masker = *PiiMasker::Create({"email", "ipv4", "ipv6"}, nullptr);
   std::string_view bytes(reinterpret_cast<const char*>(data), size);

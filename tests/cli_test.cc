@@ -103,6 +103,19 @@ TEST(CliClassifyTest, NdjsonInNdjsonOut) {
             "\"confidence\":null,\"detail\":\"no stage decided\"}\n");
 }
 
+// Issue 16 item 1: nlohmann's out_of_range for 1e400 was not caught and the
+// run ended in SIGABRT even with --on-error skip.
+TEST(CliClassifyTest, ANumberTooLargeForADoubleInNdjsonIsSkippedAndReportedNotAnAbort) {
+  RunResult r = Classify(With({"--format", "ndjson", "--on-error", "skip", "-"}, kNoStages),
+                         "{\"source\":\"a\",\"log_message\":\"x\",\"n\":1e400}\n{\"log_message\":\"y\"}\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("<stdin>:1: invalid JSON at line 1, column 41: number overflow parsing '1e400'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("\"log_message\":\"y\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("1e400"), std::string::npos) << r.out;
+}
+
 TEST(CliClassifyTest, InvalidUtf8NeverCrashesAndCsvBytesComeBackAsRead) {
   RunResult r = Classify(With({"-", "-q"}, kNoStages), "source,log_message\nA,bad \xff\xfe bytes\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -129,7 +142,7 @@ TEST(CliClassifyTest, StreamedLinesAreAnsweredAsTheyArrive) {
 TEST(CliClassifyTest, MissingInputFileIsAClearError) {
   RunResult r = Classify(With({"/nonexistent/in.csv"}, kNoStages));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("cannot open '/nonexistent/in.csv'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent/in.csv: no such input file"), std::string::npos) << r.err;
 }
 
 TEST(CliClassifyTest, TheBundledDefaultsClassifyTheSampleAndSayWhyTheLlmWasNotAsked) {
@@ -205,6 +218,46 @@ TEST(CliTransformerTest, EmbedRefusesAThreadCountOutsideItsRange) {
   }
 }
 
+// One label set for every stage and command: plain names are accepted by the
+// rules stage, `train`, the model stage and the LLM prompt alike.
+TEST(CliLabelsTest, PlainLabelNamesWorkForTrainAndEveryStage) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "labels: [Disk, Login]\n");
+  WriteFile(dir.File("r.yaml"), "- {id: disk, pattern: 'disk full', label: Disk}\n");
+  std::string data = "source,log_message,target_label\n";
+  for (int i = 0; i < 20; ++i) {
+    data += "A,disk " + std::to_string(i) + " at 99 percent,Disk\n";
+    data += "A,user u" + std::to_string(i) + " logged in,Login\n";
+  }
+  WriteFile(dir.File("d.csv"), data);
+  RunResult train = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("m.lsm"),
+                                "--config", dir.File("c.yaml")});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_EQ(train.err.find("warning"), std::string::npos) << train.err;
+  RunResult r = Classify({"-", "-q", "--config", dir.File("c.yaml"), "--rules", dir.File("r.yaml"),
+                          "--model", dir.File("m.lsm"), "--threshold", "0", "--set", "pipeline.routes=[]",
+                          "--set", "llm.examples=[]"},
+                         "source,log_message\nA,disk full\nA,user bob logged in\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("A,disk full,Disk,Regex,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("A,user bob logged in,Login,ML,"), std::string::npos) << r.out;
+}
+
+// `train` used to die on an uncaught type_error for labels it did not expect.
+TEST(CliLabelsTest, ABadLabelsValueIsACleanErrorNamingTheEntry) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "labels:\n  - Disk\n  - [Login]\n");
+  WriteFile(dir.File("d.csv"), "source,log_message,target_label\nA,disk,Disk\n");
+  for (const char* command : {"train", "classify"}) {
+    RunResult r = RunProgram({LogsieveBinary(), command, dir.File("d.csv"), "-o", dir.File("out"),
+                              "--config", dir.File("c.yaml")});
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("c.yaml:1: labels[1]: must be a name or a {name, description} mapping"),
+              std::string::npos)
+        << command << ": " << r.err;
+  }
+}
+
 TEST(CliConfigTest, PrintedDefaultsAreAValidConfigFile) {
   ScratchDir dir;
   RunResult d = RunProgram({LogsieveBinary(), "config", "--print-defaults"});
@@ -239,6 +292,83 @@ TEST(CliConfigTest, DotEnvInTheWorkingDirectoryIsRead) {
   RunResult r = RunProgram({LogsieveBinary(), "config"}, "", {}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("batch_size: 77"), std::string::npos);
+}
+
+// Issue 16 item 9: a config key given twice was silently accepted.
+TEST(CliConfigTest, AKeyGivenTwiceInTheConfigFileIsRefusedNamingBothLines) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "pipeline:\n  batch_size: 10\n  batch_size: 20\n");
+  RunResult r = RunProgram({LogsieveBinary(), "config", "--config", dir.File("c.yaml")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir.File("c.yaml") + ":3: config key 'pipeline.batch_size' is given twice (first at " +
+                       dir.File("c.yaml") + ":2)"),
+            std::string::npos)
+      << r.err;
+}
+
+// Issue 16 item 4: `--model DIR` ended in bad_alloc (ftell on a directory) and
+// `--config DIR` in an uncaught ios_failure, in every command that loads them.
+TEST(CliFileInputTest, ADirectoryGivenAsModelOrConfigIsAClearErrorInEveryCommand) {
+  ScratchDir dir;
+  const std::string d = dir.path();
+  const std::string not_model = d + ": is a directory, not a model file";
+  const std::string not_config = d + ": is a directory, not a config file";
+  WriteFile(dir.File("data.csv"), "log_message,target_label\nx,A\ny,B\n");
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {{"classify", "-", "--rules", "none", "--model", d}, not_model},
+      {{"classify", "-", "--config", d}, not_config},
+      {{"serve", "--rules", "none", "--model", d}, not_model},
+      {{"serve", "--config", d}, not_config},
+      {{"config", "--config", d}, not_config},
+      {{"train", dir.File("data.csv"), "-o", dir.File("m.lsm"), "--config", d}, not_config},
+      {{"train", d, "-o", dir.File("m.lsm")}, d + ": is a directory, not an input file"},
+      {{"rules", "check", d}, d + ": is a directory, not a rule file"},
+      {{"rules", "check", testing::SourceDir() + "/rules/default.yaml", "--config", d}, not_config},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {LogsieveBinary()};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    RunResult r = RunProgram(argv, "source,log_message\nA,x\n");
+    EXPECT_EQ(r.exit_code, 2) << c.args[0] << " " << c.args.back() << ": " << r.err;
+    EXPECT_NE(r.err.find(c.error), std::string::npos) << c.args[0] << ": " << r.err;
+  }
+}
+
+// Issue 16 item 6: the 16 MiB cap was checked after reading, so /dev/zero
+// was read until memory ran out.
+TEST(CliFileInputTest, AnEndlessRuleFileStopsAtTheSizeCap) {
+  RunResult r = Classify({"-", "--rules", "/dev/zero"}, "source,log_message\nA,x\n");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("/dev/zero: rule file is larger than 16 MiB"), std::string::npos) << r.err;
+  RunResult check = RunProgram({LogsieveBinary(), "rules", "check", "/dev/zero"});
+  EXPECT_NE(check.err.find("/dev/zero: rule file is larger than 16 MiB"), std::string::npos) << check.err;
+}
+
+// Issue 16 item 9: yaml-cpp recursed into a 200,000-deep file and answered
+// "not valid YAML: bad file".
+TEST(CliFileInputTest, ADeeplyNestedRuleFileSaysSoWithItsLine) {
+  ScratchDir dir;
+  WriteFile(dir.File("deep.yaml"), "rules:\n" + std::string(200000, '[') + "\n");
+  RunResult r = RunProgram({LogsieveBinary(), "rules", "check", dir.File("deep.yaml")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir.File("deep.yaml") + ":2: YAML nested too deeply (more than 64 levels)"),
+            std::string::npos)
+      << r.err;
+}
+
+// Issue 16 item 9: `-o /dev/full` claimed the rows were in /dev/full.partial,
+// and the write error exited 2 although the README says I/O failures exit 1.
+TEST(CliClassifyTest, AWriteErrorOnADeviceExitsOneAndClaimsNoPartialFile) {
+  std::string input = "source,log_message\n";
+  for (int i = 0; i < 2000; ++i) input += "A,line " + std::to_string(i) + "\n";
+  RunResult r = Classify(With({"-", "-o", "/dev/full"}, kNoStages), input);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("writing '/dev/full' failed: No space left on device"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(".partial"), std::string::npos) << r.err;
 }
 
 }  // namespace

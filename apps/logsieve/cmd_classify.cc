@@ -128,9 +128,10 @@ Status RunClassify(const ClassifyOptions& o) {
   Status status = RunStream(*classifier, *reader, *writer, run, &summary);
   progress.Clear();
   if (!o.quiet) PrintSummary(summary, *reader, *classifier);
-  if (!status.ok() && o.output != "-") {
-    std::fprintf(stderr, "logsieve: the %s rows before the error are in '%s.partial'\n",
-                 Thousands(summary.rows).c_str(), o.output.c_str());
+  // Only a regular file has a PATH.partial; `-o /dev/full` is written in place.
+  if (!status.ok() && !writer->partial_path().empty()) {
+    std::fprintf(stderr, "logsieve: the %s rows before the error are in '%s'\n", Thousands(summary.rows).c_str(),
+                 writer->partial_path().c_str());
   }
   return status;
 }

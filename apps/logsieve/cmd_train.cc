@@ -140,8 +140,7 @@ Status RunTrain(const TrainFlags& f) {
     // Config label order first, then labels only the data has (sorted).
     std::map<std::string, bool> present;
     for (const auto& r : rows) present[r.label] = true;
-    for (const auto& l : config.GetJson("labels")) {
-      const std::string name = l.value("name", "");
+    for (const std::string& name : config.labels().names()) {
       if (present.erase(name) > 0) o.labels.push_back(name);
     }
     for (const auto& [name, _] : present) {

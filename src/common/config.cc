@@ -11,10 +11,15 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include "common/file.h"
+#include "common/label_set.h"
+#include "common/yaml_nesting.h"
 
 extern char** environ;
 
@@ -40,6 +45,9 @@ std::string ConfigEnvName(std::string_view key) {
 
 namespace {
 
+// Config and .env files are a few KiB; the cap keeps `--config /dev/zero` out.
+constexpr size_t kMaxConfigFileBytes = 1u << 20;
+
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
@@ -52,8 +60,11 @@ std::string Trim(std::string_view s) {
 StatusOr<Environment> Environment::FromProcess(const std::string& dotenv_path) {
   Environment env;
   if (!dotenv_path.empty()) {
-    std::ifstream in(dotenv_path);
-    if (in) {
+    // A missing .env is fine; a directory, a device or a huge file is not.
+    StatusOr<std::string> text = ReadFileBounded(dotenv_path, kMaxConfigFileBytes, ".env file");
+    if (!text.ok() && text.status().code() != StatusCode::kNotFound) return text.status();
+    if (text.ok()) {
+      std::istringstream in(*text);
       std::string line;
       int lineno = 0;
       while (std::getline(in, line)) {
@@ -96,6 +107,7 @@ const std::string* Environment::Find(std::string_view name) const {
 struct Config::Rep {
   std::vector<json> values;         // parallel to ConfigSchema()
   std::vector<std::string> origins;
+  std::shared_ptr<const LabelSet> labels;  // built from values["labels"]
 };
 
 namespace {
@@ -221,6 +233,9 @@ Config::Config() : rep_(std::make_unique<Rep>()) {
     rep_->values.push_back(std::move(v).value());
     rep_->origins.emplace_back("default");
   }
+  StatusOr<LabelSet> labels = LabelSet::FromJson(GetJson("labels"));
+  assert(labels.ok() && "bad default labels in config_schema.cc");
+  rep_->labels = std::make_shared<const LabelSet>(std::move(labels).value());
 }
 Config::Config(const Config& o) : rep_(std::make_unique<Rep>(*o.rep_)) {}
 Config& Config::operator=(const Config& o) {
@@ -240,6 +255,7 @@ Status Config::Set(std::string_view key, std::string_view yaml_text, std::string
     if (k->type == ConfigType::kString) {
       node = YAML::Node(std::string(yaml_text));
     } else {
+      LOGSIEVE_RETURN_IF_ERROR(CheckYamlNesting(yaml_text, std::string(origin) + ": '" + std::string(key) + "'"));
       node = YAML::Load(std::string(yaml_text));
     }
   } catch (const YAML::Exception& e) {
@@ -247,20 +263,28 @@ Status Config::Set(std::string_view key, std::string_view yaml_text, std::string
   }
   StatusOr<json> v = Convert(*k, node);
   if (!v.ok()) return v.status().WithPrefix(origin);
+  return Store(key, std::move(v).value(), std::string(origin)).WithPrefix(origin);
+}
+
+Status Config::Store(std::string_view key, json value, std::string origin) {
+  if (key == "labels") {
+    LOGSIEVE_ASSIGN_OR_RETURN(LabelSet labels, LabelSet::FromJson(value));
+    rep_->labels = std::make_shared<const LabelSet>(std::move(labels));
+  }
   size_t i = IndexOf(key);
-  rep_->values[i] = std::move(v).value();
-  rep_->origins[i] = std::string(origin);
+  rep_->values[i] = std::move(value);
+  rep_->origins[i] = std::move(origin);
   return OkStatus();
 }
 
 StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
   Config config;
   if (!file.empty()) {
+    LOGSIEVE_ASSIGN_OR_RETURN(std::string text, ReadFileBounded(file, kMaxConfigFileBytes, "config file"));
+    LOGSIEVE_RETURN_IF_ERROR(CheckYamlNesting(text, file));
     YAML::Node root;
     try {
-      root = YAML::LoadFile(file);
-    } catch (const YAML::BadFile&) {
-      return NotFoundError("config file '" + file + "' cannot be read");
+      root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
       return InvalidArgumentError(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
@@ -270,6 +294,7 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
     // Walk nested mappings; a declared key takes its value, a known section recurses.
     struct Item { std::string prefix; YAML::Node node; };
     std::vector<Item> todo = {{"", root}};
+    std::map<std::string, std::string, std::less<>> given;  // key -> where, to refuse a key given twice
     while (!todo.empty()) {
       Item item = std::move(todo.back());
       todo.pop_back();
@@ -278,11 +303,14 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
         std::string name = item.prefix.empty() ? kv.first.Scalar() : item.prefix + "." + kv.first.Scalar();
         std::string where = file + ":" + std::to_string(kv.first.Mark().line + 1);
         if (const ConfigKey* k = FindConfigKey(name)) {
+          auto [first, fresh] = given.emplace(name, where);
+          if (!fresh) {
+            return InvalidArgumentError(where + ": config key '" + name + "' is given twice (first at " +
+                                        first->second + ")");
+          }
           StatusOr<json> v = Convert(*k, kv.second);
           if (!v.ok()) return v.status().WithPrefix(where);
-          size_t i = IndexOf(name);
-          config.rep_->values[i] = std::move(v).value();
-          config.rep_->origins[i] = where;
+          LOGSIEVE_RETURN_IF_ERROR(config.Store(name, std::move(v).value(), where).WithPrefix(where));
         } else if (IsSectionPrefix(name) && kv.second.IsMap()) {
           todo.push_back({name, kv.second});
         } else {
@@ -314,6 +342,7 @@ std::vector<std::string> Config::GetStringList(std::string_view key) const {
   return rep_->values[IndexOf(key)].get<std::vector<std::string>>();
 }
 const json& Config::GetJson(std::string_view key) const { return rep_->values[IndexOf(key)]; }
+const LabelSet& Config::labels() const { return *rep_->labels; }
 const std::string& Config::Origin(std::string_view key) const { return rep_->origins[IndexOf(key)]; }
 
 namespace {

@@ -24,13 +24,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "common/label_set.h"
 #include "common/status.h"
 
 namespace logsieve {
@@ -38,7 +38,7 @@ namespace logsieve {
 enum class ConfigType { kBool, kInt, kDouble, kString, kStringList, kJson };
 
 struct ConfigKey {
-  std::string_view name;          // "pipeline.threshold"
+  std::string_view name;  // "pipeline.threshold"
   ConfigType type;
   std::string_view default_yaml;  // "0.75", "[rules, model, llm]", multi-line YAML for kJson
   std::string_view doc;
@@ -89,6 +89,9 @@ class Config {
   const std::string& GetString(std::string_view key) const;
   std::vector<std::string> GetStringList(std::string_view key) const;
   const nlohmann::json& GetJson(std::string_view key) const;
+  // The `labels` key as a LabelSet, validated whenever the key is set (so a
+  // Config never holds a bad label list). Every stage and command uses this.
+  const LabelSet& labels() const;
   // Where the current value came from: "default", "FILE:LINE", "env NAME", ...
   const std::string& Origin(std::string_view key) const;
 
@@ -99,6 +102,9 @@ class Config {
 
  private:
   struct Rep;
+  // Stores a converted value; checks it first when the key has a checker.
+  Status Store(std::string_view key, nlohmann::json value, std::string origin);
+
   std::unique_ptr<Rep> rep_;
 };
 

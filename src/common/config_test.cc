@@ -72,6 +72,45 @@ TEST(ConfigTest, MissingFileIsNotFound) {
   EXPECT_EQ(c.status().code(), StatusCode::kNotFound);
 }
 
+// Issue 16 item 9: rule files refuse duplicates; config files accepted them.
+TEST(ConfigTest, AKeyGivenTwiceIsRefusedNamingBothLines) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "pipeline:\n  threshold: 0.9\n  batch_size: 8\n  threshold: 0.8\n");
+  StatusOr<Config> c = Config::Load(dir.File("c.yaml"), Environment());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), dir.File("c.yaml") + ":4: config key 'pipeline.threshold' is given twice (first at " +
+                                      dir.File("c.yaml") + ":2)");
+}
+
+TEST(ConfigTest, ADottedKeyAndItsSectionFormAreTheSameKey) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "pipeline.threshold: 0.9\npipeline:\n  threshold: 0.8\n");
+  StatusOr<Config> c = Config::Load(dir.File("c.yaml"), Environment());
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("is given twice"), std::string::npos) << c.status().message();
+}
+
+// Issue 16 item 4: YAML::LoadFile on a directory threw an uncaught ios_failure.
+TEST(ConfigTest, ADirectoryIsRefusedNamingThePath) {
+  ScratchDir dir;
+  StatusOr<Config> c = Config::Load(dir.path(), Environment());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), dir.path() + ": is a directory, not a config file");
+  StatusOr<Environment> env = Environment::FromProcess(dir.path());
+  ASSERT_FALSE(env.ok());
+  EXPECT_EQ(env.status().message(), dir.path() + ": is a directory, not a .env file");
+}
+
+TEST(ConfigTest, YamlNestedTooDeeplyIsRefusedBeforeParsing) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"), "labels: " + std::string(200000, '[') + "\n");
+  StatusOr<Config> c = Config::Load(dir.File("c.yaml"), Environment());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), dir.File("c.yaml") + ":1: YAML nested too deeply (more than 64 levels)");
+  Config flags;
+  EXPECT_FALSE(flags.Set("labels", std::string(100000, '['), "flag --set").ok());
+}
+
 TEST(ConfigTest, EnvAliasFillsTheApiKeyAndItIsNeverPrinted) {
   Environment env;
   env.Set("GROQ_API_KEY", "gsk_secret123");

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "common/json.h"
+
 namespace logsieve::embed {
 namespace {
 
@@ -104,8 +106,10 @@ StatusOr<std::unique_ptr<HashingEncoder>> HashingEncoder::Create(const HashingOp
 }
 
 StatusOr<std::unique_ptr<HashingEncoder>> HashingEncoder::FromSpec(std::string_view spec_json) {
-  nlohmann::json j = nlohmann::json::parse(spec_json, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
+  StatusOr<nlohmann::json> parsed = ParseJson(spec_json, "hashing encoder spec");
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json& j = *parsed;
+  if (!j.is_object()) {
     return InvalidArgumentError("hashing encoder spec is not a JSON object");
   }
   if (j.value("kind", "") != "hashing") {

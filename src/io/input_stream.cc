@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/file.h"
+
 namespace logsieve::io {
 namespace {
 
@@ -69,14 +71,9 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path
     int64_t size = fstat(0, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
     return std::unique_ptr<InputStream>(new FdInputStream(0, false, "<stdin>", size));
   }
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NotFoundError("cannot open '" + path + "': " + std::strerror(errno));
-  struct stat st{};
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    close(fd);
-    return InvalidArgumentError("'" + path + "' is a directory, not a file");
-  }
-  int64_t size = S_ISREG(st.st_mode) ? st.st_size : -1;
+  LOGSIEVE_ASSIGN_OR_RETURN(InputFile file, InputFile::Open(path, "input file", FileKinds::kStreamable));
+  int64_t size = file.size();
+  int fd = file.Release();
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::unique_ptr<InputStream>(new FdInputStream(fd, true, path, size));
 }

@@ -8,10 +8,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
+#include "common/json.h"
 #include "io/csv.h"
+#include "io/ndjson.h"
 
 namespace logsieve::io {
 
@@ -21,12 +22,7 @@ namespace {
 
 constexpr size_t kMaxSkipMessages = 20;
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
-  return std::string(s.substr(b, e - b));
-}
+std::string Trim(std::string_view s) { return std::string(TrimRecordField(s)); }
 
 std::string JoinColumns(const std::vector<std::string>& cols) {
   std::string out;
@@ -46,7 +42,10 @@ class CsvRecordReader : public RecordReader {
     CsvRow row;
     StatusOr<bool> more = csv_.Next(&row);
     if (!more.ok()) return more.status();
-    if (!*more) return InvalidArgumentError(csv_.name() + ": empty input: expected a CSV header with columns " + JoinColumns(options_.required_columns));
+    if (!*more)
+      return InvalidArgumentError(csv_.name() +
+                                  ": empty input: expected a CSV header with columns " +
+                                  JoinColumns(options_.required_columns));
     columns_ = row.fields;
     std::vector<std::string> missing;
     for (const std::string& req : options_.required_columns) {
@@ -55,9 +54,9 @@ class CsvRecordReader : public RecordReader {
     if (!missing.empty()) {
       std::vector<std::string> found;
       for (const std::string& c : columns_) found.push_back(Trim(c));
-      return InvalidArgumentError(csv_.name() + ":" + std::to_string(row.line) + ": missing required column" +
-                                  (missing.size() > 1 ? "s " : " ") + JoinColumns(missing) +
-                                  "; found columns: " + JoinColumns(found));
+      return InvalidArgumentError(csv_.name() + ":" + std::to_string(row.line) +
+                                  ": missing required column" + (missing.size() > 1 ? "s " : " ") +
+                                  JoinColumns(missing) + "; found columns: " + JoinColumns(found));
     }
     source_ = ColumnIndex(options_.source_column);
     message_ = ColumnIndex(options_.message_column);
@@ -108,7 +107,12 @@ class CsvRecordReader : public RecordReader {
 class LineRecordReader : public RecordReader {
  public:
   LineRecordReader(std::unique_ptr<InputStream> in, ReadOptions options)
-      : RecordReader(std::move(options)), in_(std::move(in)) {}
+      : RecordReader(std::move(options)), in_(std::move(in)) {
+    ndjson_.message_field = options_.message_column;
+    ndjson_.source_field = options_.source_column;
+    ndjson_.default_source = options_.default_source;
+    ndjson_.max_line_bytes = options_.max_record_bytes;
+  }
 
   StatusOr<size_t> Read(size_t max, RecordBatch* out) override {
     size_t got = 0;
@@ -129,13 +133,13 @@ class LineRecordReader : public RecordReader {
         out->batch.records.push_back({options_.default_source, std::move(trimmed)});
         out->rows.emplace_back();
       } else {
-        LogRecord rec;
-        Status s = ParseObject(trimmed, &rec);
-        if (!s.ok()) {
-          LOGSIEVE_RETURN_IF_ERROR(Malformed(s));
+        StatusOr<LogRecord> rec = DecodeNdjsonLine(trimmed, ndjson_);
+        if (!rec.ok()) {
+          LOGSIEVE_RETURN_IF_ERROR(Malformed(InvalidArgumentError(
+              in_->name() + ":" + std::to_string(line_no_) + ": " + rec.status().message())));
           continue;
         }
-        out->batch.records.push_back(std::move(rec));
+        out->batch.records.push_back(*std::move(rec));
         out->rows.push_back({std::move(trimmed)});
       }
       out->lines.push_back(line_no_);
@@ -149,30 +153,6 @@ class LineRecordReader : public RecordReader {
   const std::string& name() const override { return in_->name(); }
 
  private:
-  Status ParseObject(const std::string& text, LogRecord* rec) {
-    std::string where = in_->name() + ":" + std::to_string(line_no_);
-    ojson obj;
-    try {
-      obj = ojson::parse(text);
-    } catch (const ojson::parse_error& e) {
-      std::string what = e.what();
-      size_t colon = what.find("] ");
-      return InvalidArgumentError(where + ": invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
-    }
-    if (!obj.is_object()) return InvalidArgumentError(where + ": expected a JSON object");
-    auto msg = obj.find(options_.message_column);
-    if (msg == obj.end() || !msg->is_string()) {
-      return InvalidArgumentError(where + ": the object has no \"" + options_.message_column + "\" string");
-    }
-    rec->message = Trim(msg->get<std::string>());
-    auto src = obj.find(options_.source_column);
-    if (src != obj.end() && !src->is_string() && !src->is_null()) {
-      return InvalidArgumentError(where + ": \"" + options_.source_column + "\" must be a string");
-    }
-    rec->source = src != obj.end() && src->is_string() ? Trim(src->get<std::string>()) : options_.default_source;
-    return OkStatus();
-  }
-
   // The next physical line (without '\n'), valid until the next call.
   StatusOr<bool> NextLine(std::string_view* line, bool stop_if_idle, bool* idle) {
     for (;;) {
@@ -233,11 +213,13 @@ class LineRecordReader : public RecordReader {
   }
 
   Status TooLongAt(uint64_t line) {
-    return InvalidArgumentError(in_->name() + ":" + std::to_string(line) + ": line is longer than " +
-                                std::to_string(options_.max_record_bytes) + " bytes (input.max_record_bytes)");
+    return InvalidArgumentError(
+        in_->name() + ":" + std::to_string(line) + ": line is longer than " +
+        std::to_string(options_.max_record_bytes) + " bytes (input.max_record_bytes)");
   }
 
   std::unique_ptr<InputStream> in_;
+  NdjsonOptions ndjson_;
   std::string buf_;
   size_t pos_ = 0;
   size_t pending_advance_ = 0;
@@ -254,6 +236,7 @@ class Sink {
   virtual ~Sink() = default;
   virtual Status Write(std::string_view bytes) = 0;
   virtual Status Commit() { return OkStatus(); }
+  virtual std::string partial_path() const { return ""; }
 };
 
 class FdSink : public Sink {
@@ -275,6 +258,7 @@ class FdSink : public Sink {
     }
     return OkStatus();
   }
+  std::string partial_path() const override { return final_path_.empty() ? "" : path_; }
   Status Commit() override {
     if (final_path_.empty()) return OkStatus();  // stdout, devices, FIFOs
     if (close(fd_) != 0) {
@@ -283,7 +267,8 @@ class FdSink : public Sink {
     }
     fd_ = -1;
     if (std::rename(path_.c_str(), final_path_.c_str()) != 0) {
-      return UnavailableError("renaming '" + path_ + "' to '" + final_path_ + "' failed: " + std::strerror(errno));
+      return UnavailableError("renaming '" + path_ + "' to '" + final_path_ +
+                              "' failed: " + std::strerror(errno));
     }
     return OkStatus();
   }
@@ -311,7 +296,10 @@ class FormatWriter : public RecordWriter {
  public:
   FormatWriter(std::unique_ptr<Sink> sink, const WriteOptions& options, Format input_format,
                const std::vector<std::string>& input_columns)
-      : sink_(std::move(sink)), options_(options), input_format_(input_format), columns_(input_columns) {
+      : sink_(std::move(sink)),
+        options_(options),
+        input_format_(input_format),
+        columns_(input_columns) {
     if (input_format_ != Format::kCsv) columns_ = {"source", "log_message"};
     std::vector<std::string_view> outs = {kLabelColumn, kMethodColumn, kConfidenceColumn};
     if (options_.detail) outs.push_back(kDetailColumn);
@@ -337,9 +325,15 @@ class FormatWriter : public RecordWriter {
     for (size_t i = 0; i < b.size(); ++i) {
       const Decision& d = b.batch.decisions[i];
       switch (options_.format) {
-        case Format::kCsv: WriteCsv(b, i, d); break;
-        case Format::kNdjson: WriteJson(b, i, d); break;
-        case Format::kLines: WriteLine(b, i, d); break;
+        case Format::kCsv:
+          WriteCsv(b, i, d);
+          break;
+        case Format::kNdjson:
+          WriteJson(b, i, d);
+          break;
+        case Format::kLines:
+          WriteLine(b, i, d);
+          break;
       }
     }
     if (buf_.size() > (1 << 20)) return Flush();
@@ -360,10 +354,12 @@ class FormatWriter : public RecordWriter {
     LOGSIEVE_RETURN_IF_ERROR(Flush());
     return sink_->Commit();
   }
+  std::string partial_path() const override { return sink_->partial_path(); }
 
  private:
   std::vector<std::string> Values(const Decision& d) const {
-    std::vector<std::string> v = {d.label, std::string(MethodName(d.method)), FormatConfidence(d.confidence)};
+    std::vector<std::string> v = {d.label, std::string(MethodName(d.method)),
+                                  FormatConfidence(d.confidence)};
     if (options_.detail) v.push_back(d.detail);
     return v;
   }
@@ -384,11 +380,12 @@ class FormatWriter : public RecordWriter {
   void WriteJson(const RecordBatch& b, size_t i, const Decision& d) {
     ojson obj;
     if (input_format_ == Format::kNdjson) {
-      obj = ojson::parse(b.rows[i][0], nullptr, false);
-      if (obj.is_discarded() || !obj.is_object()) obj = ojson::object();
+      StatusOr<ojson> parsed = ParseJson<ojson>(b.rows[i][0], "output row");  // was read, so valid
+      obj = parsed.ok() && parsed->is_object() ? std::move(*parsed) : ojson::object();
     } else if (input_format_ == Format::kCsv) {
       obj = ojson::object();
-      for (size_t k = 0; k < columns_.size() && k < b.rows[i].size(); ++k) obj[Trim(columns_[k])] = b.rows[i][k];
+      for (size_t k = 0; k < columns_.size() && k < b.rows[i].size(); ++k)
+        obj[Trim(columns_[k])] = b.rows[i][k];
     } else {
       obj = ojson::object();
       obj["source"] = b.batch.records[i].source;
@@ -397,7 +394,8 @@ class FormatWriter : public RecordWriter {
     obj[std::string(kLabelColumn)] = d.label;
     obj[std::string(kMethodColumn)] = MethodName(d.method);
     if (d.confidence) {
-      obj[std::string(kConfidenceColumn)] = std::round(static_cast<double>(*d.confidence) * 1e4) / 1e4;
+      obj[std::string(kConfidenceColumn)] =
+          std::round(static_cast<double>(*d.confidence) * 1e4) / 1e4;
     } else {
       obj[std::string(kConfidenceColumn)] = nullptr;
     }
@@ -438,14 +436,18 @@ StatusOr<Format> ParseFormat(std::string_view name) {
   if (name == "csv") return Format::kCsv;
   if (name == "ndjson" || name == "jsonl") return Format::kNdjson;
   if (name == "lines" || name == "text") return Format::kLines;
-  return InvalidArgumentError("unknown format '" + std::string(name) + "' (known: csv, ndjson, lines)");
+  return InvalidArgumentError("unknown format '" + std::string(name) +
+                              "' (known: csv, ndjson, lines)");
 }
 
 std::string_view FormatName(Format format) {
   switch (format) {
-    case Format::kCsv: return "csv";
-    case Format::kNdjson: return "ndjson";
-    case Format::kLines: return "lines";
+    case Format::kCsv:
+      return "csv";
+    case Format::kNdjson:
+      return "ndjson";
+    case Format::kLines:
+      return "lines";
   }
   return "csv";
 }
@@ -490,14 +492,13 @@ StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(std::unique_ptr<Input
   return std::unique_ptr<RecordReader>(new LineRecordReader(std::move(in), options));
 }
 
-StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Open(const std::string& path,
-                                                           const WriteOptions& options,
-                                                           Format input_format,
-                                                           const std::vector<std::string>& input_columns) {
+StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Open(
+    const std::string& path, const WriteOptions& options, Format input_format,
+    const std::vector<std::string>& input_columns) {
   std::unique_ptr<Sink> sink;
   if (path == "-" || path.empty()) {
     sink = std::make_unique<FdSink>(1, "<stdout>", "", /*owned=*/false);
-  } else if (struct stat st {}; stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+  } else if (struct stat st{}; stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     // A device, FIFO or socket (`-o /dev/null`, a named pipe): written in place,
     // never replaced by a rename.
     int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
@@ -509,13 +510,15 @@ StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Open(const std::string& pa
     if (fd < 0) return NotFoundError("cannot write '" + partial + "': " + std::strerror(errno));
     sink = std::make_unique<FdSink>(fd, partial, path, /*owned=*/true);
   }
-  return std::unique_ptr<RecordWriter>(new FormatWriter(std::move(sink), options, input_format, input_columns));
+  return std::unique_ptr<RecordWriter>(
+      new FormatWriter(std::move(sink), options, input_format, input_columns));
 }
 
-std::unique_ptr<RecordWriter> RecordWriter::ToString(std::string* out, const WriteOptions& options,
-                                                     Format input_format,
-                                                     const std::vector<std::string>& input_columns) {
-  return std::make_unique<FormatWriter>(std::make_unique<StringSink>(out), options, input_format, input_columns);
+std::unique_ptr<RecordWriter> RecordWriter::ToString(
+    std::string* out, const WriteOptions& options, Format input_format,
+    const std::vector<std::string>& input_columns) {
+  return std::make_unique<FormatWriter>(std::make_unique<StringSink>(out), options, input_format,
+                                        input_columns);
 }
 
 }  // namespace logsieve::io

@@ -5,8 +5,8 @@
 //           kept in place); output appends `target_label,method_used,confidence`
 //           (and `detail` on request), the seed project's columns. A column of
 //           the input with one of those names is overwritten in place.
-//   ndjson  One JSON object per line with `log_message` and optionally
-//           `source`; output is the same object plus the decision fields.
+//   ndjson  One JSON object per line, decoded by io/ndjson.h (`log_message`,
+//           optional `source`); output is the same object plus the decision fields.
 //   lines   One raw log per line (source from --source); output is
 //           `target_label<TAB>method_used<TAB>confidence<TAB>log_message`.
 //
@@ -45,9 +45,9 @@ std::string FormatConfidence(const std::optional<float>& confidence);
 
 // Records read together, plus what the writer needs to echo them back.
 struct RecordBatch {
-  Batch batch;                                  // what the pipeline classifies
-  std::vector<std::vector<std::string>> rows;   // csv: all fields; ndjson: {object text}; lines: {}
-  std::vector<uint64_t> lines;                  // line where each record starts
+  Batch batch;                                 // what the pipeline classifies
+  std::vector<std::vector<std::string>> rows;  // csv: all fields; ndjson: {object text}; lines: {}
+  std::vector<uint64_t> lines;                 // line where each record starts
   size_t size() const { return batch.records.size(); }
   void Clear();
 };
@@ -109,10 +109,9 @@ struct WriteOptions {
 // An existing non-regular path (/dev/null, a FIFO) is written in place.
 class RecordWriter {
  public:
-  static StatusOr<std::unique_ptr<RecordWriter>> Open(const std::string& path,
-                                                      const WriteOptions& options,
-                                                      Format input_format,
-                                                      const std::vector<std::string>& input_columns);
+  static StatusOr<std::unique_ptr<RecordWriter>> Open(
+      const std::string& path, const WriteOptions& options, Format input_format,
+      const std::vector<std::string>& input_columns);
   // Writes into a string (tests, HTTP bodies). REQUIRES: *out outlives the writer.
   static std::unique_ptr<RecordWriter> ToString(std::string* out, const WriteOptions& options,
                                                 Format input_format,
@@ -125,6 +124,10 @@ class RecordWriter {
   virtual Status Flush() = 0;
   // Flushes and, for a file, moves PATH.partial to PATH.
   virtual Status Commit() = 0;
+  // Where the rows written so far are if Commit is never reached: PATH.partial
+  // for a regular file; "" when written in place (stdout, a device such as
+  // /dev/full, a FIFO) or into a string.
+  virtual std::string partial_path() const { return ""; }
 };
 
 }  // namespace logsieve::io

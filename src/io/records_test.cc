@@ -126,6 +126,29 @@ TEST(NdjsonTest, InvalidJsonAndMissingMessageNameTheLine) {
   EXPECT_EQ(error, "in.csv:1: the object has no \"log_message\" string");
 }
 
+// Issue 16 item 1: nlohmann's out_of_range for 1e400 escaped the reader and
+// aborted `classify --on-error skip`.
+TEST(NdjsonTest, ANumberTooLargeForADoubleIsAMalformedLineNotAnAbort) {
+  ReadOptions ro;
+  ro.format = Format::kNdjson;
+  std::string error;
+  RoundTrip("{\"source\":\"a\",\"log_message\":\"x\",\"n\":1e400}\n", ro, {}, &error);
+  EXPECT_NE(error.find("in.csv:1: invalid JSON at line 1, column 41: number overflow"), std::string::npos) << error;
+  ro.skip_malformed = true;
+  WriteOptions wo;
+  wo.format = Format::kNdjson;
+  std::string out = RoundTrip("{\"log_message\":\"x\",\"n\":1e400}\n{\"log_message\":\"y\"}\n", ro, wo);
+  EXPECT_EQ(out, "{\"log_message\":\"y\",\"target_label\":\"L:y\",\"method_used\":\"Regex\",\"confidence\":1.0,\"detail\":\"d\"}\n");
+}
+
+TEST(NdjsonTest, ALineNestedTooDeeplyIsRefusedNamingTheLine) {
+  ReadOptions ro;
+  ro.format = Format::kNdjson;
+  std::string error;
+  RoundTrip("{\"log_message\":\"x\",\"a\":" + std::string(100, '[') + "}\n", ro, {}, &error);
+  EXPECT_NE(error.find("in.csv:1: JSON nested deeper than 64 levels"), std::string::npos) << error;
+}
+
 TEST(LinesTest, EachLineIsAMessageFromTheGivenSource) {
   ReadOptions ro;
   ro.format = Format::kLines;

@@ -100,7 +100,7 @@ StatusOr<Settings> ReadSettings(const Config& c) {
     s.unavailable = "no API key (set LOGSIEVE_LLM_API_KEY or GROQ_API_KEY)";
   }
 
-  LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.labels, LabelsFromJson(c.GetJson("labels")));
+  s.prompt.labels.assign(c.labels().labels().begin(), c.labels().labels().end());
   LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.examples,
                             ExamplesFromJson(c.GetJson("llm.examples"), s.prompt.labels));
   s.prompt.model = s.model;

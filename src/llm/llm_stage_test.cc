@@ -337,6 +337,18 @@ TEST_F(LlmStageTest, PersonalDataIsMaskedBeforeItLeaves) {
             std::vector<std::string>{"user <USER> (<EMAIL>) from <IPV4> locked out"});
 }
 
+TEST_F(LlmStageTest, PlainLabelNamesAreListedInThePromptLikeMappings) {
+  Set("labels", "[Disk, {name: Login, description: someone signed in}]");
+  Set("llm.examples", "[]");
+  server_->SetHandler(FakeLlmServer::LabelByKeyword({{"disk", "Disk"}}, "Login"));
+  auto stage = MakeStage();
+  ASSERT_NE(stage, nullptr);
+  Batch b = Run(*stage, {"disk full"});
+  EXPECT_EQ(b.decisions[0].label, "Disk");
+  std::string text = server_->requests().at(0).AllText();
+  EXPECT_NE(text.find("- Disk\n- Login: someone signed in\n"), std::string::npos) << text;
+}
+
 TEST_F(LlmStageTest, LongLinesAreCutBeforeTheyAreSent) {
   Set("llm.max_line_bytes", "100");
   auto stage = MakeStage();

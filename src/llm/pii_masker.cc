@@ -3,104 +3,16 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "text/scanners.h"
+
 namespace logsieve {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-bool IsLocalChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' ||
-         c == '+' || c == '-';
-}
-bool IsDomainChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
-}
-
-// Replaces every span [b, e) that `find(text, pos)` reports with `placeholder`.
-template <typename Finder>
-std::string ReplaceAll(const std::string& text, const std::string& placeholder, Finder find) {
+// A pass of one shared scanner (text/scanners.h), the normalizer's code.
+std::string ReplaceAll(const std::string& text, text::Scan scan, std::string_view placeholder) {
   std::string out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    auto [b, e] = find(text, pos);
-    if (b == std::string::npos) break;
-    out.append(text, pos, b - pos);
-    out += placeholder;
-    pos = e;
-  }
-  out.append(text, std::min(pos, text.size()), std::string::npos);
+  text::ReplaceMatches(scan, text, placeholder, &out);
   return out;
-}
-
-using Span = std::pair<size_t, size_t>;
-constexpr Span kNone{std::string::npos, std::string::npos};
-
-Span FindEmail(const std::string& s, size_t pos) {
-  for (size_t at = s.find('@', pos); at != std::string::npos; at = s.find('@', at + 1)) {
-    size_t b = at;
-    while (b > pos && IsLocalChar(s[b - 1])) --b;
-    size_t e = at + 1;
-    while (e < s.size() && IsDomainChar(s[e])) ++e;
-    while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-')) --e;  // trailing punctuation
-    std::string_view domain(s.data() + at + 1, e - at - 1);
-    if (b < at && domain.find('.') != std::string_view::npos && domain.front() != '.')
-      return {b, e};
-  }
-  return kNone;
-}
-
-Span FindIpv4(const std::string& s, size_t pos) {
-  for (size_t i = pos; i < s.size(); ++i) {
-    if (!IsDigit(s[i]) || (i > 0 && (IsDigit(s[i - 1]) || s[i - 1] == '.'))) continue;
-    size_t j = i;
-    int parts = 0;
-    while (parts < 4) {
-      size_t d = j;
-      while (d < s.size() && IsDigit(s[d]) && d - j < 3) ++d;
-      if (d == j || (d < s.size() && IsDigit(s[d])) || std::stoi(s.substr(j, d - j)) > 255) break;
-      ++parts;
-      j = d;
-      if (parts < 4) {
-        if (j < s.size() && s[j] == '.' && j + 1 < s.size() && IsDigit(s[j + 1])) {
-          ++j;
-        } else {
-          break;
-        }
-      }
-    }
-    if (parts == 4) return {i, j};
-  }
-  return kNone;
-}
-
-// Eight hex groups joined by ':', or fewer with "::" compression (so "12:30:45" is no address).
-Span FindIpv6(const std::string& s, size_t pos) {
-  for (size_t i = pos; i < s.size(); ++i) {
-    if (!(IsHex(s[i]) || s[i] == ':')) continue;
-    if (i > 0 && (std::isalnum(static_cast<unsigned char>(s[i - 1])) || s[i - 1] == ':')) continue;
-    size_t j = i;
-    int colons = 0, group = 0;
-    bool ok = true;
-    while (j < s.size() && (IsHex(s[j]) || s[j] == ':')) {
-      if (s[j] == ':') {
-        ++colons;
-        group = 0;
-      } else if (++group > 4) {
-        ok = false;
-      }
-      ++j;
-    }
-    std::string_view cand(s.data() + i, j - i);
-    bool shaped =
-        colons == 7 || (colons >= 2 && colons <= 7 && cand.find("::") != std::string_view::npos);
-    if (ok && shaped && (j >= s.size() || !std::isalnum(static_cast<unsigned char>(s[j])))) {
-      bool has_hex = false;
-      for (size_t k = i; k < j; ++k) has_hex = has_hex || s[k] != ':';
-      if (has_hex) return {i, j};
-    }
-    i = j;
-  }
-  return kNone;
 }
 
 }  // namespace
@@ -169,9 +81,9 @@ StatusOr<std::string> PiiMasker::Mask(std::string_view text) const {
   } catch (const std::regex_error& e) {
     return InternalError(std::string("masking pattern failed on this line: ") + e.what());
   }
-  if (email_) s = ReplaceAll(s, "<EMAIL>", FindEmail);
-  if (ipv6_) s = ReplaceAll(s, "<IPV6>", FindIpv6);
-  if (ipv4_) s = ReplaceAll(s, "<IPV4>", FindIpv4);
+  if (email_) s = ReplaceAll(s, text::Scan::kEmail, "<EMAIL>");
+  if (ipv6_) s = ReplaceAll(s, text::Scan::kIpv6Address, "<IPV6>");
+  if (ipv4_) s = ReplaceAll(s, text::Scan::kIpv4Address, "<IPV4>");
   return s;
 }
 

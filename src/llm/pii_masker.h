@@ -6,7 +6,9 @@
 //   m->Mask("user alice from 10.0.0.7 mailed bob@x.org")
 //     == "user <USER> from <IPV4> mailed <EMAIL>"
 //
-// Built-in kinds (hand-written scanners, linear time): email, ipv4, ipv6.
+// Built-in kinds: email, ipv4, ipv6 (the address alone: a :port or %zone
+// stays). They run the normalizer's scanners (text/scanners.h), word
+// boundaries included, so the masker hides what the normalizer recognises.
 // Patterns are ECMAScript regular expressions (std::regex); the first capture
 // group is replaced when the pattern has one, else the whole match. Callers
 // bound the input length (llm.max_line_bytes) since std::regex backtracks.

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text/normalizer.h"
+
 namespace logsieve {
 namespace {
 
@@ -52,6 +54,43 @@ TEST(PiiMaskerTest, BadSettingsAreErrorsNamingTheEntry) {
   ASSERT_FALSE(bad_re.ok());
   EXPECT_NE(bad_re.status().message().find("entry 1 ('x')"), std::string::npos);
   EXPECT_FALSE(PiiMasker::Create({}, json::parse(R"([{"name": "x"}])")).ok());
+}
+
+// The masker and the normalizer run the same scanners: the masker leaves
+// nothing the normalizer would call an address or email, and hides nothing
+// else (putting a plain address back where it masked gives the normalizer's
+// template of the original line).
+TEST(PiiMaskerTest, AgreesWithTheNormalizerOnTrickyInputs) {
+  auto masker = PiiMasker::Create({"email", "ipv6", "ipv4"}, nullptr);
+  ASSERT_TRUE(masker.ok());
+  auto normalizer = text::Normalizer::Create({"email", "ipv6", "ipv4"});
+  ASSERT_TRUE(normalizer.ok());
+  const std::vector<std::string> inputs = {
+      "mail from bob.s+x@corp.example.com. to 10.0.0.255:8080",
+      "a%b@corp.com and a@b and user@host_name.example and @corp.com",
+      "version 1.2.3 and 999.1.1.1 and 1.2.3.4.5 and 256.1.1.1",
+      "ip10.0.0.1 and 10.0.0.1x and (10.0.0.1) and 10.0.0.1/24",
+      "peer [2001:db8::1]:443 and fe80::1%eth0 and ::ffff:10.0.0.1 up",
+      "at 12:30:45 std::vector a::b 1:2:3:4:5:6:7 1:2:3:4:5:6:7:8",
+      "x=alice@corp.com;y=10.9.8.7,z=fe80::2",
+      "<EMAIL> <IP> caf\xc3\xa9@d\xc3\xa9.fr \xff"
+      "10.0.0.1",
+  };
+  auto unmask = [](std::string s) {
+    for (auto [placeholder, plain] :
+         {std::pair{"<EMAIL>", "a@example.com"}, std::pair{"<IPV6>", "2001:db8::1"},
+          std::pair{"<IPV4>", "192.0.2.1"}}) {
+      for (size_t at = s.find(placeholder); at != std::string::npos; at = s.find(placeholder, at)) {
+        s.replace(at, std::string_view(placeholder).size(), plain);
+      }
+    }
+    return s;
+  };
+  for (const std::string& in : inputs) {
+    std::string masked = Mask(*masker, in);
+    EXPECT_EQ(normalizer->Normalize(masked), masked) << in;
+    EXPECT_EQ(normalizer->Normalize(unmask(masked)), normalizer->Normalize(in)) << in;
+  }
 }
 
 TEST(PiiMaskerTest, NoMasksLeaveTheTextAlone) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/decision.h"
+#include "common/json.h"
 
 namespace logsieve {
 
@@ -56,7 +57,7 @@ std::string SystemPrompt(const PromptSpec& spec, bool batched) {
   std::string p =
       "You label log lines for an operations team. Pick exactly one label for each log line "
       "from this list:\n";
-  for (const LabelSpec& l : spec.labels) {
+  for (const Label& l : spec.labels) {
     p += "- " + l.name;
     if (!l.description.empty()) p += ": " + l.description;
     p += "\n";
@@ -122,7 +123,7 @@ std::optional<float> LabelProbability(const ChatCompletion& c, std::string_view 
   return static_cast<float>(std::exp(std::min(0.0, sum)));
 }
 
-LineAnswer Judge(const json& item, std::span<const LabelSpec> labels, std::string_view raw) {
+LineAnswer Judge(const json& item, std::span<const Label> labels, std::string_view raw) {
   LineAnswer a;
   if (item.contains("reason") && item["reason"].is_string()) {
     a.reason = item["reason"].get<std::string>();
@@ -145,28 +146,8 @@ LineAnswer Judge(const json& item, std::span<const LabelSpec> labels, std::strin
 
 }  // namespace
 
-StatusOr<std::vector<LabelSpec>> LabelsFromJson(const json& labels) {
-  if (!labels.is_array() || labels.empty()) {
-    return InvalidArgumentError("'labels' must be a non-empty list of {name, description}");
-  }
-  std::vector<LabelSpec> out;
-  for (size_t i = 0; i < labels.size(); ++i) {
-    const json& l = labels[i];
-    if (!l.is_object() || !l.contains("name") || !l["name"].is_string() ||
-        l["name"].get<std::string>().empty()) {
-      return InvalidArgumentError("'labels' entry " + std::to_string(i + 1) + " needs a name");
-    }
-    LabelSpec spec{l["name"].get<std::string>(), ""};
-    if (l.contains("description") && l["description"].is_string()) {
-      spec.description = l["description"].get<std::string>();
-    }
-    out.push_back(std::move(spec));
-  }
-  return out;
-}
-
 StatusOr<std::vector<PromptExample>> ExamplesFromJson(const json& examples,
-                                                      std::span<const LabelSpec> labels) {
+                                                      std::span<const Label> labels) {
   std::vector<PromptExample> out;
   if (examples.is_null()) return out;
   if (!examples.is_array())
@@ -181,7 +162,7 @@ StatusOr<std::vector<PromptExample>> ExamplesFromJson(const json& examples,
     PromptExample ex{"", e["log"].get<std::string>(), e["label"].get<std::string>()};
     if (e.contains("source") && e["source"].is_string()) ex.source = e["source"].get<std::string>();
     bool known = false;
-    for (const LabelSpec& l : labels) known = known || l.name == ex.label;
+    for (const Label& l : labels) known = known || l.name == ex.label;
     if (!known)
       return InvalidArgumentError(where + ": label '" + ex.label + "' is not in 'labels'");
     out.push_back(std::move(ex));
@@ -220,10 +201,10 @@ std::string BuildChatRequest(const PromptSpec& spec, std::span<const PromptLine>
 }
 
 StatusOr<ChatCompletion> ParseChatCompletion(std::string_view body) {
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  StatusOr<json> parsed = ParseJson(body, "response");
+  if (!parsed.ok() || !parsed->is_object())
     return DataLossError("response is not JSON: " + Quote(body));
-  }
+  json& doc = *parsed;
   if (!doc.contains("choices") || !doc["choices"].is_array() || doc["choices"].empty() ||
       !doc["choices"][0].is_object()) {
     return DataLossError("response has no choices: " + Quote(body));
@@ -258,14 +239,14 @@ StatusOr<ChatCompletion> ParseChatCompletion(std::string_view body) {
   return c;
 }
 
-std::optional<std::string> MatchLabel(std::string_view answer, std::span<const LabelSpec> labels) {
-  for (const LabelSpec& l : labels) {
+std::optional<std::string> MatchLabel(std::string_view answer, std::span<const Label> labels) {
+  for (const Label& l : labels) {
     if (l.name == answer) return l.name;
   }
   std::string folded = Fold(answer);
   if (folded.empty()) return std::nullopt;
-  const LabelSpec* found = nullptr;
-  for (const LabelSpec& l : labels) {
+  const Label* found = nullptr;
+  for (const Label& l : labels) {
     if (Fold(l.name) == folded) {
       if (found != nullptr) return std::nullopt;  // ambiguous
       found = &l;
@@ -276,11 +257,12 @@ std::optional<std::string> MatchLabel(std::string_view answer, std::span<const L
 }
 
 std::vector<LineAnswer> ParseAnswers(const ChatCompletion& completion,
-                                     std::span<const LabelSpec> labels, size_t line_count) {
+                                     std::span<const Label> labels, size_t line_count) {
   std::vector<LineAnswer> out(line_count);
   const std::string& raw = completion.content;
-  json doc = json::parse(Unfence(raw), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  StatusOr<json> parsed = ParseJson(Unfence(raw), "llm answer");
+  json doc = parsed.ok() ? std::move(*parsed) : json();
+  if (!doc.is_object()) {
     for (LineAnswer& a : out) a.problem = "llm answer is not a JSON object: " + Quote(raw);
     return out;
   }

@@ -26,14 +26,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/label_set.h"
 #include "common/status.h"
 
 namespace logsieve {
-
-struct LabelSpec {
-  std::string name;
-  std::string description;
-};
 
 struct PromptExample {
   std::string source;
@@ -43,7 +39,7 @@ struct PromptExample {
 
 struct PromptSpec {
   std::string model;
-  std::vector<LabelSpec> labels;
+  std::vector<Label> labels;  // config.labels(), in order
   std::vector<PromptExample> examples;
   bool response_format = true;        // send response_format {type: json_object}
   bool logprobs = false;              // ask for token log probabilities
@@ -56,11 +52,9 @@ struct PromptLine {
   std::string text;
 };
 
-// Reads `labels` (a list of {name, description}) from the config's JSON form.
-StatusOr<std::vector<LabelSpec>> LabelsFromJson(const nlohmann::json& labels);
 // Reads `llm.examples`; every label must be one of `labels`.
 StatusOr<std::vector<PromptExample>> ExamplesFromJson(const nlohmann::json& examples,
-                                                      std::span<const LabelSpec> labels);
+                                                      std::span<const Label> labels);
 
 // The JSON body of POST /chat/completions for `lines`. One line asks for
 // {"label", "reason"}; several ask for {"answers": [{"line", "label",
@@ -98,11 +92,11 @@ struct LineAnswer {
 // The canonical label that `answer` names: exact, else the one label equal to
 // it ignoring case, spaces and punctuation ("security-alert" → "Security
 // Alert"). Absent when none or more than one match.
-std::optional<std::string> MatchLabel(std::string_view answer, std::span<const LabelSpec> labels);
+std::optional<std::string> MatchLabel(std::string_view answer, std::span<const Label> labels);
 
 // One answer per line of the request, in order.
 std::vector<LineAnswer> ParseAnswers(const ChatCompletion& completion,
-                                     std::span<const LabelSpec> labels, size_t line_count);
+                                     std::span<const Label> labels, size_t line_count);
 
 }  // namespace logsieve
 

@@ -10,9 +10,9 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::vector<LabelSpec> kLabels = {{"Security Alert", "Suspicious logins."},
-                                        {"Resource Usage", "Memory, CPU, disk."},
-                                        {"HTTP Status", "Access lines."}};
+const std::vector<Label> kLabels = {{"Security Alert", "Suspicious logins."},
+                                    {"Resource Usage", "Memory, CPU, disk."},
+                                    {"HTTP Status", "Access lines."}};
 
 PromptSpec Spec() {
   return {.model = "m", .labels = kLabels, .examples = {{"CRM", "Disk full", "Resource Usage"}}};
@@ -107,7 +107,7 @@ TEST(PromptTest, MatchLabelRefusesUnknownAndAmbiguousLabels) {
   EXPECT_EQ(MatchLabel("Security", kLabels), std::nullopt);
   EXPECT_EQ(MatchLabel("Security Alert or HTTP Status", kLabels), std::nullopt);
   EXPECT_EQ(MatchLabel("", kLabels), std::nullopt);
-  std::vector<LabelSpec> twins = {{"A-B", ""}, {"AB", ""}};
+  std::vector<Label> twins = {{"A-B", ""}, {"AB", ""}};
   EXPECT_EQ(MatchLabel("ab", twins), std::nullopt);
   EXPECT_EQ(MatchLabel("AB", twins), "AB");  // exact spelling always wins
 }
@@ -201,17 +201,13 @@ TEST(PromptTest, TokensThatDoNotSpellTheContentGiveNoConfidence) {
   EXPECT_EQ(ParseAnswers(c, kLabels, 1)[0].probability, std::nullopt);
 }
 
-TEST(PromptTest, LabelsAndExamplesAreReadFromConfigJson) {
-  auto labels =
-      LabelsFromJson(json::parse(R"([{"name": "A", "description": "a"}, {"name": "B"}])"));
+TEST(PromptTest, ExamplesAreReadFromConfigJsonAndCheckedAgainstTheLabelSet) {
+  auto labels = LabelSet::FromJson(json::parse(R"([{"name": "A", "description": "a"}, "B"])"));
   ASSERT_TRUE(labels.ok());
-  EXPECT_EQ((*labels)[1].name, "B");
-  EXPECT_FALSE(LabelsFromJson(json::parse(R"([{"description": "no name"}])")).ok());
-  EXPECT_FALSE(LabelsFromJson(json::array()).ok());
-  auto ok =
-      ExamplesFromJson(json::parse(R"([{"source": "s", "log": "l", "label": "A"}])"), *labels);
+  auto ok = ExamplesFromJson(json::parse(R"([{"source": "s", "log": "l", "label": "B"}])"),
+                             labels->labels());
   EXPECT_TRUE(ok.ok());
-  auto bad = ExamplesFromJson(json::parse(R"([{"log": "l", "label": "C"}])"), *labels);
+  auto bad = ExamplesFromJson(json::parse(R"([{"log": "l", "label": "C"}])"), labels->labels());
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("label 'C' is not in 'labels'"), std::string::npos);
 }

@@ -36,8 +36,7 @@ StatusOr<TrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe) {
   o.lr.gradient_tolerance = 1e-5;
   o.lr.max_iterations = 400;
   // The default label set, in config order.
-  for (const auto& l : defaults.GetJson("labels"))
-    o.labels.push_back(l.at("name").get<std::string>());
+  o.labels = defaults.labels().names();
   o.created_at = "synthetic seed " + std::to_string(recipe.seed);
   o.extra_metadata_json =
       nlohmann::json{{"data", "logsieve synthetic generator (src/model/synthetic_logs.cc)"},

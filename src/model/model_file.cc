@@ -1,7 +1,6 @@
 #include "model/model_file.h"
 
 #include <sys/stat.h>
-
 #include <xxhash.h>
 
 #include <bit>
@@ -11,6 +10,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/file.h"
+#include "common/json.h"
 #include "embed/bert/sentence_transformer.h"
 #include "embed/hashing_encoder.h"
 
@@ -23,6 +24,8 @@ using json = nlohmann::json;
 
 constexpr size_t kFixedHead = 16;  // magic + version + header length
 constexpr size_t kAlign = 64;
+// Far above any model logsieve trains (weights are dim x classes floats).
+constexpr size_t kMaxModelFileBytes = size_t{1} << 30;
 
 void PutU32(std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); }
 
@@ -100,10 +103,13 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
                          std::to_string(kFixedHead + hlen) + " bytes, the file has " +
                          std::to_string(b.size()));
   }
-  json h = json::parse(b.substr(kFixedHead, hlen), nullptr, /*allow_exceptions=*/false);
-  if (h.is_discarded() || !h.is_object()) {
-    return DataLossError(where + ": corrupt: the header is not valid JSON");
+  StatusOr<json> parsed = ParseJson(b.substr(kFixedHead, hlen), "header");
+  if (!parsed.ok()) {
+    return DataLossError(where + ": corrupt: the header is not valid JSON (" +
+                         parsed.status().message() + ")");
   }
+  json h = std::move(*parsed);
+  if (!h.is_object()) return DataLossError(where + ": corrupt: the header is not a JSON object");
   Model m;
   size_t dim = 0, classes = 0, offset = 0;
   try {
@@ -158,7 +164,7 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
 
 Status SaveModel(const Model& model, const std::string& path) {
   // Written beside and renamed into place; never over a device or FIFO.
-  if (struct stat st {}; stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+  if (struct stat st{}; stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     return InvalidArgumentError(path + ": not a regular file; a model is written to a file path");
   }
   const std::string bytes = SerializeModel(model);
@@ -175,25 +181,16 @@ Status SaveModel(const Model& model, const std::string& path) {
 }
 
 StatusOr<Model> ReadModelFile(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return NotFoundError(path + ": cannot open model file");
-  std::string bytes;
-  if (std::fseek(f, 0, SEEK_END) == 0) {
-    long size = std::ftell(f);
-    if (size > 0) {
-      bytes.resize(static_cast<size_t>(size));
-      std::rewind(f);
-      bytes.resize(std::fread(bytes.data(), 1, bytes.size(), f));
-    }
-  }
-  std::fclose(f);
+  LOGSIEVE_ASSIGN_OR_RETURN(std::string bytes,
+                            ReadFileBounded(path, kMaxModelFileBytes, "model file", FileKinds::kRegular));
   return ParseModel(bytes, path);
 }
 
 StatusOr<std::unique_ptr<embed::Encoder>> MakeEncoderFromSpec(std::string_view spec_json) {
-  json j = json::parse(spec_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return InvalidArgumentError("encoder spec is not a JSON object");
+  StatusOr<json> parsed = ParseJson(spec_json, "encoder spec");
+  if (!parsed.ok()) return parsed.status();
+  const json& j = *parsed;
+  if (!j.is_object()) return InvalidArgumentError("encoder spec is not a JSON object");
   const std::string kind = j.value("kind", "");
   if (kind == "hashing") {
     LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::HashingEncoder::FromSpec(spec_json));

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <set>
 
+#include "common/json.h"
 #include "common/paths.h"
 #include "embed/hashing_encoder.h"
 #include "model/model_file.h"
@@ -212,7 +212,9 @@ class ModelStage final : public Stage {
 // The Normalizer a model was trained with, from its spec {"masks":[...]}.
 StatusOr<std::unique_ptr<text::Normalizer>> NormalizerFromSpec(const std::string& spec,
                                                                const std::string& path) {
-  nlohmann::json j = nlohmann::json::parse(spec, nullptr, false);
+  StatusOr<nlohmann::json> parsed = ParseJson(spec, path + ": normalizer spec");
+  if (!parsed.ok()) return DataLossError(path + ": corrupt: " + parsed.status().message());
+  nlohmann::json& j = *parsed;
   if (!j.is_object() || !j.contains("masks") || !j["masks"].is_array()) {
     return DataLossError(path + ": corrupt: normalizer spec " + spec + " has no \"masks\" list");
   }
@@ -240,13 +242,8 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
   }
   LOGSIEVE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(path));
 
-  std::set<std::string, std::less<>> known;
-  for (const auto& l : config.GetJson("labels")) {
-    if (l.is_object() && l.contains("name") && l["name"].is_string())
-      known.insert(l["name"].get<std::string>());
-  }
   for (const std::string& l : loaded.model.labels) {
-    if (!known.contains(l)) {
+    if (!config.labels().Contains(l)) {
       return FailedPreconditionError(
           path + ": the model's label \"" + l +
           "\" is not in config `labels`; add it there or retrain without it");

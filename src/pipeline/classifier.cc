@@ -22,31 +22,6 @@ struct Route {
   std::vector<const Stage*> stages;
 };
 
-StatusOr<std::vector<std::string>> ParseLabels(const json& j) {
-  std::vector<std::string> labels;
-  if (!j.is_array() || j.empty()) return InvalidArgumentError("labels: must be a non-empty list of {name, description}");
-  for (const json& item : j) {
-    std::string name;
-    if (item.is_string()) {
-      name = item.get<std::string>();
-    } else if (item.is_object() && item.contains("name") && item["name"].is_string()) {
-      for (const auto& [k, v] : item.items()) {
-        if (k != "name" && k != "description") return InvalidArgumentError("labels: unknown key '" + k + "' in label '" + item["name"].get<std::string>() + "'");
-      }
-      name = item["name"].get<std::string>();
-    } else {
-      return InvalidArgumentError("labels: each entry needs a string 'name'");
-    }
-    if (name.empty()) return InvalidArgumentError("labels: a label name is empty");
-    if (name == kUnclassified) return InvalidArgumentError("labels: 'Unclassified' is reserved for lines no stage decides");
-    if (std::find(labels.begin(), labels.end(), name) != labels.end()) {
-      return InvalidArgumentError("labels: '" + name + "' is listed twice");
-    }
-    labels.push_back(name);
-  }
-  return labels;
-}
-
 std::vector<std::string> StringOrList(const json& j) {
   std::vector<std::string> out;
   if (j.is_string()) out.push_back(j.get<std::string>());
@@ -61,7 +36,7 @@ std::vector<std::string> StringOrList(const json& j) {
 class Pipeline final : public Classifier {
  public:
   Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt, bool build_missing) {
-    LOGSIEVE_ASSIGN_OR_RETURN(labels_, ParseLabels(config.GetJson("labels")));
+    labels_ = config.labels().names();
     LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, text::Normalizer::FromConfig(config));
     cache_ = std::make_unique<DecisionCache>(static_cast<size_t>(std::max<int64_t>(0, config.GetInt("pipeline.cache_size"))));
     for (auto& s : prebuilt) stages_.push_back(std::move(s));

@@ -11,6 +11,9 @@
 #include <set>
 #include <sstream>
 
+#include "common/file.h"
+#include "common/yaml_nesting.h"
+
 namespace logsieve {
 namespace {
 
@@ -36,6 +39,8 @@ class RuleParser {
     if (text.size() > kMaxRuleFileBytes) {
       return InvalidArgumentError(origin_ + ": rule file is larger than 16 MiB");
     }
+    // yaml-cpp recurses; a 200,000-deep file must not reach it.
+    LOGSIEVE_RETURN_IF_ERROR(CheckYamlNesting(text, origin_));
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text));
@@ -216,12 +221,10 @@ StatusOr<RuleFile> ParseRuleFile(std::string_view text, std::string_view origin)
 }
 
 StatusOr<RuleFile> LoadRuleFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError("cannot read rule file '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return NotFoundError("cannot read rule file '" + path + "'");
-  return ParseRuleFile(text.str(), path);
+  // A FIFO or /dev/stdin is fine; the cap applies while reading.
+  LOGSIEVE_ASSIGN_OR_RETURN(std::string text,
+                            ReadFileBounded(path, kMaxRuleFileBytes, "rule file"));
+  return ParseRuleFile(text, path);
 }
 
 }  // namespace logsieve

@@ -153,5 +153,29 @@ TEST(RuleFile, LoadingUsesThePathInMessages) {
       << file.status().message();
 }
 
+TEST(RuleFile, RefusesADirectoryNamingThePath) {
+  testing::ScratchDir dir;
+  StatusOr<RuleFile> file = LoadRuleFile(dir.path());
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().message(), dir.path() + ": is a directory, not a rule file");
+}
+
+// Issue 16 item 6: the 16 MiB cap was applied after reading the whole file.
+TEST(RuleFile, AnEndlessDeviceStopsAtTheSizeCap) {
+  StatusOr<RuleFile> file = LoadRuleFile("/dev/zero");
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().message(), "/dev/zero: rule file is larger than 16 MiB");
+}
+
+// Issue 16 item 9: yaml-cpp recursed and answered "not valid YAML: bad file".
+TEST(RuleFile, A200000DeepFileIsNestedTooDeeplyWithItsLine) {
+  EXPECT_EQ(ErrorOf("rules:\n  - id: a\n    tags: " + std::string(200000, '[') + "\n"),
+            "t.yaml:3: YAML nested too deeply (more than 64 levels)");
+  std::string block = "rules:\n";
+  for (int i = 0; i < 200; ++i)
+    block += std::string(static_cast<size_t>(i) * 2 + 2, ' ') + "- x:\n";
+  EXPECT_NE(ErrorOf(block).find("YAML nested too deeply"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace logsieve

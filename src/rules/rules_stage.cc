@@ -1,7 +1,6 @@
 #include "rules/rules_stage.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "common/paths.h"
 
@@ -50,20 +49,6 @@ std::string Join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-std::vector<std::string> ConfiguredLabels(const Config& config) {
-  std::vector<std::string> labels;
-  const nlohmann::json& value = config.GetJson("labels");
-  if (!value.is_array()) return labels;
-  for (const nlohmann::json& item : value) {
-    if (item.is_string()) {
-      labels.push_back(item.get<std::string>());
-    } else if (item.is_object() && item.contains("name") && item["name"].is_string()) {
-      labels.push_back(item["name"].get<std::string>());
-    }
-  }
-  return labels;
-}
-
 Status CheckRuleLabels(const RuleFile& file, const std::vector<std::string>& labels) {
   std::string message;
   for (const Rule& rule : file.rules) {
@@ -91,8 +76,8 @@ StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config) {
   if (path == "none") return std::unique_ptr<Stage>();
   if (path.empty()) path = BundledPath("rules/default.yaml");
   LOGSIEVE_ASSIGN_OR_RETURN(RuleFile file, LoadRuleFile(path));
-  const std::vector<std::string> labels = ConfiguredLabels(config);
-  LOGSIEVE_RETURN_IF_ERROR(CheckRuleLabels(file, labels));  // before the costly compile
+  LOGSIEVE_RETURN_IF_ERROR(
+      CheckRuleLabels(file, config.labels().names()));  // before the costly compile
   RuleSetOptions options;
   options.spans = config.GetBool("rules.spans");
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RuleSet> rules,

@@ -37,12 +37,8 @@ StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config);
 StatusOr<std::unique_ptr<Stage>> MakeRulesStage(std::shared_ptr<const RuleSet> rules,
                                                 const std::vector<std::string>& labels);
 
-// The label names of the `labels` config value (a list of {name, description}
-// mappings, or of plain names).
-std::vector<std::string> ConfiguredLabels(const Config& config);
-
-// Checks that every rule's label is in `labels`; InvalidArgument naming each
-// rule whose label is not, and the label set.
+// Checks that every rule's label is in `labels` (config.labels().names());
+// InvalidArgument naming each rule whose label is not, and the label set.
 Status CheckRuleLabels(const RuleFile& file, const std::vector<std::string>& labels);
 Status CheckRuleLabels(const RuleSet& rules, const std::vector<std::string>& labels);
 

@@ -27,7 +27,8 @@ INSTANTIATE_TEST_SUITE_P(
     Examples, NormalizerCases,
     ::testing::Values(
         Case{"User User123 logged in.", "User User<NUM> logged in."},
-        Case{"2024-05-01 12:00:01 conn from 10.0.0.7 port 5514 closed", "<TS> conn from <IP> port <NUM> closed"},
+        Case{"2024-05-01 12:00:01 conn from 10.0.0.7 port 5514 closed",
+             "<TS> conn from <IP> port <NUM> closed"},
         Case{"2024-05-01T12:00:01.123Z ok", "<TS> ok"},
         Case{"Jan  5 03:14:15 host sshd[2231]: Accepted", "<TS> host sshd[<NUM>]: Accepted"},
         Case{"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326",
@@ -35,6 +36,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"GET /api/v1/users/42 returned 404", "GET <PATH> returned <NUM>"},
         Case{"request 3f2b8c1e-9d4a-4b7e-8f00-1a2b3c4d5e6f failed", "request <UUID> failed"},
         Case{"mail to john.doe+x@example.co.uk bounced", "mail to <EMAIL> bounced"},
+        Case{"mail to ops@example.com. Retrying", "mail to <EMAIL>. Retrying"},
         Case{"fetch https://example.com/a?b=1, then stop", "fetch <URL>, then stop"},
         Case{"peer fe80::1ff:fe23:4567:890a%eth0 up", "peer <IP> up"},
         Case{"peer [2001:db8::1]:443 up", "peer <IP> up"},
@@ -44,8 +46,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"took 1.25 ms, 1,234 rows", "took <NUM> ms, <NUM> rows"},
         Case{"  lots \t of   space  ", "lots of space"},
         Case{"999.1.1.1 is no ip", "<NUM> is no ip"},
-        Case{"time 12:30 then 23:59:59", "time <TS> then <TS>"},
-        Case{"", ""}));
+        Case{"time 12:30 then 23:59:59", "time <TS> then <TS>"}, Case{"", ""}));
 
 TEST(NormalizerTest, LinesDifferingOnlyInValuesShareATemplate) {
   Normalizer n = All();

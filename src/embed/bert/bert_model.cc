@@ -5,6 +5,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "common/json.h"
 #include "embed/bert/kernels.h"
 
 namespace logsieve::embed::bert {
@@ -21,8 +22,8 @@ void Grow(std::vector<T>& v, size_t n) {
 
 StatusOr<BertConfig> BertConfig::FromJson(const std::string& text, const std::string& path) {
   BertConfig c;
+  LOGSIEVE_ASSIGN_OR_RETURN(json j, ParseJson(text, path));
   try {
-    json j = json::parse(text);
     const std::string type = j.value("model_type", "");
     if (type != "bert") {
       return UnimplementedError(path + ": model_type '" + type +

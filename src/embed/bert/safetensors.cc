@@ -10,6 +10,9 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "common/file.h"
+#include "common/json.h"
+
 namespace logsieve::embed::bert {
 namespace {
 
@@ -75,21 +78,14 @@ SafeTensors::~SafeTensors() {
 StatusOr<std::unique_ptr<SafeTensors>> SafeTensors::Open(const std::string& path) {
   std::unique_ptr<SafeTensors> st(new SafeTensors());
   st->path_ = path;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NotFoundError(path + ": cannot open: " + std::strerror(errno));
-  struct stat sb;
-  if (fstat(fd, &sb) != 0) {
-    close(fd);
-    return NotFoundError(path + ": cannot stat: " + std::strerror(errno));
-  }
-  st->size_ = static_cast<size_t>(sb.st_size);
+  LOGSIEVE_ASSIGN_OR_RETURN(InputFile file,
+                            InputFile::Open(path, "safetensors file", FileKinds::kRegular));
+  st->size_ = static_cast<size_t>(file.size());
   if (st->size_ < 8) {
-    close(fd);
     return DataLossError(path + ": truncated: " + std::to_string(st->size_) +
                          " bytes, not even the 8-byte header length");
   }
-  void* m = mmap(nullptr, st->size_, PROT_READ, MAP_PRIVATE, fd, 0);
-  close(fd);
+  void* m = mmap(nullptr, st->size_, PROT_READ, MAP_PRIVATE, file.fd(), 0);
   if (m == MAP_FAILED) return InternalError(path + ": mmap failed: " + std::strerror(errno));
   st->base_ = static_cast<const uint8_t*>(m);
 
@@ -102,12 +98,10 @@ StatusOr<std::unique_ptr<SafeTensors>> SafeTensors::Open(const std::string& path
   }
   st->data_ = st->base_ + 8 + n;
   const size_t data_size = st->size_ - 8 - n;
-  nlohmann::json header;
-  try {
-    header = nlohmann::json::parse(st->base_ + 8, st->base_ + 8 + n);
-  } catch (const nlohmann::json::exception& e) {
-    return DataLossError(path + ": header is not valid JSON: " + e.what());
-  }
+  StatusOr<nlohmann::json> parsed = ParseJson(
+      std::string_view(reinterpret_cast<const char*>(st->base_) + 8, n), path + ": header");
+  if (!parsed.ok()) return DataLossError(parsed.status().message());
+  nlohmann::json header = std::move(*parsed);
   if (!header.is_object()) return DataLossError(path + ": header is not a JSON object");
   std::vector<std::pair<size_t, size_t>> ranges;
   std::vector<const std::string*> names;

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/file.h"
+#include "common/json.h"
 #include "embed/bert/kernels.h"
 #include "embed/bert/safetensors.h"
 
@@ -18,21 +20,14 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
+// The JSON and text files of a transformer folder (config, modules, vocab).
 StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError(path + ": cannot open");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return ReadFileBounded(path, 256u << 20, "transformer folder file", FileKinds::kRegular);
 }
 
 StatusOr<json> ReadJson(const std::string& path) {
   LOGSIEVE_ASSIGN_OR_RETURN(std::string text, ReadText(path));
-  try {
-    return json::parse(text);
-  } catch (const json::exception& e) {
-    return InvalidArgumentError(path + ": " + e.what());
-  }
+  return ParseJson(text, path);
 }
 
 struct Modules {
@@ -298,8 +293,8 @@ StatusOr<std::unique_ptr<Encoder>> LoadSentenceTransformer(const std::string& di
 
 StatusOr<TransformerSpec> ParseTransformerSpec(std::string_view spec_json) {
   TransformerSpec spec;
+  LOGSIEVE_ASSIGN_OR_RETURN(json j, ParseJson(spec_json, "encoder spec"));
   try {
-    json j = json::parse(spec_json);
     if (j.value("kind", "") != "transformer") {
       return InvalidArgumentError("encoder spec: kind is '" + j.value("kind", "") +
                                   "', not 'transformer'");

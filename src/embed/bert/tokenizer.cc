@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/file.h"
+#include "common/json.h"
 #include "embed/bert/unicode.h"
 
 namespace logsieve::embed::bert {
@@ -11,12 +13,11 @@ namespace {
 
 using nlohmann::json;
 
+// tokenizer.json of multilingual models is ~17 MB; 256 MiB leaves room.
+constexpr size_t kMaxTokenizerFileBytes = 256u << 20;
+
 StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError(path + ": cannot open");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return ReadFileBounded(path, kMaxTokenizerFileBytes, "tokenizer file", FileKinds::kRegular);
 }
 
 // A json value's bool, where null means `if_null`.
@@ -93,8 +94,8 @@ StatusOr<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromTokenizerJ
   LOGSIEVE_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
   TokenizerSettings s;
   std::vector<std::string> vocab, added;
+  LOGSIEVE_ASSIGN_OR_RETURN(json j, ParseJson(text, path));
   try {
-    json j = json::parse(text);
     const json& norm = j.at("normalizer");
     if (norm.is_null() || norm.value("type", "") != "BertNormalizer") {
       return UnimplementedError(path + ": normalizer '" +

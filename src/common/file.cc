@@ -1,0 +1,136 @@
+#include "common/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace logsieve {
+namespace {
+
+// The kind of a non-regular file, for "PATH: is a directory, not a model file".
+const char* KindName(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  return "not a regular file";
+}
+
+// "a model file", "an input file".
+std::string WithArticle(std::string_view what) {
+  bool vowel =
+      !what.empty() && std::string_view("aeiouAEIOU").find(what[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(what);
+}
+
+}  // namespace
+
+std::string HumanBytes(uint64_t n) {
+  if (n >= (1u << 20) && n % (1u << 20) == 0) return std::to_string(n >> 20) + " MiB";
+  if (n >= (1u << 10) && n % (1u << 10) == 0) return std::to_string(n >> 10) + " KiB";
+  return std::to_string(n) + " bytes";
+}
+
+StatusOr<InputFile> InputFile::Open(const std::string& path, std::string_view what,
+                                    FileKinds kinds) {
+  // O_NONBLOCK so that opening a FIFO with no writer does not hang here; it is
+  // cleared again below before any read.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    int e = errno;
+    if (e == ENOENT) return NotFoundError(path + ": no such " + std::string(what));
+    return NotFoundError(path + ": cannot open " + std::string(what) + ": " + std::strerror(e));
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return NotFoundError(path + ": cannot stat " + std::string(what) + ": " + std::strerror(e));
+  }
+  const bool regular = S_ISREG(st.st_mode);
+  const bool streamable = S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode);
+  if (!regular && !(kinds == FileKinds::kStreamable && streamable)) {
+    close(fd);
+    if (S_ISDIR(st.st_mode))
+      return InvalidArgumentError(path + ": is a directory, not " + WithArticle(what));
+    return InvalidArgumentError(
+        path + ": is " + KindName(st.st_mode) + "; " + WithArticle(what) + " must be " +
+        (kinds == FileKinds::kStreamable ? "a regular file, a FIFO or a character device"
+                                         : "a regular file"));
+  }
+  int flags = fcntl(fd, F_GETFL);
+  if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  return InputFile(fd, true, path, regular ? static_cast<int64_t>(st.st_size) : -1);
+}
+
+InputFile InputFile::Stdin() {
+  struct stat st {};
+  int64_t size = fstat(0, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
+  return InputFile(0, false, "<stdin>", size);
+}
+
+InputFile::InputFile(InputFile&& o) noexcept
+    : fd_(std::exchange(o.fd_, -1)),
+      owned_(std::exchange(o.owned_, false)),
+      path_(std::move(o.path_)),
+      size_(o.size_) {}
+
+InputFile& InputFile::operator=(InputFile&& o) noexcept {
+  if (this != &o) {
+    if (owned_ && fd_ >= 0) close(fd_);
+    fd_ = std::exchange(o.fd_, -1);
+    owned_ = std::exchange(o.owned_, false);
+    path_ = std::move(o.path_);
+    size_ = o.size_;
+  }
+  return *this;
+}
+
+InputFile::~InputFile() {
+  if (owned_ && fd_ >= 0) close(fd_);
+}
+
+int InputFile::Release() {
+  owned_ = false;
+  return std::exchange(fd_, -1);
+}
+
+StatusOr<std::string> InputFile::ReadAll(size_t max_bytes, std::string_view what) {
+  std::string out;
+  auto too_large = [&] {
+    return InvalidArgumentError(path_ + ": " + std::string(what) + " is larger than " +
+                                HumanBytes(max_bytes));
+  };
+  if (size_ >= 0) {
+    if (static_cast<uint64_t>(size_) > max_bytes) return too_large();
+    out.reserve(static_cast<size_t>(size_));
+  }
+  char buf[1 << 16];
+  for (;;) {
+    // Never ask for more than one byte past the cap.
+    size_t want = std::min(sizeof buf, max_bytes + 1 - out.size());
+    ssize_t n = read(fd_, buf, want);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return DataLossError(path_ + ": read failed: " + std::strerror(errno));
+    }
+    if (n == 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) return too_large();
+  }
+}
+
+StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_bytes,
+                                      std::string_view what, FileKinds kinds) {
+  StatusOr<InputFile> in = InputFile::Open(path, what, kinds);
+  if (!in.ok()) return in.status();
+  return in->ReadAll(max_bytes, what);
+}
+
+}  // namespace logsieve

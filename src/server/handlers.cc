@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "io/input_stream.h"
+#include "io/ndjson.h"
 #include "io/records.h"
 #include "server/admission.h"
 #include "server/codec.h"
@@ -114,18 +115,15 @@ std::string NdjsonStream::Fail(std::string_view detail) {
 
 void NdjsonStream::EndLine(std::string& out) {
   ++line_;
-  std::string_view text = partial_;
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  bool blank = text.find_first_not_of(" \t") == std::string_view::npos;
   if (skipping_) {
     slots_.push_back(
         {line_, true,
          "line over " + std::to_string(max_line_) + " bytes (input.max_record_bytes)"});
-  } else if (!blank) {
-    StatusOr<json> j = ParseJsonBody(text);
-    if (!j.ok()) {
-      slots_.push_back({line_, true, "malformed JSON"});
-    } else if (StatusOr<LogRecord> r = RecordFromJson(*j, ""); !r.ok()) {
+  } else if (!io::IsBlankNdjsonLine(partial_)) {
+    // The CLI's decoder (io/ndjson.h): both accept exactly the same lines.
+    io::NdjsonOptions options;
+    options.max_line_bytes = max_line_;
+    if (StatusOr<LogRecord> r = io::DecodeNdjsonLine(partial_, options); !r.ok()) {
       slots_.push_back({line_, true, r.status().message()});
     } else {
       slots_.push_back({line_, false, {}});

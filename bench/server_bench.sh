@@ -1,10 +1,15 @@
 #!/bin/sh
-# HTTP throughput of `logsieve serve`, side by side with the FastAPI peer
+# HTTP throughput of `logsieve serve`, side by side with a baseline binary
+# (e.g. the previous commit's build) and the FastAPI peer
 # (../shared/peers/seed-python) when PEER_URL points at a running one.
 #
-#   bench/server_bench.sh [LOGSIEVE_BINARY]
+#   bench/server_bench.sh [LOGSIEVE_BINARY [BASELINE_BINARY]]
 #   env: DURATION (10s)  CONNECTIONS ("1 8")  RUNS (3 uploads)  ROWS (10000)
+#        LOADED (unset; "64:30s": also wrk -c64 for 30 s on the rule line)
 #        PEER_URL (unset: ours only)  PEER_ROWS (200: the peer needs ~16 ms per ML row)
+#
+# The binaries run one after the other, each alone on the machine, with the
+# same cases in the same order.
 #
 # For each server: wrk on POST /classify-single/ with (a) a rule-hit line and
 # (b) a line that goes past the rules to the model; then curl timing of POST
@@ -52,33 +57,44 @@ upload() {
   done
 }
 
-# Ours, on a free port, access log off (the peer runs with --no-access-log too).
-log=$out/serve.log
-"$bin" serve --port 0 --set server.access_log=false 2> "$log" &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$log")
-  [ -n "$port" ] && grep -q ready "$log" && break
-  sleep 0.1
-done
-url=http://127.0.0.1:$port
+# serve NAME BINARY: starts it on a free port (access log off, as the peer's),
+# runs every case, stops it.
+serve() {
+  log=$out/serve.log
+  "$2" serve --port 0 --set server.access_log=false 2> "$log" &
+  pid=$!
+  port=""
+  for _ in $(seq 1 100); do
+    port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$log")
+    [ -n "$port" ] && grep -q ready "$log" && break
+    sleep 0.1
+  done
+  url=http://127.0.0.1:$port
+  echo "$1: $("$2" --version)  stages: $(curl -s "$url/" | sed -n 's/.*"stages":\(\[[^]]*\]\).*/\1/p')"
+  echo "rule line:  $(curl -s -H 'Content-Type: application/json' --data-binary @"$out/rule.json" "$url/classify-single/")"
+  echo "model line: $(curl -s -H 'Content-Type: application/json' --data-binary @"$out/model.json" "$url/classify-single/")"
+  for c in $CONNECTIONS; do
+    single "$1 /classify-single/ rule" "$url" "$out/rule.json" "$c"
+    single "$1 /classify-single/ model" "$url" "$out/model.json" "$c"
+  done
+  if [ -n "${LOADED:-}" ]; then
+    d=$DURATION
+    DURATION=${LOADED#*:}
+    single "$1 /classify-single/ rule" "$url" "$out/rule.json" "${LOADED%%:*}"
+    DURATION=$d
+  fi
+  upload "$1 /classify/" "$url" "$out/rows-$ROWS.csv" "$ROWS"
+  kill -TERM $pid 2>/dev/null
+  wait $pid 2>/dev/null || true
+  echo
+}
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
-echo "logsieve: $("$bin" --version)  stages: $(curl -s "$url/" | sed -n 's/.*"stages":\(\[[^]]*\]\).*/\1/p')"
-echo "rule line:  $(curl -s -H 'Content-Type: application/json' --data-binary @"$out/rule.json" "$url/classify-single/")"
-echo "model line: $(curl -s -H 'Content-Type: application/json' --data-binary @"$out/model.json" "$url/classify-single/")"
-echo
-for c in $CONNECTIONS; do
-  single "logsieve /classify-single/ rule" "$url" "$out/rule.json" "$c"
-  single "logsieve /classify-single/ model" "$url" "$out/model.json" "$c"
-done
 make_csv "$ROWS" "$out/rows-$ROWS.csv"
-upload "logsieve /classify/" "$url" "$out/rows-$ROWS.csv" "$ROWS"
+serve logsieve "$bin"
+if [ -n "${2:-}" ]; then serve baseline "$2"; fi
 
 if [ -n "${PEER_URL:-}" ]; then
-  echo
   echo "peer: $PEER_URL $(curl -s "$PEER_URL/")"
   for c in $CONNECTIONS; do
     single "peer /classify-single/ rule" "$PEER_URL" "$out/rule.json" "$c"

@@ -7,11 +7,13 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config make
-  libvectorscan-dev nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
+  libvectorscan-dev nlohmann-json3-dev libyaml-cpp-dev
+  libboost-dev    # Boost.Beast and Asio (header-only): the HTTP edge of `logsieve serve`
   libcurl4-openssl-dev libcli11-dev libxxhash-dev libhiredis-dev
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
+  libcpp-httplib-dev  # the tests' HTTP client and the fake LLM server
   python3-numpy   # makes the full-size random MiniLM weights for the golden test
   chromium        # the headless test of /docs and /redoc
 )

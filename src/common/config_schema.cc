@@ -215,8 +215,28 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
               "Port `logsieve serve` listens on (0: any free port)."}
         .Range(0, 65535),
     ConfigKey{"server.threads", T::kInt, "0",
-              "Connection threads (one per open connection); 0 = max(8, 4 x cores)."}
+              "Classification worker threads (apart from the I/O threads); 0 = max(8, 4 x cores)."}
         .Range(0, 4096),
+    ConfigKey{"server.io_threads", T::kInt, "0",
+              "Threads that own every socket (event loop, no thread per connection); 0 = min(2, "
+              "cores)."}
+        .Range(0, 256),
+    ConfigKey{"server.max_connections", T::kInt, "4096",
+              "Open connections at most; one more is answered 503 (Connection: close) without "
+              "being read."}
+        .Range(1, 1000000),
+    ConfigKey{"server.max_queued", T::kInt, "1024",
+              "Classify requests waiting for a worker at most; one more is answered 503 with "
+              "Retry-After."}
+        .Range(1, 1000000),
+    ConfigKey{"server.header_timeout_ms", T::kInt, "10000",
+              "Whole-header deadline of a request, however slowly its bytes arrive; then the "
+              "connection is closed."}
+        .Range(1, kDayMs),
+    ConfigKey{"server.classify_timeout_ms", T::kInt, "0",
+              "Classification deadline of a request: lines the LLM has not answered by then take "
+              "its degraded path; 0 = none."}
+        .Range(0, kDayMs),
     ConfigKey{"server.max_upload_bytes", T::kInt, "33554432",
               "Largest request body of POST /classify/, /classify-single/ and /v1/classify; larger "
               "is 413."}
@@ -235,7 +255,7 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
               "Whole-body deadline of a request (not the stream endpoint); slower clients get 408."}
         .Range(1, kDayMs),
     ConfigKey{"server.read_timeout_ms", T::kInt, "10000",
-              "Socket read timeout (each read, headers and body)."}
+              "Socket read timeout (each read of a stream body)."}
         .Range(1, kDayMs),
     ConfigKey{"server.write_timeout_ms", T::kInt, "10000", "Socket write timeout (each write)."}
         .Range(1, kDayMs),

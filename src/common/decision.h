@@ -7,6 +7,7 @@
 #ifndef LOGSIEVE_COMMON_DECISION_H_
 #define LOGSIEVE_COMMON_DECISION_H_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -59,6 +60,10 @@ struct Batch {
   std::vector<uint64_t> keys;          // template keys; 0 until normalized
   std::vector<Decision> decisions;
   std::vector<Decision> tentative;     // best undecided guesses (method set, not final)
+  // When the caller needs the answer by (the server's classify_timeout_ms):
+  // a stage that waits (the LLM) gives the lines it has not answered by then
+  // its degraded decision. The max time point: no deadline.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 
   size_t size() const { return records.size(); }
   // Sizes the per-line vectors to records.size() and clears earlier results.

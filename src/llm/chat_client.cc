@@ -160,17 +160,26 @@ ChatClient::ChatClient(ChatClientOptions options, std::unique_ptr<HttpTransport>
       budget_(options_.max_calls_per_run, options_.max_calls_per_minute),
       retry_wait_(milliseconds(options_.max_retry_wait_ms)) {}
 
-void ChatClient::AcquireSlot() {
+bool ChatClient::AcquireSlot(SteadyTime deadline) {
   MutexLock lock(&slot_mu_);
   for (;;) {
-    while (in_flight_ >= std::max(1, options_.concurrency)) slot_cv_.Wait(&slot_mu_);
+    while (in_flight_ >= std::max(1, options_.concurrency)) {
+      if (deadline == SteadyTime::max()) {
+        slot_cv_.Wait(&slot_mu_);
+      } else if (!slot_cv_.WaitUntil(&slot_mu_, deadline) &&
+                 in_flight_ >= std::max(1, options_.concurrency)) {
+        return false;
+      }
+    }
     SteadyTime until = paused_until_;
     if (std::chrono::steady_clock::now() >= until) break;
+    if (until >= deadline) return false;
     slot_mu_.Unlock();  // the endpoint asked everyone to wait (429 + Retry-After)
     std::this_thread::sleep_until(until);
     slot_mu_.Lock();
   }
   ++in_flight_;
+  return true;
 }
 
 void ChatClient::PauseUntil(SteadyTime until) {
@@ -204,7 +213,7 @@ std::string ChatClient::Redact(std::string text) const {
   return text;
 }
 
-StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
+StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body, SteadyTime deadline) {
   Metrics& m = Metrics::Get();
   HttpRequest request{options_.url, body, options_.api_key, options_.connect_timeout_ms,
                       options_.timeout_ms};
@@ -222,8 +231,19 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
   // single probe. A failed request (its last attempt) counts once, so a flaky
   // but alive endpoint does not open it. A probe is not retried.
   CircuitBreaker::Admit admit = CircuitBreaker::Admit::kNo;
+  auto deadline_passed = [&]() -> Status {
+    std::string why = "the caller's deadline passed (server.classify_timeout_ms)";
+    if (!last.ok()) why += "; last error: " + last.message();
+    return DeadlineExceededError(Redact(why));
+  };
   for (int attempt = 1;; ++attempt) {
     SteadyTime now = std::chrono::steady_clock::now();
+    if (now >= deadline) return deadline_passed();
+    if (deadline != SteadyTime::max()) {  // this attempt ends by the deadline
+      int64_t left = std::chrono::duration_cast<milliseconds>(deadline - now).count();
+      request.timeout_ms = std::clamp<int64_t>(left, 1, options_.timeout_ms);
+      request.connect_timeout_ms = std::min(request.connect_timeout_ms, request.timeout_ms);
+    }
     admit = breaker_.Allow(now);
     if (admit == CircuitBreaker::Admit::kNo) return refuse_open();
     if (Status b = budget_.TryAcquire(now); !b.ok()) {
@@ -236,7 +256,10 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
     }
     if (attempt > 1) retries_.fetch_add(1, std::memory_order_relaxed);
     requests_.fetch_add(1, std::memory_order_relaxed);
-    AcquireSlot();
+    if (!AcquireSlot(deadline)) {
+      if (admit == CircuitBreaker::Admit::kProbe) breaker_.AbandonProbe();
+      return deadline_passed();
+    }
     HttpResponse r = transport_->Post(request);
     ReleaseSlot();
     AtomicAdd(seconds_, r.seconds);
@@ -319,6 +342,11 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body) {
       } else {
         delay = *wait;
       }
+    }
+    if (!give_up && deadline != SteadyTime::max() &&
+        std::chrono::steady_clock::now() + delay >= deadline) {
+      give_up = true;
+      why = "; the caller's deadline comes before the next attempt (server.classify_timeout_ms)";
     }
     if (!give_up && !retry_wait_.TrySpend(delay)) {
       give_up = true;

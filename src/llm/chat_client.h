@@ -111,7 +111,11 @@ class ChatClient {
   // kResourceExhausted (budget, or still rate-limited), kUnauthenticated /
   // kPermissionDenied (401/403), kInvalidArgument (other 4xx), kDataLoss
   // (malformed response). Messages name the cause, never the key.
-  StatusOr<ChatCompletion> Complete(const std::string& body);
+  // `deadline`: the caller's (Batch::deadline). No attempt starts, waits for
+  // a slot or a backoff, or runs past it; each attempt's timeout is cut to
+  // the time left. Past it: kDeadlineExceeded.
+  StatusOr<ChatCompletion> Complete(const std::string& body,
+                                    SteadyTime deadline = SteadyTime::max());
 
   ChatClientStats stats() const;
   // `text` with every occurrence of the API key replaced by "<redacted>".
@@ -119,7 +123,8 @@ class ChatClient {
 
  private:
   // Waits for a free slot and for any pause a 429 + Retry-After asked for.
-  void AcquireSlot() EXCLUDES(slot_mu_);
+  // False when `deadline` passes first.
+  bool AcquireSlot(SteadyTime deadline) EXCLUDES(slot_mu_);
   void PauseUntil(SteadyTime until) EXCLUDES(slot_mu_);
   void ReleaseSlot() EXCLUDES(slot_mu_);
   std::chrono::milliseconds Backoff(int retry) const;

@@ -110,6 +110,24 @@ TEST_F(ChatClientTest, ASlowServerTimesOutAndIsRetried) {
   EXPECT_EQ(server_->request_count(), 2u);
 }
 
+TEST_F(ChatClientTest, TheCallersDeadlineCutsTheAttemptAndStopsTheRetries) {
+  options_.timeout_ms = 30000;
+  options_.max_retries = 3;
+  server_->SetHandler([](const testing::FakeRequest&) { return FakeReply::Label("X").After(10s); });
+  ChatClient client = Client();
+  auto c = client.Complete(kBody, std::chrono::steady_clock::now() + 300ms);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kDeadlineExceeded) << c.status().ToString();
+  EXPECT_EQ(server_->request_count(), 1u) << "no retry after the deadline";
+}
+
+TEST_F(ChatClientTest, APassedDeadlineSendsNothing) {
+  ChatClient client = Client();
+  auto c = client.Complete(kBody, std::chrono::steady_clock::now() - 1ms);
+  EXPECT_EQ(c.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(server_->request_count(), 0u);
+}
+
 TEST_F(ChatClientTest, A408IsRetriedLikeATimeout) {
   server_->Enqueue(FakeReply::Error(408));
   ChatClient client = Client();

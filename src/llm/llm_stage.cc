@@ -181,7 +181,8 @@ class LlmStage final : public Stage {
  private:
   // One request for `lines`; writes the decisions of `index`.
   void Ask(Batch& batch, std::span<const size_t> index, std::span<const PromptLine> lines) const {
-    StatusOr<ChatCompletion> c = client_.Complete(BuildChatRequest(s_.prompt, lines));
+    StatusOr<ChatCompletion> c =
+        client_.Complete(BuildChatRequest(s_.prompt, lines), batch.deadline);
     if (!c.ok()) {
       for (size_t i : index) Degrade(batch, i, c.status().message());
       return;

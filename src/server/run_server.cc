@@ -3,11 +3,11 @@
 // stage factories.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <thread>
 
@@ -46,6 +46,13 @@ Status RunServer(const Config& config, const std::string& version) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client that hangs up is an error on its socket, not a crash
+  // Every connection is a descriptor: allow as many as the hard limit does,
+  // so server.max_connections (not EMFILE) is what refuses clients.
+  if (rlimit nofile{};
+      getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
 
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Server> server, Server::Create(options));
   LOGSIEVE_RETURN_IF_ERROR(server->Bind());

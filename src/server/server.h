@@ -19,8 +19,14 @@
 // (503 "not ready") while a large model loads. One Classifier serves every
 // request thread; it is built, frozen and shared.
 //
-// Thread safety: Serve runs on one thread and owns the connection threads;
-// SetClassifier, Stop and the accessors may be called from any thread.
+// The parts (doc/server.md): options.h (the keys), codec.h (JSON),
+// admission.h (decisions from the head), multipart.h, handlers.h (one per
+// endpoint), http_edge.h (Boost.Beast: connections, deadlines, framing, the
+// worker pool).
+//
+// Thread safety: Serve runs on one thread and starts the I/O threads and the
+// worker pool; SetClassifier, Stop and the accessors may be called from any
+// thread.
 #ifndef LOGSIEVE_SERVER_SERVER_H_
 #define LOGSIEVE_SERVER_SERVER_H_
 
@@ -33,33 +39,9 @@
 #include "common/config.h"
 #include "common/status.h"
 #include "pipeline/classifier.h"
+#include "server/options.h"
 
 namespace logsieve {
-
-// The `server.*` config keys, read and checked once.
-struct ServerOptions {
-  std::string host = "127.0.0.1";
-  int port = 8000;  // 0: any free port
-  int threads = 0;  // 0: max(8, 4 x cores)
-  size_t max_upload_bytes = 32 << 20;
-  size_t max_stream_bytes = 0;  // 0: no limit
-  size_t max_batch = 10000;
-  size_t max_rows = 1000000;
-  int request_timeout_ms = 60000;
-  int read_timeout_ms = 10000;
-  int write_timeout_ms = 10000;
-  bool keep_alive = true;
-  int keep_alive_timeout_ms = 5000;
-  int keep_alive_max_requests = 1000;
-  std::vector<std::string> api_keys;  // empty: no authentication
-  bool access_log = true;
-  size_t batch_size = 256;            // pipeline.batch_size: lines per Classify call
-  size_t max_record_bytes = 1 << 20;  // input.max_record_bytes: longest NDJSON line
-  std::string version = "dev";        // reported by GET /
-
-  // REQUIRES: nothing. Fails naming the key when a value is out of range.
-  static StatusOr<ServerOptions> FromConfig(const Config& config);
-};
 
 class Server {
  public:

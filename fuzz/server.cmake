@@ -1,0 +1,4 @@
+# The server's parsers of bytes from clients: HTTP request heads and framing
+# (the edge's Beast parser and CheckFraming), and multipart/form-data.
+logsieve_fuzz_target(http_request http_request_fuzz.cc DEPS logsieve_server)
+logsieve_fuzz_target(multipart multipart_fuzz.cc DEPS logsieve_server)

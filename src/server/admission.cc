@@ -1,0 +1,182 @@
+#include "server/admission.h"
+
+#include <cctype>
+
+#include "server/codec.h"
+
+namespace logsieve {
+namespace {
+
+struct Route {
+  std::string_view path;
+  std::string_view method;  // "GET" (HEAD too) or "POST"
+};
+
+constexpr Route kRoutes[] = {
+    {"/", "GET"},
+    {"/healthz", "GET"},
+    {"/readyz", "GET"},
+    {"/openapi.json", "GET"},
+    {"/docs", "GET"},
+    {"/redoc", "GET"},
+    {"/metrics", "GET"},
+    {"/classify/", "POST"},
+    {"/classify-single/", "POST"},
+    {"/v1/classify", "POST"},
+    {"/v1/classify/stream", "POST"},
+};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+std::string AllowedMethods(std::string_view path) {
+  std::string allow;
+  for (const Route& r : kRoutes) {
+    if (r.path != path) continue;
+    if (!allow.empty()) allow += ", ";
+    allow += r.method;
+  }
+  return allow;
+}
+
+std::string_view EndpointLabel(std::string_view path) {
+  for (const Route& r : kRoutes) {
+    if (r.path == path) return r.path;
+  }
+  if (path.starts_with(kAssetPrefix)) return "/docs/assets/";
+  return "other";
+}
+
+FramingProblem CheckFraming(const ApiRequest& req) {
+  bool has_te = false, has_cl = false, chunked_last = false;
+  std::string_view length;
+  for (const auto& [name, value] : req.headers) {
+    if (EqualsIgnoreCase(name, "Transfer-Encoding")) {
+      has_te = true;
+      // A list of codings, possibly over several header lines; only one
+      // "chunked", last, is understood (RFC 9112 6.1).
+      std::string_view rest = value;
+      while (true) {
+        size_t comma = rest.find(',');
+        std::string coding = Lower(Trim(rest.substr(0, comma)));
+        if (!coding.empty()) {
+          if (coding != "chunked") {
+            return {501, "Transfer-Encoding '" + coding + "' is not implemented (only chunked)"};
+          }
+          if (chunked_last) return {400, "Transfer-Encoding: chunked given twice"};
+          chunked_last = true;
+        }
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    } else if (EqualsIgnoreCase(name, "Content-Length")) {
+      // Digits only; several values (or headers) must agree.
+      std::string_view rest = value;
+      while (true) {
+        size_t comma = rest.find(',');
+        std::string_view v = Trim(rest.substr(0, comma));
+        if (v.empty() || v.size() > 19 ||
+            v.find_first_not_of("0123456789") != std::string_view::npos) {
+          return {400, "malformed Content-Length"};
+        }
+        while (v.size() > 1 && v.front() == '0') v.remove_prefix(1);
+        if (has_cl && v != length) return {400, "conflicting Content-Length headers"};
+        has_cl = true;
+        length = v;
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+  }
+  if (has_te && has_cl) return {400, "both Transfer-Encoding and Content-Length"};
+  if (has_te && !chunked_last) return {400, "empty Transfer-Encoding"};
+  if (has_te && req.method != "POST" && req.method != "PUT" && req.method != "PATCH" &&
+      req.method != "DELETE") {
+    return {400, "a chunked request body is only accepted on POST endpoints"};
+  }
+  return {};
+}
+
+std::string MediaType(const ApiRequest& req) {
+  std::string_view v = req.Header("Content-Type");
+  return Lower(Trim(v.substr(0, v.find(';'))));
+}
+
+bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys) {
+  if (keys.empty()) return true;
+  std::string_view auth = req.Header("Authorization");
+  if (Lower(auth.substr(0, 7)) != "bearer ") return false;
+  std::string_view token = auth.substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  bool good = false;
+  for (const std::string& key : keys) good |= ConstantTimeEquals(token, key);
+  return good;
+}
+
+ApiResponse Unauthorized(const ApiRequest& req) {
+  ApiResponse res =
+      ErrorAnswer(401, req.HasHeader("Authorization") ? "Invalid authentication credentials"
+                                                      : "Not authenticated");
+  res.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return res;
+}
+
+std::string BodyFailureDetail(int status, size_t limit, std::string_view key) {
+  if (status == 413) {
+    return "request body over " + std::to_string(limit) + " bytes (server." + std::string(key) +
+           ")";
+  }
+  if (status == 408) return "request body not received within server.request_timeout_ms";
+  return "could not read the request body (malformed framing or connection lost)";
+}
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Request Entity Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
+  }
+}
+
+}  // namespace logsieve

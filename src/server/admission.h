@@ -1,0 +1,62 @@
+// Admission: what is decided from a request's head alone, before any body is
+// read: the route table (404 / 405), message framing beyond what the HTTP
+// parser checks (RFC 9112 section 6), media types, declared lengths and
+// bearer tokens.
+//
+//   if (FramingProblem p = CheckFraming(req); p.status != 0) -> answer p, close
+//   std::string allow = AllowedMethods("/classify/");   // "POST"
+//   bool ok = Authorized(req, options.api_keys);
+//
+// Thread safety: pure functions.
+#ifndef LOGSIEVE_SERVER_ADMISSION_H_
+#define LOGSIEVE_SERVER_ADMISSION_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/api_message.h"
+
+namespace logsieve {
+
+inline constexpr std::string_view kAssetPrefix = "/docs/assets/";
+inline constexpr std::string_view kStreamPath = "/v1/classify/stream";
+
+// "GET", "POST" when `path` is an endpoint (so another method is 405), else "".
+std::string AllowedMethods(std::string_view path);
+
+// The `endpoint` label of the HTTP metrics: a known path, "/docs/assets/", or
+// "other" (hostile paths cannot grow the metric set).
+std::string_view EndpointLabel(std::string_view path);
+
+// A framing problem the parser let through, or status 0. Checked on every
+// request head: Transfer-Encoding other than a single final "chunked" (501
+// for an unknown coding, 400 otherwise), Transfer-Encoding with
+// Content-Length (400), a Content-Length that is not digits or differs
+// between headers (400), and a chunked body on a method without one (400).
+struct FramingProblem {
+  int status = 0;
+  std::string detail;
+};
+FramingProblem CheckFraming(const ApiRequest& req);
+
+// The media type of the Content-Type header, lower case, parameters dropped:
+// "application/json" for "Application/JSON; charset=utf-8".
+std::string MediaType(const ApiRequest& req);
+
+// Whether the request carries one of `keys` as "Authorization: Bearer KEY"
+// (compared in constant time). True when `keys` is empty.
+bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys);
+// The 401 answer (with WWW-Authenticate: Bearer).
+ApiResponse Unauthorized(const ApiRequest& req);
+
+// The detail of a body that could not be read whole: 413 (naming the key
+// "server.<key>"), 408, or 400 (bad framing or connection lost).
+std::string BodyFailureDetail(int status, size_t limit, std::string_view key);
+
+// "Not Found", "Request Header Fields Too Large"...
+std::string_view ReasonPhrase(int status);
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_SERVER_ADMISSION_H_

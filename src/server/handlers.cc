@@ -1,0 +1,455 @@
+#include "server/handlers.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "io/input_stream.h"
+#include "io/ndjson.h"
+#include "io/records.h"
+#include "server/admission.h"
+#include "server/codec.h"
+#include "server/multipart.h"
+#include "server/openapi.h"
+#include "server/web_assets.h"
+
+namespace logsieve {
+namespace {
+
+using json = nlohmann::json;
+
+// The pages may load nothing from elsewhere: ReDoc's sidebar links a logo on
+// a CDN, which this policy keeps the browser from fetching.
+constexpr const char* kDocsPolicy =
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'";
+
+std::string UtcNow() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+// The Batch::deadline of a request classified now.
+std::chrono::steady_clock::time_point ClassifyDeadline(int timeout_ms) {
+  if (timeout_ms == 0) return std::chrono::steady_clock::time_point::max();
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+}
+
+ApiResponse Page(std::string body) {
+  ApiResponse res;
+  res.content_type = "text/html; charset=utf-8";
+  res.body = std::move(body);
+  res.headers.emplace_back("Content-Security-Policy", kDocsPolicy);
+  return res;
+}
+
+// An answer given before the body was read: the connection closes after it,
+// so unread bytes are never taken for the next request.
+Plan Unread(ApiResponse answer) {
+  Plan p;
+  p.kind = Plan::kAnswerUnread;
+  p.answer = std::move(answer);
+  p.answer.close = true;
+  return p;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// The stream.
+
+NdjsonStream::NdjsonStream(const Classifier& classifier, size_t batch_size, size_t max_line,
+                           int classify_timeout_ms)
+    : classifier_(classifier),
+      batch_size_(batch_size),
+      max_line_(max_line),
+      classify_timeout_ms_(classify_timeout_ms) {}
+
+std::string NdjsonStream::Feed(std::string_view in) {
+  std::string out;
+  while (!in.empty()) {
+    size_t nl = in.find('\n');
+    std::string_view part = in.substr(0, nl);
+    if (!skipping_) {
+      if (partial_.size() + part.size() > max_line_) {
+        skipping_ = true;
+        partial_.clear();
+        partial_.shrink_to_fit();
+      } else {
+        partial_.append(part);
+      }
+    }
+    if (nl == std::string_view::npos) break;
+    in.remove_prefix(nl + 1);
+    EndLine(out);
+  }
+  return out;
+}
+
+std::string NdjsonStream::Finish() {
+  std::string out;
+  if (!partial_.empty() || skipping_) EndLine(out);
+  Flush(out);
+  return out;
+}
+
+std::string NdjsonStream::Fail(std::string_view detail) {
+  std::string out;
+  Flush(out);
+  out += Dump(json{{"line", line_ + 1}, {"detail", std::string(detail)}});
+  out += '\n';
+  return out;
+}
+
+void NdjsonStream::EndLine(std::string& out) {
+  ++line_;
+  if (skipping_) {
+    slots_.push_back(
+        {line_, true,
+         "line over " + std::to_string(max_line_) + " bytes (input.max_record_bytes)"});
+  } else if (!io::IsBlankNdjsonLine(partial_)) {
+    // The CLI's decoder (io/ndjson.h): both accept exactly the same lines.
+    io::NdjsonOptions options;
+    options.max_line_bytes = max_line_;
+    if (StatusOr<LogRecord> r = io::DecodeNdjsonLine(partial_, options); !r.ok()) {
+      slots_.push_back({line_, true, r.status().message()});
+    } else {
+      slots_.push_back({line_, false, {}});
+      batch_.records.push_back(*std::move(r));
+    }
+  }
+  partial_.clear();
+  skipping_ = false;
+  if (slots_.size() >= batch_size_) Flush(out);
+}
+
+void NdjsonStream::Flush(std::string& out) {
+  if (slots_.empty()) return;
+  if (!batch_.records.empty()) {
+    batch_.deadline = ClassifyDeadline(classify_timeout_ms_);
+    classifier_.Classify(batch_);  // never fails: a stage failure is in each line's detail
+  }
+  size_t next = 0;
+  for (const Slot& slot : slots_) {
+    json j;
+    if (slot.is_error) {
+      j = json{{"line", slot.line}, {"detail", slot.error}};
+    } else {
+      j = DecisionJson(batch_.decisions[next++]);
+    }
+    out += Dump(j);
+    out += '\n';
+  }
+  slots_.clear();
+  batch_.records.clear();
+  batch_.decisions.clear();
+}
+
+// ---------------------------------------------------------------------------
+
+Handlers::Handlers(ServerOptions options)
+    : options_(std::move(options)),
+      in_flight_(MetricsRegistry::Global().GetGauge("logsieve_http_requests_in_flight",
+                                                    "HTTP requests being served now")) {}
+
+void Handlers::SetClassifier(std::shared_ptr<const Classifier> classifier) {
+  std::lock_guard<std::mutex> lock(classifier_mu_);
+  assert(classifier != nullptr && classifier_ == nullptr);
+  classifier_ = std::move(classifier);
+  ready_.store(classifier_.get(), std::memory_order_release);
+}
+
+Plan Handlers::Admit(const ApiRequest& req) const {
+  Plan plan;
+  plan.limit = options_.max_upload_bytes;
+  plan.limit_key = "max_upload_bytes";
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  const std::string allow = AllowedMethods(req.path);
+
+  // Unknown paths and methods: 404 / 405 after the body is read away.
+  const bool known_get = allow == "GET" || req.path.starts_with(kAssetPrefix);
+  if ((get && !known_get) || (!get && (req.method != "POST" || allow != "POST"))) {
+    if (allow.empty() && !req.path.starts_with(kAssetPrefix)) {
+      plan.answer = ErrorAnswer(404, "Not Found");
+    } else {
+      plan.answer = ErrorAnswer(405, "Method Not Allowed");
+      plan.answer.headers.emplace_back("Allow", allow.empty() ? "GET" : allow);
+    }
+    return plan;
+  }
+  if (get) {
+    plan.answer = Get(req);
+    return plan;
+  }
+
+  // The classify endpoints.
+  const bool stream = req.path == kStreamPath;
+  if (stream) {
+    plan.limit = options_.max_stream_bytes;
+    plan.limit_key = "max_stream_bytes";
+  }
+  // A declared length over the limit: answered now, without reading the body.
+  if (std::string_view cl = req.Header("Content-Length"); !cl.empty() && plan.limit != 0) {
+    if (cl.size() > 19 || std::stoull(std::string(cl)) > plan.limit) {
+      return Unread(ErrorAnswer(413, BodyFailureDetail(413, plan.limit, plan.limit_key)));
+    }
+  }
+  if (!Authorized(req, options_.api_keys)) {
+    plan.answer = Unauthorized(req);
+    return plan;
+  }
+  if (stopping_ || classifier() == nullptr) {
+    plan.answer =
+        ErrorAnswer(503, stopping_ ? "shutting down" : "not ready: the classifier is loading");
+    plan.answer.headers.emplace_back("Retry-After", "1");
+    return plan;
+  }
+  const std::string type = MediaType(req);
+  if (stream) {
+    if (!type.empty() && type != "application/x-ndjson" && type != "application/ndjson" &&
+        type != "application/jsonl" && type != "application/json-lines" && type != "text/plain") {
+      return Unread(
+          ErrorAnswer(415, "Content-Type must be application/x-ndjson, not '" + type + "'"));
+    }
+    plan.kind = Plan::kStream;
+    return plan;
+  }
+  plan.kind = Plan::kBuffer;
+  if (req.path == "/classify/") {
+    if (type != "multipart/form-data") {
+      return Unread(ErrorAnswer(
+          415, "Content-Type must be multipart/form-data with the CSV in field 'file'"));
+    }
+    plan.handle = &Handlers::ClassifyCsv;
+    return plan;
+  }
+  if (!type.empty() && type != "application/json") {
+    return Unread(ErrorAnswer(415, "Content-Type must be application/json, not '" + type + "'"));
+  }
+  plan.handle =
+      req.path == "/classify-single/" ? &Handlers::ClassifySingle : &Handlers::ClassifyBatch;
+  return plan;
+}
+
+ApiResponse Handlers::Get(const ApiRequest& req) const {
+  const std::string& path = req.path;
+  if (path == "/") return Health();
+  if (path == "/healthz") return JsonAnswer(200, json{{"status", "ok"}});
+  if (path == "/readyz") {
+    if (stopping_) return ErrorAnswer(503, "shutting down");
+    if (classifier() == nullptr) return ErrorAnswer(503, "not ready: the classifier is loading");
+    return JsonAnswer(200, json{{"status", "ready"}});
+  }
+  if (path == "/metrics") {
+    if (!Authorized(req, options_.api_keys)) return Unauthorized(req);
+    ApiResponse res;
+    res.content_type = "text/plain; version=0.0.4";
+    res.body = MetricsRegistry::Global().RenderPrometheus();
+    return res;
+  }
+  if (path == "/openapi.json") {
+    const Classifier* c = classifier();
+    return JsonAnswer(
+        200, OpenApiDocument(options_.version, c ? c->labels() : std::vector<std::string>{}));
+  }
+  if (path == "/docs") return Page(SwaggerUiPage());
+  if (path == "/redoc") return Page(RedocPage());
+  // /docs/assets/NAME
+  const WebAsset* asset = FindWebAsset(std::string_view(path).substr(kAssetPrefix.size()));
+  if (asset == nullptr) {
+    return ErrorAnswer(404,
+                       EmbeddedWebAssets().empty()
+                           ? "Not Found (this build has no docs assets: run `npm ci` and rebuild)"
+                           : "Not Found");
+  }
+  ApiResponse res;
+  res.content_type = std::string(asset->content_type);
+  res.body = std::string(asset->body);
+  res.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  return res;
+}
+
+ApiResponse Handlers::Health() const {
+  const Classifier* c = classifier();
+  json body = {{"status", stopping_ ? "stopping" : (c ? "ok" : "loading")},
+               {"version", options_.version},
+               {"stages", json::array()},
+               {"stage_details", json::array()},
+               {"labels", json::array()}};
+  if (c != nullptr) {
+    body["stages"] = c->stage_names();
+    body["stage_details"] = c->stage_descriptions();
+    body["labels"] = c->labels();
+  }
+  return JsonAnswer(200, body);
+}
+
+ApiResponse Handlers::Run(const Plan& plan, const ApiRequest& req) const {
+  return (this->*plan.handle)(req);
+}
+
+ApiResponse Handlers::BodyFailure(const Plan& plan, int status) const {
+  return ErrorAnswer(status, BodyFailureDetail(status, plan.limit, plan.limit_key));
+}
+
+ApiResponse Handlers::Busy() const {
+  ApiResponse res = ErrorAnswer(
+      503, "busy: every worker is classifying and the queue is full (server.max_queued)");
+  res.headers.emplace_back("Retry-After", "1");
+  return res;
+}
+
+std::unique_ptr<NdjsonStream> Handlers::NewStream() const {
+  return std::make_unique<NdjsonStream>(*classifier(), options_.batch_size,
+                                        options_.max_record_bytes, options_.classify_timeout_ms);
+}
+
+void Handlers::Classify(Batch& batch) const {
+  batch.deadline = ClassifyDeadline(options_.classify_timeout_ms);
+  classifier()->Classify(batch);
+}
+
+ApiResponse Handlers::ClassifySingle(const ApiRequest& req) const {
+  StatusOr<json> body = ParseJsonBody(req.body);
+  if (!body.ok()) return ErrorAnswer(400, body.status().message());
+  StatusOr<LogRecord> record = RecordFromJson(*body, "");
+  if (!record.ok()) return ErrorAnswer(422, record.status().message());
+  if (options_.classify_timeout_ms == 0) {
+    return JsonAnswer(200,
+                      DecisionJson(classifier()->ClassifyOne(record->source, record->message)));
+  }
+  Batch batch;
+  batch.records.push_back(*std::move(record));
+  Classify(batch);
+  return JsonAnswer(200, DecisionJson(batch.decisions[0]));
+}
+
+ApiResponse Handlers::ClassifyBatch(const ApiRequest& req) const {
+  StatusOr<json> body = ParseJsonBody(req.body);
+  if (!body.ok()) return ErrorAnswer(400, body.status().message());
+  if (!body->is_object() || !body->contains("logs") || !(*body)["logs"].is_array()) {
+    return ErrorAnswer(
+        422, "expected an object {\"logs\": [{\"source\": ..., \"log_message\": ...}, ...]}");
+  }
+  const json& logs = (*body)["logs"];
+  if (logs.size() > options_.max_batch) {
+    return ErrorAnswer(413, std::to_string(logs.size()) + " logs, more than " +
+                                std::to_string(options_.max_batch) + " (server.max_batch)");
+  }
+  Batch batch;
+  batch.records.reserve(logs.size());
+  for (size_t i = 0; i < logs.size(); ++i) {
+    StatusOr<LogRecord> r = RecordFromJson(logs[i], "logs[" + std::to_string(i) + "]");
+    if (!r.ok()) return ErrorAnswer(422, r.status().message());
+    batch.records.push_back(*std::move(r));
+  }
+  *body = nullptr;  // free the parsed input before classifying
+  Classify(batch);
+  json results = json::array();
+  for (const Decision& d : batch.decisions) results.push_back(DecisionJson(d));
+  return JsonAnswer(200, json{{"results", std::move(results)}});
+}
+
+ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
+  StatusOr<std::string> boundary = MultipartBoundary(req.Header("Content-Type"));
+  if (!boundary.ok()) return ErrorAnswer(400, boundary.status().message());
+  bool in_file = false, have_file = false;
+  std::string filename, content;
+  MultipartParser parser(
+      *boundary,
+      [&](const MultipartPart& part) {
+        in_file = part.name == "file" && !have_file;
+        if (in_file) {
+          have_file = true;
+          filename = part.filename;
+        }
+      },
+      [&](std::string_view data) {
+        if (in_file) content.append(data);
+      });
+  Status parsed = parser.Feed(req.body);
+  if (parsed.ok()) parsed = parser.Finish();
+  if (!parsed.ok()) return ErrorAnswer(400, parsed.message());
+  if (!have_file) return ErrorAnswer(422, "form field 'file' is required");
+  std::string lower = filename;
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (!lower.ends_with(".csv")) {
+    return ErrorAnswer(400, "not a CSV file: '" + filename + "' (the file name must end in .csv)");
+  }
+  if (content.find('\0') != std::string::npos) {
+    return ErrorAnswer(400, "not a CSV file: '" + filename + "' holds NUL bytes (binary data)");
+  }
+
+  // Read, classify and write back in slices (the io module's CSV reader and
+  // writer, as `logsieve classify` uses them).
+  io::ReadOptions read_options;
+  read_options.format = io::Format::kCsv;
+  read_options.max_record_bytes = options_.max_record_bytes;
+  StatusOr<std::unique_ptr<io::RecordReader>> csv = io::RecordReader::Open(
+      io::InputStream::FromString(std::move(content), filename), read_options);
+  if (!csv.ok()) return ErrorAnswer(400, csv.status().message());
+  ApiResponse res;
+  std::unique_ptr<io::RecordWriter> writer = io::RecordWriter::ToString(
+      &res.body, io::WriteOptions{.format = io::Format::kCsv}, io::Format::kCsv, (*csv)->columns());
+  const size_t slice = std::max<size_t>(options_.batch_size, 4096);
+  io::RecordBatch batch;
+  size_t rows = 0;
+  while (true) {
+    batch.Clear();
+    StatusOr<size_t> n = (*csv)->Read(slice, &batch);
+    if (!n.ok()) return ErrorAnswer(400, n.status().message());
+    if (*n == 0) break;
+    rows += *n;
+    if (rows > options_.max_rows) {
+      return ErrorAnswer(
+          413, "more than " + std::to_string(options_.max_rows) + " rows (server.max_rows)");
+    }
+    Classify(batch.batch);
+    if (Status s = writer->Write(batch); !s.ok()) return ErrorAnswer(500, s.message());
+  }
+  if (Status s = writer->Commit(); !s.ok()) return ErrorAnswer(500, s.message());
+  res.status = 200;
+  res.content_type = "text/csv; charset=utf-8";
+  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"classified.csv\"");
+  return res;
+}
+
+void Handlers::Log(const ApiRequest& req, int status, size_t bytes_out, double seconds) const {
+  std::string endpoint(EndpointLabel(req.path));
+  MetricsRegistry& m = MetricsRegistry::Global();
+  m.GetCounter("logsieve_http_requests_total", "HTTP requests by endpoint and status code",
+               {{"endpoint", endpoint}, {"code", std::to_string(status)}})
+      .Inc();
+  m.GetHistogram("logsieve_http_request_duration_seconds",
+                 "HTTP request latency, from the end of the headers to the last byte written",
+                 DefaultLatencyBuckets(), {{"endpoint", endpoint}})
+      .Observe(seconds);
+  if (!options_.access_log) return;
+  json bytes_in = nullptr;
+  if (std::string_view cl = req.Header("Content-Length");
+      !cl.empty() && cl.size() <= 19 &&
+      cl.find_first_not_of("0123456789") == std::string_view::npos) {
+    bytes_in = std::stoull(std::string(cl));
+  }
+  json line = {{"time", UtcNow()},       {"remote", req.remote},
+               {"method", req.method},   {"path", req.path},
+               {"status", status},       {"bytes_in", bytes_in},
+               {"bytes_out", bytes_out}, {"ms", std::round(seconds * 1e6) / 1e3}};
+  std::string text = Dump(line) + "\n";
+  std::lock_guard<std::mutex> lock(log_mu_);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+}  // namespace logsieve

@@ -1,0 +1,137 @@
+// Handlers: one per endpoint (decode, call the Classifier, encode), plus the
+// admission decision the edge acts on before it reads a body, and the access
+// log / HTTP metrics. Knows nothing of sockets: http_edge.cc reads and writes,
+// this file decides.
+//
+//   Handlers h(options);
+//   h.SetClassifier(classifier);
+//   Plan plan = h.Admit(req);            // on the I/O thread, from the head only
+//   switch (plan.kind) {
+//     case Plan::kBuffer: read at most plan.limit bytes into req.body, then
+//       ApiResponse res = h.Run(plan, req);   // on a worker thread
+//     ...
+//   }
+//   h.Log(req, res.status, res.body.size(), seconds);
+//
+// Thread safety: after construction every method may be called from any
+// thread; SetClassifier at most once.
+#ifndef LOGSIEVE_SERVER_HANDLERS_H_
+#define LOGSIEVE_SERVER_HANDLERS_H_
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "common/decision.h"
+#include "common/metrics.h"
+#include "pipeline/classifier.h"
+#include "server/api_message.h"
+#include "server/options.h"
+
+namespace logsieve {
+
+class Handlers;
+
+// What the edge does with a request once its head is read.
+struct Plan {
+  enum Kind {
+    kAnswer,        // read the body away (bounded by `limit`), then send `answer`
+    kAnswerUnread,  // send `answer` without reading the body, then close
+    kBuffer,        // read the body (at most `limit`), then Run() it on a worker
+    kStream,        // the NDJSON stream: NewStream(), fed as the body arrives
+  };
+  Kind kind = kAnswer;
+  ApiResponse answer;          // kAnswer, kAnswerUnread
+  size_t limit = 0;            // body bytes allowed; 0: no limit
+  std::string_view limit_key;  // "max_upload_bytes": named in the 413
+  ApiResponse (Handlers::*handle)(const ApiRequest&) const = nullptr;  // kBuffer
+};
+
+// The NDJSON stream of one request: bytes in, answer lines out, one batch
+// (pipeline.batch_size lines) classified at a time. Memory: one batch and one
+// partial line (at most input.max_record_bytes).
+class NdjsonStream {
+ public:
+  NdjsonStream(const Classifier& classifier, size_t batch_size, size_t max_line,
+               int classify_timeout_ms);
+  // Takes a piece of the body; returns the answer lines of every batch it
+  // completed ("" when none). Classifies: call it on a worker.
+  std::string Feed(std::string_view piece);
+  // After the last byte: the answers of the last (partial) line and batch.
+  std::string Finish();
+  // For a body cut short: what is pending, then {"line": N, "detail": ...}.
+  std::string Fail(std::string_view detail);
+
+ private:
+  struct Slot {
+    size_t line;
+    bool is_error;
+    std::string error;  // when is_error
+  };
+  void EndLine(std::string& out);
+  void Flush(std::string& out);
+
+  const Classifier& classifier_;
+  const size_t batch_size_;
+  const size_t max_line_;
+  const int classify_timeout_ms_;
+  std::string partial_;
+  bool skipping_ = false;
+  size_t line_ = 0;
+  std::vector<Slot> slots_;
+  Batch batch_;
+};
+
+class Handlers {
+ public:
+  explicit Handlers(ServerOptions options);
+
+  const ServerOptions& options() const { return options_; }
+  // REQUIRES: called at most once; classifier != nullptr.
+  void SetClassifier(std::shared_ptr<const Classifier> classifier);
+  const Classifier* classifier() const { return ready_.load(std::memory_order_acquire); }
+  void SetStopping() { stopping_ = true; }
+  bool stopping() const { return stopping_; }
+
+  // Decides from the head alone: the route, 404 / 405, auth, readiness,
+  // content type, declared length. Cheap; answers GET endpoints directly.
+  Plan Admit(const ApiRequest& req) const;
+  // Runs a kBuffer plan: req.body holds the whole body.
+  ApiResponse Run(const Plan& plan, const ApiRequest& req) const;
+  // The answer to a body that could not be read whole (413, 408, 400).
+  ApiResponse BodyFailure(const Plan& plan, int status) const;
+  // 503 with Retry-After: every worker is busy and the queue is full.
+  ApiResponse Busy() const;
+  std::unique_ptr<NdjsonStream> NewStream() const;
+
+  // Counts a request (HTTP metrics) and writes its access-log line.
+  // `bytes_in`: the Content-Length, or -1.
+  void Log(const ApiRequest& req, int status, size_t bytes_out, double seconds) const;
+  Gauge& in_flight() const { return in_flight_; }
+
+  // The endpoints (kBuffer plans point at these).
+  ApiResponse ClassifySingle(const ApiRequest& req) const;
+  ApiResponse ClassifyBatch(const ApiRequest& req) const;
+  ApiResponse ClassifyCsv(const ApiRequest& req) const;
+
+ private:
+  ApiResponse Health() const;
+  ApiResponse Get(const ApiRequest& req) const;
+  // The batch as the classifier answers it within classify_timeout_ms.
+  void Classify(Batch& batch) const;
+
+  const ServerOptions options_;
+  std::mutex classifier_mu_;
+  std::shared_ptr<const Classifier> classifier_;   // GUARDED_BY(classifier_mu_); set once
+  std::atomic<const Classifier*> ready_{nullptr};  // published after classifier_
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex log_mu_;
+  Gauge& in_flight_;
+};
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_SERVER_HANDLERS_H_

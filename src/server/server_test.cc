@@ -25,6 +25,13 @@ namespace {
 
 using json = nlohmann::json;
 
+// The documented defaults, from the config table.
+ServerOptions Defaults() {
+  StatusOr<ServerOptions> o = ServerOptions::FromConfig(Config());
+  EXPECT_TRUE(o.ok()) << o.status().ToString();
+  return *o;
+}
+
 // Answers by substring: "logged in" -> User Action by Regex; "memory" ->
 // Resource Usage by ML 0.9; else Unclassified. Optionally slow.
 class FakeClassifier : public Classifier {
@@ -67,7 +74,7 @@ class FakeClassifier : public Classifier {
 class ServerTest : public ::testing::Test {
  protected:
   // Starts a server on a free loopback port; `ready` sets the fake classifier.
-  void Start(ServerOptions options = {}, bool ready = true, std::chrono::milliseconds delay = {}) {
+  void Start(ServerOptions options = Defaults(), bool ready = true, std::chrono::milliseconds delay = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
     options.threads = 8;
@@ -361,7 +368,7 @@ TEST_F(ServerTest, ClassifyCsvWithABrokenMultipartBodyIs400) {
 }
 
 TEST_F(ServerTest, UploadsOverTheLimitAre413AndTheServerGoesOn) {
-  ServerOptions o;
+  ServerOptions o = Defaults();
   o.max_upload_bytes = 1000;
   Start(o);
   auto r = PostCsv("source,log_message\n" + std::string(2000, 'x') + ",y\n");
@@ -385,7 +392,7 @@ TEST_F(ServerTest, UploadsOverTheLimitAre413AndTheServerGoesOn) {
 }
 
 TEST_F(ServerTest, AnOversizedUploadAnnouncedWithExpect100IsRefusedBeforeItsBody) {
-  ServerOptions o;
+  ServerOptions o = Defaults();
   o.max_upload_bytes = 1000;
   Start(o);
   std::string answer =
@@ -396,7 +403,7 @@ TEST_F(ServerTest, AnOversizedUploadAnnouncedWithExpect100IsRefusedBeforeItsBody
 }
 
 TEST_F(ServerTest, TooManyRowsIs413) {
-  ServerOptions o;
+  ServerOptions o = Defaults();
   o.max_rows = 2;
   Start(o);
   EXPECT_EQ(PostCsv("source,log_message\na,b\na,b\n")->status, 200);
@@ -432,7 +439,7 @@ TEST_F(ServerTest, BatchNamesTheBadEntry) {
 }
 
 TEST_F(ServerTest, BatchOverMaxBatchIs413) {
-  ServerOptions o;
+  ServerOptions o = Defaults();
   o.max_batch = 2;
   Start(o);
   std::string one = R"({"source":"a","log_message":"b"})";
@@ -472,7 +479,7 @@ TEST_F(ServerTest, StreamAnswersOneLinePerInputLineInOrder) {
 }
 
 TEST_F(ServerTest, StreamKeepsOrderAcrossManyBatches) {
-  ServerOptions o;
+  ServerOptions o = Defaults();
   o.batch_size = 7;
   Start(o);
   std::string in;
@@ -495,7 +502,7 @@ TEST_F(ServerTest, StreamKeepsOrderAcrossManyBatches) {
 }
 
 TEST_F(ServerTest, StreamOverItsLimitEndsWithAnErrorLine) {
-  ServerOptions o;
+  ServerOptions o = Defaults();
   o.max_stream_bytes = 100;
   Start(o);
   std::string line = R"({"source":"a","log_message":"memory"})"
@@ -525,7 +532,7 @@ TEST_F(ServerTest, StreamRejectsAWrongContentTypeWith415) {
 // --- auth, routing, metrics, robustness ---------------------------------------
 
 TEST_F(ServerTest, ApiKeysGuardTheClassifyEndpointsAndMetrics) {
-  ServerOptions o;
+  ServerOptions o = Defaults();
   o.api_keys = {"k1", "k2"};
   Start(o);
   std::string body = R"({"source":"a","log_message":"b"})";

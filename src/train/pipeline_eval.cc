@@ -21,14 +21,13 @@ StatusOr<PipelineEval> EvaluatePipeline(const Config& config,
 
   std::vector<std::string> truth, predicted, methods, model_label(rows.size());
   std::vector<float> model_p(rows.size(), 0.0f);
-  const size_t batch_size =
-      static_cast<size_t>(std::max<int64_t>(1, config.GetInt("pipeline.batch_size")));
+  const size_t batch_size = config.GetSize("pipeline.batch_size");
   for (size_t begin = 0; begin < rows.size(); begin += batch_size) {
     const size_t end = std::min(rows.size(), begin + batch_size);
     Batch batch;
     for (size_t i = begin; i < end; ++i) batch.records.push_back({rows[i].source, rows[i].message});
     batch.Reset();
-    LOGSIEVE_RETURN_IF_ERROR(classifier->Classify(batch));
+    classifier->Classify(batch);
     std::vector<size_t> reach;
     for (size_t i = 0; i < batch.size(); ++i) {
       truth.push_back(rows[begin + i].label);

@@ -3,6 +3,8 @@
 #   make demo   install what is missing, build, classify data/sample.csv
 #   make test   install what is missing, build with sanitizers, run every test
 #   make thread-safety   check the locking annotations with clang (-Wthread-safety)
+#   make format  apply .clang-format to every C++ file
+#   make lint    check the format and run clang-tidy (CI runs it after make test)
 #
 # Everything builds out of tree under build/.
 
@@ -12,7 +14,7 @@ ASAN      := build/asan
 CMAKE_GEN := -G Ninja
 LOGSIEVE  := $(RELEASE)/apps/logsieve/logsieve
 
-.PHONY: demo test build deps test-deps web-assets bench fuzz clean thread-safety
+.PHONY: demo test build deps test-deps web-assets bench fuzz clean thread-safety format lint
 
 deps:
 	@scripts/install-deps.sh
@@ -58,6 +60,17 @@ thread-safety:
 
 clean:
 	rm -rf build
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+# The format check, then clang-tidy with .clang-tidy's checks over the library
+# and app sources, on the sanitizer build's compile database.
+lint:
+	@scripts/lint.sh format
+	@test -f $(ASAN)/compile_commands.json || \
+	  cmake -S . -B $(ASAN) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOGSIEVE_SANITIZE=ON >/dev/null
+	@scripts/lint.sh tidy $(ASAN)
 
 # libFuzzer (clang) on every fuzz target, FUZZ_SECONDS each (default 10
 # minutes; FUZZ_TARGETS="json csv" for a subset). New inputs go to

@@ -39,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::abort();
     }
   }
-  for (auto format : {logsieve::io::Format::kCsv, logsieve::io::Format::kNdjson, logsieve::io::Format::kLines}) {
+  for (auto format :
+       {logsieve::io::Format::kCsv, logsieve::io::Format::kNdjson, logsieve::io::Format::kLines}) {
     logsieve::io::ReadOptions ro;
     ro.format = format;
     ro.skip_malformed = true;
@@ -48,7 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!r.ok()) continue;
     logsieve::io::RecordBatch b;
     std::string out;
-    auto w = logsieve::io::RecordWriter::ToString(&out, {.format = format, .detail = true}, format, (*r)->columns());
+    auto w = logsieve::io::RecordWriter::ToString(&out, {.format = format, .detail = true}, format,
+                                                  (*r)->columns());
     for (;;) {
       b.Clear();
       auto n = (*r)->Read(16, &b);

@@ -25,10 +25,12 @@ struct Outcome {
 Outcome Run(std::string_view bytes, size_t step) {
   Outcome out;
   logsieve::MultipartParser parser(
-      "b", [&](const logsieve::MultipartPart& p) { out.names.push_back(p.name + "|" + p.filename); },
+      "b",
+      [&](const logsieve::MultipartPart& p) { out.names.push_back(p.name + "|" + p.filename); },
       [&](std::string_view d) { out.data.append(d); });
   bool ok = true;
-  for (size_t i = 0; i < bytes.size() && ok; i += step) ok = parser.Feed(bytes.substr(i, step)).ok();
+  for (size_t i = 0; i < bytes.size() && ok; i += step)
+    ok = parser.Feed(bytes.substr(i, step)).ok();
   if (ok) ok = parser.Finish().ok();
   out.ok = ok;
   if (!ok) {  // where a refused body stops depends on the pieces: compare the verdict only

@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
     }
   }
   if (inputs.empty()) inputs.emplace_back();
-  for (const std::string& s : inputs) LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  for (const std::string& s : inputs)
+    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   std::mt19937 rng(12345);
   const std::string specials = ",\"\r\n \t{}[]:\\\xff\xc3\xef\xbb\xbf#-";
   for (int it = 0; it < iterations; ++it) {
@@ -41,10 +42,18 @@ int main(int argc, char** argv) {
     for (int e = 0; e < edits; ++e) {
       size_t pos = s.empty() ? 0 : rng() % (s.size() + 1);
       switch (rng() % 4) {
-        case 0: s.insert(s.begin() + static_cast<long>(pos), specials[rng() % specials.size()]); break;
-        case 1: if (!s.empty() && pos < s.size()) s.erase(pos, 1 + rng() % 4); break;
-        case 2: if (pos < s.size()) s[pos] = static_cast<char>(rng() % 256); break;
-        case 3: s.insert(pos, s.substr(pos, rng() % 16)); break;
+        case 0:
+          s.insert(s.begin() + static_cast<long>(pos), specials[rng() % specials.size()]);
+          break;
+        case 1:
+          if (!s.empty() && pos < s.size()) s.erase(pos, 1 + rng() % 4);
+          break;
+        case 2:
+          if (pos < s.size()) s[pos] = static_cast<char>(rng() % 256);
+          break;
+        case 3:
+          s.insert(pos, s.substr(pos, rng() % 16));
+          break;
       }
     }
     if (std::getenv("LOGSIEVE_FUZZ_LAST")) {

@@ -16,6 +16,7 @@ test_packages=(
   libcpp-httplib-dev  # the tests' HTTP client and the fake LLM server
   python3-numpy   # makes the full-size random MiniLM weights for the golden test
   chromium        # the headless test of /docs and /redoc
+  clang-format clang-tidy clang  # make lint (format, tidy) and make thread-safety
 )
 # npm installs the pinned docs assets (package-lock.json); any Node.js >= 18 will do.
 if ! command -v npm >/dev/null 2>&1; then

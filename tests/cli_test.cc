@@ -1,11 +1,10 @@
 // End-to-end tests of the `logsieve` binary, run as a user would.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <thread>
 #include <filesystem>
+#include <thread>
 
 #include "embed/bert/int8_gemm.h"
 #include "testing/subprocess.h"
@@ -23,7 +22,8 @@ using testing::ScratchDir;
 using testing::WriteFile;
 
 // Pure I/O runs: no stages, so every line is Unclassified and nothing is loaded.
-const std::vector<std::string> kNoStages = {"--set", "pipeline.stages=[]", "--set", "pipeline.routes=[]"};
+const std::vector<std::string> kNoStages = {"--set", "pipeline.stages=[]", "--set",
+                                            "pipeline.routes=[]"};
 
 RunResult Classify(std::vector<std::string> args, const std::string& input = "") {
   std::vector<std::string> argv = {LogsieveBinary(), "classify"};
@@ -37,9 +37,12 @@ std::vector<std::string> With(std::vector<std::string> a, const std::vector<std:
 }
 
 TEST(CliClassifyTest, CsvFromStdinGetsTheSeedColumnsAndOtherColumnsStayInPlace) {
-  RunResult r = Classify(With({"-", "-q"}, kNoStages), "timestamp,source,log_message\nt1,A,hello\n");
+  RunResult r =
+      Classify(With({"-", "-q"}, kNoStages), "timestamp,source,log_message\nt1,A,hello\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "timestamp,source,log_message,target_label,method_used,confidence\nt1,A,hello,Unclassified,None,\n");
+  EXPECT_EQ(r.out,
+            "timestamp,source,log_message,target_label,method_used,confidence\nt1,A,hello,"
+            "Unclassified,None,\n");
   EXPECT_EQ(r.err, "");
 }
 
@@ -75,9 +78,11 @@ TEST(CliClassifyTest, SkipModeReportsTheSkippedRowAndKeepsAllGoodRows) {
 
 TEST(CliClassifyTest, OutputFileIsWrittenWhole) {
   ScratchDir dir;
-  RunResult r = Classify(With({"-", "-q", "-o", dir.File("out.csv")}, kNoStages), "source,log_message\nA,x\n");
+  RunResult r = Classify(With({"-", "-q", "-o", dir.File("out.csv")}, kNoStages),
+                         "source,log_message\nA,x\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(ReadFile(dir.File("out.csv")), "source,log_message,target_label,method_used,confidence\nA,x,Unclassified,None,\n");
+  EXPECT_EQ(ReadFile(dir.File("out.csv")),
+            "source,log_message,target_label,method_used,confidence\nA,x,Unclassified,None,\n");
 }
 
 TEST(CliClassifyTest, AnOutputThatIsNotARegularFileIsWrittenInPlaceNotReplaced) {
@@ -89,38 +94,46 @@ TEST(CliClassifyTest, AnOutputThatIsNotARegularFileIsWrittenInPlaceNotReplaced) 
   RunResult r = Classify(With({"-", "-q", "-o", fifo}, kNoStages), "source,log_message\nA,x\n");
   reader.join();
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(got, "source,log_message,target_label,method_used,confidence\nA,x,Unclassified,None,\n");
+  EXPECT_EQ(got,
+            "source,log_message,target_label,method_used,confidence\nA,x,Unclassified,None,\n");
   struct stat st {};
   ASSERT_EQ(stat(fifo.c_str(), &st), 0);
   EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced by a file";
 }
 
 TEST(CliClassifyTest, NdjsonInNdjsonOut) {
-  RunResult r = Classify(With({"-", "-q", "--format", "ndjson"}, kNoStages), "{\"source\":\"A\",\"log_message\":\"x\",\"k\":1}\n");
+  RunResult r = Classify(With({"-", "-q", "--format", "ndjson"}, kNoStages),
+                         "{\"source\":\"A\",\"log_message\":\"x\",\"k\":1}\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "{\"source\":\"A\",\"log_message\":\"x\",\"k\":1,\"target_label\":\"Unclassified\",\"method_used\":\"None\","
+            "{\"source\":\"A\",\"log_message\":\"x\",\"k\":1,\"target_label\":\"Unclassified\","
+            "\"method_used\":\"None\","
             "\"confidence\":null,\"detail\":\"no stage decided\"}\n");
 }
 
 // Issue 16 item 1: nlohmann's out_of_range for 1e400 was not caught and the
 // run ended in SIGABRT even with --on-error skip.
 TEST(CliClassifyTest, ANumberTooLargeForADoubleInNdjsonIsSkippedAndReportedNotAnAbort) {
-  RunResult r = Classify(With({"--format", "ndjson", "--on-error", "skip", "-"}, kNoStages),
-                         "{\"source\":\"a\",\"log_message\":\"x\",\"n\":1e400}\n{\"log_message\":\"y\"}\n");
+  RunResult r =
+      Classify(With({"--format", "ndjson", "--on-error", "skip", "-"}, kNoStages),
+               "{\"source\":\"a\",\"log_message\":\"x\",\"n\":1e400}\n{\"log_message\":\"y\"}\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("<stdin>:1: invalid JSON at line 1, column 41: number overflow parsing '1e400'"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("<stdin>:1: invalid JSON at line 1, column 41: number overflow parsing '1e400'"),
+      std::string::npos)
       << r.err;
   EXPECT_NE(r.out.find("\"log_message\":\"y\""), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("1e400"), std::string::npos) << r.out;
 }
 
 TEST(CliClassifyTest, InvalidUtf8NeverCrashesAndCsvBytesComeBackAsRead) {
-  RunResult r = Classify(With({"-", "-q"}, kNoStages), "source,log_message\nA,bad \xff\xfe bytes\n");
+  RunResult r =
+      Classify(With({"-", "-q"}, kNoStages), "source,log_message\nA,bad \xff\xfe bytes\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("A,bad \xff\xfe bytes,Unclassified"), std::string::npos);
-  RunResult j = Classify(With({"-", "-q", "--format", "lines", "--output-format", "ndjson"}, kNoStages), "bad \xff bytes\n");
+  RunResult j =
+      Classify(With({"-", "-q", "--format", "lines", "--output-format", "ndjson"}, kNoStages),
+               "bad \xff bytes\n");
   EXPECT_EQ(j.exit_code, 0) << j.err;
   EXPECT_NE(j.out.find("bad \xEF\xBF\xBD bytes"), std::string::npos) << j.out;  // U+FFFD in JSON
 }
@@ -146,19 +159,21 @@ TEST(CliClassifyTest, MissingInputFileIsAClearError) {
 }
 
 TEST(CliClassifyTest, TheBundledDefaultsClassifyTheSampleAndSayWhyTheLlmWasNotAsked) {
-  RunResult r = RunProgram({LogsieveBinary(), "classify", testing::SourceDir() + "/data/sample.csv", "--detail",
-                            "--format", "csv", "--output-format", "ndjson", "-q"},
+  RunResult r = RunProgram({LogsieveBinary(), "classify", testing::SourceDir() + "/data/sample.csv",
+                            "--detail", "--format", "csv", "--output-format", "ndjson", "-q"},
                            "", {"LOGSIEVE_LLM_API_KEY="});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 28);
   EXPECT_NE(r.out.find("\"method_used\":\"Regex\""), std::string::npos);
   EXPECT_NE(r.out.find("\"method_used\":\"ML\""), std::string::npos);
   // LegacyCRM is routed straight to the LLM; with no key its lines say so.
-  EXPECT_NE(r.out.find("\"source\":\"LegacyCRM\",\"log_message\":\"Case escalation"), std::string::npos);
+  EXPECT_NE(r.out.find("\"source\":\"LegacyCRM\",\"log_message\":\"Case escalation"),
+            std::string::npos);
   EXPECT_NE(r.out.find("llm unavailable: no API key"), std::string::npos) << r.out;
   // The run summary reports what the LLM stage did.
-  RunResult s = RunProgram({LogsieveBinary(), "classify", testing::SourceDir() + "/data/sample.csv", "-o", "/dev/null"},
-                           "", {"LOGSIEVE_LLM_API_KEY="});
+  RunResult s = RunProgram(
+      {LogsieveBinary(), "classify", testing::SourceDir() + "/data/sample.csv", "-o", "/dev/null"},
+      "", {"LOGSIEVE_LLM_API_KEY="});
   EXPECT_NE(s.err.find("llm: 0 requests"), std::string::npos) << s.err;
 }
 
@@ -167,10 +182,11 @@ TEST(CliTransformerTest, AModelTrainedOnATransformerFolderClassifiesAndRefusesAC
   ScratchDir dir;
   namespace fs = std::filesystem;
   fs::copy(shared + "/fixtures/tiny-minilm", dir.File("enc"), fs::copy_options::recursive);
-  RunResult gen = RunProgram({LogsieveBinary(), "gen-data", "-o", dir.File("d.csv"), "--rows", "300"});
+  RunResult gen =
+      RunProgram({LogsieveBinary(), "gen-data", "-o", dir.File("d.csv"), "--rows", "300"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  RunResult train = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("m.lsm"),
-                                "--encoder", dir.File("enc")});
+  RunResult train = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o",
+                                dir.File("m.lsm"), "--encoder", dir.File("enc")});
   ASSERT_EQ(train.exit_code, 0) << train.err;
   // Threshold 0 and no LLM: every line no rule takes is decided by the transformer model.
   RunResult r = Classify({"-", "-q", "--model", dir.File("m.lsm"), "--threshold", "0", "--set",
@@ -191,11 +207,12 @@ TEST(CliTransformerTest, TrainKeepsTheEncoderPrecisionInTheModelAndClassifiesWit
   LOGSIEVE_REQUIRE_SHARED(shared);
   if (!embed::bert::CpuHasVnni()) GTEST_SKIP() << "SKIPPED: int8 needs AVX-512 VNNI";
   ScratchDir dir;
-  RunResult gen = RunProgram({LogsieveBinary(), "gen-data", "-o", dir.File("d.csv"), "--rows", "200"});
+  RunResult gen =
+      RunProgram({LogsieveBinary(), "gen-data", "-o", dir.File("d.csv"), "--rows", "200"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  RunResult train = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("m.lsm"),
-                                "--encoder", shared + "/fixtures/tiny-minilm",
-                                "--encoder-precision", "int8"});
+  RunResult train =
+      RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("m.lsm"),
+                  "--encoder", shared + "/fixtures/tiny-minilm", "--encoder-precision", "int8"});
   ASSERT_EQ(train.exit_code, 0) << train.err;
   EXPECT_NE(ReadFile(dir.File("m.lsm")).find("\"precision\":\"int8\""), std::string::npos);
   RunResult r = Classify({"-", "-q", "--model", dir.File("m.lsm"), "--threshold", "0", "--set",
@@ -203,16 +220,17 @@ TEST(CliTransformerTest, TrainKeepsTheEncoderPrecisionInTheModelAndClassifiesWit
                          "source,log_message\nA,Email service experienced a failure\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(",ML,"), std::string::npos) << r.out;
-  RunResult bad = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("x.lsm"),
-                              "--encoder", shared + "/fixtures/tiny-minilm",
-                              "--encoder-precision", "int4"});
+  RunResult bad =
+      RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("x.lsm"),
+                  "--encoder", shared + "/fixtures/tiny-minilm", "--encoder-precision", "int4"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("int4"), std::string::npos) << bad.err;
 }
 
 TEST(CliTransformerTest, EmbedRefusesAThreadCountOutsideItsRange) {
   for (const char* n : {"-1", "257"}) {
-    RunResult r = RunProgram({LogsieveBinary(), "embed", "--encoder", "/nonexistent", "--threads", n});
+    RunResult r =
+        RunProgram({LogsieveBinary(), "embed", "--encoder", "/nonexistent", "--threads", n});
     EXPECT_EQ(r.exit_code, 2) << n;
     EXPECT_NE(r.err.find("--threads must be in [0, 256]"), std::string::npos) << r.err;
   }
@@ -230,13 +248,13 @@ TEST(CliLabelsTest, PlainLabelNamesWorkForTrainAndEveryStage) {
     data += "A,user u" + std::to_string(i) + " logged in,Login\n";
   }
   WriteFile(dir.File("d.csv"), data);
-  RunResult train = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o", dir.File("m.lsm"),
-                                "--config", dir.File("c.yaml")});
+  RunResult train = RunProgram({LogsieveBinary(), "train", dir.File("d.csv"), "-o",
+                                dir.File("m.lsm"), "--config", dir.File("c.yaml")});
   ASSERT_EQ(train.exit_code, 0) << train.err;
   EXPECT_EQ(train.err.find("warning"), std::string::npos) << train.err;
   RunResult r = Classify({"-", "-q", "--config", dir.File("c.yaml"), "--rules", dir.File("r.yaml"),
-                          "--model", dir.File("m.lsm"), "--threshold", "0", "--set", "pipeline.routes=[]",
-                          "--set", "llm.examples=[]"},
+                          "--model", dir.File("m.lsm"), "--threshold", "0", "--set",
+                          "pipeline.routes=[]", "--set", "llm.examples=[]"},
                          "source,log_message\nA,disk full\nA,user bob logged in\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("A,disk full,Disk,Regex,"), std::string::npos) << r.out;
@@ -270,11 +288,14 @@ TEST(CliConfigTest, PrintedDefaultsAreAValidConfigFile) {
 TEST(CliConfigTest, AFlagBeatsTheEnvironmentWhichBeatsTheConfigFile) {
   ScratchDir dir;
   WriteFile(dir.File("c.yaml"), "pipeline:\n  threshold: 0.6\n  batch_size: 99\n  cache_size: 5\n");
-  RunResult r = RunProgram({LogsieveBinary(), "config", "--config", dir.File("c.yaml"), "--threshold", "0.9"}, "",
-                           {"LOGSIEVE_PIPELINE_THRESHOLD=0.7", "LOGSIEVE_PIPELINE_BATCH_SIZE=33"});
+  RunResult r =
+      RunProgram({LogsieveBinary(), "config", "--config", dir.File("c.yaml"), "--threshold", "0.9"},
+                 "", {"LOGSIEVE_PIPELINE_THRESHOLD=0.7", "LOGSIEVE_PIPELINE_BATCH_SIZE=33"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("# set by flag --threshold\n  threshold: 0.9\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("# set by env LOGSIEVE_PIPELINE_BATCH_SIZE\n  batch_size: 33\n"), std::string::npos);
+  EXPECT_NE(r.out.find("# set by flag --threshold\n  threshold: 0.9\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("# set by env LOGSIEVE_PIPELINE_BATCH_SIZE\n  batch_size: 33\n"),
+            std::string::npos);
   EXPECT_NE(r.out.find("cache_size: 5\n"), std::string::npos);
 }
 
@@ -283,7 +304,8 @@ TEST(CliConfigTest, UnknownKeyInTheConfigFileNamesFileAndLine) {
   WriteFile(dir.File("c.yaml"), "pipeline:\n  thresold: 0.6\n");
   RunResult r = Classify({"-", "--config", dir.File("c.yaml")}, "source,log_message\n");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("c.yaml:2: unknown config key 'pipeline.thresold'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("c.yaml:2: unknown config key 'pipeline.thresold'"), std::string::npos)
+      << r.err;
 }
 
 TEST(CliConfigTest, DotEnvInTheWorkingDirectoryIsRead) {
@@ -300,7 +322,8 @@ TEST(CliConfigTest, AKeyGivenTwiceInTheConfigFileIsRefusedNamingBothLines) {
   WriteFile(dir.File("c.yaml"), "pipeline:\n  batch_size: 10\n  batch_size: 20\n");
   RunResult r = RunProgram({LogsieveBinary(), "config", "--config", dir.File("c.yaml")});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find(dir.File("c.yaml") + ":3: config key 'pipeline.batch_size' is given twice (first at " +
+  EXPECT_NE(r.err.find(dir.File("c.yaml") +
+                       ":3: config key 'pipeline.batch_size' is given twice (first at " +
                        dir.File("c.yaml") + ":2)"),
             std::string::npos)
       << r.err;
@@ -345,7 +368,8 @@ TEST(CliFileInputTest, AnEndlessRuleFileStopsAtTheSizeCap) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("/dev/zero: rule file is larger than 16 MiB"), std::string::npos) << r.err;
   RunResult check = RunProgram({LogsieveBinary(), "rules", "check", "/dev/zero"});
-  EXPECT_NE(check.err.find("/dev/zero: rule file is larger than 16 MiB"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("/dev/zero: rule file is larger than 16 MiB"), std::string::npos)
+      << check.err;
 }
 
 // Issue 16 item 9: yaml-cpp recursed into a 200,000-deep file and answered
@@ -367,16 +391,19 @@ TEST(CliClassifyTest, AWriteErrorOnADeviceExitsOneAndClaimsNoPartialFile) {
   for (int i = 0; i < 2000; ++i) input += "A,line " + std::to_string(i) + "\n";
   RunResult r = Classify(With({"-", "-o", "/dev/full"}, kNoStages), input);
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("writing '/dev/full' failed: No space left on device"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("writing '/dev/full' failed: No space left on device"), std::string::npos)
+      << r.err;
   EXPECT_EQ(r.err.find(".partial"), std::string::npos) << r.err;
 }
 
 // The README's exit codes: an output that cannot be written is an I/O
 // failure (1), not bad input (2), whether it fails to open or to take bytes.
 TEST(CliClassifyTest, AnOutputThatCannotBeCreatedExitsOneAsAnIoFailure) {
-  RunResult r = Classify(With({"-", "-q", "-o", "/nonexistent/dir/out.csv"}, kNoStages), "source,log_message\nA,x\n");
+  RunResult r = Classify(With({"-", "-q", "-o", "/nonexistent/dir/out.csv"}, kNoStages),
+                         "source,log_message\nA,x\n");
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("cannot write '/nonexistent/dir/out.csv.partial'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot write '/nonexistent/dir/out.csv.partial'"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace

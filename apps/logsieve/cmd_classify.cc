@@ -49,8 +49,8 @@ class Progress {
       int filled = static_cast<int>(frac * 30);
       std::string bar(filled, '#');
       bar.resize(30, '.');
-      std::snprintf(line, sizeof line, "\r[%s] %3.0f%%  %s rows  %.0f rows/s ", bar.c_str(), frac * 100,
-                    Thousands(rows).c_str(), rate);
+      std::snprintf(line, sizeof line, "\r[%s] %3.0f%%  %s rows  %.0f rows/s ", bar.c_str(),
+                    frac * 100, Thousands(rows).c_str(), rate);
     } else {
       std::snprintf(line, sizeof line, "\r%s rows  %.0f rows/s ", Thousands(rows).c_str(), rate);
     }
@@ -67,18 +67,20 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-void PrintSummary(const RunSummary& s, const io::RecordReader& reader, const Classifier& classifier) {
+void PrintSummary(const RunSummary& s, const io::RecordReader& reader,
+                  const Classifier& classifier) {
   double rate = s.seconds > 0 ? s.rows / s.seconds : 0;
-  std::fprintf(stderr, "logsieve: %s rows in %.2f s (%s lines/s)", Thousands(s.rows).c_str(), s.seconds,
-               Thousands(static_cast<uint64_t>(rate)).c_str());
-  if (s.skipped > 0) std::fprintf(stderr, "; %s malformed rows skipped", Thousands(s.skipped).c_str());
+  std::fprintf(stderr, "logsieve: %s rows in %.2f s (%s lines/s)", Thousands(s.rows).c_str(),
+               s.seconds, Thousands(static_cast<uint64_t>(rate)).c_str());
+  if (s.skipped > 0)
+    std::fprintf(stderr, "; %s malformed rows skipped", Thousands(s.skipped).c_str());
   std::fputs("\n", stderr);
   if (s.rows == 0) return;
   std::fputs("  by method:", stderr);
   for (Method m : {Method::kRegex, Method::kML, Method::kLLM, Method::kNone}) {
     uint64_t n = s.per_method[static_cast<size_t>(m)];
-    std::fprintf(stderr, "  %s %s (%.1f%%)", std::string(MethodName(m)).c_str(), Thousands(n).c_str(),
-                 100.0 * n / s.rows);
+    std::fprintf(stderr, "  %s %s (%.1f%%)", std::string(MethodName(m)).c_str(),
+                 Thousands(n).c_str(), 100.0 * n / s.rows);
   }
   if (s.degraded > 0) std::fprintf(stderr, "  [degraded %s]", Thousands(s.degraded).c_str());
   std::fputs("\n  by label:\n", stderr);
@@ -86,10 +88,12 @@ void PrintSummary(const RunSummary& s, const io::RecordReader& reader, const Cla
   for (const auto& [label, n] : s.per_label) labels.emplace_back(n, label);
   std::sort(labels.rbegin(), labels.rend());
   for (const auto& [n, label] : labels) {
-    std::fprintf(stderr, "    %-22s %12s  %5.1f%%\n", label.c_str(), Thousands(n).c_str(), 100.0 * n / s.rows);
+    std::fprintf(stderr, "    %-22s %12s  %5.1f%%\n", label.c_str(), Thousands(n).c_str(),
+                 100.0 * n / s.rows);
   }
   for (const std::string& r : classifier.stage_reports()) std::fprintf(stderr, "  %s\n", r.c_str());
-  for (const std::string& m : reader.skip_messages()) std::fprintf(stderr, "  skipped: %s\n", m.c_str());
+  for (const std::string& m : reader.skip_messages())
+    std::fprintf(stderr, "  skipped: %s\n", m.c_str());
   if (reader.skipped() > reader.skip_messages().size()) {
     std::fprintf(stderr, "  ... and %s more skipped rows\n",
                  Thousands(reader.skipped() - reader.skip_messages().size()).c_str());
@@ -98,7 +102,8 @@ void PrintSummary(const RunSummary& s, const io::RecordReader& reader, const Cla
 
 Status RunClassify(const ClassifyOptions& o) {
   LOGSIEVE_ASSIGN_OR_RETURN(Config config, o.pipeline.BuildConfig());
-  if (!o.on_error.empty()) LOGSIEVE_RETURN_IF_ERROR(config.Set("input.on_error", o.on_error, "flag --on-error"));
+  if (!o.on_error.empty())
+    LOGSIEVE_RETURN_IF_ERROR(config.Set("input.on_error", o.on_error, "flag --on-error"));
   const std::string& on_error = config.GetString("input.on_error");  // fail or skip (the table)
   io::ReadOptions ro;
   LOGSIEVE_ASSIGN_OR_RETURN(ro.format, io::ParseFormat(o.format));
@@ -106,27 +111,31 @@ Status RunClassify(const ClassifyOptions& o) {
   ro.skip_malformed = on_error == "skip";
   ro.default_source = o.source;
   io::WriteOptions wo;
-  LOGSIEVE_ASSIGN_OR_RETURN(wo.format, io::ParseFormat(o.output_format.empty() ? o.format : o.output_format));
+  LOGSIEVE_ASSIGN_OR_RETURN(wo.format,
+                            io::ParseFormat(o.output_format.empty() ? o.format : o.output_format));
   wo.detail = o.detail;
 
   // The pipeline loads first: a broken rule or model file stops before any output.
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::InputStream> in, io::InputStream::Open(o.input));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordReader> reader, io::RecordReader::Open(std::move(in), ro));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordReader> reader,
+                            io::RecordReader::Open(std::move(in), ro));
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordWriter> writer,
                             io::RecordWriter::Open(o.output, wo, ro.format, reader->columns()));
 
   Progress progress(!o.quiet && isatty(2));
   RunOptions run = RunOptions::FromConfig(config);
-  run.on_progress = [&](uint64_t rows, uint64_t bytes, int64_t size) { progress.Update(rows, bytes, size); };
+  run.on_progress = [&](uint64_t rows, uint64_t bytes, int64_t size) {
+    progress.Update(rows, bytes, size);
+  };
   RunSummary summary;
   Status status = RunStream(*classifier, *reader, *writer, run, &summary);
   progress.Clear();
   if (!o.quiet) PrintSummary(summary, *reader, *classifier);
   // Only a regular file has a PATH.partial; `-o /dev/full` is written in place.
   if (!status.ok() && !writer->partial_path().empty()) {
-    std::fprintf(stderr, "logsieve: the %s rows before the error are in '%s'\n", Thousands(summary.rows).c_str(),
-                 writer->partial_path().c_str());
+    std::fprintf(stderr, "logsieve: the %s rows before the error are in '%s'\n",
+                 Thousands(summary.rows).c_str(), writer->partial_path().c_str());
   }
   return status;
 }
@@ -135,17 +144,22 @@ Status RunClassify(const ClassifyOptions& o) {
 
 void AddClassifyCommand(CLI::App& app) {
   auto o = std::make_shared<ClassifyOptions>();
-  CLI::App* cmd = app.add_subcommand("classify", "Label every log line of a CSV, NDJSON or plain-text input");
+  CLI::App* cmd =
+      app.add_subcommand("classify", "Label every log line of a CSV, NDJSON or plain-text input");
   cmd->add_option("INPUT", o->input, "Input file, or - for stdin")->required();
   cmd->add_option("-o,--output", o->output, "Output file, or - for stdout (default)");
   cmd->add_option("--format", o->format, "Input format (and output format): csv, ndjson or lines")
       ->check(CLI::IsMember({"csv", "ndjson", "jsonl", "lines", "text"}));
-  cmd->add_option("--output-format", o->output_format, "Output format when it differs from the input's")
+  cmd->add_option("--output-format", o->output_format,
+                  "Output format when it differs from the input's")
       ->check(CLI::IsMember({"csv", "ndjson", "jsonl", "lines", "text"}));
-  cmd->add_option("--source", o->source, "Source of lines that carry none (--format lines; ndjson without `source`)");
-  cmd->add_option("--on-error", o->on_error, "Malformed rows: fail (default) or skip (count and report)")
+  cmd->add_option("--source", o->source,
+                  "Source of lines that carry none (--format lines; ndjson without `source`)");
+  cmd->add_option("--on-error", o->on_error,
+                  "Malformed rows: fail (default) or skip (count and report)")
       ->check(CLI::IsMember({"fail", "skip"}));
-  cmd->add_flag("--detail", o->detail, "Add a `detail` column saying why (rule id, model features, LLM reason)");
+  cmd->add_flag("--detail", o->detail,
+                "Add a `detail` column saying why (rule id, model features, LLM reason)");
   cmd->add_flag("-q,--quiet", o->quiet, "No progress bar and no summary on stderr");
   AddPipelineFlags(cmd, &o->pipeline);
   cmd->callback([o] {

@@ -1,6 +1,5 @@
 // logsieve: labels every log line with the cheapest method that is sure.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "commands.h"
@@ -25,6 +24,11 @@ int main(int argc, char** argv) {
     // --help and --version exit 0; every usage error exits 2, like bad input.
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    // The library never throws; this is the last edge for the standard
+    // library's own (bad_alloc) and any bug, reported instead of an abort.
+    std::cerr << "logsieve: internal error: " << e.what() << "\n";
+    return 1;
   }
   return 0;
 }

@@ -5,10 +5,14 @@
 namespace logsieve::cli {
 
 void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
-  cmd->add_option("--config", flags->config_file, "Config file (YAML); see `logsieve config --print-defaults`");
-  cmd->add_option("--rules", flags->rules, "Rule file (rules.file); \"none\" turns the rules stage off");
-  cmd->add_option("--model", flags->model, "Model file (model.file); \"none\" turns the model stage off");
-  cmd->add_option("--threshold", flags->threshold, "Model confidence needed to decide (pipeline.threshold)")
+  cmd->add_option("--config", flags->config_file,
+                  "Config file (YAML); see `logsieve config --print-defaults`");
+  cmd->add_option("--rules", flags->rules,
+                  "Rule file (rules.file); \"none\" turns the rules stage off");
+  cmd->add_option("--model", flags->model,
+                  "Model file (model.file); \"none\" turns the model stage off");
+  cmd->add_option("--threshold", flags->threshold,
+                  "Model confidence needed to decide (pipeline.threshold)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--set", flags->sets, "Any config key: --set llm.model=NAME (repeatable)")
       ->allow_extra_args(false);
@@ -20,22 +24,24 @@ StatusOr<Config> PipelineFlags::BuildConfig() const {
   if (!rules.empty()) LOGSIEVE_RETURN_IF_ERROR(config.Set("rules.file", rules, "flag --rules"));
   if (!model.empty()) LOGSIEVE_RETURN_IF_ERROR(config.Set("model.file", model, "flag --model"));
   if (threshold) {
-    LOGSIEVE_RETURN_IF_ERROR(config.Set("pipeline.threshold", std::to_string(*threshold), "flag --threshold"));
+    LOGSIEVE_RETURN_IF_ERROR(
+        config.Set("pipeline.threshold", std::to_string(*threshold), "flag --threshold"));
   }
   for (const std::string& kv : sets) {
     size_t eq = kv.find('=');
-    if (eq == std::string::npos) return InvalidArgumentError("--set '" + kv + "': expected KEY=VALUE");
-    LOGSIEVE_RETURN_IF_ERROR(config.Set(kv.substr(0, eq), kv.substr(eq + 1), "flag --set " + kv.substr(0, eq)));
+    if (eq == std::string::npos)
+      return InvalidArgumentError("--set '" + kv + "': expected KEY=VALUE");
+    LOGSIEVE_RETURN_IF_ERROR(
+        config.Set(kv.substr(0, eq), kv.substr(eq + 1), "flag --set " + kv.substr(0, eq)));
   }
   return config;
 }
 
 void Fail(const Status& status) {
-  const bool bad_input = status.code() == StatusCode::kInvalidArgument ||
-                         status.code() == StatusCode::kNotFound ||
-                         status.code() == StatusCode::kFailedPrecondition ||
-                         status.code() == StatusCode::kDataLoss ||
-                         status.code() == StatusCode::kUnimplemented;
+  const bool bad_input =
+      status.code() == StatusCode::kInvalidArgument || status.code() == StatusCode::kNotFound ||
+      status.code() == StatusCode::kFailedPrecondition || status.code() == StatusCode::kDataLoss ||
+      status.code() == StatusCode::kUnimplemented;
   throw CLI::RuntimeError("logsieve: " + status.message(), bad_input ? 2 : 1);
 }
 

@@ -6,7 +6,6 @@
 #define LOGSIEVE_APPS_LOGSIEVE_PIPELINE_FLAGS_H_
 
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>

@@ -1,6 +1,7 @@
 #include "common/config.h"
 
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cassert>
@@ -13,10 +14,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
+#include <sstream>
 
 #include "common/file.h"
 #include "common/label_set.h"
@@ -38,7 +37,8 @@ const ConfigKey* FindConfigKey(std::string_view name) {
 std::string ConfigKey::ConstraintText() const {
   if (!choices.empty()) {
     std::string out(choices);
-    for (size_t i = out.find('|'); i != std::string::npos; i = out.find('|', i)) out.replace(i, 1, ", ");
+    for (size_t i = out.find('|'); i != std::string::npos; i = out.find('|', i))
+      out.replace(i, 1, ", ");
     return out;
   }
   if (!min && !max) return "";
@@ -57,7 +57,8 @@ std::string ConfigKey::ConstraintText() const {
 
 std::string ConfigEnvName(std::string_view key) {
   std::string out = "LOGSIEVE_";
-  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key)
+    out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -126,7 +127,7 @@ const std::string* Environment::Find(std::string_view name) const {
 // Config
 
 struct Config::Rep {
-  std::vector<json> values;         // parallel to ConfigSchema()
+  std::vector<json> values;  // parallel to ConfigSchema()
   std::vector<std::string> origins;
   std::shared_ptr<const LabelSet> labels;  // built from values["labels"]
 };
@@ -144,12 +145,18 @@ size_t IndexOf(std::string_view key) {
 
 std::string_view TypeName(ConfigType t) {
   switch (t) {
-    case ConfigType::kBool: return "a boolean";
-    case ConfigType::kInt: return "an integer";
-    case ConfigType::kDouble: return "a number";
-    case ConfigType::kString: return "a string";
-    case ConfigType::kStringList: return "a list of strings";
-    case ConfigType::kJson: return "a YAML value";
+    case ConfigType::kBool:
+      return "a boolean";
+    case ConfigType::kInt:
+      return "an integer";
+    case ConfigType::kDouble:
+      return "a number";
+    case ConfigType::kString:
+      return "a string";
+    case ConfigType::kStringList:
+      return "a list of strings";
+    case ConfigType::kJson:
+      return "a YAML value";
   }
   return "?";
 }
@@ -166,14 +173,16 @@ json NodeToJson(const YAML::Node& node) {
       for (const auto& kv : node) out[kv.first.as<std::string>()] = NodeToJson(kv.second);
       return out;
     }
-    case YAML::NodeType::Scalar: return node.Scalar();
-    default: return nullptr;
+    case YAML::NodeType::Scalar:
+      return node.Scalar();
+    default:
+      return nullptr;
   }
 }
 
 // Converts a YAML node to the declared type, or says why not.
 StatusOr<json> ConvertType(const ConfigKey& key, const YAML::Node& node) {
-  auto bad = [&](std::string what) -> Status {
+  auto bad = [&](const std::string& what) -> Status {
     return InvalidArgumentError("'" + std::string(key.name) + "' must be " +
                                 std::string(TypeName(key.type)) + what);
   };
@@ -188,7 +197,7 @@ StatusOr<json> ConvertType(const ConfigKey& key, const YAML::Node& node) {
       return out;
     }
     if (node.IsScalar()) {  // "a, b" from env or a flag
-      std::string s = node.Scalar();
+      const std::string& s = node.Scalar();
       std::stringstream ss(s);
       std::string part;
       while (std::getline(ss, part, ',')) {
@@ -230,7 +239,8 @@ StatusOr<json> ConvertType(const ConfigKey& key, const YAML::Node& node) {
       }
       return json(v);
     }
-    default: return json(s);
+    default:
+      return json(s);
   }
 }
 
@@ -244,12 +254,14 @@ Status CheckConstraint(const ConfigKey& key, const json& v) {
                                 ", got " + got);
   };
   if ((key.type == ConfigType::kInt || key.type == ConfigType::kDouble) && (key.min || key.max)) {
-    double x = key.type == ConfigType::kInt ? static_cast<double>(v.get<int64_t>()) : v.get<double>();
+    double x =
+        key.type == ConfigType::kInt ? static_cast<double>(v.get<int64_t>()) : v.get<double>();
     if ((key.min && x < *key.min) || (key.max && *key.max < kUnbounded && x > *key.max)) {
       return bad(key.type == ConfigType::kInt ? std::to_string(v.get<int64_t>()) : v.dump());
     }
   }
-  if (!key.choices.empty() && (key.type == ConfigType::kString || key.type == ConfigType::kStringList)) {
+  if (!key.choices.empty() &&
+      (key.type == ConfigType::kString || key.type == ConfigType::kStringList)) {
     auto allowed = [&](const std::string& s) {
       std::string_view rest = key.choices;
       while (true) {
@@ -259,7 +271,8 @@ Status CheckConstraint(const ConfigKey& key, const json& v) {
         rest.remove_prefix(bar + 1);
       }
     };
-    if (v.is_string() && !allowed(v.get<std::string>())) return bad("'" + v.get<std::string>() + "'");
+    if (v.is_string() && !allowed(v.get<std::string>()))
+      return bad("'" + v.get<std::string>() + "'");
     if (v.is_array()) {
       for (const json& item : v) {
         if (!allowed(item.get<std::string>())) return bad("'" + item.get<std::string>() + "'");
@@ -310,14 +323,17 @@ Config::~Config() = default;
 
 Status Config::Set(std::string_view key, std::string_view yaml_text, std::string_view origin) {
   const ConfigKey* k = FindConfigKey(key);
-  if (k == nullptr) return InvalidArgumentError(std::string(origin) + ": unknown config key '" + std::string(key) + "'");
+  if (k == nullptr)
+    return InvalidArgumentError(std::string(origin) + ": unknown config key '" + std::string(key) +
+                                "'");
   YAML::Node node;
   try {
     // Strings that are not valid YAML flow (e.g. "a: b" in a URL) are taken verbatim.
     if (k->type == ConfigType::kString) {
       node = YAML::Node(std::string(yaml_text));
     } else {
-      LOGSIEVE_RETURN_IF_ERROR(CheckYamlNesting(yaml_text, std::string(origin) + ": '" + std::string(key) + "'"));
+      LOGSIEVE_RETURN_IF_ERROR(
+          CheckYamlNesting(yaml_text, std::string(origin) + ": '" + std::string(key) + "'"));
       node = YAML::Load(std::string(yaml_text));
     }
   } catch (const YAML::Exception& e) {
@@ -342,7 +358,8 @@ Status Config::Store(std::string_view key, json value, std::string origin) {
 StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
   Config config;
   if (!file.empty()) {
-    LOGSIEVE_ASSIGN_OR_RETURN(std::string text, ReadFileBounded(file, kMaxConfigFileBytes, "config file"));
+    LOGSIEVE_ASSIGN_OR_RETURN(std::string text,
+                              ReadFileBounded(file, kMaxConfigFileBytes, "config file"));
     LOGSIEVE_RETURN_IF_ERROR(CheckYamlNesting(text, file));
     YAML::Node root;
     try {
@@ -354,25 +371,31 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
       return InvalidArgumentError(file + ": the config file must be a YAML mapping of sections");
     }
     // Walk nested mappings; a declared key takes its value, a known section recurses.
-    struct Item { std::string prefix; YAML::Node node; };
+    struct Item {
+      std::string prefix;
+      YAML::Node node;
+    };
     std::vector<Item> todo = {{"", root}};
-    std::map<std::string, std::string, std::less<>> given;  // key -> where, to refuse a key given twice
+    std::map<std::string, std::string, std::less<>>
+        given;  // key -> where, to refuse a key given twice
     while (!todo.empty()) {
       Item item = std::move(todo.back());
       todo.pop_back();
       if (!item.node.IsMap()) continue;
       for (const auto& kv : item.node) {
-        std::string name = item.prefix.empty() ? kv.first.Scalar() : item.prefix + "." + kv.first.Scalar();
+        std::string name =
+            item.prefix.empty() ? kv.first.Scalar() : item.prefix + "." + kv.first.Scalar();
         std::string where = file + ":" + std::to_string(kv.first.Mark().line + 1);
         if (const ConfigKey* k = FindConfigKey(name)) {
           auto [first, fresh] = given.emplace(name, where);
           if (!fresh) {
-            return InvalidArgumentError(where + ": config key '" + name + "' is given twice (first at " +
-                                        first->second + ")");
+            return InvalidArgumentError(where + ": config key '" + name +
+                                        "' is given twice (first at " + first->second + ")");
           }
           StatusOr<json> v = Convert(*k, kv.second);
           if (!v.ok()) return v.status().WithPrefix(where);
-          LOGSIEVE_RETURN_IF_ERROR(config.Store(name, std::move(v).value(), where).WithPrefix(where));
+          LOGSIEVE_RETURN_IF_ERROR(
+              config.Store(name, std::move(v).value(), where).WithPrefix(where));
         } else if (IsSectionPrefix(name) && kv.second.IsMap()) {
           todo.push_back({name, kv.second});
         } else {
@@ -395,12 +418,17 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
 }
 
 bool Config::GetBool(std::string_view key) const { return rep_->values[IndexOf(key)].get<bool>(); }
-int64_t Config::GetInt(std::string_view key) const { return rep_->values[IndexOf(key)].get<int64_t>(); }
+int64_t Config::GetInt(std::string_view key) const {
+  return rep_->values[IndexOf(key)].get<int64_t>();
+}
 size_t Config::GetSize(std::string_view key) const {
-  assert(ConfigSchema()[IndexOf(key)].min.value_or(-1) >= 0 && "GetSize of a key that may be negative");
+  assert(ConfigSchema()[IndexOf(key)].min.value_or(-1) >= 0 &&
+         "GetSize of a key that may be negative");
   return static_cast<size_t>(GetInt(key));
 }
-double Config::GetDouble(std::string_view key) const { return rep_->values[IndexOf(key)].get<double>(); }
+double Config::GetDouble(std::string_view key) const {
+  return rep_->values[IndexOf(key)].get<double>();
+}
 const std::string& Config::GetString(std::string_view key) const {
   return rep_->values[IndexOf(key)].get_ref<const std::string&>();
 }
@@ -409,7 +437,9 @@ std::vector<std::string> Config::GetStringList(std::string_view key) const {
 }
 const json& Config::GetJson(std::string_view key) const { return rep_->values[IndexOf(key)]; }
 const LabelSet& Config::labels() const { return *rep_->labels; }
-const std::string& Config::Origin(std::string_view key) const { return rep_->origins[IndexOf(key)]; }
+const std::string& Config::Origin(std::string_view key) const {
+  return rep_->origins[IndexOf(key)];
+}
 
 namespace {
 
@@ -482,10 +512,12 @@ std::string Render(const std::vector<json>& values, const std::vector<std::strin
     } else if (std::string range = key.ConstraintText(); !range.empty()) {
       out += pad + "# Range: " + (range[0] == 'i' ? range.substr(3) : range) + ".\n";
     }
-    if (!key.env_alias.empty()) out += pad + "# Also read from " + std::string(key.env_alias) + ".\n";
+    if (!key.env_alias.empty())
+      out += pad + "# Also read from " + std::string(key.env_alias) + ".\n";
     if (origins[i] != "default") out += pad + "# set by " + origins[i] + "\n";
     out += pad + leaf + ":";
-    const bool empty = values[i].is_null() || (values[i].is_string() && values[i].get<std::string>().empty()) ||
+    const bool empty = values[i].is_null() ||
+                       (values[i].is_string() && values[i].get<std::string>().empty()) ||
                        (values[i].is_array() && values[i].empty());
     if (key.secret && !empty) {
       out += " \"<set>\"\n";

@@ -4,10 +4,14 @@ namespace logsieve {
 
 std::string_view MethodName(Method method) {
   switch (method) {
-    case Method::kNone: return "None";
-    case Method::kRegex: return "Regex";
-    case Method::kML: return "ML";
-    case Method::kLLM: return "LLM";
+    case Method::kNone:
+      return "None";
+    case Method::kRegex:
+      return "Regex";
+    case Method::kML:
+      return "ML";
+    case Method::kLLM:
+      return "LLM";
   }
   return "None";
 }

@@ -59,7 +59,7 @@ struct Batch {
   std::vector<std::string> templates;  // normalized text; empty until normalized
   std::vector<uint64_t> keys;          // template keys; 0 until normalized
   std::vector<Decision> decisions;
-  std::vector<Decision> tentative;     // best undecided guesses (method set, not final)
+  std::vector<Decision> tentative;  // best undecided guesses (method set, not final)
   // When the caller needs the answer by (the server's classify_timeout_ms):
   // a stage that waits (the LLM) gives the lines it has not answered by then
   // its degraded decision. The max time point: no deadline.

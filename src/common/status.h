@@ -33,9 +33,9 @@ enum class StatusCode {
   kResourceExhausted,   // budget, size limit, queue full
   kUnauthenticated,     // missing or wrong credentials
   kPermissionDenied,
-  kUnimplemented,       // a setting or architecture logsieve refuses to run
+  kUnimplemented,  // a setting or architecture logsieve refuses to run
   kOutOfRange,
-  kInternal,            // a bug: an invariant did not hold
+  kInternal,  // a bug: an invariant did not hold
 };
 
 // The code's name in Abseil's spelling ("INVALID_ARGUMENT").
@@ -88,9 +88,12 @@ class [[nodiscard]] StatusOr {
   }
   StatusOr(T value) : rep_(std::move(value)) {}  // NOLINT: implicit by design
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, Status> &&
-             !std::is_same_v<std::decay_t<U>, T> && !std::is_same_v<std::decay_t<U>, StatusOr<T>>)
-  StatusOr(U&& value) : rep_(T(std::forward<U>(value))) {}  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Status> &&
+           !std::is_same_v<std::decay_t<U>, T> && !std::is_same_v<std::decay_t<U>, StatusOr<T>>)
+      // Implicit by design, as absl::StatusOr.
+      // NOLINTNEXTLINE(google-explicit-constructor,bugprone-forwarding-reference-overload)
+      StatusOr(U&& value)
+      : rep_(T(std::forward<U>(value))) {}
 
   bool ok() const { return std::holds_alternative<T>(rep_); }
   Status status() const { return ok() ? OkStatus() : std::get<Status>(rep_); }
@@ -115,10 +118,10 @@ class [[nodiscard]] StatusOr {
 #define LOGSIEVE_CONCAT_(a, b) LOGSIEVE_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define LOGSIEVE_RETURN_IF_ERROR(expr)                     \
-  do {                                                     \
-    ::logsieve::Status logsieve_status_ = (expr);          \
-    if (!logsieve_status_.ok()) return logsieve_status_;   \
+#define LOGSIEVE_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::logsieve::Status logsieve_status_ = (expr);        \
+    if (!logsieve_status_.ok()) return logsieve_status_; \
   } while (0)
 
 // `lhs = value of expr` (a StatusOr), or returns its error.

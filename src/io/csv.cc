@@ -91,8 +91,8 @@ CsvReader::Parse CsvReader::ParseRow(bool at_eof, CsvRow* row, size_t* used, siz
         char shown[8];
         unsigned char c = static_cast<unsigned char>(p[i]);
         std::snprintf(shown, sizeof shown, c < 0x20 || c >= 0x7f ? "\\x%02x" : "%c", c);
-        *why = std::string("unexpected character '") + shown + "' after the closing quote of field " +
-               std::to_string(row->fields.size() + 1);
+        *why = std::string("unexpected character '") + shown +
+               "' after the closing quote of field " + std::to_string(row->fields.size() + 1);
         return Parse::kError;
       }
     } else {
@@ -237,9 +237,10 @@ StatusOr<bool> CsvReader::Next(CsvRow* row, bool stop_if_idle, bool* idle) {
 }
 
 void AppendCsvField(std::string_view field, std::string* out) {
-  bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos ||
-               (!field.empty() && (field.front() == ' ' || field.back() == ' ' || field.front() == '\t')) ||
-               field.substr(0, 3) == "\xEF\xBB\xBF";  // would read back as a BOM at the start of a file
+  bool quote =
+      field.find_first_of(",\"\r\n") != std::string_view::npos ||
+      (!field.empty() && (field.front() == ' ' || field.back() == ' ' || field.front() == '\t')) ||
+      field.substr(0, 3) == "\xEF\xBB\xBF";  // would read back as a BOM at the start of a file
   if (!quote) {
     out->append(field);
     return;

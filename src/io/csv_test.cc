@@ -10,7 +10,8 @@ namespace {
 using Rows = std::vector<std::vector<std::string>>;
 
 // Reads every row of `text`; malformed rows are recorded as {"ERROR", message}.
-Rows ReadAll(const std::string& text, size_t max_record = 1 << 20, std::vector<uint64_t>* lines = nullptr) {
+Rows ReadAll(const std::string& text, size_t max_record = 1 << 20,
+             std::vector<uint64_t>* lines = nullptr) {
   CsvReader reader(InputStream::FromString(text, "t.csv"), CsvOptions{max_record});
   Rows rows;
   CsvRow row;
@@ -33,7 +34,8 @@ TEST(CsvReaderTest, ReadsQuotedCommasDoubledQuotesAndNewlines) {
 }
 
 TEST(CsvReaderTest, StripsTheUtf8BomAndAcceptsCrlf) {
-  EXPECT_EQ(ReadAll("\xEF\xBB\xBFsource,log_message\r\nA,b\r\n"), (Rows{{"source", "log_message"}, {"A", "b"}}));
+  EXPECT_EQ(ReadAll("\xEF\xBB\xBFsource,log_message\r\nA,b\r\n"),
+            (Rows{{"source", "log_message"}, {"A", "b"}}));
 }
 
 TEST(CsvReaderTest, EmptyTrailingLineAndBlankLinesAreSkipped) {
@@ -72,7 +74,8 @@ TEST(CsvReaderTest, GarbageAfterAClosingQuoteIsAnErrorNamingTheLineAndTheRowsAft
   Rows rows = ReadAll("a,b\n\"x\"y,z\nc,d\n");
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[1][0], "ERROR");
-  EXPECT_NE(rows[1][1].find("t.csv:2: malformed row: unexpected character 'y'"), std::string::npos) << rows[1][1];
+  EXPECT_NE(rows[1][1].find("t.csv:2: malformed row: unexpected character 'y'"), std::string::npos)
+      << rows[1][1];
   EXPECT_EQ(rows[2], (std::vector<std::string>{"c", "d"}));
 }
 
@@ -90,7 +93,8 @@ TEST(CsvReaderTest, RowOverTheSizeLimitIsAnErrorAndReadingGoesOn) {
   Rows rows = ReadAll("a,b\n" + big + ",y\nc,d\n", 1000);
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[1][0], "ERROR");
-  EXPECT_NE(rows[1][1].find("t.csv:2: row is longer than 1000 bytes"), std::string::npos) << rows[1][1];
+  EXPECT_NE(rows[1][1].find("t.csv:2: row is longer than 1000 bytes"), std::string::npos)
+      << rows[1][1];
   EXPECT_EQ(rows[2], (std::vector<std::string>{"c", "d"}));
 }
 

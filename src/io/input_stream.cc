@@ -46,7 +46,8 @@ class FdInputStream : public InputStream {
 
 class StringInputStream : public InputStream {
  public:
-  StringInputStream(std::string data, std::string name) : data_(std::move(data)), name_(std::move(name)) {}
+  StringInputStream(std::string data, std::string name)
+      : data_(std::move(data)), name_(std::move(name)) {}
   StatusOr<size_t> Read(char* buf, size_t n) override {
     size_t k = std::min(n, data_.size() - pos_);
     std::memcpy(buf, data_.data() + pos_, k);
@@ -67,11 +68,12 @@ class StringInputStream : public InputStream {
 
 StatusOr<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path) {
   if (path == "-") {
-    struct stat st{};
+    struct stat st {};
     int64_t size = fstat(0, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
     return std::unique_ptr<InputStream>(new FdInputStream(0, false, "<stdin>", size));
   }
-  LOGSIEVE_ASSIGN_OR_RETURN(InputFile file, InputFile::Open(path, "input file", FileKinds::kStreamable));
+  LOGSIEVE_ASSIGN_OR_RETURN(InputFile file,
+                            InputFile::Open(path, "input file", FileKinds::kStreamable));
   int64_t size = file.size();
   int fd = file.Release();
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

@@ -65,7 +65,8 @@ TEST(NdjsonLine, RefusesValuesThatAreNotObjects) {
 
 TEST(NdjsonLine, RefusesInvalidJsonAndSaysWhy) {
   EXPECT_EQ(Error("{bad").rfind("invalid JSON at line 1, column ", 0), 0u);
-  EXPECT_EQ(Error(R"({"log_message":"m"} trailing)").rfind("invalid JSON at line 1, column ", 0), 0u);
+  EXPECT_EQ(Error(R"({"log_message":"m"} trailing)").rfind("invalid JSON at line 1, column ", 0),
+            0u);
   EXPECT_EQ(Error("").rfind("invalid JSON at line 1, column ", 0), 0u);
 }
 
@@ -78,8 +79,8 @@ TEST(NdjsonLine, RefusesInvalidUtf8InsideAndOutsideStrings) {
 TEST(NdjsonLine, RefusesNumbersOutOfRangeAndDeepNestingWithoutThrowing) {
   EXPECT_EQ(Error(R"({"log_message":"m","n":1e400})"),
             "invalid JSON at line 1, column 28: number overflow parsing '1e400'");
-  EXPECT_EQ(Error(R"({"log_message":"m","a":)" + std::string(100, '[')).rfind(
-                "JSON nested deeper than 64 levels", 0),
+  EXPECT_EQ(Error(R"({"log_message":"m","a":)" + std::string(100, '['))
+                .rfind("JSON nested deeper than 64 levels", 0),
             0u);
 }
 

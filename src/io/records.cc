@@ -162,8 +162,8 @@ class LineRecordReader : public RecordReader {
       }
       const char* base = buf_.data() + pos_;
       size_t avail = buf_.size() - pos_;
-      if (const void* nl = std::memchr(base, '\n', avail)) {
-        size_t len = static_cast<const char*>(nl) - base;
+      if (const size_t len = std::string_view(base, avail).find('\n');
+          len != std::string_view::npos) {
         ++line_no_;
         pending_advance_ = len + 1;
         consumed_ += len + 1;

@@ -10,7 +10,8 @@ StatusOr<std::unique_ptr<RecordReader>> Open(const std::string& text, ReadOption
 }
 
 // Reads everything, decides every line as {label = "L:" + message}, writes it.
-std::string RoundTrip(const std::string& text, ReadOptions ro, WriteOptions wo, std::string* error = nullptr) {
+std::string RoundTrip(const std::string& text, ReadOptions ro, WriteOptions wo,
+                      std::string* error = nullptr) {
   StatusOr<std::unique_ptr<RecordReader>> r = Open(text, ro);
   if (!r.ok()) {
     if (error) *error = r.status().message();
@@ -40,8 +41,9 @@ std::string RoundTrip(const std::string& text, ReadOptions ro, WriteOptions wo, 
 TEST(RecordReaderTest, MissingColumnsAreNamedWithTheColumnsFound) {
   auto r = Open("timestamp,message\n1,x\n");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(),
-            "in.csv:1: missing required columns source, log_message; found columns: timestamp, message");
+  EXPECT_EQ(
+      r.status().message(),
+      "in.csv:1: missing required columns source, log_message; found columns: timestamp, message");
 }
 
 TEST(RecordReaderTest, EmptyInputIsAClearError) {
@@ -61,7 +63,8 @@ TEST(CsvOutputTest, DetailColumnOnRequest) {
   WriteOptions wo;
   wo.detail = true;
   std::string out = RoundTrip("source,log_message\nS,m\n", {}, wo);
-  EXPECT_EQ(out, "source,log_message,target_label,method_used,confidence,detail\nS,m,L:m,Regex,1.0,d\n");
+  EXPECT_EQ(out,
+            "source,log_message,target_label,method_used,confidence,detail\nS,m,L:m,Regex,1.0,d\n");
 }
 
 TEST(CsvOutputTest, ExistingDecisionColumnsAreOverwrittenInPlace) {
@@ -108,11 +111,14 @@ TEST(NdjsonTest, KeepsOtherFieldsAndAddsTheDecision) {
   ro.format = Format::kNdjson;
   WriteOptions wo;
   wo.format = Format::kNdjson;
-  std::string out = RoundTrip("{\"ts\":1,\"source\":\"S\",\"log_message\":\"m\"}\n\n{\"log_message\":\"n\"}\n", ro, wo);
+  std::string out = RoundTrip(
+      "{\"ts\":1,\"source\":\"S\",\"log_message\":\"m\"}\n\n{\"log_message\":\"n\"}\n", ro, wo);
   EXPECT_EQ(out,
-            "{\"ts\":1,\"source\":\"S\",\"log_message\":\"m\",\"target_label\":\"L:m\",\"method_used\":\"Regex\","
+            "{\"ts\":1,\"source\":\"S\",\"log_message\":\"m\",\"target_label\":\"L:m\",\"method_"
+            "used\":\"Regex\","
             "\"confidence\":1.0,\"detail\":\"d\"}\n"
-            "{\"log_message\":\"n\",\"target_label\":\"L:n\",\"method_used\":\"Regex\",\"confidence\":1.0,"
+            "{\"log_message\":\"n\",\"target_label\":\"L:n\",\"method_used\":\"Regex\","
+            "\"confidence\":1.0,"
             "\"detail\":\"d\"}\n");
 }
 
@@ -133,12 +139,17 @@ TEST(NdjsonTest, ANumberTooLargeForADoubleIsAMalformedLineNotAnAbort) {
   ro.format = Format::kNdjson;
   std::string error;
   RoundTrip("{\"source\":\"a\",\"log_message\":\"x\",\"n\":1e400}\n", ro, {}, &error);
-  EXPECT_NE(error.find("in.csv:1: invalid JSON at line 1, column 41: number overflow"), std::string::npos) << error;
+  EXPECT_NE(error.find("in.csv:1: invalid JSON at line 1, column 41: number overflow"),
+            std::string::npos)
+      << error;
   ro.skip_malformed = true;
   WriteOptions wo;
   wo.format = Format::kNdjson;
-  std::string out = RoundTrip("{\"log_message\":\"x\",\"n\":1e400}\n{\"log_message\":\"y\"}\n", ro, wo);
-  EXPECT_EQ(out, "{\"log_message\":\"y\",\"target_label\":\"L:y\",\"method_used\":\"Regex\",\"confidence\":1.0,\"detail\":\"d\"}\n");
+  std::string out =
+      RoundTrip("{\"log_message\":\"x\",\"n\":1e400}\n{\"log_message\":\"y\"}\n", ro, wo);
+  EXPECT_EQ(out,
+            "{\"log_message\":\"y\",\"target_label\":\"L:y\",\"method_used\":\"Regex\","
+            "\"confidence\":1.0,\"detail\":\"d\"}\n");
 }
 
 TEST(NdjsonTest, ALineNestedTooDeeplyIsRefusedNamingTheLine) {
@@ -167,7 +178,8 @@ TEST(LinesTest, OverlongLineIsReportedAndTheNextLinesSurvive) {
   ro.format = Format::kLines;
   ro.max_record_bytes = 100;
   ro.skip_malformed = true;
-  auto r = RecordReader::Open(InputStream::FromString("a\n" + std::string(300000, 'x') + "\nb\n", "big"), ro);
+  auto r = RecordReader::Open(
+      InputStream::FromString("a\n" + std::string(300000, 'x') + "\nb\n", "big"), ro);
   ASSERT_TRUE(r.ok());
   RecordBatch b;
   while (*(*r)->Read(100, &b) > 0) {
@@ -176,7 +188,8 @@ TEST(LinesTest, OverlongLineIsReportedAndTheNextLinesSurvive) {
   EXPECT_EQ(b.batch.records[1].message, "b");
   EXPECT_EQ(b.lines[1], 3u);
   EXPECT_EQ((*r)->skipped(), 1u);
-  EXPECT_NE((*r)->skip_messages()[0].find("big:2: line is longer than 100 bytes"), std::string::npos);
+  EXPECT_NE((*r)->skip_messages()[0].find("big:2: line is longer than 100 bytes"),
+            std::string::npos);
 }
 
 TEST(FormatConfidenceTest, RoundsToFourDecimalsAndKeepsOneAfterThePoint) {

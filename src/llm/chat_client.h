@@ -40,8 +40,8 @@
 
 #include "common/config.h"
 #include "common/status.h"
-#include "llm/circuit_breaker.h"
 #include "common/thread_annotations.h"
+#include "llm/circuit_breaker.h"
 #include "llm/http_transport.h"
 #include "llm/prompt.h"
 

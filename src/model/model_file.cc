@@ -212,8 +212,8 @@ Status SaveModel(const Model& model, const std::string& path) {
 }
 
 StatusOr<Model> ReadModelFile(const std::string& path) {
-  LOGSIEVE_ASSIGN_OR_RETURN(std::string bytes,
-                            ReadFileBounded(path, kMaxModelFileBytes, "model file", FileKinds::kRegular));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::string bytes, ReadFileBounded(path, kMaxModelFileBytes,
+                                                               "model file", FileKinds::kRegular));
   return ParseModel(bytes, path);
 }
 

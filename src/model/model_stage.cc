@@ -149,12 +149,12 @@ class ModelStage final : public Stage {
     while (cap < 2 * x.indices.size()) cap <<= 1;
     position.assign(cap, UINT32_MAX);
     for (uint32_t t = 0; t < x.indices.size(); ++t) {
-      size_t h = (x.indices[t] * 0x9E3779B1u) & (cap - 1);
+      size_t h = static_cast<uint32_t>(x.indices[t] * 0x9E3779B1u) & (cap - 1);
       while (position[h] != UINT32_MAX) h = (h + 1) & (cap - 1);
       position[h] = t;
     }
     auto find = [&](uint32_t b) -> uint32_t {
-      size_t h = (b * 0x9E3779B1u) & (cap - 1);
+      size_t h = static_cast<uint32_t>(b * 0x9E3779B1u) & (cap - 1);
       while (position[h] != UINT32_MAX && x.indices[position[h]] != b) h = (h + 1) & (cap - 1);
       return position[h];
     };

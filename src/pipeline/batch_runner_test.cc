@@ -23,7 +23,8 @@ std::unique_ptr<Classifier> EchoClassifier() {
   Config config;
   std::vector<std::string> labels;
   std::string yaml = "[";
-  for (int i = 0; i < 5; ++i) yaml += std::string(i ? "," : "") + "{name: L" + std::to_string(i) + "}";
+  for (int i = 0; i < 5; ++i)
+    yaml += std::string(i ? "," : "") + "{name: L" + std::to_string(i) + "}";
   EXPECT_TRUE(config.Set("labels", yaml + "]", "test").ok());
   std::vector<std::unique_ptr<Stage>> stages;
   stages.push_back(std::make_unique<EchoStage>());
@@ -55,7 +56,8 @@ TEST(RunStreamTest, AMalformedRowStopsTheRunButEveryRowBeforeItIsWritten) {
   std::string in = "source,log_message\n";
   for (int i = 0; i < 100; ++i) in += "S,m" + std::to_string(i) + "\n";
   in += "S,bad,row\nS,after\n";
-  auto reader = std::move(io::RecordReader::Open(io::InputStream::FromString(in, "in.csv"), {})).value();
+  auto reader =
+      std::move(io::RecordReader::Open(io::InputStream::FromString(in, "in.csv"), {})).value();
   std::string out;
   auto writer = io::RecordWriter::ToString(&out, {}, io::Format::kCsv, reader->columns());
   RunOptions options;
@@ -63,7 +65,8 @@ TEST(RunStreamTest, AMalformedRowStopsTheRunButEveryRowBeforeItIsWritten) {
   RunSummary summary;
   auto c = EchoClassifier();
   Status s = RunStream(*c, *reader, *writer, options, &summary);
-  EXPECT_EQ(s.message(), "in.csv:102: malformed row: expected 2 fields (source, log_message), found 3");
+  EXPECT_EQ(s.message(),
+            "in.csv:102: malformed row: expected 2 fields (source, log_message), found 3");
   EXPECT_EQ(summary.rows, 100u);
   EXPECT_NE(out.find("S,m99,m99"), std::string::npos);
 }

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
-
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "common/metrics.h"
 #include "pipeline/decision_cache.h"
@@ -35,7 +34,8 @@ std::vector<std::string> StringOrList(const json& j) {
 
 class Pipeline final : public Classifier {
  public:
-  Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt, bool build_missing) {
+  Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt,
+              bool build_missing) {
     labels_ = config.labels().names();
     LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, text::Normalizer::FromConfig(config));
     cache_ = std::make_unique<DecisionCache>(config.GetSize("pipeline.cache_size"));
@@ -45,17 +45,22 @@ class Pipeline final : public Classifier {
     std::vector<std::string> default_names = config.GetStringList("pipeline.stages");
     std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> route_specs;
     const json& routes = config.GetJson("pipeline.routes");
-    if (!routes.is_null() && !routes.is_array()) return InvalidArgumentError("pipeline.routes: must be a list");
+    if (!routes.is_null() && !routes.is_array())
+      return InvalidArgumentError("pipeline.routes: must be a list");
     if (routes.is_array()) {
       for (size_t r = 0; r < routes.size(); ++r) {
         const json& route = routes[r];
         std::string where = "pipeline.routes[" + std::to_string(r) + "]";
-        if (!route.is_object()) return InvalidArgumentError(where + ": must be a mapping with sources and stages");
+        if (!route.is_object())
+          return InvalidArgumentError(where + ": must be a mapping with sources and stages");
         for (const auto& [k, v] : route.items()) {
-          if (k != "sources" && k != "stages") return InvalidArgumentError(where + ": unknown key '" + k + "' (known: sources, stages)");
+          if (k != "sources" && k != "stages")
+            return InvalidArgumentError(where + ": unknown key '" + k +
+                                        "' (known: sources, stages)");
         }
         std::vector<std::string> sources = StringOrList(route.value("sources", json()));
-        if (sources.empty()) return InvalidArgumentError(where + ": 'sources' must name at least one source");
+        if (sources.empty())
+          return InvalidArgumentError(where + ": 'sources' must name at least one source");
         if (!route.contains("stages")) return InvalidArgumentError(where + ": 'stages' is missing");
         route_specs.push_back({sources, StringOrList(route["stages"])});
       }
@@ -68,7 +73,8 @@ class Pipeline final : public Classifier {
         bool is_known = std::find(known.begin(), known.end(), name) != known.end();
         const Stage* stage = Find(name);
         if (stage == nullptr && !is_known) {
-          return InvalidArgumentError(where + ": unknown stage '" + name + "' (known: rules, model, llm)");
+          return InvalidArgumentError(where + ": unknown stage '" + name +
+                                      "' (known: rules, model, llm)");
         }
         if (stage == nullptr && build_missing && !Built(name)) {
           LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Stage> made, MakeStage(name, config));
@@ -78,7 +84,8 @@ class Pipeline final : public Classifier {
         }
         if (stage == nullptr) continue;  // configured off
         if (!stage->cacheable() && seen_cacheable) {
-          return InvalidArgumentError(where + ": stage '" + name + "' sees raw lines and must come before " +
+          return InvalidArgumentError(where + ": stage '" + name +
+                                      "' sees raw lines and must come before " +
                                       "the cached stages (model, llm)");
         }
         seen_cacheable |= stage->cacheable();
@@ -90,7 +97,9 @@ class Pipeline final : public Classifier {
       Route route;
       route.name = "route" + std::to_string(r);
       route.sources = route_specs[r].first;
-      LOGSIEVE_RETURN_IF_ERROR(resolve(route_specs[r].second, "pipeline.routes[" + std::to_string(r) + "].stages", &route.stages));
+      LOGSIEVE_RETURN_IF_ERROR(resolve(route_specs[r].second,
+                                       "pipeline.routes[" + std::to_string(r) + "].stages",
+                                       &route.stages));
       routes_.push_back(std::move(route));
     }
     default_route_.name = "default";
@@ -98,20 +107,23 @@ class Pipeline final : public Classifier {
 
     // Metrics looked up once; updated with one atomic add per line.
     auto& m = MetricsRegistry::Global();
-    cache_hits_ = &m.GetCounter("logsieve_cache_hits_total", "Lines answered by the template cache");
-    cache_misses_ = &m.GetCounter("logsieve_cache_misses_total", "Distinct templates sent to the costly stages");
+    cache_hits_ =
+        &m.GetCounter("logsieve_cache_hits_total", "Lines answered by the template cache");
+    cache_misses_ = &m.GetCounter("logsieve_cache_misses_total",
+                                  "Distinct templates sent to the costly stages");
     lines_ = &m.GetCounter("logsieve_lines_total", "Lines classified");
     for (size_t l = 0; l <= labels_.size(); ++l) {
       std::string label = l < labels_.size() ? labels_[l] : std::string(kUnclassified);
       for (Method method : {Method::kNone, Method::kRegex, Method::kML, Method::kLLM}) {
-        decision_counters_[method_index(method)].push_back(&m.GetCounter(
-            "logsieve_decisions_total", "Decisions by method and label",
-            {{"method", std::string(MethodName(method))}, {"label", label}}));
+        decision_counters_[method_index(method)].push_back(
+            &m.GetCounter("logsieve_decisions_total", "Decisions by method and label",
+                          {{"method", std::string(MethodName(method))}, {"label", label}}));
       }
     }
     for (const auto& s : stages_) {
-      stage_errors_[s.get()] = &m.GetCounter("logsieve_stage_errors_total", "Batches a stage failed on",
-                                             {{"stage", std::string(s->name())}});
+      stage_errors_[s.get()] =
+          &m.GetCounter("logsieve_stage_errors_total", "Batches a stage failed on",
+                        {{"stage", std::string(s->name())}});
     }
     return OkStatus();
   }
@@ -124,7 +136,8 @@ class Pipeline final : public Classifier {
     for (size_t i = 0; i < n; ++i) groups[RouteIndex(batch.records[i].source)].push_back(i);
     std::vector<std::string> failures(n);
     for (size_t r = 0; r < groups.size(); ++r) {
-      if (!groups[r].empty()) RunRoute(r < routes_.size() ? routes_[r] : default_route_, batch, groups[r], failures);
+      if (!groups[r].empty())
+        RunRoute(r < routes_.size() ? routes_[r] : default_route_, batch, groups[r], failures);
     }
     for (size_t i = 0; i < n; ++i) {
       Decision& d = batch.decisions[i];
@@ -192,8 +205,8 @@ class Pipeline final : public Classifier {
   void RunRoute(const Route& route, Batch& batch, std::vector<size_t> pending,
                 std::vector<std::string>& failures) const {
     bool normalized = false;
-    std::vector<size_t> reps;                          // one line per distinct template
-    std::vector<std::pair<size_t, size_t>> dups;       // (line, its representative)
+    std::vector<size_t> reps;                     // one line per distinct template
+    std::vector<std::pair<size_t, size_t>> dups;  // (line, its representative)
     for (const Stage* stage : route.stages) {
       if (pending.empty()) break;
       if (stage->cacheable() && !normalized) {
@@ -287,8 +300,8 @@ StatusOr<std::unique_ptr<Classifier>> Classifier::Create(const Config& config) {
   return std::unique_ptr<Classifier>(std::move(p));
 }
 
-StatusOr<std::unique_ptr<Classifier>> Classifier::CreateWithStages(const Config& config,
-                                                                   std::vector<std::unique_ptr<Stage>> stages) {
+StatusOr<std::unique_ptr<Classifier>> Classifier::CreateWithStages(
+    const Config& config, std::vector<std::unique_ptr<Stage>> stages) {
   auto p = std::make_unique<Pipeline>();
   LOGSIEVE_RETURN_IF_ERROR(p->Init(config, std::move(stages), false));
   return std::unique_ptr<Classifier>(std::move(p));

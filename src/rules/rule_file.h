@@ -39,7 +39,8 @@ struct Rule {
   std::string id;
   std::string pattern;
   std::string label;
-  std::vector<std::string> sources = {};  // empty: every source; otherwise exact, case-sensitive names
+  std::vector<std::string> sources =
+      {};  // empty: every source; otherwise exact, case-sensitive names
   float confidence = 1.0f;
   bool case_insensitive = false;
   bool dot_all = false;     // `.` also matches '\n'

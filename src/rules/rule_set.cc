@@ -300,7 +300,7 @@ const char* Bytes(std::string_view line) { return line.data() != nullptr ? line.
 
 }  // namespace
 
-StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file, RuleSetOptions options) {
+StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file, const RuleSetOptions& options) {
   if (hs_valid_platform() != HS_SUCCESS) {
     return UnimplementedError("this CPU cannot run Vectorscan (needs SSE4.2 on x86)");
   }

@@ -82,7 +82,8 @@ class RuleSet {
   // "FILE:LINE: rule 'ID': why", one per line of the message. An empty rule
   // list is valid and matches nothing. Unimplemented when the CPU cannot run
   // Vectorscan.
-  static StatusOr<std::unique_ptr<RuleSet>> Compile(RuleFile file, RuleSetOptions options = {});
+  static StatusOr<std::unique_ptr<RuleSet>> Compile(RuleFile file,
+                                                    const RuleSetOptions& options = {});
 
   ~RuleSet();
   RuleSet(const RuleSet&) = delete;

@@ -508,7 +508,7 @@ awaitable<bool> HttpEdge::Impl::ServeStream(Conn& c, Parser& parser, ApiRequest&
       std::string detail =
           "stream over " + std::to_string(plan.limit) + " bytes (server.max_stream_bytes)";
       last = co_await OnPool([&] { return stream->Fail(detail); }, std::string());
-    } else if (failure != 0) {
+    } else if (failure != 0) {  // NOLINT(bugprone-branch-clone): the lambdas differ
       last = co_await OnPool(
           [&] {
             return stream->Fail(

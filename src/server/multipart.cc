@@ -85,8 +85,9 @@ StatusOr<std::string> MultipartBoundary(std::string_view content_type) {
   return boundary;
 }
 
-MultipartParser::MultipartParser(std::string boundary, PartCallback on_part, DataCallback on_data)
-    : delimiter_("\r\n--" + boundary),
+MultipartParser::MultipartParser(std::string_view boundary, PartCallback on_part,
+                                 DataCallback on_data)
+    : delimiter_("\r\n--" + std::string(boundary)),
       on_part_(std::move(on_part)),
       on_data_(std::move(on_data)),
       pending_("\r\n") {}  // so the opening delimiter reads like every other
@@ -203,8 +204,11 @@ Status MultipartParser::ParseHead(std::string_view head) {
       disposition = true;
       std::string_view type;
       bool ok = ParseParameters(value, type, [&](std::string_view pname, std::string pvalue) {
-        if (EqualsIgnoreCase(pname, "name")) part.name = std::move(pvalue);
-        if (EqualsIgnoreCase(pname, "filename")) part.filename = std::move(pvalue);
+        if (EqualsIgnoreCase(pname, "name")) {
+          part.name = std::move(pvalue);
+        } else if (EqualsIgnoreCase(pname, "filename")) {
+          part.filename = std::move(pvalue);
+        }
       });
       if (!ok || !EqualsIgnoreCase(type, "form-data")) {
         return Fail("Content-Disposition is not form-data: '" + std::string(value.substr(0, 80)) +

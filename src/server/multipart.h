@@ -46,7 +46,7 @@ class MultipartParser {
   using PartCallback = std::function<void(const MultipartPart&)>;
   using DataCallback = std::function<void(std::string_view)>;
 
-  MultipartParser(std::string boundary, PartCallback on_part, DataCallback on_data);
+  MultipartParser(std::string_view boundary, PartCallback on_part, DataCallback on_data);
 
   // Consumes `bytes`. After an error every later call returns it again.
   Status Feed(std::string_view bytes);

@@ -23,28 +23,28 @@ namespace logsieve {
 // FromConfig(Config()) for the documented defaults.
 struct ServerOptions {
   std::string host;
-  int port = 0;                    // 0: any free port
-  int threads = 0;                 // classification workers; 0: max(8, 4 x cores)
-  int io_threads = 0;              // threads owning the sockets; 0: min(2, cores)
+  int port = 0;        // 0: any free port
+  int threads = 0;     // classification workers; 0: max(8, 4 x cores)
+  int io_threads = 0;  // threads owning the sockets; 0: min(2, cores)
   size_t max_connections = 0;
-  size_t max_queued = 0;           // classify requests waiting for a worker
+  size_t max_queued = 0;  // classify requests waiting for a worker
   size_t max_upload_bytes = 0;
-  size_t max_stream_bytes = 0;     // 0: no limit
+  size_t max_stream_bytes = 0;  // 0: no limit
   size_t max_batch = 0;
   size_t max_rows = 0;
-  int header_timeout_ms = 0;       // whole request head, from its first byte
-  int request_timeout_ms = 0;      // whole body, from the end of the head
-  int read_timeout_ms = 0;         // each read of a stream body
-  int write_timeout_ms = 0;        // each write
-  int classify_timeout_ms = 0;     // 0: no classification deadline
+  int header_timeout_ms = 0;    // whole request head, from its first byte
+  int request_timeout_ms = 0;   // whole body, from the end of the head
+  int read_timeout_ms = 0;      // each read of a stream body
+  int write_timeout_ms = 0;     // each write
+  int classify_timeout_ms = 0;  // 0: no classification deadline
   bool keep_alive = false;
   int keep_alive_timeout_ms = 0;
   int keep_alive_max_requests = 0;
   std::vector<std::string> api_keys;  // empty: no authentication
   bool access_log = false;
-  size_t batch_size = 0;              // pipeline.batch_size: lines per Classify call
-  size_t max_record_bytes = 0;        // input.max_record_bytes: longest NDJSON line
-  std::string version = "dev";        // reported by GET /
+  size_t batch_size = 0;        // pipeline.batch_size: lines per Classify call
+  size_t max_record_bytes = 0;  // input.max_record_bytes: longest NDJSON line
+  std::string version = "dev";  // reported by GET /
 
   // REQUIRES: nothing (the table has checked every range when the value was
   // set). Fails only for an empty server.host.

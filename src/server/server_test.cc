@@ -74,7 +74,8 @@ class FakeClassifier : public Classifier {
 class ServerTest : public ::testing::Test {
  protected:
   // Starts a server on a free loopback port; `ready` sets the fake classifier.
-  void Start(ServerOptions options = Defaults(), bool ready = true, std::chrono::milliseconds delay = {}) {
+  void Start(ServerOptions options = Defaults(), bool ready = true,
+             std::chrono::milliseconds delay = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
     options.threads = 8;

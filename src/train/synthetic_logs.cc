@@ -27,7 +27,7 @@ class Rng {
   // Uniform in [0, n). REQUIRES: n > 0.
   size_t Below(size_t n) { return static_cast<size_t>(Next() % n); }
   int Range(int lo, int hi) {
-    return lo + static_cast<int>(Below(static_cast<size_t>(hi - lo + 1)));
+    return lo + static_cast<int>(Below(static_cast<size_t>(int64_t{hi} - lo + 1)));
   }
   bool Chance(double p) { return static_cast<double>(Next() >> 11) * 0x1.0p-53 < p; }
 

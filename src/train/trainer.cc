@@ -156,6 +156,7 @@ StatusOr<TrainResult> TrainModel(const std::vector<LabelledLine>& rows, const Tr
                               EncoderTexts(*o.encoder, o.normalizer.get(), hold));
     LOGSIEVE_ASSIGN_OR_RETURN(Encoded hx, Encode(*o.encoder, htexts));
     std::vector<std::string> truth;
+    truth.reserve(hold.size());
     for (const LabelledLine* r : hold) truth.push_back(r->label);
     result.holdout = Score(truth, ArgmaxLabels(m, hx), labels);
   }
@@ -185,6 +186,7 @@ StatusOr<std::vector<std::string>> PredictLabels(const Model& model, const embed
                                                  const text::Normalizer* normalizer,
                                                  const std::vector<LabelledLine>& lines) {
   std::vector<const LabelledLine*> ptrs;
+  ptrs.reserve(lines.size());
   for (const auto& l : lines) ptrs.push_back(&l);
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> texts,
                             EncoderTexts(encoder, normalizer, ptrs));

@@ -79,7 +79,7 @@ StatusOr<std::unique_ptr<BertModel>> BertModel::Load(const BertConfig& config,
                                      st.Has("bert.embeddings.word_embeddings.weight")
                                  ? "bert."
                                  : "";
-  auto read = [&](const std::string& name, std::vector<int64_t> shape,
+  auto read = [&](const std::string& name, const std::vector<int64_t>& shape,
                   std::vector<float>* out) -> Status {
     auto v = st.ReadF32(prefix + name, shape);
     if (!v.ok()) return v.status();

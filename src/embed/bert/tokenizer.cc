@@ -38,7 +38,7 @@ StatusOr<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromVocab(
 }
 
 Status WordPieceTokenizer::Init(std::vector<std::string> vocab, const TokenizerSettings& settings,
-                                std::vector<std::string> added_tokens) {
+                                const std::vector<std::string>& added_tokens) {
   settings_ = settings;
   vocab_ = std::move(vocab);
   ids_.reserve(vocab_.size());

@@ -81,7 +81,7 @@ class WordPieceTokenizer {
   };
   WordPieceTokenizer() = default;
   Status Init(std::vector<std::string> vocab, const TokenizerSettings& settings,
-              std::vector<std::string> added_tokens);
+              const std::vector<std::string>& added_tokens);
   int32_t Lookup(std::string_view piece) const;
   void EncodeSegment(std::string_view segment, size_t limit, std::vector<int32_t>* ids) const;
   void NormalizeAndSplit(std::string_view segment, std::vector<std::string>* words) const;

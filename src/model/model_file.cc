@@ -185,7 +185,9 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
     if (!c.ok()) return c.status().WithPrefix(where + ": corrupt");
     m.calibration = *c;
     std::vector<uint32_t> hashes(terms);
-    std::memcpy(hashes.data(), b.data() + offset + (weights_size + classes) * 4, terms * 4);
+    if (terms > 0) {  // a transformer-encoder model keeps no familiarity terms
+      std::memcpy(hashes.data(), b.data() + offset + (weights_size + classes) * 4, terms * 4);
+    }
     StatusOr<Familiarity> f = Familiarity::FromHashes(std::move(hashes));
     if (!f.ok()) return f.status().WithPrefix(where + ": corrupt");
     m.familiarity = std::move(f).value();

@@ -119,6 +119,18 @@ TEST(ModelFileTest, CalibrationAndFamiliarityRoundTripInVersionTwo) {
   EXPECT_EQ(SerializeModel(*back), bytes);
 }
 
+TEST(ModelFileTest, ACalibratedModelWithoutFamiliarityTermsRoundTrips) {
+  // A transformer-encoder model is calibrated but keeps no familiarity terms.
+  Model m = SmallModel();
+  m.calibration = Calibration{0.5, 0.0, 1.0};
+  const std::string bytes = SerializeModel(m);
+  StatusOr<Model> back = Parse(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->calibration.a, 0.5);
+  EXPECT_TRUE(back->familiarity.hashes().empty());
+  EXPECT_EQ(SerializeModel(*back), bytes);
+}
+
 TEST(ModelFileTest, VersionTwoWithUnsortedFamiliarityIsCorrupt) {
   Model m = SmallModel();
   m.familiarity = Familiarity::FromHashes({7, 19}).value();

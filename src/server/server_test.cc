@@ -162,7 +162,7 @@ TEST_F(ServerTest, RootReportsVersionStagesAndLabels) {
 }
 
 TEST_F(ServerTest, ProbesSayAliveButNotReadyWhileTheClassifierLoads) {
-  Start({}, /*ready=*/false);
+  Start(Defaults(), /*ready=*/false);
   EXPECT_EQ(client_->Get("/healthz")->status, 200);
   auto r = client_->Get("/readyz");
   EXPECT_EQ(r->status, 503);
@@ -172,7 +172,7 @@ TEST_F(ServerTest, ProbesSayAliveButNotReadyWhileTheClassifierLoads) {
 }
 
 TEST_F(ServerTest, ClassifyEndpointsAnswer503WhileNotReady) {
-  Start({}, /*ready=*/false);
+  Start(Defaults(), /*ready=*/false);
   auto r =
       client_->Post("/classify-single/", R"({"source":"a","log_message":"b"})", "application/json");
   ASSERT_TRUE(r);
@@ -625,7 +625,7 @@ TEST_F(ServerTest, AGetBodyIsIgnoredButAChunkedOneIsRefused) {
 }
 
 TEST_F(ServerTest, AnEarlyAnswerNeverTakesTheBodyForTheNextRequest) {
-  Start({}, /*ready=*/false);
+  Start(Defaults(), /*ready=*/false);
   // The 503 comes before the body is used; the body (which looks like a
   // request) is read away, not served.
   std::string answer =
@@ -656,7 +656,7 @@ TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
 }
 
 TEST_F(ServerTest, StopFinishesTheRequestsInFlight) {
-  Start({}, true, std::chrono::milliseconds(300));
+  Start(Defaults(), true, std::chrono::milliseconds(300));
   int status = 0;
   std::thread request([&] {
     httplib::Client c("127.0.0.1", server_->port());
@@ -700,7 +700,7 @@ TEST_F(ServerTest, ConcurrentClientsGetTheirOwnAnswers) {
 // The real pipeline with the bundled defaults behind the server: every row of
 // the sample CSV comes back, labelled, in order.
 TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
-  Start({}, /*ready=*/false);
+  Start(Defaults(), /*ready=*/false);
   auto classifier = Classifier::Create(Config());
   ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
   server_->SetClassifier(std::shared_ptr<const Classifier>(*std::move(classifier)));

@@ -52,10 +52,12 @@ bench: deps
 # functions marked REQUIRES/EXCLUDES (src/common/thread_annotations.h) are
 # checked at compile time, and a violation fails the build. -O0, no tests run
 # (configured with tests on only so that the fake LLM server library exists).
+# BOOST_ASIO_HAS_*: Boost 1.74 turns on co_await for clang only with libc++;
+# clang 14 with libstdc++ 12 has it too, which the HTTP edge needs.
 THREAD_SAFETY := build/thread-safety
 thread-safety:
 	@CXX=clang++ cmake -S . -B $(THREAD_SAFETY) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=None -DLOGSIEVE_TESTS=ON \
-	  -DCMAKE_CXX_FLAGS="-O0 -Wthread-safety -Werror=thread-safety" >/dev/null
+	  -DCMAKE_CXX_FLAGS="-O0 -Wthread-safety -Werror=thread-safety -DBOOST_ASIO_HAS_CO_AWAIT -DBOOST_ASIO_HAS_STD_COROUTINE" >/dev/null
 	@cmake --build $(THREAD_SAFETY) -j $(JOBS) --target logsieve_libraries
 
 clean:

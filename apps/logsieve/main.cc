@@ -4,7 +4,9 @@
 
 #include "commands.h"
 
-int main(int argc, char** argv) {
+// Every exception is caught below (CLI11 reports usage errors by throwing);
+// the handlers only print.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   CLI::App app{"logsieve: a hybrid log classifier (rules, then a model, then an LLM)", "logsieve"};
   app.set_version_flag("--version", std::string("logsieve ") + LOGSIEVE_VERSION);
   app.require_subcommand(1);

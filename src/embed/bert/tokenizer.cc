@@ -31,9 +31,9 @@ bool BoolOr(const json& j, const char* key, bool if_null) {
 
 StatusOr<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromVocab(
     std::vector<std::string> vocab, const TokenizerSettings& settings,
-    std::vector<std::string> added_tokens) {
+    const std::vector<std::string>& added_tokens) {
   std::unique_ptr<WordPieceTokenizer> tok(new WordPieceTokenizer());
-  LOGSIEVE_RETURN_IF_ERROR(tok->Init(std::move(vocab), settings, std::move(added_tokens)));
+  LOGSIEVE_RETURN_IF_ERROR(tok->Init(std::move(vocab), settings, added_tokens));
   return tok;
 }
 
@@ -84,7 +84,7 @@ StatusOr<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromVocabTxt(
   for (const std::string& t : vocab) {
     if (t == "[MASK]") added.push_back(t);
   }
-  auto tok = FromVocab(std::move(vocab), settings, std::move(added));
+  auto tok = FromVocab(std::move(vocab), settings, added);
   if (!tok.ok()) return tok.status().WithPrefix(path);
   return tok;
 }
@@ -152,7 +152,7 @@ StatusOr<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromTokenizerJ
   } catch (const json::exception& e) {
     return InvalidArgumentError(path + ": " + e.what());
   }
-  auto tok = FromVocab(std::move(vocab), s, std::move(added));
+  auto tok = FromVocab(std::move(vocab), s, added);
   if (!tok.ok()) return tok.status().WithPrefix(path);
   return tok;
 }

@@ -60,7 +60,7 @@ class WordPieceTokenizer {
   // From an in-memory vocabulary (tests).
   static StatusOr<std::unique_ptr<WordPieceTokenizer>> FromVocab(
       std::vector<std::string> vocab, const TokenizerSettings& settings,
-      std::vector<std::string> added_tokens);
+      const std::vector<std::string>& added_tokens);
 
   // Replaces `ids` with the ids of `text`: [CLS] pieces [SEP], at most
   // max_length ids in all. REQUIRES: max_length >= 2.

@@ -239,8 +239,10 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body, SteadyTim
   for (int attempt = 1;; ++attempt) {
     SteadyTime now = std::chrono::steady_clock::now();
     if (now >= deadline) return deadline_passed();
+    bool cut_by_deadline = false;         // this attempt's timeout is the caller's deadline
     if (deadline != SteadyTime::max()) {  // this attempt ends by the deadline
       int64_t left = std::chrono::duration_cast<milliseconds>(deadline - now).count();
+      cut_by_deadline = left < options_.timeout_ms;
       request.timeout_ms = std::clamp<int64_t>(left, 1, options_.timeout_ms);
       request.connect_timeout_ms = std::min(request.connect_timeout_ms, request.timeout_ms);
     }
@@ -343,8 +345,11 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body, SteadyTim
         delay = *wait;
       }
     }
+    // An attempt that timed out at the deadline is not retried, even when the
+    // transport's timer (whole milliseconds) fired a little before it.
     if (!give_up && deadline != SteadyTime::max() &&
-        std::chrono::steady_clock::now() + delay >= deadline) {
+        ((cut_by_deadline && r.outcome == HttpOutcome::kTimeout) ||
+         std::chrono::steady_clock::now() + delay >= deadline)) {
       give_up = true;
       why = "; the caller's deadline comes before the next attempt (server.classify_timeout_ms)";
     }

@@ -57,11 +57,13 @@ upload() {
   done
 }
 
-# serve NAME BINARY: starts it on a free port (access log off, as the peer's),
-# runs every case, stops it.
+# serve NAME BINARY [FLAGS...]: starts it on a free port (access log off, as
+# the peer's), runs every case, stops it.
 serve() {
   log=$out/serve.log
-  "$2" serve --port 0 --set server.access_log=false 2> "$log" &
+  name=$1 binary=$2
+  shift 2
+  "$binary" serve --port 0 --set server.access_log=false "$@" 2> "$log" &
   pid=$!
   port=""
   for _ in $(seq 1 100); do
@@ -70,20 +72,20 @@ serve() {
     sleep 0.1
   done
   url=http://127.0.0.1:$port
-  echo "$1: $("$2" --version)  stages: $(curl -s "$url/" | sed -n 's/.*"stages":\(\[[^]]*\]\).*/\1/p')"
+  echo "$name: $("$binary" --version)  stages: $(curl -s "$url/" | sed -n 's/.*"stages":\(\[[^]]*\]\).*/\1/p')"
   echo "rule line:  $(curl -s -H 'Content-Type: application/json' --data-binary @"$out/rule.json" "$url/classify-single/")"
   echo "model line: $(curl -s -H 'Content-Type: application/json' --data-binary @"$out/model.json" "$url/classify-single/")"
   for c in $CONNECTIONS; do
-    single "$1 /classify-single/ rule" "$url" "$out/rule.json" "$c"
-    single "$1 /classify-single/ model" "$url" "$out/model.json" "$c"
+    single "$name /classify-single/ rule" "$url" "$out/rule.json" "$c"
+    single "$name /classify-single/ model" "$url" "$out/model.json" "$c"
   done
   if [ -n "${LOADED:-}" ]; then
     d=$DURATION
     DURATION=${LOADED#*:}
-    single "$1 /classify-single/ rule" "$url" "$out/rule.json" "${LOADED%%:*}"
+    single "$name /classify-single/ rule" "$url" "$out/rule.json" "${LOADED%%:*}"
     DURATION=$d
   fi
-  upload "$1 /classify/" "$url" "$out/rows-$ROWS.csv" "$ROWS"
+  upload "$name /classify/" "$url" "$out/rows-$ROWS.csv" "$ROWS"
   kill -TERM $pid 2>/dev/null
   wait $pid 2>/dev/null || true
   echo
@@ -92,7 +94,10 @@ serve() {
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
 make_csv "$ROWS" "$out/rows-$ROWS.csv"
 serve logsieve "$bin"
-if [ -n "${2:-}" ]; then serve baseline "$2"; fi
+# BASELINE_FLAGS: extra flags for the baseline, e.g. "--model OLD.lsm" when the
+# bundled model's format is newer than the baseline reads.
+# shellcheck disable=SC2086
+if [ -n "${2:-}" ]; then serve baseline "$2" ${BASELINE_FLAGS:-}; fi
 
 if [ -n "${PEER_URL:-}" ]; then
   echo "peer: $PEER_URL $(curl -s "$PEER_URL/")"

@@ -25,10 +25,14 @@ std::string FormatValue(double v) {
 std::string EscapeLabelValue(std::string_view v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -126,17 +130,22 @@ std::string MetricsRegistry::RenderPrometheus() const {
   MutexLock lock(&mu_);
   std::string out;
   for (const auto& [name, f] : families_) {
-    const char* type = f.kind == Kind::kCounter ? "counter" : f.kind == Kind::kGauge ? "gauge" : "histogram";
+    const char* type = f.kind == Kind::kCounter ? "counter"
+                       : f.kind == Kind::kGauge ? "gauge"
+                                                : "histogram";
     out += "# HELP " + name + " " + f.help + "\n# TYPE " + name + " " + type + "\n";
-    for (const auto& [labels, c] : f.counters) out += name + RenderLabels(labels) + " " + FormatValue(c->value()) + "\n";
-    for (const auto& [labels, g] : f.gauges) out += name + RenderLabels(labels) + " " + FormatValue(g->value()) + "\n";
+    for (const auto& [labels, c] : f.counters)
+      out += name + RenderLabels(labels) + " " + FormatValue(c->value()) + "\n";
+    for (const auto& [labels, g] : f.gauges)
+      out += name + RenderLabels(labels) + " " + FormatValue(g->value()) + "\n";
     for (const auto& [labels, h] : f.histograms) {
       std::vector<uint64_t> cum = h->CumulativeCounts();
       for (size_t i = 0; i < h->bounds().size(); ++i) {
         out += name + "_bucket" + RenderLabels(labels, "le", FormatValue(h->bounds()[i])) + " " +
                std::to_string(cum[i]) + "\n";
       }
-      out += name + "_bucket" + RenderLabels(labels, "le", "+Inf") + " " + std::to_string(cum.back()) + "\n";
+      out += name + "_bucket" + RenderLabels(labels, "le", "+Inf") + " " +
+             std::to_string(cum.back()) + "\n";
       out += name + "_sum" + RenderLabels(labels) + " " + FormatValue(h->sum()) + "\n";
       out += name + "_count" + RenderLabels(labels) + " " + std::to_string(h->count()) + "\n";
     }

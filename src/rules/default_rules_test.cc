@@ -21,7 +21,8 @@ class DefaultRules : public ::testing::Test {
     StatusOr<RuleFile> file = LoadRuleFile(testing::SourceDir() + "/rules/default.yaml");
     ASSERT_TRUE(file.ok()) << file.status().ToString();
     StatusOr<std::unique_ptr<RuleSet>> set = RuleSet::Compile(
-        *std::move(file), {.spans = false, .cache_dir = testing::TestCacheDir() + "/logsieve/rules"});
+        *std::move(file),
+        {.spans = false, .cache_dir = testing::TestCacheDir() + "/logsieve/rules"});
     ASSERT_TRUE(set.ok()) << set.status().ToString();
     shared_ = std::move(set).value().release();
   }

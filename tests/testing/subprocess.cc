@@ -19,8 +19,9 @@ extern char** environ;
 namespace logsieve::testing {
 namespace {
 
-int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& cwd,
-          int fd_in, int fd_out, int fd_err, int close_a, int close_b, int close_c) {
+int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+          const std::string& cwd, int fd_in, int fd_out, int fd_err, int close_a, int close_b,
+          int close_c) {
   // The binary's caches (compiled rules) go to the build tree, never the user's own.
   std::string xdg = "XDG_CACHE_HOME=" + TestCacheDir();
   pid_t pid = fork();
@@ -133,10 +134,14 @@ void Child::CloseStdin() {
 
 std::string Child::ReadLines(size_t n, int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  auto count = [&] { return static_cast<size_t>(std::count(buffered_.begin(), buffered_.end(), '\n')); };
+  auto count = [&] {
+    return static_cast<size_t>(std::count(buffered_.begin(), buffered_.end(), '\n'));
+  };
   char buf[4096];
   while (count() < n) {
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now())
+                                    .count());
     if (left <= 0) break;
     pollfd p{out_, POLLIN, 0};
     if (poll(&p, 1, left) <= 0) break;

@@ -43,15 +43,16 @@ void WriteFile(const std::string& path, const std::string& content);
 
 // Skips the test, visibly and by name, when ../shared is absent (a user's fresh
 // clone); CI has it, so there the test runs. Binds `shared_dir` (std::string).
-#define LOGSIEVE_REQUIRE_SHARED(shared_dir)                                                  \
-  std::string shared_dir;                                                                    \
-  do {                                                                                       \
-    auto logsieve_shared_ = ::logsieve::testing::SharedDir();                                \
-    if (!logsieve_shared_) {                                                                 \
-      GTEST_SKIP() << "SKIPPED " << ::testing::UnitTest::GetInstance()->current_test_info()->name() \
-                   << ": needs ../shared (not found beside the repository)";                \
-    }                                                                                        \
-    shared_dir = *logsieve_shared_;                                                          \
+#define LOGSIEVE_REQUIRE_SHARED(shared_dir)                                           \
+  std::string shared_dir;                                                             \
+  do {                                                                                \
+    auto logsieve_shared_ = ::logsieve::testing::SharedDir();                         \
+    if (!logsieve_shared_) {                                                          \
+      GTEST_SKIP() << "SKIPPED "                                                      \
+                   << ::testing::UnitTest::GetInstance()->current_test_info()->name() \
+                   << ": needs ../shared (not found beside the repository)";          \
+    }                                                                                 \
+    shared_dir = *logsieve_shared_;                                                   \
   } while (0)
 
 #endif  // LOGSIEVE_TESTS_TESTING_TESTING_H_

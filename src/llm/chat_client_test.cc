@@ -258,6 +258,7 @@ TEST(ChatClientBreakerTest, ARetryInFlightWhenTheBreakerOpenedBecomesTheOnlyProb
   o.backoff_max_ms = 0;
   o.breaker_failures = 1;
   o.breaker_open_ms = 0;  // the window has passed as soon as it opens
+  o.concurrency = 4;      // B's held call must not keep the others from the endpoint
   auto transport = std::make_unique<GatedTransport>();
   GatedTransport* t = transport.get();
   ChatClient client(o, std::move(transport));

@@ -42,6 +42,10 @@ class Stage {
   // True when this stage's decisions may be cached by template (everything but
   // rules, which see the raw line).
   virtual bool cacheable() const { return true; }
+  // True when Decide may block on I/O (the LLM's network calls). The server
+  // answers small requests of a pipeline with no such stage on its I/O
+  // threads instead of handing them to a worker.
+  virtual bool may_wait() const { return false; }
   // One line for people and the health endpoint: what is loaded
   // ("rules: 42 rules from rules/default.yaml").
   virtual std::string description() const { return std::string(name()); }

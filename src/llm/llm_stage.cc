@@ -105,6 +105,9 @@ class LlmStage final : public Stage {
     return "llm: " + s_.model + " at " + s_.base_url + (s_.has_key ? " (key set)" : " (no key)");
   }
   std::string RunReport() const override { return stats().Summary(); }
+  // An unavailable LLM (no endpoint, or no key when one is required) answers
+  // at once: every line degrades without a request.
+  bool may_wait() const override { return s_.unavailable.empty(); }
 
   Status Decide(Batch& batch, std::span<const size_t> pending) const override {
     if (batch.decisions.size() != batch.size() || batch.tentative.size() != batch.size()) {

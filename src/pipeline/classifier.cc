@@ -154,6 +154,10 @@ class Pipeline final : public Classifier {
     return std::move(batch.decisions[0]);
   }
 
+  bool may_wait() const override {
+    return std::any_of(stages_.begin(), stages_.end(), [](const auto& s) { return s->may_wait(); });
+  }
+
   const std::vector<std::string>& labels() const override { return labels_; }
   std::vector<std::string> stage_names() const override {
     std::vector<std::string> out;

@@ -50,6 +50,10 @@ class Classifier {
   // One line (the single-line endpoint).
   virtual Decision ClassifyOne(std::string_view source, std::string_view message) const = 0;
 
+  // True when some loaded stage may block on I/O (Stage::may_wait): a call to
+  // Classify can then take as long as the LLM does.
+  virtual bool may_wait() const = 0;
+
   // The label set (from config `labels`), in config order.
   virtual const std::vector<std::string>& labels() const = 0;
   // Names of the stages that were loaded ("rules", "model", "llm").

@@ -300,6 +300,12 @@ ApiResponse Handlers::Run(const Plan& plan, const ApiRequest& req) const {
   return (this->*plan.handle)(req);
 }
 
+bool Handlers::RunsInline(const Plan& plan, const ApiRequest& req) const {
+  const Classifier* c = classifier();
+  return plan.kind == Plan::kBuffer && c != nullptr && !c->may_wait() &&
+         req.body.size() <= kInlineBodyBytes;
+}
+
 ApiResponse Handlers::BodyFailure(const Plan& plan, int status) const {
   return ErrorAnswer(status, BodyFailureDetail(status, plan.limit, plan.limit_key));
 }

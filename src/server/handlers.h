@@ -101,6 +101,13 @@ class Handlers {
   Plan Admit(const ApiRequest& req) const;
   // Runs a kBuffer plan: req.body holds the whole body.
   ApiResponse Run(const Plan& plan, const ApiRequest& req) const;
+  // True when Run(plan, req) cannot wait on I/O and is short: the pipeline has
+  // no stage that may wait (no reachable LLM) and the body is at most
+  // kInlineBodyBytes. The edge then runs it on the I/O thread, saving the
+  // two thread hand-offs to and from a worker (most of a one-line request's
+  // time); everything else goes to the worker pool.
+  bool RunsInline(const Plan& plan, const ApiRequest& req) const;
+  static constexpr size_t kInlineBodyBytes = 4096;
   // The answer to a body that could not be read whole (413, 408, 400).
   ApiResponse BodyFailure(const Plan& plan, int status) const;
   // 503 with Retry-After: every worker is busy and the queue is full.

@@ -135,6 +135,20 @@ awaitable<void> Linger(std::shared_ptr<Conn> c) {
   c->Close();
 }
 
+ApiResponse InternalErrorAnswer() {
+  return ErrorAnswer(500, "Internal Server Error: an exception escaped the handler");
+}
+
+// f(), or `on_exception` when it throws: no exception reaches Asio's threads.
+template <typename R, typename F>
+R RunGuarded(F& f, R on_exception) {
+  try {
+    return f();
+  } catch (...) {
+    return on_exception;
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -195,13 +209,7 @@ awaitable<R> HttpEdge::Impl::OnPool(F f, R on_exception) {
       [&](auto handler) {
         auto work = asio::make_work_guard(ex);
         asio::post(pool, [&, handler = std::move(handler), work = std::move(work)]() mutable {
-          try {
-            result.emplace(f());
-          } catch (const std::exception& e) {
-            result.emplace(on_exception);
-          } catch (...) {
-            result.emplace(on_exception);
-          }
+          result.emplace(RunGuarded(f, std::move(on_exception)));
           asio::post(std::move(handler));
         });
       },
@@ -448,13 +456,18 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, ApiRequest& req, 
     co_return co_await Write(c, req, std::move(res), keep_alive, served, start);
   }
   c.SetDeadline(Far());
+  if (handlers.RunsInline(plan, req)) {
+    auto run = [&] { return handlers.Run(plan, req); };
+    ApiResponse res = RunGuarded(run, InternalErrorAnswer());
+    req.body.clear();
+    co_return co_await Write(c, req, std::move(res), keep_alive, served, start);
+  }
   if (pool_pending.fetch_add(1) >= pool_capacity) {
     --pool_pending;
     co_return co_await Write(c, req, handlers.Busy(), keep_alive, served, start);
   }
   ApiResponse res =
-      co_await OnPool([&] { return handlers.Run(plan, req); },
-                      ErrorAnswer(500, "Internal Server Error: an exception escaped the handler"));
+      co_await OnPool([&] { return handlers.Run(plan, req); }, InternalErrorAnswer());
   --pool_pending;
   req.body.clear();
   req.body.shrink_to_fit();

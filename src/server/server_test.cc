@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "server/handlers.h"
 #include "server/web_assets.h"
 #include "testing/testing.h"
 
@@ -56,6 +57,8 @@ class FakeClassifier : public Classifier {
     }
     return d;
   }
+  // A slow fake stands for a pipeline with a reachable LLM.
+  bool may_wait() const override { return delay_.count() > 0; }
   const std::vector<std::string>& labels() const override { return labels_; }
   std::vector<std::string> stage_names() const override { return {"rules", "model"}; }
   std::vector<std::string> stage_descriptions() const override {
@@ -722,6 +725,32 @@ TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
   // The pipeline's own metrics are served beside the HTTP ones.
   r = client_->Get("/metrics");
   EXPECT_NE(r->body.find("logsieve_lines_total"), std::string::npos);
+}
+
+TEST(HandlersTest, OnlyShortRequestsOfAPipelineThatCannotWaitRunOnTheIoThread) {
+  ApiRequest req;
+  req.method = "POST";
+  req.target = "/classify-single/";
+  req.path = req.target;
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = R"({"source": "ModernCRM", "log_message": "User 1 logged in"})";
+
+  Handlers quick(Defaults());
+  quick.SetClassifier(std::make_shared<FakeClassifier>());
+  const Plan plan = quick.Admit(req);
+  ASSERT_EQ(plan.kind, Plan::kBuffer);
+  EXPECT_TRUE(quick.RunsInline(plan, req));
+
+  ApiRequest big = req;
+  big.body.assign(Handlers::kInlineBodyBytes + 1, ' ');
+  EXPECT_FALSE(quick.RunsInline(plan, big)) << "a long body would hold up every socket";
+
+  Handlers slow(Defaults());
+  slow.SetClassifier(std::make_shared<FakeClassifier>(std::chrono::milliseconds(1)));
+  EXPECT_FALSE(slow.RunsInline(slow.Admit(req), req)) << "a stage that may wait needs a worker";
+
+  Handlers loading(Defaults());
+  EXPECT_FALSE(loading.RunsInline(plan, req)) << "no classifier yet";
 }
 
 TEST(ServerOptionsTest, ReadsTheServerSectionOfTheConfig) {

@@ -47,6 +47,10 @@ struct LogRecord {
   std::string message;
 };
 
+// The source of a line whose input names none (plain lines, NDJSON without
+// `source`) unless the caller says otherwise (--source).
+inline constexpr std::string_view kDefaultSource = "unknown";
+
 // A batch of lines moving through the pipeline. The pipeline fills
 // `templates` and `keys` (normalizer) before the costly stages run; stages
 // write `decisions[i]` for the lines they decide and may leave a `tentative`

@@ -39,14 +39,16 @@
 #include "common/status.h"
 #include "embed/encoder.h"
 
-namespace logsieve::embed {
+namespace logsieve {
 
+// The n-gram settings come from the config table (model.hashing.*), which
+// holds their defaults and ranges; start from FromConfig(Config()).
 struct HashingOptions {
-  uint32_t dims = 1u << 18;  // a power of two, 2^4 .. 2^24
-  int word_min = 1;          // word n-gram range; word_max 0 = no word features
-  int word_max = 2;
-  int char_min = 3;  // character n-gram range; char_max 0 = none
-  int char_max = 5;
+  uint32_t dims = 0;  // a power of two, 2^4 .. 2^24
+  int word_min = 0;   // word n-gram range; word_max 0 = no word features
+  int word_max = 0;
+  int char_min = 0;  // character n-gram range; char_max 0 = none
+  int char_max = 0;
   // Outcome and negation features (spec version 2): words in the scope of a
   // negator ("not", "no", "never", "cannot", "n't", "without", ...: the next
   // three words, up to a clause break) get their unigram and character
@@ -137,6 +139,6 @@ class HashingEncoder final : public Encoder {
   HashingOptions options_;
 };
 
-}  // namespace logsieve::embed
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_EMBED_HASHING_ENCODER_H_

@@ -7,10 +7,21 @@
 #include <string_view>
 #include <vector>
 
-namespace logsieve::embed {
+#include "common/config.h"
+
+namespace logsieve {
 namespace {
 
-std::unique_ptr<HashingEncoder> Make(HashingOptions o = {}) {
+// The documented defaults (the config table), changed by `edit`.
+template <typename Edit = void (*)(HashingOptions&)>
+HashingOptions Opts(Edit edit = [](HashingOptions&) {}) {
+  StatusOr<HashingOptions> o = HashingOptions::FromConfig(Config());
+  EXPECT_TRUE(o.ok()) << o.status().ToString();
+  edit(*o);
+  return *o;
+}
+
+std::unique_ptr<HashingEncoder> Make(HashingOptions o = Opts()) {
   auto enc = HashingEncoder::Create(o);
   EXPECT_TRUE(enc.ok()) << enc.status().ToString();
   return std::move(enc).value();
@@ -35,7 +46,7 @@ TEST(HashingEncoderTest, VectorsHaveUnitL2Norm) {
 }
 
 TEST(HashingEncoderTest, IndicesAreStrictlyIncreasingAndInRange) {
-  auto enc = Make(HashingOptions{.dims = 64});
+  auto enc = Make(Opts([](HashingOptions& o) { o.dims = 64; }));
   SparseVector v = Encode(*enc, "disk usage at 91% on /var, disk usage warning for volume data");
   ASSERT_FALSE(v.indices.empty());
   ASSERT_EQ(v.indices.size(), v.values.size());
@@ -45,7 +56,7 @@ TEST(HashingEncoderTest, IndicesAreStrictlyIncreasingAndInRange) {
 
 TEST(HashingEncoderTest, LongTextsInLargeSpacesComeOutSorted) {
   // Hundreds of features and 2^21 buckets: the radix sort's three passes.
-  auto enc = Make(HashingOptions{.dims = 1 << 21});
+  auto enc = Make(Opts([](HashingOptions& o) { o.dims = 1 << 21; }));
   std::string text;
   for (int i = 0; i < 60; ++i) text += "word" + std::to_string(i * 7919) + " ";
   SparseVector v = Encode(*enc, text);
@@ -75,7 +86,7 @@ TEST(HashingEncoderTest, EmptyTextGivesTheZeroVector) {
 TEST(HashingEncoderTest, RepeatedWordsGetSublinearWeight) {
   // Words only, unigrams only: "a a a b" -> a: 1+log 3, b: 1; normalised.
   auto enc = Make(
-      HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_min = 0, .char_max = 0});
+      Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 1; o.char_min = 0; o.char_max = 0; }));
   SparseVector v = Encode(*enc, "aa aa aa bb");
   ASSERT_EQ(v.values.size(), 2u);
   const double big = 1 + std::log(3.0), norm = std::sqrt(big * big + 1);
@@ -87,19 +98,14 @@ TEST(HashingEncoderTest, RepeatedWordsGetSublinearWeight) {
 
 TEST(HashingEncoderTest, MaskTokensAreWholeWordsWithoutCharGrams) {
   auto enc = Make(
-      HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_min = 3, .char_max = 3});
+      Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 1; o.char_min = 3; o.char_max = 3; }));
   // "<ip>" is one word feature; "ab" padded " ab " gives 2 trigrams + 1 word.
   EXPECT_EQ(Encode(*enc, "<IP>").indices.size(), 1u);
   EXPECT_EQ(Encode(*enc, "ab").indices.size(), 3u);
 }
 
 TEST(HashingEncoderTest, FeaturesNameWordNgramsAndTheWordsOfCharGrams) {
-  auto enc = Make(HashingOptions{.dims = 1 << 20,
-                                 .word_min = 1,
-                                 .word_max = 2,
-                                 .char_min = 0,
-                                 .char_max = 0,
-                                 .outcomes = false});
+  auto enc = Make(Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 2; o.char_min = 0; o.char_max = 0; o.outcomes = false; }));
   HashingEncoder::Workspace ws;
   std::vector<NamedFeature> f;
   enc->Features("Failed login", &ws, &f);
@@ -128,7 +134,7 @@ std::vector<int> Outcomes(const HashingEncoder& enc, std::string_view text) {
 }
 
 TEST(HashingEncoderTest, ANegatedWordSharesNoFeatureWithThePlainWord) {
-  auto enc = Make(HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1});
+  auto enc = Make(Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 1; }));
   HashingEncoder::Workspace ws;
   SparseVector plain, negated;
   enc->Encode("successful", &ws, &plain);
@@ -158,20 +164,20 @@ TEST(HashingEncoderTest, MinimalPairsDifferInTheirOutcome) {
 }
 
 TEST(HashingEncoderTest, AClauseBreakEndsANegation) {
-  auto enc = Make(HashingOptions{.dims = 1 << 20, .word_min = 1, .word_max = 1, .char_max = 0});
+  auto enc = Make(Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 1; o.char_max = 0; }));
   const auto names = FeatureNames(*enc, "no retry, disk full");
   EXPECT_NE(std::find(names.begin(), names.end(), "not:retry"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "disk"), names.end());
 }
 
 TEST(HashingEncoderTest, VersionOneSpecsKeepTheFeaturesTheyWereTrainedWith) {
-  auto old = Make(HashingOptions{.dims = 1 << 12, .outcomes = false});
+  auto old = Make(Opts([](HashingOptions& o) { o.dims = 1 << 12; o.outcomes = false; }));
   EXPECT_NE(old->spec_json().find("\"version\":1"), std::string::npos) << old->spec_json();
   auto back = HashingEncoder::FromSpec(old->spec_json());
   ASSERT_TRUE(back.ok());
   EXPECT_FALSE((*back)->options().outcomes);
   EXPECT_EQ((*back)->fingerprint(), old->fingerprint());
-  auto now = Make(HashingOptions{.dims = 1 << 12});
+  auto now = Make(Opts([](HashingOptions& o) { o.dims = 1 << 12; }));
   EXPECT_NE(now->spec_json().find("\"version\":2"), std::string::npos) << now->spec_json();
   EXPECT_NE(now->fingerprint(), old->fingerprint());
   EXPECT_TRUE((*HashingEncoder::FromSpec(now->spec_json()))->options().outcomes);
@@ -179,7 +185,7 @@ TEST(HashingEncoderTest, VersionOneSpecsKeepTheFeaturesTheyWereTrainedWith) {
 
 TEST(HashingEncoderTest, SpecRoundTripsThroughFromSpec) {
   auto enc = Make(
-      HashingOptions{.dims = 1 << 12, .word_min = 1, .word_max = 3, .char_min = 2, .char_max = 4});
+      Opts([](HashingOptions& o) { o.dims = 1 << 12; o.word_min = 1; o.word_max = 3; o.char_min = 2; o.char_max = 4; }));
   auto back = HashingEncoder::FromSpec(enc->spec_json());
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ((*back)->fingerprint(), enc->fingerprint());
@@ -187,17 +193,17 @@ TEST(HashingEncoderTest, SpecRoundTripsThroughFromSpec) {
 }
 
 TEST(HashingEncoderTest, BadOptionsAreRefusedByName) {
-  auto r = HashingEncoder::Create(HashingOptions{.dims = 1000});
+  auto r = HashingEncoder::Create(Opts([](HashingOptions& o) { o.dims = 1000; }));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("dims 1000"), std::string::npos);
-  r = HashingEncoder::Create(HashingOptions{.word_min = 3, .word_max = 2});
+  r = HashingEncoder::Create(Opts([](HashingOptions& o) { o.word_min = 3; o.word_max = 2; }));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("word n-gram"), std::string::npos);
   EXPECT_FALSE(HashingEncoder::FromSpec("{not json").ok());
 }
 
 TEST(HashingEncoderTest, DenseAndSparseOutputsAgree) {
-  auto enc = Make(HashingOptions{.dims = 256});
+  auto enc = Make(Opts([](HashingOptions& o) { o.dims = 256; }));
   std::vector<std::string_view> texts = {"service nova-api started", "quota exceeded"};
   std::vector<float> dense(2 * 256);
   ASSERT_TRUE(enc->EncodeDense(texts, dense.data()).ok());
@@ -209,4 +215,4 @@ TEST(HashingEncoderTest, DenseAndSparseOutputsAgree) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed
+}  // namespace logsieve

@@ -13,7 +13,11 @@
 
 #include "common/status.h"
 
-namespace logsieve::io {
+namespace logsieve {
+
+// The longest record a reader accepts unless told otherwise: the default of
+// input.max_record_bytes (records_test checks that the config table agrees).
+inline constexpr size_t kDefaultMaxRecordBytes = size_t{1} << 20;
 
 class InputStream {
  public:
@@ -34,6 +38,6 @@ class InputStream {
   virtual const std::string& name() const = 0;
 };
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_INPUT_STREAM_H_

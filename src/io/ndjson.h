@@ -36,16 +36,17 @@
 
 #include "common/decision.h"
 #include "common/status.h"
+#include "io/input_stream.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 struct NdjsonOptions {
   std::string message_field = "log_message";
   std::string source_field = "source";
   // The source of objects without one (the CLI's --source).
-  std::string default_source = "unknown";
+  std::string default_source = std::string(kDefaultSource);
   // Longer lines are refused (input.max_record_bytes).
-  size_t max_line_bytes = size_t{1} << 20;
+  size_t max_line_bytes = kDefaultMaxRecordBytes;
 };
 
 // True for a line of only spaces, tabs and '\r' (and the empty line).
@@ -58,6 +59,6 @@ StatusOr<LogRecord> DecodeNdjsonLine(std::string_view line, const NdjsonOptions&
 // every record reader).
 std::string_view TrimRecordField(std::string_view s);
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_NDJSON_H_

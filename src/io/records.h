@@ -28,7 +28,7 @@
 #include "common/status.h"
 #include "io/input_stream.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 enum class Format { kCsv, kNdjson, kLines };
 StatusOr<Format> ParseFormat(std::string_view name);
@@ -54,7 +54,7 @@ struct RecordBatch {
 
 struct ReadOptions {
   Format format = Format::kCsv;
-  size_t max_record_bytes = 1 << 20;
+  size_t max_record_bytes = kDefaultMaxRecordBytes;
   bool skip_malformed = false;
   std::string default_source;  // lines, and ndjson objects without `source`
   // CSV columns that must exist; the message names the ones found.
@@ -130,6 +130,6 @@ class RecordWriter {
   virtual std::string partial_path() const { return ""; }
 };
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_RECORDS_H_

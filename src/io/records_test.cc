@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
-namespace logsieve::io {
+#include "common/config.h"
+
+namespace logsieve {
 namespace {
 
 StatusOr<std::unique_ptr<RecordReader>> Open(const std::string& text, ReadOptions options = {}) {
@@ -36,6 +38,10 @@ std::string RoundTrip(const std::string& text, ReadOptions ro, WriteOptions wo,
   }
   EXPECT_TRUE(w->Commit().ok());
   return out;
+}
+
+TEST(RecordReaderTest, TheDefaultRecordLimitIsTheConfigTablesDefault) {
+  EXPECT_EQ(Config().GetSize("input.max_record_bytes"), kDefaultMaxRecordBytes);
 }
 
 TEST(RecordReaderTest, MissingColumnsAreNamedWithTheColumnsFound) {
@@ -200,4 +206,4 @@ TEST(FormatConfidenceTest, RoundsToFourDecimalsAndKeepsOneAfterThePoint) {
 }
 
 }  // namespace
-}  // namespace logsieve::io
+}  // namespace logsieve

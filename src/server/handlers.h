@@ -21,12 +21,12 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "common/decision.h"
 #include "common/metrics.h"
+#include "common/thread_annotations.h"
 #include "pipeline/classifier.h"
 #include "server/api_message.h"
 #include "server/options.h"
@@ -131,11 +131,11 @@ class Handlers {
   void Classify(Batch& batch) const;
 
   const ServerOptions options_;
-  std::mutex classifier_mu_;
-  std::shared_ptr<const Classifier> classifier_;   // GUARDED_BY(classifier_mu_); set once
+  Mutex classifier_mu_;
+  std::shared_ptr<const Classifier> classifier_ GUARDED_BY(classifier_mu_);  // set once
   std::atomic<const Classifier*> ready_{nullptr};  // published after classifier_
   std::atomic<bool> stopping_{false};
-  mutable std::mutex log_mu_;
+  mutable Mutex log_mu_;  // one access-log line at a time on stderr
   Gauge& in_flight_;
 };
 

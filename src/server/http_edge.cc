@@ -19,12 +19,12 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
 
+#include "common/thread_annotations.h"
 #include "server/admission.h"
 #include "server/codec.h"
 
@@ -175,8 +175,8 @@ struct HttpEdge::Impl {
   std::atomic<size_t> live{0};       // open connections
   std::atomic<size_t> lingering{0};  // refused connections still open
 
-  std::mutex conns_mu;
-  std::unordered_map<Conn*, std::weak_ptr<Conn>> conns;  // GUARDED_BY(conns_mu)
+  Mutex conns_mu;
+  std::unordered_map<Conn*, std::weak_ptr<Conn>> conns GUARDED_BY(conns_mu);
 
   awaitable<void> Accept();
   awaitable<void> Session(std::shared_ptr<Conn> c);
@@ -248,7 +248,7 @@ awaitable<void> HttpEdge::Impl::Accept() {
     }
     ++live;
     {
-      std::lock_guard<std::mutex> lock(conns_mu);
+      MutexLock lock(&conns_mu);
       conns[c.get()] = c;
     }
     asio::co_spawn(strand, Session(c), asio::detached);
@@ -325,7 +325,7 @@ awaitable<void> HttpEdge::Impl::Session(std::shared_ptr<Conn> c) {
     // bad_alloc and the like: this connection ends, the server goes on.
   }
   {
-    std::lock_guard<std::mutex> lock(conns_mu);
+    MutexLock lock(&conns_mu);
     conns.erase(c.get());
   }
   if (linger && c->socket.is_open()) {
@@ -608,7 +608,7 @@ void HttpEdge::Stop() {
     beast::error_code ignored;
     m.acceptor.close(ignored);
   });
-  std::lock_guard<std::mutex> lock(m.conns_mu);
+  MutexLock lock(&m.conns_mu);
   for (auto& [ptr, weak] : m.conns) {
     std::shared_ptr<Conn> c = weak.lock();
     if (!c) continue;

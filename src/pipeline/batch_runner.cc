@@ -93,7 +93,8 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
         more_ready = shared.done.count(next + 1) > 0;
       }
       Status s = writer.Write(slot->records);
-      if (s.ok() && !more_ready) s = writer.Flush();
+      if (s.ok() && (!more_ready || options.on_batch_written)) s = writer.Flush();
+      if (s.ok() && options.on_batch_written) s = options.on_batch_written(slot->records);
       if (!s.ok()) {
         MutexLock lock(&shared.mu);
         shared.write_error = s;

@@ -29,6 +29,10 @@ struct RunOptions {
   size_t threads = 0;     // pipeline.threads; 0 = all cores
   // Called from the writer thread after each batch written (for progress).
   std::function<void(uint64_t rows_written, uint64_t bytes_read, int64_t input_size)> on_progress;
+  // Called from the writer thread after each batch is written and flushed
+  // (classify --follow saves its position here); an error stops the run as a
+  // write error does.
+  std::function<Status(const io::RecordBatch& written)> on_batch_written;
 
   // batch_size and threads from the pipeline.* keys.
   static RunOptions FromConfig(const Config& config);

@@ -227,9 +227,11 @@ void AddClassifyCommand(CLI::App& app) {
   cmd->add_flag("-F,--follow", o->follow,
                 "Follow INPUT as it grows, across rotation and truncation (like tail -F), until "
                 "SIGINT/SIGTERM; lines or ndjson");
-  cmd->add_option("--position-file", o->position_file,
-                  "With --follow: where the position after the last written record is saved "
-                  "(atomically, after each batch), and resumed from on restart");
+  cmd->add_option(
+      "--position-file", o->position_file,
+      "With --follow: where the position after the last written record is saved "
+      "(atomically, when output catches up and at least every second), and resumed from on "
+      "restart");
   AddPipelineFlags(cmd, &o->pipeline);
   cmd->callback([o] {
     Status s = RunClassify(*o);

@@ -13,6 +13,9 @@ namespace logsieve {
 
 namespace {
 
+// How often on_batch_written runs while batches queue up behind each other.
+constexpr auto kCheckpointEvery = std::chrono::seconds(1);
+
 struct Slot {
   uint64_t seq = 0;
   io::RecordBatch records;
@@ -78,6 +81,7 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
   std::thread writer_thread([&] {
     uint64_t next = 0;
     auto last_progress = std::chrono::steady_clock::now();
+    auto last_checkpoint = last_progress;
     for (;;) {
       std::unique_ptr<Slot> slot;
       bool more_ready = false;
@@ -93,8 +97,14 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
         more_ready = shared.done.count(next + 1) > 0;
       }
       Status s = writer.Write(slot->records);
-      if (s.ok() && (!more_ready || options.on_batch_written)) s = writer.Flush();
-      if (s.ok() && options.on_batch_written) s = options.on_batch_written(slot->records);
+      const auto now = std::chrono::steady_clock::now();
+      const bool checkpoint =
+          options.on_batch_written && (!more_ready || now - last_checkpoint >= kCheckpointEvery);
+      if (s.ok() && (!more_ready || checkpoint)) s = writer.Flush();
+      if (s.ok() && checkpoint) {
+        s = options.on_batch_written(slot->records);
+        last_checkpoint = now;
+      }
       if (!s.ok()) {
         MutexLock lock(&shared.mu);
         shared.write_error = s;
@@ -116,7 +126,6 @@ Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::Rec
         --shared.inflight;
       }
       shared.room_cv.SignalAll();
-      auto now = std::chrono::steady_clock::now();
       if (options.on_progress && now - last_progress > std::chrono::milliseconds(100)) {
         last_progress = now;
         options.on_progress(summary->rows, reader.bytes_consumed(), reader.size());

@@ -188,5 +188,46 @@ TEST(FollowCliTest, CsvStdinAndAPositionWithoutFollowAreUsageErrors) {
   EXPECT_NE(r.err.find("--position-file is for --follow"), std::string::npos) << r.err;
 }
 
+TEST(MultilineCliTest, StdinTracesAreJoinedAndACutEventIsListedInTheSummary) {
+  std::vector<std::string> argv = {testing::LogsieveBinary(),
+                                   "classify",
+                                   "-",
+                                   "--format",
+                                   "lines",
+                                   "--set",
+                                   "input.multiline.mode=java",
+                                   "--set",
+                                   "input.multiline.max_lines=3"};
+  argv.insert(argv.end(), kNoStages.begin(), kNoStages.end());
+  testing::RunResult r =
+      testing::RunProgram(argv, "ERROR x\n\tat a\n\tat b\n\tat c\nINFO y\nERROR z\nCaused by: q\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "Unclassified\tNone\t\tERROR x\\n\tat a\\n\tat b\n"
+            "Unclassified\tNone\t\tat c\n"
+            "Unclassified\tNone\t\tINFO y\n"
+            "Unclassified\tNone\t\tERROR z\\nCaused by: q\n");
+  EXPECT_NE(r.err.find("1 multi-line events cut at a bound:\n    <stdin>:1: event cut at "
+                       "input.multiline.max_lines (3) after 3 lines"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(MultilineCliTest, ABadStartPatternIsAUsageErrorNamingTheKey) {
+  std::vector<std::string> argv = {testing::LogsieveBinary(),
+                                   "classify",
+                                   "-",
+                                   "--format",
+                                   "lines",
+                                   "--set",
+                                   "input.multiline.mode=pattern",
+                                   "--set",
+                                   "input.multiline.start_pattern=([a-z"};
+  argv.insert(argv.end(), kNoStages.begin(), kNoStages.end());
+  testing::RunResult r = testing::RunProgram(argv, "x\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("input.multiline.start_pattern: invalid regex"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace logsieve

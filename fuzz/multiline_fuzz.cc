@@ -27,8 +27,8 @@ void Check(bool ok, const char* what) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  using logsieve::io::MultilineMode;
-  logsieve::io::MultilineOptions options;
+  using logsieve::MultilineMode;
+  logsieve::MultilineOptions options;
   const uint8_t pick = data[0];
   constexpr MultilineMode kModes[] = {MultilineMode::kOff, MultilineMode::kPattern,
                                       MultilineMode::kJava, MultilineMode::kPython,
@@ -37,12 +37,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.start_pattern = "^[0-9]";
   options.max_lines = 1 + (pick >> 3) % 8;
   options.max_bytes = 1 + (pick >> 5) * 40;
-  auto joiner = logsieve::io::EventJoiner::Create(options);
+  auto joiner = logsieve::EventJoiner::Create(options);
   Check(joiner.ok(), "the fixed pattern does not compile");
 
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::vector<std::string_view> lines;
-  std::vector<logsieve::io::Event> events;
+  std::vector<logsieve::Event> events;
   uint64_t line_no = 0;
   while (!input.empty()) {
     const size_t nl = input.find('\n');
@@ -60,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (std::string_view l : lines) joined_in.append(l).push_back('\n');
   std::string joined_out;
   size_t next_line = 1;
-  for (const logsieve::io::Event& e : events) {
+  for (const logsieve::Event& e : events) {
     Check(e.first_line == next_line, "events do not follow each other");
     Check(e.lines >= 1 && e.lines <= options.max_lines, "an event past max_lines");
     Check(e.lines == 1 || e.text.size() <= options.max_bytes, "a joined event past max_bytes");

@@ -88,7 +88,7 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-void PrintSummary(const RunSummary& s, const io::RecordReader& reader,
+void PrintSummary(const RunSummary& s, const RecordReader& reader,
                   const Classifier& classifier) {
   double rate = s.seconds > 0 ? s.rows / s.seconds : 0;
   std::fprintf(stderr, "logsieve: %s rows in %.2f s (%s lines/s)", Thousands(s.rows).c_str(),
@@ -131,53 +131,53 @@ Status RunClassify(const ClassifyOptions& o) {
   if (!o.on_error.empty())
     LOGSIEVE_RETURN_IF_ERROR(config.Set("input.on_error", o.on_error, "flag --on-error"));
   const std::string& on_error = config.GetString("input.on_error");  // fail or skip (the table)
-  io::ReadOptions ro;
-  LOGSIEVE_ASSIGN_OR_RETURN(ro.format, io::ParseFormat(!o.format.empty() ? o.format
+  ReadOptions ro;
+  LOGSIEVE_ASSIGN_OR_RETURN(ro.format, ParseFormat(!o.format.empty() ? o.format
                                                        : o.follow        ? "lines"
                                                                          : "csv"));
-  if (o.follow && ro.format == io::Format::kCsv) {
+  if (o.follow && ro.format == Format::kCsv) {
     return InvalidArgumentError("--follow reads --format lines or ndjson, not csv");
   }
   if (o.follow && o.input == "-") return InvalidArgumentError("--follow needs a file, not stdin");
   if (!o.position_file.empty() && !o.follow) {
     return InvalidArgumentError("--position-file is for --follow");
   }
-  LOGSIEVE_ASSIGN_OR_RETURN(ro.multiline, io::MultilineOptions::FromConfig(config));
+  LOGSIEVE_ASSIGN_OR_RETURN(ro.multiline, MultilineOptions::FromConfig(config));
   ro.max_record_bytes = config.GetSize("input.max_record_bytes");
   ro.skip_malformed = on_error == "skip";
   ro.default_source = o.source;
-  io::WriteOptions wo;
-  LOGSIEVE_ASSIGN_OR_RETURN(wo.format, o.output_format.empty() ? StatusOr<io::Format>(ro.format)
-                                                               : io::ParseFormat(o.output_format));
+  WriteOptions wo;
+  LOGSIEVE_ASSIGN_OR_RETURN(wo.format, o.output_format.empty() ? StatusOr<Format>(ro.format)
+                                                               : ParseFormat(o.output_format));
   wo.detail = o.detail;
   wo.append = o.follow;  // a restart goes on after what is there
 
   // The pipeline loads first: a broken rule or model file stops before any output.
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
-  std::unique_ptr<io::InputStream> in;
-  io::FollowStream* follow = nullptr;
+  std::unique_ptr<InputStream> in;
+  FollowStream* follow = nullptr;
   if (o.follow) {
-    io::FollowOptions fo;
+    FollowOptions fo;
     fo.poll_ms = static_cast<int>(config.GetInt("input.follow.poll_ms"));
     fo.max_line_bytes = ro.max_record_bytes;
     fo.stop = &g_stop_following;
     if (!o.position_file.empty()) {
-      LOGSIEVE_ASSIGN_OR_RETURN(fo.resume, io::ReadPositionFile(o.position_file));
+      LOGSIEVE_ASSIGN_OR_RETURN(fo.resume, ReadPositionFile(o.position_file));
     }
-    LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::FollowStream> stream,
-                              io::FollowStream::Open(o.input, fo));
+    LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<FollowStream> stream,
+                              FollowStream::Open(o.input, fo));
     if (!o.quiet && !stream->resume_note().empty())
       std::fprintf(stderr, "logsieve: %s\n", stream->resume_note().c_str());
     follow = stream.get();
     in = std::move(stream);
     StopFollowingOnSignals();
   } else {
-    LOGSIEVE_ASSIGN_OR_RETURN(in, io::InputStream::Open(o.input));
+    LOGSIEVE_ASSIGN_OR_RETURN(in, InputStream::Open(o.input));
   }
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordReader> reader,
-                            io::RecordReader::Open(std::move(in), ro));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordWriter> writer,
-                            io::RecordWriter::Open(o.output, wo, ro.format, reader->columns()));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
+                            RecordReader::Open(std::move(in), ro));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordWriter> writer,
+                            RecordWriter::Open(o.output, wo, ro.format, reader->columns()));
 
   Progress progress(!o.quiet && isatty(2));
   RunOptions run = RunOptions::FromConfig(config);
@@ -185,8 +185,8 @@ Status RunClassify(const ClassifyOptions& o) {
     progress.Update(rows, bytes, size);
   };
   if (follow != nullptr && !o.position_file.empty()) {
-    run.on_batch_written = [&](const io::RecordBatch& batch) {
-      return io::WritePositionFile(o.position_file, o.input, follow->PositionAt(batch.end_offset));
+    run.on_batch_written = [&](const RecordBatch& batch) {
+      return WritePositionFile(o.position_file, o.input, follow->PositionAt(batch.end_offset));
     };
   }
   RunSummary summary;

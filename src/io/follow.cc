@@ -15,7 +15,7 @@
 #include "common/file.h"
 #include "common/json.h"
 
-namespace logsieve::io {
+namespace logsieve {
 namespace {
 
 constexpr size_t kChunk = 1 << 16;
@@ -246,4 +246,4 @@ StatusOr<size_t> FollowStream::Read(char* buf, size_t n) {
   }
 }
 
-}  // namespace logsieve::io
+}  // namespace logsieve

@@ -39,7 +39,7 @@
 #include "common/thread_annotations.h"
 #include "io/input_stream.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 // Where a follower stands: a file by identity, and the offset after the last
 // line whose record is written.
@@ -119,6 +119,6 @@ class FollowStream : public InputStream {
   std::deque<Segment> segments_ GUARDED_BY(mu_);
 };
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_FOLLOW_H_

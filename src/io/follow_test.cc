@@ -11,7 +11,7 @@
 
 #include "testing/testing.h"
 
-namespace logsieve::io {
+namespace logsieve {
 namespace {
 
 using testing::ReadFile;
@@ -254,4 +254,4 @@ TEST(PositionFileTest, AMalformedPositionFileNamesTheFileAndTheField) {
 }
 
 }  // namespace
-}  // namespace logsieve::io
+}  // namespace logsieve

@@ -1,6 +1,6 @@
 #include "io/multiline.h"
 
-namespace logsieve::io {
+namespace logsieve {
 namespace {
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
@@ -155,4 +155,4 @@ void EventJoiner::Emit(std::vector<Event>* out) {
   current_ = Event{};
 }
 
-}  // namespace logsieve::io
+}  // namespace logsieve

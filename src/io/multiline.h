@@ -50,7 +50,7 @@
 #include "common/config.h"
 #include "common/status.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 enum class MultilineMode { kOff, kPattern, kJava, kPython, kAuto };
 
@@ -102,6 +102,6 @@ class EventJoiner {
   Trace trace_ = Trace::kNone;
 };
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_MULTILINE_H_

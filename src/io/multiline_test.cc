@@ -7,7 +7,7 @@
 #include "io/records.h"
 #include "testing/testing.h"
 
-namespace logsieve::io {
+namespace logsieve {
 namespace {
 
 MultilineOptions Mode(MultilineMode mode, std::string pattern = "") {
@@ -225,4 +225,4 @@ TEST(EventJoinerTest, OnALiveInputAHeldEventIsClassifiedAfterFlushMs) {
 }
 
 }  // namespace
-}  // namespace logsieve::io
+}  // namespace logsieve

@@ -32,7 +32,7 @@
 #include "io/input_stream.h"
 #include "io/multiline.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 enum class Format { kCsv, kNdjson, kLines };
 StatusOr<Format> ParseFormat(std::string_view name);
@@ -148,6 +148,6 @@ class RecordWriter {
   virtual std::string partial_path() const { return ""; }
 };
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_RECORDS_H_

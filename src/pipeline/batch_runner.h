@@ -34,7 +34,7 @@ struct RunOptions {
   // a second has passed since the previous call; everything up to this batch
   // is then written. classify --follow saves its position here. An error
   // stops the run as a write error does.
-  std::function<Status(const io::RecordBatch& written)> on_batch_written;
+  std::function<Status(const RecordBatch& written)> on_batch_written;
 
   // batch_size and threads from the pipeline.* keys.
   static RunOptions FromConfig(const Config& config);
@@ -49,7 +49,7 @@ struct RunSummary {
   double seconds = 0;
 };
 
-Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::RecordWriter& writer,
+Status RunStream(const Classifier& classifier, RecordReader& reader, RecordWriter& writer,
                  const RunOptions& options, RunSummary* summary);
 
 }  // namespace logsieve

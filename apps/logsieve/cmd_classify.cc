@@ -1,13 +1,18 @@
-// `logsieve classify INPUT [-o OUTPUT]`: label every record of a file or stdin.
+// `logsieve classify INPUT [-o OUTPUT]`: label every record of a file or stdin;
+// `--follow FILE [--position-file P]`: and of what is appended to it, until
+// SIGINT or SIGTERM (io/follow.h).
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
 #include "common/config.h"
+#include "io/follow.h"
 #include "io/records.h"
 #include "pipeline/batch_runner.h"
 #include "pipeline/classifier.h"
@@ -20,13 +25,29 @@ struct ClassifyOptions {
   PipelineFlags pipeline;
   std::string input;
   std::string output = "-";
-  std::string format = "csv";
+  std::string format;  // csv, or lines with --follow
   std::string output_format;
   std::string source = std::string(kDefaultSource);
   std::string on_error;
   bool detail = false;
   bool quiet = false;
+  bool follow = false;
+  std::string position_file;
 };
+
+std::atomic<bool> g_stop_following{false};
+
+void OnStopFollowing(int /*sig*/) { g_stop_following = true; }  // lock-free: signal-safe
+
+// SIGINT and SIGTERM end a follow: what was read is classified and written,
+// the position saved, and classify exits 0.
+void StopFollowingOnSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopFollowing;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+}
 
 std::string Thousands(uint64_t n) {
   std::string s = std::to_string(n);
@@ -94,6 +115,11 @@ void PrintSummary(const RunSummary& s, const RecordReader& reader,
   for (const std::string& r : classifier.stage_reports()) std::fprintf(stderr, "  %s\n", r.c_str());
   for (const std::string& m : reader.skip_messages())
     std::fprintf(stderr, "  skipped: %s\n", m.c_str());
+  if (reader.cut_events() > 0) {
+    std::fprintf(stderr, "  %s multi-line events cut at a bound:\n",
+                 Thousands(reader.cut_events()).c_str());
+  }
+  for (const std::string& m : reader.cut_messages()) std::fprintf(stderr, "    %s\n", m.c_str());
   if (reader.skipped() > reader.skip_messages().size()) {
     std::fprintf(stderr, "  ... and %s more skipped rows\n",
                  Thousands(reader.skipped() - reader.skip_messages().size()).c_str());
@@ -106,18 +132,48 @@ Status RunClassify(const ClassifyOptions& o) {
     LOGSIEVE_RETURN_IF_ERROR(config.Set("input.on_error", o.on_error, "flag --on-error"));
   const std::string& on_error = config.GetString("input.on_error");  // fail or skip (the table)
   ReadOptions ro;
-  LOGSIEVE_ASSIGN_OR_RETURN(ro.format, ParseFormat(o.format));
+  LOGSIEVE_ASSIGN_OR_RETURN(ro.format, ParseFormat(!o.format.empty() ? o.format
+                                                       : o.follow        ? "lines"
+                                                                         : "csv"));
+  if (o.follow && ro.format == Format::kCsv) {
+    return InvalidArgumentError("--follow reads --format lines or ndjson, not csv");
+  }
+  if (o.follow && o.input == "-") return InvalidArgumentError("--follow needs a file, not stdin");
+  if (!o.position_file.empty() && !o.follow) {
+    return InvalidArgumentError("--position-file is for --follow");
+  }
+  LOGSIEVE_ASSIGN_OR_RETURN(ro.multiline, MultilineOptions::FromConfig(config));
   ro.max_record_bytes = config.GetSize("input.max_record_bytes");
   ro.skip_malformed = on_error == "skip";
   ro.default_source = o.source;
   WriteOptions wo;
-  LOGSIEVE_ASSIGN_OR_RETURN(wo.format,
-                            ParseFormat(o.output_format.empty() ? o.format : o.output_format));
+  LOGSIEVE_ASSIGN_OR_RETURN(wo.format, o.output_format.empty() ? StatusOr<Format>(ro.format)
+                                                               : ParseFormat(o.output_format));
   wo.detail = o.detail;
+  wo.append = o.follow;  // a restart goes on after what is there
 
   // The pipeline loads first: a broken rule or model file stops before any output.
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(o.input));
+  std::unique_ptr<InputStream> in;
+  FollowStream* follow = nullptr;
+  if (o.follow) {
+    FollowOptions fo;
+    fo.poll_ms = static_cast<int>(config.GetInt("input.follow.poll_ms"));
+    fo.max_line_bytes = ro.max_record_bytes;
+    fo.stop = &g_stop_following;
+    if (!o.position_file.empty()) {
+      LOGSIEVE_ASSIGN_OR_RETURN(fo.resume, ReadPositionFile(o.position_file));
+    }
+    LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<FollowStream> stream,
+                              FollowStream::Open(o.input, fo));
+    if (!o.quiet && !stream->resume_note().empty())
+      std::fprintf(stderr, "logsieve: %s\n", stream->resume_note().c_str());
+    follow = stream.get();
+    in = std::move(stream);
+    StopFollowingOnSignals();
+  } else {
+    LOGSIEVE_ASSIGN_OR_RETURN(in, InputStream::Open(o.input));
+  }
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
                             RecordReader::Open(std::move(in), ro));
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordWriter> writer,
@@ -128,6 +184,11 @@ Status RunClassify(const ClassifyOptions& o) {
   run.on_progress = [&](uint64_t rows, uint64_t bytes, int64_t size) {
     progress.Update(rows, bytes, size);
   };
+  if (follow != nullptr && !o.position_file.empty()) {
+    run.on_batch_written = [&](const RecordBatch& batch) {
+      return WritePositionFile(o.position_file, o.input, follow->PositionAt(batch.end_offset));
+    };
+  }
   RunSummary summary;
   Status status = RunStream(*classifier, *reader, *writer, run, &summary);
   progress.Clear();
@@ -148,7 +209,9 @@ void AddClassifyCommand(CLI::App& app) {
       app.add_subcommand("classify", "Label every log line of a CSV, NDJSON or plain-text input");
   cmd->add_option("INPUT", o->input, "Input file, or - for stdin")->required();
   cmd->add_option("-o,--output", o->output, "Output file, or - for stdout (default)");
-  cmd->add_option("--format", o->format, "Input format (and output format): csv, ndjson or lines")
+  cmd->add_option("--format", o->format,
+                  "Input format (and output format): csv (default), ndjson or lines (default with "
+                  "--follow)")
       ->check(CLI::IsMember({"csv", "ndjson", "jsonl", "lines", "text"}));
   cmd->add_option("--output-format", o->output_format,
                   "Output format when it differs from the input's")
@@ -161,6 +224,14 @@ void AddClassifyCommand(CLI::App& app) {
   cmd->add_flag("--detail", o->detail,
                 "Add a `detail` column saying why (rule id, model features, LLM reason)");
   cmd->add_flag("-q,--quiet", o->quiet, "No progress bar and no summary on stderr");
+  cmd->add_flag("-F,--follow", o->follow,
+                "Follow INPUT as it grows, across rotation and truncation (like tail -F), until "
+                "SIGINT/SIGTERM; lines or ndjson");
+  cmd->add_option(
+      "--position-file", o->position_file,
+      "With --follow: where the position after the last written record is saved "
+      "(atomically, when output catches up and at least every second), and resumed from on "
+      "restart");
   AddPipelineFlags(cmd, &o->pipeline);
   cmd->callback([o] {
     Status s = RunClassify(*o);

@@ -89,6 +89,32 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
               "What a malformed input row does: fail (stop with its line number) or skip (count "
               "and report)."}
         .OneOf("fail|skip"),
+    ConfigKey{"input.multiline.mode", T::kString, "off",
+              "Joining continuation lines into one event before classification (--format lines: "
+              "files, stdin, --follow): off; pattern (a line matching "
+              "input.multiline.start_pattern starts an event); java (indented lines, `at `, "
+              "`Caused by:`, `... N more`, exception headers continue); python (tracebacks); "
+              "auto (java and python). See doc/input.md."}
+        .OneOf("off|pattern|java|python|auto"),
+    {"input.multiline.start_pattern", T::kString, "",
+     "pattern mode: an ECMAScript regex, searched in each line, that marks the first line of an "
+     "event (e.g. '^\\d{4}-\\d\\d-\\d\\d '); other lines continue the event."},
+    ConfigKey{"input.multiline.max_lines", T::kInt, "500",
+              "Most lines in one event; the line past it starts a new event and the cut is "
+              "reported."}
+        .Range(1, 1000000),
+    ConfigKey{"input.multiline.max_bytes", T::kInt, "65536",
+              "Most bytes in one joined event; a line that would pass it starts a new event and "
+              "the cut is reported (one line alone is bounded by input.max_record_bytes)."}
+        .Range(1, kMaxBytes),
+    ConfigKey{"input.multiline.flush_ms", T::kInt, "1000",
+              "Live input (--follow, a pipe): how long an event waits for a continuation line "
+              "before it is classified as it is, ms."}
+        .Range(1, 3600000),
+    ConfigKey{"input.follow.poll_ms", T::kInt, "250",
+              "classify --follow: how often the followed file is checked for new lines, rotation "
+              "and truncation, ms."}
+        .Range(1, 60000),
 
     // --- rules --------------------------------------------------------------
     {"rules.file", T::kString, "",

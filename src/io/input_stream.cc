@@ -34,6 +34,10 @@ class FdInputStream : public InputStream {
     pollfd p{fd_, POLLIN, 0};
     return poll(&p, 1, 0) > 0;
   }
+  bool WaitReady(int timeout_ms) override {
+    pollfd p{fd_, POLLIN, 0};
+    return poll(&p, 1, timeout_ms) > 0;
+  }
   int64_t size() const override { return size_; }
   const std::string& name() const override { return name_; }
 

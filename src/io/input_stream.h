@@ -32,6 +32,9 @@ class InputStream {
   virtual StatusOr<size_t> Read(char* buf, size_t n) = 0;
   // True when a Read would not block (bytes ready, or end of input).
   virtual bool Ready() const = 0;
+  // Waits until Ready() or `timeout_ms` passes; returns Ready(). (The line
+  // reader uses it to hold a multi-line event for input.multiline.flush_ms.)
+  virtual bool WaitReady(int timeout_ms) { return Ready(); }
   // Total size in bytes when known (regular files), else -1.
   virtual int64_t size() const = 0;
   // "file.csv", "<stdin>": used in messages.

@@ -106,8 +106,9 @@ class CsvRecordReader : public RecordReader {
 
 class LineRecordReader : public RecordReader {
  public:
-  LineRecordReader(std::unique_ptr<InputStream> in, ReadOptions options)
-      : RecordReader(std::move(options)), in_(std::move(in)) {
+  LineRecordReader(std::unique_ptr<InputStream> in, ReadOptions options,
+                   std::unique_ptr<EventJoiner> joiner)
+      : RecordReader(std::move(options)), in_(std::move(in)), joiner_(std::move(joiner)) {
     ndjson_.message_field = options_.message_column;
     ndjson_.source_field = options_.source_column;
     ndjson_.default_source = options_.default_source;
@@ -118,31 +119,45 @@ class LineRecordReader : public RecordReader {
     size_t got = 0;
     std::string_view line;
     while (got < max) {
+      if (next_event_ < events_.size()) {
+        if (TakeEvent(&events_[next_event_++], out)) ++got;
+        continue;
+      }
+      events_.clear();
+      next_event_ = 0;
       bool idle = false;
-      StatusOr<bool> more = NextLine(&line, got > 0, &idle);
+      StatusOr<bool> more = NextLine(&line, got > 0 || joiner_->holding(), &idle);
       if (!more.ok()) {
         LOGSIEVE_RETURN_IF_ERROR(Malformed(more.status()));
         continue;
       }
-      if (!*more) break;
+      if (!*more) {
+        if (!joiner_->holding()) break;
+        // A held event waits input.multiline.flush_ms for a continuation on a
+        // live input; at the end of input it is complete.
+        if (idle && got > 0) break;
+        if (idle && in_->WaitReady(joiner_->options().flush_ms)) continue;
+        joiner_->Flush(&events_);
+        continue;
+      }
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line_no_ == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-      std::string trimmed = Trim(line);
-      if (trimmed.empty()) continue;
+      if (TrimRecordField(line).empty()) continue;
       if (options_.format == Format::kLines) {
-        out->batch.records.push_back({options_.default_source, std::move(trimmed)});
-        out->rows.emplace_back();
-      } else {
-        StatusOr<LogRecord> rec = DecodeNdjsonLine(trimmed, ndjson_);
-        if (!rec.ok()) {
-          LOGSIEVE_RETURN_IF_ERROR(Malformed(InvalidArgumentError(
-              in_->name() + ":" + std::to_string(line_no_) + ": " + rec.status().message())));
-          continue;
-        }
-        out->batch.records.push_back(*std::move(rec));
-        out->rows.push_back({std::move(trimmed)});
+        joiner_->Add(line, line_no_, consumed_, &events_);
+        continue;
       }
+      std::string trimmed = Trim(line);
+      StatusOr<LogRecord> rec = DecodeNdjsonLine(trimmed, ndjson_);
+      if (!rec.ok()) {
+        LOGSIEVE_RETURN_IF_ERROR(Malformed(InvalidArgumentError(
+            in_->name() + ":" + std::to_string(line_no_) + ": " + rec.status().message())));
+        continue;
+      }
+      out->batch.records.push_back(*std::move(rec));
+      out->rows.push_back({std::move(trimmed)});
       out->lines.push_back(line_no_);
+      out->end_offset = consumed_;
       ++got;
     }
     return got;
@@ -212,6 +227,25 @@ class LineRecordReader : public RecordReader {
     }
   }
 
+  // Appends the event as a record; false for one that is blank after trimming.
+  bool TakeEvent(Event* event, RecordBatch* out) {
+    if (!event->cut.empty()) {
+      ++cut_events_;
+      if (cut_messages_.size() < kMaxSkipMessages) {
+        cut_messages_.push_back(
+            in_->name() + ":" + std::to_string(event->first_line) + ": event cut at " + event->cut +
+            " after " + std::to_string(event->lines) + " lines; the next line starts a new event");
+      }
+    }
+    std::string text = Trim(event->text);
+    if (text.empty()) return false;
+    out->batch.records.push_back({options_.default_source, std::move(text)});
+    out->rows.emplace_back();
+    out->lines.push_back(event->first_line);
+    out->end_offset = event->end_offset;
+    return true;
+  }
+
   Status TooLongAt(uint64_t line) {
     return InvalidArgumentError(
         in_->name() + ":" + std::to_string(line) + ": line is longer than " +
@@ -219,6 +253,9 @@ class LineRecordReader : public RecordReader {
   }
 
   std::unique_ptr<InputStream> in_;
+  std::unique_ptr<EventJoiner> joiner_;  // lines format; kOff makes one event per line
+  std::vector<Event> events_;            // completed, from next_event_ on not yet returned
+  size_t next_event_ = 0;
   NdjsonOptions ndjson_;
   std::string buf_;
   size_t pos_ = 0;
@@ -355,6 +392,8 @@ class FormatWriter : public RecordWriter {
     return sink_->Commit();
   }
   std::string partial_path() const override { return sink_->partial_path(); }
+  // Appending to a file that has rows: its header is there already.
+  void SkipHeader() { wrote_header_ = true; }
 
  private:
   std::vector<std::string> Values(const Decision& d) const {
@@ -415,7 +454,15 @@ class FormatWriter : public RecordWriter {
       buf_ += d.detail;
       buf_ += '\t';
     }
-    buf_ += b.batch.records[i].message;
+    // A multi-line event stays one output line.
+    const std::string& message = b.batch.records[i].message;
+    for (size_t at = 0;;) {
+      const size_t nl = message.find('\n', at);
+      buf_.append(message, at, nl == std::string::npos ? std::string::npos : nl - at);
+      if (nl == std::string::npos) break;
+      buf_ += "\\n";
+      at = nl + 1;
+    }
     buf_ += '\n';
   }
 
@@ -489,7 +536,11 @@ StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(std::unique_ptr<Input
     LOGSIEVE_RETURN_IF_ERROR(reader->ReadHeader());
     return std::unique_ptr<RecordReader>(std::move(reader));
   }
-  return std::unique_ptr<RecordReader>(new LineRecordReader(std::move(in), options));
+  MultilineOptions multiline = options.multiline;
+  if (options.format != Format::kLines) multiline.mode = MultilineMode::kOff;  // records already
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<EventJoiner> joiner, EventJoiner::Create(multiline));
+  return std::unique_ptr<RecordReader>(
+      new LineRecordReader(std::move(in), options, std::move(joiner)));
 }
 
 StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Open(
@@ -504,6 +555,16 @@ StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Open(
     int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return UnavailableError("cannot write '" + path + "': " + std::strerror(errno));
     sink = std::make_unique<FdSink>(fd, path, "", /*owned=*/true);
+  } else if (options.append) {
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return UnavailableError("cannot write '" + path + "': " + std::strerror(errno));
+    struct stat st {};
+    const bool has_header = fstat(fd, &st) == 0 && st.st_size > 0;
+    auto writer =
+        std::make_unique<FormatWriter>(std::make_unique<FdSink>(fd, path, "", /*owned=*/true),
+                                       options, input_format, input_columns);
+    if (has_header) writer->SkipHeader();
+    return std::unique_ptr<RecordWriter>(std::move(writer));
   } else {
     std::string partial = path + ".partial";
     int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

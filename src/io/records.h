@@ -9,6 +9,9 @@
 //           optional `source`); output is the same object plus the decision fields.
 //   lines   One raw log per line (source from --source); output is
 //           `target_label<TAB>method_used<TAB>confidence<TAB>log_message`.
+//           With input.multiline (io/multiline.h) a record is an event of
+//           several lines joined by '\n'; the lines output writes each '\n'
+//           of a message as the two characters `\n`, so one record stays one line.
 //
 // Malformed records (bad CSV row, wrong field count, invalid JSON, record over
 // input.max_record_bytes) fail the read with "NAME:LINE: why", or, with
@@ -27,6 +30,7 @@
 #include "common/decision.h"
 #include "common/status.h"
 #include "io/input_stream.h"
+#include "io/multiline.h"
 
 namespace logsieve {
 
@@ -48,6 +52,9 @@ struct RecordBatch {
   Batch batch;                                 // what the pipeline classifies
   std::vector<std::vector<std::string>> rows;  // csv: all fields; ndjson: {object text}; lines: {}
   std::vector<uint64_t> lines;                 // line where each record starts
+  // Line formats: bytes of input consumed up to the end of this batch's last
+  // record (what a follower saves so a restart resumes after it).
+  uint64_t end_offset = 0;
   size_t size() const { return batch.records.size(); }
   void Clear();
 };
@@ -61,6 +68,8 @@ struct ReadOptions {
   std::vector<std::string> required_columns = {"source", "log_message"};
   std::string source_column = "source";
   std::string message_column = "log_message";
+  // --format lines: joining continuation lines into events (off by default).
+  MultilineOptions multiline;
 };
 
 class RecordReader {
@@ -83,6 +92,10 @@ class RecordReader {
   uint64_t skipped() const { return skipped_; }
   // The first messages of skipped records.
   const std::vector<std::string>& skip_messages() const { return skip_messages_; }
+  // Multi-line events ended early by input.multiline.max_lines/max_bytes
+  // (nothing is lost: the rest became the next event), and the first messages.
+  uint64_t cut_events() const { return cut_events_; }
+  const std::vector<std::string>& cut_messages() const { return cut_messages_; }
   virtual uint64_t bytes_consumed() const = 0;
   virtual int64_t size() const = 0;
   virtual const std::string& name() const = 0;
@@ -96,11 +109,16 @@ class RecordReader {
   std::vector<std::string> columns_;
   uint64_t skipped_ = 0;
   std::vector<std::string> skip_messages_;
+  uint64_t cut_events_ = 0;
+  std::vector<std::string> cut_messages_;
 };
 
 struct WriteOptions {
   Format format = Format::kCsv;
   bool detail = false;  // csv/lines: add the detail column (ndjson always has it)
+  // A regular file is appended to, in place (no PATH.partial); a CSV header is
+  // written only into an empty file. For classify --follow, whose restarts go on.
+  bool append = false;
 };
 
 // Writes decided records to an fd ("-" = stdout) or a file. A regular file is

@@ -13,6 +13,9 @@ namespace logsieve {
 
 namespace {
 
+// How often on_batch_written runs while batches queue up behind each other.
+constexpr auto kCheckpointEvery = std::chrono::seconds(1);
+
 struct Slot {
   uint64_t seq = 0;
   RecordBatch records;
@@ -78,6 +81,7 @@ Status RunStream(const Classifier& classifier, RecordReader& reader, RecordWrite
   std::thread writer_thread([&] {
     uint64_t next = 0;
     auto last_progress = std::chrono::steady_clock::now();
+    auto last_checkpoint = last_progress;
     for (;;) {
       std::unique_ptr<Slot> slot;
       bool more_ready = false;
@@ -93,7 +97,14 @@ Status RunStream(const Classifier& classifier, RecordReader& reader, RecordWrite
         more_ready = shared.done.count(next + 1) > 0;
       }
       Status s = writer.Write(slot->records);
-      if (s.ok() && !more_ready) s = writer.Flush();
+      const auto now = std::chrono::steady_clock::now();
+      const bool checkpoint =
+          options.on_batch_written && (!more_ready || now - last_checkpoint >= kCheckpointEvery);
+      if (s.ok() && (!more_ready || checkpoint)) s = writer.Flush();
+      if (s.ok() && checkpoint) {
+        s = options.on_batch_written(slot->records);
+        last_checkpoint = now;
+      }
       if (!s.ok()) {
         MutexLock lock(&shared.mu);
         shared.write_error = s;
@@ -115,7 +126,6 @@ Status RunStream(const Classifier& classifier, RecordReader& reader, RecordWrite
         --shared.inflight;
       }
       shared.room_cv.SignalAll();
-      auto now = std::chrono::steady_clock::now();
       if (options.on_progress && now - last_progress > std::chrono::milliseconds(100)) {
         last_progress = now;
         options.on_progress(summary->rows, reader.bytes_consumed(), reader.size());

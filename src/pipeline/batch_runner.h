@@ -29,6 +29,12 @@ struct RunOptions {
   size_t threads = 0;     // pipeline.threads; 0 = all cores
   // Called from the writer thread after each batch written (for progress).
   std::function<void(uint64_t rows_written, uint64_t bytes_read, int64_t input_size)> on_progress;
+  // A checkpoint: called from the writer thread after a batch is written and
+  // flushed, when no further batch is ready (so always after the last one) or
+  // a second has passed since the previous call; everything up to this batch
+  // is then written. classify --follow saves its position here. An error
+  // stops the run as a write error does.
+  std::function<Status(const RecordBatch& written)> on_batch_written;
 
   // batch_size and threads from the pipeline.* keys.
   static RunOptions FromConfig(const Config& config);

@@ -52,6 +52,32 @@ TEST(RunStreamTest, OutputOrderIsInputOrderWithManyThreadsAndSmallBatches) {
   EXPECT_EQ(summary.per_method[static_cast<size_t>(Method::kRegex)], 2000u);
 }
 
+TEST(RunStreamTest, EachCheckpointHasItsRowsWrittenAndTheLastBatchIsOne) {
+  std::string in;
+  for (int i = 0; i < 500; ++i) in += "m" + std::to_string(i) + "\n";
+  ReadOptions ro;
+  ro.format = Format::kLines;
+  auto reader = std::move(RecordReader::Open(InputStream::FromString(in), ro)).value();
+  std::string out;
+  auto writer = RecordWriter::ToString(&out, {Format::kLines}, Format::kLines, {});
+  RunOptions options;
+  options.batch_size = 7;
+  options.threads = 3;
+  uint64_t last_offset = 0;
+  options.on_batch_written = [&](const RecordBatch& batch) {
+    // Every line up to the batch's end offset is in the output already.
+    const std::string last = batch.batch.records.back().message;
+    EXPECT_NE(out.find("\t" + last + "\n"), std::string::npos) << last;
+    EXPECT_GT(batch.end_offset, last_offset);
+    last_offset = batch.end_offset;
+    return OkStatus();
+  };
+  RunSummary summary;
+  auto c = EchoClassifier();
+  ASSERT_TRUE(RunStream(*c, *reader, *writer, options, &summary).ok());
+  EXPECT_EQ(last_offset, in.size());
+}
+
 TEST(RunStreamTest, AMalformedRowStopsTheRunButEveryRowBeforeItIsWritten) {
   std::string in = "source,log_message\n";
   for (int i = 0; i < 100; ++i) in += "S,m" + std::to_string(i) + "\n";

@@ -4,6 +4,7 @@
 #include <array>
 #include <span>
 
+#include "io/ndjson.h"
 #include "io/records.h"
 
 namespace logsieve {
@@ -17,15 +18,6 @@ constexpr std::array<std::string_view, 6> kOutputFields = {io::kLabelColumn,    
                                                            "source_stream",       "source_id"};
 constexpr std::array<std::string_view, 3> kDeadLetterFields = {"source_stream", "source_id",
                                                                "reason"};
-
-std::string_view TrimAscii(std::string_view s) {
-  auto space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-  };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string> XaddHead(std::string_view stream, size_t maxlen, size_t fields) {
   std::vector<std::string> argv;
@@ -116,8 +108,8 @@ StatusOr<LogRecord> DecodeEntry(const StreamEntry& entry, std::string_view defau
     return InvalidArgumentError("source is not valid UTF-8");
   }
   LogRecord record;
-  record.message = std::string(TrimAscii(*message));
-  std::string_view s = source != nullptr ? TrimAscii(*source) : std::string_view();
+  record.message = std::string(io::TrimRecordField(*message));
+  std::string_view s = source != nullptr ? io::TrimRecordField(*source) : std::string_view();
   record.source = std::string(s.empty() ? default_source : s);
   return record;
 }

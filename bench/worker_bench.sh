@@ -7,8 +7,9 @@
 #   env: N (200000 entries per case)  WORKERS ("1 2")  BATCH (256: worker.batch_size)
 #
 # One redis-server (Debian's, no persistence) on a free loopback port. For each
-# case the input stream is preloaded with N entries by redis-benchmark (whose
-# XADD rate is the ceiling), then the workers start; the clock runs from the
+# case redis-benchmark (50 clients) first XADDs N entries 16 per round trip to
+# a scratch stream (the pipelined ceiling), then preloads the input stream with
+# N entries one per round trip (the plain ceiling); then the workers start; the clock runs from the
 # first output entry (so loading the model is not counted) to the N-th.
 # Lines carry __rand_int__ (a 12-digit random number): distinct lines, one
 # template. "model, no cache" sets pipeline.cache_size=0 so the model sees
@@ -38,19 +39,32 @@ until cli ping >/dev/null 2>&1; do sleep 0.05; done
 rule_line='User User__rand_int__ logged in.'
 model_line='Payment reconciliation job failed for batch __rand_int__ after 3 retries'
 
-# preload LINE: N entries into `in` by redis-benchmark; prints its XADD rate.
-preload() {
-  cli del in out dead >/dev/null
-  redis-benchmark -p "$port" -q -r 1000000000 -n "$N" \
-    XADD in '*' source ModernCRM log_message "$1" 2>/dev/null |
+# xadd STREAM LINE [FLAGS...]: N entries by redis-benchmark (50 clients); prints its XADD rate.
+xadd() {
+  stream=$1 line=$2
+  shift 2
+  redis-benchmark -p "$port" -q -r 1000000000 -n "$N" "$@" \
+    XADD "$stream" '*' source ModernCRM log_message "$line" 2>/dev/null |
     tr '\r' '\n' | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") r = $(i - 1) } END { print r }'
+}
+
+# preload LINE: the input stream holds N entries; prints "ceiling pipelined-ceiling":
+# XADD one command per round trip (as producers usually send), and 16 per round trip.
+preload() {
+  cli del in out dead ceiling >/dev/null
+  piped=$(xadd ceiling "$1" -P 16)
+  cli del ceiling >/dev/null
+  plain=$(xadd in "$1")
+  echo "$plain $piped"
 }
 
 # run NAME WORKERS LINE [--set ...]: workers until `out` holds N entries.
 run() {
   name=$1 workers=$2 line=$3
   shift 3
-  ceiling=$(preload "$line")
+  ceilings=$(preload "$line")
+  ceiling=${ceilings% *}
+  piped=${ceilings#* }
   pids=""
   i=0
   while [ "$i" -lt "$workers" ]; do
@@ -70,8 +84,8 @@ run() {
   for p in $pids; do kill -TERM "$p"; wait "$p" || true; done
   pids=""
   method=$(cli xrange out - + COUNT 1 | awk 'prev == "method_used" { print; exit } { prev = $0 }')
-  awk -v name="$name" -v w="$workers" -v n="$((N - n0))" -v t0="$t0" -v t1="$t1" -v c="$ceiling" -v m="$method" '
-    BEGIN { r = n / (t1 - t0); printf "%-22s workers=%d  %9.0f lines/s  (%s)   XADD ceiling %9.0f/s   ratio %.2f\n", name, w, r, m, c, r / c }'
+  awk -v name="$name" -v w="$workers" -v n="$((N - n0))" -v t0="$t0" -v t1="$t1" -v c="$ceiling" -v p="$piped" -v m="$method" '
+    BEGIN { r = n / (t1 - t0); printf "%-16s workers=%d %8.0f lines/s (%-5s)  XADD %7.0f/s (ratio %.2f)  XADD -P16 %7.0f/s (ratio %.2f)\n", name, w, r, m, c, r / c, p, r / p }'
 }
 
 echo "logsieve worker bench: N=$N per case, batch $BATCH, $(nproc) cores, $(redis-server --version | cut -d' ' -f1-3)"

@@ -54,30 +54,29 @@ std::string HostPid() {
   return std::string(host[0] != '\0' ? host : "worker") + "-" + std::to_string(getpid());
 }
 
-// [[id, [field, value, ...]], ...] of XREADGROUP and XAUTOCLAIM. An entry
-// deleted while pending comes as [id, nil].
-void ParseEntries(const std::string& stream, const RedisReply& list,
-                  std::vector<StreamEntry>* entries,
+// [[id, [field, value, ...]], ...] of XREADGROUP and XAUTOCLAIM, moved out of
+// `list`. An entry deleted while pending comes as [id, nil].
+void ParseEntries(const std::string& stream, RedisReply& list, std::vector<StreamEntry>* entries,
                   std::vector<std::pair<std::string, std::string>>* gone) {
-  for (const RedisReply& e : list.elements) {
+  for (RedisReply& e : list.elements) {
     if (e.elements.size() != 2) continue;
     if (e.elements[1].type != RedisReply::Type::kArray) {
-      gone->emplace_back(stream, e.elements[0].str);
+      gone->emplace_back(stream, std::move(e.elements[0].str));
       continue;
     }
-    StreamEntry entry{stream, e.elements[0].str, {}};
-    const std::vector<RedisReply>& kv = e.elements[1].elements;
+    StreamEntry entry{stream, std::move(e.elements[0].str), {}};
+    std::vector<RedisReply>& kv = e.elements[1].elements;
     entry.fields.reserve(kv.size() / 2);
     for (size_t i = 0; i + 1 < kv.size(); i += 2)
-      entry.fields.emplace_back(kv[i].str, kv[i + 1].str);
+      entry.fields.emplace_back(std::move(kv[i].str), std::move(kv[i + 1].str));
     entries->push_back(std::move(entry));
   }
 }
 
 // XREADGROUP's reply: nil (nothing), or [[stream, entries], ...].
-void ParseReadGroup(const RedisReply& reply, std::vector<StreamEntry>* entries,
+void ParseReadGroup(RedisReply& reply, std::vector<StreamEntry>* entries,
                     std::vector<std::pair<std::string, std::string>>* gone) {
-  for (const RedisReply& s : reply.elements) {
+  for (RedisReply& s : reply.elements) {
     if (s.elements.size() == 2) ParseEntries(s.elements[0].str, s.elements[1], entries, gone);
   }
 }

@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   Check(logsieve::IsValidUtf8(r->message) && logsieve::IsValidUtf8(r->source),
         "a decoded field is not valid UTF-8");
-  Check(logsieve::io::TrimRecordField(r->message) == r->message, "message not trimmed");
+  Check(logsieve::TrimRecordField(r->message) == r->message, "message not trimmed");
   logsieve::Decision d{"Error", logsieve::Method::kRegex, 1.0f, "fuzz"};
   std::vector<std::string> argv = logsieve::OutputCommand(entry, d, "out", 10);
   Check(argv.size() % 2 == 0, "an odd XADD argument list");  // XADD out MAXLEN ~ 10 * + pairs

@@ -13,8 +13,8 @@ namespace {
 constexpr std::string_view kMessageField = "log_message";
 constexpr std::string_view kSourceField = "source";
 // The fields each kind of entry adds; an input field of the same name is dropped.
-constexpr std::array<std::string_view, 6> kOutputFields = {io::kLabelColumn,      io::kMethodColumn,
-                                                           io::kConfidenceColumn, io::kDetailColumn,
+constexpr std::array<std::string_view, 6> kOutputFields = {kLabelColumn,      kMethodColumn,
+                                                           kConfidenceColumn, kDetailColumn,
                                                            "source_stream",       "source_id"};
 constexpr std::array<std::string_view, 3> kDeadLetterFields = {"source_stream", "source_id",
                                                                "reason"};
@@ -108,8 +108,8 @@ StatusOr<LogRecord> DecodeEntry(const StreamEntry& entry, std::string_view defau
     return InvalidArgumentError("source is not valid UTF-8");
   }
   LogRecord record;
-  record.message = std::string(io::TrimRecordField(*message));
-  std::string_view s = source != nullptr ? io::TrimRecordField(*source) : std::string_view();
+  record.message = std::string(TrimRecordField(*message));
+  std::string_view s = source != nullptr ? TrimRecordField(*source) : std::string_view();
   record.source = std::string(s.empty() ? default_source : s);
   return record;
 }
@@ -118,10 +118,10 @@ std::vector<std::string> OutputCommand(const StreamEntry& entry, const Decision&
                                        std::string_view output_stream, size_t maxlen) {
   std::vector<std::string> argv = XaddHead(output_stream, maxlen, entry.fields.size() + 6);
   AppendInputFields(entry, kOutputFields, &argv);
-  AppendField(io::kLabelColumn, decision.label, &argv);
-  AppendField(io::kMethodColumn, MethodName(decision.method), &argv);
-  AppendField(io::kConfidenceColumn, io::FormatConfidence(decision.confidence), &argv);
-  AppendField(io::kDetailColumn, decision.detail, &argv);
+  AppendField(kLabelColumn, decision.label, &argv);
+  AppendField(kMethodColumn, MethodName(decision.method), &argv);
+  AppendField(kConfidenceColumn, FormatConfidence(decision.confidence), &argv);
+  AppendField(kDetailColumn, decision.detail, &argv);
   AppendField("source_stream", entry.stream, &argv);
   AppendField("source_id", entry.id, &argv);
   return argv;

@@ -3,7 +3,7 @@
 //
 // Input: fields `log_message` (required) and `source` (optional; absent gives
 // the worker's default source); any other field is copied through. Both are
-// trimmed as classify trims CSV and NDJSON fields (io::TrimRecordField).
+// trimmed as classify trims CSV and NDJSON fields (TrimRecordField).
 //
 // An entry is malformed, and goes to the dead-letter stream with the reason,
 // when `log_message` is missing (or given twice), when `log_message` or

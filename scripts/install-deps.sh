@@ -17,6 +17,7 @@ test_packages=(
   python3-numpy   # makes the full-size random MiniLM weights for the golden test
   chromium        # the headless test of /docs and /redoc
   clang-format clang-tidy clang  # make lint (format, tidy) and make thread-safety
+  redis-server redis-tools  # the worker's tests start a real redis-server; redis-benchmark for bench/
 )
 # npm installs the pinned docs assets (package-lock.json); any Node.js >= 18 will do.
 if ! command -v npm >/dev/null 2>&1; then

@@ -23,6 +23,8 @@ void AddLlmCommand(CLI::App& app);
 void AddEmbedCommand(CLI::App& app);
 // `logsieve serve`: the HTTP API.
 void AddServeCommand(CLI::App& app);
+// `logsieve worker`: a Redis Streams consumer-group member (src/stream).
+void AddWorkerCommand(CLI::App& app);
 
 }  // namespace logsieve::cli
 

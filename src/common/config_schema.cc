@@ -298,6 +298,56 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
      "authentication. Never printed.",
      "", true},
     {"server.access_log", T::kBool, "true", "One JSON line per request on stderr."},
+
+    // --- worker (`logsieve worker`: Redis Streams, src/stream) ---------------
+    {"worker.redis_url", T::kString, "",
+     "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]; when set it replaces worker.host, port, "
+     "password and db. rediss:// (TLS) is refused: Debian's hiredis 0.14 has no TLS.",
+     "", true},
+    {"worker.host", T::kString, "127.0.0.1", "Redis host."},
+    ConfigKey{"worker.port", T::kInt, "6379", "Redis port."}.Range(1, 65535),
+    {"worker.password", T::kString, "", "Redis password (AUTH); empty: none. Never printed.", "",
+     true},
+    ConfigKey{"worker.db", T::kInt, "0", "Redis database number (SELECT)."}.Range(0, 1000000),
+    ConfigKey{"worker.streams", T::kStringList, "[logsieve:in]",
+              "Input streams (at least one); entries carry `log_message` and optionally `source`."},
+    {"worker.group", T::kString, "logsieve",
+     "Consumer group on every input stream; created (MKSTREAM, from the stream's start) when "
+     "missing."},
+    {"worker.consumer", T::kString, "",
+     "This worker's consumer name in the group; empty: HOST-PID."},
+    {"worker.source", T::kString, "unknown", "Source of entries without a `source` field."},
+    {"worker.output_stream", T::kString, "logsieve:out",
+     "Where each classified entry goes: its fields plus target_label, method_used, confidence, "
+     "detail, source_stream and source_id."},
+    ConfigKey{"worker.output_maxlen", T::kInt, "1000000",
+              "Trim the output and dead-letter streams to about this many entries (MAXLEN ~); 0: "
+              "never trim."}
+        .Range(0, kNoMax),
+    ConfigKey{"worker.batch_size", T::kInt, "256",
+              "Entries read (and classified, written, acknowledged) together: the entries in "
+              "flight per worker."}
+        .Range(1, 100000),
+    ConfigKey{"worker.block_ms", T::kInt, "1000",
+              "How long one read waits for new entries; also the longest a stop waits."}
+        .Range(1, 60000),
+    ConfigKey{"worker.claim_idle_ms", T::kInt, "30000",
+              "Entries pending this long at another consumer (a dead worker) are claimed "
+              "(XAUTOCLAIM)."}
+        .Range(1, kDayMs),
+    ConfigKey{"worker.max_deliveries", T::kInt, "5",
+              "An entry delivered more often than this goes to the dead-letter stream."}
+        .Range(1, 1000000),
+    {"worker.dead_letter_stream", T::kString, "logsieve:dead",
+     "Where malformed and poison entries go: their fields plus source_stream, source_id and "
+     "reason."},
+    ConfigKey{"worker.max_entry_bytes", T::kInt, "1048576",
+              "An entry whose fields and values together are larger is dead-lettered."}
+        .Range(1, kMaxBytes),
+    {"worker.metrics_host", T::kString, "127.0.0.1", "Address of the /metrics, /readyz listener."},
+    ConfigKey{"worker.metrics_port", T::kInt, "0",
+              "Port of the /metrics and /readyz listener; 0: no listener."}
+        .Range(0, 65535),
 });
 
 }  // namespace

@@ -1,0 +1,71 @@
+// `logsieve worker`: the pipeline, a Worker, its metrics listener and the
+// process signals. Kept apart from worker.cc so tests run workers in-process
+// without signal handlers.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <string_view>
+
+#include "stream/metrics_listener.h"
+#include "stream/worker.h"
+
+namespace logsieve {
+namespace {
+
+std::atomic<Worker*> g_worker{nullptr};
+
+void OnStopSignal(int /*sig*/) {
+  constexpr std::string_view kMessage =
+      "logsieve worker: finishing the batch in flight, then exiting\n";
+  [[maybe_unused]] ssize_t n = write(2, kMessage.data(), kMessage.size());  // async-signal-safe
+  if (Worker* w = g_worker.load()) w->RequestStop();
+}
+
+}  // namespace
+
+Status RunWorker(const Config& config) {
+  LOGSIEVE_ASSIGN_OR_RETURN(WorkerOptions options, WorkerOptions::FromConfig(config));
+  // The pipeline loads first: a broken rule or model file stops before any entry is read.
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
+  Worker worker(*classifier, options);
+
+  std::unique_ptr<MetricsListener> listener;
+  if (options.metrics_port != 0) {
+    LOGSIEVE_ASSIGN_OR_RETURN(listener,
+                              MetricsListener::Start(options.metrics_host, options.metrics_port,
+                                                     [&worker] { return worker.ready(); }));
+    std::fprintf(stderr, "logsieve worker: /metrics and /readyz on http://%s:%d\n",
+                 options.metrics_host.c_str(), listener->port());
+  }
+  std::fprintf(stderr, "logsieve worker: reading %zu stream(s) into '%s' (dead letters: '%s')\n",
+               options.streams.size(), options.output_stream.c_str(),
+               options.dead_letter_stream.c_str());
+
+  g_worker = &worker;
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Status status = worker.Run();
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
+  g_worker = nullptr;
+
+  WorkerStats s = worker.stats();
+  std::fprintf(
+      stderr,
+      "logsieve worker: %llu entries consumed, %llu written, %llu dead-lettered, %llu "
+      "claimed from other consumers, %llu reconnects\n",
+      static_cast<unsigned long long>(s.consumed), static_cast<unsigned long long>(s.produced),
+      static_cast<unsigned long long>(s.dead_lettered), static_cast<unsigned long long>(s.claimed),
+      static_cast<unsigned long long>(s.reconnects));
+  return status;
+}
+
+}  // namespace logsieve

@@ -1,0 +1,400 @@
+#include "stream/worker.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+
+#include "common/metrics.h"
+
+namespace logsieve {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::milliseconds kFirstBackoff{100};
+constexpr std::chrono::milliseconds kMaxBackoff{5000};
+// A blocking read may take block_ms; the reply timeout allows this much more.
+constexpr int kReplyMarginMs = 5000;
+
+struct WorkerMetrics {
+  Counter& consumed;
+  Counter& produced;
+  Counter& dead_lettered;
+  Counter& claimed;
+  Counter& reconnects;
+  Gauge& pending;
+  Gauge& lag;
+  Histogram& batch_seconds;
+
+  static WorkerMetrics& Get() {
+    MetricsRegistry& r = MetricsRegistry::Global();
+    static WorkerMetrics m{
+        r.GetCounter("logsieve_worker_consumed_total", "Stream entries read and acknowledged"),
+        r.GetCounter("logsieve_worker_produced_total", "Output stream entries written"),
+        r.GetCounter("logsieve_worker_dead_lettered_total", "Dead-letter stream entries written"),
+        r.GetCounter("logsieve_worker_claimed_total",
+                     "Entries taken over from other consumers (XAUTOCLAIM)"),
+        r.GetCounter("logsieve_worker_reconnects_total", "Redis connections lost and made again"),
+        r.GetGauge("logsieve_worker_pending",
+                   "Entries delivered to the group but not acknowledged (all consumers)"),
+        r.GetGauge("logsieve_worker_lag",
+                   "Entries in the input streams not yet delivered to the group"),
+        r.GetHistogram("logsieve_worker_batch_seconds",
+                       "Time from a batch read to its acknowledgement", DefaultLatencyBuckets()),
+    };
+    return m;
+  }
+};
+
+std::string HostPid() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host[0] != '\0' ? host : "worker") + "-" + std::to_string(getpid());
+}
+
+// [[id, [field, value, ...]], ...] of XREADGROUP and XAUTOCLAIM, moved out of
+// `list`. An entry deleted while pending comes as [id, nil].
+void ParseEntries(const std::string& stream, RedisReply& list, std::vector<StreamEntry>* entries,
+                  std::vector<std::pair<std::string, std::string>>* gone) {
+  for (RedisReply& e : list.elements) {
+    if (e.elements.size() != 2) continue;
+    if (e.elements[1].type != RedisReply::Type::kArray) {
+      gone->emplace_back(stream, std::move(e.elements[0].str));
+      continue;
+    }
+    StreamEntry entry{stream, std::move(e.elements[0].str), {}};
+    std::vector<RedisReply>& kv = e.elements[1].elements;
+    entry.fields.reserve(kv.size() / 2);
+    for (size_t i = 0; i + 1 < kv.size(); i += 2)
+      entry.fields.emplace_back(std::move(kv[i].str), std::move(kv[i + 1].str));
+    entries->push_back(std::move(entry));
+  }
+}
+
+// XREADGROUP's reply: nil (nothing), or [[stream, entries], ...].
+void ParseReadGroup(RedisReply& reply, std::vector<StreamEntry>* entries,
+                    std::vector<std::pair<std::string, std::string>>* gone) {
+  for (RedisReply& s : reply.elements) {
+    if (s.elements.size() == 2) ParseEntries(s.elements[0].str, s.elements[1], entries, gone);
+  }
+}
+
+}  // namespace
+
+StatusOr<WorkerOptions> WorkerOptions::FromConfig(const Config& config) {
+  WorkerOptions o;
+  if (const std::string& url = config.GetString("worker.redis_url"); !url.empty()) {
+    LOGSIEVE_ASSIGN_OR_RETURN(o.redis, RedisEndpoint::FromUrl(url));
+  } else {
+    o.redis.host = config.GetString("worker.host");
+    o.redis.port = static_cast<int>(config.GetInt("worker.port"));
+    o.redis.password = config.GetString("worker.password");
+    o.redis.db = static_cast<int>(config.GetInt("worker.db"));
+  }
+  o.streams = config.GetStringList("worker.streams");
+  o.group = config.GetString("worker.group");
+  o.consumer = config.GetString("worker.consumer");
+  if (o.consumer.empty()) o.consumer = HostPid();
+  o.default_source = config.GetString("worker.source");
+  o.output_stream = config.GetString("worker.output_stream");
+  o.dead_letter_stream = config.GetString("worker.dead_letter_stream");
+  o.output_maxlen = config.GetSize("worker.output_maxlen");
+  o.batch_size = config.GetSize("worker.batch_size");
+  o.max_entry_bytes = config.GetSize("worker.max_entry_bytes");
+  o.block_ms = static_cast<int>(config.GetInt("worker.block_ms"));
+  o.claim_idle_ms = static_cast<int>(config.GetInt("worker.claim_idle_ms"));
+  o.max_deliveries = config.GetInt("worker.max_deliveries");
+  o.metrics_host = config.GetString("worker.metrics_host");
+  o.metrics_port = static_cast<int>(config.GetInt("worker.metrics_port"));
+  o.redis.timeout_ms = o.block_ms + kReplyMarginMs;
+
+  if (o.streams.empty()) return InvalidArgumentError("worker.streams: name at least one stream");
+  if (o.group.empty()) return InvalidArgumentError("worker.group: must not be empty");
+  for (const std::string& s : o.streams) {
+    if (s.empty()) return InvalidArgumentError("worker.streams: a stream name is empty");
+    if (s == o.output_stream || s == o.dead_letter_stream) {
+      return InvalidArgumentError("worker.streams: '" + s +
+                                  "' is also the output or dead-letter stream (a loop)");
+    }
+  }
+  if (o.output_stream.empty() || o.dead_letter_stream.empty()) {
+    return InvalidArgumentError(
+        "worker.output_stream and worker.dead_letter_stream must not be empty");
+  }
+  return o;
+}
+
+Worker::Worker(const Classifier& classifier, WorkerOptions options)
+    : classifier_(classifier),
+      options_(std::move(options)),
+      claim_cursor_(options_.streams.size(), "0-0") {
+  WorkerMetrics::Get();
+}
+
+Worker::~Worker() = default;
+
+WorkerStats Worker::stats() const {
+  return {consumed_.load(), produced_.load(), dead_lettered_.load(), claimed_.load(),
+          reconnects_.load()};
+}
+
+void Worker::SleepUnlessStopped(std::chrono::milliseconds ms) const {
+  auto until = Clock::now() + ms;
+  while (!stop_.load(std::memory_order_relaxed) && Clock::now() < until) {
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(std::chrono::milliseconds(20), until - Clock::now()));
+  }
+}
+
+Status Worker::Run() {
+  std::chrono::milliseconds backoff = kFirstBackoff;
+  bool ever_connected = false;
+  std::string last_error;
+  while (!stop_.load(std::memory_order_relaxed)) {
+    Status s = conn_ == nullptr ? Connect() : OkStatus();
+    if (s.ok()) {
+      if (!ready_.load()) {
+        std::fprintf(stderr, "logsieve worker: %s %s as '%s' in group '%s'\n",
+                     ever_connected ? "reconnected to" : "connected to",
+                     options_.redis.Describe().c_str(), options_.consumer.c_str(),
+                     options_.group.c_str());
+        if (ever_connected) {
+          reconnects_.fetch_add(1);
+          WorkerMetrics::Get().reconnects.Inc();
+        }
+        ever_connected = true;
+        ready_ = true;
+        last_error.clear();
+      }
+      StatusOr<Read> read = NextEntries();
+      s = read.status();
+      if (read.ok() && (!read->entries.empty() || !read->gone.empty())) s = Process(*read);
+      if (s.ok()) {
+        backoff = kFirstBackoff;
+        continue;
+      }
+    }
+    // A fault retrying cannot fix ends the worker, but only before it has
+    // ever worked: later, every fault (a group deleted under us, a full
+    // server refusing writes) is waited out, and logged.
+    if (!ever_connected && s.code() != StatusCode::kUnavailable) return s;
+    conn_.reset();
+    ready_ = false;
+    if (s.message() != last_error) {
+      std::fprintf(stderr, "logsieve worker: %s; retrying with backoff\n", s.message().c_str());
+      last_error = s.message();
+    }
+    SleepUnlessStopped(backoff);
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+  return OkStatus();
+}
+
+Status Worker::Connect() {
+  LOGSIEVE_ASSIGN_OR_RETURN(conn_, RedisConnection::Connect(options_.redis));
+  for (const std::string& stream : options_.streams) {
+    // From "0": entries added before the first worker started are read too.
+    StatusOr<RedisReply> r =
+        conn_->Command({"XGROUP", "CREATE", stream, options_.group, "0", "MKSTREAM"});
+    if (!r.ok() && r.status().message().find("BUSYGROUP") == std::string::npos) {
+      conn_.reset();
+      return Status(r.status().code(), "cannot create group '" + options_.group + "' on stream '" +
+                                           stream + "': " + r.status().message());
+    }
+  }
+  own_pending_first_ = true;
+  claiming_ = true;
+  claim_stream_ = 0;
+  std::fill(claim_cursor_.begin(), claim_cursor_.end(), "0-0");
+  return OkStatus();
+}
+
+StatusOr<Worker::Read> Worker::NextEntries() {
+  if (own_pending_first_) {
+    LOGSIEVE_ASSIGN_OR_RETURN(Read read, ReadOwnPending());
+    if (!read.entries.empty() || !read.gone.empty()) return read;
+    own_pending_first_ = false;
+  }
+  if (claiming_ || Clock::now() >= next_claim_) {
+    claiming_ = true;
+    LOGSIEVE_ASSIGN_OR_RETURN(Read read, ClaimIdle());
+    if (!read.entries.empty()) return read;
+  }
+  if (stop_.load(std::memory_order_relaxed)) return Read{};
+  return ReadNew();
+}
+
+StatusOr<Worker::Read> Worker::ReadOwnPending() {
+  std::vector<std::string> argv = {"XREADGROUP",      "GROUP", options_.group,
+                                   options_.consumer, "COUNT", std::to_string(options_.batch_size),
+                                   "STREAMS"};
+  for (const std::string& s : options_.streams) argv.push_back(s);
+  for (size_t i = 0; i < options_.streams.size(); ++i) argv.emplace_back("0");
+  LOGSIEVE_ASSIGN_OR_RETURN(RedisReply reply, conn_->Command(argv));
+  Read read;
+  ParseReadGroup(reply, &read.entries, &read.gone);
+  LOGSIEVE_RETURN_IF_ERROR(MarkPoison(&read));
+  return read;
+}
+
+StatusOr<Worker::Read> Worker::ClaimIdle() {
+  Read read;
+  while (claim_stream_ < options_.streams.size()) {
+    const std::string& stream = options_.streams[claim_stream_];
+    LOGSIEVE_ASSIGN_OR_RETURN(
+        RedisReply reply,
+        conn_->Command({"XAUTOCLAIM", stream, options_.group, options_.consumer,
+                        std::to_string(options_.claim_idle_ms), claim_cursor_[claim_stream_],
+                        "COUNT", std::to_string(options_.batch_size)}));
+    // [next cursor, entries, ids deleted meanwhile (Redis 7; it drops them from the PEL)]
+    if (reply.elements.size() < 2) return InternalError("XAUTOCLAIM: unexpected reply");
+    claim_cursor_[claim_stream_] = reply.elements[0].str;
+    ParseEntries(stream, reply.elements[1], &read.entries, &read.gone);
+    if (claim_cursor_[claim_stream_] == "0-0") ++claim_stream_;
+    if (!read.entries.empty()) break;
+  }
+  if (claim_stream_ >= options_.streams.size()) {
+    claiming_ = false;
+    claim_stream_ = 0;
+    next_claim_ = Clock::now() + std::chrono::milliseconds(std::max(1, options_.claim_idle_ms / 2));
+    UpdateGauges();
+  }
+  claimed_.fetch_add(read.entries.size());
+  WorkerMetrics::Get().claimed.Inc(static_cast<double>(read.entries.size()));
+  LOGSIEVE_RETURN_IF_ERROR(MarkPoison(&read));
+  return read;
+}
+
+StatusOr<Worker::Read> Worker::ReadNew() {
+  std::vector<std::string> argv = {"XREADGROUP",   "GROUP",
+                                   options_.group, options_.consumer,
+                                   "COUNT",        std::to_string(options_.batch_size),
+                                   "BLOCK",        std::to_string(options_.block_ms),
+                                   "STREAMS"};
+  for (const std::string& s : options_.streams) argv.push_back(s);
+  for (size_t i = 0; i < options_.streams.size(); ++i) argv.emplace_back(">");
+  LOGSIEVE_ASSIGN_OR_RETURN(RedisReply reply, conn_->Command(argv));
+  Read read;
+  ParseReadGroup(reply, &read.entries, &read.gone);
+  read.poison.resize(read.entries.size());
+  return read;
+}
+
+// Entries that come back (own pending, claimed) may be poison: ask how often
+// each was delivered (one pipelined XPENDING per entry; only on these paths).
+Status Worker::MarkPoison(Read* read) {
+  read->poison.assign(read->entries.size(), "");
+  if (read->entries.empty()) return OkStatus();
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(read->entries.size());
+  for (const StreamEntry& e : read->entries) {
+    commands.push_back({"XPENDING", e.stream, options_.group, e.id, e.id, "1"});
+  }
+  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<RedisReply> replies, conn_->Pipeline(commands));
+  for (size_t i = 0; i < replies.size(); ++i) {
+    // [[id, consumer, idle ms, deliveries]]
+    if (replies[i].elements.size() != 1 || replies[i].elements[0].elements.size() != 4) continue;
+    int64_t deliveries = replies[i].elements[0].elements[3].integer;
+    if (deliveries > options_.max_deliveries) {
+      read->poison[i] = "delivered " + std::to_string(deliveries) +
+                        " times, more than worker.max_deliveries (" +
+                        std::to_string(options_.max_deliveries) + ")";
+    }
+  }
+  return OkStatus();
+}
+
+Status Worker::Process(Read& read) {
+  Clock::time_point start = Clock::now();
+  Batch batch;
+  std::vector<size_t> classified;  // entry index of each batch record
+  std::vector<std::vector<std::string>> writes;
+  size_t dead = 0;
+  batch.records.reserve(read.entries.size());
+  for (size_t i = 0; i < read.entries.size(); ++i) {
+    const StreamEntry& e = read.entries[i];
+    if (!read.poison[i].empty()) {
+      writes.push_back(DeadLetterCommand(e, read.poison[i], options_.dead_letter_stream,
+                                         options_.output_maxlen));
+      ++dead;
+      continue;
+    }
+    StatusOr<LogRecord> record = DecodeEntry(e, options_.default_source, options_.max_entry_bytes);
+    if (!record.ok()) {
+      writes.push_back(DeadLetterCommand(e, record.status().message(), options_.dead_letter_stream,
+                                         options_.output_maxlen));
+      ++dead;
+      continue;
+    }
+    batch.records.push_back(*std::move(record));
+    classified.push_back(i);
+  }
+  batch.Reset();
+  if (batch.size() > 0) classifier_.Classify(batch);
+  for (size_t k = 0; k < classified.size(); ++k) {
+    writes.push_back(OutputCommand(read.entries[classified[k]], batch.decisions[k],
+                                   options_.output_stream, options_.output_maxlen));
+  }
+  if (!writes.empty()) {
+    LOGSIEVE_ASSIGN_OR_RETURN(std::vector<RedisReply> replies, conn_->Pipeline(writes));
+    for (const RedisReply& r : replies) {
+      // Nothing is acknowledged: the batch comes back as this consumer's own
+      // pending entries once the fault is gone.
+      if (r.is_error()) return UnavailableError("writing the output: " + r.str);
+    }
+  }
+  // Only now that every output is written: acknowledge, one XACK per stream.
+  std::vector<std::vector<std::string>> acks;
+  for (const std::string& stream : options_.streams) {
+    std::vector<std::string> ack = {"XACK", stream, options_.group};
+    for (const StreamEntry& e : read.entries) {
+      if (e.stream == stream) ack.push_back(e.id);
+    }
+    for (const auto& [s, id] : read.gone) {
+      if (s == stream) ack.push_back(id);
+    }
+    if (ack.size() > 3) acks.push_back(std::move(ack));
+  }
+  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<RedisReply> replies, conn_->Pipeline(acks));
+  for (const RedisReply& r : replies) {
+    if (r.is_error()) return UnavailableError("acknowledging: " + r.str);
+  }
+
+  WorkerMetrics& m = WorkerMetrics::Get();
+  consumed_.fetch_add(read.entries.size());
+  produced_.fetch_add(classified.size());
+  dead_lettered_.fetch_add(dead);
+  m.consumed.Inc(static_cast<double>(read.entries.size()));
+  m.produced.Inc(static_cast<double>(classified.size()));
+  m.dead_lettered.Inc(static_cast<double>(dead));
+  m.batch_seconds.Observe(std::chrono::duration<double>(Clock::now() - start).count());
+  return OkStatus();
+}
+
+// Pending and lag of the group over all input streams (XINFO GROUPS; lag is
+// Redis 7's and may be unknown, then left out).
+void Worker::UpdateGauges() {
+  double pending = 0, lag = 0;
+  for (const std::string& stream : options_.streams) {
+    StatusOr<RedisReply> r = conn_->Command({"XINFO", "GROUPS", stream});
+    if (!r.ok()) return;
+    for (const RedisReply& group : r->elements) {
+      const std::vector<RedisReply>& kv = group.elements;
+      bool ours = false;
+      for (size_t i = 0; i + 1 < kv.size(); i += 2) {
+        if (kv[i].str == "name") ours = kv[i + 1].str == options_.group;
+      }
+      if (!ours) continue;
+      for (size_t i = 0; i + 1 < kv.size(); i += 2) {
+        if (kv[i].str == "pending") pending += static_cast<double>(kv[i + 1].integer);
+        if (kv[i].str == "lag") lag += static_cast<double>(kv[i + 1].integer);
+      }
+    }
+  }
+  WorkerMetrics::Get().pending.Set(pending);
+  WorkerMetrics::Get().lag.Set(lag);
+}
+
+}  // namespace logsieve

@@ -1,0 +1,145 @@
+// Worker: one member of a Redis Streams consumer group that classifies what
+// arrives on its input streams (`logsieve worker`).
+//
+//   StatusOr<WorkerOptions> options = WorkerOptions::FromConfig(config);
+//   Worker worker(*classifier, *options);
+//   std::thread t([&] { Status s = worker.Run(); });
+//   ...
+//   worker.RequestStop();  // finishes and acknowledges the batch in flight
+//   t.join();
+//
+// The loop, one batch (worker.batch_size entries) at a time:
+//   1. read: first this consumer's own pending entries (left by a lost
+//      connection or an earlier life under the same name), then, every
+//      claim_idle_ms / 2, entries idle at other consumers for claim_idle_ms
+//      (XAUTOCLAIM: a dead worker's), else new entries (XREADGROUP >,
+//      waiting up to block_ms);
+//   2. entries delivered more than max_deliveries times, and malformed ones
+//      (stream_entry.h), become dead-letter entries with the reason;
+//   3. the rest go through the Classifier as one Batch: the pipeline of
+//      `classify` (rules, template cache, model, LLM with its degraded path);
+//   4. output and dead-letter entries are written (one pipelined round trip);
+//   5. only when every write succeeded are the inputs acknowledged (XACK).
+// So delivery is at least once: a crash or lost connection between 4 and 5
+// repeats the batch (consumers deduplicate by source_id), and nothing is
+// acknowledged before its output is written. At most batch_size entries are
+// in flight per worker.
+//
+// Redis going away is not an error: the worker reconnects with backoff
+// (100 ms doubling to 5 s), re-creates its group if it vanished, and reads its
+// own pending entries first. Run returns an error only for what retrying
+// cannot fix (AUTH refused, an input key that is not a stream), and only
+// before its first successful connection; later every fault is logged once
+// and retried.
+//
+// Every input entry becomes a LogRecord in DecodeEntry and every batch goes
+// through Classifier::Classify: the seam where multi-line joining
+// (input.multiline) would group consecutive entries into one record.
+//
+// Thread safety: Run on one thread; RequestStop, ready and stats from any.
+#ifndef LOGSIEVE_STREAM_WORKER_H_
+#define LOGSIEVE_STREAM_WORKER_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/status.h"
+#include "pipeline/classifier.h"
+#include "stream/redis.h"
+#include "stream/stream_entry.h"
+
+namespace logsieve {
+
+struct WorkerOptions {
+  RedisEndpoint redis;
+  std::vector<std::string> streams;
+  std::string group;
+  std::string consumer;
+  std::string default_source;
+  std::string output_stream;
+  std::string dead_letter_stream;
+  size_t output_maxlen = 0;
+  size_t batch_size = 0;
+  size_t max_entry_bytes = 0;
+  int block_ms = 0;
+  int claim_idle_ms = 0;
+  int64_t max_deliveries = 0;
+  std::string metrics_host;
+  int metrics_port = 0;
+
+  // From the worker.* keys; the consumer name defaults to HOST-PID.
+  // InvalidArgument for a bad redis_url, no input stream, or an output or
+  // dead-letter stream that is also an input.
+  static StatusOr<WorkerOptions> FromConfig(const Config& config);
+};
+
+// Totals since the worker started.
+struct WorkerStats {
+  uint64_t consumed = 0;       // entries read and acknowledged
+  uint64_t produced = 0;       // output entries written
+  uint64_t dead_lettered = 0;  // dead-letter entries written
+  uint64_t claimed = 0;        // entries taken over from other consumers
+  uint64_t reconnects = 0;     // connections lost and made again
+};
+
+class Worker {
+ public:
+  // REQUIRES: `classifier` outlives the worker.
+  Worker(const Classifier& classifier, WorkerOptions options);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Until RequestStop; see the file comment.
+  Status Run();
+  // Async-signal-safe (one atomic store).
+  void RequestStop() { stop_.store(true, std::memory_order_relaxed); }
+  // Connected, with the group in place (for /readyz).
+  bool ready() const { return ready_.load(std::memory_order_relaxed); }
+  WorkerStats stats() const;
+  const WorkerOptions& options() const { return options_; }
+
+ private:
+  struct Read {
+    std::vector<StreamEntry> entries;
+    std::vector<std::string> poison;  // per entry: why it is dead-lettered, or empty
+    std::vector<std::pair<std::string, std::string>> gone;  // (stream, id) deleted while pending
+  };
+
+  Status Connect();
+  StatusOr<Read> NextEntries();
+  StatusOr<Read> ReadOwnPending();
+  StatusOr<Read> ClaimIdle();
+  StatusOr<Read> ReadNew();
+  Status MarkPoison(Read* read);
+  Status Process(Read& read);
+  void UpdateGauges();
+  void SleepUnlessStopped(std::chrono::milliseconds ms) const;
+
+  const Classifier& classifier_;
+  const WorkerOptions options_;
+  std::unique_ptr<RedisConnection> conn_;
+  bool own_pending_first_ = true;
+  bool claiming_ = true;
+  size_t claim_stream_ = 0;
+  std::vector<std::string> claim_cursor_;
+  std::chrono::steady_clock::time_point next_claim_{};
+
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> ready_{false};
+  std::atomic<uint64_t> consumed_{0}, produced_{0}, dead_lettered_{0}, claimed_{0}, reconnects_{0};
+};
+
+// `logsieve worker`: loads the pipeline from `config`, runs a Worker until
+// SIGTERM or SIGINT (then drains and returns OK), with the /metrics and
+// /readyz listener when worker.metrics_port is set.
+Status RunWorker(const Config& config);
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_STREAM_WORKER_H_

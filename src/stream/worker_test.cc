@@ -1,0 +1,326 @@
+#include "stream/worker.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "llm/testing/fake_llm_server.h"
+#include "stream/metrics_listener.h"
+#include "stream/testing/redis_server.h"
+
+namespace logsieve {
+namespace {
+
+using testing::FieldValues;
+using testing::RedisServer;
+
+// Polls `done` until it holds or 60 s pass (a bound against hanging, not a timing assertion).
+bool WaitFor(const std::function<bool()>& done) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+Config WorkerConfig(const RedisServer& redis, const std::map<std::string, std::string>& sets = {}) {
+  Config config;
+  std::map<std::string, std::string> all = {
+      {"worker.port", std::to_string(redis.port())},
+      {"worker.streams", "[in]"},
+      {"worker.output_stream", "out"},
+      {"worker.dead_letter_stream", "dead"},
+      {"worker.block_ms", "100"},
+      {"worker.batch_size", "16"},
+      {"pipeline.stages", "[rules]"},
+      {"pipeline.routes", "[]"},
+  };
+  for (const auto& [k, v] : sets) all[k] = v;
+  for (const auto& [k, v] : all) EXPECT_TRUE(config.Set(k, v, "test").ok()) << k;
+  return config;
+}
+
+// A worker on its own thread, stopped and joined when the object dies.
+class RunningWorker {
+ public:
+  explicit RunningWorker(const Config& config, std::string consumer = "w1") {
+    classifier_ = std::move(Classifier::Create(config)).value();
+    WorkerOptions options = std::move(WorkerOptions::FromConfig(config)).value();
+    options.consumer = std::move(consumer);
+    worker_ = std::make_unique<Worker>(*classifier_, options);
+    thread_ = std::thread([this] { status_ = worker_->Run(); });
+  }
+  ~RunningWorker() { [[maybe_unused]] Status s = Stop(); }
+  Status Stop() {
+    worker_->RequestStop();
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+  Worker& worker() { return *worker_; }
+  const Classifier& classifier() { return *classifier_; }
+
+ private:
+  std::unique_ptr<Classifier> classifier_;
+  std::unique_ptr<Worker> worker_;
+  std::thread thread_;
+  Status status_;
+};
+
+std::string Add(RedisConnection& c, const std::string& stream, const StreamFields& fields) {
+  std::vector<std::string> argv = {"XADD", stream, "*"};
+  for (const auto& [k, v] : fields) {
+    argv.push_back(k);
+    argv.push_back(v);
+  }
+  StatusOr<RedisReply> r = c.Command(argv);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? r->str : "";
+}
+
+int64_t Len(RedisConnection& c, const std::string& stream) {
+  StatusOr<RedisReply> r = c.Command({"XLEN", stream});
+  return r.ok() ? r->integer : -1;
+}
+
+int64_t PendingCount(RedisConnection& c) {
+  StatusOr<RedisReply> r = c.Command({"XPENDING", "in", "logsieve"});
+  return r.ok() && !r->elements.empty() ? r->elements[0].integer : -1;
+}
+
+// The fields of the stream's entries, in order.
+std::vector<std::map<std::string, std::string>> Entries(RedisConnection& c,
+                                                        const std::string& stream) {
+  std::vector<std::map<std::string, std::string>> out;
+  StatusOr<RedisReply> r = c.Command({"XRANGE", stream, "-", "+"});
+  if (!r.ok()) return out;
+  for (const RedisReply& e : r->elements) {
+    std::map<std::string, std::string> m;
+    const std::vector<RedisReply>& kv = e.elements[1].elements;
+    for (size_t i = 0; i + 1 < kv.size(); i += 2) m[kv[i].str] = kv[i + 1].str;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+TEST(WorkerTest, AWorkerCreatesItsGroupWritesOneOutputPerEntryThenAcknowledges) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  std::string id =
+      Add(*c, "in",
+          {{"source", "ModernCRM"}, {"log_message", "User User123 logged in."}, {"host", "web-1"}});
+  RunningWorker w(WorkerConfig(*redis));
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 1; }));
+  ASSERT_TRUE(w.Stop().ok());
+  auto out = Entries(*c, "out");
+  EXPECT_EQ(out[0], (std::map<std::string, std::string>{{"source", "ModernCRM"},
+                                                        {"log_message", "User User123 logged in."},
+                                                        {"host", "web-1"},
+                                                        {"target_label", "User Action"},
+                                                        {"method_used", "Regex"},
+                                                        {"confidence", "1.0"},
+                                                        {"detail", out[0]["detail"]},
+                                                        {"source_stream", "in"},
+                                                        {"source_id", id}}));
+  EXPECT_EQ(PendingCount(*c), 0);
+  EXPECT_EQ(w.worker().stats().consumed, 1u);
+}
+
+TEST(WorkerTest, AGroupIsCreatedOnAStreamThatDoesNotExistYet) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  RunningWorker w(WorkerConfig(*redis));
+  ASSERT_TRUE(WaitFor([&] { return w.worker().ready(); }));
+  Add(*c, "in", {{"log_message", "User User9 logged in."}});
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 1; }));
+  StatusOr<RedisReply> groups = c->Command({"XINFO", "GROUPS", "in"});
+  ASSERT_EQ(groups->elements.size(), 1u);
+  EXPECT_EQ(groups->elements[0].elements[1].str, "logsieve");
+}
+
+TEST(WorkerTest, MalformedEntriesAreDeadLetteredWithTheReasonAndNeverBlockTheGroup) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  Add(*c, "in", {{"msg", "no message field"}});
+  Add(*c, "in", {{"log_message", "bad \xff bytes"}});
+  Add(*c, "in", {{"log_message", std::string(200, 'x')}});
+  std::string good = Add(*c, "in", {{"log_message", "User User1 logged in."}});
+  RunningWorker w(WorkerConfig(*redis, {{"worker.max_entry_bytes", "100"}}));
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 1 && Len(*c, "dead") == 3; }));
+  ASSERT_TRUE(w.Stop().ok());
+  auto dead = Entries(*c, "dead");
+  EXPECT_EQ(dead[0]["reason"], "no log_message field");
+  EXPECT_EQ(dead[0]["msg"], "no message field");
+  EXPECT_EQ(dead[1]["reason"], "log_message is not valid UTF-8");
+  EXPECT_EQ(dead[2]["reason"], "entry of 211 bytes is over worker.max_entry_bytes (100)");
+  EXPECT_EQ(Entries(*c, "out")[0]["source_id"], good);
+  EXPECT_EQ(PendingCount(*c), 0);
+  EXPECT_EQ(w.worker().stats().dead_lettered, 3u);
+}
+
+TEST(WorkerTest, TwoWorkersShareOneStreamAndWriteEveryEntryOnce) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  std::set<std::string> ids;
+  Config config = WorkerConfig(*redis, {{"worker.batch_size", "10"}});
+  RunningWorker a(config, "a");
+  RunningWorker b(config, "b");
+  ASSERT_TRUE(WaitFor([&] { return a.worker().ready() && b.worker().ready(); }));
+  for (int i = 0; i < 500; ++i) {
+    ids.insert(Add(*c, "in", {{"log_message", "User User" + std::to_string(i) + " logged in."}}));
+  }
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 500; }));
+  ASSERT_TRUE(a.Stop().ok());
+  ASSERT_TRUE(b.Stop().ok());
+  std::vector<std::string> written = FieldValues(*c, "out", "source_id");
+  EXPECT_EQ(std::set<std::string>(written.begin(), written.end()), ids);
+  EXPECT_EQ(a.worker().stats().consumed + b.worker().stats().consumed, 500u);
+  StatusOr<RedisReply> consumers = c->Command({"XINFO", "CONSUMERS", "in", "logsieve"});
+  EXPECT_EQ(consumers->elements.size(), 2u);
+}
+
+TEST(WorkerTest, ADeadConsumersPendingEntriesAreClaimedAfterTheIdleTime) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  ASSERT_TRUE(c->Command({"XGROUP", "CREATE", "in", "logsieve", "0", "MKSTREAM"}).ok());
+  std::set<std::string> ids;
+  for (int i = 0; i < 5; ++i)
+    ids.insert(Add(*c, "in", {{"log_message", "disk full " + std::to_string(i)}}));
+  // "dead" reads them and never acknowledges.
+  ASSERT_TRUE(
+      c->Command({"XREADGROUP", "GROUP", "logsieve", "dead", "COUNT", "5", "STREAMS", "in", ">"})
+          .ok());
+  RunningWorker w(WorkerConfig(*redis, {{"worker.claim_idle_ms", "200"}}));
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 5; }));
+  ASSERT_TRUE(w.Stop().ok());
+  std::vector<std::string> written = FieldValues(*c, "out", "source_id");
+  EXPECT_EQ(std::set<std::string>(written.begin(), written.end()), ids);
+  EXPECT_EQ(w.worker().stats().claimed, 5u);
+  EXPECT_EQ(PendingCount(*c), 0);
+}
+
+TEST(WorkerTest, AnEntryDeliveredMoreThanMaxDeliveriesIsDeadLettered) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  ASSERT_TRUE(c->Command({"XGROUP", "CREATE", "in", "logsieve", "0", "MKSTREAM"}).ok());
+  std::string id = Add(*c, "in", {{"log_message", "kills every worker that reads it"}});
+  // Two deliveries to consumers that died on it.
+  ASSERT_TRUE(c->Command({"XREADGROUP", "GROUP", "logsieve", "dead1", "STREAMS", "in", ">"}).ok());
+  ASSERT_TRUE(c->Command({"XCLAIM", "in", "logsieve", "dead2", "0", id}).ok());
+  RunningWorker w(
+      WorkerConfig(*redis, {{"worker.claim_idle_ms", "1"}, {"worker.max_deliveries", "2"}}));
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "dead") == 1; }));
+  ASSERT_TRUE(w.Stop().ok());
+  auto dead = Entries(*c, "dead");
+  EXPECT_EQ(dead[0]["source_id"], id);
+  EXPECT_EQ(dead[0]["reason"], "delivered 3 times, more than worker.max_deliveries (2)");
+  EXPECT_EQ(Len(*c, "out"), 0);
+  EXPECT_EQ(PendingCount(*c), 0);
+}
+
+TEST(WorkerTest, ARedisRestartMidRunLosesNoEntry) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::set<std::string> ids;
+  RunningWorker w(WorkerConfig(*redis, {{"worker.batch_size", "8"}}));
+  {
+    std::unique_ptr<RedisConnection> c = redis->Client();
+    for (int i = 0; i < 300; ++i)
+      ids.insert(Add(*c, "in", {{"log_message", "User U" + std::to_string(i) + " logged in."}}));
+  }
+  ASSERT_TRUE(WaitFor([&] { return w.worker().stats().consumed > 0; }));
+  ASSERT_TRUE(redis->Restart().ok());
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  for (int i = 0; i < 300; ++i)
+    ids.insert(Add(*c, "in", {{"log_message", "User V" + std::to_string(i) + " logged in."}}));
+  auto written = [&] {
+    std::vector<std::string> v = FieldValues(*c, "out", "source_id");
+    return std::set<std::string>(v.begin(), v.end());
+  };
+  ASSERT_TRUE(WaitFor([&] { return written() == ids; }));
+  ASSERT_TRUE(w.Stop().ok());
+  EXPECT_GE(w.worker().stats().reconnects, 1u);
+  EXPECT_EQ(PendingCount(*c), 0);
+  size_t duplicates = static_cast<size_t>(Len(*c, "out")) - ids.size();
+  RecordProperty("duplicates", static_cast<int>(duplicates));
+}
+
+TEST(WorkerTest, MetricsAndReadinessAreServedAndReadinessFollowsRedis) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  Add(*c, "in", {{"log_message", "User User1 logged in."}});
+  RunningWorker w(WorkerConfig(*redis));
+  auto listener = MetricsListener::Start("127.0.0.1", 0, [&w] { return w.worker().ready(); });
+  ASSERT_TRUE(listener.ok()) << listener.status().message();
+  httplib::Client http("127.0.0.1", (*listener)->port());
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 1; }));
+  EXPECT_EQ(http.Get("/readyz")->status, 200);
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  for (const char* name : {"logsieve_worker_consumed_total", "logsieve_worker_produced_total",
+                           "logsieve_worker_dead_lettered_total", "logsieve_worker_pending",
+                           "logsieve_worker_lag", "logsieve_worker_batch_seconds_bucket"}) {
+    EXPECT_NE(metrics->body.find(name), std::string::npos) << name;
+  }
+  EXPECT_EQ(http.Get("/nope")->status, 404);
+  redis->Stop();
+  EXPECT_TRUE(WaitFor([&] { return http.Get("/readyz")->status == 503; }));
+}
+
+TEST(WorkerTest, TheLlmStageAnswersThroughTheWorkerAndItsOutageTakesClassifysDegradedPath) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  auto llm = testing::FakeLlmServer::Start();
+  ASSERT_TRUE(llm.ok());
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  Add(*c, "in", {{"log_message", "Ticket 42 escalation failed"}});
+  Config config = WorkerConfig(*redis, {{"pipeline.stages", "[llm]"},
+                                        {"llm.base_url", (*llm)->base_url()},
+                                        {"llm.api_key", "test-key"},
+                                        {"llm.max_retries", "0"}});
+  {
+    RunningWorker w(config);
+    ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 1; }));
+  }
+  EXPECT_EQ(Entries(*c, "out")[0]["method_used"], "LLM");
+  EXPECT_EQ(Entries(*c, "out")[0]["target_label"], "System Notification");
+
+  // The LLM goes away: the worker writes what classify would, degraded.
+  std::string base_url = (*llm)->base_url();
+  llm->reset();
+  Add(*c, "in", {{"log_message", "Ticket 43 escalation failed"}});
+  RunningWorker w(config);
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 2; }));
+  Decision expected = w.classifier().ClassifyOne("unknown", "Ticket 43 escalation failed");
+  EXPECT_TRUE(expected.degraded);
+  auto out = Entries(*c, "out")[1];
+  EXPECT_EQ(out["target_label"], expected.label);
+  EXPECT_EQ(out["method_used"], MethodName(expected.method));
+  EXPECT_EQ(out["detail"], expected.detail);
+}
+
+TEST(WorkerTest, OptionsRefuseAnInputThatIsAlsoTheOutput) {
+  Config config;
+  ASSERT_TRUE(config.Set("worker.streams", "[logsieve:out]", "test").ok());
+  EXPECT_EQ(WorkerOptions::FromConfig(config).status().message(),
+            "worker.streams: 'logsieve:out' is also the output or dead-letter stream (a loop)");
+}
+
+TEST(WorkerTest, AnInputKeyThatIsNotAStreamStopsTheWorkerWithTheReason) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  ASSERT_TRUE(redis->Client()->Command({"SET", "in", "a string"}).ok());
+  Config config = WorkerConfig(*redis);
+  std::unique_ptr<Classifier> classifier = std::move(Classifier::Create(config)).value();
+  Worker w(*classifier, std::move(WorkerOptions::FromConfig(config)).value());
+  Status s = w.Run();  // returns by itself: retrying cannot fix this
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("cannot create group 'logsieve' on stream 'in'"), std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("WRONGTYPE"), std::string::npos) << s.message();
+}
+
+}  // namespace
+}  // namespace logsieve

@@ -88,7 +88,7 @@ void BM_Train100k(benchmark::State& state) {
     rows.push_back({r.source, std::move(r.message), r.label});
   for (auto _ : state) {
     TrainOptions o;
-    o.encoder = std::move(HashingEncoder::Create({.dims = 1 << 16}).value());
+    o.encoder = std::move(HashingEncoder::Create(HashingOptions::Defaults(1 << 16)).value());
     o.normalizer = n;
     o.holdout = 0;
     o.lr.C = 10;

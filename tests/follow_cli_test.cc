@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 #include "testing/subprocess.h"
@@ -38,37 +39,15 @@ class Following {
     argv.insert(argv.end(), args.begin(), args.end());
     argv.insert(argv.end(), kNoStages.begin(), kNoStages.end());
     argv.insert(argv.end(), {"--set", "input.follow.poll_ms=10"});
-    pid_ = fork();
-    if (pid_ == 0) {
-      const int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::vector<char*> cargv;
-      for (std::string& a : argv) cargv.push_back(a.data());
-      cargv.push_back(nullptr);
-      execv(cargv[0], cargv.data());
-      _exit(127);
-    }
-  }
-  ~Following() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
+    process_ = std::make_unique<testing::Background>(argv, log_);
   }
   // SIGTERM, then the exit code.
-  int Stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  int Stop() { return process_->Signal(SIGTERM); }
   std::string err() const { return ReadFile(log_); }
 
  private:
   std::string log_;
-  pid_t pid_ = -1;
+  std::unique_ptr<testing::Background> process_;
 };
 
 std::vector<std::string> Lines(const std::string& text) {

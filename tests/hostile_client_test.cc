@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,21 +46,12 @@ class Serve {
       argv.push_back("--set");
       argv.push_back(s);
     }
-    pid_ = fork();
-    if (pid_ == 0) {
-      // Under AddressSanitizer, freed blocks stay resident in its quarantine
-      // and would count in the peak RSS as if the server held them.
-      const char* asan = getenv("ASAN_OPTIONS");
-      std::string opts = asan && *asan ? std::string(asan) + ":" : "";
-      setenv("ASAN_OPTIONS", (opts + "quarantine_size_mb=0").c_str(), 1);
-      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 2);
-      std::vector<char*> args;
-      for (std::string& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
+    // Under AddressSanitizer, freed blocks stay resident in its quarantine
+    // and would count in the peak RSS as if the server held them.
+    const char* asan = getenv("ASAN_OPTIONS");
+    std::string opts = asan && *asan ? std::string(asan) + ":" : "";
+    process_ = std::make_unique<testing::Background>(
+        argv, log_, std::vector<std::string>{"ASAN_OPTIONS=" + opts + "quarantine_size_mb=0"});
     for (int i = 0; i < 600 && port_ < 0; ++i) {
       std::string text = testing::ReadFile(log_);
       size_t at = text.find("http://127.0.0.1:");
@@ -70,19 +62,13 @@ class Serve {
       }
     }
   }
-  ~Serve() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
   int port() const { return port_; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_->pid(); }
   std::string log() const { return testing::ReadFile(log_); }
 
   // The peak resident set of the server (VmHWM), in bytes.
   size_t PeakRss() const {
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::ifstream in("/proc/" + std::to_string(pid()) + "/status");
     std::string line;
     while (std::getline(in, line)) {
       if (line.starts_with("VmHWM:")) return std::stoull(line.substr(6)) * 1024;
@@ -93,7 +79,7 @@ class Serve {
  private:
   testing::ScratchDir dir_;
   std::string log_;
-  pid_t pid_ = -1;
+  std::unique_ptr<testing::Background> process_;
   int port_ = -1;
 };
 

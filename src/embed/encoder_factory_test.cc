@@ -8,7 +8,7 @@ namespace logsieve {
 namespace {
 
 TEST(EncoderFactoryTest, AHashingSpecGivesTheSameEncoderBack) {
-  auto original = HashingEncoder::Create({.dims = 64});
+  auto original = HashingEncoder::Create(HashingOptions::Defaults(64));
   ASSERT_TRUE(original.ok());
   auto enc = MakeEncoderFromSpec((*original)->spec_json());
   ASSERT_TRUE(enc.ok()) << enc.status().ToString();

@@ -157,6 +157,12 @@ StatusOr<HashingOptions> HashingOptions::FromConfig(const Config& config) {
   return o;
 }
 
+HashingOptions HashingOptions::Defaults(uint32_t dims) {
+  HashingOptions o = FromConfig(Config()).value();  // the defaults are in range
+  o.dims = dims;
+  return o;
+}
+
 StatusOr<std::unique_ptr<HashingEncoder>> HashingEncoder::Create(const HashingOptions& o) {
   if (o.dims < 16 || o.dims > (1u << 24) || (o.dims & (o.dims - 1)) != 0) {
     return InvalidArgumentError("hashing encoder: dims " + std::to_string(o.dims) +

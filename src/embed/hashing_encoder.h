@@ -62,6 +62,9 @@ struct HashingOptions {
 
   // From config keys model.hashing.* .
   static StatusOr<HashingOptions> FromConfig(const Config& config);
+  // The documented defaults (FromConfig of the default config) at `dims`
+  // dimensions: for tests and embedders.
+  static HashingOptions Defaults(uint32_t dims);
 };
 
 // One feature occurrence of a text, for explanations: words [first_word,

@@ -11,7 +11,7 @@ namespace {
 class FamiliarityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    encoder_ = std::move(HashingEncoder::Create({.dims = 1 << 10}).value());
+    encoder_ = std::move(HashingEncoder::Create(HashingOptions::Defaults(1 << 10)).value());
     std::vector<std::string_view> trained = {"Failed password for <USER> from <IP>",
                                              "Disk usage at <NUM>% on /var"};
     familiarity_ = Familiarity::FromTexts(*encoder_, trained);
@@ -46,7 +46,7 @@ TEST_F(FamiliarityTest, KnownWordsInAnUnseenOrderArePartlyFamiliar) {
 TEST_F(FamiliarityTest, MasksAloneGiveNoEvidence) { EXPECT_EQ(Score("<NUM> <IP>"), 0.0f); }
 
 TEST(Familiarity, AnEmptyOneCallsEveryLineFamiliar) {
-  auto enc = HashingEncoder::Create({.dims = 1 << 10});
+  auto enc = HashingEncoder::Create(HashingOptions::Defaults(1 << 10));
   HashingEncoder::Workspace ws;
   SparseVector x;
   (*enc)->Encode("anything at all", &ws, &x);

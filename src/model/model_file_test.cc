@@ -13,7 +13,7 @@ namespace logsieve {
 namespace {
 
 Model SmallModel() {
-  auto enc = HashingEncoder::Create({.dims = 64});
+  auto enc = HashingEncoder::Create(HashingOptions::Defaults(64));
   Model m;
   m.labels = {"Error", "User Action", "HTTP Status"};
   m.encoder_spec = (*enc)->spec_json();
@@ -146,7 +146,9 @@ TEST(ModelFileTest, VersionTwoWithUnsortedFamiliarityIsCorrupt) {
 
 TEST(ModelFileTest, AMismatchedEncoderIsRefused) {
   Model m = SmallModel();
-  auto other = HashingEncoder::Create({.dims = 64, .word_max = 1});
+  HashingOptions h = HashingOptions::Defaults(64);
+  h.word_max = 1;
+  auto other = HashingEncoder::Create(h);
   Status s = CheckEncoder(m, **other, "m.lsm");
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("encoder mismatch"), std::string::npos) << s.message();

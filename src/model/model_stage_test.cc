@@ -24,7 +24,7 @@ class ModelStageTest : public ::testing::Test {
       rows.push_back({"df", "Disk usage at " + n + "% on /var", "Resource Usage"});
     }
     TrainOptions o;
-    o.encoder = std::move(HashingEncoder::Create({.dims = 1 << 12}).value());
+    o.encoder = std::move(HashingEncoder::Create(HashingOptions::Defaults(1 << 12)).value());
     o.normalizer =
         std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
     o.holdout = 0;
@@ -179,8 +179,9 @@ StatusOr<TrainResult> TrainOutcomeModel(bool outcomes) {
     rows.push_back({"app", s + " could not start", "Error"});
   }
   TrainOptions o;
-  o.encoder =
-      std::move(HashingEncoder::Create({.dims = 1 << 14, .outcomes = outcomes}).value());
+  HashingOptions h = HashingOptions::Defaults(1 << 14);
+  h.outcomes = outcomes;
+  o.encoder = std::move(HashingEncoder::Create(h).value());
   o.normalizer = std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
   o.holdout = 0;
   o.lr.C = 10;

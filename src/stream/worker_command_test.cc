@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -50,34 +51,14 @@ class WorkerProcess {
                                      "pipeline.stages=[rules]",
                                      "--set",
                                      "pipeline.routes=[]"};
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 2);
-      std::vector<char*> args;
-      for (std::string& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
+    process_ = std::make_unique<testing::Background>(argv, log);
   }
-  ~WorkerProcess() {
-    if (pid_ > 0) Signal(SIGKILL);
-  }
-  WorkerProcess(const WorkerProcess&) = delete;
-  WorkerProcess& operator=(const WorkerProcess&) = delete;
 
   // Sends `sig` and waits: the exit code, or 128 + the signal.
-  int Signal(int sig) {
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  int Signal(int sig) { return process_->Signal(sig); }
 
  private:
-  pid_t pid_ = -1;
+  std::unique_ptr<testing::Background> process_;
 };
 
 bool WaitFor(const std::function<bool()>& done) {

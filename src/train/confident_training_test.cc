@@ -26,7 +26,7 @@ std::vector<LabelledLine> Synthetic(uint64_t seed, size_t rows, SyntheticSplit s
 
 TrainOptions Options() {
   TrainOptions o;
-  o.encoder = std::move(HashingEncoder::Create({.dims = 1 << 14}).value());
+  o.encoder = std::move(HashingEncoder::Create(HashingOptions::Defaults(1 << 14)).value());
   o.normalizer = std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
   o.lr.C = 10;
   o.lr.gradient_tolerance = 1e-4;

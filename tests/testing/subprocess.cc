@@ -96,6 +96,28 @@ RunResult RunProgram(const std::vector<std::string>& argv, const std::string& in
   return r;
 }
 
+Background::Background(const std::vector<std::string>& argv, const std::string& log,
+                       const std::vector<std::string>& env) {
+  const int in = open("/dev/null", O_RDONLY);
+  const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (in < 0 || out < 0) std::abort();
+  pid_ = Spawn(argv, env, "", in, out, out, in, out, -1);
+  close(in);
+  close(out);
+}
+
+Background::~Background() {
+  if (pid_ > 0) Signal(SIGKILL);
+}
+
+int Background::Signal(int sig) {
+  kill(pid_, sig);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return ExitCode(status);
+}
+
 Child::Child(const std::vector<std::string>& argv) {
   int in[2], out[2];
   if (pipe(in) != 0 || pipe(out) != 0) std::abort();

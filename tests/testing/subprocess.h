@@ -41,6 +41,24 @@ class Child {
   std::string buffered_;
 };
 
+// A program left running (a server, a worker, a follower) with stdin from
+// /dev/null and stdout and stderr appended to `log`; SIGKILLed when the object
+// goes, unless Signal() ended it first.
+class Background {
+ public:
+  Background(const std::vector<std::string>& argv, const std::string& log,
+             const std::vector<std::string>& env = {});
+  ~Background();
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  int pid() const { return pid_; }
+  // Sends `sig` and waits: the exit code, or 128 + the signal.
+  int Signal(int sig);
+
+ private:
+  int pid_ = -1;
+};
+
 }  // namespace logsieve::testing
 
 #endif  // LOGSIEVE_TESTS_TESTING_SUBPROCESS_H_

@@ -272,6 +272,35 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
      "authentication. Never printed.",
      "", true},
     {"server.access_log", T::kBool, "true", "One JSON line per request on stderr."},
+
+    // --- store (the learning loop; doc/learning.md) -------------------------
+    ConfigKey{"store.enabled", T::kString, "auto",
+              "Record LLM answers, degraded and unclassified templates to the store (it holds log "
+              "text): auto = in serve and the stream worker, on = also in classify, off = never."}
+        .OneOf("auto|on|off"),
+    {"store.path", T::kString, "",
+     "The store's SQLite file; empty = $XDG_STATE_HOME/logsieve/store.db (else "
+     "~/.local/state/logsieve/store.db)."},
+    ConfigKey{"store.max_templates", T::kInt, "200000",
+              "Templates kept at most; past it the least recently seen (then least used) go."}
+        .Range(1, kNoMax),
+    ConfigKey{"store.max_corrections", T::kInt, "100000",
+              "Human corrections kept at most; past it the oldest go."}
+        .Range(1, kNoMax),
+    ConfigKey{"store.max_bytes", T::kInt, "1073741824",
+              "Largest size of the store file; a write past it fails (logged, kept in memory)."}
+        .Range(65536, kMaxBytes),
+    ConfigKey{"store.busy_timeout_ms", T::kInt, "2000",
+              "How long a write waits for another process's write to finish before failing."}
+        .Range(0, kDayMs),
+    ConfigKey{"store.examples", T::kInt, "3", "Raw example lines kept per template."}.Range(0, 100),
+    ConfigKey{"store.flush_ms", T::kInt, "1000",
+              "Observations are merged in memory and written once per this many milliseconds."}
+        .Range(1, kDayMs),
+    ConfigKey{"store.max_pending", T::kInt, "100000",
+              "Templates held in memory while the store cannot be written; more are dropped and "
+              "counted (logsieve_store_dropped_total)."}
+        .Range(1, kNoMax),
 });
 
 }  // namespace

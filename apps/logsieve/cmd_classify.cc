@@ -12,6 +12,7 @@
 #include "pipeline/batch_runner.h"
 #include "pipeline/classifier.h"
 #include "pipeline_flags.h"
+#include "store/recorder.h"
 
 namespace logsieve::cli {
 namespace {
@@ -117,6 +118,10 @@ Status RunClassify(const ClassifyOptions& o) {
 
   // The pipeline loads first: a broken rule or model file stops before any output.
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
+  // The store records only when asked (store.enabled=on); it never stops a run.
+  if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "classify")) {
+    classifier = WithRecording(std::move(classifier), std::move(recorder));
+  }
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::InputStream> in, io::InputStream::Open(o.input));
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordReader> reader,
                             io::RecordReader::Open(std::move(in), ro));

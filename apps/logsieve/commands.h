@@ -23,6 +23,10 @@ void AddLlmCommand(CLI::App& app);
 void AddEmbedCommand(CLI::App& app);
 // `logsieve serve`: the HTTP API.
 void AddServeCommand(CLI::App& app);
+// `logsieve review`, `feedback import`, `store stats|purge`: the learning loop (cmd_store.cc).
+void AddStoreCommands(CLI::App& app);
+// `logsieve learn`, `models list|activate|rollback` (cmd_learn.cc).
+void AddLearnCommands(CLI::App& app);
 
 }  // namespace logsieve::cli
 

@@ -301,6 +301,33 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
               "Templates held in memory while the store cannot be written; more are dropped and "
               "counted (logsieve_store_dropped_total)."}
         .Range(1, kNoMax),
+
+    // --- learn (`logsieve learn`; doc/learning.md) ---------------------------
+    {"learn.base_corpus", T::kString, "",
+     "Labelled CSV (log_message, target_label, source) the candidate is trained on besides the "
+     "store; empty = the synthetic corpus of the default model."},
+    ConfigKey{"learn.base_rows", T::kInt, "27000",
+              "Rows of the synthetic base corpus (when learn.base_corpus is empty)."}
+        .Range(100, 10000000),
+    {"learn.ood_dev", T::kString, "",
+     "Labelled CSV of lines unlike the training data, one of the gate's sets; empty = the bundled "
+     "tests/data/ood_dev.csv when present."},
+    {"learn.registry", T::kString, "",
+     "Folder of versioned models; empty = $XDG_STATE_HOME/logsieve/models (else "
+     "~/.local/state/logsieve/models). Serve DIR/active.lsm (model.file)."},
+    ConfigKey{"learn.min_llm_confidence", T::kDouble, "0.6",
+              "Stored LLM answers below this confidence are not trained on."}
+        .Range(0, 1),
+    ConfigKey{"learn.correction_weight", T::kInt, "5",
+              "Each human correction counts as this many training rows (an LLM answer as one)."}
+        .Range(1, 1000),
+    ConfigKey{"learn.holdout", T::kDouble, "0.2",
+              "Share of the store's templates held out to gate the candidate (never trained on)."}
+        .Range(0, 0.9),
+    ConfigKey{"learn.max_label_drop", T::kDouble, "0.05",
+              "The candidate is refused when any label's F1 falls more than this below the "
+              "current model's on a gate set."}
+        .Range(0, 1),
 });
 
 }  // namespace

@@ -89,6 +89,12 @@ Status RunServer(const Config& config, const std::string& version) {
     wake_stopper();
     return classifier.status();
   }
+  // The store (store.enabled auto: on in serve); one that cannot be opened is
+  // logged and the server runs without it.
+  if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "serve")) {
+    *classifier = WithRecording(*std::move(classifier), recorder);
+    server->SetStore(std::move(recorder));
+  }
   server->SetClassifier(std::shared_ptr<const Classifier>(*std::move(classifier)));
   std::fprintf(stderr, "logsieve: ready\n");
   serving.join();  // until a signal stops the server

@@ -91,11 +91,12 @@ Status RunServer(const Config& config, const std::string& version) {
   }
   // The store (store.enabled auto: on in serve); one that cannot be opened is
   // logged and the server runs without it.
+  std::unique_ptr<Classifier> serving_classifier = *std::move(classifier);
   if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "serve")) {
-    *classifier = WithRecording(*std::move(classifier), recorder);
+    serving_classifier = WithRecording(std::move(serving_classifier), recorder);
     server->SetStore(std::move(recorder));
   }
-  server->SetClassifier(std::shared_ptr<const Classifier>(*std::move(classifier)));
+  server->SetClassifier(std::shared_ptr<const Classifier>(std::move(serving_classifier)));
   std::fprintf(stderr, "logsieve: ready\n");
   serving.join();  // until a signal stops the server
   wake_stopper();

@@ -20,10 +20,10 @@ int64_t NowSeconds() {
       .count();
 }
 
-std::string Trim(std::string s) {
+std::string Trim(std::string_view s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+  if (b == std::string_view::npos) return "";
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
 }
 
 Status CheckFeedback(const Feedback& f, const std::vector<std::string>& labels) {

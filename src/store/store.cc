@@ -32,7 +32,6 @@ CREATE TABLE templates(
   count INTEGER NOT NULL,
   first_seen INTEGER NOT NULL,
   last_seen INTEGER NOT NULL);
-CREATE INDEX templates_by_use ON templates(last_seen, count);
 CREATE TABLE examples(
   key INTEGER NOT NULL REFERENCES templates(key) ON DELETE CASCADE,
   message TEXT NOT NULL,
@@ -234,6 +233,7 @@ Status Store::Migrate() {
   LOGSIEVE_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
   LOGSIEVE_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
   LOGSIEVE_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
+  LOGSIEVE_RETURN_IF_ERROR(Exec("PRAGMA cache_size=-16384"));  // 16 MiB of pages
   {
     Stmt q(db_, "PRAGMA page_size");
     if (!q.ok() || q.Step() != SQLITE_ROW) return Fail("reading the page size");
@@ -285,8 +285,7 @@ ON CONFLICT(key) DO UPDATE SET
 WHERE template = excluded.template)sql");
     Stmt example(db_, R"sql(
 INSERT OR IGNORE INTO examples(key, message)
-SELECT ?1, ?2 WHERE (SELECT count(*) FROM examples WHERE key = ?1) < ?3
-                AND EXISTS (SELECT 1 FROM templates WHERE key = ?1 AND template = ?4))sql");
+SELECT ?1, ?2 WHERE (SELECT count(*) FROM examples WHERE key = ?1) < ?3)sql");
     Stmt disagree(db_, R"sql(
 INSERT INTO disagreements(key, answer_by, source, template, model_label, model_confidence,
                           answer_label, count, first_seen, last_seen)
@@ -313,11 +312,10 @@ ON CONFLICT(key, answer_by) DO UPDATE SET
           .Bind(14, o.last_seen);
       if (upsert.Step() != SQLITE_DONE) return Fail("recording a template");
       upsert.Reset();
+      // No change: the key is another template's (a 64-bit collision); skip.
+      if (sqlite3_changes(db_) == 0) continue;
       for (const std::string& e : o.examples) {
-        example.Bind(1, Signed(o.key))
-            .Bind(2, e)
-            .Bind(3, options_.examples)
-            .Bind(4, o.template_text);
+        example.Bind(1, Signed(o.key)).Bind(2, e).Bind(3, options_.examples);
         if (example.Step() != SQLITE_DONE) return Fail("recording an example");
         example.Reset();
       }
@@ -343,12 +341,15 @@ ON CONFLICT(key, answer_by) DO UPDATE SET
   return s;
 }
 
-// The size rule: least recently seen templates (then least used) go first,
-// with their examples and disagreements; oldest corrections go first.
+// The size rule: past max_templates, the least recently seen templates (then
+// least used) go, with their examples and disagreements, down to 90 % of it
+// (so the sort that picks them runs once per 10 % of growth, not per write);
+// oldest corrections go first.
 Status Store::Evict() {
   Stmt count(db_, "SELECT count(*) FROM templates");
   if (!count.ok() || count.Step() != SQLITE_ROW) return Fail("counting templates");
-  if (const int64_t over = count.Int(0) - options_.max_templates; over > 0) {
+  if (count.Int(0) > options_.max_templates) {
+    const int64_t over = count.Int(0) - (options_.max_templates - options_.max_templates / 10);
     Stmt del(db_, R"sql(
 DELETE FROM templates WHERE key IN
   (SELECT key FROM templates ORDER BY last_seen, count LIMIT ?1))sql");

@@ -18,13 +18,13 @@
 // schema carries a version (PRAGMA user_version) and is migrated forward on
 // Open; a file from a newer logsieve is refused, never rewritten. Size is
 // bounded: past store.max_templates, the templates seen least recently (then
-// least often) are dropped with their examples, down to 90 % of the bound; past store.max_corrections the
-// oldest corrections go; the file never grows past store.max_bytes (a write
-// that would is refused with ResourceExhausted and loses nothing already
-// stored).
+// least often) are dropped with their examples, down to 90 % of the bound;
+// past store.max_corrections the oldest corrections go; the file never grows
+// past store.max_bytes (a write that would is refused with ResourceExhausted
+// and loses nothing already stored).
 //
 // Errors name the file: "s.db: store is locked by another writer (database is
-// locked)", "s.db: not a logsieve store (file is not a database)".
+// locked)", "s.db: not a logsieve store or corrupt (file is not a database, ...)".
 //
 // Thread safety: every method may be called from any thread (one connection,
 // behind a mutex).

@@ -263,79 +263,120 @@ Status Store::Migrate() {
   return s;
 }
 
+Status Store::WriteObservations(std::span<const TemplateObservation> observations) {
+  Stmt upsert(db_, R"sql(
+INSERT INTO templates(key, source, template, label, method, confidence, degraded, model_label,
+                    model_confidence, llm_model, prompt_version, count, first_seen, last_seen)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+ON CONFLICT(key) DO UPDATE SET
+label = excluded.label, method = excluded.method, confidence = excluded.confidence,
+degraded = excluded.degraded,
+model_label = CASE WHEN excluded.model_label != '' THEN excluded.model_label ELSE model_label END,
+model_confidence = CASE WHEN excluded.model_label != '' THEN excluded.model_confidence
+                   ELSE model_confidence END,
+llm_model = CASE WHEN excluded.llm_model != '' THEN excluded.llm_model ELSE llm_model END,
+prompt_version = CASE WHEN excluded.prompt_version != '' THEN excluded.prompt_version
+                 ELSE prompt_version END,
+count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)
+WHERE template = excluded.template)sql");
+  Stmt example(db_, R"sql(
+INSERT OR IGNORE INTO examples(key, message)
+SELECT ?1, ?2 WHERE (SELECT count(*) FROM examples WHERE key = ?1) < ?3)sql");
+  Stmt disagree(db_, R"sql(
+INSERT INTO disagreements(key, answer_by, source, template, model_label, model_confidence,
+                        answer_label, count, first_seen, last_seen)
+VALUES(?1, 'llm', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+ON CONFLICT(key, answer_by) DO UPDATE SET
+model_label = excluded.model_label, model_confidence = excluded.model_confidence,
+answer_label = excluded.answer_label, count = count + excluded.count,
+last_seen = max(last_seen, excluded.last_seen))sql");
+  if (!upsert.ok() || !example.ok() || !disagree.ok()) return Fail("preparing");
+  for (const TemplateObservation& o : observations) {
+    upsert.Bind(1, Signed(o.key))
+        .Bind(2, o.source)
+        .Bind(3, o.template_text)
+        .Bind(4, o.label)
+        .Bind(5, o.method)
+        .Bind(6, o.confidence)
+        .Bind(7, int64_t{o.degraded})
+        .Bind(8, o.model_label)
+        .Bind(9, o.model_confidence)
+        .Bind(10, o.llm_model)
+        .Bind(11, o.prompt_version)
+        .Bind(12, o.count)
+        .Bind(13, o.first_seen)
+        .Bind(14, o.last_seen);
+    if (upsert.Step() != SQLITE_DONE) return Fail("recording a template");
+    upsert.Reset();
+    // No change: the key is another template's (a 64-bit collision); skip.
+    if (sqlite3_changes(db_) == 0) continue;
+    for (const std::string& e : o.examples) {
+      example.Bind(1, Signed(o.key)).Bind(2, e).Bind(3, options_.examples);
+      if (example.Step() != SQLITE_DONE) return Fail("recording an example");
+      example.Reset();
+    }
+    if (o.method == "LLM" && !o.degraded && !o.model_label.empty() && o.model_label != o.label) {
+      disagree.Bind(1, Signed(o.key))
+          .Bind(2, o.source)
+          .Bind(3, o.template_text)
+          .Bind(4, o.model_label)
+          .Bind(5, o.model_confidence)
+          .Bind(6, o.label)
+          .Bind(7, o.count)
+          .Bind(8, o.first_seen)
+          .Bind(9, o.last_seen);
+      if (disagree.Step() != SQLITE_DONE) return Fail("recording a disagreement");
+      disagree.Reset();
+    }
+  }
+  return Evict();
+}
+
+Status Store::WriteCorrections(std::span<const Correction> corrections) {
+  Stmt add(db_, R"sql(
+INSERT INTO corrections(time, source, log_message, target_label, note, origin, key, template,
+                      previous_label, previous_method)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql");
+  Stmt disagree(db_, R"sql(
+INSERT INTO disagreements(key, answer_by, source, template, model_label, model_confidence,
+                        answer_label, count, first_seen, last_seen)
+VALUES(?1, 'human', ?2, ?3, ?4, NULL, ?5, 1, ?6, ?6)
+ON CONFLICT(key, answer_by) DO UPDATE SET
+model_label = excluded.model_label, answer_label = excluded.answer_label,
+count = count + 1, last_seen = max(last_seen, excluded.last_seen))sql");
+  if (!add.ok() || !disagree.ok()) return Fail("preparing");
+  for (const Correction& c : corrections) {
+    add.Bind(1, c.time)
+        .Bind(2, c.source)
+        .Bind(3, c.log_message)
+        .Bind(4, c.target_label)
+        .Bind(5, c.note)
+        .Bind(6, c.origin)
+        .Bind(7, Signed(c.key))
+        .Bind(8, c.template_text)
+        .Bind(9, c.previous_label)
+        .Bind(10, c.previous_method);
+    if (add.Step() != SQLITE_DONE) return Fail("recording a correction");
+    add.Reset();
+    if (c.previous_method == "ML" && c.previous_label != c.target_label) {
+      disagree.Bind(1, Signed(c.key))
+          .Bind(2, c.source)
+          .Bind(3, c.template_text)
+          .Bind(4, c.previous_label)
+          .Bind(5, c.target_label)
+          .Bind(6, c.time);
+      if (disagree.Step() != SQLITE_DONE) return Fail("recording a disagreement");
+      disagree.Reset();
+    }
+  }
+  return Evict();
+}
+
 Status Store::Record(std::span<const TemplateObservation> observations) {
   if (observations.empty()) return OkStatus();
   MutexLock lock(&mu_);
   LOGSIEVE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  auto body = [&]() -> Status {
-    Stmt upsert(db_, R"sql(
-INSERT INTO templates(key, source, template, label, method, confidence, degraded, model_label,
-                      model_confidence, llm_model, prompt_version, count, first_seen, last_seen)
-VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-ON CONFLICT(key) DO UPDATE SET
-  label = excluded.label, method = excluded.method, confidence = excluded.confidence,
-  degraded = excluded.degraded,
-  model_label = CASE WHEN excluded.model_label != '' THEN excluded.model_label ELSE model_label END,
-  model_confidence = CASE WHEN excluded.model_label != '' THEN excluded.model_confidence
-                     ELSE model_confidence END,
-  llm_model = CASE WHEN excluded.llm_model != '' THEN excluded.llm_model ELSE llm_model END,
-  prompt_version = CASE WHEN excluded.prompt_version != '' THEN excluded.prompt_version
-                   ELSE prompt_version END,
-  count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)
-WHERE template = excluded.template)sql");
-    Stmt example(db_, R"sql(
-INSERT OR IGNORE INTO examples(key, message)
-SELECT ?1, ?2 WHERE (SELECT count(*) FROM examples WHERE key = ?1) < ?3)sql");
-    Stmt disagree(db_, R"sql(
-INSERT INTO disagreements(key, answer_by, source, template, model_label, model_confidence,
-                          answer_label, count, first_seen, last_seen)
-VALUES(?1, 'llm', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-ON CONFLICT(key, answer_by) DO UPDATE SET
-  model_label = excluded.model_label, model_confidence = excluded.model_confidence,
-  answer_label = excluded.answer_label, count = count + excluded.count,
-  last_seen = max(last_seen, excluded.last_seen))sql");
-    if (!upsert.ok() || !example.ok() || !disagree.ok()) return Fail("preparing");
-    for (const TemplateObservation& o : observations) {
-      upsert.Bind(1, Signed(o.key))
-          .Bind(2, o.source)
-          .Bind(3, o.template_text)
-          .Bind(4, o.label)
-          .Bind(5, o.method)
-          .Bind(6, o.confidence)
-          .Bind(7, int64_t{o.degraded})
-          .Bind(8, o.model_label)
-          .Bind(9, o.model_confidence)
-          .Bind(10, o.llm_model)
-          .Bind(11, o.prompt_version)
-          .Bind(12, o.count)
-          .Bind(13, o.first_seen)
-          .Bind(14, o.last_seen);
-      if (upsert.Step() != SQLITE_DONE) return Fail("recording a template");
-      upsert.Reset();
-      // No change: the key is another template's (a 64-bit collision); skip.
-      if (sqlite3_changes(db_) == 0) continue;
-      for (const std::string& e : o.examples) {
-        example.Bind(1, Signed(o.key)).Bind(2, e).Bind(3, options_.examples);
-        if (example.Step() != SQLITE_DONE) return Fail("recording an example");
-        example.Reset();
-      }
-      if (o.method == "LLM" && !o.degraded && !o.model_label.empty() && o.model_label != o.label) {
-        disagree.Bind(1, Signed(o.key))
-            .Bind(2, o.source)
-            .Bind(3, o.template_text)
-            .Bind(4, o.model_label)
-            .Bind(5, o.model_confidence)
-            .Bind(6, o.label)
-            .Bind(7, o.count)
-            .Bind(8, o.first_seen)
-            .Bind(9, o.last_seen);
-        if (disagree.Step() != SQLITE_DONE) return Fail("recording a disagreement");
-        disagree.Reset();
-      }
-    }
-    return Evict();
-  };
-  Status s = body();
+  Status s = WriteObservations(observations);
   if (s.ok()) s = Exec("COMMIT");
   if (!s.ok()) (void)Exec("ROLLBACK");
   return s;
@@ -376,46 +417,7 @@ Status Store::AddCorrections(std::span<const Correction> corrections) {
   if (corrections.empty()) return OkStatus();
   MutexLock lock(&mu_);
   LOGSIEVE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  auto body = [&]() -> Status {
-    Stmt add(db_, R"sql(
-INSERT INTO corrections(time, source, log_message, target_label, note, origin, key, template,
-                        previous_label, previous_method)
-VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql");
-    Stmt disagree(db_, R"sql(
-INSERT INTO disagreements(key, answer_by, source, template, model_label, model_confidence,
-                          answer_label, count, first_seen, last_seen)
-VALUES(?1, 'human', ?2, ?3, ?4, NULL, ?5, 1, ?6, ?6)
-ON CONFLICT(key, answer_by) DO UPDATE SET
-  model_label = excluded.model_label, answer_label = excluded.answer_label,
-  count = count + 1, last_seen = max(last_seen, excluded.last_seen))sql");
-    if (!add.ok() || !disagree.ok()) return Fail("preparing");
-    for (const Correction& c : corrections) {
-      add.Bind(1, c.time)
-          .Bind(2, c.source)
-          .Bind(3, c.log_message)
-          .Bind(4, c.target_label)
-          .Bind(5, c.note)
-          .Bind(6, c.origin)
-          .Bind(7, Signed(c.key))
-          .Bind(8, c.template_text)
-          .Bind(9, c.previous_label)
-          .Bind(10, c.previous_method);
-      if (add.Step() != SQLITE_DONE) return Fail("recording a correction");
-      add.Reset();
-      if (c.previous_method == "ML" && c.previous_label != c.target_label) {
-        disagree.Bind(1, Signed(c.key))
-            .Bind(2, c.source)
-            .Bind(3, c.template_text)
-            .Bind(4, c.previous_label)
-            .Bind(5, c.target_label)
-            .Bind(6, c.time);
-        if (disagree.Step() != SQLITE_DONE) return Fail("recording a disagreement");
-        disagree.Reset();
-      }
-    }
-    return Evict();
-  };
-  Status s = body();
+  Status s = WriteCorrections(corrections);
   if (s.ok()) s = Exec("COMMIT");
   if (!s.ok()) (void)Exec("ROLLBACK");
   return s;

@@ -171,6 +171,9 @@ class Store {
   Status Fail(const char* doing) REQUIRES(mu_);
   Status Migrate() REQUIRES(mu_);
   Status Evict() REQUIRES(mu_);
+  // The bodies of Record and AddCorrections, inside their transaction.
+  Status WriteObservations(std::span<const TemplateObservation> observations) REQUIRES(mu_);
+  Status WriteCorrections(std::span<const Correction> corrections) REQUIRES(mu_);
 
   const StoreOptions options_;
   Mutex mu_;

@@ -78,6 +78,15 @@ TEST_F(LearningCliTest, ACorruptStoreFailsTheStoreCommandsButNotClassify) {
       << c.err;
 }
 
+TEST_F(LearningCliTest, RulesSuggestWritesYamlThatRulesCheckAccepts) {
+  RunResult r = Run({"rules", "suggest", "--min-support", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Nothing is applied"), std::string::npos) << r.out;
+  WriteFile(dir_.File("suggested.yaml"), r.out);
+  RunResult check = RunProgram({LogsieveBinary(), "rules", "check", dir_.File("suggested.yaml")});
+  EXPECT_EQ(check.exit_code, 0) << check.err << check.out;
+}
+
 TEST_F(LearningCliTest, ModelsRollbackWithoutAnActiveVersionSaysSo) {
   RunResult r = Run({"models", "rollback"});
   EXPECT_NE(r.exit_code, 0);

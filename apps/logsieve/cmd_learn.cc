@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "learn/learn.h"
 #include "learn/registry.h"
+#include "learn/rule_suggest.h"
 #include "pipeline_flags.h"
 #include "store/store.h"
 
@@ -59,6 +60,38 @@ void AddLearnCommands(CLI::App& app) {
       } else {
         std::cout << learn::FormatLearnReport(*report);
       }
+    });
+  }
+  // logsieve rules suggest, beside `rules check|test`.
+  // REQUIRES: AddRulesCommand ran first (main.cc).
+  {
+    CLI::App* rules = app.get_subcommand("rules");
+    CLI::App* cmd = rules->add_subcommand(
+        "suggest",
+        "Propose regex rules (YAML) for frequent stored templates with one label; "
+        "nothing is applied");
+    struct Opts {
+      PipelineFlags pipeline;
+      learn::SuggestOptions suggest;
+    };
+    auto o = std::make_shared<Opts>();
+    cmd->add_option("--min-support", o->suggest.min_support, "Lines a template needs (20)")
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+    cmd->add_option("--min-precision", o->suggest.min_precision,
+                    "Share of the matched stored lines that must carry the label (0.95)")
+        ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--limit", o->suggest.limit, "Proposals at most (50)");
+    AddPipelineFlags(cmd, &o->pipeline);
+    cmd->callback([o] {
+      Config config = ConfigOrFail(o->pipeline);
+      StatusOr<StoreOptions> so = StoreOptions::FromConfig(config);
+      if (!so.ok()) Fail(so.status());
+      StatusOr<std::unique_ptr<Store>> store = Store::Open(*so);
+      if (!store.ok()) Fail(store.status());
+      StatusOr<std::vector<learn::RuleSuggestion>> s =
+          learn::SuggestRules(config, **store, o->suggest);
+      if (!s.ok()) Fail(s.status());
+      std::cout << learn::SuggestionsYaml(*s, (*store)->path());
     });
   }
   {

@@ -25,7 +25,8 @@ void AddEmbedCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app);
 // `logsieve review`, `feedback import`, `store stats|purge`: the learning loop (cmd_store.cc).
 void AddStoreCommands(CLI::App& app);
-// `logsieve learn`, `models list|activate|rollback` (cmd_learn.cc).
+// `logsieve learn`, `models list|activate|rollback`, `rules suggest` (cmd_learn.cc;
+// after AddRulesCommand).
 void AddLearnCommands(CLI::App& app);
 
 }  // namespace logsieve::cli

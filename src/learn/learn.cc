@@ -26,8 +26,6 @@
 namespace logsieve::learn {
 namespace {
 
-using train::LabelledLine;
-using train::Scores;
 
 std::string DefaultRegistry() {
   if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && xdg[0] == '/') {
@@ -49,7 +47,7 @@ std::string Hex(uint64_t v) {
 std::string HashRows(const std::vector<LabelledLine>& rows) {
   uint64_t h = 0;
   for (const LabelledLine& r : rows) {
-    h = text::TemplateKey(Hex(h), r.source + '\x1f' + r.message + '\x1f' + r.label);
+    h = TemplateKey(Hex(h), r.source + '\x1f' + r.message + '\x1f' + r.label);
   }
   return Hex(h);
 }
@@ -89,12 +87,12 @@ StatusOr<GateSet> Compare(const Config& config, std::string name, const std::str
   const std::vector<std::string> labels = config.labels().names();
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> cur, Predict(config, current, rows));
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> cand, Predict(config, candidate, rows));
-  return GateSet{std::move(name), train::Score(truth, cur, labels),
-                 train::Score(truth, cand, labels)};
+  return GateSet{std::move(name), Score(truth, cur, labels),
+                 Score(truth, cand, labels)};
 }
 
-const train::ClassScores* FindClass(const Scores& s, const std::string& label) {
-  for (const train::ClassScores& c : s.per_class) {
+const ClassScores* FindClass(const Scores& s, const std::string& label) {
+  for (const ClassScores& c : s.per_class) {
     if (c.label == label) return &c;
   }
   return nullptr;
@@ -131,8 +129,8 @@ std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double ma
       reasons.push_back(s.name + ": accuracy " + Fixed(s.candidate.accuracy) +
                         " is below the current model's " + Fixed(s.current.accuracy));
     }
-    for (const train::ClassScores& c : s.candidate.per_class) {
-      const train::ClassScores* cur = FindClass(s.current, c.label);
+    for (const ClassScores& c : s.candidate.per_class) {
+      const ClassScores* cur = FindClass(s.current, c.label);
       if (c.support == 0 || cur == nullptr) continue;
       if (c.f1 + 1e-12 < cur->f1 - max_label_drop) {
         reasons.push_back(s.name + ": label '" + c.label + "' F1 " + Fixed(c.f1) +
@@ -154,12 +152,12 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   // The base corpus.
   std::vector<LabelledLine> base;
   if (options.base_corpus.empty()) {
-    for (train::SyntheticRow& r :
-         train::GenerateSyntheticLogs({.seed = 1, .rows = options.base_rows})) {
+    for (SyntheticRow& r :
+         GenerateSyntheticLogs({.seed = 1, .rows = options.base_rows})) {
       base.push_back({std::move(r.source), std::move(r.message), std::move(r.label)});
     }
   } else {
-    LOGSIEVE_ASSIGN_OR_RETURN(train::LabelledData d, train::ReadLabelledCsv(options.base_corpus));
+    LOGSIEVE_ASSIGN_OR_RETURN(LabelledData d, ReadLabelledCsv(options.base_corpus));
     base = std::move(d.rows);
   }
   std::erase_if(base, [&](const LabelledLine& r) {
@@ -171,8 +169,8 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   // The store: split by template, corrections weighted.
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<StoredLabel> stored,
                             store.Labels(options.min_llm_confidence));
-  LOGSIEVE_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::FromConfig(config));
-  auto shared_normalizer = std::make_shared<text::Normalizer>(std::move(normalizer));
+  LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(config));
+  auto shared_normalizer = std::make_shared<Normalizer>(std::move(normalizer));
   std::vector<LabelledLine> corrections, llm;
   for (StoredLabel& s : stored) {
     if (!known(s.label)) {
@@ -187,7 +185,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   std::vector<LabelledLine> store_rows = corrections;
   store_rows.insert(store_rows.end(), llm.begin(), llm.end());
   std::vector<LabelledLine> store_train, store_holdout;
-  train::SplitByTemplate(store_rows, shared_normalizer.get(), options.holdout, 1, &store_train,
+  SplitByTemplate(store_rows, shared_normalizer.get(), options.holdout, 1, &store_train,
                          &store_holdout);
   report.holdout_rows = store_holdout.size();
   std::vector<LabelledLine> rows = base;
@@ -200,25 +198,25 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   }
 
   // The candidate.
-  train::TrainOptions o;
-  LOGSIEVE_ASSIGN_OR_RETURN(embed::HashingOptions h, embed::HashingOptions::FromConfig(config));
-  LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, embed::HashingEncoder::Create(h));
+  TrainOptions o;
+  LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions h, HashingOptions::FromConfig(config));
+  LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, HashingEncoder::Create(h));
   o.encoder = std::move(encoder);
   o.normalizer = shared_normalizer;
   o.lr.C = 10.0;
-  o.created_at = train::CreatedAtFromEnvironment();
+  o.created_at = CreatedAtFromEnvironment();
   std::map<std::string, bool> present;
   for (const LabelledLine& r : rows) present[r.label] = true;
   for (const std::string& n : names) {
     if (present.count(n) > 0) o.labels.push_back(n);
   }
   std::vector<LabelledLine> probe_train, probe_held;
-  train::SplitByTemplate(rows, shared_normalizer.get(), 0.2, 1, &probe_train, &probe_held);
-  LOGSIEVE_ASSIGN_OR_RETURN(train::ConfidentTrainResult trained,
-                            train::TrainWithHeldOut(probe_train, probe_held, rows, o));
+  SplitByTemplate(rows, shared_normalizer.get(), 0.2, 1, &probe_train, &probe_held);
+  LOGSIEVE_ASSIGN_OR_RETURN(ConfidentTrainResult trained,
+                            TrainWithHeldOut(probe_train, probe_held, rows, o));
   LOGSIEVE_ASSIGN_OR_RETURN(Registry registry, Registry::Open(options.registry));
   const std::string staged = registry.dir() + "/candidate.lsm.tmp";
-  LOGSIEVE_RETURN_IF_ERROR(model::SaveModel(trained.fit.model, staged));
+  LOGSIEVE_RETURN_IF_ERROR(SaveModel(trained.fit.model, staged));
 
   // The gate.
   LOGSIEVE_ASSIGN_OR_RETURN(std::string active, registry.Active());
@@ -229,7 +227,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   std::vector<LabelledLine> ood;
   std::string ood_hash = "absent";
   if (std::error_code ec; std::filesystem::exists(options.ood_dev, ec)) {
-    LOGSIEVE_ASSIGN_OR_RETURN(train::LabelledData d, train::ReadLabelledCsv(options.ood_dev));
+    LOGSIEVE_ASSIGN_OR_RETURN(LabelledData d, ReadLabelledCsv(options.ood_dev));
     ood = std::move(d.rows);
     ood_hash = HashRows(ood);
   }
@@ -245,8 +243,8 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   // The registry: every candidate, with what it was made from and how it did.
   nlohmann::json metrics = nlohmann::json::object();
   for (const GateSet& g : report.sets) {
-    metrics[g.name] = {{"current", train::ScoresToJson(g.current)},
-                       {"candidate", train::ScoresToJson(g.candidate)}};
+    metrics[g.name] = {{"current", ScoresToJson(g.current)},
+                       {"candidate", ScoresToJson(g.candidate)}};
   }
   nlohmann::json metadata = {
       {"parent", report.parent},
@@ -299,9 +297,9 @@ std::string FormatLearnReport(const LearnReport& r) {
     std::snprintf(line, sizeof line, "  %-22s %7s %10s %10s %8s\n", "label", "support",
                   "F1 current", "F1 cand.", "change");
     out << line;
-    for (const train::ClassScores& c : g.candidate.per_class) {
+    for (const ClassScores& c : g.candidate.per_class) {
       if (c.support == 0) continue;
-      const train::ClassScores* cur = FindClass(g.current, c.label);
+      const ClassScores* cur = FindClass(g.current, c.label);
       const double before = cur != nullptr ? cur->f1 : 0;
       std::snprintf(line, sizeof line, "  %-22s %7zu %10.3f %10.3f %+8.3f\n", c.label.c_str(),
                     c.support, before, c.f1, c.f1 - before);
@@ -322,8 +320,8 @@ nlohmann::json LearnReportToJson(const LearnReport& r) {
   nlohmann::json sets = nlohmann::json::array();
   for (const GateSet& g : r.sets) {
     sets.push_back({{"name", g.name},
-                    {"current", train::ScoresToJson(g.current)},
-                    {"candidate", train::ScoresToJson(g.candidate)}});
+                    {"current", ScoresToJson(g.current)},
+                    {"candidate", ScoresToJson(g.candidate)}});
   }
   return {
       {"version", r.version},          {"parent", r.parent},     {"promoted", r.promoted},

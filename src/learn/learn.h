@@ -55,8 +55,8 @@ struct LearnOptions {
 // Both models on one evaluation set.
 struct GateSet {
   std::string name;  // "store holdout", "ood dev"
-  train::Scores current;
-  train::Scores candidate;
+  Scores current;
+  Scores candidate;
 };
 
 struct LearnReport {

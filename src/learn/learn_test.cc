@@ -16,7 +16,7 @@ namespace {
 std::string WriteCorpus(const testing::ScratchDir& dir, bool rotate) {
   const std::vector<std::string> names = Config().labels().names();
   std::string csv = "source,log_message,target_label\n";
-  for (const train::SyntheticRow& r : train::GenerateSyntheticLogs({.seed = 3, .rows = 1500})) {
+  for (const SyntheticRow& r : GenerateSyntheticLogs({.seed = 3, .rows = 1500})) {
     std::string label = r.label;
     if (rotate) {
       size_t i = std::find(names.begin(), names.end(), label) - names.begin();

@@ -60,7 +60,7 @@ std::string Quoted(std::string_view s) {  // YAML single-quoted
 StatusOr<std::vector<RuleSuggestion>> SuggestRules(const Config& config, Store& store,
                                                    const SuggestOptions& options) {
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<StoredLabel> rows, store.Labels(0));
-  LOGSIEVE_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::FromConfig(config));
+  LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(config));
 
   // The existing rules, to leave out what they already decide.
   std::unique_ptr<RuleSet> existing;

@@ -94,9 +94,9 @@ StatusOr<Feedback> FeedbackFromJson(const json& body) {
 
 StatusOr<size_t> ImportFeedbackCsv(const Classifier& classifier, Store& store,
                                    const std::string& path, size_t max_record_bytes) {
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::InputStream> in, io::InputStream::Open(path));
-  io::CsvReader csv(std::move(in), io::CsvOptions{.max_record_bytes = max_record_bytes});
-  io::CsvRow row;
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(path));
+  CsvReader csv(std::move(in), CsvOptions{.max_record_bytes = max_record_bytes});
+  CsvRow row;
   LOGSIEVE_ASSIGN_OR_RETURN(bool has_header, csv.Next(&row));
   if (!has_header) return InvalidArgumentError(path + ": empty, expected a header row");
   int source = -1, message = -1, label = -1, note = -1;

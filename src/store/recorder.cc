@@ -86,7 +86,7 @@ std::string PromptVersion(const Config& config) {
   std::string what = config.GetJson("labels").dump() + "\n" + config.GetJson("llm.examples").dump();
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(text::TemplateKey("prompt", what)));
+                static_cast<unsigned long long>(TemplateKey("prompt", what)));
   return std::string(hex, 12);
 }
 

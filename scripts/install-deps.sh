@@ -10,6 +10,7 @@ packages=(
   libvectorscan-dev nlohmann-json3-dev libyaml-cpp-dev
   libboost-dev    # Boost.Beast and Asio (header-only): the HTTP edge of `logsieve serve`
   libcurl4-openssl-dev libcli11-dev libxxhash-dev libhiredis-dev
+  libsqlite3-dev  # the learning loop's store (src/store)
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev

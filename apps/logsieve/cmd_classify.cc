@@ -17,6 +17,7 @@
 #include "pipeline/batch_runner.h"
 #include "pipeline/classifier.h"
 #include "pipeline_flags.h"
+#include "store/recorder.h"
 
 namespace logsieve::cli {
 namespace {

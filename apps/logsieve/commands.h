@@ -25,6 +25,11 @@ void AddEmbedCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app);
 // `logsieve worker`: a Redis Streams consumer-group member (src/stream).
 void AddWorkerCommand(CLI::App& app);
+// `logsieve review`, `feedback import`, `store stats|purge`: the learning loop (cmd_store.cc).
+void AddStoreCommands(CLI::App& app);
+// `logsieve learn`, `models list|activate|rollback`, `rules suggest` (cmd_learn.cc;
+// after AddRulesCommand).
+void AddLearnCommands(CLI::App& app);
 
 }  // namespace logsieve::cli
 

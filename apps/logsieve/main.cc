@@ -18,6 +18,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   logsieve::cli::AddEmbedCommand(app);
   logsieve::cli::AddConfigCommand(app);
   logsieve::cli::AddWorkerCommand(app);
+  logsieve::cli::AddStoreCommands(app);
+  logsieve::cli::AddLearnCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

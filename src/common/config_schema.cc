@@ -348,6 +348,61 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"worker.metrics_port", T::kInt, "0",
               "Port of the /metrics and /readyz listener; 0: no listener."}
         .Range(0, 65535),
+    // --- store (the learning loop; doc/learning.md) -------------------------
+    ConfigKey{"store.enabled", T::kString, "auto",
+              "Record LLM answers, degraded and unclassified templates to the store (it holds log "
+              "text): auto = in serve and the stream worker, on = also in classify, off = never."}
+        .OneOf("auto|on|off"),
+    {"store.path", T::kString, "",
+     "The store's SQLite file; empty = $XDG_STATE_HOME/logsieve/store.db (else "
+     "~/.local/state/logsieve/store.db)."},
+    ConfigKey{"store.max_templates", T::kInt, "200000",
+              "Templates kept at most; past it the least recently seen (then least used) go."}
+        .Range(1, kNoMax),
+    ConfigKey{"store.max_corrections", T::kInt, "100000",
+              "Human corrections kept at most; past it the oldest go."}
+        .Range(1, kNoMax),
+    ConfigKey{"store.max_bytes", T::kInt, "1073741824",
+              "Largest size of the store file; a write past it fails (logged, kept in memory)."}
+        .Range(65536, kMaxBytes),
+    ConfigKey{"store.busy_timeout_ms", T::kInt, "2000",
+              "How long a write waits for another process's write to finish before failing."}
+        .Range(0, kDayMs),
+    ConfigKey{"store.examples", T::kInt, "3", "Raw example lines kept per template."}.Range(0, 100),
+    ConfigKey{"store.flush_ms", T::kInt, "1000",
+              "Observations are merged in memory and written once per this many milliseconds."}
+        .Range(1, kDayMs),
+    ConfigKey{"store.max_pending", T::kInt, "100000",
+              "Templates held in memory while the store cannot be written; more are dropped and "
+              "counted (logsieve_store_dropped_total)."}
+        .Range(1, kNoMax),
+
+    // --- learn (`logsieve learn`; doc/learning.md) ---------------------------
+    {"learn.base_corpus", T::kString, "",
+     "Labelled CSV (log_message, target_label, source) the candidate is trained on besides the "
+     "store; empty = the synthetic corpus of the default model."},
+    ConfigKey{"learn.base_rows", T::kInt, "27000",
+              "Rows of the synthetic base corpus (when learn.base_corpus is empty)."}
+        .Range(100, 10000000),
+    {"learn.ood_dev", T::kString, "",
+     "Labelled CSV of lines unlike the training data, one of the gate's sets; empty = the bundled "
+     "tests/data/ood_dev.csv when present."},
+    {"learn.registry", T::kString, "",
+     "Folder of versioned models; empty = $XDG_STATE_HOME/logsieve/models (else "
+     "~/.local/state/logsieve/models). Serve DIR/active.lsm (model.file)."},
+    ConfigKey{"learn.min_llm_confidence", T::kDouble, "0.6",
+              "Stored LLM answers below this confidence are not trained on."}
+        .Range(0, 1),
+    ConfigKey{"learn.correction_weight", T::kInt, "5",
+              "Each human correction counts as this many training rows (an LLM answer as one)."}
+        .Range(1, 1000),
+    ConfigKey{"learn.holdout", T::kDouble, "0.2",
+              "Share of the store's templates held out to gate the candidate (never trained on)."}
+        .Range(0, 0.9),
+    ConfigKey{"learn.max_label_drop", T::kDouble, "0.05",
+              "The candidate is refused when any label's F1 falls more than this below the "
+              "current model's on a gate set."}
+        .Range(0, 1),
 });
 
 }  // namespace

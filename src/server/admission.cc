@@ -24,6 +24,8 @@ constexpr Route kRoutes[] = {
     {"/classify-single/", "POST"},
     {"/v1/classify", "POST"},
     {"/v1/classify/stream", "POST"},
+    {"/v1/feedback", "POST"},  // the learning loop (doc/learning.md)
+    {"/v1/review", "GET"},
 };
 
 std::string Lower(std::string_view s) {

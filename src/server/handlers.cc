@@ -16,6 +16,7 @@
 #include "server/multipart.h"
 #include "server/openapi.h"
 #include "server/web_assets.h"
+#include "store/feedback.h"
 
 namespace logsieve {
 namespace {
@@ -238,8 +239,9 @@ Plan Handlers::Admit(const ApiRequest& req) const {
   if (!type.empty() && type != "application/json") {
     return Unread(ErrorAnswer(415, "Content-Type must be application/json, not '" + type + "'"));
   }
-  plan.handle =
-      req.path == "/classify-single/" ? &Handlers::ClassifySingle : &Handlers::ClassifyBatch;
+  plan.handle = req.path == "/classify-single/" ? &Handlers::ClassifySingle
+                : req.path == "/v1/feedback"    ? &Handlers::AddFeedback
+                                                : &Handlers::ClassifyBatch;
   return plan;
 }
 
@@ -259,6 +261,7 @@ ApiResponse Handlers::Get(const ApiRequest& req) const {
     res.body = MetricsRegistry::Global().RenderPrometheus();
     return res;
   }
+  if (path == "/v1/review") return Review(req);
   if (path == "/openapi.json") {
     const Classifier* c = classifier();
     return JsonAnswer(
@@ -366,6 +369,72 @@ ApiResponse Handlers::ClassifyBatch(const ApiRequest& req) const {
   json results = json::array();
   for (const Decision& d : batch.decisions) results.push_back(DecisionJson(d));
   return JsonAnswer(200, json{{"results", std::move(results)}});
+}
+
+// ---------------------------------------------------------------------------
+// The learning loop (doc/learning.md).
+
+namespace {
+
+ApiResponse NoStore() {
+  return ErrorAnswer(503,
+                     "no store: store.enabled is off or the store could not be opened (see the "
+                     "server log)");
+}
+
+// ?limit=N&min_confidence=X from the target; defaults 50 and 0.7.
+void ReviewQuery(std::string_view target, size_t* limit, double* min_confidence) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string value(pair.substr(eq + 1));
+    char* end = nullptr;
+    if (pair.substr(0, eq) == "limit") {
+      const unsigned long long v = std::strtoull(value.c_str(), &end, 10);
+      if (end != value.c_str() && *end == '\0') *limit = std::clamp<size_t>(v, 1, 1000);
+    } else if (pair.substr(0, eq) == "min_confidence") {
+      const double v = std::strtod(value.c_str(), &end);
+      if (end != value.c_str() && *end == '\0' && v >= 0 && v <= 1) *min_confidence = v;
+    }
+  }
+}
+
+}  // namespace
+
+ApiResponse Handlers::Review(const ApiRequest& req) const {
+  if (!Authorized(req, options_.api_keys)) return Unauthorized(req);
+  if (classifier() == nullptr) return ErrorAnswer(503, "not ready: the classifier is loading");
+  if (store_ == nullptr) return NoStore();
+  size_t limit = 50;
+  double min_confidence = 0.7;
+  ReviewQuery(req.target, &limit, &min_confidence);
+  StatusOr<std::vector<ReviewItem>> items = store_->store().Review(limit, min_confidence);
+  if (!items.ok()) return ErrorAnswer(503, items.status().message());
+  json out = json::array();
+  for (const ReviewItem& item : *items) out.push_back(ReviewItemJson(item));
+  return JsonAnswer(200, json{{"items", std::move(out)}});
+}
+
+ApiResponse Handlers::AddFeedback(const ApiRequest& req) const {
+  if (store_ == nullptr) return NoStore();
+  StatusOr<json> body = ParseJsonBody(req.body);
+  if (!body.ok()) return ErrorAnswer(400, body.status().message());
+  StatusOr<Feedback> feedback = FeedbackFromJson(*body);
+  if (!feedback.ok()) return ErrorAnswer(422, feedback.status().message());
+  StatusOr<Correction> correction = MakeCorrection(*classifier(), *std::move(feedback), "api");
+  if (!correction.ok()) return ErrorAnswer(422, correction.status().message());
+  if (Status s = store_->store().AddCorrections(std::span(&*correction, 1)); !s.ok()) {
+    return ErrorAnswer(503, s.message());
+  }
+  return JsonAnswer(200, json{{"status", "stored"},
+                              {"previous_label", correction->previous_label},
+                              {"previous_method", correction->previous_method}});
 }
 
 ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {

@@ -30,6 +30,7 @@
 #include "pipeline/classifier.h"
 #include "server/api_message.h"
 #include "server/options.h"
+#include "store/recorder.h"
 
 namespace logsieve {
 
@@ -93,6 +94,9 @@ class Handlers {
   // REQUIRES: called at most once; classifier != nullptr.
   void SetClassifier(std::shared_ptr<const Classifier> classifier);
   const Classifier* classifier() const { return ready_.load(std::memory_order_acquire); }
+  // The learning loop's store (null: store off or not opened; /v1/feedback and
+  // /v1/review answer 503). REQUIRES: called before SetClassifier, at most once.
+  void SetStore(std::shared_ptr<StoreRecorder> recorder) { store_ = std::move(recorder); }
   void SetStopping() { stopping_ = true; }
   bool stopping() const { return stopping_; }
 
@@ -123,9 +127,11 @@ class Handlers {
   ApiResponse ClassifySingle(const ApiRequest& req) const;
   ApiResponse ClassifyBatch(const ApiRequest& req) const;
   ApiResponse ClassifyCsv(const ApiRequest& req) const;
+  ApiResponse AddFeedback(const ApiRequest& req) const;
 
  private:
   ApiResponse Health() const;
+  ApiResponse Review(const ApiRequest& req) const;
   ApiResponse Get(const ApiRequest& req) const;
   // The batch as the classifier answers it within classify_timeout_ms.
   void Classify(Batch& batch) const;
@@ -134,6 +140,7 @@ class Handlers {
   Mutex classifier_mu_;
   std::shared_ptr<const Classifier> classifier_ GUARDED_BY(classifier_mu_);  // set once
   std::atomic<const Classifier*> ready_{nullptr};  // published after classifier_
+  std::shared_ptr<StoreRecorder> store_;           // set before ready_ is published
   std::atomic<bool> stopping_{false};
   mutable Mutex log_mu_;  // one access-log line at a time on stderr
   Gauge& in_flight_;

@@ -102,6 +102,43 @@ constexpr std::string_view kDocument = R"json({
         }
       }
     },
+    "/v1/feedback": {
+      "post": {
+        "operationId": "feedback",
+        "summary": "Store a person's correction for one log line",
+        "description": "The learning loop (doc/learning.md): the line is classified once so the correction records what it corrects; `logsieve learn` trains on corrections before LLM answers. 503 when the server runs without a store (store.enabled off, or the store could not be opened or written).",
+        "tags": ["learning"],
+        "security": [{}, {"bearer": []}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
+        "responses": {
+          "200": {"description": "Stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeedbackStored"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"description": "A field missing or not a string, or target_label not in the label set (the detail names it)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/v1/review": {
+      "get": {
+        "operationId": "review",
+        "summary": "The stored templates most worth a person's look",
+        "description": "Unclassified, degraded, below min_confidence, or model and LLM disagreeing; templates with more of these reasons first, then the most frequent. 503 when the server runs without a store.",
+        "tags": ["learning"],
+        "security": [{}, {"bearer": []}],
+        "parameters": [
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+          {"name": "min_confidence", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.7}, "description": "Answers below this are 'low confidence'"}
+        ],
+        "responses": {
+          "200": {"description": "The review queue", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReviewQueue"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
     "/metrics": {
       "get": {
         "operationId": "metrics",
@@ -207,6 +244,49 @@ constexpr std::string_view kDocument = R"json({
           "stage_details": {"type": "array", "items": {"type": "string"}, "description": "One line per loaded stage"},
           "labels": {"type": "array", "items": {"type": "string"}}
         }
+      },
+      "Feedback": {
+        "type": "object",
+        "required": ["source", "log_message", "target_label"],
+        "properties": {
+          "source": {"type": "string", "example": "ModernCRM"},
+          "log_message": {"type": "string", "example": "Disk quota exceeded for user 42"},
+          "target_label": {"type": "string", "description": "The right label: one of the label set", "example": "Resource Usage"},
+          "note": {"type": "string", "description": "Optional, for people"}
+        }
+      },
+      "FeedbackStored": {
+        "type": "object",
+        "required": ["status", "previous_label", "previous_method"],
+        "properties": {
+          "status": {"type": "string", "enum": ["stored"]},
+          "previous_label": {"type": "string", "description": "What logsieve answered for the line before"},
+          "previous_method": {"type": "string", "enum": ["Regex", "ML", "LLM", "None"]}
+        }
+      },
+      "ReviewItem": {
+        "type": "object",
+        "required": ["key", "source", "template", "label", "method", "confidence", "degraded", "model_label", "count", "first_seen", "last_seen", "reasons", "examples"],
+        "properties": {
+          "key": {"type": "string", "description": "The template key, 16 hex digits"},
+          "source": {"type": "string"},
+          "template": {"type": "string", "description": "The normalized line (variable parts masked)"},
+          "label": {"type": "string"},
+          "method": {"type": "string", "enum": ["ML", "LLM", "None"]},
+          "confidence": {"type": "number", "nullable": true},
+          "degraded": {"type": "boolean"},
+          "model_label": {"type": "string", "nullable": true, "description": "The model's guess when it disagreed with the LLM"},
+          "count": {"type": "integer", "description": "Lines seen"},
+          "first_seen": {"type": "integer", "description": "Unix seconds"},
+          "last_seen": {"type": "integer", "description": "Unix seconds"},
+          "reasons": {"type": "array", "items": {"type": "string", "enum": ["unclassified", "degraded", "low confidence", "disagreement"]}},
+          "examples": {"type": "array", "items": {"type": "string"}, "description": "A few raw lines (store.examples)"}
+        }
+      },
+      "ReviewQueue": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/ReviewItem"}}}
       },
       "Probe": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
       "HTTPError": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}

@@ -89,7 +89,14 @@ Status RunServer(const Config& config, const std::string& version) {
     wake_stopper();
     return classifier.status();
   }
-  server->SetClassifier(std::shared_ptr<const Classifier>(*std::move(classifier)));
+  // The store (store.enabled auto: on in serve); one that cannot be opened is
+  // logged and the server runs without it.
+  std::unique_ptr<Classifier> serving_classifier = *std::move(classifier);
+  if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "serve")) {
+    serving_classifier = WithRecording(std::move(serving_classifier), recorder);
+    server->SetStore(std::move(recorder));
+  }
+  server->SetClassifier(std::shared_ptr<const Classifier>(std::move(serving_classifier)));
   std::fprintf(stderr, "logsieve: ready\n");
   serving.join();  // until a signal stops the server
   wake_stopper();

@@ -30,6 +30,10 @@ void Server::SetClassifier(std::shared_ptr<const Classifier> classifier) {
   impl_->handlers.SetClassifier(std::move(classifier));
 }
 
+void Server::SetStore(std::shared_ptr<StoreRecorder> recorder) {
+  impl_->handlers.SetStore(std::move(recorder));
+}
+
 bool Server::ready() const {
   return impl_->handlers.classifier() != nullptr && !impl_->handlers.stopping();
 }

@@ -40,6 +40,7 @@
 #include "common/status.h"
 #include "pipeline/classifier.h"
 #include "server/options.h"
+#include "store/recorder.h"
 
 namespace logsieve {
 
@@ -58,6 +59,9 @@ class Server {
   // Makes the server ready: classify endpoints answer from now on.
   // REQUIRES: called at most once; classifier != nullptr.
   void SetClassifier(std::shared_ptr<const Classifier> classifier);
+  // The learning loop's store for /v1/feedback and /v1/review (doc/learning.md).
+  // REQUIRES: called before SetClassifier, at most once.
+  void SetStore(std::shared_ptr<StoreRecorder> recorder);
   bool ready() const;
 
   // Accepts and serves connections until Stop(). REQUIRES: Bind() succeeded.

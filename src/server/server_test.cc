@@ -90,6 +90,7 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = *std::move(server);
     ASSERT_TRUE(server_->Bind().ok());
+    if (store_) server_->SetStore(store_);
     if (ready) server_->SetClassifier(std::make_shared<FakeClassifier>(delay));
     thread_ = std::thread([this] { (void)server_->Serve(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
@@ -101,11 +102,21 @@ class ServerTest : public ::testing::Test {
     }
   }
 
+  // A store in a scratch folder; Start() hands it to the server.
+  void UseStore() {
+    Config config;
+    ASSERT_TRUE(config.Set("store.path", scratch_.File("store.db"), "test").ok());
+    store_ = OpenRecorder(config, "serve");
+    ASSERT_NE(store_, nullptr);
+  }
+
   void TearDown() override {
     if (server_) server_->Stop();
     if (thread_.joinable()) thread_.join();
   }
 
+  testing::ScratchDir scratch_;
+  std::shared_ptr<StoreRecorder> store_;
   static json Body(const httplib::Result& r) { return json::parse(r->body, nullptr, false); }
   static std::string Detail(const httplib::Result& r) {
     json j = Body(r);
@@ -751,6 +762,80 @@ TEST(HandlersTest, OnlyShortRequestsOfAPipelineThatCannotWaitRunOnTheIoThread) {
 
   Handlers loading(Defaults());
   EXPECT_FALSE(loading.RunsInline(plan, req)) << "no classifier yet";
+}
+
+TEST_F(ServerTest, FeedbackIsStoredWithTheDecisionItCorrects) {
+  UseStore();
+  Start();
+  auto r = client_->Post(
+      "/v1/feedback",
+      R"({"source":"ModernCRM","log_message":"memory at 91%","target_label":"User Action"})",
+      "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r), json({{"status", "stored"},
+                           {"previous_label", "Resource Usage"},
+                           {"previous_method", "ML"}}));
+  EXPECT_EQ(store_->store().Stats()->corrections, 1);
+  EXPECT_EQ(store_->store().Stats()->disagreements, 1);
+}
+
+TEST_F(ServerTest, FeedbackWithAnUnknownLabelIs422NamingIt) {
+  UseStore();
+  Start();
+  auto r = client_->Post("/v1/feedback",
+                         R"({"source":"a","log_message":"b","target_label":"Disk Full"})",
+                         "application/json");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_NE(Detail(r).find("unknown label 'Disk Full'"), std::string::npos) << Detail(r);
+  r = client_->Post("/v1/feedback", R"({"source":"a","log_message":"b"})", "application/json");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(Detail(r), "target_label: is required");
+  EXPECT_EQ(store_->store().Stats()->corrections, 0);
+}
+
+TEST_F(ServerTest, FeedbackAndReviewNeedTheApiKey) {
+  UseStore();
+  ServerOptions o = Defaults();
+  o.api_keys = {"k1"};
+  Start(o);
+  std::string body = R"({"source":"a","log_message":"b","target_label":"User Action"})";
+  EXPECT_EQ(client_->Post("/v1/feedback", body, "application/json")->status, 401);
+  EXPECT_EQ(client_->Get("/v1/review")->status, 401);
+  httplib::Headers auth = {{"Authorization", "Bearer k1"}};
+  EXPECT_EQ(client_->Post("/v1/feedback", auth, body, "application/json")->status, 200);
+  EXPECT_EQ(client_->Get("/v1/review", auth)->status, 200);
+}
+
+TEST_F(ServerTest, WithoutAStoreFeedbackAndReviewAre503) {
+  Start();
+  auto r = client_->Post("/v1/feedback",
+                         R"({"source":"a","log_message":"b","target_label":"User Action"})",
+                         "application/json");
+  EXPECT_EQ(r->status, 503);
+  EXPECT_NE(Detail(r).find("no store"), std::string::npos);
+  EXPECT_EQ(client_->Get("/v1/review")->status, 503);
+}
+
+TEST_F(ServerTest, ReviewListsTheStoredTemplatesMostWorthALook) {
+  UseStore();
+  TemplateObservation o;
+  o.key = 42;
+  o.source = "ModernCRM";
+  o.template_text = "mystery <NUM>";
+  o.label = "Unclassified";
+  o.method = "None";
+  o.count = 3;
+  o.examples = {"mystery 1"};
+  ASSERT_TRUE(store_->store().Record(std::vector{o}).ok());
+  Start();
+  auto r = client_->Get("/v1/review?limit=5&min_confidence=0.5");
+  ASSERT_EQ(r->status, 200) << r->body;
+  json items = Body(r)["items"];
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["template"], "mystery <NUM>");
+  EXPECT_EQ(items[0]["count"], 3);
+  EXPECT_EQ(items[0]["reasons"], json({"unclassified"}));
+  EXPECT_EQ(items[0]["examples"], json({"mystery 1"}));
 }
 
 TEST(ServerOptionsTest, ReadsTheServerSectionOfTheConfig) {

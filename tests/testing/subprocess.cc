@@ -24,6 +24,8 @@ int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& 
           int close_c) {
   // The binary's caches (compiled rules) go to the build tree, never the user's own.
   std::string xdg = "XDG_CACHE_HOME=" + TestCacheDir();
+  // And `serve`'s store (store.enabled auto) to the build tree too.
+  std::string state = "XDG_STATE_HOME=" + TestCacheDir() + "/state";
   pid_t pid = fork();
   if (pid != 0) return pid;
   dup2(fd_in, 0);
@@ -34,6 +36,7 @@ int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& 
   }
   if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
   putenv(xdg.data());
+  putenv(state.data());
   for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));  // after xdg: may override
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));

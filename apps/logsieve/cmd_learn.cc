@@ -1,0 +1,147 @@
+// `logsieve learn` and `logsieve models list|activate V|rollback` (doc/learning.md).
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "learn/learn.h"
+#include "learn/registry.h"
+#include "learn/rule_suggest.h"
+#include "pipeline_flags.h"
+#include "store/store.h"
+
+namespace logsieve::cli {
+namespace {
+
+Config ConfigOrFail(const PipelineFlags& flags) {
+  StatusOr<Config> config = flags.BuildConfig();
+  if (!config.ok()) Fail(config.status());
+  return *std::move(config);
+}
+
+learn::Registry RegistryOrFail(const Config& config) {
+  StatusOr<learn::Registry> r =
+      learn::Registry::Open(learn::LearnOptions::FromConfig(config).registry);
+  if (!r.ok()) Fail(r.status());
+  return *std::move(r);
+}
+
+}  // namespace
+
+void AddLearnCommands(CLI::App& app) {
+  {
+    CLI::App* cmd = app.add_subcommand(
+        "learn",
+        "Train a candidate model on the base corpus plus the store, gate it against the "
+        "current model, register it, and activate it only if it is not worse");
+    struct Opts {
+      PipelineFlags pipeline;
+      std::string base;
+      bool json = false;
+    };
+    auto o = std::make_shared<Opts>();
+    cmd->add_option("--base", o->base, "Base corpus CSV (learn.base_corpus)");
+    cmd->add_flag("--json", o->json, "The report as JSON");
+    AddPipelineFlags(cmd, &o->pipeline);
+    cmd->callback([o] {
+      Config config = ConfigOrFail(o->pipeline);
+      if (!o->base.empty()) {
+        if (Status s = config.Set("learn.base_corpus", o->base, "flag --base"); !s.ok()) Fail(s);
+      }
+      StatusOr<StoreOptions> so = StoreOptions::FromConfig(config);
+      if (!so.ok()) Fail(so.status());
+      StatusOr<std::unique_ptr<Store>> store = Store::Open(*so);
+      if (!store.ok()) Fail(store.status());
+      StatusOr<learn::LearnReport> report =
+          learn::Learn(config, **store, learn::LearnOptions::FromConfig(config));
+      if (!report.ok()) Fail(report.status());
+      if (o->json) {
+        std::cout << learn::LearnReportToJson(*report).dump(2) << "\n";
+      } else {
+        std::cout << learn::FormatLearnReport(*report);
+      }
+    });
+  }
+  // logsieve rules suggest, beside `rules check|test`.
+  // REQUIRES: AddRulesCommand ran first (main.cc).
+  {
+    CLI::App* rules = app.get_subcommand("rules");
+    CLI::App* cmd = rules->add_subcommand(
+        "suggest",
+        "Propose regex rules (YAML) for frequent stored templates with one label; "
+        "nothing is applied");
+    struct Opts {
+      PipelineFlags pipeline;
+      learn::SuggestOptions suggest;
+    };
+    auto o = std::make_shared<Opts>();
+    cmd->add_option("--min-support", o->suggest.min_support, "Lines a template needs (20)")
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+    cmd->add_option("--min-precision", o->suggest.min_precision,
+                    "Share of the matched stored lines that must carry the label (0.95)")
+        ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--limit", o->suggest.limit, "Proposals at most (50)");
+    AddPipelineFlags(cmd, &o->pipeline);
+    cmd->callback([o] {
+      Config config = ConfigOrFail(o->pipeline);
+      StatusOr<StoreOptions> so = StoreOptions::FromConfig(config);
+      if (!so.ok()) Fail(so.status());
+      StatusOr<std::unique_ptr<Store>> store = Store::Open(*so);
+      if (!store.ok()) Fail(store.status());
+      StatusOr<std::vector<learn::RuleSuggestion>> s =
+          learn::SuggestRules(config, **store, o->suggest);
+      if (!s.ok()) Fail(s.status());
+      std::cout << learn::SuggestionsYaml(*s, (*store)->path());
+    });
+  }
+  {
+    CLI::App* cmd = app.add_subcommand("models", "The model registry: list, activate V, rollback");
+    cmd->require_subcommand(1);
+    auto flags = std::make_shared<PipelineFlags>();
+    CLI::App* list = cmd->add_subcommand("list", "Every registered version, oldest first");
+    AddPipelineFlags(list, flags.get());
+    list->callback([flags] {
+      learn::Registry r = RegistryOrFail(ConfigOrFail(*flags));
+      StatusOr<std::vector<learn::RegistryEntry>> entries = r.List();
+      if (!entries.ok()) Fail(entries.status());
+      for (const learn::RegistryEntry& e : *entries) {
+        const nlohmann::json& m = e.metadata;
+        std::string acc;
+        if (m.contains("metrics") && m["metrics"].contains("ood dev")) {
+          acc = " ood-dev accuracy " +
+                m["metrics"]["ood dev"]["candidate"].value("accuracy", nlohmann::json(0)).dump();
+        }
+        std::printf("%s %s  %s  parent %s  %s%s\n", e.active ? "*" : " ", e.version.c_str(),
+                    m.value("created_at", std::string("?")).c_str(),
+                    m.value("parent", std::string("?")).c_str(),
+                    m.value("promoted", false) ? "promoted" : "not promoted", acc.c_str());
+      }
+      std::fprintf(stderr, "logsieve: registry %s; serve %s (model.file)\n", r.dir().c_str(),
+                   r.active_model_path().c_str());
+    });
+    auto activate_flags = std::make_shared<PipelineFlags>();
+    auto version = std::make_shared<std::string>();
+    CLI::App* activate = cmd->add_subcommand("activate", "Make version V the active model");
+    activate->add_option("V", *version, "Version (v0003)")->required();
+    AddPipelineFlags(activate, activate_flags.get());
+    activate->callback([activate_flags, version] {
+      learn::Registry r = RegistryOrFail(ConfigOrFail(*activate_flags));
+      if (Status s = r.Activate(*version); !s.ok()) Fail(s);
+      std::fprintf(stderr, "logsieve: %s is active (%s)\n", version->c_str(),
+                   r.active_model_path().c_str());
+    });
+    auto rollback_flags = std::make_shared<PipelineFlags>();
+    CLI::App* rollback =
+        cmd->add_subcommand("rollback", "Make the active version's parent active again");
+    AddPipelineFlags(rollback, rollback_flags.get());
+    rollback->callback([rollback_flags] {
+      learn::Registry r = RegistryOrFail(ConfigOrFail(*rollback_flags));
+      StatusOr<std::string> v = r.Rollback();
+      if (!v.ok()) Fail(v.status());
+      std::fprintf(stderr, "logsieve: rolled back: %s is active (%s)\n", v->c_str(),
+                   r.active_model_path().c_str());
+    });
+  }
+}
+
+}  // namespace logsieve::cli

@@ -1,0 +1,333 @@
+#include "learn/learn.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "common/paths.h"
+#include "embed/hashing_encoder.h"
+#include "learn/registry.h"
+#include "model/model_file.h"
+#include "pipeline/classifier.h"
+#include "text/normalizer.h"
+#include "train/confident_training.h"
+#include "train/labelled_data.h"
+#include "train/synthetic_logs.h"
+#include "train/trainer.h"
+
+namespace logsieve::learn {
+namespace {
+
+
+std::string DefaultRegistry() {
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && xdg[0] == '/') {
+    return std::string(xdg) + "/logsieve/models";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.local/state/logsieve/models";
+  }
+  return "logsieve-models";
+}
+
+std::string Hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// A hash of the rows, in order: what the candidate was made from.
+std::string HashRows(const std::vector<LabelledLine>& rows) {
+  uint64_t h = 0;
+  for (const LabelledLine& r : rows) {
+    h = TemplateKey(Hex(h), r.source + '\x1f' + r.message + '\x1f' + r.label);
+  }
+  return Hex(h);
+}
+
+// The model stage alone at threshold 0 (its top label for every line);
+// "Unclassified" throughout for model file "none".
+StatusOr<std::vector<std::string>> Predict(const Config& base, const std::string& model_file,
+                                           const std::vector<LabelledLine>& rows) {
+  if (model_file == "none") return std::vector<std::string>(rows.size(), "Unclassified");
+  Config c = base;
+  for (auto [key, value] : {std::pair<const char*, std::string>{"pipeline.stages", "[model]"},
+                            {"pipeline.routes", "[]"},
+                            {"pipeline.threshold", "0"},
+                            {"model.file", model_file}}) {
+    LOGSIEVE_RETURN_IF_ERROR(c.Set(key, value, "learn"));
+  }
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(c));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  constexpr size_t kSlice = 1024;
+  for (size_t start = 0; start < rows.size(); start += kSlice) {
+    Batch batch;
+    for (size_t i = start; i < std::min(rows.size(), start + kSlice); ++i) {
+      batch.records.push_back({rows[i].source, rows[i].message});
+    }
+    classifier->Classify(batch);
+    for (Decision& d : batch.decisions) out.push_back(std::move(d.label));
+  }
+  return out;
+}
+
+StatusOr<GateSet> Compare(const Config& config, std::string name, const std::string& current,
+                          const std::string& candidate, const std::vector<LabelledLine>& rows) {
+  std::vector<std::string> truth;
+  truth.reserve(rows.size());
+  for (const LabelledLine& r : rows) truth.push_back(r.label);
+  const std::vector<std::string> labels = config.labels().names();
+  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> cur, Predict(config, current, rows));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> cand, Predict(config, candidate, rows));
+  return GateSet{std::move(name), Score(truth, cur, labels),
+                 Score(truth, cand, labels)};
+}
+
+const ClassScores* FindClass(const Scores& s, const std::string& label) {
+  for (const ClassScores& c : s.per_class) {
+    if (c.label == label) return &c;
+  }
+  return nullptr;
+}
+
+std::string Fixed(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+}  // namespace
+
+LearnOptions LearnOptions::FromConfig(const Config& config) {
+  LearnOptions o;
+  o.base_corpus = config.GetString("learn.base_corpus");
+  o.base_rows = config.GetSize("learn.base_rows");
+  o.ood_dev = config.GetString("learn.ood_dev");
+  if (o.ood_dev.empty()) o.ood_dev = BundledPath("tests/data/ood_dev.csv");
+  o.registry = config.GetString("learn.registry");
+  if (o.registry.empty()) o.registry = DefaultRegistry();
+  o.min_llm_confidence = config.GetDouble("learn.min_llm_confidence");
+  o.correction_weight = config.GetInt("learn.correction_weight");
+  o.holdout = config.GetDouble("learn.holdout");
+  o.max_label_drop = config.GetDouble("learn.max_label_drop");
+  return o;
+}
+
+std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double max_label_drop) {
+  std::vector<std::string> reasons;
+  for (const GateSet& s : sets) {
+    if (s.candidate.rows == 0) continue;
+    if (s.candidate.accuracy + 1e-12 < s.current.accuracy) {
+      reasons.push_back(s.name + ": accuracy " + Fixed(s.candidate.accuracy) +
+                        " is below the current model's " + Fixed(s.current.accuracy));
+    }
+    for (const ClassScores& c : s.candidate.per_class) {
+      const ClassScores* cur = FindClass(s.current, c.label);
+      if (c.support == 0 || cur == nullptr) continue;
+      if (c.f1 + 1e-12 < cur->f1 - max_label_drop) {
+        reasons.push_back(s.name + ": label '" + c.label + "' F1 " + Fixed(c.f1) +
+                          " is more than " + Fixed(max_label_drop) +
+                          " (learn.max_label_drop) below the current model's " + Fixed(cur->f1));
+      }
+    }
+  }
+  return reasons;
+}
+
+StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptions& options) {
+  LearnReport report;
+  const std::vector<std::string> names = config.labels().names();
+  auto known = [&](const std::string& l) {
+    return std::find(names.begin(), names.end(), l) != names.end();
+  };
+
+  // The base corpus.
+  std::vector<LabelledLine> base;
+  if (options.base_corpus.empty()) {
+    for (SyntheticRow& r :
+         GenerateSyntheticLogs({.seed = 1, .rows = options.base_rows})) {
+      base.push_back({std::move(r.source), std::move(r.message), std::move(r.label)});
+    }
+  } else {
+    LOGSIEVE_ASSIGN_OR_RETURN(LabelledData d, ReadLabelledCsv(options.base_corpus));
+    base = std::move(d.rows);
+  }
+  std::erase_if(base, [&](const LabelledLine& r) {
+    const bool drop = !known(r.label);
+    report.skipped_rows += drop;
+    return drop;
+  });
+
+  // The store: split by template, corrections weighted.
+  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<StoredLabel> stored,
+                            store.Labels(options.min_llm_confidence));
+  LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(config));
+  auto shared_normalizer = std::make_shared<Normalizer>(std::move(normalizer));
+  std::vector<LabelledLine> corrections, llm;
+  for (StoredLabel& s : stored) {
+    if (!known(s.label)) {
+      ++report.skipped_rows;
+      continue;
+    }
+    (s.origin == "correction" ? corrections : llm)
+        .push_back({std::move(s.source), std::move(s.text), std::move(s.label)});
+  }
+  report.corrections = corrections.size();
+  report.llm_rows = llm.size();
+  std::vector<LabelledLine> store_rows = corrections;
+  store_rows.insert(store_rows.end(), llm.begin(), llm.end());
+  std::vector<LabelledLine> store_train, store_holdout;
+  SplitByTemplate(store_rows, shared_normalizer.get(), options.holdout, 1, &store_train,
+                         &store_holdout);
+  report.holdout_rows = store_holdout.size();
+  std::vector<LabelledLine> rows = base;
+  report.base_rows = base.size();
+  std::set<std::pair<std::string, std::string>> corrected;
+  for (const LabelledLine& c : corrections) corrected.emplace(c.message, c.label);
+  for (const LabelledLine& r : store_train) {
+    const bool correction = corrected.count({r.message, r.label}) > 0;
+    for (int64_t k = 0; k < (correction ? options.correction_weight : 1); ++k) rows.push_back(r);
+  }
+
+  // The candidate.
+  TrainOptions o;
+  LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions h, HashingOptions::FromConfig(config));
+  LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, HashingEncoder::Create(h));
+  o.encoder = std::move(encoder);
+  o.normalizer = shared_normalizer;
+  o.lr.C = 10.0;
+  o.created_at = CreatedAtFromEnvironment();
+  std::map<std::string, bool> present;
+  for (const LabelledLine& r : rows) present[r.label] = true;
+  for (const std::string& n : names) {
+    if (present.count(n) > 0) o.labels.push_back(n);
+  }
+  std::vector<LabelledLine> probe_train, probe_held;
+  SplitByTemplate(rows, shared_normalizer.get(), 0.2, 1, &probe_train, &probe_held);
+  LOGSIEVE_ASSIGN_OR_RETURN(ConfidentTrainResult trained,
+                            TrainWithHeldOut(probe_train, probe_held, rows, o));
+  LOGSIEVE_ASSIGN_OR_RETURN(Registry registry, Registry::Open(options.registry));
+  const std::string staged = registry.dir() + "/candidate.lsm.tmp";
+  LOGSIEVE_RETURN_IF_ERROR(SaveModel(trained.fit.model, staged));
+
+  // The gate.
+  LOGSIEVE_ASSIGN_OR_RETURN(std::string active, registry.Active());
+  std::string current =
+      active.empty() ? config.GetString("model.file") : registry.ModelPath(active);
+  if (current.empty()) current = BundledPath("models/default.lsm");
+  report.parent = active.empty() ? current : active;
+  std::vector<LabelledLine> ood;
+  std::string ood_hash = "absent";
+  if (std::error_code ec; std::filesystem::exists(options.ood_dev, ec)) {
+    LOGSIEVE_ASSIGN_OR_RETURN(LabelledData d, ReadLabelledCsv(options.ood_dev));
+    ood = std::move(d.rows);
+    ood_hash = HashRows(ood);
+  }
+  for (auto& [name, set] :
+       {std::pair<std::string, const std::vector<LabelledLine>*>{"store holdout", &store_holdout},
+        {"ood dev", &ood}}) {
+    LOGSIEVE_ASSIGN_OR_RETURN(GateSet g, Compare(config, name, current, staged, *set));
+    report.sets.push_back(std::move(g));
+  }
+  report.reasons = GateReasons(report.sets, options.max_label_drop);
+  report.promoted = report.reasons.empty();
+
+  // The registry: every candidate, with what it was made from and how it did.
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const GateSet& g : report.sets) {
+    metrics[g.name] = {{"current", ScoresToJson(g.current)},
+                       {"candidate", ScoresToJson(g.candidate)}};
+  }
+  nlohmann::json metadata = {
+      {"parent", report.parent},
+      {"created_at", o.created_at},
+      {"promoted", report.promoted},
+      {"reasons", report.reasons},
+      {"data",
+       {{"base_corpus", options.base_corpus.empty() ? "synthetic" : options.base_corpus},
+        {"base_hash", HashRows(base)},
+        {"store_hash", HashRows(store_rows)},
+        {"store_holdout_hash", HashRows(store_holdout)},
+        {"ood_dev", options.ood_dev},
+        {"ood_dev_hash", ood_hash},
+        {"rows",
+         {{"base", report.base_rows},
+          {"corrections", report.corrections},
+          {"llm", report.llm_rows},
+          {"store_holdout", report.holdout_rows},
+          {"trained", rows.size()}}}}},
+      {"options",
+       {{"min_llm_confidence", options.min_llm_confidence},
+        {"correction_weight", options.correction_weight},
+        {"holdout", options.holdout},
+        {"max_label_drop", options.max_label_drop}}},
+      {"metrics", metrics}};
+  LOGSIEVE_ASSIGN_OR_RETURN(report.version, registry.Add(staged, std::move(metadata)));
+  std::error_code ec;
+  std::filesystem::remove(staged, ec);
+  if (report.promoted) LOGSIEVE_RETURN_IF_ERROR(registry.Activate(report.version));
+  report.active_model = registry.active_model_path();
+  return report;
+}
+
+std::string FormatLearnReport(const LearnReport& r) {
+  std::ostringstream out;
+  out << "candidate " << r.version << " (parent " << r.parent << "): trained on " << r.base_rows
+      << " base rows, " << r.corrections << " corrections, " << r.llm_rows
+      << " LLM answers; store holdout " << r.holdout_rows << " rows";
+  if (r.skipped_rows > 0)
+    out << "; " << r.skipped_rows << " rows with labels outside the set skipped";
+  out << "\n";
+  for (const GateSet& g : r.sets) {
+    out << "\n"
+        << g.name << " (" << g.candidate.rows << " rows): accuracy current "
+        << Fixed(g.current.accuracy) << ", candidate " << Fixed(g.candidate.accuracy)
+        << "; macro-F1 current " << Fixed(g.current.macro_f1) << ", candidate "
+        << Fixed(g.candidate.macro_f1) << "\n";
+    if (g.candidate.rows == 0) continue;
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-22s %7s %10s %10s %8s\n", "label", "support",
+                  "F1 current", "F1 cand.", "change");
+    out << line;
+    for (const ClassScores& c : g.candidate.per_class) {
+      if (c.support == 0) continue;
+      const ClassScores* cur = FindClass(g.current, c.label);
+      const double before = cur != nullptr ? cur->f1 : 0;
+      std::snprintf(line, sizeof line, "  %-22s %7zu %10.3f %10.3f %+8.3f\n", c.label.c_str(),
+                    c.support, before, c.f1, c.f1 - before);
+      out << line;
+    }
+  }
+  out << "\n";
+  if (r.promoted) {
+    out << "promoted: " << r.version << " is active (" << r.active_model << ")\n";
+  } else {
+    out << "not promoted (" << r.version << " is kept in the registry, inactive):\n";
+    for (const std::string& why : r.reasons) out << "  - " << why << "\n";
+  }
+  return out.str();
+}
+
+nlohmann::json LearnReportToJson(const LearnReport& r) {
+  nlohmann::json sets = nlohmann::json::array();
+  for (const GateSet& g : r.sets) {
+    sets.push_back({{"name", g.name},
+                    {"current", ScoresToJson(g.current)},
+                    {"candidate", ScoresToJson(g.candidate)}});
+  }
+  return {
+      {"version", r.version},          {"parent", r.parent},     {"promoted", r.promoted},
+      {"reasons", r.reasons},          {"sets", sets},           {"base_rows", r.base_rows},
+      {"corrections", r.corrections},  {"llm_rows", r.llm_rows}, {"holdout_rows", r.holdout_rows},
+      {"active_model", r.active_model}};
+}
+
+}  // namespace logsieve::learn

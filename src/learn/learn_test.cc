@@ -1,0 +1,130 @@
+#include "learn/learn.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "learn/registry.h"
+#include "testing/testing.h"
+#include "train/synthetic_logs.h"
+
+namespace logsieve::learn {
+namespace {
+
+// A small labelled corpus from the synthetic generator; `rotate` shifts every
+// label to the next one of the set (a corpus that teaches wrong answers).
+std::string WriteCorpus(const testing::ScratchDir& dir, bool rotate) {
+  const std::vector<std::string> names = Config().labels().names();
+  std::string csv = "source,log_message,target_label\n";
+  for (const SyntheticRow& r : GenerateSyntheticLogs({.seed = 3, .rows = 1500})) {
+    std::string label = r.label;
+    if (rotate) {
+      size_t i = std::find(names.begin(), names.end(), label) - names.begin();
+      label = names[(i + 1) % names.size()];
+    }
+    std::string quoted;
+    for (char c : r.message) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    csv += r.source + ",\"" + quoted + "\"," + label + "\n";
+  }
+  const std::string path = dir.File(rotate ? "wrong.csv" : "base.csv");
+  testing::WriteFile(path, csv);
+  return path;
+}
+
+struct Fixture {
+  Fixture() {
+    EXPECT_TRUE(config.Set("model.hashing.dims", "4096", "test").ok());
+    EXPECT_TRUE(config.Set("learn.registry", dir.File("reg"), "test").ok());
+    StoreOptions so = *StoreOptions::FromConfig(config);
+    so.path = dir.File("s.db");
+    store = *Store::Open(so);
+  }
+  testing::ScratchDir dir;
+  Config config;
+  std::unique_ptr<Store> store;
+};
+
+TEST(LearnTest, ACandidateBetterThanNoModelIsRegisteredAndActivated) {
+  Fixture f;
+  ASSERT_TRUE(f.config.Set("model.file", "none", "test").ok());
+  LearnOptions o = LearnOptions::FromConfig(f.config);
+  o.base_corpus = WriteCorpus(f.dir, false);
+  StatusOr<LearnReport> r = Learn(f.config, *f.store, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->promoted) << FormatLearnReport(*r);
+  EXPECT_EQ(r->version, "v0001");
+  auto registry = *Registry::Open(f.dir.File("reg"));
+  EXPECT_EQ(*registry.Active(), "v0001");
+  auto list = *registry.List();
+  ASSERT_EQ(list.size(), 1u);
+  for (const char* k : {"parent", "created_at", "data", "metrics", "promoted"}) {
+    EXPECT_TRUE(list[0].metadata.contains(k)) << k;
+  }
+  EXPECT_NE(FormatLearnReport(*r).find("promoted: v0001 is active"), std::string::npos);
+}
+
+TEST(LearnTest, AWorseCandidateIsNotPromotedAndTheReportSaysWhy) {
+  Fixture f;
+  ASSERT_TRUE(f.config.Set("model.file", "none", "test").ok());
+  LearnOptions o = LearnOptions::FromConfig(f.config);
+  o.base_corpus = WriteCorpus(f.dir, false);
+  ASSERT_TRUE(Learn(f.config, *f.store, o)->promoted);  // v0001: a good model, active
+  o.base_corpus = WriteCorpus(f.dir, true);             // every label wrong
+  StatusOr<LearnReport> r = Learn(f.config, *f.store, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->promoted);
+  EXPECT_EQ(r->parent, "v0001");
+  const std::string text = FormatLearnReport(*r);
+  EXPECT_NE(text.find("not promoted"), std::string::npos) << text;
+  EXPECT_NE(text.find("ood dev: accuracy"), std::string::npos) << text;
+  EXPECT_NE(text.find("below the current model's"), std::string::npos) << text;
+  EXPECT_EQ(*Registry::Open(f.dir.File("reg"))->Active(), "v0001");  // unchanged
+}
+
+TEST(LearnTest, StoredCorrectionsAreTrainedOnAndHeldOutByTemplate) {
+  Fixture f;
+  ASSERT_TRUE(f.config.Set("model.file", "none", "test").ok());
+  // Ten templates (the word), four lines each (the number).
+  const char* kinds[] = {"alpha",   "bravo", "charlie", "delta", "echo",
+                         "foxtrot", "golf",  "hotel",   "india", "juliet"};
+  std::vector<Correction> corrections;
+  for (int i = 0; i < 40; ++i) {
+    Correction c;
+    c.source = "billing";
+    c.log_message =
+        "invoice batch " + std::to_string(i) + " " + kinds[i % 10] + " stalled in reconciliation";
+    c.target_label = "Workflow Error";
+    c.origin = "import";
+    corrections.push_back(c);
+  }
+  ASSERT_TRUE(f.store->AddCorrections(corrections).ok());
+  LearnOptions o = LearnOptions::FromConfig(f.config);
+  o.base_corpus = WriteCorpus(f.dir, false);
+  StatusOr<LearnReport> r = Learn(f.config, *f.store, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->corrections, 40u);
+  EXPECT_GT(r->holdout_rows, 0u);
+  EXPECT_LT(r->holdout_rows, 40u);
+  EXPECT_EQ(r->sets[0].name, "store holdout");
+  EXPECT_GT(r->sets[0].candidate.accuracy, 0.9) << FormatLearnReport(*r);
+}
+
+TEST(LearnTest, TheGateRefusesAnAccuracyDropAndALabelDropPastTheMargin) {
+  GateSet s;
+  s.name = "ood dev";
+  s.current.rows = s.candidate.rows = 10;
+  s.current.accuracy = 0.8;
+  s.candidate.accuracy = 0.8;
+  s.current.per_class = {{"Error", 1, 1, 0.90, 5}, {"User Action", 1, 1, 0.90, 5}};
+  s.candidate.per_class = {{"Error", 1, 1, 0.86, 5}, {"User Action", 1, 1, 0.80, 5}};
+  std::vector<std::string> reasons = GateReasons({s}, 0.05);
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_NE(reasons[0].find("label 'User Action' F1 0.800"), std::string::npos) << reasons[0];
+  s.candidate.accuracy = 0.79;
+  EXPECT_EQ(GateReasons({s}, 0.2).size(), 1u);
+  s.candidate.accuracy = 0.81;
+  EXPECT_TRUE(GateReasons({s}, 0.2).empty());
+}
+
+}  // namespace
+}  // namespace logsieve::learn

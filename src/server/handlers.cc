@@ -304,8 +304,11 @@ ApiResponse Handlers::Run(const Plan& plan, const ApiRequest& req) const {
 }
 
 bool Handlers::RunsInline(const Plan& plan, const ApiRequest& req) const {
+  const bool classifies = plan.handle == &Handlers::ClassifySingle ||
+                          plan.handle == &Handlers::ClassifyBatch ||
+                          plan.handle == &Handlers::ClassifyCsv;
   const Classifier* c = classifier();
-  return plan.kind == Plan::kBuffer && c != nullptr && !c->may_wait() &&
+  return plan.kind == Plan::kBuffer && classifies && c != nullptr && !c->may_wait() &&
          req.body.size() <= kInlineBodyBytes;
 }
 

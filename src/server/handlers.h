@@ -105,9 +105,10 @@ class Handlers {
   Plan Admit(const ApiRequest& req) const;
   // Runs a kBuffer plan: req.body holds the whole body.
   ApiResponse Run(const Plan& plan, const ApiRequest& req) const;
-  // True when Run(plan, req) cannot wait on I/O and is short: the pipeline has
-  // no stage that may wait (no reachable LLM) and the body is at most
-  // kInlineBodyBytes. The edge then runs it on the I/O thread, saving the
+  // True when Run(plan, req) cannot wait on I/O and is short: a classify
+  // endpoint (never the store's, which may wait on SQLite's lock), a
+  // pipeline with no stage that may wait (no reachable LLM), and a body of
+  // at most kInlineBodyBytes. The edge then runs it on the I/O thread, saving the
   // two thread hand-offs to and from a worker (most of a one-line request's
   // time); everything else goes to the worker pool.
   bool RunsInline(const Plan& plan, const ApiRequest& req) const;

@@ -760,6 +760,13 @@ TEST(HandlersTest, OnlyShortRequestsOfAPipelineThatCannotWaitRunOnTheIoThread) {
   slow.SetClassifier(std::make_shared<FakeClassifier>(std::chrono::milliseconds(1)));
   EXPECT_FALSE(slow.RunsInline(slow.Admit(req), req)) << "a stage that may wait needs a worker";
 
+  ApiRequest feedback = req;
+  feedback.target = feedback.path = "/v1/feedback";
+  feedback.body = R"({"source": "a", "log_message": "b", "target_label": "User Action"})";
+  const Plan store_plan = quick.Admit(feedback);
+  ASSERT_EQ(store_plan.kind, Plan::kBuffer) << store_plan.answer.body;
+  EXPECT_FALSE(quick.RunsInline(store_plan, feedback)) << "a store write may wait on its lock";
+
   Handlers loading(Defaults());
   EXPECT_FALSE(loading.RunsInline(plan, req)) << "no classifier yet";
 }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "store/recorder.h"
 #include "stream/metrics_listener.h"
 #include "stream/worker.h"
 
@@ -29,6 +30,11 @@ Status RunWorker(const Config& config) {
   LOGSIEVE_ASSIGN_OR_RETURN(WorkerOptions options, WorkerOptions::FromConfig(config));
   // The pipeline loads first: a broken rule or model file stops before any entry is read.
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
+  // The learning loop's store (store.enabled=auto records here); one that
+  // cannot be opened is logged and the worker goes on without it.
+  if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "worker")) {
+    classifier = WithRecording(std::move(classifier), std::move(recorder));
+  }
   Worker worker(*classifier, options);
 
   std::unique_ptr<MetricsListener> listener;

@@ -3,6 +3,7 @@
 # they are missing. Needs root (or sudo) only when something is missing.
 #   scripts/install-deps.sh          build + run + unit tests
 #   scripts/install-deps.sh --test   also what the integration tests use
+#   scripts/install-deps.sh --image  only what make image-test uses (podman, debootstrap)
 set -euo pipefail
 
 packages=(
@@ -18,12 +19,18 @@ test_packages=(
   chromium        # the headless test of /docs and /redoc
   clang-format clang-tidy clang  # make lint (format, tidy) and make thread-safety
 )
+# make image-test (scripts/image-test.sh): builds the image, and its local
+# debian:bookworm-slim where no registry answers. Not part of `make test`.
+image_packages=(podman debootstrap curl)
 # npm installs the pinned docs assets (package-lock.json); any Node.js >= 18 will do.
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
 if [[ "${1:-}" == "--test" ]]; then
   packages+=("${test_packages[@]}")
+fi
+if [[ "${1:-}" == "--image" ]]; then
+  packages=("${image_packages[@]}")
 fi
 
 missing=()

@@ -69,7 +69,8 @@ size=$("${podman[@]}" image inspect --format '{{.Size}}' "$image")
 step "built $image: $((size / 1000000)) MB"
 
 # --- 3. run what the image holds ------------------------------------------------
-inspect() { "${podman[@]}" image inspect --format "$1" "$image"; }
+# One value a line; podman ends its output with an empty line, dropped here.
+inspect() { "${podman[@]}" image inspect --format "$1" "$image" | sed '/^$/d'; }
 user=$(inspect '{{.Config.User}}')
 mapfile -t entrypoint < <(inspect '{{range .Config.Entrypoint}}{{println .}}{{end}}')
 mapfile -t cmd < <(inspect '{{range .Config.Cmd}}{{println .}}{{end}}')
@@ -82,7 +83,8 @@ workdir=$(inspect '{{.Config.WorkingDir}}')
 
 mkdir "$work/root"
 "${podman[@]}" create --name logsieve-image-test "$image" >/dev/null
-"${podman[@]}" export logsieve-image-test | tar -C "$work/root" -x
+"${podman[@]}" export logsieve-image-test | tar -C "$work/root" --numeric-owner -x
+exported_mb=$(du -sm "$work/root" | cut -f1)
 mount -t proc proc "$work/root/proc"
 mount --bind /dev "$work/root/dev"
 home=$(awk -F: -v uid="${user%%:*}" '$3 == uid { print $6 }' "$work/root/etc/passwd")
@@ -92,7 +94,7 @@ in_image() {
   chroot --userspec="$user" "$work/root" /usr/bin/env -i "${env[@]}" HOME="$home" \
     /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "${extra[@]}"
 }
-step "exported the filesystem ($(du -sm "$work/root" | cut -f1) MB), user $user, home $home"
+step "exported the filesystem ($exported_mb MB), user $user, home $home"
 
 for v in "${volumes[@]}"; do
   in_image test -d "$v" -a -w "$v" || fail "VOLUME $v is not a directory $user can write"
@@ -103,7 +105,10 @@ while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); d
 # The image's own command line; the port comes from the environment, as a
 # deployment would set it (LOGSIEVE_SERVER_PORT).
 env+=("LOGSIEVE_SERVER_PORT=$port")
-in_image "${entrypoint[@]}" "${cmd[@]}" 2>"$work/serve.log" &
+# Not through in_image: chroot, env and sh each exec the next, so $! is the
+# server itself, which the SIGTERM below must reach.
+chroot --userspec="$user" "$work/root" /usr/bin/env -i "${env[@]}" HOME="$home" \
+  /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "${entrypoint[@]}" "${cmd[@]}" 2>"$work/serve.log" &
 server_pid=$!
 for _ in $(seq 600); do
   if curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
@@ -118,6 +123,7 @@ answer=$(curl -sf -H 'Content-Type: application/json' \
   "http://127.0.0.1:$port/classify-single/") || fail "/classify-single/"
 [[ "$answer" == *'"target_label":"User Action"'* ]] || fail "/classify-single/ answered $answer"
 say "/classify-single/ on 127.0.0.1:$port: $answer"
+say "serve's resident memory once ready: $(awk '/^VmRSS/ { print $2 / 1024 " MiB" }' "/proc/$server_pid/status")"
 in_image "${healthcheck[@]:1}" || fail "the image's HEALTHCHECK command failed"
 kill -TERM "$server_pid"
 wait "$server_pid" || fail "serve exited $? on SIGTERM: $(cat "$work/serve.log")"
@@ -132,4 +138,6 @@ labelled=$(($(wc -l <"$work/sample.out") - 1))
 head -n 1 "$work/sample.out" | grep -q target_label || fail "classify wrote no target_label column"
 [[ $labelled -eq $rows ]] || fail "classify labelled $labelled of $rows rows"
 step "classify labelled the bundled sample ($labelled rows)"
+# Earlier builds' layers (vfs keeps a full copy of each); this build's stay as the cache.
+"${podman[@]}" image prune -f >/dev/null
 say "PASS: image $image, $((size / 1000000)) MB, $SECONDS s in all"

@@ -3,7 +3,7 @@
 # they are missing. Needs root (or sudo) only when something is missing.
 #   scripts/install-deps.sh          build + run + unit tests
 #   scripts/install-deps.sh --test   also what the integration tests use
-#   scripts/install-deps.sh --image  only what make image-test uses (podman, debootstrap)
+#   scripts/install-deps.sh --image  only what make image-test uses (podman, debootstrap, curl)
 set -euo pipefail
 
 packages=(
@@ -19,9 +19,10 @@ test_packages=(
   chromium        # the headless test of /docs and /redoc
   clang-format clang-tidy clang  # make lint (format, tidy) and make thread-safety
 )
-# make image-test (scripts/image-test.sh): builds the image, and its local
-# debian:bookworm-slim where no registry answers. Not part of `make test`.
+# make image-test (scripts/image-test.sh, run by CI): builds the image, and its
+# local debian:bookworm-slim where no registry answers. `--image` installs only these.
 image_packages=(podman debootstrap curl)
+test_packages+=("${image_packages[@]}")
 # npm installs the pinned docs assets (package-lock.json); any Node.js >= 18 will do.
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)

@@ -52,7 +52,7 @@ trap cleanup EXIT
 
 # --- 1. base image -------------------------------------------------------------
 if ! "${podman[@]}" image exists docker.io/library/debian:bookworm-slim; then
-  if ! "${podman[@]}" pull -q docker.io/library/debian:bookworm-slim >/dev/null 2>&1; then
+  if ! timeout 120 "${podman[@]}" pull -q docker.io/library/debian:bookworm-slim >/dev/null 2>&1; then
     PODMAN="${podman[*]}" scripts/image-base.sh
   fi
 fi

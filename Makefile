@@ -93,7 +93,7 @@ fuzz: test-deps
 
 # The container image (Dockerfile), built with podman and run from its exported
 # filesystem in a chroot: serve, its probes and HEALTHCHECK, classify the sample
-# (scripts/image-test.sh; doc/deploy.md). Needs root. JOBS: the build's -j.
+# (scripts/image-test.sh; doc/deploy.md). Needs root. IMAGE_JOBS: the build's -j.
 IMAGE_JOBS ?= 2
 image-test:
 	JOBS=$(IMAGE_JOBS) scripts/image-test.sh

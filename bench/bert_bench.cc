@@ -27,8 +27,8 @@
 
 namespace {
 
-using logsieve::embed::bert::SentenceTransformer;
-using logsieve::embed::bert::TransformerOptions;
+using logsieve::bert::SentenceTransformer;
+using logsieve::bert::TransformerOptions;
 
 std::vector<std::string> ReadLines(const std::string& path, bool logs_only) {
   std::ifstream in(path, std::ios::binary);
@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
       "%.0f tokens/s; %.1f GFLOP/s; tokenizer %.0f lines/s; peak RSS %.0f MiB\n",
       opt.precision.c_str(),
       opt.precision != "int8"              ? ""
-      : logsieve::embed::bert::CpuHasAmx() ? " (AMX)"
+      : logsieve::bert::CpuHasAmx() ? " (AMX)"
                                            : " (VNNI)",
       batch, parallel, lines.size(), tokens, lines.size() / med, lines.size() / sorted.back(),
       lines.size() / sorted.front(), tokens / med, flops / med / 1e9, lines.size() / tok_s,

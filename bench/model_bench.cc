@@ -16,14 +16,14 @@
 #include "train/synthetic_logs.h"
 #include "train/trainer.h"
 
-namespace logsieve::model {
+namespace logsieve {
 namespace {
 
 struct Corpus {
   std::vector<std::string> raw, templates;
   Corpus() {
-    auto n = text::Normalizer::FromConfig(Config()).value();
-    for (auto& r : train::GenerateSyntheticLogs({.seed = 99, .rows = 20000})) {
+    auto n = Normalizer::FromConfig(Config()).value();
+    for (auto& r : GenerateSyntheticLogs({.seed = 99, .rows = 20000})) {
       templates.push_back(n.Normalize(r.message));
       raw.push_back(std::move(r.message));
     }
@@ -44,9 +44,9 @@ const LoadedModel& TheModel() {
 void BM_HashingEncodePredict(benchmark::State& state) {
   const auto& c = TheCorpus();
   const auto& m = TheModel();
-  const auto* enc = dynamic_cast<const embed::HashingEncoder*>(m.encoder.get());
-  embed::HashingEncoder::Workspace ws;
-  embed::SparseVector x;
+  const auto* enc = dynamic_cast<const HashingEncoder*>(m.encoder.get());
+  HashingEncoder::Workspace ws;
+  SparseVector x;
   std::vector<float> p(m.model.labels.size());
   size_t i = 0;
   for (auto _ : state) {
@@ -82,19 +82,19 @@ BENCHMARK(BM_ModelStageDecide);
 
 // Training on 100k synthetic rows (hashing 2^16, C=10): encode + L-BFGS.
 void BM_Train100k(benchmark::State& state) {
-  auto n = std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
-  std::vector<train::LabelledLine> rows;
-  for (auto& r : train::GenerateSyntheticLogs({.seed = 7, .rows = 100000}))
+  auto n = std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
+  std::vector<LabelledLine> rows;
+  for (auto& r : GenerateSyntheticLogs({.seed = 7, .rows = 100000}))
     rows.push_back({r.source, std::move(r.message), r.label});
   for (auto _ : state) {
-    train::TrainOptions o;
-    o.encoder = std::move(embed::HashingEncoder::Create({.dims = 1 << 16}).value());
+    TrainOptions o;
+    o.encoder = std::move(HashingEncoder::Create({.dims = 1 << 16}).value());
     o.normalizer = n;
     o.holdout = 0;
     o.lr.C = 10;
     o.lr.gradient_tolerance = 1e-5;
     o.lr.max_iterations = 400;
-    auto r = train::TrainModel(rows, o);
+    auto r = TrainModel(rows, o);
     benchmark::DoNotOptimize(r);
     state.counters["iterations"] = r.ok() ? r->iterations : -1;
   }
@@ -102,6 +102,6 @@ void BM_Train100k(benchmark::State& state) {
 BENCHMARK(BM_Train100k)->Unit(benchmark::kSecond)->Iterations(1);
 
 }  // namespace
-}  // namespace logsieve::model
+}  // namespace logsieve
 
 BENCHMARK_MAIN();

@@ -31,12 +31,12 @@ using logsieve::LogRecord;
 }
 
 std::vector<LogRecord> ReadCorpus(const std::string& path) {
-  auto in = logsieve::io::InputStream::Open(path);
+  auto in = logsieve::InputStream::Open(path);
   if (!in.ok()) Die(in.status().message());
-  auto reader = logsieve::io::RecordReader::Open(std::move(*in), logsieve::io::ReadOptions{});
+  auto reader = logsieve::RecordReader::Open(std::move(*in), logsieve::ReadOptions{});
   if (!reader.ok()) Die(reader.status().message());
   std::vector<LogRecord> records;
-  logsieve::io::RecordBatch batch;
+  logsieve::RecordBatch batch;
   for (;;) {
     batch.Clear();
     auto n = (*reader)->Read(4096, &batch);

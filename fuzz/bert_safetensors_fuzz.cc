@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     close(fd);
     return 0;
   }
-  auto st = logsieve::embed::bert::SafeTensors::Open("/proc/self/fd/" + std::to_string(fd));
+  auto st = logsieve::bert::SafeTensors::Open("/proc/self/fd/" + std::to_string(fd));
   if (st.ok()) {
     for (const auto& [name, info] : (*st)->tensors()) {
       auto v = (*st)->ReadF32(name, info.shape);

@@ -9,8 +9,8 @@
 
 namespace {
 
-using logsieve::embed::bert::TokenizerSettings;
-using logsieve::embed::bert::WordPieceTokenizer;
+using logsieve::bert::TokenizerSettings;
+using logsieve::bert::WordPieceTokenizer;
 
 const WordPieceTokenizer& Tokenizer() {
   static const std::unique_ptr<WordPieceTokenizer> tok = [] {

@@ -10,10 +10,10 @@
 #include "io/csv.h"
 #include "io/records.h"
 
-using logsieve::io::CsvOptions;
-using logsieve::io::CsvReader;
-using logsieve::io::CsvRow;
-using logsieve::io::InputStream;
+using logsieve::CsvOptions;
+using logsieve::CsvReader;
+using logsieve::CsvRow;
+using logsieve::InputStream;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);
@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!more.ok()) continue;
     if (!*more) break;
     std::string text;
-    logsieve::io::AppendCsvRow(row.fields, &text);
+    logsieve::AppendCsvRow(row.fields, &text);
     CsvReader again(InputStream::FromString(text, "again"), CsvOptions{1 << 20});
     CsvRow back;
     logsieve::StatusOr<bool> ok = again.Next(&back);
@@ -40,16 +40,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   for (auto format :
-       {logsieve::io::Format::kCsv, logsieve::io::Format::kNdjson, logsieve::io::Format::kLines}) {
-    logsieve::io::ReadOptions ro;
+       {logsieve::Format::kCsv, logsieve::Format::kNdjson, logsieve::Format::kLines}) {
+    logsieve::ReadOptions ro;
     ro.format = format;
     ro.skip_malformed = true;
     ro.max_record_bytes = 256;
-    auto r = logsieve::io::RecordReader::Open(InputStream::FromString(input, "fuzz"), ro);
+    auto r = logsieve::RecordReader::Open(InputStream::FromString(input, "fuzz"), ro);
     if (!r.ok()) continue;
-    logsieve::io::RecordBatch b;
+    logsieve::RecordBatch b;
     std::string out;
-    auto w = logsieve::io::RecordWriter::ToString(&out, {.format = format, .detail = true}, format,
+    auto w = logsieve::RecordWriter::ToString(&out, {.format = format, .detail = true}, format,
                                                   (*r)->columns());
     for (;;) {
       b.Clear();

@@ -12,12 +12,12 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  auto model = logsieve::model::ParseModel(bytes, "fuzz");
+  auto model = logsieve::ParseModel(bytes, "fuzz");
   if (model.ok()) {
     // A parsed model must be usable: build its encoder (may refuse) and
     // touch the weights.
-    auto enc = logsieve::embed::MakeEncoderFromSpec(model->encoder_spec);
-    if (enc.ok()) (void)logsieve::model::CheckEncoder(*model, **enc, "fuzz");
+    auto enc = logsieve::MakeEncoderFromSpec(model->encoder_spec);
+    if (enc.ok()) (void)logsieve::CheckEncoder(*model, **enc, "fuzz");
   }
   return 0;
 }

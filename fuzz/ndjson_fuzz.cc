@@ -22,16 +22,16 @@ void Check(bool ok, const char* what) {
 }
 
 void DecodeOne(std::string_view line) {
-  logsieve::io::NdjsonOptions options;
+  logsieve::NdjsonOptions options;
   options.max_line_bytes = 512;
-  logsieve::StatusOr<logsieve::LogRecord> r = logsieve::io::DecodeNdjsonLine(line, options);
+  logsieve::StatusOr<logsieve::LogRecord> r = logsieve::DecodeNdjsonLine(line, options);
   if (!r.ok()) {
     Check(r.status().code() == logsieve::StatusCode::kInvalidArgument,
           "an error that is not kInvalidArgument");
     return;
   }
-  Check(logsieve::io::TrimRecordField(r->message) == r->message, "message not trimmed");
-  Check(logsieve::io::TrimRecordField(r->source) == r->source, "source not trimmed");
+  Check(logsieve::TrimRecordField(r->message) == r->message, "message not trimmed");
+  Check(logsieve::TrimRecordField(r->source) == r->source, "source not trimmed");
   std::string again;
   try {
     again = nlohmann::json{{"source", r->source}, {"log_message", r->message}}.dump();
@@ -39,7 +39,7 @@ void DecodeOne(std::string_view line) {
     Check(false, "a decoded field is not valid UTF-8");
   }
   options.max_line_bytes = again.size();
-  logsieve::StatusOr<logsieve::LogRecord> back = logsieve::io::DecodeNdjsonLine(again, options);
+  logsieve::StatusOr<logsieve::LogRecord> back = logsieve::DecodeNdjsonLine(again, options);
   Check(back.ok(), "the re-encoded record does not decode");
   Check(back->source == r->source && back->message == r->message,
         "the re-encoded record decodes differently");

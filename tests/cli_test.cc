@@ -205,7 +205,7 @@ TEST(CliTransformerTest, AModelTrainedOnATransformerFolderClassifiesAndRefusesAC
 
 TEST(CliTransformerTest, TrainKeepsTheEncoderPrecisionInTheModelAndClassifiesWithIt) {
   LOGSIEVE_REQUIRE_SHARED(shared);
-  if (!embed::bert::CpuHasVnni()) GTEST_SKIP() << "SKIPPED: int8 needs AVX-512 VNNI";
+  if (!bert::CpuHasVnni()) GTEST_SKIP() << "SKIPPED: int8 needs AVX-512 VNNI";
   ScratchDir dir;
   RunResult gen =
       RunProgram({LogsieveBinary(), "gen-data", "-o", dir.File("d.csv"), "--rows", "200"});

@@ -67,7 +67,7 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-void PrintSummary(const RunSummary& s, const io::RecordReader& reader,
+void PrintSummary(const RunSummary& s, const RecordReader& reader,
                   const Classifier& classifier) {
   double rate = s.seconds > 0 ? s.rows / s.seconds : 0;
   std::fprintf(stderr, "logsieve: %s rows in %.2f s (%s lines/s)", Thousands(s.rows).c_str(),
@@ -105,23 +105,23 @@ Status RunClassify(const ClassifyOptions& o) {
   if (!o.on_error.empty())
     LOGSIEVE_RETURN_IF_ERROR(config.Set("input.on_error", o.on_error, "flag --on-error"));
   const std::string& on_error = config.GetString("input.on_error");  // fail or skip (the table)
-  io::ReadOptions ro;
-  LOGSIEVE_ASSIGN_OR_RETURN(ro.format, io::ParseFormat(o.format));
+  ReadOptions ro;
+  LOGSIEVE_ASSIGN_OR_RETURN(ro.format, ParseFormat(o.format));
   ro.max_record_bytes = config.GetSize("input.max_record_bytes");
   ro.skip_malformed = on_error == "skip";
   ro.default_source = o.source;
-  io::WriteOptions wo;
+  WriteOptions wo;
   LOGSIEVE_ASSIGN_OR_RETURN(wo.format,
-                            io::ParseFormat(o.output_format.empty() ? o.format : o.output_format));
+                            ParseFormat(o.output_format.empty() ? o.format : o.output_format));
   wo.detail = o.detail;
 
   // The pipeline loads first: a broken rule or model file stops before any output.
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::InputStream> in, io::InputStream::Open(o.input));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordReader> reader,
-                            io::RecordReader::Open(std::move(in), ro));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordWriter> writer,
-                            io::RecordWriter::Open(o.output, wo, ro.format, reader->columns()));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(o.input));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
+                            RecordReader::Open(std::move(in), ro));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordWriter> writer,
+                            RecordWriter::Open(o.output, wo, ro.format, reader->columns()));
 
   Progress progress(!o.quiet && isatty(2));
   RunOptions run = RunOptions::FromConfig(config);

@@ -17,9 +17,9 @@ namespace {
   throw CLI::RuntimeError(message, code);
 }
 
-std::unique_ptr<embed::bert::SentenceTransformer> LoadOrThrow(
-    const std::string& dir, const embed::bert::TransformerOptions& options) {
-  auto enc = embed::bert::SentenceTransformer::Load(dir, options);
+std::unique_ptr<bert::SentenceTransformer> LoadOrThrow(
+    const std::string& dir, const bert::TransformerOptions& options) {
+  auto enc = bert::SentenceTransformer::Load(dir, options);
   if (!enc.ok()) Fail(enc.status().message(), 2);
   return std::move(*enc);
 }
@@ -41,10 +41,10 @@ void AddEmbedCommand(CLI::App& app) {
   tok->add_option("--encoder", opts->encoder, "sentence-transformers model folder")->required();
   tok->add_option("--max-length", opts->max_length, "Token limit (0 = the folder's)");
   tok->callback([opts] {
-    auto tok = embed::bert::LoadFolderTokenizer(opts->encoder, opts->max_length);
+    auto tok = bert::LoadFolderTokenizer(opts->encoder, opts->max_length);
     if (!tok.ok()) Fail(tok.status().message(), 2);
     std::ios::sync_with_stdio(false);
-    Status s = embed::bert::TokenizeLines(*tok->tokenizer, tok->max_length, std::cin, std::cout);
+    Status s = bert::TokenizeLines(*tok->tokenizer, tok->max_length, std::cin, std::cout);
     if (!s.ok()) Fail(s.message(), 1);
   });
 
@@ -62,7 +62,7 @@ void AddEmbedCommand(CLI::App& app) {
     if (opts->threads < 0 || opts->threads > 256) {
       Fail("--threads must be in [0, 256] (0: all cores)", 2);
     }
-    embed::bert::TransformerOptions o;
+    bert::TransformerOptions o;
     o.max_length = opts->max_length;
     o.batch_size = opts->batch;
     o.precision = opts->precision;
@@ -70,7 +70,7 @@ void AddEmbedCommand(CLI::App& app) {
     std::ios::sync_with_stdio(false);
     const size_t threads = opts->threads > 0 ? static_cast<size_t>(opts->threads)
                                              : std::max(1u, std::thread::hardware_concurrency());
-    Status s = embed::bert::EmbedLines(*enc, std::cin, std::cout, opts->batch * 8, threads);
+    Status s = bert::EmbedLines(*enc, std::cin, std::cout, opts->batch * 8, threads);
     if (!s.ok()) Fail(s.message(), 1);
   });
 }

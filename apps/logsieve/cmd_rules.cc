@@ -16,11 +16,11 @@ namespace {
 
 // Every record (source, log_message) of a CSV file; "-" reads stdin.
 StatusOr<std::vector<LogRecord>> ReadRecords(const std::string& path) {
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::InputStream> in, io::InputStream::Open(path));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordReader> reader,
-                            io::RecordReader::Open(std::move(in), io::ReadOptions{}));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(path));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
+                            RecordReader::Open(std::move(in), ReadOptions{}));
   std::vector<LogRecord> records;
-  io::RecordBatch batch;
+  RecordBatch batch;
   while (true) {
     batch.Clear();
     LOGSIEVE_ASSIGN_OR_RETURN(size_t n, reader->Read(4096, &batch));

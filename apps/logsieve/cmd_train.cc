@@ -39,7 +39,7 @@ void ReportSkips(uint64_t skipped, const std::vector<std::string>& messages, siz
 // ---- train ------------------------------------------------------------------
 
 struct TrainFlags {
-  train::CsvTrainOptions csv;
+  CsvTrainOptions csv;
   std::string output;
   std::string config_file;
   std::string class_weight = "none";
@@ -48,11 +48,11 @@ struct TrainFlags {
 
 Status RunTrain(TrainFlags f) {
   const auto start = std::chrono::steady_clock::now();
-  StatusOr<train::TrainResult> result = InternalError("unset");
-  std::optional<model::CalibrationFit> calibration;
+  StatusOr<TrainResult> result = InternalError("unset");
+  std::optional<CalibrationFit> calibration;
   if (f.synthetic) {
-    StatusOr<train::ConfidentTrainResult> r =
-        train::TrainDefaultModel({.seed = f.csv.seed, .C = f.csv.C});
+    StatusOr<ConfidentTrainResult> r =
+        TrainDefaultModel({.seed = f.csv.seed, .C = f.csv.C});
     if (!r.ok()) return r.status();
     calibration = r->calibration;
     result = std::move(r->fit);
@@ -61,15 +61,15 @@ Status RunTrain(TrainFlags f) {
     LOGSIEVE_ASSIGN_OR_RETURN(Environment env, Environment::FromProcess(".env"));
     LOGSIEVE_ASSIGN_OR_RETURN(Config config, Config::Load(f.config_file, env));
     f.csv.class_weight =
-        f.class_weight == "balanced" ? model::ClassWeight::kBalanced : model::ClassWeight::kNone;
-    LOGSIEVE_ASSIGN_OR_RETURN(train::CsvTraining t, train::TrainFromCsv(config, f.csv));
+        f.class_weight == "balanced" ? ClassWeight::kBalanced : ClassWeight::kNone;
+    LOGSIEVE_ASSIGN_OR_RETURN(CsvTraining t, TrainFromCsv(config, f.csv));
     ReportSkips(t.skipped, t.skip_messages, t.result.train_rows);  // refitted on all
     for (const std::string& w : t.warnings) std::cerr << "logsieve: warning: " << w << "\n";
     calibration = t.calibration;
     result = std::move(t.result);
   }
   if (!result.ok()) return result.status();
-  LOGSIEVE_RETURN_IF_ERROR(model::SaveModel(result->model, f.output));
+  LOGSIEVE_RETURN_IF_ERROR(SaveModel(result->model, f.output));
   std::printf("trained on %zu rows (%d L-BFGS iterations%s), %zu labels\n", result->train_rows,
               result->iterations, result->converged ? "" : ", not converged",
               result->model.labels.size());
@@ -78,7 +78,7 @@ Status RunTrain(TrainFlags f) {
                 f.synthetic ? "held-out template families, scored with the fit that never saw them"
                             : "whole templates, scored with a fit that never saw them; the model "
                               "written was then refitted on all rows",
-                train::FormatScores(result->holdout).c_str());
+                FormatScores(result->holdout).c_str());
   }
   if (calibration) {
     std::printf("\ncalibration on the held-out rows: ECE %.3f before, %.3f after (in sample)\n",
@@ -99,16 +99,16 @@ struct EvalFlags {
 Status RunEval(const EvalFlags& f) {
   const auto start = std::chrono::steady_clock::now();
   LOGSIEVE_ASSIGN_OR_RETURN(Config config, f.pipeline.BuildConfig());
-  LOGSIEVE_ASSIGN_OR_RETURN(train::LabelledData data, train::ReadLabelledCsv(f.data));
+  LOGSIEVE_ASSIGN_OR_RETURN(LabelledData data, ReadLabelledCsv(f.data));
   ReportSkips(data.skipped, data.skip_messages, data.rows.size());
-  LOGSIEVE_ASSIGN_OR_RETURN(train::PipelineEval e, train::EvaluatePipeline(config, data.rows));
+  LOGSIEVE_ASSIGN_OR_RETURN(PipelineEval e, EvaluatePipeline(config, data.rows));
   if (f.json) {
-    nlohmann::json j = train::PipelineEvalToJson(e);
+    nlohmann::json j = PipelineEvalToJson(e);
     j["seconds"] = Seconds(start);
     std::cout << j.dump(2) << "\n";
     return OkStatus();
   }
-  std::cout << train::FormatPipelineEval(e);
+  std::cout << FormatPipelineEval(e);
   std::printf("\n%zu rows in %.2f s\n", data.rows.size(), Seconds(start));
   return OkStatus();
 }
@@ -123,10 +123,10 @@ struct GenFlags {
 };
 
 Status RunGenData(const GenFlags& f) {
-  train::SyntheticOptions o{.seed = f.seed, .rows = f.rows};
-  if (f.split == "train") o.split = train::SyntheticSplit::kTrain;
-  if (f.split == "holdout") o.split = train::SyntheticSplit::kHoldout;
-  const std::string csv = train::SyntheticCsv(o);
+  SyntheticOptions o{.seed = f.seed, .rows = f.rows};
+  if (f.split == "train") o.split = SyntheticSplit::kTrain;
+  if (f.split == "holdout") o.split = SyntheticSplit::kHoldout;
+  const std::string csv = SyntheticCsv(o);
   if (f.output == "-") {
     std::cout << csv;
     return OkStatus();

@@ -1,6 +1,6 @@
 #include "embed/encoder.h"
 
-namespace logsieve::embed {
+namespace logsieve {
 
 Status Encoder::EncodeSparse(std::span<const std::string_view> texts,
                              std::vector<SparseVector>* out) const {
@@ -21,4 +21,4 @@ Status Encoder::EncodeSparse(std::span<const std::string_view> texts,
   return OkStatus();
 }
 
-}  // namespace logsieve::embed
+}  // namespace logsieve

@@ -28,7 +28,7 @@
 
 #include "common/status.h"
 
-namespace logsieve::embed {
+namespace logsieve {
 
 // A sparse feature vector: `indices` strictly increasing, same length as `values`.
 struct SparseVector {
@@ -63,6 +63,6 @@ class Encoder {
                               std::vector<SparseVector>* out) const;
 };
 
-}  // namespace logsieve::embed
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_EMBED_ENCODER_H_

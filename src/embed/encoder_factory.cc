@@ -7,7 +7,7 @@
 #include "embed/bert/sentence_transformer.h"
 #include "embed/hashing_encoder.h"
 
-namespace logsieve::embed {
+namespace logsieve {
 
 StatusOr<std::unique_ptr<Encoder>> MakeEncoderFromSpec(std::string_view spec_json) {
   using nlohmann::json;
@@ -36,4 +36,4 @@ StatusOr<std::unique_ptr<Encoder>> MakeEncoderFromSpec(std::string_view spec_jso
                             "\" is not known (known: hashing, transformer)");
 }
 
-}  // namespace logsieve::embed
+}  // namespace logsieve

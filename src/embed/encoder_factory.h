@@ -19,10 +19,10 @@
 #include "common/status.h"
 #include "embed/encoder.h"
 
-namespace logsieve::embed {
+namespace logsieve {
 
 StatusOr<std::unique_ptr<Encoder>> MakeEncoderFromSpec(std::string_view spec_json);
 
-}  // namespace logsieve::embed
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_EMBED_ENCODER_FACTORY_H_

@@ -4,7 +4,7 @@
 
 #include "embed/hashing_encoder.h"
 
-namespace logsieve::embed {
+namespace logsieve {
 namespace {
 
 TEST(EncoderFactoryTest, AHashingSpecGivesTheSameEncoderBack) {
@@ -33,4 +33,4 @@ TEST(EncoderFactoryTest, ASpecThatIsNotAnObjectIsInvalid) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed
+}  // namespace logsieve

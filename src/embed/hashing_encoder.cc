@@ -11,7 +11,7 @@
 
 #include "common/json.h"
 
-namespace logsieve::embed {
+namespace logsieve {
 namespace {
 
 // Seeds keep the three feature kinds apart in the hash space.
@@ -438,4 +438,4 @@ Status HashingEncoder::EncodeDense(std::span<const std::string_view> texts, floa
   return OkStatus();
 }
 
-}  // namespace logsieve::embed
+}  // namespace logsieve

@@ -39,7 +39,7 @@
 #include "common/status.h"
 #include "embed/encoder.h"
 
-namespace logsieve::embed {
+namespace logsieve {
 
 struct HashingOptions {
   uint32_t dims = 1u << 18;  // a power of two, 2^4 .. 2^24
@@ -137,6 +137,6 @@ class HashingEncoder final : public Encoder {
   HashingOptions options_;
 };
 
-}  // namespace logsieve::embed
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_EMBED_HASHING_ENCODER_H_

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace logsieve::embed {
+namespace logsieve {
 namespace {
 
 std::unique_ptr<HashingEncoder> Make(HashingOptions o = {}) {
@@ -209,4 +209,4 @@ TEST(HashingEncoderTest, DenseAndSparseOutputsAgree) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed
+}  // namespace logsieve

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
-namespace logsieve::io {
+namespace logsieve {
 
 namespace {
 constexpr size_t kChunk = 1 << 16;
@@ -265,4 +265,4 @@ void AppendCsvRow(const std::vector<std::string>& fields, std::string* out) {
   out->push_back('\n');
 }
 
-}  // namespace logsieve::io
+}  // namespace logsieve

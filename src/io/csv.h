@@ -32,7 +32,7 @@
 #include "common/status.h"
 #include "io/input_stream.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 struct CsvRow {
   std::vector<std::string> fields;
@@ -82,6 +82,6 @@ void AppendCsvField(std::string_view field, std::string* out);
 // Appends a whole row and "\n".
 void AppendCsvRow(const std::vector<std::string>& fields, std::string* out);
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_CSV_H_

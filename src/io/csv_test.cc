@@ -4,7 +4,7 @@
 
 #include <random>
 
-namespace logsieve::io {
+namespace logsieve {
 namespace {
 
 using Rows = std::vector<std::vector<std::string>>;
@@ -152,4 +152,4 @@ TEST(CsvRoundTripTest, WriteThenReadGivesTheSameFieldsOnNastyGeneratedRows) {
 }
 
 }  // namespace
-}  // namespace logsieve::io
+}  // namespace logsieve

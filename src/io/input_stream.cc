@@ -10,7 +10,7 @@
 
 #include "common/file.h"
 
-namespace logsieve::io {
+namespace logsieve {
 namespace {
 
 class FdInputStream : public InputStream {
@@ -84,4 +84,4 @@ std::unique_ptr<InputStream> InputStream::FromString(std::string data, std::stri
   return std::make_unique<StringInputStream>(std::move(data), std::move(name));
 }
 
-}  // namespace logsieve::io
+}  // namespace logsieve

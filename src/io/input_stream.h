@@ -13,7 +13,7 @@
 
 #include "common/status.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 class InputStream {
  public:
@@ -34,6 +34,6 @@ class InputStream {
   virtual const std::string& name() const = 0;
 };
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_INPUT_STREAM_H_

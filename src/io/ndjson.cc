@@ -4,7 +4,7 @@
 
 #include "common/json.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 namespace {
 
@@ -57,4 +57,4 @@ StatusOr<LogRecord> DecodeNdjsonLine(std::string_view line, const NdjsonOptions&
   return record;
 }
 
-}  // namespace logsieve::io
+}  // namespace logsieve

@@ -37,7 +37,7 @@
 #include "common/decision.h"
 #include "common/status.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 struct NdjsonOptions {
   std::string message_field = "log_message";
@@ -58,6 +58,6 @@ StatusOr<LogRecord> DecodeNdjsonLine(std::string_view line, const NdjsonOptions&
 // every record reader).
 std::string_view TrimRecordField(std::string_view s);
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_NDJSON_H_

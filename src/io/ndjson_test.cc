@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace logsieve::io {
+namespace logsieve {
 namespace {
 
 StatusOr<LogRecord> Decode(std::string_view line, NdjsonOptions options = {}) {
@@ -109,4 +109,4 @@ TEST(NdjsonLine, BlankLinesAreSpacesTabsAndCarriageReturnsOnly) {
 }
 
 }  // namespace
-}  // namespace logsieve::io
+}  // namespace logsieve

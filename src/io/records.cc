@@ -14,7 +14,7 @@
 #include "io/csv.h"
 #include "io/ndjson.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 using ojson = nlohmann::ordered_json;
 
@@ -521,4 +521,4 @@ std::unique_ptr<RecordWriter> RecordWriter::ToString(
                                         input_columns);
 }
 
-}  // namespace logsieve::io
+}  // namespace logsieve

@@ -28,7 +28,7 @@
 #include "common/status.h"
 #include "io/input_stream.h"
 
-namespace logsieve::io {
+namespace logsieve {
 
 enum class Format { kCsv, kNdjson, kLines };
 StatusOr<Format> ParseFormat(std::string_view name);
@@ -130,6 +130,6 @@ class RecordWriter {
   virtual std::string partial_path() const { return ""; }
 };
 
-}  // namespace logsieve::io
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_IO_RECORDS_H_

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace logsieve::io {
+namespace logsieve {
 namespace {
 
 StatusOr<std::unique_ptr<RecordReader>> Open(const std::string& text, ReadOptions options = {}) {
@@ -200,4 +200,4 @@ TEST(FormatConfidenceTest, RoundsToFourDecimalsAndKeepsOneAfterThePoint) {
 }
 
 }  // namespace
-}  // namespace logsieve::io
+}  // namespace logsieve

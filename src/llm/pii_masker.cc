@@ -9,9 +9,9 @@ namespace logsieve {
 namespace {
 
 // A pass of one shared scanner (text/scanners.h), the normalizer's code.
-std::string ReplaceAll(const std::string& text, text::Scan scan, std::string_view placeholder) {
+std::string ReplaceAll(const std::string& text, Scan scan, std::string_view placeholder) {
   std::string out;
-  text::ReplaceMatches(scan, text, placeholder, &out);
+  ReplaceMatches(scan, text, placeholder, &out);
   return out;
 }
 
@@ -81,9 +81,9 @@ StatusOr<std::string> PiiMasker::Mask(std::string_view text) const {
   } catch (const std::regex_error& e) {
     return InternalError(std::string("masking pattern failed on this line: ") + e.what());
   }
-  if (email_) s = ReplaceAll(s, text::Scan::kEmail, "<EMAIL>");
-  if (ipv6_) s = ReplaceAll(s, text::Scan::kIpv6Address, "<IPV6>");
-  if (ipv4_) s = ReplaceAll(s, text::Scan::kIpv4Address, "<IPV4>");
+  if (email_) s = ReplaceAll(s, Scan::kEmail, "<EMAIL>");
+  if (ipv6_) s = ReplaceAll(s, Scan::kIpv6Address, "<IPV6>");
+  if (ipv4_) s = ReplaceAll(s, Scan::kIpv4Address, "<IPV4>");
   return s;
 }
 

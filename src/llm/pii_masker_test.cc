@@ -63,7 +63,7 @@ TEST(PiiMaskerTest, BadSettingsAreErrorsNamingTheEntry) {
 TEST(PiiMaskerTest, AgreesWithTheNormalizerOnTrickyInputs) {
   auto masker = PiiMasker::Create({"email", "ipv6", "ipv4"}, nullptr);
   ASSERT_TRUE(masker.ok());
-  auto normalizer = text::Normalizer::Create({"email", "ipv6", "ipv4"});
+  auto normalizer = Normalizer::Create({"email", "ipv6", "ipv4"});
   ASSERT_TRUE(normalizer.ok());
   const std::vector<std::string> inputs = {
       "mail from bob.s+x@corp.example.com. to 10.0.0.255:8080",

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-namespace logsieve::model {
+namespace logsieve {
 namespace {
 
 constexpr uint64_t kUnigramSalt = 0x756e696772616d31ull;
@@ -20,14 +20,14 @@ inline uint32_t Mix32(uint64_t h) {  // the XXH64 avalanche, low half
   return static_cast<uint32_t>(h);
 }
 
-inline bool IsMask(const embed::HashingEncoder::Workspace& ws, size_t w) {
+inline bool IsMask(const HashingEncoder::Workspace& ws, size_t w) {
   return ws.lowered[ws.words[w].first] == '<';
 }
 
 // Calls emit(hash) for each term of the line: every non-mask word, every
 // adjacent pair that is not two masks.
 template <typename Emit>
-void ForEachTerm(const embed::HashingEncoder::Workspace& ws, Emit&& emit) {
+void ForEachTerm(const HashingEncoder::Workspace& ws, Emit&& emit) {
   const size_t n = ws.words.size();
   for (size_t w = 0; w < n; ++w) {
     const bool mask = IsMask(ws, w);
@@ -59,10 +59,10 @@ StatusOr<Familiarity> Familiarity::FromHashes(std::vector<uint32_t> hashes) {
   return f;
 }
 
-Familiarity Familiarity::FromTexts(const embed::HashingEncoder& encoder,
+Familiarity Familiarity::FromTexts(const HashingEncoder& encoder,
                                    std::span<const std::string_view> texts) {
-  embed::HashingEncoder::Workspace ws;
-  std::vector<embed::NamedFeature> scratch;
+  HashingEncoder::Workspace ws;
+  std::vector<NamedFeature> scratch;
   Familiarity f;
   for (std::string_view t : texts) {
     encoder.Features(t, &ws, &scratch);
@@ -73,11 +73,11 @@ Familiarity Familiarity::FromTexts(const embed::HashingEncoder& encoder,
   return f;
 }
 
-void Familiarity::Terms(const embed::HashingEncoder::Workspace& ws, std::vector<uint32_t>* out) {
+void Familiarity::Terms(const HashingEncoder::Workspace& ws, std::vector<uint32_t>* out) {
   ForEachTerm(ws, [&](uint32_t h) { out->push_back(h); });
 }
 
-float Familiarity::Score(const embed::HashingEncoder::Workspace& ws) const {
+float Familiarity::Score(const HashingEncoder::Workspace& ws) const {
   if (hashes_.empty()) return 1.0f;
   size_t terms = 0, seen = 0;
   ForEachTerm(ws, [&](uint32_t h) {
@@ -238,7 +238,7 @@ nlohmann::json ReliabilityToJson(const Reliability& r) {
 
 StatusOr<CalibrationFit> FitCalibrationOnHeldOut(const LinearModel& probe,
                                                  const Familiarity& probe_familiarity,
-                                                 const embed::Encoder& encoder,
+                                                 const Encoder& encoder,
                                                  std::span<const std::string> texts,
                                                  std::span<const int> truth) {
   if (texts.size() != truth.size())
@@ -251,9 +251,9 @@ StatusOr<CalibrationFit> FitCalibrationOnHeldOut(const LinearModel& probe,
     p_top.push_back(p[k]);
     correct.push_back(static_cast<int>(k) == label ? 1 : 0);
   };
-  if (const auto* hashing = dynamic_cast<const embed::HashingEncoder*>(&encoder)) {
-    embed::HashingEncoder::Workspace ws;
-    embed::SparseVector x;
+  if (const auto* hashing = dynamic_cast<const HashingEncoder*>(&encoder)) {
+    HashingEncoder::Workspace ws;
+    SparseVector x;
     for (size_t i = 0; i < texts.size(); ++i) {
       hashing->Encode(texts[i], &ws, &x);
       probe.PredictProba(x, p.data());
@@ -280,4 +280,4 @@ StatusOr<CalibrationFit> FitCalibrationOnHeldOut(const LinearModel& probe,
   return fit;
 }
 
-}  // namespace logsieve::model
+}  // namespace logsieve

@@ -35,7 +35,7 @@
 #include "embed/hashing_encoder.h"
 #include "model/logistic_regression.h"
 
-namespace logsieve::model {
+namespace logsieve {
 
 // The words (mask tokens such as <NUM> excluded) and adjacent word pairs of
 // the training templates, as 32-bit hashes (collisions among the ~10^5
@@ -46,7 +46,7 @@ class Familiarity {
   // REQUIRES: `hashes` sorted and unique (as hashes() returns them).
   static StatusOr<Familiarity> FromHashes(std::vector<uint32_t> hashes);
   // The terms of `texts` (template text, as the model stage encodes it).
-  static Familiarity FromTexts(const embed::HashingEncoder& encoder,
+  static Familiarity FromTexts(const HashingEncoder& encoder,
                                std::span<const std::string_view> texts);
 
   bool empty() const { return hashes_.empty(); }
@@ -56,10 +56,10 @@ class Familiarity {
   // no term (only masks or punctuation), 1 when empty() (an old model file).
   // REQUIRES: `ws` holds the words of the line: HashingEncoder::Encode or
   // Features was called with it last.
-  float Score(const embed::HashingEncoder::Workspace& ws) const;
+  float Score(const HashingEncoder::Workspace& ws) const;
 
   // Appends the hashes of the line's terms (unsorted, may repeat).
-  static void Terms(const embed::HashingEncoder::Workspace& ws, std::vector<uint32_t>* out);
+  static void Terms(const HashingEncoder::Workspace& ws, std::vector<uint32_t>* out);
 
  private:
   std::vector<uint32_t> hashes_;
@@ -121,10 +121,10 @@ struct CalibrationFit {
 // REQUIRES: texts.size() == truth.size(); the encoder is the probe's.
 StatusOr<CalibrationFit> FitCalibrationOnHeldOut(const LinearModel& probe,
                                                  const Familiarity& probe_familiarity,
-                                                 const embed::Encoder& encoder,
+                                                 const Encoder& encoder,
                                                  std::span<const std::string> texts,
                                                  std::span<const int> truth);
 
-}  // namespace logsieve::model
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_MODEL_CONFIDENCE_H_

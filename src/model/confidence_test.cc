@@ -5,13 +5,13 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-namespace logsieve::model {
+namespace logsieve {
 namespace {
 
 class FamiliarityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    encoder_ = std::move(embed::HashingEncoder::Create({.dims = 1 << 10}).value());
+    encoder_ = std::move(HashingEncoder::Create({.dims = 1 << 10}).value());
     std::vector<std::string_view> trained = {"Failed password for <USER> from <IP>",
                                              "Disk usage at <NUM>% on /var"};
     familiarity_ = Familiarity::FromTexts(*encoder_, trained);
@@ -22,10 +22,10 @@ class FamiliarityTest : public ::testing::Test {
     return familiarity_.Score(ws_);
   }
 
-  std::unique_ptr<embed::HashingEncoder> encoder_;
+  std::unique_ptr<HashingEncoder> encoder_;
   Familiarity familiarity_;
-  embed::HashingEncoder::Workspace ws_;
-  embed::SparseVector x_;
+  HashingEncoder::Workspace ws_;
+  SparseVector x_;
 };
 
 TEST_F(FamiliarityTest, ATrainedLineIsFullyFamiliar) {
@@ -46,9 +46,9 @@ TEST_F(FamiliarityTest, KnownWordsInAnUnseenOrderArePartlyFamiliar) {
 TEST_F(FamiliarityTest, MasksAloneGiveNoEvidence) { EXPECT_EQ(Score("<NUM> <IP>"), 0.0f); }
 
 TEST(Familiarity, AnEmptyOneCallsEveryLineFamiliar) {
-  auto enc = embed::HashingEncoder::Create({.dims = 1 << 10});
-  embed::HashingEncoder::Workspace ws;
-  embed::SparseVector x;
+  auto enc = HashingEncoder::Create({.dims = 1 << 10});
+  HashingEncoder::Workspace ws;
+  SparseVector x;
   (*enc)->Encode("anything at all", &ws, &x);
   EXPECT_EQ(Familiarity().Score(ws), 1.0f);
 }
@@ -144,4 +144,4 @@ TEST(Reliability, AConfidenceOfOneFallsInTheLastBin) {
 }
 
 }  // namespace
-}  // namespace logsieve::model
+}  // namespace logsieve

@@ -5,7 +5,7 @@
 #include <deque>
 #include <numeric>
 
-namespace logsieve::model {
+namespace logsieve {
 
 LinearModel::LinearModel(size_t dim, size_t classes, std::vector<float> weights,
                          std::vector<float> bias)
@@ -305,4 +305,4 @@ StatusOr<TrainedLinearModel> TrainLogisticRegression(const FeatureRows& x,
   return out;
 }
 
-}  // namespace logsieve::model
+}  // namespace logsieve

@@ -28,9 +28,8 @@
 #include "common/status.h"
 #include "embed/encoder.h"
 
-namespace logsieve::model {
+namespace logsieve {
 
-using embed::SparseVector;
 
 // A view of n feature rows of one dimension, either sparse or dense
 // (row-major n x dim). The rows must outlive the view.
@@ -106,6 +105,6 @@ StatusOr<TrainedLinearModel> TrainLogisticRegression(const FeatureRows& x,
                                                      size_t num_classes,
                                                      const LogisticRegressionOptions& options);
 
-}  // namespace logsieve::model
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_MODEL_LOGISTIC_REGRESSION_H_

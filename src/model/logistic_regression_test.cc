@@ -11,7 +11,7 @@
 
 #include "testing/testing.h"
 
-namespace logsieve::model {
+namespace logsieve {
 namespace {
 
 // A fixture of tools/make_lr_fixture.py: rows, labels, options, and
@@ -148,4 +148,4 @@ TEST(LogisticRegressionTest, SoftmaxDoesNotOverflow) {
 }
 
 }  // namespace
-}  // namespace logsieve::model
+}  // namespace logsieve

@@ -14,7 +14,7 @@
 #include "common/json.h"
 #include "embed/encoder_factory.h"
 
-namespace logsieve::model {
+namespace logsieve {
 namespace {
 
 static_assert(std::endian::native == std::endian::little, "model files are little-endian");
@@ -219,7 +219,7 @@ StatusOr<Model> ReadModelFile(const std::string& path) {
   return ParseModel(bytes, path);
 }
 
-Status CheckEncoder(const Model& model, const embed::Encoder& encoder, std::string_view origin) {
+Status CheckEncoder(const Model& model, const Encoder& encoder, std::string_view origin) {
   if (encoder.fingerprint() != model.encoder_fingerprint) {
     return FailedPreconditionError(Prefix(origin) +
                                    ": encoder mismatch: the model was trained with encoder " +
@@ -237,10 +237,10 @@ Status CheckEncoder(const Model& model, const embed::Encoder& encoder, std::stri
 
 StatusOr<LoadedModel> LoadModel(const std::string& path) {
   LOGSIEVE_ASSIGN_OR_RETURN(Model m, ReadModelFile(path));
-  StatusOr<std::unique_ptr<embed::Encoder>> enc = embed::MakeEncoderFromSpec(m.encoder_spec);
+  StatusOr<std::unique_ptr<Encoder>> enc = MakeEncoderFromSpec(m.encoder_spec);
   if (!enc.ok()) return enc.status().WithPrefix(path + ": cannot build the model's encoder");
   LOGSIEVE_RETURN_IF_ERROR(CheckEncoder(m, **enc, path));
   return LoadedModel{std::move(m), std::move(enc).value()};
 }
 
-}  // namespace logsieve::model
+}  // namespace logsieve

@@ -38,7 +38,7 @@
 #include "model/confidence.h"
 #include "model/logistic_regression.h"
 
-namespace logsieve::model {
+namespace logsieve {
 
 inline constexpr std::string_view kModelMagic = "LSVMODEL";
 // The newest version written and read; every older one still loads.
@@ -69,16 +69,16 @@ StatusOr<Model> ReadModelFile(const std::string& path);
 
 // Fails (FAILED_PRECONDITION, "encoder mismatch: ...") unless `encoder` has
 // the model's fingerprint and dimension.
-Status CheckEncoder(const Model& model, const embed::Encoder& encoder, std::string_view origin);
+Status CheckEncoder(const Model& model, const Encoder& encoder, std::string_view origin);
 
 struct LoadedModel {
   Model model;
-  std::unique_ptr<embed::Encoder> encoder;
+  std::unique_ptr<Encoder> encoder;
 };
 
-// ReadModelFile, then embed::MakeEncoderFromSpec and CheckEncoder.
+// ReadModelFile, then MakeEncoderFromSpec and CheckEncoder.
 StatusOr<LoadedModel> LoadModel(const std::string& path);
 
-}  // namespace logsieve::model
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_MODEL_MODEL_FILE_H_

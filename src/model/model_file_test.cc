@@ -9,11 +9,11 @@
 #include "embed/hashing_encoder.h"
 #include "testing/testing.h"
 
-namespace logsieve::model {
+namespace logsieve {
 namespace {
 
 Model SmallModel() {
-  auto enc = embed::HashingEncoder::Create({.dims = 64});
+  auto enc = HashingEncoder::Create({.dims = 64});
   Model m;
   m.labels = {"Error", "User Action", "HTTP Status"};
   m.encoder_spec = (*enc)->spec_json();
@@ -146,7 +146,7 @@ TEST(ModelFileTest, VersionTwoWithUnsortedFamiliarityIsCorrupt) {
 
 TEST(ModelFileTest, AMismatchedEncoderIsRefused) {
   Model m = SmallModel();
-  auto other = embed::HashingEncoder::Create({.dims = 64, .word_max = 1});
+  auto other = HashingEncoder::Create({.dims = 64, .word_max = 1});
   Status s = CheckEncoder(m, **other, "m.lsm");
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("encoder mismatch"), std::string::npos) << s.message();
@@ -176,4 +176,4 @@ TEST(ModelFileTest, AMissingFileIsNotFound) {
 }
 
 }  // namespace
-}  // namespace logsieve::model
+}  // namespace logsieve

@@ -12,7 +12,7 @@
 #include "model/model_file.h"
 #include "text/normalizer.h"
 
-namespace logsieve::model {
+namespace logsieve {
 namespace {
 
 std::string FormatP(float p) {
@@ -24,11 +24,11 @@ std::string FormatP(float p) {
 class ModelStage final : public Stage {
  public:
   ModelStage(std::string path, LoadedModel loaded, double threshold, bool use_batch_templates,
-             std::unique_ptr<text::Normalizer> own_normalizer)
+             std::unique_ptr<Normalizer> own_normalizer)
       : path_(std::move(path)),
         model_(std::move(loaded.model)),
         encoder_(std::move(loaded.encoder)),
-        hashing_(dynamic_cast<const embed::HashingEncoder*>(encoder_.get())),
+        hashing_(dynamic_cast<const HashingEncoder*>(encoder_.get())),
         threshold_(threshold),
         use_batch_templates_(use_batch_templates),
         own_normalizer_(std::move(own_normalizer)) {}
@@ -62,8 +62,8 @@ class ModelStage final : public Stage {
     thread_local std::vector<float> p;
     p.resize(K);
     if (hashing_ != nullptr) {
-      thread_local embed::HashingEncoder::Workspace ws;
-      thread_local embed::SparseVector x;
+      thread_local HashingEncoder::Workspace ws;
+      thread_local SparseVector x;
       for (size_t i : pending) {
         std::string_view text = text_of(i);
         hashing_->Encode(text, &ws, &x);
@@ -115,9 +115,9 @@ class ModelStage final : public Stage {
   // contribution to (logit_k - mean logit), split evenly among the feature
   // occurrences hashed into it, summed per word n-gram (a character n-gram
   // counts for its word).
-  std::string Explain(std::string_view text, const embed::SparseVector& x, size_t k, float p,
-                      float familiar, embed::HashingEncoder::Workspace* ws) const {
-    thread_local std::vector<embed::NamedFeature> feats;
+  std::string Explain(std::string_view text, const SparseVector& x, size_t k, float p,
+                      float familiar, HashingEncoder::Workspace* ws) const {
+    thread_local std::vector<NamedFeature> feats;
     thread_local std::vector<float> contribution;   // per bucket of x
     thread_local std::vector<float> by_words;       // per (first word, length) slot
     thread_local std::vector<uint32_t> slot_owner;  // an occurrence naming the slot
@@ -184,7 +184,7 @@ class ModelStage final : public Stage {
                       [](const auto& a, const auto& b) { return a.first > b.first; });
     named.clear();
     for (size_t t = 0; t < head; ++t) {
-      std::string name = embed::HashingEncoder::FeatureName(*ws, feats[ranked[t].second]);
+      std::string name = HashingEncoder::FeatureName(*ws, feats[ranked[t].second]);
       auto same =
           std::find_if(named.begin(), named.end(), [&](const auto& n) { return n.second == name; });
       if (same != named.end()) {
@@ -208,15 +208,15 @@ class ModelStage final : public Stage {
 
   std::string path_;
   Model model_;
-  std::unique_ptr<embed::Encoder> encoder_;
-  const embed::HashingEncoder* hashing_;  // encoder_ when it is one; else null
+  std::unique_ptr<Encoder> encoder_;
+  const HashingEncoder* hashing_;  // encoder_ when it is one; else null
   double threshold_;
   bool use_batch_templates_;
-  std::unique_ptr<text::Normalizer> own_normalizer_;
+  std::unique_ptr<Normalizer> own_normalizer_;
 };
 
 // The Normalizer a model was trained with, from its spec {"masks":[...]}.
-StatusOr<std::unique_ptr<text::Normalizer>> NormalizerFromSpec(const std::string& spec,
+StatusOr<std::unique_ptr<Normalizer>> NormalizerFromSpec(const std::string& spec,
                                                                const std::string& path) {
   StatusOr<nlohmann::json> parsed = ParseJson(spec, path + ": normalizer spec");
   if (!parsed.ok()) return DataLossError(path + ": corrupt: " + parsed.status().message());
@@ -230,9 +230,9 @@ StatusOr<std::unique_ptr<text::Normalizer>> NormalizerFromSpec(const std::string
       return DataLossError(path + ": corrupt: normalizer mask " + m.dump() + " is not a string");
     masks.push_back(m.get<std::string>());
   }
-  StatusOr<text::Normalizer> n = text::Normalizer::Create(masks);
+  StatusOr<Normalizer> n = Normalizer::Create(masks);
   if (!n.ok()) return n.status().WithPrefix(path + ": the model's normalizer");
-  return std::make_unique<text::Normalizer>(std::move(n).value());
+  return std::make_unique<Normalizer>(std::move(n).value());
 }
 
 }  // namespace
@@ -253,14 +253,14 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
   }
 
   bool use_batch_templates = true;
-  std::unique_ptr<text::Normalizer> own;
+  std::unique_ptr<Normalizer> own;
   if (loaded.encoder->wants_template_text()) {
     if (loaded.model.normalizer_spec.empty()) {
       return DataLossError(
           path + ": corrupt: the encoder wants template text but the model has no normalizer spec");
     }
     LOGSIEVE_ASSIGN_OR_RETURN(own, NormalizerFromSpec(loaded.model.normalizer_spec, path));
-    StatusOr<text::Normalizer> configured = text::Normalizer::FromConfig(config);
+    StatusOr<Normalizer> configured = Normalizer::FromConfig(config);
     use_batch_templates =
         configured.ok() && nlohmann::json::parse(configured->spec_json(), nullptr, false) ==
                                nlohmann::json::parse(loaded.model.normalizer_spec, nullptr, false);
@@ -269,4 +269,4 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
                                                use_batch_templates, std::move(own)));
 }
 
-}  // namespace logsieve::model
+}  // namespace logsieve

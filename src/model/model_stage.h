@@ -41,13 +41,13 @@
 #include "common/stage.h"
 #include "common/status.h"
 
-namespace logsieve::model {
+namespace logsieve {
 
 // Errors name the file and the problem: unreadable/corrupt model, encoder
 // mismatch, a model label missing from config `labels`, a threshold outside
 // [0, 1].
 StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config);
 
-}  // namespace logsieve::model
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_MODEL_MODEL_STAGE_H_

@@ -8,14 +8,14 @@
 #include "testing/testing.h"
 #include "train/trainer.h"
 
-namespace logsieve::model {
+namespace logsieve {
 namespace {
 
 // A small model trained here: three labels, obvious wordings.
 class ModelStageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::vector<train::LabelledLine> rows;
+    std::vector<LabelledLine> rows;
     for (int i = 0; i < 40; ++i) {
       const std::string n = std::to_string(i);
       rows.push_back(
@@ -23,12 +23,12 @@ class ModelStageTest : public ::testing::Test {
       rows.push_back({"app", "User user" + n + " logged in", "User Action"});
       rows.push_back({"df", "Disk usage at " + n + "% on /var", "Resource Usage"});
     }
-    train::TrainOptions o;
-    o.encoder = std::move(embed::HashingEncoder::Create({.dims = 1 << 12}).value());
+    TrainOptions o;
+    o.encoder = std::move(HashingEncoder::Create({.dims = 1 << 12}).value());
     o.normalizer =
-        std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
+        std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
     o.holdout = 0;
-    auto r = train::TrainModel(rows, o);
+    auto r = TrainModel(rows, o);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_TRUE(SaveModel(r->model, dir_.File("m.lsm")).ok());
     ASSERT_TRUE(config_.Set("model.file", dir_.File("m.lsm"), "test").ok());
@@ -137,9 +137,9 @@ TEST_F(ModelStageTest, ALabelOutsideTheConfigLabelsIsRefusedByName) {
 TEST_F(ModelStageTest, UnfamiliarLinesFallBelowTheThresholdAndSaySo) {
   StatusOr<LoadedModel> loaded = LoadModel(dir_.File("m.lsm"));
   ASSERT_TRUE(loaded.ok());
-  const auto* hashing = dynamic_cast<const embed::HashingEncoder*>(loaded->encoder.get());
+  const auto* hashing = dynamic_cast<const HashingEncoder*>(loaded->encoder.get());
   ASSERT_NE(hashing, nullptr);
-  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  auto normalizer = Normalizer::FromConfig(Config()).value();
   std::vector<std::string> templates;
   for (const char* raw : {"Failed password for user7 from 10.0.0.7", "User user7 logged in",
                           "Disk usage at 7% on /var"}) {
@@ -168,8 +168,8 @@ TEST_F(ModelStageTest, UnfamiliarLinesFallBelowTheThresholdAndSaySo) {
 
 // Subjects shared by both labels, so only the outcome tells them apart; the
 // test lines use other subjects and failure phrases the rows never had.
-StatusOr<train::TrainResult> TrainOutcomeModel(bool outcomes) {
-  std::vector<train::LabelledLine> rows;
+StatusOr<TrainResult> TrainOutcomeModel(bool outcomes) {
+  std::vector<LabelledLine> rows;
   for (const char* subject : {"Backup", "Report job", "Index rebuild", "Replication", "Mail relay",
                               "Certificate renewal"}) {
     const std::string s = subject;
@@ -178,21 +178,21 @@ StatusOr<train::TrainResult> TrainOutcomeModel(bool outcomes) {
     rows.push_back({"app", s + " failed", "Error"});
     rows.push_back({"app", s + " could not start", "Error"});
   }
-  train::TrainOptions o;
+  TrainOptions o;
   o.encoder =
-      std::move(embed::HashingEncoder::Create({.dims = 1 << 14, .outcomes = outcomes}).value());
-  o.normalizer = std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
+      std::move(HashingEncoder::Create({.dims = 1 << 14, .outcomes = outcomes}).value());
+  o.normalizer = std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
   o.holdout = 0;
   o.lr.C = 10;
-  return train::TrainModel(rows, o);
+  return TrainModel(rows, o);
 }
 
 TEST(OutcomeFeatures, MinimalPairsDifferingInOnePhraseGetDifferentLabels) {
-  StatusOr<train::TrainResult> r = TrainOutcomeModel(true);
+  StatusOr<TrainResult> r = TrainOutcomeModel(true);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  auto enc = embed::MakeEncoderFromSpec(r->model.encoder_spec);
+  auto enc = MakeEncoderFromSpec(r->model.encoder_spec);
   ASSERT_TRUE(enc.ok());
-  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  auto normalizer = Normalizer::FromConfig(Config()).value();
   const std::pair<const char*, const char*> pairs[] = {
       {"Health check completed successfully", "Health check was not successful"},
       {"Nightly export finished", "Nightly export halted"},
@@ -202,8 +202,8 @@ TEST(OutcomeFeatures, MinimalPairsDifferingInOnePhraseGetDifferentLabels) {
       {"Session cleanup finished", "Session cleanup denied"},
   };
   for (auto [ok_line, failed_line] : pairs) {
-    std::vector<train::LabelledLine> lines = {{"app", ok_line, ""}, {"app", failed_line, ""}};
-    auto labels = train::PredictLabels(r->model, **enc, &normalizer, lines);
+    std::vector<LabelledLine> lines = {{"app", ok_line, ""}, {"app", failed_line, ""}};
+    auto labels = PredictLabels(r->model, **enc, &normalizer, lines);
     ASSERT_TRUE(labels.ok());
     EXPECT_EQ((*labels)[0], "System Notification") << ok_line;
     EXPECT_EQ((*labels)[1], "Error") << failed_line;
@@ -212,13 +212,13 @@ TEST(OutcomeFeatures, MinimalPairsDifferingInOnePhraseGetDifferentLabels) {
 
 TEST(OutcomeFeatures, WithoutThemANegatedSuccessReadsAsSuccess) {
   // Why they exist: the bag of words sees "successful" and little else.
-  StatusOr<train::TrainResult> r = TrainOutcomeModel(false);
+  StatusOr<TrainResult> r = TrainOutcomeModel(false);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  auto enc = embed::MakeEncoderFromSpec(r->model.encoder_spec);
+  auto enc = MakeEncoderFromSpec(r->model.encoder_spec);
   ASSERT_TRUE(enc.ok());
-  auto normalizer = text::Normalizer::FromConfig(Config()).value();
-  std::vector<train::LabelledLine> lines = {{"app", "Health check was not successful", ""}};
-  auto labels = train::PredictLabels(r->model, **enc, &normalizer, lines);
+  auto normalizer = Normalizer::FromConfig(Config()).value();
+  std::vector<LabelledLine> lines = {{"app", "Health check was not successful", ""}};
+  auto labels = PredictLabels(r->model, **enc, &normalizer, lines);
   ASSERT_TRUE(labels.ok());
   EXPECT_EQ((*labels)[0], "System Notification");
 }
@@ -231,4 +231,4 @@ TEST_F(ModelStageTest, AMissingModelFileIsAnError) {
 }
 
 }  // namespace
-}  // namespace logsieve::model
+}  // namespace logsieve

@@ -15,7 +15,7 @@ namespace {
 
 struct Slot {
   uint64_t seq = 0;
-  io::RecordBatch records;
+  RecordBatch records;
 };
 
 // What the reading thread, the workers and the writer share.
@@ -40,7 +40,7 @@ RunOptions RunOptions::FromConfig(const Config& config) {
   return o;
 }
 
-Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::RecordWriter& writer,
+Status RunStream(const Classifier& classifier, RecordReader& reader, RecordWriter& writer,
                  const RunOptions& options, RunSummary* summary) {
   const auto start = std::chrono::steady_clock::now();
   size_t threads = options.threads;

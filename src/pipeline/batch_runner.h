@@ -43,7 +43,7 @@ struct RunSummary {
   double seconds = 0;
 };
 
-Status RunStream(const Classifier& classifier, io::RecordReader& reader, io::RecordWriter& writer,
+Status RunStream(const Classifier& classifier, RecordReader& reader, RecordWriter& writer,
                  const RunOptions& options, RunSummary* summary);
 
 }  // namespace logsieve

@@ -38,9 +38,9 @@ TEST(RunStreamTest, OutputOrderIsInputOrderWithManyThreadsAndSmallBatches) {
     in += "S,m" + std::to_string(i) + "\n";
     expected += "S,m" + std::to_string(i) + ",m" + std::to_string(i) + ",Regex,1.0\n";
   }
-  auto reader = std::move(io::RecordReader::Open(io::InputStream::FromString(in), {})).value();
+  auto reader = std::move(RecordReader::Open(InputStream::FromString(in), {})).value();
   std::string out;
-  auto writer = io::RecordWriter::ToString(&out, {}, io::Format::kCsv, reader->columns());
+  auto writer = RecordWriter::ToString(&out, {}, Format::kCsv, reader->columns());
   RunOptions options;
   options.batch_size = 7;
   options.threads = 4;
@@ -57,9 +57,9 @@ TEST(RunStreamTest, AMalformedRowStopsTheRunButEveryRowBeforeItIsWritten) {
   for (int i = 0; i < 100; ++i) in += "S,m" + std::to_string(i) + "\n";
   in += "S,bad,row\nS,after\n";
   auto reader =
-      std::move(io::RecordReader::Open(io::InputStream::FromString(in, "in.csv"), {})).value();
+      std::move(RecordReader::Open(InputStream::FromString(in, "in.csv"), {})).value();
   std::string out;
-  auto writer = io::RecordWriter::ToString(&out, {}, io::Format::kCsv, reader->columns());
+  auto writer = RecordWriter::ToString(&out, {}, Format::kCsv, reader->columns());
   RunOptions options;
   options.batch_size = 16;
   RunSummary summary;
@@ -72,7 +72,7 @@ TEST(RunStreamTest, AMalformedRowStopsTheRunButEveryRowBeforeItIsWritten) {
 }
 
 // An input that hands out one line, then blocks until released: like `tail -f`.
-class GatedStream : public io::InputStream {
+class GatedStream : public InputStream {
  public:
   StatusOr<size_t> Read(char* buf, size_t n) override {
     std::unique_lock<std::mutex> lock(mu_);
@@ -103,9 +103,9 @@ class GatedStream : public io::InputStream {
 };
 
 // Records what was flushed, so the test can wait for it.
-class WatchedWriter : public io::RecordWriter {
+class WatchedWriter : public RecordWriter {
  public:
-  Status Write(const io::RecordBatch& b) override {
+  Status Write(const RecordBatch& b) override {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Decision& d : b.batch.decisions) pending_.push_back(d.label);
     return OkStatus();
@@ -132,9 +132,9 @@ class WatchedWriter : public io::RecordWriter {
 TEST(RunStreamTest, StreamedLinesAreAnsweredBeforeTheInputEnds) {
   auto gated = std::make_unique<GatedStream>();
   GatedStream* gate = gated.get();
-  io::ReadOptions ro;
-  ro.format = io::Format::kLines;
-  auto reader = std::move(io::RecordReader::Open(std::move(gated), ro)).value();
+  ReadOptions ro;
+  ro.format = Format::kLines;
+  auto reader = std::move(RecordReader::Open(std::move(gated), ro)).value();
   WatchedWriter writer;
   auto c = EchoClassifier();
   RunSummary summary;

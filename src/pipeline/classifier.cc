@@ -37,7 +37,7 @@ class Pipeline final : public Classifier {
   Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt,
               bool build_missing) {
     labels_ = config.labels().names();
-    LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, text::Normalizer::FromConfig(config));
+    LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, Normalizer::FromConfig(config));
     cache_ = std::make_unique<DecisionCache>(config.GetSize("pipeline.cache_size"));
     for (auto& s : prebuilt) stages_.push_back(std::move(s));
 
@@ -215,7 +215,7 @@ class Pipeline final : public Classifier {
         std::vector<size_t> misses;
         for (size_t i : pending) {
           normalizer_.Normalize(batch.records[i].message, &batch.templates[i]);
-          batch.keys[i] = text::TemplateKey(route.name, batch.templates[i]);
+          batch.keys[i] = TemplateKey(route.name, batch.templates[i]);
           if (std::optional<Decision> hit = cache_->Lookup(batch.keys[i], batch.templates[i])) {
             batch.decisions[i] = std::move(*hit);
             cache_hits_->Inc();
@@ -278,7 +278,7 @@ class Pipeline final : public Classifier {
   }
 
   std::vector<std::string> labels_;
-  text::Normalizer normalizer_ = *text::Normalizer::Create({});
+  Normalizer normalizer_ = *Normalizer::Create({});
   std::unique_ptr<DecisionCache> cache_;
   std::vector<std::unique_ptr<Stage>> stages_;
   std::vector<std::string> built_names_;

@@ -13,7 +13,7 @@ const std::vector<std::string_view>& KnownStageNames() {
 
 StatusOr<std::unique_ptr<Stage>> MakeStage(std::string_view name, const Config& config) {
   if (name == "rules") return MakeRulesStage(config);
-  if (name == "model") return model::MakeModelStage(config);
+  if (name == "model") return MakeModelStage(config);
   if (name == "llm") return MakeLlmStage(config);
   return InternalError("no factory for stage '" + std::string(name) + "'");
 }

@@ -119,11 +119,11 @@ void NdjsonStream::EndLine(std::string& out) {
     slots_.push_back(
         {line_, true,
          "line over " + std::to_string(max_line_) + " bytes (input.max_record_bytes)"});
-  } else if (!io::IsBlankNdjsonLine(partial_)) {
+  } else if (!IsBlankNdjsonLine(partial_)) {
     // The CLI's decoder (io/ndjson.h): both accept exactly the same lines.
-    io::NdjsonOptions options;
+    NdjsonOptions options;
     options.max_line_bytes = max_line_;
-    if (StatusOr<LogRecord> r = io::DecodeNdjsonLine(partial_, options); !r.ok()) {
+    if (StatusOr<LogRecord> r = DecodeNdjsonLine(partial_, options); !r.ok()) {
       slots_.push_back({line_, true, r.status().message()});
     } else {
       slots_.push_back({line_, false, {}});
@@ -394,17 +394,17 @@ ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
 
   // Read, classify and write back in slices (the io module's CSV reader and
   // writer, as `logsieve classify` uses them).
-  io::ReadOptions read_options;
-  read_options.format = io::Format::kCsv;
+  ReadOptions read_options;
+  read_options.format = Format::kCsv;
   read_options.max_record_bytes = options_.max_record_bytes;
-  StatusOr<std::unique_ptr<io::RecordReader>> csv = io::RecordReader::Open(
-      io::InputStream::FromString(std::move(content), filename), read_options);
+  StatusOr<std::unique_ptr<RecordReader>> csv = RecordReader::Open(
+      InputStream::FromString(std::move(content), filename), read_options);
   if (!csv.ok()) return ErrorAnswer(400, csv.status().message());
   ApiResponse res;
-  std::unique_ptr<io::RecordWriter> writer = io::RecordWriter::ToString(
-      &res.body, io::WriteOptions{.format = io::Format::kCsv}, io::Format::kCsv, (*csv)->columns());
+  std::unique_ptr<RecordWriter> writer = RecordWriter::ToString(
+      &res.body, WriteOptions{.format = Format::kCsv}, Format::kCsv, (*csv)->columns());
   const size_t slice = std::max<size_t>(options_.batch_size, 4096);
-  io::RecordBatch batch;
+  RecordBatch batch;
   size_t rows = 0;
   while (true) {
     batch.Clear();

@@ -7,7 +7,7 @@
 
 #include "text/scanners.h"
 
-namespace logsieve::text {
+namespace logsieve {
 
 enum class Normalizer::Mask : uint8_t {
   kTimestamp,
@@ -116,4 +116,4 @@ uint64_t TemplateKey(std::string_view route, std::string_view template_text) {
                               XXH3_64bits(route.data(), route.size()));
 }
 
-}  // namespace logsieve::text
+}  // namespace logsieve

@@ -25,7 +25,7 @@
 #include "common/config.h"
 #include "common/status.h"
 
-namespace logsieve::text {
+namespace logsieve {
 
 class Normalizer {
  public:
@@ -53,6 +53,6 @@ class Normalizer {
 // The cache key of a template under a route: a 64-bit hash of both.
 uint64_t TemplateKey(std::string_view route, std::string_view template_text);
 
-}  // namespace logsieve::text
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TEXT_NORMALIZER_H_

@@ -4,7 +4,7 @@
 
 #include <random>
 
-namespace logsieve::text {
+namespace logsieve {
 namespace {
 
 Normalizer All() {
@@ -90,4 +90,4 @@ TEST(TemplateKeyTest, DependsOnRouteAndTemplate) {
 }
 
 }  // namespace
-}  // namespace logsieve::text
+}  // namespace logsieve

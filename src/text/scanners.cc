@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace logsieve::text {
+namespace logsieve {
 namespace {
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -354,4 +354,4 @@ void ReplaceMatches(Scan scan, std::string_view in, std::string_view placeholder
   }
 }
 
-}  // namespace logsieve::text
+}  // namespace logsieve

@@ -26,7 +26,7 @@
 #include <string>
 #include <string_view>
 
-namespace logsieve::text {
+namespace logsieve {
 
 enum class Scan : uint8_t {
   kTimestamp,    // 2024-05-01T12:00:01Z, 10/Oct/2000:13:55:36 -0700, Jan  5 03:14:15, 12:30
@@ -51,6 +51,6 @@ size_t ScanAt(Scan scan, std::string_view s, size_t i);
 // left to right, longest match at each start, under the boundary rules above.
 void ReplaceMatches(Scan scan, std::string_view in, std::string_view placeholder, std::string* out);
 
-}  // namespace logsieve::text
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TEXT_SCANNERS_H_

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace logsieve::text {
+namespace logsieve {
 namespace {
 
 std::string Replace(Scan scan, std::string_view in) {
@@ -50,4 +50,4 @@ TEST(Scanners, ScanAtReportsTheEndOfTheMatchOrZero) {
 }
 
 }  // namespace
-}  // namespace logsieve::text
+}  // namespace logsieve

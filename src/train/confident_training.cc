@@ -7,7 +7,7 @@
 
 #include "embed/hashing_encoder.h"
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
 // The encoder's input for each row (as the model stage builds it).
@@ -24,12 +24,12 @@ std::vector<std::string> EncoderTexts(const TrainOptions& o,
   return texts;
 }
 
-model::Familiarity FamiliarityOf(const TrainOptions& o, const std::vector<LabelledLine>& rows) {
-  const auto* hashing = dynamic_cast<const embed::HashingEncoder*>(o.encoder.get());
-  if (hashing == nullptr) return model::Familiarity();
+Familiarity FamiliarityOf(const TrainOptions& o, const std::vector<LabelledLine>& rows) {
+  const auto* hashing = dynamic_cast<const HashingEncoder*>(o.encoder.get());
+  if (hashing == nullptr) return Familiarity();
   const std::vector<std::string> texts = EncoderTexts(o, rows);
   const std::vector<std::string_view> views(texts.begin(), texts.end());
-  return model::Familiarity::FromTexts(*hashing, views);
+  return Familiarity::FromTexts(*hashing, views);
 }
 
 }  // namespace
@@ -45,7 +45,7 @@ StatusOr<ConfidentTrainResult> TrainWithHeldOut(const std::vector<LabelledLine>&
   if (!meta.is_object()) meta = nlohmann::json::object();
   if (!held_out.empty()) {
     LOGSIEVE_ASSIGN_OR_RETURN(TrainResult probe, TrainModel(train_part, o, &held_out));
-    const model::Familiarity probe_familiarity = FamiliarityOf(o, train_part);
+    const Familiarity probe_familiarity = FamiliarityOf(o, train_part);
     const std::vector<std::string> texts = EncoderTexts(o, held_out);
     std::vector<int> truth;
     for (const LabelledLine& r : held_out) {
@@ -53,8 +53,8 @@ StatusOr<ConfidentTrainResult> TrainWithHeldOut(const std::vector<LabelledLine>&
       truth.push_back(
           it == probe.model.labels.end() ? -1 : static_cast<int>(it - probe.model.labels.begin()));
     }
-    LOGSIEVE_ASSIGN_OR_RETURN(model::CalibrationFit fit,
-                              model::FitCalibrationOnHeldOut(probe.model.linear, probe_familiarity,
+    LOGSIEVE_ASSIGN_OR_RETURN(CalibrationFit fit,
+                              FitCalibrationOnHeldOut(probe.model.linear, probe_familiarity,
                                                              *o.encoder, texts, truth));
     meta["holdout"] = {
         {"rows", held_out.size()},
@@ -82,7 +82,7 @@ StatusOr<ConfidentTrainResult> TrainWithHeldOut(const std::vector<LabelledLine>&
   return out;
 }
 
-void SplitByTemplate(const std::vector<LabelledLine>& rows, const text::Normalizer* normalizer,
+void SplitByTemplate(const std::vector<LabelledLine>& rows, const Normalizer* normalizer,
                      double share, uint64_t seed, std::vector<LabelledLine>* train_part,
                      std::vector<LabelledLine>* held_out) {
   train_part->clear();
@@ -125,4 +125,4 @@ void SplitByTemplate(const std::vector<LabelledLine>& rows, const text::Normaliz
   }
 }
 
-}  // namespace logsieve::train
+}  // namespace logsieve

@@ -29,11 +29,11 @@
 #include "model/confidence.h"
 #include "train/trainer.h"
 
-namespace logsieve::train {
+namespace logsieve {
 
 struct ConfidentTrainResult {
   TrainResult fit;  // the final model; holdout = the probe's scores
-  std::optional<model::CalibrationFit> calibration;  // absent without held-out rows
+  std::optional<CalibrationFit> calibration;  // absent without held-out rows
 };
 
 // `held_out` empty: one fit on `all` with its familiarity and no calibration.
@@ -46,10 +46,10 @@ StatusOr<ConfidentTrainResult> TrainWithHeldOut(const std::vector<LabelledLine>&
 // About `share` of the rows, as whole templates chosen by a seeded shuffle,
 // into `held_out`; the rest into `train_part`, both in file order. Without
 // a normalizer the raw message is the template.
-void SplitByTemplate(const std::vector<LabelledLine>& rows, const text::Normalizer* normalizer,
+void SplitByTemplate(const std::vector<LabelledLine>& rows, const Normalizer* normalizer,
                      double share, uint64_t seed, std::vector<LabelledLine>* train_part,
                      std::vector<LabelledLine>* held_out);
 
-}  // namespace logsieve::train
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TRAIN_CONFIDENT_TRAINING_H_

@@ -14,7 +14,7 @@
 #include "train/default_model.h"
 #include "train/synthetic_logs.h"
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
 std::vector<LabelledLine> Synthetic(uint64_t seed, size_t rows, SyntheticSplit split) {
@@ -26,8 +26,8 @@ std::vector<LabelledLine> Synthetic(uint64_t seed, size_t rows, SyntheticSplit s
 
 TrainOptions Options() {
   TrainOptions o;
-  o.encoder = std::move(embed::HashingEncoder::Create({.dims = 1 << 14}).value());
-  o.normalizer = std::make_shared<text::Normalizer>(text::Normalizer::FromConfig(Config()).value());
+  o.encoder = std::move(HashingEncoder::Create({.dims = 1 << 14}).value());
+  o.normalizer = std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
   o.lr.C = 10;
   o.lr.gradient_tolerance = 1e-4;
   return o;
@@ -54,11 +54,11 @@ class ConfidentTrainingTest : public ::testing::Test {
     std::vector<uint8_t> correct;
   };
   static Scored Score(const std::vector<LabelledLine>& lines) {
-    const model::Model& m = (*result_)->fit.model;
-    auto enc = embed::HashingEncoder::FromSpec(m.encoder_spec).value();
-    auto normalizer = text::Normalizer::FromConfig(Config()).value();
-    embed::HashingEncoder::Workspace ws;
-    embed::SparseVector x;
+    const Model& m = (*result_)->fit.model;
+    auto enc = HashingEncoder::FromSpec(m.encoder_spec).value();
+    auto normalizer = Normalizer::FromConfig(Config()).value();
+    HashingEncoder::Workspace ws;
+    SparseVector x;
     std::string text;
     std::vector<float> p(m.labels.size());
     Scored s;
@@ -84,8 +84,8 @@ TEST_F(ConfidentTrainingTest, CalibrationLowersTheErrorOnAnotherHeldOutSample) {
   ASSERT_TRUE(result_->ok()) << result_->status().ToString();
   ASSERT_TRUE((*result_)->calibration.has_value());
   const Scored s = Score(Synthetic(3, 900, SyntheticSplit::kHoldout));
-  const double before = model::MeasureReliability(s.p, s.correct).ece;
-  const double after = model::MeasureReliability(s.conf, s.correct).ece;
+  const double before = MeasureReliability(s.p, s.correct).ece;
+  const double after = MeasureReliability(s.conf, s.correct).ece;
   EXPECT_LT(after, before) << "raw ECE " << before << ", calibrated " << after;
   EXPECT_GT((*result_)->fit.model.calibration.b, 0.0) << "less familiar, less sure";
 }
@@ -126,7 +126,7 @@ TEST(SplitByTemplate, KeepsEveryTemplatesRowsOnOneSide) {
     rows.push_back({"a", "Job " + std::to_string(i) + " failed", "Error"});
     rows.push_back({"a", "Cache " + std::to_string(i) + " flushed", "System Notification"});
   }
-  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  auto normalizer = Normalizer::FromConfig(Config()).value();
   std::vector<LabelledLine> train, held;
   SplitByTemplate(rows, &normalizer, 0.3, 7, &train, &held);
   EXPECT_EQ(train.size() + held.size(), rows.size());
@@ -141,11 +141,11 @@ TEST(SplitByTemplate, KeepsEveryTemplatesRowsOnOneSide) {
 // tests/data/ood_dev.csv is for choosing and judging, never for training.
 TEST(DevSet, DefaultRecipeNeverSeesTheDevSet) {
   const std::string path = testing::SourceDir() + "/tests/data/ood_dev.csv";
-  auto in = io::InputStream::Open(path);
+  auto in = InputStream::Open(path);
   ASSERT_TRUE(in.ok()) << in.status().ToString();
-  io::CsvReader reader(std::move(in).value(), {});
-  io::CsvRow row;
-  auto normalizer = text::Normalizer::FromConfig(Config()).value();
+  CsvReader reader(std::move(in).value(), {});
+  CsvRow row;
+  auto normalizer = Normalizer::FromConfig(Config()).value();
   std::set<std::string> dev;
   for (bool header = true;; header = false) {
     StatusOr<bool> more = reader.Next(&row);
@@ -170,4 +170,4 @@ TEST(DevSet, DefaultRecipeNeverSeesTheDevSet) {
 }
 
 }  // namespace
-}  // namespace logsieve::train
+}  // namespace logsieve

@@ -6,7 +6,7 @@
 #include "embed/hashing_encoder.h"
 #include "train/synthetic_logs.h"
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
 std::vector<LabelledLine> Generate(uint64_t seed, size_t rows, SyntheticSplit split) {
@@ -21,15 +21,15 @@ std::vector<LabelledLine> Generate(uint64_t seed, size_t rows, SyntheticSplit sp
 
 StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe) {
   const Config defaults;
-  LOGSIEVE_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::FromConfig(defaults));
-  LOGSIEVE_ASSIGN_OR_RETURN(embed::HashingOptions hashing,
-                            embed::HashingOptions::FromConfig(defaults));
+  LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(defaults));
+  LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions hashing,
+                            HashingOptions::FromConfig(defaults));
   hashing.dims = recipe.dims;
-  LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, embed::HashingEncoder::Create(hashing));
+  LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, HashingEncoder::Create(hashing));
 
   TrainOptions o;
   o.encoder = std::move(encoder);
-  o.normalizer = std::make_shared<text::Normalizer>(std::move(normalizer));
+  o.normalizer = std::make_shared<Normalizer>(std::move(normalizer));
   o.holdout = 0.0;
   o.seed = recipe.seed;
   o.lr.C = recipe.C;
@@ -56,4 +56,4 @@ StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recip
   return TrainWithHeldOut(train, holdout, all, o);
 }
 
-}  // namespace logsieve::train
+}  // namespace logsieve

@@ -21,7 +21,7 @@
 #include "common/status.h"
 #include "train/confident_training.h"
 
-namespace logsieve::train {
+namespace logsieve {
 
 struct DefaultModelRecipe {
   uint64_t seed = 1;
@@ -33,6 +33,6 @@ struct DefaultModelRecipe {
 
 StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe);
 
-}  // namespace logsieve::train
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TRAIN_DEFAULT_MODEL_H_

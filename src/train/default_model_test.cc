@@ -10,7 +10,7 @@
 #include "model/model_stage.h"
 #include "testing/testing.h"
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
 std::string DefaultModelPath() { return testing::SourceDir() + "/models/default.lsm"; }
@@ -19,7 +19,7 @@ TEST(DefaultModelTest, LoadsAndGetsObviousLinesRight) {
   Config config;
   ASSERT_TRUE(config.Set("model.file", DefaultModelPath(), "test").ok());
   ASSERT_TRUE(config.Set("pipeline.threshold", "0", "test").ok());  // the top label of every line
-  auto stage = model::MakeModelStage(config);
+  auto stage = MakeModelStage(config);
   ASSERT_TRUE(stage.ok()) << stage.status().ToString();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"Failed password for root from 203.0.113.9 port 52144 ssh2", "Security Alert"},
@@ -47,13 +47,13 @@ TEST(DefaultModelTest, LoadsAndGetsObviousLinesRight) {
 }
 
 TEST(DefaultModelTest, BundledPathFindsIt) {
-  EXPECT_TRUE(model::ReadModelFile(BundledPath("models/default.lsm")).ok());
+  EXPECT_TRUE(ReadModelFile(BundledPath("models/default.lsm")).ok());
 }
 
 TEST(DefaultModelTest, SlowRetrainingReproducesTheFileByteForByte) {
   auto r = TrainDefaultModel(DefaultModelRecipe{});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  const std::string bytes = model::SerializeModel(r->fit.model);
+  const std::string bytes = SerializeModel(r->fit.model);
   const std::string shipped = testing::ReadFile(DefaultModelPath());
   EXPECT_EQ(bytes.size(), shipped.size());
   EXPECT_TRUE(bytes == shipped) << "models/default.lsm differs from its recipe: run "
@@ -61,4 +61,4 @@ TEST(DefaultModelTest, SlowRetrainingReproducesTheFileByteForByte) {
 }
 
 }  // namespace
-}  // namespace logsieve::train
+}  // namespace logsieve

@@ -6,7 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-namespace logsieve::train {
+namespace logsieve {
 
 Scores Score(std::span<const std::string> truth, std::span<const std::string> predicted,
              const std::vector<std::string>& labels) {
@@ -256,4 +256,4 @@ nlohmann::json ThresholdsToJson(const std::vector<ThresholdRow>& rows) {
   return j;
 }
 
-}  // namespace logsieve::train
+}  // namespace logsieve

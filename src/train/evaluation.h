@@ -23,7 +23,7 @@
 
 #include "common/decision.h"
 
-namespace logsieve::train {
+namespace logsieve {
 
 struct ClassScores {
   std::string label;
@@ -113,6 +113,6 @@ std::string FormatThresholds(const std::vector<ThresholdRow>& rows);
 nlohmann::json MethodsToJson(const std::vector<MethodScores>& methods);
 nlohmann::json ThresholdsToJson(const std::vector<ThresholdRow>& rows);
 
-}  // namespace logsieve::train
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TRAIN_EVALUATION_H_

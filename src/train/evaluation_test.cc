@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
 TEST(EvaluationTest, ScoresMatchHandComputedValues) {
@@ -75,4 +75,4 @@ TEST(EvaluationTest, ALineReachedTheModelWhenItDecidedGuessedOrALaterStageDecide
 }
 
 }  // namespace
-}  // namespace logsieve::train
+}  // namespace logsieve

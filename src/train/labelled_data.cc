@@ -3,7 +3,7 @@
 #include "io/input_stream.h"
 #include "io/records.h"
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
 constexpr size_t kMaxSkipMessages = 20;
@@ -12,15 +12,15 @@ constexpr std::string_view kMessageColumn = "log_message";
 }  // namespace
 
 StatusOr<LabelledData> ReadLabelledCsv(const std::string& path) {
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::InputStream> in, io::InputStream::Open(path));
-  io::ReadOptions o;
-  o.format = io::Format::kCsv;
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(path));
+  ReadOptions o;
+  o.format = Format::kCsv;
   o.skip_malformed = true;
-  o.required_columns = {std::string(kMessageColumn), std::string(io::kLabelColumn)};
+  o.required_columns = {std::string(kMessageColumn), std::string(kLabelColumn)};
   o.message_column = kMessageColumn;
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordReader> reader,
-                            io::RecordReader::Open(std::move(in), o));
-  const int label = reader->ColumnIndex(io::kLabelColumn);
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
+                            RecordReader::Open(std::move(in), o));
+  const int label = reader->ColumnIndex(kLabelColumn);
   LabelledData data;
   std::vector<std::string> own_skips;
   auto skip = [&](uint64_t line, std::string_view why) {
@@ -28,7 +28,7 @@ StatusOr<LabelledData> ReadLabelledCsv(const std::string& path) {
     if (own_skips.size() < kMaxSkipMessages)
       own_skips.push_back(reader->name() + ":" + std::to_string(line) + ": " + std::string(why));
   };
-  io::RecordBatch batch;
+  RecordBatch batch;
   while (true) {
     batch.Clear();
     LOGSIEVE_ASSIGN_OR_RETURN(size_t n, reader->Read(1024, &batch));
@@ -55,4 +55,4 @@ StatusOr<LabelledData> ReadLabelledCsv(const std::string& path) {
   return data;
 }
 
-}  // namespace logsieve::train
+}  // namespace logsieve

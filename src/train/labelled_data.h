@@ -21,7 +21,7 @@
 
 #include "common/status.h"
 
-namespace logsieve::train {
+namespace logsieve {
 
 struct LabelledLine {
   std::string source;
@@ -38,6 +38,6 @@ struct LabelledData {
 // `path`: a file, or "-" for stdin.
 StatusOr<LabelledData> ReadLabelledCsv(const std::string& path);
 
-}  // namespace logsieve::train
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TRAIN_LABELLED_DATA_H_

@@ -4,7 +4,7 @@
 
 #include "testing/testing.h"
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
 class LabelledDataTest : public ::testing::Test {
@@ -59,4 +59,4 @@ TEST_F(LabelledDataTest, AFileWithoutGoodRowsIsAnError) {
 }
 
 }  // namespace
-}  // namespace logsieve::train
+}  // namespace logsieve

@@ -8,7 +8,7 @@
 #include "model/model_stage.h"
 #include "pipeline/classifier.h"
 
-namespace logsieve::train {
+namespace logsieve {
 
 StatusOr<PipelineEval> EvaluatePipeline(const Config& config,
                                         const std::vector<LabelledLine>& rows) {
@@ -17,7 +17,7 @@ StatusOr<PipelineEval> EvaluatePipeline(const Config& config,
   // reaches the model (for the threshold table).
   Config probe = config;
   LOGSIEVE_RETURN_IF_ERROR(probe.Set("pipeline.threshold", "0", "eval threshold table"));
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Stage> model_stage, model::MakeModelStage(probe));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Stage> model_stage, MakeModelStage(probe));
 
   std::vector<std::string> truth, predicted, methods, model_label(rows.size());
   std::vector<float> model_p(rows.size(), 0.0f);
@@ -69,7 +69,7 @@ StatusOr<PipelineEval> EvaluatePipeline(const Config& config,
       reached_p.push_back(model_p[i]);
       reached_correct.push_back(model_label[i] == truth[i] ? 1 : 0);
     }
-    e.reliability = model::MeasureReliability(reached_p, reached_correct);
+    e.reliability = MeasureReliability(reached_p, reached_correct);
   }
   // Only the stages some row's route runs through (descriptions are
   // "name: ...").
@@ -93,7 +93,7 @@ std::string FormatPipelineEval(const PipelineEval& e) {
   if (e.has_model) {
     out += "\nthreshold table (lines that reached the model)\n" + FormatThresholds(e.thresholds);
     out += "\nconfidence calibration (lines that reached the model)\n" +
-           model::FormatReliability(e.reliability);
+           FormatReliability(e.reliability);
   }
   return out;
 }
@@ -104,9 +104,9 @@ nlohmann::json PipelineEvalToJson(const PipelineEval& e) {
   j["confident_wrong"] = ConfidentWrongToJson(e.confident_wrong);
   j["thresholds"] = e.has_model ? ThresholdsToJson(e.thresholds) : nlohmann::json::array();
   j["reliability"] =
-      e.has_model ? model::ReliabilityToJson(e.reliability) : nlohmann::json(nullptr);
+      e.has_model ? ReliabilityToJson(e.reliability) : nlohmann::json(nullptr);
   j["stages"] = e.stages;
   return j;
 }
 
-}  // namespace logsieve::train
+}  // namespace logsieve

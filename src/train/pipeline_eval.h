@@ -23,7 +23,7 @@
 #include "train/evaluation.h"
 #include "train/labelled_data.h"
 
-namespace logsieve::train {
+namespace logsieve {
 
 struct PipelineEval {
   Scores scores;
@@ -32,7 +32,7 @@ struct PipelineEval {
   bool has_model = false;  // thresholds and reliability are empty without a model stage
   std::vector<ThresholdRow> thresholds;
   // The model's confidence on the lines that reached it: right or wrong?
-  model::Reliability reliability;
+  Reliability reliability;
   std::vector<std::string> stages;  // descriptions of the stages the rows' routes use
 };
 
@@ -46,6 +46,6 @@ std::string FormatPipelineEval(const PipelineEval& eval);
 // and "stages".
 nlohmann::json PipelineEvalToJson(const PipelineEval& eval);
 
-}  // namespace logsieve::train
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TRAIN_PIPELINE_EVAL_H_

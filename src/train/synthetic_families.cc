@@ -4,7 +4,7 @@
 
 #include <array>
 
-namespace logsieve::train::synthetic {
+namespace logsieve::synthetic {
 namespace {
 
 // The nine default labels, in config order.
@@ -764,4 +764,4 @@ std::span<const FamilyRow> Families() { return kFamilies; }
 std::span<const SlotRow> Slots() { return kSlots; }
 std::span<const std::string_view> LineFormats() { return kLineFormats; }
 
-}  // namespace logsieve::train::synthetic
+}  // namespace logsieve::synthetic

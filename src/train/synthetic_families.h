@@ -29,7 +29,7 @@
 #include <span>
 #include <string_view>
 
-namespace logsieve::train::synthetic {
+namespace logsieve::synthetic {
 
 // A label, with the levels its lines are logged at (a recipe).
 struct LabelRow {
@@ -67,6 +67,6 @@ std::span<const std::string_view> LineFormats();
 // The slot drawn for every line, before its format is picked, as {ts}.
 inline constexpr std::string_view kLineTimestampSlot = "line_ts";
 
-}  // namespace logsieve::train::synthetic
+}  // namespace logsieve::synthetic
 
 #endif  // LOGSIEVE_TRAIN_SYNTHETIC_FAMILIES_H_

@@ -11,7 +11,7 @@
 #include "io/csv.h"
 #include "train/synthetic_families.h"
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
 // SplitMix64: tiny, fast, and the same numbers everywhere.
@@ -277,10 +277,10 @@ std::vector<SyntheticRow> GenerateSyntheticLogs(const SyntheticOptions& options)
 
 std::string SyntheticCsv(const SyntheticOptions& options) {
   std::string out;
-  io::AppendCsvRow({"source", "log_message", "target_label"}, &out);
+  AppendCsvRow({"source", "log_message", "target_label"}, &out);
   for (const SyntheticRow& r : GenerateSyntheticLogs(options))
-    io::AppendCsvRow({r.source, r.message, r.label}, &out);
+    AppendCsvRow({r.source, r.message, r.label}, &out);
   return out;
 }
 
-}  // namespace logsieve::train
+}  // namespace logsieve

@@ -28,7 +28,7 @@
 #include <string_view>
 #include <vector>
 
-namespace logsieve::train {
+namespace logsieve {
 
 enum class SyntheticSplit { kAll, kTrain, kHoldout };
 
@@ -55,6 +55,6 @@ std::string SyntheticCsv(const SyntheticOptions& options);
 size_t SyntheticFamilyCount();
 size_t SyntheticHoldoutFamilyCount();
 
-}  // namespace logsieve::train
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TRAIN_SYNTHETIC_LOGS_H_

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
 TEST(SyntheticLogsTest, SameSeedGivesSameRows) {
@@ -53,4 +53,4 @@ TEST(SyntheticLogsTest, EverySlotIsFilled) {
 }
 
 }  // namespace
-}  // namespace logsieve::train
+}  // namespace logsieve

@@ -8,23 +8,23 @@
 #include "embed/hashing_encoder.h"
 #include "text/normalizer.h"
 
-namespace logsieve::train {
+namespace logsieve {
 
 StatusOr<CsvTraining> TrainFromCsv(const Config& config, const CsvTrainOptions& f) {
   LOGSIEVE_ASSIGN_OR_RETURN(LabelledData data, ReadLabelledCsv(f.data));
   TrainOptions o;
   if (f.encoder == "hashing") {
-    LOGSIEVE_ASSIGN_OR_RETURN(embed::HashingOptions h, embed::HashingOptions::FromConfig(config));
-    LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::HashingEncoder::Create(h));
+    LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions h, HashingOptions::FromConfig(config));
+    LOGSIEVE_ASSIGN_OR_RETURN(auto enc, HashingEncoder::Create(h));
     o.encoder = std::move(enc);
   } else {
-    embed::bert::TransformerOptions t;
+    bert::TransformerOptions t;
     t.precision = f.encoder_precision;
-    LOGSIEVE_ASSIGN_OR_RETURN(auto enc, embed::bert::LoadSentenceTransformer(f.encoder, t));
+    LOGSIEVE_ASSIGN_OR_RETURN(auto enc, bert::LoadSentenceTransformer(f.encoder, t));
     o.encoder = std::move(enc);
   }
-  LOGSIEVE_ASSIGN_OR_RETURN(text::Normalizer n, text::Normalizer::FromConfig(config));
-  o.normalizer = std::make_shared<text::Normalizer>(std::move(n));
+  LOGSIEVE_ASSIGN_OR_RETURN(Normalizer n, Normalizer::FromConfig(config));
+  o.normalizer = std::make_shared<Normalizer>(std::move(n));
   o.holdout = f.holdout;
   o.seed = f.seed;
   o.lr.C = f.C;
@@ -59,4 +59,4 @@ StatusOr<CsvTraining> TrainFromCsv(const Config& config, const CsvTrainOptions& 
   return out;
 }
 
-}  // namespace logsieve::train
+}  // namespace logsieve

@@ -4,7 +4,7 @@
 //
 //   CsvTrainOptions o{.data = "data/sample.csv"};
 //   StatusOr<CsvTraining> t = TrainFromCsv(config, o);
-//   LOGSIEVE_RETURN_IF_ERROR(model::SaveModel(t->result.model, "my.lsm"));
+//   LOGSIEVE_RETURN_IF_ERROR(SaveModel(t->result.model, "my.lsm"));
 //
 // Holdout (`holdout` > 0): about that share of the rows, as whole templates,
 // measures a probe and fits the confidence calibration; the model returned
@@ -30,7 +30,7 @@
 #include "train/labelled_data.h"
 #include "train/trainer.h"
 
-namespace logsieve::train {
+namespace logsieve {
 
 struct CsvTrainOptions {
   std::string data;                        // the CSV
@@ -39,12 +39,12 @@ struct CsvTrainOptions {
   double holdout = 0.2;
   uint64_t seed = 1;
   double C = 10.0;
-  model::ClassWeight class_weight = model::ClassWeight::kNone;
+  ClassWeight class_weight = ClassWeight::kNone;
 };
 
 struct CsvTraining {
   TrainResult result;  // holdout: the probe's scores; model: fitted on all rows
-  std::optional<model::CalibrationFit> calibration;  // with a holdout
+  std::optional<CalibrationFit> calibration;  // with a holdout
   uint64_t skipped = 0;                              // bad rows of the CSV
   std::vector<std::string> skip_messages;            // ReadLabelledCsv's
   std::vector<std::string> warnings;                 // labels outside config `labels`
@@ -52,6 +52,6 @@ struct CsvTraining {
 
 StatusOr<CsvTraining> TrainFromCsv(const Config& config, const CsvTrainOptions& options);
 
-}  // namespace logsieve::train
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TRAIN_TRAIN_FROM_CSV_H_

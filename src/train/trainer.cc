@@ -7,18 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
-namespace logsieve::train {
+namespace logsieve {
 namespace {
 
-using model::ClassWeight;
-using model::FeatureRows;
-using model::Model;
-using model::TrainedLinearModel;
-using model::TrainLogisticRegression;
 
 // The encoder input of each line.
-StatusOr<std::vector<std::string>> EncoderTexts(const embed::Encoder& encoder,
-                                                const text::Normalizer* normalizer,
+StatusOr<std::vector<std::string>> EncoderTexts(const Encoder& encoder,
+                                                const Normalizer* normalizer,
                                                 const std::vector<const LabelledLine*>& lines) {
   std::vector<std::string> texts(lines.size());
   if (encoder.wants_template_text()) {
@@ -33,7 +28,7 @@ StatusOr<std::vector<std::string>> EncoderTexts(const embed::Encoder& encoder,
 
 // Encodes into sparse rows (hashing) or dense rows (transformers).
 struct Encoded {
-  std::vector<embed::SparseVector> sparse;
+  std::vector<SparseVector> sparse;
   std::vector<float> dense;
   FeatureRows rows() const {
     return dense.empty() && !sparse.empty() ? FeatureRows::Sparse(dim, sparse)
@@ -42,7 +37,7 @@ struct Encoded {
   size_t dim = 0, n = 0;
 };
 
-StatusOr<Encoded> Encode(const embed::Encoder& encoder, const std::vector<std::string>& texts) {
+StatusOr<Encoded> Encode(const Encoder& encoder, const std::vector<std::string>& texts) {
   std::vector<std::string_view> views(texts.begin(), texts.end());
   Encoded e;
   e.dim = encoder.dim();
@@ -182,8 +177,8 @@ StatusOr<TrainResult> TrainModel(const std::vector<LabelledLine>& rows, const Tr
   return result;
 }
 
-StatusOr<std::vector<std::string>> PredictLabels(const Model& model, const embed::Encoder& encoder,
-                                                 const text::Normalizer* normalizer,
+StatusOr<std::vector<std::string>> PredictLabels(const Model& model, const Encoder& encoder,
+                                                 const Normalizer* normalizer,
                                                  const std::vector<LabelledLine>& lines) {
   std::vector<const LabelledLine*> ptrs;
   ptrs.reserve(lines.size());
@@ -194,4 +189,4 @@ StatusOr<std::vector<std::string>> PredictLabels(const Model& model, const embed
   return ArgmaxLabels(model, x);
 }
 
-}  // namespace logsieve::train
+}  // namespace logsieve

@@ -32,17 +32,17 @@
 #include "train/evaluation.h"
 #include "train/labelled_data.h"
 
-namespace logsieve::train {
+namespace logsieve {
 
 struct TrainOptions {
   // The encoder to train with. REQUIRES: non-null.
-  std::shared_ptr<const embed::Encoder> encoder;
+  std::shared_ptr<const Encoder> encoder;
   // The normalizer that makes template text. REQUIRES: non-null when the
   // encoder wants template text.
-  std::shared_ptr<const text::Normalizer> normalizer;
+  std::shared_ptr<const Normalizer> normalizer;
   double holdout = 0.2;  // share of rows held out, in [0, 0.9]
   uint64_t seed = 1;
-  model::LogisticRegressionOptions lr;
+  LogisticRegressionOptions lr;
   // Label order in the model; empty: sorted distinct labels of the rows.
   std::vector<std::string> labels;
   // Stored in the metadata ("2025-01-01T00:00:00Z"); pass SOURCE_DATE_EPOCH's
@@ -54,7 +54,7 @@ struct TrainOptions {
 };
 
 struct TrainResult {
-  logsieve::model::Model model;
+  logsieve::Model model;
   size_t train_rows = 0;
   size_t holdout_rows = 0;
   Scores holdout;  // empty (rows 0) without a holdout
@@ -68,14 +68,14 @@ StatusOr<TrainResult> TrainModel(const std::vector<LabelledLine>& rows, const Tr
                                  const std::vector<LabelledLine>* evaluation = nullptr);
 
 // Encodes and predicts `lines` with a trained model: the top label of each.
-StatusOr<std::vector<std::string>> PredictLabels(const model::Model& model,
-                                                 const embed::Encoder& encoder,
-                                                 const text::Normalizer* normalizer,
+StatusOr<std::vector<std::string>> PredictLabels(const Model& model,
+                                                 const Encoder& encoder,
+                                                 const Normalizer* normalizer,
                                                  const std::vector<LabelledLine>& lines);
 
 // "2025-01-01T00:00:00Z" from $SOURCE_DATE_EPOCH when set, else from now.
 std::string CreatedAtFromEnvironment();
 
-}  // namespace logsieve::train
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_TRAIN_TRAINER_H_

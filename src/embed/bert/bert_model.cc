@@ -8,7 +8,7 @@
 #include "common/json.h"
 #include "embed/bert/kernels.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 using nlohmann::json;
@@ -251,4 +251,4 @@ void BertModel::ForwardGroup(std::span<const int32_t> ids, std::span<const size_
   }
 }
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

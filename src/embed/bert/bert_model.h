@@ -29,7 +29,7 @@
 #include "embed/bert/int8_gemm.h"
 #include "embed/bert/safetensors.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 
 // The fields of config.json that shape the network.
 struct BertConfig {
@@ -111,6 +111,6 @@ class BertModel {
   std::vector<Layer> layers_;
 };
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert
 
 #endif  // LOGSIEVE_EMBED_BERT_BERT_MODEL_H_

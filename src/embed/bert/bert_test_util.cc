@@ -4,7 +4,7 @@
 
 #include "testing/testing.h"
 
-namespace logsieve::embed::bert::testing {
+namespace logsieve::bert::testing {
 
 std::vector<nlohmann::json> ReadJsonl(const std::string& path) {
   const std::string text = logsieve::testing::ReadFile(path);
@@ -27,4 +27,4 @@ std::vector<float> RandomNormal(size_t n, float scale, unsigned seed) {
   return v;
 }
 
-}  // namespace logsieve::embed::bert::testing
+}  // namespace logsieve::bert::testing

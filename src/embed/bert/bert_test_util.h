@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace logsieve::embed::bert::testing {
+namespace logsieve::bert::testing {
 
 // One JSON object per line, split on '\n' only (texts hold U+2028 and U+0085).
 std::vector<nlohmann::json> ReadJsonl(const std::string& path);
@@ -15,6 +15,6 @@ std::vector<nlohmann::json> ReadJsonl(const std::string& path);
 // n draws of N(0, scale^2), the same for the same seed.
 std::vector<float> RandomNormal(size_t n, float scale, unsigned seed);
 
-}  // namespace logsieve::embed::bert::testing
+}  // namespace logsieve::bert::testing
 
 #endif  // LOGSIEVE_EMBED_BERT_BERT_TEST_UTIL_H_

@@ -14,7 +14,7 @@
 #define LOGSIEVE_MULTIVERSION
 #endif
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 constexpr size_t kNr = PackedB::kPanel;
@@ -280,4 +280,4 @@ void Gemm_ref(const float* a, size_t m, size_t lda, const PackedB& b, float alph
   }
 }
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

@@ -24,7 +24,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 
 class PackedB {
  public:
@@ -71,6 +71,6 @@ void GemmPortable(const float* a, size_t m, size_t lda, const PackedB& b, float 
 void Gemm_ref(const float* a, size_t m, size_t lda, const PackedB& b, float alpha,
               const float* bias, float* c, size_t ldc);
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert
 
 #endif  // LOGSIEVE_EMBED_BERT_GEMM_H_

@@ -9,7 +9,7 @@
 
 #include "embed/bert/bert_test_util.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 std::vector<float> Random(size_t n, unsigned seed) { return testing::RandomNormal(n, 1.0f, seed); }
@@ -116,4 +116,4 @@ TEST(BertGemmTest, AnEmptyInnerDimensionGivesTheBias) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

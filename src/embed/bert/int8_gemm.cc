@@ -10,7 +10,7 @@
 #include <unistd.h>
 #endif
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 constexpr size_t kLanes = 16;   // outputs per block (one zmm of int32)
@@ -313,4 +313,4 @@ void Int8Linear(const float* x, size_t n, const Int8Matrix& w, const float* bias
 }
 #endif
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

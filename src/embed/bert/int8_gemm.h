@@ -24,7 +24,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 
 struct Int8Matrix {
   size_t out = 0, in = 0;
@@ -61,6 +61,6 @@ void Int8LinearVnni(const float* x, size_t n, const Int8Matrix& w, const float* 
 // The same quantization and integer products in scalar code.
 void Int8Linear_ref(const float* x, size_t n, const Int8Matrix& w, const float* bias, float* y);
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert
 
 #endif  // LOGSIEVE_EMBED_BERT_INT8_GEMM_H_

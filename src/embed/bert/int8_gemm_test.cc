@@ -8,7 +8,7 @@
 
 #include "embed/bert/bert_test_util.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 using testing::RandomNormal;
@@ -81,4 +81,4 @@ TEST(BertInt8GemmTest, ScalarTwinIsCloseToTheFloatProduct) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

@@ -17,7 +17,7 @@
 #define LOGSIEVE_MULTIVERSION
 #endif
 
-namespace logsieve::embed::bert::kernels {
+namespace logsieve::bert::kernels {
 namespace {
 
 inline __attribute__((always_inline)) float ExpApprox(float x) {
@@ -278,4 +278,4 @@ void L2Normalize(float* x, size_t n) {
   for (size_t i = 0; i < n; ++i) x[i] = static_cast<float>(x[i] * inv);
 }
 
-}  // namespace logsieve::embed::bert::kernels
+}  // namespace logsieve::bert::kernels

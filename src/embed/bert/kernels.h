@@ -13,7 +13,7 @@
 
 #include <cstddef>
 
-namespace logsieve::embed::bert::kernels {
+namespace logsieve::bert::kernels {
 
 // x[r] = LayerNorm(x[r] + bias + residual[r]) * gamma + beta, biased variance,
 // as torch.nn.LayerNorm. `bias` and `residual` may be null.
@@ -43,6 +43,6 @@ void L2Normalize(float* x, size_t n);
 float FastExp(float x);
 float FastErf(float x);
 
-}  // namespace logsieve::embed::bert::kernels
+}  // namespace logsieve::bert::kernels
 
 #endif  // LOGSIEVE_EMBED_BERT_KERNELS_H_

@@ -8,7 +8,7 @@
 
 #include "embed/bert/bert_test_util.h"
 
-namespace logsieve::embed::bert::kernels {
+namespace logsieve::bert::kernels {
 namespace {
 
 std::vector<float> Random(size_t n, float scale, unsigned seed) {
@@ -102,4 +102,4 @@ TEST(BertKernelsTest, L2NormalizeGivesUnitLengthAndKeepsZeroVectors) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed::bert::kernels
+}  // namespace logsieve::bert::kernels

@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 
 Status TokenizeLines(const WordPieceTokenizer& tokenizer, size_t max_length, std::istream& in,
                      std::ostream& out) {
@@ -78,4 +78,4 @@ Status EmbedLines(const Encoder& encoder, std::istream& in, std::ostream& out, s
   return OkStatus();
 }
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

@@ -15,7 +15,7 @@
 #include "common/status.h"
 #include "embed/bert/sentence_transformer.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 
 // Writes the input ids of every line. REQUIRES: max_length >= 2.
 Status TokenizeLines(const WordPieceTokenizer& tokenizer, size_t max_length, std::istream& in,
@@ -29,6 +29,6 @@ Status TokenizeLines(const WordPieceTokenizer& tokenizer, size_t max_length, std
 Status EmbedLines(const Encoder& encoder, std::istream& in, std::ostream& out, size_t chunk,
                   size_t threads = 1);
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert
 
 #endif  // LOGSIEVE_EMBED_BERT_LINE_TOOLS_H_

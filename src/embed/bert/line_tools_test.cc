@@ -7,7 +7,7 @@
 
 #include "testing/testing.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 TEST(BertLineToolsTest, TokenizeWritesOneIdArrayPerLineSplittingOnNewlineOnly) {
@@ -58,4 +58,4 @@ TEST(BertLineToolsTest, EmbedWritesVectorsInInputOrderWhateverTheChunk) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

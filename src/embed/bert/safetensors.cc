@@ -13,7 +13,7 @@
 #include "common/file.h"
 #include "common/json.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 size_t ElementSize(const std::string& dtype) {
@@ -196,4 +196,4 @@ StatusOr<std::vector<float>> SafeTensors::ReadF32(const std::string& name,
   return out;
 }
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

@@ -26,7 +26,7 @@
 
 #include "common/status.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 
 struct TensorInfo {
   std::string dtype;  // "F32", "F16", "BF16", "I64", ...
@@ -66,6 +66,6 @@ class SafeTensors {
 float HalfToFloat(uint16_t h);
 float BFloat16ToFloat(uint16_t b);
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert
 
 #endif  // LOGSIEVE_EMBED_BERT_SAFETENSORS_H_

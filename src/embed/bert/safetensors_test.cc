@@ -6,7 +6,7 @@
 
 #include "testing/testing.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 // A safetensors file from a header JSON and raw data bytes.
@@ -139,4 +139,4 @@ TEST(BertSafeTensorsTest, TinyFileShorterThanTheLengthFieldIsDataLoss) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

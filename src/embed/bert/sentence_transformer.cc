@@ -14,7 +14,7 @@
 #include "embed/bert/kernels.h"
 #include "embed/bert/safetensors.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 using nlohmann::json;
@@ -361,4 +361,4 @@ Status SentenceTransformer::EncodeDense(std::span<const std::string_view> texts,
   return OkStatus();
 }
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

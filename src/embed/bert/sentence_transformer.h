@@ -40,7 +40,7 @@
 #include "embed/bert/tokenizer.h"
 #include "embed/encoder.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 
 struct TransformerOptions {
   // Token limit; 0 = the folder's: sentence_bert_config max_seq_length, else
@@ -130,6 +130,6 @@ class SentenceTransformer : public Encoder {
   mutable std::vector<std::unique_ptr<Workspace>> pool_ GUARDED_BY(pool_mu_);
 };
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert
 
 #endif  // LOGSIEVE_EMBED_BERT_SENTENCE_TRANSFORMER_H_

@@ -12,7 +12,7 @@
 #include "embed/bert/bert_test_util.h"
 #include "testing/testing.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 namespace fs = std::filesystem;
@@ -382,4 +382,4 @@ TEST(BertSentenceTransformerTest, Int8StaysWithinCosine099OfFp32OnTheTinyModel) 
 }
 
 }  // namespace
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

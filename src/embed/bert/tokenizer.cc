@@ -8,7 +8,7 @@
 #include "common/json.h"
 #include "embed/bert/unicode.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 using nlohmann::json;
@@ -293,4 +293,4 @@ void WordPieceTokenizer::Encode(std::string_view text, size_t max_length,
   ids->push_back(sep_id_);
 }
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

@@ -32,7 +32,7 @@
 
 #include "common/status.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 
 struct TokenizerSettings {
   bool clean_text = true;
@@ -94,6 +94,6 @@ class WordPieceTokenizer {
   int32_t unk_id_ = 0, cls_id_ = 0, sep_id_ = 0, pad_id_ = 0;
 };
 
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert
 
 #endif  // LOGSIEVE_EMBED_BERT_TOKENIZER_H_

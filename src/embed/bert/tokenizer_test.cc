@@ -5,7 +5,7 @@
 #include "embed/bert/bert_test_util.h"
 #include "testing/testing.h"
 
-namespace logsieve::embed::bert {
+namespace logsieve::bert {
 namespace {
 
 std::unique_ptr<WordPieceTokenizer> SmallTokenizer() {
@@ -114,4 +114,4 @@ TEST(BertTokenizerTest, RefusesANonBertNormalizerByName) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed::bert
+}  // namespace logsieve::bert

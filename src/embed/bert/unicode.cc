@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <iterator>
 
-namespace logsieve::embed::bert::unicode {
+namespace logsieve::bert::unicode {
 namespace {
 
 #include "embed/bert/unicode_tables.inc"
@@ -165,4 +165,4 @@ void AppendLower(char32_t cp, std::vector<char32_t>* out) {
   }
 }
 
-}  // namespace logsieve::embed::bert::unicode
+}  // namespace logsieve::bert::unicode

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace logsieve::embed::bert::unicode {
+namespace logsieve::bert::unicode {
 
 // Decodes UTF-8; every invalid or truncated sequence becomes one U+FFFD
 // (which BERT's clean-up then drops).
@@ -34,6 +34,6 @@ void AppendNfd(const std::vector<char32_t>& in, std::vector<char32_t>* out);
 // Full lowercase mapping of one code point (may be several), appended to `out`.
 void AppendLower(char32_t cp, std::vector<char32_t>* out);
 
-}  // namespace logsieve::embed::bert::unicode
+}  // namespace logsieve::bert::unicode
 
 #endif  // LOGSIEVE_EMBED_BERT_UNICODE_H_

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace logsieve::embed::bert::unicode {
+namespace logsieve::bert::unicode {
 namespace {
 
 TEST(BertUnicodeTest, InvalidUtf8DecodesToReplacementCharacters) {
@@ -66,4 +66,4 @@ TEST(BertUnicodeTest, LowercaseIsPerCodePointWithoutFinalSigma) {
 }
 
 }  // namespace
-}  // namespace logsieve::embed::bert::unicode
+}  // namespace logsieve::bert::unicode

@@ -5,6 +5,7 @@
 #   make thread-safety   check the locking annotations with clang (-Wthread-safety)
 #   make format  apply .clang-format to every C++ file
 #   make lint    check the format and run clang-tidy (CI runs it after make test)
+#   make image-test  build the container image (podman) and run it in a chroot
 #
 # Everything builds out of tree under build/.
 
@@ -14,7 +15,7 @@ ASAN      := build/asan
 CMAKE_GEN := -G Ninja
 LOGSIEVE  := $(RELEASE)/apps/logsieve/logsieve
 
-.PHONY: demo test build deps test-deps web-assets bench fuzz clean thread-safety format lint
+.PHONY: demo test build deps test-deps web-assets bench fuzz clean thread-safety format lint image-test
 
 deps:
 	@scripts/install-deps.sh
@@ -89,3 +90,10 @@ fuzz: test-deps
 	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus/$$n fuzz/corpus/$$n || exit 1; \
 	  $$f -merge=1 fuzz/corpus/$$n build/fuzz/corpus/$$n 2>&1 | tail -1; done
+
+# The container image (Dockerfile), built with podman and run from its exported
+# filesystem in a chroot: serve, its probes and HEALTHCHECK, classify the sample
+# (scripts/image-test.sh; doc/deploy.md). Needs root. IMAGE_JOBS: the build's -j.
+IMAGE_JOBS ?= 2
+image-test:
+	JOBS=$(IMAGE_JOBS) scripts/image-test.sh

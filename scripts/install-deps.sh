@@ -3,6 +3,7 @@
 # they are missing. Needs root (or sudo) only when something is missing.
 #   scripts/install-deps.sh          build + run + unit tests
 #   scripts/install-deps.sh --test   also what the integration tests use
+#   scripts/install-deps.sh --image  only what make image-test uses (podman, debootstrap, curl)
 set -euo pipefail
 
 packages=(
@@ -20,12 +21,19 @@ test_packages=(
   clang-format clang-tidy clang  # make lint (format, tidy) and make thread-safety
   redis-server redis-tools  # the worker's tests start a real redis-server; redis-benchmark for bench/
 )
+# make image-test (scripts/image-test.sh, run by CI): builds the image, and its
+# local debian:bookworm-slim where no registry answers. `--image` installs only these.
+image_packages=(podman debootstrap curl)
+test_packages+=("${image_packages[@]}")
 # npm installs the pinned docs assets (package-lock.json); any Node.js >= 18 will do.
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
 if [[ "${1:-}" == "--test" ]]; then
   packages+=("${test_packages[@]}")
+fi
+if [[ "${1:-}" == "--image" ]]; then
+  packages=("${image_packages[@]}")
 fi
 
 missing=()

@@ -89,8 +89,12 @@ struct Conn {
   std::vector<char> piece;  // one body read; allocated only while a body is read
   std::string remote;
 
+  // Wakes the watchdog only when `t` comes before the timer's expiry; a later
+  // deadline waits for the timer to fire and re-arm, so a keep-alive request
+  // (header, body, write, idle deadlines each later than the last) touches
+  // no timer.
   void SetDeadline(Clock::time_point t) {
-    if (t < deadline) timer.cancel();
+    if (t < timer.expiry()) timer.cancel();
     deadline = t;
     timed_out = false;
   }

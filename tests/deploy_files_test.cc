@@ -226,16 +226,29 @@ Problems CheckContainer(const Container& c, const ImageSpec& image, HelpIndex& h
     return problems;
   }
 
-  // Ports and probes: the port the server listens on, exposed by the image.
-  int port = static_cast<int>(config->GetInt("server.port"));
-  if (image.exposed.count(port) == 0)
+  // Ports and probes: the port the server listens on, exposed by the image;
+  // for a worker, its /metrics listener (published or not).
+  const bool worker = c.args.size() > 0 && c.args[0] == "worker";
+  const int port = static_cast<int>(config->GetInt(worker ? "worker.metrics_port" : "server.port"));
+  if (!worker && image.exposed.count(port) == 0)
     problem("the server listens on " + std::to_string(port) + ", which the image does not EXPOSE");
-  if (c.ports != std::vector<int>{port})
-    problem("publishes container ports other than the server's " + std::to_string(port));
-  std::set<std::string> endpoints = Endpoints();
+  if ((!worker || !c.ports.empty()) && c.ports != std::vector<int>{port})
+    problem("publishes container ports other than its listener's " + std::to_string(port));
+  if (worker && !c.probes.empty() && port == 0)
+    problem("probes a worker whose worker.metrics_port is 0 (no listener)");
+  if (worker && !c.probes.empty() && config->GetString("worker.metrics_host") == "127.0.0.1")
+    problem("worker.metrics_host is 127.0.0.1: no probe from outside the container reaches it");
+  const std::set<std::string> endpoints =
+      worker ? std::set<std::string>{"/metrics", "/readyz", "/healthz"} : Endpoints();
   for (const Probe& p : c.probes) {
     if (endpoints.count(p.path) == 0) problem(p.kind + " probe asks " + p.path + ", no endpoint");
     if (p.port != port) problem(p.kind + " probe asks port " + std::to_string(p.port));
+  }
+  if (worker) {
+    const std::string url = config->GetString("worker.redis_url");
+    const std::string host = url.empty() ? config->GetString("worker.host") : url;
+    if (host.find("127.0.0.1") != std::string::npos || host.find("localhost") != std::string::npos)
+      problem("the worker's Redis is " + host + ": the container itself");
   }
 
   // Volumes: the image's, all mounted; nothing else but the config file's.
@@ -247,10 +260,13 @@ Problems CheckContainer(const Container& c, const ImageSpec& image, HelpIndex& h
       problem("mounts " + m + ", which is no VOLUME of the image nor the config file");
   }
 
-  // SIGTERM drains requests in flight, each bounded by these two deadlines.
-  int64_t classify_ms = config->GetInt("server.classify_timeout_ms");
-  int64_t drain_s = (config->GetInt("server.request_timeout_ms") + classify_ms + 999) / 1000;
-  if (classify_ms == 0) problem("server.classify_timeout_ms is 0: SIGTERM's drain has no bound");
+  // SIGTERM drains requests in flight, each bounded by these two deadlines;
+  // a worker, its batch in flight: one read's wait and its classification.
+  const std::string role = worker ? "worker" : "server";
+  const int64_t classify_ms = config->GetInt(role + ".classify_timeout_ms");
+  const int64_t wait_ms = config->GetInt(worker ? "worker.block_ms" : "server.request_timeout_ms");
+  const int64_t drain_s = (wait_ms + classify_ms + 999) / 1000;
+  if (classify_ms == 0) problem(role + ".classify_timeout_ms is 0: SIGTERM's drain has no bound");
   if (c.grace_seconds < c.pre_stop_seconds + drain_s)
     problem("grace period " + std::to_string(c.grace_seconds) + " s < preStop " +
             std::to_string(c.pre_stop_seconds) + " s + drain " + std::to_string(drain_s) + " s");
@@ -464,14 +480,14 @@ TEST_F(DeployFilesTest, TheImageRunsServeOnTheExposedPortAndItsHealthcheckAsksHe
 TEST_F(DeployFilesTest, ComposeNamesOnlyWhatTheImageAndTheConfigSchemaHave) {
   YAML::Node compose = YAML::Load(Source("compose.yaml"));
   std::vector<Container> containers = ComposeContainers(compose, image_);
-  ASSERT_EQ(containers.size(), 1u);  // the server; the worker joins when it lands
-  EXPECT_EQ(Lines(CheckContainer(containers[0], image_, help_)), "");
+  ASSERT_EQ(containers.size(), 2u);  // the server and the worker
+  for (const Container& c : containers) EXPECT_EQ(Lines(CheckContainer(c, image_, help_)), "");
 }
 
 TEST_F(DeployFilesTest, KubernetesNamesOnlyWhatTheImageAndTheConfigSchemaHave) {
   Problems problems;
   std::vector<Container> containers = KubernetesContainers(RepositoryCluster(), image_, problems);
-  ASSERT_EQ(containers.size(), 1u);
+  ASSERT_EQ(containers.size(), 2u);  // the server and the worker
   for (const Container& c : containers) {
     Problems more = CheckContainer(c, image_, help_);
     problems.insert(problems.end(), more.begin(), more.end());
@@ -479,14 +495,19 @@ TEST_F(DeployFilesTest, KubernetesNamesOnlyWhatTheImageAndTheConfigSchemaHave) {
   EXPECT_EQ(Lines(problems), "");
 }
 
-TEST_F(DeployFilesTest, TheServerIsLiveOnHealthzAndReadyOnReadyz) {
+TEST_F(DeployFilesTest, TheServerAndTheWorkerAreLiveOnHealthzAndReadyOnReadyz) {
   Problems problems;
   std::vector<Container> containers = KubernetesContainers(RepositoryCluster(), image_, problems);
-  ASSERT_EQ(containers.size(), 1u);
-  std::map<std::string, std::string> paths;
-  for (const Probe& p : containers[0].probes) paths[p.kind] = p.path;
-  EXPECT_EQ(paths, (std::map<std::string, std::string>{{"liveness", "/healthz"},
-                                                       {"readiness", "/readyz"}}));
+  std::set<std::string> roles;
+  for (const Container& c : containers) {
+    SCOPED_TRACE(c.where);
+    roles.insert(c.args.at(0));
+    std::map<std::string, std::string> paths;
+    for (const Probe& p : c.probes) paths[p.kind] = p.path;
+    EXPECT_EQ(paths, (std::map<std::string, std::string>{{"liveness", "/healthz"},
+                                                         {"readiness", "/readyz"}}));
+  }
+  EXPECT_EQ(roles, (std::set<std::string>{"serve", "worker"}));
 }
 
 TEST_F(DeployFilesTest, EveryKubernetesContainerHasRequestsAndLimits) {
@@ -557,11 +578,28 @@ TEST_F(DeployFilesTest, AMisspelledVariableFlagVolumeOrProbeIsReported) {
     }
   }
   Problems k8s;
-  for (const Container& c : KubernetesContainers(cluster, image_, k8s))
-    k8s = CheckContainer(c, image_, help_);
+  for (const Container& c : KubernetesContainers(cluster, image_, k8s)) {
+    Problems more = CheckContainer(c, image_, help_);
+    k8s.insert(k8s.end(), more.begin(), more.end());
+  }
+  std::sort(k8s.begin(), k8s.end());
   EXPECT_EQ(Lines(k8s),
             "deploy/k8s: Deployment logsieve-server, container server: liveness probe asks "
+            "/health, no endpoint\n"
+            "deploy/k8s: Deployment logsieve-worker, container worker: liveness probe asks "
             "/health, no endpoint\n");
+
+  YAML::Node worker = YAML::Load(Source("compose.yaml"))["services"]["worker"];
+  worker["environment"]["LOGSIEVE_WORKER_REDIS_URL"] = "redis://127.0.0.1:6379";
+  worker["environment"]["LOGSIEVE_WORKER_CLASSIFY_TIMEOUT_MS"] = "0";
+  YAML::Node with_worker = YAML::Load(Source("compose.yaml"));
+  with_worker["services"]["worker"] = worker;
+  std::vector<Container> all = ComposeContainers(with_worker, image_);
+  ASSERT_EQ(all.size(), 2u);
+  problems = Lines(CheckContainer(all[1], image_, help_));
+  for (const char* slip : {"the worker's Redis is redis://127.0.0.1:6379: the container itself",
+                           "worker.classify_timeout_ms is 0: SIGTERM's drain has no bound"})
+    EXPECT_NE(problems.find(slip), std::string::npos) << slip << " not in:\n" << problems;
 }
 
 }  // namespace

@@ -335,6 +335,11 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
               "Entries pending this long at another consumer (a dead worker) are claimed "
               "(XAUTOCLAIM)."}
         .Range(1, kDayMs),
+    ConfigKey{
+        "worker.classify_timeout_ms", T::kInt, "0",
+        "Deadline of each batch's classification; lines the LLM has not answered by then take "
+        "its degraded path, so a SIGTERM drain lasts at most block_ms plus this. 0: none."}
+        .Range(0, kDayMs),
     ConfigKey{"worker.max_deliveries", T::kInt, "5",
               "An entry delivered more often than this goes to the dead-letter stream."}
         .Range(1, 1000000),

@@ -16,6 +16,11 @@ std::string_view MethodName(Method method) {
   return "None";
 }
 
+std::chrono::steady_clock::time_point Batch::DeadlineAfter(int64_t timeout_ms) {
+  if (timeout_ms == 0) return std::chrono::steady_clock::time_point::max();
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+}
+
 void Batch::Reset() {
   const size_t n = records.size();
   templates.assign(n, std::string());

@@ -64,12 +64,16 @@ struct Batch {
   std::vector<uint64_t> keys;          // template keys; 0 until normalized
   std::vector<Decision> decisions;
   std::vector<Decision> tentative;  // best undecided guesses (method set, not final)
-  // When the caller needs the answer by (the server's classify_timeout_ms):
-  // a stage that waits (the LLM) gives the lines it has not answered by then
-  // its degraded decision. The max time point: no deadline.
+  // When the caller needs the answer by (server.classify_timeout_ms,
+  // worker.classify_timeout_ms): a stage that waits (the LLM) gives the lines
+  // it has not answered by then its degraded decision. The max time point: no
+  // deadline.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 
   size_t size() const { return records.size(); }
+  // The deadline of a batch classified from now with `timeout_ms` (a
+  // *.classify_timeout_ms key); 0: none.
+  static std::chrono::steady_clock::time_point DeadlineAfter(int64_t timeout_ms);
   // Sizes the per-line vectors to records.size() and clears earlier results.
   void Reset();
 };

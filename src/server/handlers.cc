@@ -42,12 +42,6 @@ std::string UtcNow() {
   return buf;
 }
 
-// The Batch::deadline of a request classified now.
-std::chrono::steady_clock::time_point ClassifyDeadline(int timeout_ms) {
-  if (timeout_ms == 0) return std::chrono::steady_clock::time_point::max();
-  return std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-}
-
 ApiResponse Page(std::string body) {
   ApiResponse res;
   res.content_type = "text/html; charset=utf-8";
@@ -139,7 +133,7 @@ void NdjsonStream::EndLine(std::string& out) {
 void NdjsonStream::Flush(std::string& out) {
   if (slots_.empty()) return;
   if (!batch_.records.empty()) {
-    batch_.deadline = ClassifyDeadline(classify_timeout_ms_);
+    batch_.deadline = Batch::DeadlineAfter(classify_timeout_ms_);
     classifier_.Classify(batch_);  // never fails: a stage failure is in each line's detail
   }
   size_t next = 0;
@@ -329,7 +323,7 @@ std::unique_ptr<NdjsonStream> Handlers::NewStream() const {
 }
 
 void Handlers::Classify(Batch& batch) const {
-  batch.deadline = ClassifyDeadline(options_.classify_timeout_ms);
+  batch.deadline = Batch::DeadlineAfter(options_.classify_timeout_ms);
   classifier()->Classify(batch);
 }
 
@@ -475,8 +469,8 @@ ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
   ReadOptions read_options;
   read_options.format = Format::kCsv;
   read_options.max_record_bytes = options_.max_record_bytes;
-  StatusOr<std::unique_ptr<RecordReader>> csv = RecordReader::Open(
-      InputStream::FromString(std::move(content), filename), read_options);
+  StatusOr<std::unique_ptr<RecordReader>> csv =
+      RecordReader::Open(InputStream::FromString(std::move(content), filename), read_options);
   if (!csv.ok()) return ErrorAnswer(400, csv.status().message());
   ApiResponse res;
   std::unique_ptr<RecordWriter> writer = RecordWriter::ToString(

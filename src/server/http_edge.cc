@@ -470,8 +470,7 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, ApiRequest& req, 
     --pool_pending;
     co_return co_await Write(c, req, handlers.Busy(), keep_alive, served, start);
   }
-  ApiResponse res =
-      co_await OnPool([&] { return handlers.Run(plan, req); }, InternalErrorAnswer());
+  ApiResponse res = co_await OnPool([&] { return handlers.Run(plan, req); }, InternalErrorAnswer());
   --pool_pending;
   req.body.clear();
   req.body.shrink_to_fit();

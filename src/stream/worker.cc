@@ -106,6 +106,7 @@ StatusOr<WorkerOptions> WorkerOptions::FromConfig(const Config& config) {
   o.block_ms = static_cast<int>(config.GetInt("worker.block_ms"));
   o.claim_idle_ms = static_cast<int>(config.GetInt("worker.claim_idle_ms"));
   o.max_deliveries = config.GetInt("worker.max_deliveries");
+  o.classify_timeout_ms = static_cast<int>(config.GetInt("worker.classify_timeout_ms"));
   o.metrics_host = config.GetString("worker.metrics_host");
   o.metrics_port = static_cast<int>(config.GetInt("worker.metrics_port"));
   o.redis.timeout_ms = o.block_ms + kReplyMarginMs;
@@ -332,6 +333,7 @@ Status Worker::Process(Read& read) {
     classified.push_back(i);
   }
   batch.Reset();
+  batch.deadline = Batch::DeadlineAfter(options_.classify_timeout_ms);
   if (batch.size() > 0) classifier_.Classify(batch);
   for (size_t k = 0; k < classified.size(); ++k) {
     writes.push_back(OutputCommand(read.entries[classified[k]], batch.decisions[k],

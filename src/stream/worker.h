@@ -69,6 +69,7 @@ struct WorkerOptions {
   int block_ms = 0;
   int claim_idle_ms = 0;
   int64_t max_deliveries = 0;
+  int classify_timeout_ms = 0;  // 0: no deadline
   std::string metrics_host;
   int metrics_port = 0;
 

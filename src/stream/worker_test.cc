@@ -302,6 +302,29 @@ TEST(WorkerTest, TheLlmStageAnswersThroughTheWorkerAndItsOutageTakesClassifysDeg
   EXPECT_EQ(out["detail"], expected.detail);
 }
 
+TEST(WorkerTest, AHungLlmTakesTheDegradedPathAtTheClassifyDeadlineSoTheBatchEnds) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  auto llm = testing::FakeLlmServer::Start();
+  ASSERT_TRUE(llm.ok());
+  for (int i = 0; i < 4; ++i) {  // every attempt hangs far past the deadline
+    testing::FakeReply hang = testing::FakeReply::Label("Error");
+    hang.delay = std::chrono::seconds(60);
+    (*llm)->Enqueue(hang);
+  }
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  Add(*c, "in", {{"log_message", "Ticket 44 escalation failed"}});
+  Config config = WorkerConfig(*redis, {{"pipeline.stages", "[llm]"},
+                                        {"llm.base_url", (*llm)->base_url()},
+                                        {"llm.api_key", "test-key"},
+                                        {"worker.classify_timeout_ms", "300"}});
+  RunningWorker w(config);
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 1; }));
+  auto out = Entries(*c, "out")[0];
+  EXPECT_EQ(out["method_used"], "None") << out["detail"];
+  EXPECT_NE(out["detail"].find("llm"), std::string::npos) << out["detail"];
+  (*llm)->Stop();
+}
+
 TEST(WorkerTest, OptionsRefuseAnInputThatIsAlsoTheOutput) {
   Config config;
   ASSERT_TRUE(config.Set("worker.streams", "[logsieve:out]", "test").ok());

@@ -155,6 +155,10 @@ Status RunClassify(const ClassifyOptions& o) {
 
   // The pipeline loads first: a broken rule or model file stops before any output.
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
+  // The store records only when asked (store.enabled=on); it never stops a run.
+  if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "classify")) {
+    classifier = WithRecording(std::move(classifier), std::move(recorder));
+  }
   std::unique_ptr<InputStream> in;
   FollowStream* follow = nullptr;
   if (o.follow) {

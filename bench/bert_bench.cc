@@ -138,9 +138,9 @@ int main(int argc, char** argv) {
       "[%.1f-%.1f]; "
       "%.0f tokens/s; %.1f GFLOP/s; tokenizer %.0f lines/s; peak RSS %.0f MiB\n",
       opt.precision.c_str(),
-      opt.precision != "int8"              ? ""
+      opt.precision != "int8"       ? ""
       : logsieve::bert::CpuHasAmx() ? " (AMX)"
-                                           : " (VNNI)",
+                                    : " (VNNI)",
       batch, parallel, lines.size(), tokens, lines.size() / med, lines.size() / sorted.back(),
       lines.size() / sorted.front(), tokens / med, flops / med / 1e9, lines.size() / tok_s,
       ru.ru_maxrss / 1024.0);

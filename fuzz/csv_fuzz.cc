@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     logsieve::RecordBatch b;
     std::string out;
     auto w = logsieve::RecordWriter::ToString(&out, {.format = format, .detail = true}, format,
-                                                  (*r)->columns());
+                                              (*r)->columns());
     for (;;) {
       b.Clear();
       auto n = (*r)->Read(16, &b);

@@ -89,8 +89,7 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-void PrintSummary(const RunSummary& s, const RecordReader& reader,
-                  const Classifier& classifier) {
+void PrintSummary(const RunSummary& s, const RecordReader& reader, const Classifier& classifier) {
   double rate = s.seconds > 0 ? s.rows / s.seconds : 0;
   std::fprintf(stderr, "logsieve: %s rows in %.2f s (%s lines/s)", Thousands(s.rows).c_str(),
                s.seconds, Thousands(static_cast<uint64_t>(rate)).c_str());
@@ -134,8 +133,8 @@ Status RunClassify(const ClassifyOptions& o) {
   const std::string& on_error = config.GetString("input.on_error");  // fail or skip (the table)
   ReadOptions ro;
   LOGSIEVE_ASSIGN_OR_RETURN(ro.format, ParseFormat(!o.format.empty() ? o.format
-                                                       : o.follow        ? "lines"
-                                                                         : "csv"));
+                                                   : o.follow        ? "lines"
+                                                                     : "csv"));
   if (o.follow && ro.format == Format::kCsv) {
     return InvalidArgumentError("--follow reads --format lines or ndjson, not csv");
   }

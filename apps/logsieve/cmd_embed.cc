@@ -17,8 +17,8 @@ namespace {
   throw CLI::RuntimeError(message, code);
 }
 
-std::unique_ptr<bert::SentenceTransformer> LoadOrThrow(
-    const std::string& dir, const bert::TransformerOptions& options) {
+std::unique_ptr<bert::SentenceTransformer> LoadOrThrow(const std::string& dir,
+                                                       const bert::TransformerOptions& options) {
   auto enc = bert::SentenceTransformer::Load(dir, options);
   if (!enc.ok()) Fail(enc.status().message(), 2);
   return std::move(*enc);

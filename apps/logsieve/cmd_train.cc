@@ -51,8 +51,7 @@ Status RunTrain(TrainFlags f) {
   StatusOr<TrainResult> result = InternalError("unset");
   std::optional<CalibrationFit> calibration;
   if (f.synthetic) {
-    StatusOr<ConfidentTrainResult> r =
-        TrainDefaultModel({.seed = f.csv.seed, .C = f.csv.C});
+    StatusOr<ConfidentTrainResult> r = TrainDefaultModel({.seed = f.csv.seed, .C = f.csv.C});
     if (!r.ok()) return r.status();
     calibration = r->calibration;
     result = std::move(r->fit);
@@ -60,8 +59,7 @@ Status RunTrain(TrainFlags f) {
     if (f.csv.data.empty()) return InvalidArgumentError("train: give DATA.csv (or --synthetic)");
     LOGSIEVE_ASSIGN_OR_RETURN(Environment env, Environment::FromProcess(".env"));
     LOGSIEVE_ASSIGN_OR_RETURN(Config config, Config::Load(f.config_file, env));
-    f.csv.class_weight =
-        f.class_weight == "balanced" ? ClassWeight::kBalanced : ClassWeight::kNone;
+    f.csv.class_weight = f.class_weight == "balanced" ? ClassWeight::kBalanced : ClassWeight::kNone;
     LOGSIEVE_ASSIGN_OR_RETURN(CsvTraining t, TrainFromCsv(config, f.csv));
     ReportSkips(t.skipped, t.skip_messages, t.result.train_rows);  // refitted on all
     for (const std::string& w : t.warnings) std::cerr << "logsieve: warning: " << w << "\n";

@@ -85,8 +85,13 @@ TEST(HashingEncoderTest, EmptyTextGivesTheZeroVector) {
 
 TEST(HashingEncoderTest, RepeatedWordsGetSublinearWeight) {
   // Words only, unigrams only: "a a a b" -> a: 1+log 3, b: 1; normalised.
-  auto enc = Make(
-      Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 1; o.char_min = 0; o.char_max = 0; }));
+  auto enc = Make(Opts([](HashingOptions& o) {
+    o.dims = 1 << 20;
+    o.word_min = 1;
+    o.word_max = 1;
+    o.char_min = 0;
+    o.char_max = 0;
+  }));
   SparseVector v = Encode(*enc, "aa aa aa bb");
   ASSERT_EQ(v.values.size(), 2u);
   const double big = 1 + std::log(3.0), norm = std::sqrt(big * big + 1);
@@ -97,15 +102,27 @@ TEST(HashingEncoderTest, RepeatedWordsGetSublinearWeight) {
 }
 
 TEST(HashingEncoderTest, MaskTokensAreWholeWordsWithoutCharGrams) {
-  auto enc = Make(
-      Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 1; o.char_min = 3; o.char_max = 3; }));
+  auto enc = Make(Opts([](HashingOptions& o) {
+    o.dims = 1 << 20;
+    o.word_min = 1;
+    o.word_max = 1;
+    o.char_min = 3;
+    o.char_max = 3;
+  }));
   // "<ip>" is one word feature; "ab" padded " ab " gives 2 trigrams + 1 word.
   EXPECT_EQ(Encode(*enc, "<IP>").indices.size(), 1u);
   EXPECT_EQ(Encode(*enc, "ab").indices.size(), 3u);
 }
 
 TEST(HashingEncoderTest, FeaturesNameWordNgramsAndTheWordsOfCharGrams) {
-  auto enc = Make(Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 2; o.char_min = 0; o.char_max = 0; o.outcomes = false; }));
+  auto enc = Make(Opts([](HashingOptions& o) {
+    o.dims = 1 << 20;
+    o.word_min = 1;
+    o.word_max = 2;
+    o.char_min = 0;
+    o.char_max = 0;
+    o.outcomes = false;
+  }));
   HashingEncoder::Workspace ws;
   std::vector<NamedFeature> f;
   enc->Features("Failed login", &ws, &f);
@@ -134,7 +151,11 @@ std::vector<int> Outcomes(const HashingEncoder& enc, std::string_view text) {
 }
 
 TEST(HashingEncoderTest, ANegatedWordSharesNoFeatureWithThePlainWord) {
-  auto enc = Make(Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 1; }));
+  auto enc = Make(Opts([](HashingOptions& o) {
+    o.dims = 1 << 20;
+    o.word_min = 1;
+    o.word_max = 1;
+  }));
   HashingEncoder::Workspace ws;
   SparseVector plain, negated;
   enc->Encode("successful", &ws, &plain);
@@ -164,14 +185,22 @@ TEST(HashingEncoderTest, MinimalPairsDifferInTheirOutcome) {
 }
 
 TEST(HashingEncoderTest, AClauseBreakEndsANegation) {
-  auto enc = Make(Opts([](HashingOptions& o) { o.dims = 1 << 20; o.word_min = 1; o.word_max = 1; o.char_max = 0; }));
+  auto enc = Make(Opts([](HashingOptions& o) {
+    o.dims = 1 << 20;
+    o.word_min = 1;
+    o.word_max = 1;
+    o.char_max = 0;
+  }));
   const auto names = FeatureNames(*enc, "no retry, disk full");
   EXPECT_NE(std::find(names.begin(), names.end(), "not:retry"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "disk"), names.end());
 }
 
 TEST(HashingEncoderTest, VersionOneSpecsKeepTheFeaturesTheyWereTrainedWith) {
-  auto old = Make(Opts([](HashingOptions& o) { o.dims = 1 << 12; o.outcomes = false; }));
+  auto old = Make(Opts([](HashingOptions& o) {
+    o.dims = 1 << 12;
+    o.outcomes = false;
+  }));
   EXPECT_NE(old->spec_json().find("\"version\":1"), std::string::npos) << old->spec_json();
   auto back = HashingEncoder::FromSpec(old->spec_json());
   ASSERT_TRUE(back.ok());
@@ -184,8 +213,13 @@ TEST(HashingEncoderTest, VersionOneSpecsKeepTheFeaturesTheyWereTrainedWith) {
 }
 
 TEST(HashingEncoderTest, SpecRoundTripsThroughFromSpec) {
-  auto enc = Make(
-      Opts([](HashingOptions& o) { o.dims = 1 << 12; o.word_min = 1; o.word_max = 3; o.char_min = 2; o.char_max = 4; }));
+  auto enc = Make(Opts([](HashingOptions& o) {
+    o.dims = 1 << 12;
+    o.word_min = 1;
+    o.word_max = 3;
+    o.char_min = 2;
+    o.char_max = 4;
+  }));
   auto back = HashingEncoder::FromSpec(enc->spec_json());
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ((*back)->fingerprint(), enc->fingerprint());
@@ -196,7 +230,10 @@ TEST(HashingEncoderTest, BadOptionsAreRefusedByName) {
   auto r = HashingEncoder::Create(Opts([](HashingOptions& o) { o.dims = 1000; }));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("dims 1000"), std::string::npos);
-  r = HashingEncoder::Create(Opts([](HashingOptions& o) { o.word_min = 3; o.word_max = 2; }));
+  r = HashingEncoder::Create(Opts([](HashingOptions& o) {
+    o.word_min = 3;
+    o.word_max = 2;
+  }));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("word n-gram"), std::string::npos);
   EXPECT_FALSE(HashingEncoder::FromSpec("{not json").ok());

@@ -26,7 +26,6 @@
 namespace logsieve::learn {
 namespace {
 
-
 std::string DefaultRegistry() {
   if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && xdg[0] == '/') {
     return std::string(xdg) + "/logsieve/models";
@@ -87,8 +86,7 @@ StatusOr<GateSet> Compare(const Config& config, std::string name, const std::str
   const std::vector<std::string> labels = config.labels().names();
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> cur, Predict(config, current, rows));
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<std::string> cand, Predict(config, candidate, rows));
-  return GateSet{std::move(name), Score(truth, cur, labels),
-                 Score(truth, cand, labels)};
+  return GateSet{std::move(name), Score(truth, cur, labels), Score(truth, cand, labels)};
 }
 
 const ClassScores* FindClass(const Scores& s, const std::string& label) {
@@ -152,8 +150,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   // The base corpus.
   std::vector<LabelledLine> base;
   if (options.base_corpus.empty()) {
-    for (SyntheticRow& r :
-         GenerateSyntheticLogs({.seed = 1, .rows = options.base_rows})) {
+    for (SyntheticRow& r : GenerateSyntheticLogs({.seed = 1, .rows = options.base_rows})) {
       base.push_back({std::move(r.source), std::move(r.message), std::move(r.label)});
     }
   } else {
@@ -186,7 +183,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   store_rows.insert(store_rows.end(), llm.begin(), llm.end());
   std::vector<LabelledLine> store_train, store_holdout;
   SplitByTemplate(store_rows, shared_normalizer.get(), options.holdout, 1, &store_train,
-                         &store_holdout);
+                  &store_holdout);
   report.holdout_rows = store_holdout.size();
   std::vector<LabelledLine> rows = base;
   report.base_rows = base.size();

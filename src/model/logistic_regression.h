@@ -30,7 +30,6 @@
 
 namespace logsieve {
 
-
 // A view of n feature rows of one dimension, either sparse or dense
 // (row-major n x dim). The rows must outlive the view.
 struct FeatureRows {

@@ -217,7 +217,7 @@ class ModelStage final : public Stage {
 
 // The Normalizer a model was trained with, from its spec {"masks":[...]}.
 StatusOr<std::unique_ptr<Normalizer>> NormalizerFromSpec(const std::string& spec,
-                                                               const std::string& path) {
+                                                         const std::string& path) {
   StatusOr<nlohmann::json> parsed = ParseJson(spec, path + ": normalizer spec");
   if (!parsed.ok()) return DataLossError(path + ": corrupt: " + parsed.status().message());
   nlohmann::json& j = *parsed;

@@ -25,8 +25,7 @@ class ModelStageTest : public ::testing::Test {
     }
     TrainOptions o;
     o.encoder = std::move(HashingEncoder::Create(HashingOptions::Defaults(1 << 12)).value());
-    o.normalizer =
-        std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
+    o.normalizer = std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
     o.holdout = 0;
     auto r = TrainModel(rows, o);
     ASSERT_TRUE(r.ok()) << r.status().ToString();

@@ -82,8 +82,7 @@ TEST(RunStreamTest, AMalformedRowStopsTheRunButEveryRowBeforeItIsWritten) {
   std::string in = "source,log_message\n";
   for (int i = 0; i < 100; ++i) in += "S,m" + std::to_string(i) + "\n";
   in += "S,bad,row\nS,after\n";
-  auto reader =
-      std::move(RecordReader::Open(InputStream::FromString(in, "in.csv"), {})).value();
+  auto reader = std::move(RecordReader::Open(InputStream::FromString(in, "in.csv"), {})).value();
   std::string out;
   auto writer = RecordWriter::ToString(&out, {}, Format::kCsv, reader->columns());
   RunOptions options;

@@ -13,9 +13,8 @@ namespace {
 constexpr std::string_view kMessageField = "log_message";
 constexpr std::string_view kSourceField = "source";
 // The fields each kind of entry adds; an input field of the same name is dropped.
-constexpr std::array<std::string_view, 6> kOutputFields = {kLabelColumn,      kMethodColumn,
-                                                           kConfidenceColumn, kDetailColumn,
-                                                           "source_stream",       "source_id"};
+constexpr std::array<std::string_view, 6> kOutputFields = {
+    kLabelColumn, kMethodColumn, kConfidenceColumn, kDetailColumn, "source_stream", "source_id"};
 constexpr std::array<std::string_view, 3> kDeadLetterFields = {"source_stream", "source_id",
                                                                "reason"};
 

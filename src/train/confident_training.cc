@@ -53,9 +53,9 @@ StatusOr<ConfidentTrainResult> TrainWithHeldOut(const std::vector<LabelledLine>&
       truth.push_back(
           it == probe.model.labels.end() ? -1 : static_cast<int>(it - probe.model.labels.begin()));
     }
-    LOGSIEVE_ASSIGN_OR_RETURN(CalibrationFit fit,
-                              FitCalibrationOnHeldOut(probe.model.linear, probe_familiarity,
-                                                             *o.encoder, texts, truth));
+    LOGSIEVE_ASSIGN_OR_RETURN(
+        CalibrationFit fit,
+        FitCalibrationOnHeldOut(probe.model.linear, probe_familiarity, *o.encoder, texts, truth));
     meta["holdout"] = {
         {"rows", held_out.size()},
         {"train_rows", train_part.size()},

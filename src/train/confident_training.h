@@ -32,7 +32,7 @@
 namespace logsieve {
 
 struct ConfidentTrainResult {
-  TrainResult fit;  // the final model; holdout = the probe's scores
+  TrainResult fit;                            // the final model; holdout = the probe's scores
   std::optional<CalibrationFit> calibration;  // absent without held-out rows
 };
 

@@ -22,8 +22,7 @@ std::vector<LabelledLine> Generate(uint64_t seed, size_t rows, SyntheticSplit sp
 StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe) {
   const Config defaults;
   LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(defaults));
-  LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions hashing,
-                            HashingOptions::FromConfig(defaults));
+  LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions hashing, HashingOptions::FromConfig(defaults));
   hashing.dims = recipe.dims;
   LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, HashingEncoder::Create(hashing));
 

@@ -103,8 +103,7 @@ nlohmann::json PipelineEvalToJson(const PipelineEval& e) {
   j["methods"] = MethodsToJson(e.methods);
   j["confident_wrong"] = ConfidentWrongToJson(e.confident_wrong);
   j["thresholds"] = e.has_model ? ThresholdsToJson(e.thresholds) : nlohmann::json::array();
-  j["reliability"] =
-      e.has_model ? ReliabilityToJson(e.reliability) : nlohmann::json(nullptr);
+  j["reliability"] = e.has_model ? ReliabilityToJson(e.reliability) : nlohmann::json(nullptr);
   j["stages"] = e.stages;
   return j;
 }

@@ -46,9 +46,9 @@ struct CsvTrainOptions {
 struct CsvTraining {
   TrainResult result;  // holdout: the probe's scores; model: fitted on all rows
   std::optional<CalibrationFit> calibration;  // with a holdout
-  uint64_t skipped = 0;                              // bad rows of the CSV
-  std::vector<std::string> skip_messages;            // ReadLabelledCsv's
-  std::vector<std::string> warnings;                 // labels outside config `labels`
+  uint64_t skipped = 0;                       // bad rows of the CSV
+  std::vector<std::string> skip_messages;     // ReadLabelledCsv's
+  std::vector<std::string> warnings;          // labels outside config `labels`
 };
 
 StatusOr<CsvTraining> TrainFromCsv(const Config& config, const CsvTrainOptions& options);

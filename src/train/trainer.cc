@@ -10,7 +10,6 @@
 namespace logsieve {
 namespace {
 
-
 // The encoder input of each line.
 StatusOr<std::vector<std::string>> EncoderTexts(const Encoder& encoder,
                                                 const Normalizer* normalizer,

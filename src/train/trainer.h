@@ -68,8 +68,7 @@ StatusOr<TrainResult> TrainModel(const std::vector<LabelledLine>& rows, const Tr
                                  const std::vector<LabelledLine>* evaluation = nullptr);
 
 // Encodes and predicts `lines` with a trained model: the top label of each.
-StatusOr<std::vector<std::string>> PredictLabels(const Model& model,
-                                                 const Encoder& encoder,
+StatusOr<std::vector<std::string>> PredictLabels(const Model& model, const Encoder& encoder,
                                                  const Normalizer* normalizer,
                                                  const std::vector<LabelledLine>& lines);
 

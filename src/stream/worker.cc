@@ -107,6 +107,7 @@ StatusOr<WorkerOptions> WorkerOptions::FromConfig(const Config& config) {
   o.claim_idle_ms = static_cast<int>(config.GetInt("worker.claim_idle_ms"));
   o.max_deliveries = config.GetInt("worker.max_deliveries");
   o.classify_timeout_ms = static_cast<int>(config.GetInt("worker.classify_timeout_ms"));
+  LOGSIEVE_ASSIGN_OR_RETURN(o.multiline, MultilineOptions::FromConfig(config));
   o.metrics_host = config.GetString("worker.metrics_host");
   o.metrics_port = static_cast<int>(config.GetInt("worker.metrics_port"));
   o.redis.timeout_ms = o.block_ms + kReplyMarginMs;
@@ -307,6 +308,42 @@ Status Worker::MarkPoison(Read* read) {
   return OkStatus();
 }
 
+Batch Worker::JoinEvents(Batch lines, const std::vector<size_t>& entry_of,
+                         const std::vector<StreamEntry>& entries,
+                         std::vector<size_t>* event_of) const {
+  Batch events;
+  std::vector<Event> out;
+  size_t run_start = 0;
+  // Each completed event becomes one record; its lines point at it.
+  auto take = [&] {
+    for (Event& e : out) {
+      for (size_t line = 0; line < e.lines; ++line)
+        (*event_of)[e.first_line + line] = events.size();
+      events.records.push_back({lines.records[run_start].source, std::move(e.text)});
+    }
+    out.clear();
+  };
+  // Entries join only within a run of one stream and one source.
+  std::unique_ptr<EventJoiner> joiner;
+  for (size_t k = 0; k < lines.size(); ++k) {
+    if (k > run_start && (lines.records[k].source != lines.records[run_start].source ||
+                          entries[entry_of[k]].stream != entries[entry_of[run_start]].stream)) {
+      joiner->Flush(&out);
+      take();
+      joiner.reset();
+      run_start = k;
+    }
+    if (joiner == nullptr) {
+      joiner = EventJoiner::Create(options_.multiline).value();  // options checked in FromConfig
+    }
+    joiner->Add(lines.records[k].message, k, 0, &out);
+    take();
+  }
+  if (joiner != nullptr) joiner->Flush(&out);
+  take();
+  return events;
+}
+
 Status Worker::Process(Read& read) {
   Clock::time_point start = Clock::now();
   Batch batch;
@@ -332,11 +369,18 @@ Status Worker::Process(Read& read) {
     batch.records.push_back(*std::move(record));
     classified.push_back(i);
   }
+  // Multi-line events: the joined records are classified; record k's
+  // decision is its event's.
+  std::vector<size_t> event_of(batch.size());
+  for (size_t k = 0; k < event_of.size(); ++k) event_of[k] = k;
+  if (options_.multiline.mode != MultilineMode::kOff && batch.size() > 1) {
+    batch = JoinEvents(std::move(batch), classified, read.entries, &event_of);
+  }
   batch.Reset();
   batch.deadline = Batch::DeadlineAfter(options_.classify_timeout_ms);
   if (batch.size() > 0) classifier_.Classify(batch);
   for (size_t k = 0; k < classified.size(); ++k) {
-    writes.push_back(OutputCommand(read.entries[classified[k]], batch.decisions[k],
+    writes.push_back(OutputCommand(read.entries[classified[k]], batch.decisions[event_of[k]],
                                    options_.output_stream, options_.output_maxlen));
   }
   if (!writes.empty()) {

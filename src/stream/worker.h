@@ -49,6 +49,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "io/multiline.h"
 #include "pipeline/classifier.h"
 #include "stream/redis.h"
 #include "stream/stream_entry.h"
@@ -70,6 +71,10 @@ struct WorkerOptions {
   int claim_idle_ms = 0;
   int64_t max_deliveries = 0;
   int classify_timeout_ms = 0;  // 0: no deadline
+  // input.multiline.*: consecutive entries of one stream and source that make
+  // one event (a stack trace sent line by line) are classified as one line,
+  // within one read batch; each entry still gets its own output entry.
+  MultilineOptions multiline;
   std::string metrics_host;
   int metrics_port = 0;
 
@@ -119,6 +124,10 @@ class Worker {
   StatusOr<Read> ReadNew();
   Status MarkPoison(Read* read);
   Status Process(Read& read);
+  // `lines` (one record per entry; entry_of[k]: record k's entry) joined into
+  // events by options_.multiline; (*event_of)[k]: the event of record k.
+  Batch JoinEvents(Batch lines, const std::vector<size_t>& entry_of,
+                   const std::vector<StreamEntry>& entries, std::vector<size_t>* event_of) const;
   void UpdateGauges();
   void SleepUnlessStopped(std::chrono::milliseconds ms) const;
 

@@ -325,6 +325,36 @@ TEST(WorkerTest, AHungLlmTakesTheDegradedPathAtTheClassifyDeadlineSoTheBatchEnds
   (*llm)->Stop();
 }
 
+TEST(WorkerTest, AStackTraceSentEntryByEntryIsClassifiedAsOneEventAndEachEntryAnswered) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  auto llm = testing::FakeLlmServer::Start();
+  ASSERT_TRUE(llm.ok());
+  // Only a line that holds the exception is an Error: frames alone are not.
+  (*llm)->SetHandler(
+      testing::FakeLlmServer::LabelByKeyword({{"Exception", "Error"}}, "System Notification"));
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  const std::vector<std::string> lines = {
+      "java.lang.IllegalStateException: payment 42 failed",
+      "\tat com.acme.pay.Ledger.post(Ledger.java:88)",
+      "\tat com.acme.pay.Api.charge(Api.java:31)",
+      "Caused by: java.net.SocketTimeoutException: Read timed out",
+      "\t... 12 more",
+      "User 7 logged in"};
+  for (const std::string& line : lines) Add(*c, "in", {{"log_message", line}});
+  Config config = WorkerConfig(*redis, {{"pipeline.stages", "[llm]"},
+                                        {"llm.base_url", (*llm)->base_url()},
+                                        {"llm.api_key", "test-key"},
+                                        {"input.multiline.mode", "java"}});
+  RunningWorker w(config);
+  ASSERT_TRUE(WaitFor([&] { return Len(*c, "out") == 6; }));
+  auto out = Entries(*c, "out");
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(out[i]["log_message"], lines[i]) << "each entry keeps its own text";
+    EXPECT_EQ(out[i]["target_label"], "Error") << i << ": " << out[i]["detail"];
+  }
+  EXPECT_EQ(out[5]["target_label"], "System Notification");
+}
+
 TEST(WorkerTest, OptionsRefuseAnInputThatIsAlsoTheOutput) {
   Config config;
   ASSERT_TRUE(config.Set("worker.streams", "[logsieve:out]", "test").ok());

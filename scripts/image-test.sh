@@ -3,9 +3,9 @@
 # contains, on machines where containers cannot run (no cgroups) but images
 # can be built (as root, --isolation=chroot --storage-driver=vfs).
 #
-#   1. the base: docker.io/library/debian:bookworm-slim, pulled normally, or
-#      built locally by scripts/image-base.sh when no registry answers (cached
-#      in podman's store, so only the first run pays for it);
+#   1. the base: docker.io/library/debian:bookworm-slim, never pulled (no
+#      container registry is used): built locally by scripts/image-base.sh
+#      when podman's store lacks it (kept there, so only the first run pays);
 #   2. podman build of the Dockerfile; the host's added CA certificates
 #      (/usr/local/share/ca-certificates, for an intercepting HTTPS proxy) go
 #      to the build stage's npm ci as the secret extra_ca, never into a layer;
@@ -51,11 +51,10 @@ cleanup() {
 trap cleanup EXIT
 
 # --- 1. base image -------------------------------------------------------------
-if ! "${podman[@]}" image exists docker.io/library/debian:bookworm-slim; then
-  if ! timeout 120 "${podman[@]}" pull -q docker.io/library/debian:bookworm-slim >/dev/null 2>&1; then
-    PODMAN="${podman[*]}" scripts/image-base.sh
-  fi
-fi
+# Never pulled: nothing comes from a container registry here. The local base
+# (debootstrap from Debian's mirror, trimmed like the official slim image) is
+# made once and kept in podman's store; FROM debian:bookworm-slim finds it.
+PODMAN="${podman[*]}" scripts/image-base.sh
 step "base image docker.io/library/debian:bookworm-slim ready"
 
 # --- 2. build ------------------------------------------------------------------

@@ -118,10 +118,9 @@ TEST(LearningLoopTest, AfterLearnFreshLinesOfTheSameKindsNeedFarFewerLlmCallsAnd
   EXPECT_EQ(llm1, words1.size() * std::size(kKinds));  // each template once
 
   // learn: candidate from the synthetic base corpus + the stored LLM answers.
-  StatusOr<learn::LearnReport> report =
-      learn::Learn(config, recorder->store(), learn::LearnOptions::FromConfig(config));
+  StatusOr<LearnReport> report = Learn(config, recorder->store(), LearnOptions::FromConfig(config));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  ASSERT_TRUE(report->promoted) << learn::FormatLearnReport(*report);
+  ASSERT_TRUE(report->promoted) << FormatLearnReport(*report);
 
   // Round 2: the promoted model first, fresh words (new templates).
   ASSERT_TRUE(config.Set("model.file", report->active_model, "test").ok());
@@ -138,7 +137,7 @@ TEST(LearningLoopTest, AfterLearnFreshLinesOfTheSameKindsNeedFarFewerLlmCallsAnd
       "accuracy %.3f\n",
       Lines(words1, 2).size(), llm1, accuracy1, llm2, accuracy2);
   EXPECT_LE(llm2 * 5, llm1) << "round 1: " << llm1 << " LLM lines, round 2: " << llm2;
-  EXPECT_GE(accuracy2, accuracy1) << learn::FormatLearnReport(*report);
+  EXPECT_GE(accuracy2, accuracy1) << FormatLearnReport(*report);
 }
 
 }  // namespace

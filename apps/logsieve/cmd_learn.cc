@@ -13,15 +13,8 @@
 namespace logsieve::cli {
 namespace {
 
-Config ConfigOrFail(const PipelineFlags& flags) {
-  StatusOr<Config> config = flags.BuildConfig();
-  if (!config.ok()) Fail(config.status());
-  return *std::move(config);
-}
-
-learn::Registry RegistryOrFail(const Config& config) {
-  StatusOr<learn::Registry> r =
-      learn::Registry::Open(learn::LearnOptions::FromConfig(config).registry);
+Registry RegistryOrFail(const Config& config) {
+  StatusOr<Registry> r = Registry::Open(LearnOptions::FromConfig(config).registry);
   if (!r.ok()) Fail(r.status());
   return *std::move(r);
 }
@@ -44,7 +37,7 @@ void AddLearnCommands(CLI::App& app) {
     cmd->add_flag("--json", o->json, "The report as JSON");
     AddPipelineFlags(cmd, &o->pipeline);
     cmd->callback([o] {
-      Config config = ConfigOrFail(o->pipeline);
+      Config config = o->pipeline.BuildConfigOrFail();
       if (!o->base.empty()) {
         if (Status s = config.Set("learn.base_corpus", o->base, "flag --base"); !s.ok()) Fail(s);
       }
@@ -52,13 +45,12 @@ void AddLearnCommands(CLI::App& app) {
       if (!so.ok()) Fail(so.status());
       StatusOr<std::unique_ptr<Store>> store = Store::Open(*so);
       if (!store.ok()) Fail(store.status());
-      StatusOr<learn::LearnReport> report =
-          learn::Learn(config, **store, learn::LearnOptions::FromConfig(config));
+      StatusOr<LearnReport> report = Learn(config, **store, LearnOptions::FromConfig(config));
       if (!report.ok()) Fail(report.status());
       if (o->json) {
-        std::cout << learn::LearnReportToJson(*report).dump(2) << "\n";
+        std::cout << LearnReportToJson(*report).dump(2) << "\n";
       } else {
-        std::cout << learn::FormatLearnReport(*report);
+        std::cout << FormatLearnReport(*report);
       }
     });
   }
@@ -72,7 +64,7 @@ void AddLearnCommands(CLI::App& app) {
         "nothing is applied");
     struct Opts {
       PipelineFlags pipeline;
-      learn::SuggestOptions suggest;
+      SuggestOptions suggest;
     };
     auto o = std::make_shared<Opts>();
     cmd->add_option("--min-support", o->suggest.min_support, "Lines a template needs (20)")
@@ -83,15 +75,14 @@ void AddLearnCommands(CLI::App& app) {
     cmd->add_option("--limit", o->suggest.limit, "Proposals at most (50)");
     AddPipelineFlags(cmd, &o->pipeline);
     cmd->callback([o] {
-      Config config = ConfigOrFail(o->pipeline);
+      Config config = o->pipeline.BuildConfigOrFail();
       StatusOr<StoreOptions> so = StoreOptions::FromConfig(config);
       if (!so.ok()) Fail(so.status());
       StatusOr<std::unique_ptr<Store>> store = Store::Open(*so);
       if (!store.ok()) Fail(store.status());
-      StatusOr<std::vector<learn::RuleSuggestion>> s =
-          learn::SuggestRules(config, **store, o->suggest);
+      StatusOr<std::vector<RuleSuggestion>> s = SuggestRules(config, **store, o->suggest);
       if (!s.ok()) Fail(s.status());
-      std::cout << learn::SuggestionsYaml(*s, (*store)->path());
+      std::cout << SuggestionsYaml(*s, (*store)->path());
     });
   }
   {
@@ -101,10 +92,10 @@ void AddLearnCommands(CLI::App& app) {
     CLI::App* list = cmd->add_subcommand("list", "Every registered version, oldest first");
     AddPipelineFlags(list, flags.get());
     list->callback([flags] {
-      learn::Registry r = RegistryOrFail(ConfigOrFail(*flags));
-      StatusOr<std::vector<learn::RegistryEntry>> entries = r.List();
+      Registry r = RegistryOrFail(flags->BuildConfigOrFail());
+      StatusOr<std::vector<RegistryEntry>> entries = r.List();
       if (!entries.ok()) Fail(entries.status());
-      for (const learn::RegistryEntry& e : *entries) {
+      for (const RegistryEntry& e : *entries) {
         const nlohmann::json& m = e.metadata;
         std::string acc;
         if (m.contains("metrics") && m["metrics"].contains("ood dev")) {
@@ -125,7 +116,7 @@ void AddLearnCommands(CLI::App& app) {
     activate->add_option("V", *version, "Version (v0003)")->required();
     AddPipelineFlags(activate, activate_flags.get());
     activate->callback([activate_flags, version] {
-      learn::Registry r = RegistryOrFail(ConfigOrFail(*activate_flags));
+      Registry r = RegistryOrFail(activate_flags->BuildConfigOrFail());
       if (Status s = r.Activate(*version); !s.ok()) Fail(s);
       std::fprintf(stderr, "logsieve: %s is active (%s)\n", version->c_str(),
                    r.active_model_path().c_str());
@@ -135,7 +126,7 @@ void AddLearnCommands(CLI::App& app) {
         cmd->add_subcommand("rollback", "Make the active version's parent active again");
     AddPipelineFlags(rollback, rollback_flags.get());
     rollback->callback([rollback_flags] {
-      learn::Registry r = RegistryOrFail(ConfigOrFail(*rollback_flags));
+      Registry r = RegistryOrFail(rollback_flags->BuildConfigOrFail());
       StatusOr<std::string> v = r.Rollback();
       if (!v.ok()) Fail(v.status());
       std::fprintf(stderr, "logsieve: rolled back: %s is active (%s)\n", v->c_str(),

@@ -22,12 +22,6 @@ std::unique_ptr<Store> OpenOrFail(const Config& config) {
   return *std::move(store);
 }
 
-Config ConfigOrFail(const PipelineFlags& flags) {
-  StatusOr<Config> config = flags.BuildConfig();
-  if (!config.ok()) Fail(config.status());
-  return *std::move(config);
-}
-
 std::string Dump(const nlohmann::json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -55,7 +49,7 @@ void AddStoreCommands(CLI::App& app) {
     cmd->add_flag("--json", o->json, "One JSON object per entry (the GET /v1/review item shape)");
     AddPipelineFlags(cmd, &o->pipeline);
     cmd->callback([o] {
-      std::unique_ptr<Store> store = OpenOrFail(ConfigOrFail(o->pipeline));
+      std::unique_ptr<Store> store = OpenOrFail(o->pipeline.BuildConfigOrFail());
       StatusOr<std::vector<ReviewItem>> items = store->Review(o->limit, o->min_confidence);
       if (!items.ok()) Fail(items.status());
       for (const ReviewItem& item : *items) {
@@ -92,7 +86,7 @@ void AddStoreCommands(CLI::App& app) {
     cmd->add_option("FILE", o->file, "CSV file")->required();
     AddPipelineFlags(cmd, &o->pipeline);
     cmd->callback([o] {
-      Config config = ConfigOrFail(o->pipeline);
+      Config config = o->pipeline.BuildConfigOrFail();
       // What each line was decided as before, by the cheap tiers only: no LLM calls.
       for (auto [key, value] :
            {std::pair{"pipeline.stages", "[rules, model]"}, std::pair{"pipeline.routes", "[]"}}) {
@@ -115,7 +109,7 @@ void AddStoreCommands(CLI::App& app) {
     CLI::App* stats = cmd->add_subcommand("stats", "What the store holds (JSON)");
     AddPipelineFlags(stats, flags.get());
     stats->callback([flags] {
-      std::unique_ptr<Store> store = OpenOrFail(ConfigOrFail(*flags));
+      std::unique_ptr<Store> store = OpenOrFail(flags->BuildConfigOrFail());
       StatusOr<StoreStats> s = store->Stats();
       if (!s.ok()) Fail(s.status());
       std::cout << Dump({{"path", store->path()},
@@ -133,7 +127,7 @@ void AddStoreCommands(CLI::App& app) {
         "purge", "Delete everything recorded (log text included) and give the space back");
     AddPipelineFlags(purge, purge_flags.get());
     purge->callback([purge_flags] {
-      std::unique_ptr<Store> store = OpenOrFail(ConfigOrFail(*purge_flags));
+      std::unique_ptr<Store> store = OpenOrFail(purge_flags->BuildConfigOrFail());
       if (Status s = store->Purge(); !s.ok()) Fail(s);
       std::fprintf(stderr, "logsieve: %s purged\n", store->path().c_str());
     });

@@ -18,6 +18,12 @@ void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
       ->allow_extra_args(false);
 }
 
+Config PipelineFlags::BuildConfigOrFail() const {
+  StatusOr<Config> config = BuildConfig();
+  if (!config.ok()) Fail(config.status());
+  return *std::move(config);
+}
+
 StatusOr<Config> PipelineFlags::BuildConfig() const {
   LOGSIEVE_ASSIGN_OR_RETURN(Environment env, Environment::FromProcess(".env"));
   LOGSIEVE_ASSIGN_OR_RETURN(Config config, Config::Load(config_file, env));

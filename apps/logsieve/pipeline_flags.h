@@ -25,6 +25,8 @@ struct PipelineFlags {
 
   // Defaults < --config < environment (+ .env) < flags.
   StatusOr<Config> BuildConfig() const;
+  // BuildConfig(), or Fail() with its error.
+  Config BuildConfigOrFail() const;
 };
 
 // Registers the shared flags on `cmd`, bound to *flags (which must outlive it).

@@ -23,7 +23,7 @@
 #include "train/synthetic_logs.h"
 #include "train/trainer.h"
 
-namespace logsieve::learn {
+namespace logsieve {
 namespace {
 
 std::string DefaultRegistry() {
@@ -327,4 +327,4 @@ nlohmann::json LearnReportToJson(const LearnReport& r) {
       {"active_model", r.active_model}};
 }
 
-}  // namespace logsieve::learn
+}  // namespace logsieve

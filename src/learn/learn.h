@@ -35,7 +35,7 @@
 #include "store/store.h"
 #include "train/evaluation.h"
 
-namespace logsieve::learn {
+namespace logsieve {
 
 struct LearnOptions {
   std::string base_corpus;
@@ -78,6 +78,6 @@ std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double ma
 std::string FormatLearnReport(const LearnReport& report);
 nlohmann::json LearnReportToJson(const LearnReport& report);
 
-}  // namespace logsieve::learn
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_LEARN_LEARN_H_

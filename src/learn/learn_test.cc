@@ -8,7 +8,7 @@
 #include "testing/testing.h"
 #include "train/synthetic_logs.h"
 
-namespace logsieve::learn {
+namespace logsieve {
 namespace {
 
 // A small labelled corpus from the synthetic generator; `rotate` shifts every
@@ -127,4 +127,4 @@ TEST(LearnTest, TheGateRefusesAnAccuracyDropAndALabelDropPastTheMargin) {
 }
 
 }  // namespace
-}  // namespace logsieve::learn
+}  // namespace logsieve

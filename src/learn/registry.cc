@@ -10,7 +10,7 @@
 #include "common/file.h"
 #include "common/json.h"
 
-namespace logsieve::learn {
+namespace logsieve {
 namespace {
 
 namespace fs = std::filesystem;
@@ -129,4 +129,4 @@ StatusOr<std::string> Registry::Rollback() const {
   return parent;
 }
 
-}  // namespace logsieve::learn
+}  // namespace logsieve

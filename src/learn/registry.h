@@ -26,7 +26,7 @@
 
 #include "common/status.h"
 
-namespace logsieve::learn {
+namespace logsieve {
 
 struct RegistryEntry {
   std::string version;
@@ -65,6 +65,6 @@ class Registry {
   std::string dir_;
 };
 
-}  // namespace logsieve::learn
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_LEARN_REGISTRY_H_

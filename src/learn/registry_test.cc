@@ -6,7 +6,7 @@
 
 #include "testing/testing.h"
 
-namespace logsieve::learn {
+namespace logsieve {
 namespace {
 
 TEST(RegistryTest, VersionsAreNumberedInOrderAndNoneIsActiveUntilAsked) {
@@ -52,4 +52,4 @@ TEST(RegistryTest, ActivatingAnUnknownVersionIsNotFoundNamingIt) {
 }
 
 }  // namespace
-}  // namespace logsieve::learn
+}  // namespace logsieve

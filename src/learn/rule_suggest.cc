@@ -10,7 +10,7 @@
 #include "rules/rule_set.h"
 #include "text/normalizer.h"
 
-namespace logsieve::learn {
+namespace logsieve {
 namespace {
 
 // The template as a pattern: literal text escaped, a <TS> `.+?`, any other
@@ -146,4 +146,4 @@ std::string SuggestionsYaml(const std::vector<RuleSuggestion>& suggestions,
   return out;
 }
 
-}  // namespace logsieve::learn
+}  // namespace logsieve

@@ -27,7 +27,7 @@
 #include "rules/rule_file.h"
 #include "store/store.h"
 
-namespace logsieve::learn {
+namespace logsieve {
 
 struct SuggestOptions {
   int64_t min_support = 20;
@@ -50,6 +50,6 @@ StatusOr<std::vector<RuleSuggestion>> SuggestRules(const Config& config, Store& 
 std::string SuggestionsYaml(const std::vector<RuleSuggestion>& suggestions,
                             const std::string& store_path);
 
-}  // namespace logsieve::learn
+}  // namespace logsieve
 
 #endif  // LOGSIEVE_LEARN_RULE_SUGGEST_H_

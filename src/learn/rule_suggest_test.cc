@@ -5,7 +5,7 @@
 #include "rules/rule_set.h"
 #include "testing/testing.h"
 
-namespace logsieve::learn {
+namespace logsieve {
 namespace {
 
 TemplateObservation Llm(uint64_t key, const std::string& line, const std::string& label,
@@ -84,4 +84,4 @@ TEST(RuleSuggestTest, ATemplateAnExistingRuleDecidesIsNotProposed) {
 }
 
 }  // namespace
-}  // namespace logsieve::learn
+}  // namespace logsieve

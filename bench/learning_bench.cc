@@ -121,6 +121,7 @@ size_t LlmLines(const FakeLlmServer& server) {
 
 struct RoundResult {
   size_t lines = 0, llm = 0, right = 0, decided = 0, decided_right = 0;
+  std::map<std::string, size_t> wrong;  // "kind keyword -> label (method)": lines
 };
 
 RoundResult Classify(const Classifier& c, const std::vector<LogRecord>& records,
@@ -135,6 +136,14 @@ RoundResult Classify(const Classifier& c, const std::vector<LogRecord>& records,
     c.Classify(b);
     for (size_t i = 0; i < b.size(); ++i) {
       const bool right = b.decisions[i].label == Truth(b.records[i].message);
+      if (!right) {
+        for (const Kind& k : kKinds) {
+          if (b.records[i].message.find(k.keyword) != std::string::npos) {
+            ++r.wrong[std::string(k.keyword) + " -> " + b.decisions[i].label + " (" +
+                      std::string(MethodName(b.decisions[i].method)) + ")"];
+          }
+        }
+      }
       r.right += right;
       if (b.decisions[i].method == Method::kRegex || b.decisions[i].method == Method::kML) {
         ++r.decided;
@@ -154,6 +163,9 @@ void Print(int round, const RoundResult& r) {
       static_cast<double>(r.right) / static_cast<double>(r.lines),
       r.decided ? static_cast<double>(r.decided_right) / static_cast<double>(r.decided) : 0.0,
       r.decided);
+  if (std::getenv("LEARNING_BENCH_REPORTS") != nullptr) {
+    for (const auto& [what, n] : r.wrong) std::printf("    wrong: %zu x %s\n", n, what.c_str());
+  }
 }
 
 bool Set(Config& config, const std::string& key, const std::string& value) {

@@ -211,6 +211,12 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     {"llm.logprobs", T::kBool, "false",
      "Ask for token log probabilities; when returned, the confidence is the label tokens' "
      "probability."},
+    ConfigKey{"llm.audit_rate", T::kDouble, "0.05",
+              "Share of the templates the model decides that the LLM answers too (chosen by "
+              "template, so each is audited once): where it disagrees, its answer is served and "
+              "the store records the model's error for `logsieve learn`. 0: no audit. Costs this "
+              "share of the model's distinct templates in LLM calls; nothing without an LLM."}
+        .Range(0, 1),
     ConfigKey{"llm.fixed_confidence", T::kDouble, "0.8",
               "Confidence reported for an LLM label when the server gives no log probabilities (a "
               "declared "

@@ -20,6 +20,7 @@ struct Route {
   std::string name;                  // part of the cache key
   std::vector<std::string> sources;  // empty for the default route
   std::vector<const Stage*> stages;
+  const Stage* auditor = nullptr;  // the llm stage when it comes after the model (llm.audit_rate)
 };
 
 std::vector<std::string> StringOrList(const json& j) {
@@ -106,6 +107,16 @@ class Pipeline final : public Classifier {
     }
     default_route_.name = "default";
     LOGSIEVE_RETURN_IF_ERROR(resolve(default_names, "pipeline.stages", &default_route_.stages));
+    audit_rate_ = config.GetDouble("llm.audit_rate");
+    auto find_auditor = [](Route& route) {
+      bool model_seen = false;
+      for (const Stage* s : route.stages) {
+        if (s->name() == "model") model_seen = true;
+        if (s->name() == "llm" && model_seen) route.auditor = s;
+      }
+    };
+    for (Route& route : routes_) find_auditor(route);
+    find_auditor(default_route_);
 
     // Metrics looked up once; updated with one atomic add per line.
     auto& m = MetricsRegistry::Global();
@@ -114,6 +125,12 @@ class Pipeline final : public Classifier {
     cache_misses_ = &m.GetCounter("logsieve_cache_misses_total",
                                   "Distinct templates sent to the costly stages");
     lines_ = &m.GetCounter("logsieve_lines_total", "Lines classified");
+    audits_agree_ = &m.GetCounter("logsieve_audits_total",
+                                  "Model decisions the LLM also answered (llm.audit_rate), by outcome",
+                                  {{"outcome", "agree"}});
+    audits_disagree_ = &m.GetCounter("logsieve_audits_total",
+                                     "Model decisions the LLM also answered (llm.audit_rate), by outcome",
+                                     {{"outcome", "disagree"}});
     for (size_t l = 0; l <= labels_.size(); ++l) {
       std::string label = l < labels_.size() ? labels_[l] : std::string(kUnclassified);
       for (Method method : {Method::kNone, Method::kRegex, Method::kML, Method::kLLM}) {
@@ -255,6 +272,11 @@ class Pipeline final : public Classifier {
       }
       std::erase_if(pending, [&](size_t i) { return batch.decisions[i].decided(); });
     }
+    // Only an LLM that can be asked (Stage::may_wait: an endpoint, a key if
+    // needed) audits; one that would degrade every line is not bothered.
+    if (route.auditor != nullptr && audit_rate_ > 0 && route.auditor->may_wait()) {
+      Audit(*route.auditor, batch, reps);
+    }
     for (size_t i : reps) {
       const Decision& d = batch.decisions[i];
       if (d.decided() && !d.degraded && d.method != Method::kRegex) {
@@ -265,6 +287,46 @@ class Pipeline final : public Classifier {
       batch.decisions[line] = batch.decisions[rep];
       batch.tentative[line] = batch.tentative[rep];
       failures[line] = failures[rep];
+    }
+  }
+
+  // Whether the template `key` is one of the llm.audit_rate share audited:
+  // chosen by the key's bits, so a template is audited the same way every
+  // time and in every process.
+  bool Audited(uint64_t key) const {
+    return static_cast<double>((key >> 12) % 1000000) < audit_rate_ * 1e6;
+  }
+
+  // The audit: the model's decisions on audited templates go to `llm` too. An
+  // LLM answer that disagrees is served (method LLM, the model's decision
+  // kept as the line's tentative guess, which the store records as the
+  // model's error); one that agrees, or no answer (LLM down, degraded),
+  // leaves the model's decision.
+  void Audit(const Stage& llm, Batch& batch, const std::vector<size_t>& reps) const {
+    std::vector<size_t> audit;
+    for (size_t i : reps) {
+      const Decision& d = batch.decisions[i];
+      if (d.method == Method::kML && !d.degraded && Audited(batch.keys[i])) audit.push_back(i);
+    }
+    if (audit.empty()) return;
+    std::vector<Decision> model(audit.size());
+    for (size_t a = 0; a < audit.size(); ++a) {
+      model[a] = std::move(batch.decisions[audit[a]]);
+      batch.decisions[audit[a]] = Decision{};
+      batch.tentative[audit[a]] = model[a];
+    }
+    const Status s = llm.Decide(batch, audit);
+    for (size_t a = 0; a < audit.size(); ++a) {
+      Decision& d = batch.decisions[audit[a]];
+      const bool answered = s.ok() && d.method == Method::kLLM && !d.degraded;
+      if (answered && d.label != model[a].label) {
+        audits_disagree_->Inc();
+        d.detail += "; audit: the model said " + model[a].label + " (" + model[a].detail + ")";
+        continue;
+      }
+      if (answered) audits_agree_->Inc();
+      d = std::move(model[a]);
+      batch.tentative[audit[a]] = Decision{};
     }
   }
 
@@ -303,6 +365,9 @@ class Pipeline final : public Classifier {
   Counter* cache_hits_ = nullptr;
   Counter* cache_misses_ = nullptr;
   Counter* lines_ = nullptr;
+  Counter* audits_agree_ = nullptr;
+  Counter* audits_disagree_ = nullptr;
+  double audit_rate_ = 0;
   std::array<std::vector<Counter*>, 4> decision_counters_;  // [method][label index, last = other]
   std::unordered_map<const Stage*, Counter*> stage_errors_;
 };

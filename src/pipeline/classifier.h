@@ -11,7 +11,11 @@
 // template) answers templates seen before; the remaining distinct templates
 // go once each through the costly stages of the line's route (model, then
 // llm); duplicates in the batch share that answer. A line no stage decides is
-// "Unclassified" with method "None" and a detail saying why.
+// "Unclassified" with method "None" and a detail saying why. The audit
+// (llm.audit_rate): a fixed share of the templates the model decides, chosen
+// by template key, goes to the route's LLM too when one can be asked; where
+// the LLM disagrees its answer is served, with the model's decision left in
+// `tentative` (the store records it as the model's error).
 //
 // Thread safety: built, then frozen; Classify may be called from any number of
 // threads at once.

@@ -53,13 +53,16 @@ class FakeModel : public Stage {
 // An llm-like stage: decides everything, degraded when told so.
 class FakeLlm : public Stage {
  public:
-  FakeLlm(std::atomic<int>* seen, bool degraded) : seen_(seen), degraded_(degraded) {}
+  FakeLlm(std::atomic<int>* seen, bool degraded, bool reachable = false,
+          std::string label = "Critical Error")
+      : seen_(seen), degraded_(degraded), reachable_(reachable), label_(std::move(label)) {}
   std::string_view name() const override { return "llm"; }
   std::string version() const override { return "test-llm"; }
+  bool may_wait() const override { return reachable_; }
   Status Decide(Batch& b, std::span<const size_t> pending) const override {
     for (size_t i : pending) {
       ++*seen_;
-      Decision d{"Critical Error", Method::kLLM, 0.8f, "llm said so"};
+      Decision d{label_, Method::kLLM, 0.8f, "llm said so"};
       d.degraded = degraded_;
       b.decisions[i] = d;
     }
@@ -69,6 +72,8 @@ class FakeLlm : public Stage {
  private:
   std::atomic<int>* seen_;
   bool degraded_;
+  bool reachable_;
+  std::string label_;
 };
 
 struct Fixture {
@@ -120,6 +125,75 @@ TEST(ClassifierTest, VersionsNameEachStageInPipelineOrderThenTheLabels) {
   ASSERT_TRUE(other.Set("labels", labels.dump(), "test").ok());
   EXPECT_NE(f.Make(other, true)->versions()[3].second, versions[3].second);
   EXPECT_EQ(f.Make(Config(), true)->versions()[3].second, versions[3].second);
+}
+
+// A pipeline rules -> model -> a reachable LLM answering `llm_label`, with
+// llm.audit_rate = `rate`.
+std::unique_ptr<Classifier> Audited(double rate, const std::string& llm_label,
+                                    std::atomic<int>* model_seen, std::atomic<int>* llm_seen) {
+  Config config;
+  EXPECT_TRUE(config.Set("llm.audit_rate", std::to_string(rate), "test").ok());
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(std::make_unique<FakeRules>());
+  stages.push_back(std::make_unique<FakeModel>(model_seen));
+  stages.push_back(std::make_unique<FakeLlm>(llm_seen, false, /*reachable=*/true, llm_label));
+  auto c = Classifier::CreateWithStages(config, std::move(stages));
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return std::move(c).value();
+}
+
+TEST(ClassifierTest, AnAuditedModelDecisionIsReplacedByTheLlmWhenItDisagrees) {
+  std::atomic<int> model_seen{0}, llm_seen{0};
+  auto c = Audited(1.0, "Critical Error", &model_seen, &llm_seen);
+  Batch b = MakeBatch({{"A", "disk 91% full"}});
+  c->Classify(b);
+  EXPECT_EQ(b.decisions[0].label, "Critical Error");
+  EXPECT_EQ(b.decisions[0].method, Method::kLLM);
+  EXPECT_NE(b.decisions[0].detail.find("audit: the model said Resource Usage"), std::string::npos)
+      << b.decisions[0].detail;
+  // The model's error stays beside the answer, for the store.
+  EXPECT_EQ(b.tentative[0].method, Method::kML);
+  EXPECT_EQ(b.tentative[0].label, "Resource Usage");
+  EXPECT_EQ(llm_seen, 1);
+  // Audited once: the template's answer is cached.
+  EXPECT_EQ(c->ClassifyOne("A", "disk 7% full").label, "Critical Error");
+  EXPECT_EQ(llm_seen, 1);
+}
+
+TEST(ClassifierTest, AnAuditedModelDecisionTheLlmAgreesWithStaysTheModels) {
+  std::atomic<int> model_seen{0}, llm_seen{0};
+  auto c = Audited(1.0, "Resource Usage", &model_seen, &llm_seen);
+  Batch b = MakeBatch({{"A", "disk 91% full"}});
+  c->Classify(b);
+  EXPECT_EQ(b.decisions[0].label, "Resource Usage");
+  EXPECT_EQ(b.decisions[0].method, Method::kML);
+  EXPECT_EQ(b.tentative[0].method, Method::kNone);
+  EXPECT_EQ(llm_seen, 1);
+}
+
+TEST(ClassifierTest, TheAuditTakesItsShareOfTemplatesTheSameWayEveryTime) {
+  std::atomic<int> model_seen{0}, llm_seen{0};
+  std::vector<std::pair<std::string, std::string>> lines;
+  for (int i = 0; i < 2000; ++i) {  // 2,000 templates: a word of letters each (digits are masked)
+    std::string word;
+    for (int v = i + 1; v > 0; v /= 26) word += static_cast<char>('a' + v % 26);
+    lines.push_back({"A", "disk " + word + " full"});
+  }
+  auto audited = [&](double rate) {
+    auto c = Audited(rate, "Critical Error", &model_seen, &llm_seen);
+    Batch b = MakeBatch(lines);
+    c->Classify(b);
+    std::vector<bool> out;
+    for (const Decision& d : b.decisions) out.push_back(d.method == Method::kLLM);
+    return out;
+  };
+  const std::vector<bool> first = audited(0.1);
+  const size_t n = std::count(first.begin(), first.end(), true);
+  EXPECT_GT(n, 140u);  // 10 % of 2,000 distinct templates, give or take the hash's spread
+  EXPECT_LT(n, 260u);
+  EXPECT_EQ(audited(0.1), first);  // the same templates in another classifier
+  const std::vector<bool> none = audited(0.0);
+  EXPECT_EQ(std::count(none.begin(), none.end(), true), 0);
 }
 
 TEST(ClassifierTest, LinesSharingATemplateReachTheModelOnce) {

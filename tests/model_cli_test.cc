@@ -64,6 +64,40 @@ TEST_F(ModelCli, EvalJsonHasAccuracyAndMacroF1AtTopLevel) {
   EXPECT_GT(j["accuracy"].get<double>(), 0.5);
 }
 
+// Issue 11's target for the data the project grew from: with the bundled
+// rules and model and no LLM, at least 95 % of the lines of the original
+// tutorial's kind (the generator's families, a seed the default model was not
+// trained with) are right. LegacyCRM lines are routed to the LLM alone, as in
+// the original, so without one they stay unclassified: they are left out;
+// of the other lines rules and the model decide at least 90 %, and both those
+// decisions and all lines (degraded best guesses included) are >= 95 % right.
+TEST_F(ModelCli, BundledDefaultsWithoutAnLlmGetTheTutorialsKindOfDataRight) {
+  ASSERT_EQ(Run({"gen-data", "--rows", "2000", "--seed", "11", "-o", dir_.File("d.csv")}).exit_code,
+            0);
+  RunResult r = Run({"eval", dir_.File("d.csv"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  size_t decided = 0;
+  double right = 0;
+  for (const auto& m : j["methods"]) {
+    if (m["method"] == "Regex" || m["method"] == "ML") {
+      decided += m["lines"].get<size_t>();
+      right += m["lines"].get<double>() * m["accuracy"].get<double>();
+    }
+  }
+  const std::string csv = testing::ReadFile(dir_.File("d.csv"));
+  size_t legacy = 0;
+  for (size_t at = csv.find("\nLegacyCRM,"); at != std::string::npos;
+       at = csv.find("\nLegacyCRM,", at + 1)) {
+    ++legacy;
+  }
+  ASSERT_LT(legacy, 2000u);
+  const double others = static_cast<double>(2000 - legacy);
+  EXPECT_GE(static_cast<double>(decided) / others, 0.9) << r.out;
+  EXPECT_GE(right / static_cast<double>(decided), 0.95) << r.out;
+  EXPECT_GE(j["accuracy"].get<double>() * 2000 / others, 0.95) << r.out;
+}
+
 TEST_F(ModelCli, TrainWithoutLabelColumnExitsTwo) {
   testing::WriteFile(dir_.File("d.csv"), "message,label\nx,y\n");
   RunResult r = Run({"train", dir_.File("d.csv"), "-o", dir_.File("m.lsm")});

@@ -19,7 +19,7 @@ constexpr std::string_view kDefaultLabels = R"(- name: HTTP Status
 - name: Security Alert
   description: Failed or suspicious logins, brute force, privilege escalation, blocked IPs, unauthorized access.
 - name: System Notification
-  description: "Routine system events: backups, updates, reboots, clean-ups, uploads, service start/stop."
+  description: "Routine events that went as planned: service start/stop, backups, updates, planned reboots, clean-ups, internal traces, a business process completed by the system (payment processed, order shipped)."
 - name: User Action
   description: User logins and logouts, account creation, user-initiated changes.
 - name: Resource Usage
@@ -29,7 +29,7 @@ constexpr std::string_view kDefaultLabels = R"(- name: HTTP Status
 - name: Critical Error
   description: "Failures threatening availability or data: crashes, hardware faults, corruption, outages."
 - name: Workflow Error
-  description: "A business or data process failed: order, invoice, payment, ticket, escalation, job, pipeline, deploy, sync, ETL."
+  description: "A business or data process failed or only partly succeeded: order, invoice, payment, ticket, escalation, job, pipeline, deploy, sync, ETL."
 - name: Deprecation Warning
   description: A feature, API or module is deprecated, retired or unsupported.)";
 
@@ -59,8 +59,10 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
      "Per-source stage lists; the first route naming a line's source wins. As in the original, "
      "LegacyCRM goes straight to the LLM."},
     ConfigKey{
-        "pipeline.threshold", T::kDouble, "0.75",
-        "The model stage decides when its top probability is >= this; otherwise the line goes on."}
+        "pipeline.threshold", T::kDouble, "0.8",
+        "The model stage decides when its confidence (calibrated top probability) is >= this; "
+        "otherwise the line goes on. 0.8 was chosen on two out-of-distribution dev sets "
+        "(doc/model.md)."}
         .Range(0, 1),
     ConfigKey{"pipeline.batch_size", T::kInt, "256", "Lines per batch handed to the stages."}.Range(
         1, 1000000),

@@ -14,7 +14,8 @@ using testing::WriteFile;
 
 TEST(ConfigTest, DefaultsMatchTheSeedProject) {
   Config c;
-  EXPECT_DOUBLE_EQ(c.GetDouble("pipeline.threshold"), 0.75);
+  // The seed project used 0.75; issue 11 chose 0.8 on the dev sets (doc/model.md).
+  EXPECT_DOUBLE_EQ(c.GetDouble("pipeline.threshold"), 0.8);
   EXPECT_EQ(c.GetStringList("pipeline.stages"),
             (std::vector<std::string>{"rules", "model", "llm"}));
   EXPECT_EQ(c.GetJson("labels").size(), 9u);

@@ -48,6 +48,18 @@ inline double Logit(double p) {
 
 }  // namespace
 
+TermTable::TermTable(std::span<const uint32_t> keys) {
+  size_t cap = 16;
+  while (cap < 2 * keys.size()) cap <<= 1;
+  slots_.assign(cap, kEmpty);
+  mask_ = cap - 1;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    size_t h = keys[i] & mask_;
+    while (slots_[h] != kEmpty) h = (h + 1) & mask_;
+    slots_[h] = (static_cast<uint64_t>(keys[i]) << 32) | static_cast<uint32_t>(i);
+  }
+}
+
 StatusOr<Familiarity> Familiarity::FromHashes(std::vector<uint32_t> hashes) {
   for (size_t i = 1; i < hashes.size(); ++i) {
     if (hashes[i - 1] >= hashes[i])
@@ -56,6 +68,7 @@ StatusOr<Familiarity> Familiarity::FromHashes(std::vector<uint32_t> hashes) {
   }
   Familiarity f;
   f.hashes_ = std::move(hashes);
+  f.table_ = TermTable(f.hashes_);
   return f;
 }
 
@@ -70,6 +83,7 @@ Familiarity Familiarity::FromTexts(const HashingEncoder& encoder,
   }
   std::sort(f.hashes_.begin(), f.hashes_.end());
   f.hashes_.erase(std::unique(f.hashes_.begin(), f.hashes_.end()), f.hashes_.end());
+  f.table_ = TermTable(f.hashes_);
   return f;
 }
 
@@ -82,7 +96,7 @@ float Familiarity::Score(const HashingEncoder::Workspace& ws) const {
   size_t terms = 0, seen = 0;
   ForEachTerm(ws, [&](uint32_t h) {
     ++terms;
-    seen += std::binary_search(hashes_.begin(), hashes_.end(), h) ? 1 : 0;
+    seen += table_.Find(h) != TermTable::kAbsent ? 1 : 0;
   });
   return terms == 0 ? 0.0f : static_cast<float>(seen) / static_cast<float>(terms);
 }

@@ -55,12 +55,15 @@ std::string SerializeModel(const Model& m) {
                        {"dim", lin.dim()},
                        {"classes", lin.num_classes()},
                        {"offset", 0}};
-  const bool v2 = !m.familiarity.empty() || !m.calibration.identity();
-  if (v2) {
+  const uint32_t version = !m.exemplars.empty()                                    ? 3
+                           : (!m.familiarity.empty() || !m.calibration.identity()) ? 2
+                                                                                   : 1;
+  if (version >= 2) {
     header["confidence"] = {
         {"calibration", m.calibration.ToJson()},
         {"familiarity", {{"terms", m.familiarity.hashes().size()}, {"dtype", "u32"}}}};
   }
+  if (version >= 3) header["evidence"] = {{"exemplars", ExemplarsToJson(m.exemplars)}};
   // The offset is written in the header whose length decides the offset:
   // iterate to the fixed point (two rounds in practice).
   std::string text;
@@ -76,7 +79,7 @@ std::string SerializeModel(const Model& m) {
   const std::vector<uint32_t>& terms = m.familiarity.hashes();
   out.reserve(offset + (lin.weights().size() + lin.bias().size() + terms.size()) * 4 + 8);
   out.append(kModelMagic);
-  PutU32(&out, v2 ? 2 : 1);
+  PutU32(&out, version);
   PutU32(&out, static_cast<uint32_t>(text.size()));
   out.append(text);
   out.resize(offset, '\0');
@@ -119,7 +122,7 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
   if (!h.is_object()) return DataLossError(where + ": corrupt: the header is not a JSON object");
   Model m;
   size_t dim = 0, classes = 0, offset = 0, terms = 0;
-  nlohmann::json calibration;
+  nlohmann::json calibration, exemplars;
   try {
     const json& w = h.at("weights");
     if (w.at("dtype") != "f32" || w.at("layout") != "feature_major") {
@@ -142,6 +145,7 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
       }
       terms = c.at("familiarity").at("terms").get<size_t>();
     }
+    if (version >= 3) exemplars = h.at("evidence").at("exemplars");
   } catch (const json::exception& e) {
     return DataLossError(where + ": corrupt: header field missing or of the wrong type (" +
                          e.what() + ")");
@@ -192,6 +196,11 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
     StatusOr<Familiarity> f = Familiarity::FromHashes(std::move(hashes));
     if (!f.ok()) return f.status().WithPrefix(where + ": corrupt");
     m.familiarity = std::move(f).value();
+  }
+  if (version >= 3) {
+    StatusOr<std::vector<Exemplar>> e = ExemplarsFromJson(exemplars, classes);
+    if (!e.ok()) return DataLossError(where + ": corrupt: " + std::string(e.status().message()));
+    m.exemplars = std::move(e).value();
   }
   return m;
 }

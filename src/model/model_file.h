@@ -17,8 +17,14 @@
 //   end-8 u64    XXH3-64 of every byte before it
 //
 // Version 2 adds the header's "confidence" {calibration, familiarity} and
-// the familiarity hashes; a model without them is written as version 1, and
-// version 1 files load with the identity calibration and no familiarity.
+// the familiarity hashes; version 3 adds the header's "evidence"
+// {"exemplars": [[label, "template"], ...]} (model/evidence.h). Each model
+// is written with the lowest version that holds what it has (no confidence
+// and no exemplars: version 1, byte for byte as before), and every older
+// version loads: version 1 with the identity calibration and no
+// familiarity, versions 1 and 2 without exemplars (no `near:` in details).
+// A newer version is refused by name ("model format version 4 is not
+// supported").
 //
 // Refusals say which: "not a logsieve model file", "truncated", "corrupt",
 // "format version N", "encoder mismatch". Loading is one read of the file.
@@ -36,13 +42,14 @@
 #include "common/status.h"
 #include "embed/encoder.h"
 #include "model/confidence.h"
+#include "model/evidence.h"
 #include "model/logistic_regression.h"
 
 namespace logsieve {
 
 inline constexpr std::string_view kModelMagic = "LSVMODEL";
 // The newest version written and read; every older one still loads.
-inline constexpr uint32_t kModelFormatVersion = 2;
+inline constexpr uint32_t kModelFormatVersion = 3;
 
 struct Model {
   std::vector<std::string> labels;  // class k of `linear` is labels[k]
@@ -57,6 +64,8 @@ struct Model {
   // both default to "as the probability says" (format version 1).
   Familiarity familiarity;
   Calibration calibration;
+  // Labelled training templates the stage names as evidence (format 3).
+  std::vector<Exemplar> exemplars;
   // The file's XXH3-64 checksum when it was parsed from one (its version,
   // shown by the server); 0 for a model built in memory. Not serialized.
   uint64_t checksum = 0;

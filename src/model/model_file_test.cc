@@ -144,6 +144,60 @@ TEST(ModelFileTest, VersionTwoWithUnsortedFamiliarityIsCorrupt) {
   ExpectRefused(bytes, StatusCode::kDataLoss, "not sorted");
 }
 
+TEST(ModelFileTest, ExemplarsRoundTripInVersionThree) {
+  Model m = SmallModel();
+  m.familiarity = Familiarity::FromHashes({7, 19}).value();
+  m.exemplars = {{0, "Failed to connect to <IP>"}, {2, "GET /index.html 200"}};
+  const std::string bytes = SerializeModel(m);
+  uint32_t v;
+  std::memcpy(&v, bytes.data() + 8, 4);
+  EXPECT_EQ(v, 3u);
+  StatusOr<Model> back = Parse(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->exemplars.size(), 2u);
+  EXPECT_EQ(back->exemplars[1].label, 2);
+  EXPECT_EQ(back->exemplars[1].text, "GET /index.html 200");
+  EXPECT_EQ(SerializeModel(*back), bytes);
+}
+
+// A header rewritten (and re-summed) the way a buggy writer could leave it.
+std::string WithHeader(const std::string& bytes, const std::string& from, const std::string& to) {
+  uint32_t hlen;
+  std::memcpy(&hlen, bytes.data() + 12, 4);
+  std::string header = bytes.substr(16, hlen);
+  const size_t at = header.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  header.replace(at, from.size(), to);
+  // Same length keeps the weights offset: pad with spaces inside the JSON.
+  EXPECT_EQ(header.size(), hlen);
+  std::string out = bytes.substr(0, 16) + header + bytes.substr(16 + hlen);
+  out.resize(out.size() - 8);
+  const uint64_t sum = XXH3_64bits(out.data(), out.size());
+  out.append(reinterpret_cast<const char*>(&sum), 8);
+  return out;
+}
+
+TEST(ModelFileTest, AnExemplarWithALabelOutsideTheModelIsCorrupt) {
+  Model m = SmallModel();
+  m.exemplars = {{1, "User <NUM> logged in"}};
+  ExpectRefused(WithHeader(SerializeModel(m), "[[1,", "[[7,"), StatusCode::kDataLoss,
+                "exemplar 0 has label 7 of 3 classes");
+}
+
+TEST(ModelFileTest, AnExemplarThatIsNotAPairIsCorrupt) {
+  Model m = SmallModel();
+  m.exemplars = {{1, "User <NUM> logged in"}};
+  ExpectRefused(WithHeader(SerializeModel(m), "[[1,\"User", "[[\"1\",\"Us"), StatusCode::kDataLoss,
+                "exemplar 0 is not [label, \"text\"]");
+}
+
+TEST(ModelFileTest, VersionThreeWithoutEvidenceIsCorrupt) {
+  Model m = SmallModel();
+  m.exemplars = {{1, "User <NUM> logged in"}};
+  ExpectRefused(WithHeader(SerializeModel(m), "\"evidence\"", "\"evidencf\""),
+                StatusCode::kDataLoss, "header field missing");
+}
+
 TEST(ModelFileTest, AMismatchedEncoderIsRefused) {
   Model m = SmallModel();
   HashingOptions h = HashingOptions::Defaults(64);

@@ -10,6 +10,7 @@
 #include "common/paths.h"
 #include "common/version_id.h"
 #include "embed/hashing_encoder.h"
+#include "model/evidence.h"
 #include "model/model_file.h"
 #include "text/normalizer.h"
 
@@ -25,14 +26,15 @@ std::string FormatP(float p) {
 class ModelStage final : public Stage {
  public:
   ModelStage(std::string path, LoadedModel loaded, double threshold, bool use_batch_templates,
-             std::unique_ptr<Normalizer> own_normalizer)
+             std::unique_ptr<Normalizer> own_normalizer, std::unique_ptr<ExemplarIndex> evidence)
       : path_(std::move(path)),
         model_(std::move(loaded.model)),
         encoder_(std::move(loaded.encoder)),
         hashing_(dynamic_cast<const HashingEncoder*>(encoder_.get())),
         threshold_(threshold),
         use_batch_templates_(use_batch_templates),
-        own_normalizer_(std::move(own_normalizer)) {}
+        own_normalizer_(std::move(own_normalizer)),
+        evidence_(std::move(evidence)) {}
 
   std::string_view name() const override { return "model"; }
   std::string version() const override { return VersionId(model_.checksum); }
@@ -205,7 +207,31 @@ class ModelStage final : public Stage {
       detail += t == 0 ? "; top: \"" : ", \"";
       detail += named[t].second + "\"" + v;
     }
+    if (evidence_ != nullptr) AppendNear(*ws, x, &detail);
     return detail;
+  }
+
+  // `; near: "Disk quota exceeded for user <NUM>" (Resource Usage, sim 0.93)`:
+  // the nearest training exemplar (model/evidence.h), its text cut at 100
+  // bytes (on a UTF-8 boundary).
+  void AppendNear(const HashingEncoder::Workspace& ws, const SparseVector& x,
+                  std::string* detail) const {
+    const ExemplarIndex::Match m = evidence_->Nearest(ws, x);
+    if (m.exemplar < 0) return;
+    const Exemplar& e = evidence_->exemplars()[m.exemplar];
+    constexpr size_t kShown = 100;
+    std::string_view text = e.text;
+    bool cut = false;
+    if (text.size() > kShown) {
+      size_t end = kShown;
+      while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+      text = text.substr(0, end);
+      cut = true;
+    }
+    *detail += "; near: \"";
+    detail->append(text);
+    *detail += cut ? "...\" (" : "\" (";
+    *detail += model_.labels[e.label] + ", sim " + FormatP(m.similarity) + ")";
   }
 
   std::string path_;
@@ -215,6 +241,7 @@ class ModelStage final : public Stage {
   double threshold_;
   bool use_batch_templates_;
   std::unique_ptr<Normalizer> own_normalizer_;
+  std::unique_ptr<ExemplarIndex> evidence_;  // null: the model has no exemplars
 };
 
 // The Normalizer a model was trained with, from its spec {"masks":[...]}.
@@ -267,8 +294,17 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
         configured.ok() && nlohmann::json::parse(configured->spec_json(), nullptr, false) ==
                                nlohmann::json::parse(loaded.model.normalizer_spec, nullptr, false);
   }
+  std::unique_ptr<ExemplarIndex> evidence;
+  if (const auto* hashing = dynamic_cast<const HashingEncoder*>(loaded.encoder.get());
+      hashing != nullptr && !loaded.model.exemplars.empty()) {
+    StatusOr<std::unique_ptr<ExemplarIndex>> built =
+        ExemplarIndex::Build(std::move(loaded.model.exemplars), *hashing);
+    if (!built.ok()) return built.status().WithPrefix(path + ": the model's exemplars");
+    evidence = std::move(built).value();
+  }
   return std::unique_ptr<Stage>(new ModelStage(std::move(path), std::move(loaded), threshold,
-                                               use_batch_templates, std::move(own)));
+                                               use_batch_templates, std::move(own),
+                                               std::move(evidence)));
 }
 
 }  // namespace logsieve

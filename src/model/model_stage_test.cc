@@ -63,6 +63,24 @@ TEST_F(ModelStageTest, DecidesConfidentLinesAsMlWithTopFeatures) {
   EXPECT_NE(b.decisions[0].detail.find("; top: \""), std::string::npos) << b.decisions[0].detail;
 }
 
+TEST_F(ModelStageTest, TheDetailNamesTheNearestTrainingExemplar) {
+  auto m = ReadModelFile(dir_.File("m.lsm"));
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  m->exemplars = {{1, "User user<NUM> logged in"},  // labels: Resource, Security, User
+                  {2, "User user<NUM> logged out"},
+                  {0, "Disk usage at <NUM>% on /var"}};
+  ASSERT_TRUE(SaveModel(*m, dir_.File("e.lsm")).ok());
+  ASSERT_TRUE(config_.Set("model.file", dir_.File("e.lsm"), "test").ok());
+  auto stage = Make();
+  Batch b = BatchOf({"Disk usage at 97% on /var"});
+  std::vector<size_t> pending = {0};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  ASSERT_EQ(b.decisions[0].method, Method::kML);
+  const std::string near =
+      "; near: \"Disk usage at <NUM>% on /var\" (" + m->labels[0] + ", sim 1.00)";
+  EXPECT_NE(b.decisions[0].detail.find(near), std::string::npos) << b.decisions[0].detail;
+}
+
 TEST_F(ModelStageTest, BelowThresholdLeavesTheLineWithATentativeGuess) {
   ASSERT_TRUE(config_.Set("pipeline.threshold", "1.0", "test").ok());
   auto stage = Make();
@@ -161,7 +179,7 @@ TEST_F(ModelStageTest, UnfamiliarLinesFallBelowTheThresholdAndSaySo) {
   EXPECT_FALSE(b.decisions[1].decided());
   ASSERT_TRUE(b.tentative[1].confidence.has_value());
   EXPECT_LT(*b.tentative[1].confidence, 0.05f);
-  EXPECT_NE(b.tentative[1].detail.find("below threshold 0.75; familiar 0."), std::string::npos)
+  EXPECT_NE(b.tentative[1].detail.find("below threshold 0.80; familiar 0."), std::string::npos)
       << b.tentative[1].detail;
 }
 

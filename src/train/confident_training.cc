@@ -32,6 +32,21 @@ Familiarity FamiliarityOf(const TrainOptions& o, const std::vector<LabelledLine>
   return Familiarity::FromTexts(*hashing, views);
 }
 
+// Exemplars (model/evidence.h): the rows' distinct templates, capped per label.
+std::vector<Exemplar> ExemplarsOf(const TrainOptions& o, const std::vector<LabelledLine>& rows,
+                                  const std::vector<std::string>& labels) {
+  if (dynamic_cast<const HashingEncoder*>(o.encoder.get()) == nullptr) return {};
+  if (o.exemplars_per_label == 0) return {};
+  const std::vector<std::string> texts = EncoderTexts(o, rows);
+  std::vector<int> truth;
+  truth.reserve(rows.size());
+  for (const LabelledLine& r : rows) {
+    const auto it = std::find(labels.begin(), labels.end(), r.label);
+    truth.push_back(it == labels.end() ? -1 : static_cast<int>(it - labels.begin()));
+  }
+  return SelectExemplars(texts, truth, labels.size(), o.exemplars_per_label);
+}
+
 }  // namespace
 
 StatusOr<ConfidentTrainResult> TrainWithHeldOut(const std::vector<LabelledLine>& train_part,
@@ -78,6 +93,7 @@ StatusOr<ConfidentTrainResult> TrainWithHeldOut(const std::vector<LabelledLine>&
   out.fit.iterations = final_fit.iterations;
   out.fit.converged = final_fit.converged;
   out.fit.model.familiarity = FamiliarityOf(o, all);
+  out.fit.model.exemplars = ExemplarsOf(o, all, out.fit.model.labels);
   if (out.calibration) out.fit.model.calibration = out.calibration->calibration;
   return out;
 }

@@ -10,8 +10,10 @@
 // 2. Its familiarity (the terms of `train_part`) and its probabilities on
 //    `held_out` give the calibration (model/confidence.h).
 // 3. The shipped model is fitted on `all` rows with the same options and
-//    gets the familiarity of `all` and step 2's calibration. So no labelled
-//    row is lost to the measurement.
+//    gets the familiarity of `all`, step 2's calibration, and (hashing
+//    encoder) up to options.exemplars_per_label distinct templates of `all`
+//    per label as evidence (model/evidence.h). So no labelled row is lost to
+//    the measurement.
 //
 // SplitByTemplate makes `held_out` for `train --holdout F`: whole templates
 // (the normalizer's text) go to one side, so the held-out rows are wordings

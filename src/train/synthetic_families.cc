@@ -33,6 +33,9 @@ constexpr SystemRow kSystems[] = {
 
 // Every fifth family of a label is held out; keep families of one label
 // varied in wording so the held-out ones test generalisation, not recall.
+// A data table, laid out by hand (one family a row or two); clang-format's
+// layout of it changes with every row added.
+// clang-format off
 constexpr FamilyRow
     kFamilies[] =
         {
@@ -85,6 +88,20 @@ constexpr FamilyRow
             {"HTTP Status", "web", R"t({method} {path} {status} {ms}ms - {bytes} bytes)t"},
             {"HTTP Status", "app",
              R"t((Client|Browser) (request|call) {method} {path} (ended|completed) with (HTTP|status) {status})t"},
+
+            // issue 11: a broader corpus (HTTP Status)
+            {"HTTP Status", "web",
+             R"t({ip} - - [{clf_ts}] "{method} {path} HTTP/2" {status} {bytes} "{agent}" {ms}ms)t"},
+            {"HTTP Status", "web",
+             R"t(\{"remote_addr":"{ip}","method":"{method}","uri":"{path}","status":{status},"bytes_sent":{bytes},"request_time":{sec}\})t"},
+            {"HTTP Status", "app",
+             R"t((Started|Processing) {method} "{path}" for {ip} - (Completed|completed) {status} {reason} in {ms}ms)t"},
+            {"HTTP Status", "cloud",
+             R"t((ELB|ALB|ingress-nginx) {ip}:{port} {method} https://{host}:443{path} target_status={status} elb_status={status})t"},
+            {"HTTP Status", "web",
+             R"t({ip}:{port} - "{method} {path} HTTP/1.1" {status} {reason})t"},
+            {"HTTP Status", "app",
+             R"t(method={method} route={path} status={status} latency_ms={ms} client={ip})t"},
 
             // ---- Security Alert ------------------------------------------------------
             {"Security Alert", "auth",
@@ -146,6 +163,32 @@ constexpr FamilyRow
              R"t((Suspicious|Unusual) (login|sign-in) activity detected from {ip})t"},
             {"Security Alert", "web",
              R"t((Port scan|Scanning activity|DDoS attack) (detected|observed) from {ip}( against {host}|))t"},
+
+            // issue 11: a broader corpus (Security Alert)
+            {"Security Alert", "auth",
+             R"t((User|Account) {uid} (has |)(escalated|elevated) (to|its privileges to) (admin|root|superuser|domain admin) (level|role|privileges)( without (approval|a change request)|))t"},
+            {"Security Alert", "auth",
+             R"t({user} (added|granted) (themselves|own account) (to group|the role) (wheel|Domain Admins|cluster-admin|sudoers)( outside a change window|))t"},
+            {"Security Alert", "db",
+             R"t(Access denied for user '{user}'@'{ip}' \(using password: (YES|NO)\))t"},
+            {"Security Alert", "db",
+             R"t(Login failed for user '{user}'. Reason: (Password did not match|Could not find a login matching the name provided).( \[CLIENT: {ip}\]|))t"},
+            {"Security Alert", "cloud",
+             R"t((AccessDenied|UnauthorizedOperation): (user|role) {user} is not authorized to perform (iam:CreateUser|s3:GetObject|ec2:TerminateInstances|kms:Decrypt)( on {name}|))t"},
+            {"Security Alert", "cloud",
+             R"t(RBAC: (access |request |)denied for (user|serviceaccount) {user}: cannot (list|delete|patch|get) (secrets|pods|nodes|rolebindings) in namespace {ns})t"},
+            {"Security Alert", "auth",
+             R"t(Kerberos pre-authentication failed for (user |principal |){user}( from {ip}|))t"},
+            {"Security Alert", "sys",
+             R"t((Port scan|Network sweep) (detected|observed) from {ip}: {num} ports (probed |)in {small} (seconds|s))t"},
+            {"Security Alert", "auth",
+             R"t((Token|Session|API key) (of|for) {user} (used|replayed) from (an |)(unknown|unrecognised|new) (IP|device|location) {ip}(; (revoked|session terminated)|))t"},
+            {"Security Alert", "auth",
+             R"t(event=auth_failure user={user} src_ip={ip} reason=(bad_password|mfa_failed|unknown_user) attempts={small})t"},
+            {"Security Alert", "sys",
+             R"t((setuid|SUID) (binary|root shell) (executed|spawned) by (unprivileged |)user {user} \(uid={uid}\))t"},
+            {"Security Alert", "auth",
+             R"t(Permission denied \(publickey\) for (user |invalid user |){user} from {ip})t"},
 
             // ---- System Notification -------------------------------------------------
             {"System Notification", "sys",
@@ -219,6 +262,61 @@ constexpr FamilyRow
             {"System Notification", "app",
              R"t((Import|Upload|Transfer) of {file} (finished|complete|completed)(: {num} rows|))t"},
 
+            // issue 11: a broader corpus (System Notification)
+            // Routine internal traces: most lines of real systems (issue 11).
+            {"System Notification", "cloud",
+             R"t((Allocated|Assigned|Registered|Released|Added|Stored|Loaded|Committed|Removing|Receiving|Sending|Starting|Finished) (container|block|task|partition|segment|executor|lease|session|shard|replica|worker|snapshot) {job} (on|to|from|for|in) {node})t"},
+            {"System Notification", "app",
+             R"t((PowerManager|WindowManager|SessionTracker|BlockManager|Scheduler|ConfigService|StatusBar|Dispatcher): (onStateChanged|updateConfig|setVisibility|handleMessage|refreshState|onResume) (state|mode|flags|value)={small} (id|uid|seq)={num})t"},
+            {"System Notification", "sched",
+             R"t(((Progress of|Progress for) (task|job|attempt|stage) {job} (is|at)(:|) 0.{num}|(Task|Job|Stage) {small} progress {pct}%))t"},
+            {"System Notification", "sys",
+             R"t((Connection|Session|Tunnel) (from|to) {ip}(:{port}|) (opened|closed)(, {bytes} bytes sent, {bytes} bytes received|, duration {sec}s|))t"},
+            {"System Notification", "sys",
+             R"t((Read|Loaded|Parsed|Applied) (cached |)(configuration|package|manifest|metadata|policy) (for|from) {name}(: state {small}| \({num} entries\)|))t"},
+            {"System Notification", "app",
+             R"t((Payment|Transaction|Charge) {txn} (processed|captured|settled) (successfully |)for order {orderid})t"},
+            {"System Notification", "app",
+             R"t((Invoice|Bill) {invoice} (posted to the ledger|generated and sent|was paid in full)( for {customer}|))t"},
+            {"System Notification", "app",
+             R"t((Order|Shipment) {orderid} (shipped|dispatched|delivered)( via {carrier}|))t"},
+            {"System Notification", "app",
+             R"t((CRM|ERP|HR|Payroll) (sync|export|import) (to|with|from) (ERP|CRM|the data warehouse|payroll) (completed|finished|succeeded)(: {num} records|))t"},
+            {"System Notification", "sched",
+             R"t((ETL|Batch|Cron) job {job} (completed|finished) (successfully |)(in {ms} ms|with exit code 0|: {num} rows loaded into {table}))t"},
+            {"System Notification", "sched",
+             R"t((Pipeline|Build|Workflow run) #{num} (for|on) (branch |){branch} (passed|succeeded|completed successfully)( in {small}m {small}s|))t"},
+            {"System Notification", "cloud",
+             R"t((Deployment|Rollout) (of |)(deployment/|){name} (successfully rolled out|complete|finished)( in namespace {ns}|))t"},
+            {"System Notification", "cloud",
+             R"t((Scaled (up|down) replica set|Created pod:|Started container|Pulled image) {pod}( to {small}| in namespace {ns}|))t"},
+            {"System Notification", "cloud",
+             R"t((Successfully assigned|Scheduled) {ns}/{pod} to {node})t"},
+            {"System Notification", "db",
+             R"t((database system is ready to accept connections|autovacuum: finished vacuuming "{table}"|replica {host} caught up with the primary|index {name} rebuilt on {table}))t"},
+            {"System Notification", "db",
+             R"t((Backup|Dump|Snapshot) of {db} (completed|finished|succeeded)( with no errors| in {ms} ms|))t"},
+            {"System Notification", "sys",
+             R"t(((Interface|Link) {iface} (is |)(up|link up)(, {num} Mbps full duplex|)|BGP (session|neighbor) {ip} (established|Up)|DHCP lease (renewed|acquired) for {ip}))t"},
+            {"System Notification", "storage",
+             R"t((Scrub|Resilver|Rebalance) of (pool|volume) {name} (completed|finished) (with 0 errors|successfully|in {small}h))t"},
+            {"System Notification", "app",
+             R"t(((Consumer|Subscriber) {name} (joined|rejoined) group {name}(; {small} partitions assigned|)|Connected to (broker|queue manager) {host}:{port}))t"},
+            {"System Notification", "web",
+             R"t(((Server|Application|Worker) (listening on|started on|bound to) (port |0.0.0.0:){port}|Application startup complete|Booting worker with pid: {pid}))t"},
+            {"System Notification", "app",
+             R"t((Health check|Healthcheck|Probe) (for |on |){svc} (passed|succeeded|OK)( after {small} attempts|))t"},
+            {"System Notification", "app",
+             R"t(No (errors|problems|failures) (found|detected|reported) (during|in) (the |)(nightly check|fsck|consistency check|reconciliation)( of {name}|))t"},
+            {"System Notification", "sys",
+             R"t((Session|Connection) {uuid} (opened|established|closed) (for|with) (client |){ip}(:{port}|))t"},
+            {"System Notification", "sched",
+             R"t((Job|Task|Step) {job} (started|queued|scheduled) (on|for) {node}( at {time}|))t"},
+            {"System Notification", "cloud",
+             R"t((Node|Instance) {node} (joined the cluster|is Ready|registered|passed status checks))t"},
+            {"System Notification", "app",
+             R"t((Cache|Index|Configuration) (reloaded|refreshed|warmed up)( in {ms} ms|): {num} (entries|keys|items))t"},
+
             // ---- User Action ---------------------------------------------------------
             {"User Action", "app", R"t(User {userid} logged (in|out)( successfully|)(.|))t"},
             {"User Action", "app", R"t(Account with ID {uid} created by {userid})t"},
@@ -280,6 +378,32 @@ constexpr FamilyRow
             {"User Action", "app",
              R"t((User|Customer) {userid} (subscribed to|unsubscribed from|upgraded to|downgraded to) (the |)(newsletter|premium plan|basic plan))t"},
 
+            // issue 11: a broader corpus (User Action)
+            {"User Action", "app",
+             R"t({user} approved (purchase requisition|expense report|leave request|invoice) {num}( for {customer}|))t"},
+            {"User Action", "sched",
+             R"t({user} (merged|opened|closed) (pull request|merge request) (#|!){num}( into {branch}|))t"},
+            {"User Action", "sched",
+             R"t({user} (triggered|started|approved) (a |the |)(deployment|release|pipeline) (of |for |){name} (to|on) (staging|production))t"},
+            {"User Action", "auth",
+             R"t((Admin|Administrator|Operator) {user} (logged in|signed in)( from {ip}|)( with MFA|))t"},
+            {"User Action", "auth",
+             R"t(Accepted (password|publickey) for {user} from {ip} port {port} ssh2)t"},
+            {"User Action", "auth",
+             R"t((Role|Group) {role} (granted|assigned) to {user} (via|under) (change request|ticket) CHG{num}( by {user}|))t"},
+            {"User Action", "cloud",
+             R"t({user} (created|deleted|renamed) (bucket|namespace|repository|project) {name})t"},
+            {"User Action", "app",
+             R"t((Employee|User) {uid} (submitted|updated|signed) (a |the |)(timesheet|expense claim|benefits form|contract))t"},
+            {"User Action", "app",
+             R"t((Customer|User) {userid} (paid|settled) (invoice|order) ({invoice}|{orderid})( by (card|bank transfer)|))t"},
+            {"User Action", "app",
+             R"t(action=(login|logout|update_profile|export|delete_item) user={user} result=(ok|success) ip={ip})t"},
+            {"User Action", "cloud",
+             R"t({user} ran kubectl (apply|scale|rollout restart|delete pod) (on|in) (namespace |){ns})t"},
+            {"User Action", "app",
+             R"t((Sales rep|Agent|Recruiter) {user} (updated|closed|created) (lead|candidate|opportunity|case) {num})t"},
+
             // ---- Resource Usage ------------------------------------------------------
             {"Resource Usage", "cloud",
              R"t(nova.compute.claims [req-{uuid} {hex32} {hex32} - - -] [instance: {uuid}] Total (memory|disk|vcpu): {num} (MB|GB|VCPU), used: {float} (MB|GB|VCPU))t"},
@@ -340,6 +464,25 @@ constexpr FamilyRow
             {"Resource Usage", "cloud",
              R"t((Project|Tenant|Namespace) {name} (is using|has used) {num} of {num} (vCPUs|GB RAM|floating IPs))t"},
 
+            // issue 11: a broader corpus (Resource Usage)
+            {"Resource Usage", "app",
+             R"t((Consumer lag|Lag) for group {name} on (topic |){topic}: {num} (messages|records)( behind|))t"},
+            {"Resource Usage", "cloud",
+             R"t((Container|Pod) {pod} (was |)(OOMKilled|killed for exceeding its memory limit) \(limit {num}Mi\))t"},
+            {"Resource Usage", "web",
+             R"t({num} requests throttled (for|on) {api} \((limit|quota) {num}/(s|min)\))t"},
+            {"Resource Usage", "app",
+             R"t(((GC|Garbage collection) pause (of |){ms}ms; heap {num}MB -> {num}MB of {num}MB|heap {num}MB -> {num}MB of {num}MB after GC))t"},
+            {"Resource Usage", "cloud",
+             R"t(Evicted (pod |){pod}: (the |)node (had|was low on) (memory|disk|ephemeral-storage)( pressure|))t"},
+            {"Resource Usage", "sys", R"t((Inode|inodes) usage on {mount} (at|is) {pct}%)t"},
+            {"Resource Usage", "db",
+             R"t((Replication lag|Replica lag|Seconds behind master) (on|for) {host}(:| is) {num} (seconds|s|ms))t"},
+            {"Resource Usage", "cloud",
+             R"t(0/{small} nodes are available: {small} Insufficient (cpu|memory)( for pod {pod}|))t"},
+            {"Resource Usage", "db",
+             R"t((Connections|Sessions) {num} of max {num} in use on {db})t"},
+
             // ---- Error ---------------------------------------------------------------
             {"Error", "db", R"t((Shard|Partition) {small} replication task ended in failure)t"},
             {"Error", "app",
@@ -353,8 +496,6 @@ constexpr FamilyRow
              R"t(ERROR: (duplicate key value violates unique constraint|deadlock detected|relation "{table}" does not exist))t"},
             {"Error", "app",
              R"t((Could not|Failed to|Unable to) (parse|read|load) (config|configuration|file) {file_path})t"},
-            {"Error", "sched",
-             R"t((Task|Job) {job} failed (with exit code {small}|after {small} retries))t"},
             {"Error", "app",
              R"t((Timeout|Timed out) (while |)(waiting for|calling) {svc} after {ms}ms)t"},
             {"Error", "cloud",
@@ -403,6 +544,41 @@ constexpr FamilyRow
              R"t((Request|Call) to {svc} (failed|returned an error)(: {exception}|); (falling back|using cached value|skipping))t"},
             {"Error", "app",
              R"t((Error|Exception) in (worker|handler|consumer) {name}: {exception})t"},
+
+            // issue 11: a broader corpus (Error)
+            // Generic failures of one operation in internal traces (issue 11).
+            {"Error", "cloud",
+             R"t((Got|Caught) (an |)exception while (serving|reading|writing|processing) ({job}|{file}) (to|from|for) {ip}(:{port}|))t"},
+            {"Error", "app",
+             R"t((No|no) (answer|response|reply) from (any |)(data source|peer|backend|server) {host}( after {ms} ms|))t"},
+            {"Error", "cloud",
+             R"t((Liveness|Readiness|Startup) probe failed( for {pod}|): (HTTP probe failed with statuscode: (500|503)|connection refused|context deadline exceeded))t"},
+            {"Error", "app",
+             R"t(dial tcp {ip}:{port}: (i/o timeout|connect: connection refused|connect: no route to host))t"},
+            {"Error", "db",
+             R"t((Lock wait timeout exceeded|could not serialize access due to concurrent update|canceling statement due to statement timeout)( on {table}|))t"},
+            {"Error", "app",
+             R"t((Could not resolve|Cannot resolve|getaddrinfo failed for) (host |hostname |){host}(: Name or service not known| \(ENOTFOUND\)|))t"},
+            {"Error", "web",
+             R"t((SSL|TLS) handshake (failed|error) with {host}(:{port}|): (certificate has expired|unknown CA|wrong version number))t"},
+            {"Error", "app",
+             R"t((Health check|Healthcheck) (for |of |){svc} (was not successful|did not succeed|failed)(: {exception}| after {small} attempts|))t"},
+            {"Error", "app",
+             R"t((Consumer|Worker) {name} (failed to commit offsets|could not acknowledge message) (on|for) {topic}(: rebalance in progress| - will retry|))t"},
+            {"Error", "app",
+             R"t((Message|Event) {uuid} (moved|sent) to (the |)dead-letter queue after {small} (delivery attempts|failed deliveries))t"},
+            {"Error", "storage",
+             R"t((NFS server|Storage target) {host} not responding, (still trying|retrying))t"},
+            {"Error", "sys",
+             R"t((Mount|mount) of {mount} failed: (permission denied|no such device|wrong fs type))t"},
+            {"Error", "web",
+             R"t(Unhandled (exception|error) (in|while handling) (request |){method} {path}: {exception})t"},
+            {"Error", "app",
+             R"t((Failed|Unable) to (renew|acquire|refresh) (lease|lock|token) (for|on) {name}(; will retry (in {small}s|shortly)|))t"},
+            {"Error", "app",
+             R"t((Connection|Link) to {host}:{port} (broken|lost|dropped)(; reconnecting| - retry {small} of {small}|))t"},
+            {"Error", "app",
+             R"t(level=error msg="(request failed|upstream error|write failed)" (err|error)="{exception}" (host|peer)={host})t"},
 
             // ---- Critical Error ------------------------------------------------------
             {"Critical Error", "sys",
@@ -469,6 +645,28 @@ constexpr FamilyRow
             {"Critical Error", "cloud",
              R"t((Control plane|API server|etcd) (unavailable|down|lost quorum) in {cluster})t"},
 
+            // issue 11: a broader corpus (Critical Error)
+            {"Critical Error", "sys",
+             R"t((Host|Server|System) {host} (rebooted unexpectedly|restarted after a power failure|was reset by the hardware watchdog|went down without a clean shutdown))t"},
+            {"Critical Error", "cloud",
+             R"t(Node {node} (status is now|became) NotReady(: kubelet stopped posting node status|; all pods on it evicted|))t"},
+            {"Critical Error", "db",
+             R"t((PANIC|FATAL): (could not locate a valid checkpoint record|database files are incompatible with server|control file contains invalid data))t"},
+            {"Critical Error", "cloud",
+             R"t((All|{small} of {small}) (replicas|instances|brokers) of {name} (are |)(down|unavailable)(; (service|topic) (has no ready endpoints|offline)|))t"},
+            {"Critical Error", "app",
+             R"t((Kafka|RabbitMQ|Message) (broker|cluster) {name} (lost its controller|is down|partitioned); {num} (partitions|queues) (offline|unavailable))t"},
+            {"Critical Error", "storage",
+             R"t((I/O error|Buffer I/O error|blk_update_request: critical medium error), dev {disk}, sector {num})t"},
+            {"Critical Error", "cloud",
+             R"t((Cluster|etcd|Raft group) {cluster} has no leader; (writes|all requests) (unavailable|failing))t"},
+            {"Critical Error", "storage",
+             R"t((pool|Pool) {name} (state: FAULTED|is UNAVAIL); (insufficient replicas|data inaccessible))t"},
+            {"Critical Error", "app",
+             R"t((Payment|Checkout|Login|Email) service (is |)(down|unavailable|failing) for all (customers|merchants|users|regions))t"},
+            {"Critical Error", "sys",
+             R"t((Uncaught|Unhandled) (fatal |)(exception|error)(: {exception}|); (shutting down|terminating) {svc})t"},
+
             // ---- Workflow Error ------------------------------------------------------
             {"Workflow Error", "app",
              R"t(Case escalation for ticket ID {ticket} failed because the assigned support agent is no longer active)t"},
@@ -521,7 +719,41 @@ constexpr FamilyRow
              R"t(Task assignment for TeamID {uid} could not complete due to invalid priority level)t"},
             {"Workflow Error", "app",
              R"t(Invoice generation process aborted for order ID {uid} due to invalid tax calculation( module|))t"},
-            {"Workflow Error", "app", R"t((Order|Booking|Claim) processing (workflow |)(halted|stopped|failed) at (step|stage) ('|"|){name}('|"|) for (order|case) {orderid})t"},
+            {"Workflow Error", "app",
+             R"t((Order|Booking|Claim) processing (workflow |)(halted|stopped|failed) at (step|stage) ('|"|){name}('|"|) for (order|case) {orderid})t"},
+
+            // issue 11: a broader corpus (Workflow Error)
+            // (was an Error family: a failed scheduled data job is Workflow Error, doc/labels.md)
+            {"Workflow Error", "sched",
+             R"t((Task|Job) {job} failed (with exit code {small}|after {small} retries))t"},
+            {"Workflow Error", "sched",
+             R"t((Workflow|DAG run|Job run) {job} (failed|errored): (step|task) {name} (exited with code {small}|timed out))t"},
+            {"Workflow Error", "sched",
+             R"t((Pipeline|Build) #{num} (failed|broke|was halted) (at|in) (stage |job |)(test|build|deploy|integration-tests|lint)( for {branch}|))t"},
+            {"Workflow Error", "sched",
+             R"t((Deployment|Release|Rollout) (of |)({name}|{ver}) (to (staging|production) |)(rolled back|was rolled back|aborted|halted)( after (failed health checks|canary errors|{small} failed pods)|))t"},
+            {"Workflow Error", "sched",
+             R"t((ETL|Data) (job|load|pipeline) {job} (failed|aborted)(: {num} rows rejected| at step {name}|))t"},
+            {"Workflow Error", "app",
+             R"t((CRM|ERP|HR|Payroll) (sync|export|import) (to|with|from) (ERP|CRM|the data warehouse|payroll) (failed|did not complete|was aborted)( for batch {num}|))t"},
+            {"Workflow Error", "app",
+             R"t((Import|Export|Upload) of {file} (aborted|failed|stopped) after {num} (rows|records)(: {exception}|))t"},
+            {"Workflow Error", "app",
+             R"t((Payment|Charge) (capture|authorization|settlement) (for order {orderid} |)(failed|was declined|could not complete)(: {pay_reason}|))t"},
+            {"Workflow Error", "app",
+             R"t((Refund|Payout|Transfer) {txn} could not be (issued|completed|sent)(: {pay_reason}|))t"},
+            {"Workflow Error", "app",
+             R"t((Onboarding|Background check|Offer approval) for (new hire|candidate) {user} (stalled|timed out|failed)( at step {small}|))t"},
+            {"Workflow Error", "app",
+             R"t((Order|Shipment) {orderid} (only |)partially (fulfilled|shipped): {small} of {small} items (backordered|missing))t"},
+            {"Workflow Error", "sched",
+             R"t((Batch|Run) {num} (completed|finished) with {small} (failures|failed records|errors)( of {num}|))t"},
+            {"Workflow Error", "sched",
+             R"t((Nightly|Scheduled|Monthly) (job|batch|report run) {job} (did not complete|was not completed|missed its deadline))t"},
+            {"Workflow Error", "app",
+             R"t((Invoice|Journal entry|Credit note) {invoice} was not (posted|approved|sent)(: (period closed|cost centre blocked|missing approver)|))t"},
+            {"Workflow Error", "app",
+             R"t(workflow=(order_fulfilment|invoice_approval|customer_onboarding|refund) status=(failed|aborted|timed_out) (id|order)={orderid})t"},
 
             // ---- Deprecation Warning -------------------------------------------------
             {"Deprecation Warning", "app",
@@ -574,7 +806,20 @@ constexpr FamilyRow
              R"t(The ('|"|){module}('|"|) feature is outdated. Please migrate to ('|"|){module}('|"|) by the end of Q{small})t"},
             {"Deprecation Warning", "app",
              R"t((Deprecated|Obsolete) (call|usage) (of|to) {api_path} (detected|logged)(; (update|upgrade) your client|))t"},
+
+            // issue 11: a broader corpus (Deprecation Warning)
+            {"Deprecation Warning", "app",
+             R"t((warning|WARN|Warning): ('|"|){name}('|"|) (has been renamed|is superseded) (to|by) ('|"|){name}('|"|); the old name (will stop working|is deprecated)( in {ver}|))t"},
+            {"Deprecation Warning", "cloud",
+             R"t((Argument|Attribute|Field) ('|"|){name}('|"|) is (deprecated|obsolete)( and will be removed in (a future release|{ver})|))t"},
+            {"Deprecation Warning", "app",
+             R"t((Package|Library|Module) {name}@{ver} is deprecated(: (no longer maintained|use {name} instead)|))t"},
+            {"Deprecation Warning", "db",
+             R"t((Storage engine|Authentication method|Index type) {name} is deprecated and (will be removed|unsupported) (in|from) (version |){ver})t"},
+            {"Deprecation Warning", "sys",
+             R"t((Kernel|Driver|Module) option {name} is obsolete( and ignored|); (see|use) {name})t"},
 };
+// clang-format on
 
 constexpr SlotRow kSlots[] = {
     // Numbers and ids.
@@ -686,6 +931,10 @@ constexpr SlotRow kSlots[] = {
     {"queue", "queue-{name}"},
     {"region", "(?0.5:us-east-1|eu-central)"},
     {"cluster", "cluster-{=1..9}"},
+    // Platforms (issue 11's broader corpus).
+    {"ns", "(default|prod|staging|payments|kube-system|monitoring|ci)"},
+    {"branch", "(main|master|release/{=1..9}.{=0..9}|feature/{name}|hotfix-{=100..999})"},
+    {"topic", "(orders|payments.events|user-signups|audit|clickstream|invoices.v2)"},
 };
 
 // Four in ten lines are the bare message, as in the original's CSV.
@@ -700,6 +949,10 @@ constexpr std::string_view kLineFormats[] = {
     R"t(ts={ts}Z level={level_lower} service={source} msg="{msg_json}")t",
     "{ts} {level} {=100..65000} --- [(?0.5:main|worker-3)] {source} : {msg}",
     "[{level}] {ts} {msg}",
+    // Java/Hadoop log4j, a compact yymmdd prefix, and Apache's error log (issue 11).
+    "{date} {time},{=100..999} {level} [(?0.5:main|pool-{=1..9}-thread-{=1..9})] {source}: {msg}",
+    "{=21..26}{=01..12}{=10..28} {=00..23}{=00..59}{=00..59} {=10..30000} {level} {source}: {msg}",
+    "[{month_abbr} {=1..28} {time} {year}] [{level_lower}] {msg}",
 };
 
 // ---- compile-time checks: a typo in a row fails the build -----------------

@@ -51,6 +51,9 @@ struct TrainOptions {
   // Extra metadata merged into the file's "training" object (e.g. the data
   // generator's name and seed).
   std::string extra_metadata_json = "{}";
+  // Distinct training templates kept per label as evidence for decisions
+  // (model/evidence.h; hashing encoder only, by TrainWithHeldOut); 0: none.
+  size_t exemplars_per_label = 256;
 };
 
 struct TrainResult {

@@ -1,10 +1,10 @@
 // The learning loop's benchmarks (issue 12, BENCHMARKS.md "The learning loop").
 //
 //   learning_bench rounds [LINES_PER_KIND]
-//     Three rounds of a team's first weeks. The team's lines are 24 kinds the
-//     bundled model was never trained on, in confusable pairs (a payment
-//     captured / declined, a sync finished / failed, a login / a privilege
-//     escalation, a check "was successful" / "was not successful"), each with
+//     Three rounds of a team's first weeks. The team's lines are 24 kinds in
+//     its own jargon (a plant's reconcilers, kilns, couriers, tallies), which
+//     no training corpus holds, many in confusable pairs (a batch parked /
+//     jammed, a manifest sealed / skipped, a badge issued / cloned), each with
 //     a word slot, so that every round brings new templates of the same kinds.
 //     The fake OpenAI-compatible server is the oracle (it answers each line
 //     with its kind's label). Round 1 runs the bundled defaults (rules, the
@@ -19,6 +19,8 @@
 //     templates (synthetic lines with their labels) and times `learn` on it
 //     with the default base corpus (learn.base_rows).
 //
+// LEARNING_BENCH_SET="model.file=OLD.lsm;llm.audit_rate=0" changes settings;
+// LEARNING_BENCH_REPORTS=1 prints each learn report and the errors by kind.
 // Run from the repository root (the bundled rules, model and OOD dev set are
 // found there). Release build: cmake -DLOGSIEVE_BENCH=ON; ninja learning_bench.
 #include <chrono>
@@ -53,34 +55,32 @@ struct Kind {
   const char* after;
 };
 constexpr Kind kKinds[] = {
-    {"captured by acquirer", "System Notification", "payment for order 7781 from",
-     "captured by acquirer in 212 ms"},
-    {"refused by acquirer", "Workflow Error", "payment for order 7781 from",
-     "refused by acquirer: insufficient funds"},
-    {"sync to ERP finished", "System Notification", "nightly", "sync to ERP finished, 1200 records"},
-    {"sync to ERP aborted", "Workflow Error", "nightly", "sync to ERP aborted after 3 retries"},
-    {"granted the admin role", "Security Alert", "account", "granted the admin role by itself"},
-    {"changed the display name", "User Action", "account", "changed the display name"},
-    {"signed in via SSO", "User Action", "member", "signed in via SSO from the web app"},
-    {"locked after 6 bad passwords", "Security Alert", "member",
-     "locked after 6 bad passwords from 198.51.100.7"},
-    {"probe was successful", "System Notification", "TLS", "probe was successful for the gateway"},
-    {"probe was not successful", "Error", "TLS", "probe was not successful for the gateway"},
-    {"heap at 94 percent", "Resource Usage", "worker", "heap at 94 percent of its limit"},
-    {"ran out of inodes", "Critical Error", "volume", "ran out of inodes, writes stopped"},
-    {"every replica is down", "Critical Error", "cluster", "unreachable, every replica is down"},
-    {"one replica lagging", "System Notification", "cluster", "healthy with one replica lagging"},
-    {"invoice rendering halted", "Workflow Error", "batch", "invoice rendering halted at step 4"},
-    {"invoice rendering done", "System Notification", "batch", "invoice rendering done in 9 s"},
-    {"TypeError in handler", "Error", "request to", "hit a TypeError in handler render"},
-    {"flag will be dropped", "Deprecation Warning", "option", "is obsolete; the flag will be dropped"},
-    {"returned HTTP 503", "HTTP Status", "upstream", "returned HTTP 503 to the edge"},
-    {"quota of 50 GB used", "Resource Usage", "tenant", "has 49 GB of its quota of 50 GB used"},
-    {"pipeline stalled at test", "Workflow Error", "build for", "pipeline stalled at test stage"},
-    {"pipeline passed every stage", "System Notification", "build for",
-     "pipeline passed every stage"},
-    {"token reuse detected", "Security Alert", "session of", "token reuse detected from 2 countries"},
-    {"opened the settings page", "User Action", "operator", "opened the settings page"},
+    {"parked the batch", "System Notification", "ledger reconciler", "parked the batch at gate 4"},
+    {"jammed on the batch", "Workflow Error", "ledger reconciler", "jammed on the batch at gate 4"},
+    {"issued a badge", "User Action", "quartermaster", "issued a badge to the night crew"},
+    {"badge was cloned", "Security Alert", "quartermaster", "reports its badge was cloned at gate 4"},
+    {"of its silo", "Resource Usage", "hopper", "at 93 percent of its silo"},
+    {"drained on schedule", "System Notification", "hopper", "drained on schedule, silo idle"},
+    {"overtemp, line halted", "Critical Error", "kiln", "overtemp, line halted plant-wide"},
+    {"fired the lot", "System Notification", "kiln", "fired the lot in 41 minutes"},
+    {"spat a NullPointer", "Error", "grinder", "spat a NullPointer in stage mill"},
+    {"answered 502 to the dock", "HTTP Status", "tollgate", "answered 502 to the dock"},
+    {"sunsets next release train", "Deprecation Warning", "recipe key",
+     "sunsets next release train, use v2 keys"},
+    {"skipped the manifest", "Workflow Error", "courier", "skipped the manifest, shipment voided"},
+    {"sealed the manifest", "System Notification", "courier", "sealed the manifest for pier 9"},
+    {"swapped the shift roster", "User Action", "foreman", "swapped the shift roster"},
+    {"replayed tally token", "Security Alert", "sentinel", "saw a replayed tally token from pier 9"},
+    {"torque at 97 percent", "Resource Usage", "spindle", "torque at 97 percent of rating"},
+    {"lost every furnace", "Critical Error", "foundry", "lost every furnace, output zero"},
+    {"tally mismatch, rework queued", "Workflow Error", "audit of crate",
+     "found a tally mismatch, rework queued"},
+    {"tally matched", "System Notification", "audit of crate", "tally matched, crate released"},
+    {"gripper misfired once", "Error", "robot arm", "gripper misfired once, retrying the pick"},
+    {"renamed the palette", "User Action", "planner", "renamed the palette layout"},
+    {"forklift key used off-shift", "Security Alert", "yard", "forklift key used off-shift at 03:12"},
+    {"conveyor belt slack", "Resource Usage", "line", "conveyor belt slack at 88 percent"},
+    {"wiped the spool", "Critical Error", "archiver", "wiped the spool, no copies remain"},
 };
 
 // `n` words no round shares with another (a new word is a new template).
@@ -100,7 +100,7 @@ std::vector<LogRecord> Lines(int round, size_t per_kind) {
   std::vector<LogRecord> out;
   for (const std::string& w : Words(round, per_kind)) {
     for (const Kind& k : kKinds) {
-      out.push_back({"billing", std::string(k.before) + " " + w + " " + k.after});
+      out.push_back({"plant", std::string(k.before) + " " + w + " " + k.after});
     }
   }
   return out;
@@ -215,6 +215,17 @@ int Rounds(size_t per_kind) {
       !Set(config, "store.path", dir + "/store.db") || !Set(config, "store.flush_ms", "3600000") ||
       !Set(config, "learn.registry", dir + "/models")) {
     return 1;
+  }
+  // LEARNING_BENCH_SET="key=value;key=value": other settings (a model file for
+  // round 1, llm.audit_rate=0, pipeline.threshold ...).
+  if (const char* sets = std::getenv("LEARNING_BENCH_SET")) {
+    std::string rest = sets;
+    while (!rest.empty()) {
+      const std::string kv = rest.substr(0, rest.find(';'));
+      rest = kv.size() < rest.size() ? rest.substr(kv.size() + 1) : "";
+      const size_t eq = kv.find('=');
+      if (eq == std::string::npos || !Set(config, kv.substr(0, eq), kv.substr(eq + 1))) return 1;
+    }
   }
   std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "serve");
   if (recorder == nullptr) return 1;

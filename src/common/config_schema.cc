@@ -416,6 +416,11 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
               "The candidate is refused when its accuracy on a gate set falls more than this below "
               "the current model's (0.02: within the sampling noise of a few hundred dev lines)."}
         .Range(0, 1),
+    ConfigKey{"learn.min_label_support", T::kInt, "50",
+              "learn.max_label_drop applies to labels with at least this many rows in a gate set "
+              "(on fewer, one line moves F1 by more than the margin); the others count in the "
+              "accuracy."}
+        .Range(1, 1000000),
     ConfigKey{"learn.max_label_drop", T::kDouble, "0.05",
               "The candidate is refused when any label's F1 falls more than this below the "
               "current model's on a gate set."}

@@ -118,11 +118,14 @@ LearnOptions LearnOptions::FromConfig(const Config& config) {
   o.holdout = config.GetDouble("learn.holdout");
   o.max_label_drop = config.GetDouble("learn.max_label_drop");
   o.max_accuracy_drop = config.GetDouble("learn.max_accuracy_drop");
+  o.min_label_support = config.GetSize("learn.min_label_support");
   return o;
 }
 
-std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double max_label_drop,
-                                     double max_accuracy_drop) {
+std::vector<std::string> GateReasons(const std::vector<GateSet>& sets,
+                                     const LearnOptions& options) {
+  const double max_label_drop = options.max_label_drop;
+  const double max_accuracy_drop = options.max_accuracy_drop;
   std::vector<std::string> reasons;
   for (const GateSet& s : sets) {
     if (s.candidate.rows == 0) continue;
@@ -134,7 +137,7 @@ std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double ma
     }
     for (const ClassScores& c : s.candidate.per_class) {
       const ClassScores* cur = FindClass(s.current, c.label);
-      if (c.support == 0 || cur == nullptr) continue;
+      if (c.support < std::max<size_t>(options.min_label_support, 1) || cur == nullptr) continue;
       if (c.f1 + 1e-12 < cur->f1 - max_label_drop) {
         reasons.push_back(s.name + ": label '" + c.label + "' F1 " + Fixed(c.f1) +
                           " is more than " + Fixed(max_label_drop) +
@@ -255,7 +258,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
     LOGSIEVE_ASSIGN_OR_RETURN(GateSet g, Compare(config, name, current, staged, *set));
     report.sets.push_back(std::move(g));
   }
-  report.reasons = GateReasons(report.sets, options.max_label_drop, options.max_accuracy_drop);
+  report.reasons = GateReasons(report.sets, options);
   report.promoted = report.reasons.empty();
 
   // The registry: every candidate, with what it was made from and how it did.
@@ -287,7 +290,8 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
         {"correction_weight", options.correction_weight},
         {"holdout", options.holdout},
         {"max_label_drop", options.max_label_drop},
-        {"max_accuracy_drop", options.max_accuracy_drop}}},
+        {"max_accuracy_drop", options.max_accuracy_drop},
+        {"min_label_support", options.min_label_support}}},
       {"metrics", metrics}};
   LOGSIEVE_ASSIGN_OR_RETURN(report.version, registry.Add(staged, std::move(metadata)));
   std::error_code ec;

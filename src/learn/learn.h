@@ -47,6 +47,7 @@ struct LearnOptions {
   double holdout;
   double max_label_drop;
   double max_accuracy_drop;
+  size_t min_label_support;  // labels with fewer rows in a gate set are not checked one by one
 
   // learn.* keys; an empty learn.registry is $XDG_STATE_HOME/logsieve/models
   // (else ~/.local/state/logsieve/models).
@@ -74,8 +75,8 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
 
 // Why `sets` do not allow a promotion; empty when they do. A set without rows
 // is not a reason.
-std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double max_label_drop,
-                                     double max_accuracy_drop);
+// Uses options.max_accuracy_drop, max_label_drop and min_label_support.
+std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, const LearnOptions& options);
 
 std::string FormatLearnReport(const LearnReport& report);
 nlohmann::json LearnReportToJson(const LearnReport& report);

@@ -117,20 +117,29 @@ TEST(LearnTest, TheGateRefusesAnAccuracyDropAndALabelDropPastTheMargin) {
   s.candidate.accuracy = 0.8;
   s.current.per_class = {{"Error", 1, 1, 0.90, 5}, {"User Action", 1, 1, 0.90, 5}};
   s.candidate.per_class = {{"Error", 1, 1, 0.86, 5}, {"User Action", 1, 1, 0.80, 5}};
-  std::vector<std::string> reasons = GateReasons({s}, 0.05, 0.0);
+  auto margins = [](double label_drop, double accuracy_drop, size_t min_support) {
+    LearnOptions o{};
+    o.max_label_drop = label_drop;
+    o.max_accuracy_drop = accuracy_drop;
+    o.min_label_support = min_support;
+    return o;
+  };
+  std::vector<std::string> reasons = GateReasons({s}, margins(0.05, 0.0, 1));
   ASSERT_EQ(reasons.size(), 1u);
   EXPECT_NE(reasons[0].find("label 'User Action' F1 0.800"), std::string::npos) << reasons[0];
+  // A label with fewer rows than min_label_support is left to the accuracy.
+  EXPECT_TRUE(GateReasons({s}, margins(0.05, 0.0, 6)).empty());
   s.candidate.accuracy = 0.79;
-  EXPECT_EQ(GateReasons({s}, 0.2, 0.0).size(), 1u);
-  EXPECT_TRUE(GateReasons({s}, 0.2, 0.02).empty());  // within the accuracy margin
+  EXPECT_EQ(GateReasons({s}, margins(0.2, 0.0, 1)).size(), 1u);
+  EXPECT_TRUE(GateReasons({s}, margins(0.2, 0.02, 1)).empty());  // within the accuracy margin
   s.candidate.accuracy = 0.77;
-  reasons = GateReasons({s}, 0.2, 0.02);
+  reasons = GateReasons({s}, margins(0.2, 0.02, 1));
   ASSERT_EQ(reasons.size(), 1u);
   EXPECT_NE(reasons[0].find("accuracy 0.770 is more than 0.020 (learn.max_accuracy_drop) below"),
             std::string::npos)
       << reasons[0];
   s.candidate.accuracy = 0.81;
-  EXPECT_TRUE(GateReasons({s}, 0.2, 0.0).empty());
+  EXPECT_TRUE(GateReasons({s}, margins(0.2, 0.0, 1)).empty());
 }
 
 }  // namespace

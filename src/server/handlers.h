@@ -29,6 +29,7 @@
 #include "common/thread_annotations.h"
 #include "pipeline/classifier.h"
 #include "server/api_message.h"
+#include "server/live_feed.h"
 #include "server/options.h"
 #include "store/recorder.h"
 
@@ -43,6 +44,7 @@ struct Plan {
     kAnswerUnread,  // send `answer` without reading the body, then close
     kBuffer,        // read the body (at most `limit`), then Run() it on a worker
     kStream,        // the NDJSON stream: NewStream(), fed as the body arrives
+    kEvents,        // GET /v1/live: Server-Sent Events from live().Subscribe()
   };
   Kind kind = kAnswer;
   ApiResponse answer;          // kAnswer, kAnswerUnread
@@ -56,8 +58,9 @@ struct Plan {
 // partial line (at most input.max_record_bytes).
 class NdjsonStream {
  public:
+  // `live`: where each classified batch is offered (may be null).
   NdjsonStream(const Classifier& classifier, size_t batch_size, size_t max_line,
-               int classify_timeout_ms);
+               int classify_timeout_ms, bool explain = false, LiveFeed* live = nullptr);
   // Takes a piece of the body; returns the answer lines of every batch it
   // completed ("" when none). Classifies: call it on a worker.
   std::string Feed(std::string_view piece);
@@ -79,6 +82,8 @@ class NdjsonStream {
   const size_t batch_size_;
   const size_t max_line_;
   const int classify_timeout_ms_;
+  const bool explain_;  // ?explain=1: each answer carries its explanation
+  LiveFeed* const live_;
   std::string partial_;
   bool skipping_ = false;
   size_t line_ = 0;
@@ -117,12 +122,17 @@ class Handlers {
   ApiResponse BodyFailure(const Plan& plan, int status) const;
   // 503 with Retry-After: every worker is busy and the queue is full.
   ApiResponse Busy() const;
-  std::unique_ptr<NdjsonStream> NewStream() const;
+  // The stream of `req` (?explain=1 honoured).
+  std::unique_ptr<NdjsonStream> NewStream(const ApiRequest& req) const;
 
   // Counts a request (HTTP metrics) and writes its access-log line.
   // `bytes_in`: the Content-Length, or -1.
   void Log(const ApiRequest& req, int status, size_t bytes_out, double seconds) const;
   Gauge& in_flight() const { return in_flight_; }
+  // Every classify endpoint's decisions, offered to GET /v1/live.
+  LiveFeed& live() const { return live_; }
+  // Subscribers beyond this get 503 (each holds a connection).
+  static constexpr int kMaxLiveSubscribers = 16;
 
   // The endpoints (kBuffer plans point at these).
   ApiResponse ClassifySingle(const ApiRequest& req) const;
@@ -132,6 +142,7 @@ class Handlers {
 
  private:
   ApiResponse Health() const;
+  Plan LivePlan(const ApiRequest& req) const;
   ApiResponse Review(const ApiRequest& req) const;
   ApiResponse Get(const ApiRequest& req) const;
   // The batch as the classifier answers it within classify_timeout_ms.
@@ -143,6 +154,7 @@ class Handlers {
   std::atomic<const Classifier*> ready_{nullptr};  // published after classifier_
   std::shared_ptr<StoreRecorder> store_;           // set before ready_ is published
   std::atomic<bool> stopping_{false};
+  mutable LiveFeed live_{LiveFeedOptions{}};
   mutable Mutex log_mu_;  // one access-log line at a time on stderr
   Gauge& in_flight_;
 };

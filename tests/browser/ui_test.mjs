@@ -146,9 +146,27 @@ check('UploadingA1000RowCsvShowsEveryRowAndTheCharts', async (page, vp) => {
   });
   expect(charted.label === 1000 && charted.method === 1000, `charts count ${JSON.stringify(charted)}`);
   expect(charted.canvases >= 3, `${charted.canvases} chart canvases`);
-  await everyControlReachable(page);
+  await page.evaluate(() => window.scrollTo(0, 0));
   if (vp.width === 1280) await shot(page, 'classify');
   if (vp.width === 390) await shot(page, 'classify-narrow');
+  await everyControlReachable(page);
+});
+
+check('CancelStopsAnUploadAndThePageGoesOn', async (page) => {
+  await open(page, args.open);
+  const big = readFileSync(args.big, 'utf8');
+  const total = big.split('\n').filter((l) => l).length - 1;
+  await upload(page, 'big.csv', big);
+  await page.waitForFunction(() => document.getElementById('progress').value > 0, null, { timeout: 30000 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => document.getElementById('progress-text').textContent.startsWith('cancelled'));
+  const { decided, rows } = await page.evaluate(() => {
+    const { state } = window.logsieveUi;
+    return { decided: state.rows.filter((r) => r.label != null).length, rows: state.rows.length };
+  });
+  expect(rows === total && decided > 0 && decided < total, `${decided} of ${rows} rows decided after Cancel`);
+  expect(await page.isDisabled('#cancel'), 'Cancel stays enabled');
+  await upload(page, 'logs.csv', csvText, 1000);
 });
 
 check('FiltersSortAndDownloadMatchTheServersCsv', async (page) => {
@@ -208,6 +226,7 @@ check('ClickingARuleDecisionExplainsItWithTheMatchedSpan', async (page, vp) => {
   const panel = await page.textContent('#explain');
   expect(panel.includes(row.explain.rule_id), 'the panel does not name the rule');
   expect(panel.includes('From the cache'), 'the panel does not say whether the cache answered');
+  await page.evaluate(() => window.scrollTo(0, 0));
   if (vp.width === 1280) await shot(page, 'explain');
   await page.keyboard.press('Escape');
   expect(await page.isHidden('#explain'), 'Escape does not close the panel');

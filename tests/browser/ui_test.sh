@@ -20,6 +20,7 @@ trap 'for p in $pids; do kill -TERM $p 2>/dev/null; wait $p 2>/dev/null; done; r
 # start NAME ARGS...: starts a server, sets $url.
 start() {
   name=$1; shift
+  : >"$work/$name.log"
   "$logsieve" serve --host 127.0.0.1 --port 0 --set server.access_log=false "$@" 2>"$work/$name.log" &
   pids="$pids $!"
   port=""
@@ -40,5 +41,6 @@ start keyed --set store.enabled=off --set server.api_keys="$key"
 keyed_url=$url
 
 "$root/bench/make_corpus.sh" "$work/logs.csv" 1000
+"$root/bench/make_corpus.sh" "$work/big.csv" 50000
 cd "$root" && node "$here/ui_test.mjs" --open "$open_url" --keyed "$keyed_url" --key "$key" \
-  --csv "$work/logs.csv" --store "$store" --logsieve "$logsieve" --work "$work" ${shots:+--shots "$shots"}
+  --csv "$work/logs.csv" --big "$work/big.csv" --store "$store" --logsieve "$logsieve" --work "$work" ${shots:+--shots "$shots"}

@@ -9,14 +9,15 @@ const BINS = 20;
 
 function width(el) { return Math.max(240, Math.min(560, el.clientWidth || 320)); }
 
-function barChart(el, title) {
+function barChart(el) {
   let names = [];
   const opts = {
-    title, width: width(el), height: 200, legend: { show: false },
-    scales: { x: { time: false, range: (u, min, max) => [min - 0.6, max + 0.6] } },
+    width: width(el), height: 250, legend: { show: false },
+    scales: { x: { time: false, range: (u, min, max) => [min - 0.6, max + 0.6] },
+              y: { range: (u, min, max) => [0, Math.max(1, max) * 1.05] } },
     axes: [
       { values: (u, ticks) => ticks.map((t) => names[t] ?? ''), splits: () => names.map((_, i) => i),
-        rotate: 0, size: 40, font: '11px system-ui' },
+        rotate: -35, size: 90, font: '11px system-ui', gap: 2 },
       { size: 50 },
     ],
     series: [{}, { label: 'count', fill: COLORS[0], stroke: COLORS[0],
@@ -34,8 +35,8 @@ function barChart(el, title) {
 
 export class Charts {
   constructor(labelEl, methodEl, confidenceEl) {
-    this.byLabel = barChart(labelEl, 'rows by label');
-    this.byMethod = barChart(methodEl, 'rows by method');
+    this.byLabel = barChart(labelEl);
+    this.byMethod = barChart(methodEl);
     this.confidenceEl = confidenceEl;
     this.confidence = null;
     this.methods = [];
@@ -65,7 +66,7 @@ export class Charts {
       this.methods = names;
       if (this.confidence) this.confidence.destroy();
       this.confidence = new uPlot({
-        title: 'confidence histogram', width: width(this.confidenceEl), height: 200,
+        width: width(this.confidenceEl), height: 200,
         scales: { x: { time: false, range: [0, 1] } },
         axes: [{ size: 30 }, { size: 50 }],
         series: [{ label: 'confidence' }, ...names.map((m, i) => ({
@@ -82,7 +83,7 @@ export class Charts {
     for (const [c, el] of [[this.byLabel.plot, this.byLabel.plot.root.parentElement],
                            [this.byMethod.plot, this.byMethod.plot.root.parentElement],
                            [this.confidence, this.confidenceEl]]) {
-      if (c) c.setSize({ width: width(el), height: 200 });
+      if (c) c.setSize({ width: width(el), height: c === this.confidence ? 200 : 250 });
     }
   }
 }

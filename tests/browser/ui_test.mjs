@@ -147,7 +147,7 @@ check('UploadingA1000RowCsvShowsEveryRowAndTheCharts', async (page, vp) => {
   expect(charted.label === 1000 && charted.method === 1000, `charts count ${JSON.stringify(charted)}`);
   expect(charted.canvases >= 3, `${charted.canvases} chart canvases`);
   await page.evaluate(() => window.scrollTo(0, 0));
-  if (vp.width === 1280) await shot(page, 'classify');
+  if (vp.width === 1280) await shot(page, 'classify', { x: 0, y: 0, width: 1280, height: 600 });
   if (vp.width === 390) await shot(page, 'classify-narrow');
   await everyControlReachable(page);
 });
@@ -227,7 +227,7 @@ check('ClickingARuleDecisionExplainsItWithTheMatchedSpan', async (page, vp) => {
   expect(panel.includes(row.explain.rule_id), 'the panel does not name the rule');
   expect(panel.includes('From the cache'), 'the panel does not say whether the cache answered');
   await page.evaluate(() => window.scrollTo(0, 0));
-  if (vp.width === 1280) await shot(page, 'explain');
+  if (vp.width === 1280) await shot(page, 'explain', { x: 640, y: 0, width: 640, height: 560 });
   await page.keyboard.press('Escape');
   expect(await page.isHidden('#explain'), 'Escape does not close the panel');
   // The keyboard opens it too: the table body, ArrowDown, Enter.
@@ -276,7 +276,7 @@ check('ACorrectionIsFoundInTheStore', async (page, vp) => {
   await page.keyboard.press('k');
   expect(await page.evaluate(() => document.querySelector('#review-list li.current') ===
                                    document.querySelector('#review-list li:nth-child(2)')), 'k did not move up');
-  if (vp.width === 1280) await shot(page, 'review');
+  if (vp.width === 1280) await shot(page, 'review', { x: 0, y: 0, width: 1280, height: 560 });
   await everyControlReachable(page);
 });
 
@@ -335,7 +335,11 @@ check('TheLiveViewReceivesDecisionsSentByAnotherClient', async (page, vp) => {
   const item = await page.locator('#live-recent li', { hasText: marker }).textContent();
   expect(item.startsWith(label), `the live view shows "${item}", the client was answered ${label}`);
   await page.waitForFunction(() => document.querySelectorAll('#live-rules tr').length > 0, null, { timeout: 5000 });
-  await page.waitForFunction(() => window.logsieveUi.live.plot !== null);
+  // The rate chart counts them within its next redraw (every second).
+  await page.waitForFunction(() => {
+    const plot = window.logsieveUi.live.plot;
+    return plot && plot.data.slice(1).flat().reduce((a, b) => a + b, 0) >= 2;
+  }, null, { timeout: 5000 });
   if (vp.width === 1280) await shot(page, 'live');
   await everyControlReachable(page);
 });
@@ -349,8 +353,9 @@ function storeCorrections() {
 }
 
 let currentPage = null;
-async function shot(page, name) {
-  if (args.shots) await page.screenshot({ path: join(args.shots, `${name}.png`) });
+// `clip`: the part worth showing (doc/ui.md copies some; ~100 KB each at most).
+async function shot(page, name, clip) {
+  if (args.shots) await page.screenshot({ path: join(args.shots, `${name}.png`), clip });
 }
 async function download(page) {
   const [d] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);

@@ -88,8 +88,9 @@ export class LiveView {
       this.labels = names;
       this.plot?.destroy();
       this.plot = new uPlot({
-        title: 'decisions per second by label', width: Math.max(280, Math.min(900, this.els.chart.clientWidth || 600)),
-        height: 220, axes: [{}, { size: 40 }],
+        width: Math.max(280, Math.min(900, this.els.chart.clientWidth || 600)),
+        height: 220, axes: [{}, { size: 50 }],
+        scales: { y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
         series: [{}, ...names.map((l, i) => ({ label: l, stroke: COLORS[i % COLORS.length], width: 2 }))],
       }, data, this.els.chart);
     } else {

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "pipeline_flags.h"
+#include "serve_models.h"
 #include "server/server.h"
 
 namespace logsieve::cli {
@@ -32,7 +33,8 @@ void AddServeCommand(CLI::App& app) {
       if (Status s = config->Set("server.port", std::to_string(opts->port), "flag --port"); !s.ok())
         Fail(s);
     }
-    if (Status s = RunServer(*config, LOGSIEVE_VERSION); !s.ok()) Fail(s);
+    if (Status s = RunServer(*config, LOGSIEVE_VERSION, MakeModelService(*config)); !s.ok())
+      Fail(s);
   });
 }
 

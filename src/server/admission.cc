@@ -26,6 +26,9 @@ constexpr Route kRoutes[] = {
     {"/v1/classify/stream", "POST"},
     {"/v1/feedback", "POST"},  // the learning loop (doc/learning.md)
     {"/v1/review", "GET"},
+    {"/v1/models", "GET"},  // the model registry (doc/ui.md)
+    {"/v1/learn", "POST"},
+    {"/v1/models/activate", "POST"},
     {"/v1/live", "GET"},  // Server-Sent Events (doc/ui.md)
     {"/ui", "GET"},       // redirects to /ui/ (doc/ui.md)
 };

@@ -70,6 +70,18 @@ ApiResponse StaticFile(std::string_view path) {
   return res;
 }
 
+ApiResponse NoModelService() { return ErrorAnswer(503, "no model registry in this server"); }
+
+// A ModelService answer (model_service.h says how errors map).
+ApiResponse ModelAnswer(const StatusOr<json>& r) {
+  if (r.ok()) return JsonAnswer(200, *r);
+  const StatusCode code = r.status().code();
+  return ErrorAnswer(code == StatusCode::kNotFound             ? 422
+                     : code == StatusCode::kFailedPrecondition ? 409
+                                                               : 503,
+                     r.status().message());
+}
+
 ApiResponse Page(std::string body) {
   ApiResponse res;
   res.content_type = "text/html; charset=utf-8";
@@ -267,9 +279,11 @@ Plan Handlers::Admit(const ApiRequest& req) const {
   if (!type.empty() && type != "application/json") {
     return Unread(ErrorAnswer(415, "Content-Type must be application/json, not '" + type + "'"));
   }
-  plan.handle = req.path == "/classify-single/" ? &Handlers::ClassifySingle
-                : req.path == "/v1/feedback"    ? &Handlers::AddFeedback
-                                                : &Handlers::ClassifyBatch;
+  plan.handle = req.path == "/classify-single/"     ? &Handlers::ClassifySingle
+                : req.path == "/v1/feedback"        ? &Handlers::AddFeedback
+                : req.path == "/v1/learn"           ? &Handlers::LearnModel
+                : req.path == "/v1/models/activate" ? &Handlers::ActivateModel
+                                                    : &Handlers::ClassifyBatch;
   return plan;
 }
 
@@ -306,6 +320,7 @@ ApiResponse Handlers::Get(const ApiRequest& req) const {
     return res;
   }
   if (path == "/v1/review") return Review(req);
+  if (path == "/v1/models") return ListModels(req);
   if (path == "/openapi.json") {
     const Classifier* c = classifier();
     return JsonAnswer(
@@ -468,6 +483,27 @@ ApiResponse Handlers::Review(const ApiRequest& req) const {
   json out = json::array();
   for (const ReviewItem& item : *items) out.push_back(ReviewItemJson(item));
   return JsonAnswer(200, json{{"items", std::move(out)}});
+}
+
+ApiResponse Handlers::ListModels(const ApiRequest& req) const {
+  if (!Authorized(req, options_.api_keys)) return Unauthorized(req);
+  if (models_ == nullptr) return NoModelService();
+  return ModelAnswer(models_->List());
+}
+
+ApiResponse Handlers::LearnModel(const ApiRequest&) const {
+  if (models_ == nullptr) return NoModelService();
+  return ModelAnswer(models_->Learn());
+}
+
+ApiResponse Handlers::ActivateModel(const ApiRequest& req) const {
+  if (models_ == nullptr) return NoModelService();
+  StatusOr<json> body = ParseJsonBody(req.body);
+  if (!body.ok()) return ErrorAnswer(400, body.status().message());
+  if (!body->is_object() || !body->contains("version") || !(*body)["version"].is_string()) {
+    return ErrorAnswer(422, "expected {\"version\": \"v0003\"}");
+  }
+  return ModelAnswer(models_->Activate((*body)["version"].get<std::string>()));
 }
 
 ApiResponse Handlers::AddFeedback(const ApiRequest& req) const {

@@ -30,6 +30,7 @@
 #include "pipeline/classifier.h"
 #include "server/api_message.h"
 #include "server/live_feed.h"
+#include "server/model_service.h"
 #include "server/options.h"
 #include "store/recorder.h"
 
@@ -102,6 +103,9 @@ class Handlers {
   // The learning loop's store (null: store off or not opened; /v1/feedback and
   // /v1/review answer 503). REQUIRES: called before SetClassifier, at most once.
   void SetStore(std::shared_ptr<StoreRecorder> recorder) { store_ = std::move(recorder); }
+  // The model registry endpoints (null: they answer 503). REQUIRES: called
+  // before SetClassifier, at most once.
+  void SetModelService(std::shared_ptr<const ModelService> models) { models_ = std::move(models); }
   void SetStopping() { stopping_ = true; }
   bool stopping() const { return stopping_; }
 
@@ -139,6 +143,9 @@ class Handlers {
   ApiResponse ClassifyBatch(const ApiRequest& req) const;
   ApiResponse ClassifyCsv(const ApiRequest& req) const;
   ApiResponse AddFeedback(const ApiRequest& req) const;
+  ApiResponse LearnModel(const ApiRequest& req) const;
+  ApiResponse ActivateModel(const ApiRequest& req) const;
+  ApiResponse ListModels(const ApiRequest& req) const;
 
  private:
   ApiResponse Health() const;
@@ -153,6 +160,7 @@ class Handlers {
   std::shared_ptr<const Classifier> classifier_ GUARDED_BY(classifier_mu_);  // set once
   std::atomic<const Classifier*> ready_{nullptr};  // published after classifier_
   std::shared_ptr<StoreRecorder> store_;           // set before ready_ is published
+  std::shared_ptr<const ModelService> models_;     // set before ready_ is published
   std::atomic<bool> stopping_{false};
   mutable LiveFeed live_{LiveFeedOptions{}};
   mutable Mutex log_mu_;  // one access-log line at a time on stderr

@@ -142,6 +142,52 @@ constexpr std::string_view kDocument = R"json({
         }
       }
     },
+    "/v1/models": {
+      "get": {
+        "operationId": "listModels",
+        "summary": "The model registry: every version with its metadata, and the active one",
+        "description": "The registry of `logsieve learn` (learn.registry): each version's parent, time, gate verdict, data hashes and metrics (both models on the store holdout and the out-of-distribution dev set). 503 when the server has no model registry.",
+        "tags": ["learning"],
+        "security": [{}, {"bearer": []}],
+        "responses": {
+          "200": {"description": "The registry", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ModelRegistry"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/v1/learn": {
+      "post": {
+        "operationId": "learn",
+        "summary": "Train a candidate model on the store, gate it and register it (never activated)",
+        "description": "What `logsieve learn --json` does, except that a candidate that passes the gate is not activated: a person looks at the report and calls /v1/models/activate. Takes seconds to minutes; one at a time (409 while one runs). The body is ignored.",
+        "tags": ["learning"],
+        "security": [{}, {"bearer": []}],
+        "responses": {
+          "200": {"description": "The learn report: both models per label, the gate's verdict and reasons", "content": {"application/json": {"schema": {"type": "object", "required": ["version", "parent", "promoted", "activated", "reasons", "sets"], "properties": {"version": {"type": "string"}, "parent": {"type": "string"}, "promoted": {"type": "boolean", "description": "Passed the gate"}, "activated": {"type": "boolean", "description": "Always false here"}, "reasons": {"type": "array", "items": {"type": "string"}}, "sets": {"type": "array", "items": {"type": "object"}}}}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "409": {"description": "A candidate is being trained already", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/v1/models/activate": {
+      "post": {
+        "operationId": "activateModel",
+        "summary": "Make a registered version the active model",
+        "description": "The registry's active.lsm then names it. The running server keeps the model it loaded until it is reloaded (POST /admin/reload, where the server has it) or restarted.",
+        "tags": ["learning"],
+        "security": [{}, {"bearer": []}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version"], "properties": {"version": {"type": "string", "example": "v0003"}}}}}},
+        "responses": {
+          "200": {"description": "Activated", "content": {"application/json": {"schema": {"type": "object", "required": ["version", "active_model"], "properties": {"version": {"type": "string"}, "active_model": {"type": "string"}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "422": {"description": "No such version in the registry (named), or a body without `version`", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
     "/v1/live": {
       "get": {
         "operationId": "live",
@@ -254,6 +300,16 @@ constexpr std::string_view kDocument = R"json({
           "rule_span": {"type": "array", "nullable": true, "items": {"type": "integer"}, "minItems": 2, "maxItems": 2, "description": "The bytes [begin, end) of log_message the rule matched (rules.spans)"},
           "template": {"type": "string", "nullable": true, "description": "The normalized line the cache and the model saw; null when a rule decided on the raw line"},
           "cached": {"type": "boolean", "description": "The decision cache answered"}
+        }
+      },
+      "ModelRegistry": {
+        "type": "object",
+        "required": ["registry", "active", "active_model", "versions"],
+        "properties": {
+          "registry": {"type": "string", "description": "The registry folder"},
+          "active": {"type": "string", "nullable": true},
+          "active_model": {"type": "string", "description": "What model.file should name"},
+          "versions": {"type": "array", "items": {"type": "object", "required": ["version", "active", "metadata"], "properties": {"version": {"type": "string"}, "active": {"type": "boolean"}, "metadata": {"type": "object"}}}}
         }
       },
       "LiveDecision": {

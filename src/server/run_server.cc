@@ -32,7 +32,8 @@ void OnStopSignal(int sig) {
 
 }  // namespace
 
-Status RunServer(const Config& config, const std::string& version) {
+Status RunServer(const Config& config, const std::string& version,
+                 std::shared_ptr<const ModelService> models) {
   LOGSIEVE_ASSIGN_OR_RETURN(ServerOptions options, ServerOptions::FromConfig(config));
   options.version = version;
 
@@ -96,6 +97,7 @@ Status RunServer(const Config& config, const std::string& version) {
     serving_classifier = WithRecording(std::move(serving_classifier), recorder);
     server->SetStore(std::move(recorder));
   }
+  server->SetModelService(std::move(models));
   server->SetClassifier(std::shared_ptr<const Classifier>(std::move(serving_classifier)));
   std::fprintf(stderr, "logsieve: ready\n");
   serving.join();  // until a signal stops the server

@@ -39,6 +39,7 @@
 #include "common/config.h"
 #include "common/status.h"
 #include "pipeline/classifier.h"
+#include "server/model_service.h"
 #include "server/options.h"
 #include "store/recorder.h"
 
@@ -62,6 +63,9 @@ class Server {
   // The learning loop's store for /v1/feedback and /v1/review (doc/learning.md).
   // REQUIRES: called before SetClassifier, at most once.
   void SetStore(std::shared_ptr<StoreRecorder> recorder);
+  // The model registry endpoints (/v1/models, /v1/learn, /v1/models/activate).
+  // REQUIRES: called before SetClassifier, at most once.
+  void SetModelService(std::shared_ptr<const ModelService> models);
   bool ready() const;
 
   // Accepts and serves connections until Stop(). REQUIRES: Bind() succeeded.
@@ -81,7 +85,9 @@ class Server {
 // `logsieve serve`: binds, loads the classifier from `config` (rules, model,
 // llm), serves until SIGTERM or SIGINT, then shuts down gracefully. Logs the
 // listening address and access lines on stderr.
-Status RunServer(const Config& config, const std::string& version);
+// `models`: the model registry endpoints' backend (null: they answer 503).
+Status RunServer(const Config& config, const std::string& version,
+                 std::shared_ptr<const ModelService> models = nullptr);
 
 }  // namespace logsieve
 

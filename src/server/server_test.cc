@@ -91,6 +91,7 @@ class ServerTest : public ::testing::Test {
     server_ = *std::move(server);
     ASSERT_TRUE(server_->Bind().ok());
     if (store_) server_->SetStore(store_);
+    if (models_) server_->SetModelService(models_);
     if (ready) server_->SetClassifier(std::make_shared<FakeClassifier>(delay));
     thread_ = std::thread([this] { (void)server_->Serve(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
@@ -117,6 +118,7 @@ class ServerTest : public ::testing::Test {
 
   testing::ScratchDir scratch_;
   std::shared_ptr<StoreRecorder> store_;
+  std::shared_ptr<const ModelService> models_;
   static json Body(const httplib::Result& r) { return json::parse(r->body, nullptr, false); }
   static std::string Detail(const httplib::Result& r) {
     json j = Body(r);
@@ -901,6 +903,50 @@ TEST_F(ServerTest, LiveNeedsTheApiKeyAndKeepsItOutOfTheUrl) {
   RawReader live(server_->port(),
                  "GET /v1/live HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k1\r\n\r\n");
   EXPECT_TRUE(live.ReadUntil("retry:")) << live.text;
+}
+
+// A registry of one version, v0001; Learn is busy.
+class FakeModelService : public ModelService {
+ public:
+  StatusOr<json> List() const override {
+    return json{{"active", "v0001"}, {"versions", {{{"version", "v0001"}, {"active", true}}}}};
+  }
+  StatusOr<json> Learn() const override {
+    return FailedPreconditionError("a candidate is being trained already");
+  }
+  StatusOr<json> Activate(const std::string& version) const override {
+    if (version != "v0001") return NotFoundError("no version " + version);
+    return json{{"version", version}};
+  }
+};
+
+TEST_F(ServerTest, ModelEndpointsAnswerWhatTheServiceSaysBehindTheKey) {
+  ServerOptions o = Defaults();
+  o.api_keys = {"k1"};
+  models_ = std::make_shared<FakeModelService>();
+  Start(o);
+  EXPECT_EQ(client_->Get("/v1/models")->status, 401);
+  EXPECT_EQ(client_->Post("/v1/learn", "", "application/json")->status, 401);
+  httplib::Headers key = {{"Authorization", "Bearer k1"}};
+  auto r = client_->Get("/v1/models", key);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["active"], "v0001");
+  r = client_->Post("/v1/learn", key, "", "application/json");
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(Detail(r), "a candidate is being trained already");
+  r = client_->Post("/v1/models/activate", key, R"({"version": "v0001"})", "application/json");
+  EXPECT_EQ(r->status, 200);
+  r = client_->Post("/v1/models/activate", key, R"({"version": "v0009"})", "application/json");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(Detail(r), "no version v0009");
+  r = client_->Post("/v1/models/activate", key, R"({"v": 1})", "application/json");
+  EXPECT_EQ(r->status, 422);
+}
+
+TEST_F(ServerTest, WithoutAModelServiceTheModelEndpointsAre503) {
+  Start();
+  EXPECT_EQ(client_->Get("/v1/models")->status, 503);
+  EXPECT_EQ(client_->Post("/v1/learn", "", "application/json")->status, 503);
 }
 
 TEST(HandlersTest, OnlyShortRequestsOfAPipelineThatCannotWaitRunOnTheIoThread) {

@@ -34,7 +34,9 @@ start() {
 }
 
 store="$work/store.db"
-start open --set store.path="$store" --set store.flush_ms=100
+# learn.base_rows: a small synthetic base corpus keeps the Learn check short.
+start open --set store.path="$store" --set store.flush_ms=100 --set learn.registry="$work/models" \
+  --set learn.base_rows=3000
 open_url=$url
 key="ui-test-$$-key"
 start keyed --set store.enabled=off --set server.api_keys="$key"

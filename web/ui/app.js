@@ -6,6 +6,7 @@ import { apiKey, classifyCsvFile, classifyStream, getJson, getText, postJson, se
          whenUnauthorized } from './api.js';
 import { CsvError, csvRow, formatConfidence, parseCsv } from './csv.js';
 import { Charts } from './charts.js';
+import { LearnView } from './learn.js';
 import { LiveView } from './live.js';
 import { ResultTable } from './table.js';
 
@@ -34,6 +35,7 @@ function show(view) {
   if (view === 'review') loadReview();
   if (view === 'classify') charts.resize();
   if (view === 'live') { live.start(); live.draw(); } else live.stop();
+  if (view === 'learn') learn.load();
 }
 
 function askKey(detail) {
@@ -516,6 +518,8 @@ $('review-reload').addEventListener('click', loadReview);
 
 const live = new LiveView({ toggle: $('live-toggle'), status: $('live-status'), chart: $('live-chart'),
                             recent: $('live-recent'), rules: $('live-rules') });
+const learn = new LearnView({ train: $('learn-train'), status: $('learn-status'), versions: $('learn-versions'),
+                              report: $('learn-report') });
 for (const b of document.querySelectorAll('nav button')) b.addEventListener('click', () => show(b.dataset.view));
 window.addEventListener('resize', () => { charts.resize(); live.resize(); });
 window.logsieveUi = { table, state, charts, live };  // for the browser test and the benchmark

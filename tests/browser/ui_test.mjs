@@ -297,6 +297,24 @@ check('AFileThatIsNotCsvShowsTheServersMessageAndThePageGoesOn', async (page) =>
   await everyControlReachable(page);
 }, { expectedErrors: [/status of 400/] });
 
+check('AnNdjsonFileIsClassifiedLineByLineAndABadLineIsShownInItsPlace', async (page) => {
+  await open(page, args.open);
+  const lines = ['{"source": "ModernCRM", "log_message": "User User5 logged in."}',
+                 '{"source": "ModernCRM", "log_message": ',
+                 '{"log_message": "Backup completed successfully."}'];
+  await page.setInputFiles('#file-input', { name: 'logs.ndjson', mimeType: 'application/x-ndjson',
+                                            buffer: Buffer.from(lines.join('\n') + '\n') });
+  await page.waitForFunction(() => document.getElementById('progress-text').textContent.startsWith('3 rows classified'));
+  const rows = await page.evaluate(() => window.logsieveUi.state.rows.map((r) => ({ label: r.label, source: r.source, error: r.error })));
+  const res = await fetch(`${args.open}/v1/classify/stream`, { method: 'POST', body: lines.join('\n') + '\n' });
+  const want = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+  expect(rows[0].label === want[0].target_label && rows[2].label === want[2].target_label,
+         `labels ${rows.map((r) => r.label)}, the server says ${want.map((w) => w.target_label)}`);
+  expect(rows[1].error === want[1].detail && want[1].line === 2, `the bad line shows "${rows[1].error}"`);
+  expect(rows[2].source === 'unknown', `a line without source shows "${rows[2].source}"`);
+  await everyControlReachable(page);
+});
+
 check('TheKeyPromptAppearsWhenApiKeysAreOn', async (page, vp) => {
   const urls = [];
   page.on('request', (r) => urls.push(r.url()));

@@ -107,7 +107,7 @@ TEST(LearningLoopTest, AfterLearnFreshLinesOfTheSameKindsNeedFarFewerLlmCallsAnd
   ASSERT_NE(recorder, nullptr);
   auto round1 = Classifier::Create(config);
   ASSERT_TRUE(round1.ok()) << round1.status().ToString();
-  std::unique_ptr<Classifier> c1 = WithRecording(*std::move(round1), recorder);
+  std::unique_ptr<Classifier> c1 = WithRecording(*std::move(round1), recorder, config);
   const std::vector<std::string> words1 = {"alpha",   "bravo", "charlie", "delta",    "echo",
                                            "foxtrot", "golf",  "hotel",   "india",    "juliet",
                                            "kilo",    "lima",  "mike",    "november", "oscar"};

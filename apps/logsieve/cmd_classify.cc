@@ -156,7 +156,7 @@ Status RunClassify(const ClassifyOptions& o) {
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
   // The store records only when asked (store.enabled=on); it never stops a run.
   if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "classify")) {
-    classifier = WithRecording(std::move(classifier), std::move(recorder));
+    classifier = WithRecording(std::move(classifier), std::move(recorder), config);
   }
   std::unique_ptr<InputStream> in;
   FollowStream* follow = nullptr;

@@ -24,16 +24,22 @@ void AddServeCommand(CLI::App& app) {
                   "Port to listen on, 0 for any free one (server.port; default 8000)");
   AddPipelineFlags(cmd, &opts->pipeline);
   cmd->callback([opts] {
-    StatusOr<Config> config = opts->pipeline.BuildConfig();
+    // Called at start and again at each reload (SIGHUP, POST /admin/reload):
+    // the config file and environment are read anew, the flags applied again.
+    auto load_config = [opts]() -> StatusOr<Config> {
+      LOGSIEVE_ASSIGN_OR_RETURN(Config config, opts->pipeline.BuildConfig());
+      if (!opts->host.empty()) {
+        LOGSIEVE_RETURN_IF_ERROR(config.Set("server.host", opts->host, "flag --host"));
+      }
+      if (opts->port >= 0) {
+        LOGSIEVE_RETURN_IF_ERROR(
+            config.Set("server.port", std::to_string(opts->port), "flag --port"));
+      }
+      return config;
+    };
+    StatusOr<Config> config = load_config();
     if (!config.ok()) Fail(config.status());
-    if (!opts->host.empty()) {
-      if (Status s = config->Set("server.host", opts->host, "flag --host"); !s.ok()) Fail(s);
-    }
-    if (opts->port >= 0) {
-      if (Status s = config->Set("server.port", std::to_string(opts->port), "flag --port"); !s.ok())
-        Fail(s);
-    }
-    if (Status s = RunServer(*config, LOGSIEVE_VERSION, MakeModelService(*config)); !s.ok())
+    if (Status s = RunServer(load_config, LOGSIEVE_VERSION, MakeModelService(*config)); !s.ok())
       Fail(s);
   });
 }

@@ -404,6 +404,10 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"learn.holdout", T::kDouble, "0.2",
               "Share of the store's templates held out to gate the candidate (never trained on)."}
         .Range(0, 0.9),
+    ConfigKey{"learn.max_accuracy_drop", T::kDouble, "0.02",
+              "The candidate is refused when its accuracy on a gate set falls more than this below "
+              "the current model's (0.02: within the sampling noise of a few hundred dev lines)."}
+        .Range(0, 1),
     ConfigKey{"learn.max_label_drop", T::kDouble, "0.05",
               "The candidate is refused when any label's F1 falls more than this below the "
               "current model's on a gate set."}

@@ -49,6 +49,11 @@ class Stage {
   // One line for people and the health endpoint: what is loaded
   // ("rules: 42 rules from rules/default.yaml").
   virtual std::string description() const { return std::string(name()); }
+  // A short identifier of what the stage loaded, which changes whenever its
+  // answers may change: a hash of the rule file's text, the model file's
+  // checksum, the LLM model and prompt version. Shown in GET / and /metrics
+  // so that an operator can tell which files a server answers with.
+  virtual std::string version() const = 0;
   // What the stage did so far, for the end-of-run summary ("llm: 12 requests,
   // tokens ..."); empty when it has nothing to add to the decision counts.
   virtual std::string RunReport() const { return std::string(); }

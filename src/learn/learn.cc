@@ -19,6 +19,7 @@
 #include "pipeline/classifier.h"
 #include "text/normalizer.h"
 #include "train/confident_training.h"
+#include "train/default_model.h"
 #include "train/labelled_data.h"
 #include "train/synthetic_logs.h"
 #include "train/trainer.h"
@@ -116,16 +117,20 @@ LearnOptions LearnOptions::FromConfig(const Config& config) {
   o.correction_weight = config.GetInt("learn.correction_weight");
   o.holdout = config.GetDouble("learn.holdout");
   o.max_label_drop = config.GetDouble("learn.max_label_drop");
+  o.max_accuracy_drop = config.GetDouble("learn.max_accuracy_drop");
   return o;
 }
 
-std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double max_label_drop) {
+std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double max_label_drop,
+                                     double max_accuracy_drop) {
   std::vector<std::string> reasons;
   for (const GateSet& s : sets) {
     if (s.candidate.rows == 0) continue;
-    if (s.candidate.accuracy + 1e-12 < s.current.accuracy) {
-      reasons.push_back(s.name + ": accuracy " + Fixed(s.candidate.accuracy) +
-                        " is below the current model's " + Fixed(s.current.accuracy));
+    if (s.candidate.accuracy + 1e-12 < s.current.accuracy - max_accuracy_drop) {
+      reasons.push_back(s.name + ": accuracy " + Fixed(s.candidate.accuracy) + " is more than " +
+                        Fixed(max_accuracy_drop) +
+                        " (learn.max_accuracy_drop) below the current model's " +
+                        Fixed(s.current.accuracy));
     }
     for (const ClassScores& c : s.candidate.per_class) {
       const ClassScores* cur = FindClass(s.current, c.label);
@@ -185,32 +190,48 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   SplitByTemplate(store_rows, shared_normalizer.get(), options.holdout, 1, &store_train,
                   &store_holdout);
   report.holdout_rows = store_holdout.size();
-  std::vector<LabelledLine> rows = base;
   report.base_rows = base.size();
+  std::vector<LabelledLine> added;  // the store's training rows, corrections repeated
   std::set<std::pair<std::string, std::string>> corrected;
   for (const LabelledLine& c : corrections) corrected.emplace(c.message, c.label);
   for (const LabelledLine& r : store_train) {
     const bool correction = corrected.count({r.message, r.label}) > 0;
-    for (int64_t k = 0; k < (correction ? options.correction_weight : 1); ++k) rows.push_back(r);
+    for (int64_t k = 0; k < (correction ? options.correction_weight : 1); ++k) added.push_back(r);
   }
 
-  // The candidate.
-  TrainOptions o;
-  LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions h, HashingOptions::FromConfig(config));
-  LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, HashingEncoder::Create(h));
-  o.encoder = std::move(encoder);
-  o.normalizer = shared_normalizer;
-  o.lr.C = 10.0;
-  o.created_at = CreatedAtFromEnvironment();
-  std::map<std::string, bool> present;
-  for (const LabelledLine& r : rows) present[r.label] = true;
-  for (const std::string& n : names) {
-    if (present.count(n) > 0) o.labels.push_back(n);
+  // The candidate. On the synthetic base corpus: the default model's own
+  // recipe (its families, probe, calibration and encoder) with the store's
+  // rows added, so that with an empty store the candidate is the bundled
+  // model and every difference the gate sees comes from the store.
+  const std::string created_at = CreatedAtFromEnvironment();
+  const size_t added_rows = added.size();
+  ConfidentTrainResult trained;
+  if (options.base_corpus.empty()) {
+    DefaultModelRecipe recipe;
+    recipe.train_rows = options.base_rows;
+    recipe.holdout_rows = std::max<size_t>(options.base_rows / 6, 100);  // 27000 : 4500
+    recipe.extra_rows = std::move(added);
+    recipe.created_at = created_at;
+    LOGSIEVE_ASSIGN_OR_RETURN(trained, TrainDefaultModel(recipe, config));
+  } else {
+    std::vector<LabelledLine> rows = base;
+    rows.insert(rows.end(), added.begin(), added.end());
+    TrainOptions o;
+    LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions h, HashingOptions::FromConfig(config));
+    LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, HashingEncoder::Create(h));
+    o.encoder = std::move(encoder);
+    o.normalizer = shared_normalizer;
+    o.lr.C = 10.0;
+    o.created_at = created_at;
+    std::map<std::string, bool> present;
+    for (const LabelledLine& r : rows) present[r.label] = true;
+    for (const std::string& n : names) {
+      if (present.count(n) > 0) o.labels.push_back(n);
+    }
+    std::vector<LabelledLine> probe_train, probe_held;
+    SplitByTemplate(rows, shared_normalizer.get(), 0.2, 1, &probe_train, &probe_held);
+    LOGSIEVE_ASSIGN_OR_RETURN(trained, TrainWithHeldOut(probe_train, probe_held, rows, o));
   }
-  std::vector<LabelledLine> probe_train, probe_held;
-  SplitByTemplate(rows, shared_normalizer.get(), 0.2, 1, &probe_train, &probe_held);
-  LOGSIEVE_ASSIGN_OR_RETURN(ConfidentTrainResult trained,
-                            TrainWithHeldOut(probe_train, probe_held, rows, o));
   LOGSIEVE_ASSIGN_OR_RETURN(Registry registry, Registry::Open(options.registry));
   const std::string staged = registry.dir() + "/candidate.lsm.tmp";
   LOGSIEVE_RETURN_IF_ERROR(SaveModel(trained.fit.model, staged));
@@ -234,7 +255,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
     LOGSIEVE_ASSIGN_OR_RETURN(GateSet g, Compare(config, name, current, staged, *set));
     report.sets.push_back(std::move(g));
   }
-  report.reasons = GateReasons(report.sets, options.max_label_drop);
+  report.reasons = GateReasons(report.sets, options.max_label_drop, options.max_accuracy_drop);
   report.promoted = report.reasons.empty();
 
   // The registry: every candidate, with what it was made from and how it did.
@@ -245,7 +266,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   }
   nlohmann::json metadata = {
       {"parent", report.parent},
-      {"created_at", o.created_at},
+      {"created_at", created_at},
       {"promoted", report.promoted},
       {"reasons", report.reasons},
       {"data",
@@ -260,12 +281,13 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
           {"corrections", report.corrections},
           {"llm", report.llm_rows},
           {"store_holdout", report.holdout_rows},
-          {"trained", rows.size()}}}}},
+          {"trained", report.base_rows + added_rows}}}}},
       {"options",
        {{"min_llm_confidence", options.min_llm_confidence},
         {"correction_weight", options.correction_weight},
         {"holdout", options.holdout},
-        {"max_label_drop", options.max_label_drop}}},
+        {"max_label_drop", options.max_label_drop},
+        {"max_accuracy_drop", options.max_accuracy_drop}}},
       {"metrics", metrics}};
   LOGSIEVE_ASSIGN_OR_RETURN(report.version, registry.Add(staged, std::move(metadata)));
   std::error_code ec;

@@ -46,6 +46,7 @@ struct LearnOptions {
   int64_t correction_weight;
   double holdout;
   double max_label_drop;
+  double max_accuracy_drop;
   // Activate a candidate that passes the gate (`logsieve learn`). The server's
   // POST /v1/learn sets it false: a person looks at the report and activates.
   bool activate = true;
@@ -77,7 +78,8 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
 
 // Why `sets` do not allow a promotion; empty when they do. A set without rows
 // is not a reason.
-std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double max_label_drop);
+std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, double max_label_drop,
+                                     double max_accuracy_drop);
 
 std::string FormatLearnReport(const LearnReport& report);
 nlohmann::json LearnReportToJson(const LearnReport& report);

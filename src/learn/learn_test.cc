@@ -132,13 +132,20 @@ TEST(LearnTest, TheGateRefusesAnAccuracyDropAndALabelDropPastTheMargin) {
   s.candidate.accuracy = 0.8;
   s.current.per_class = {{"Error", 1, 1, 0.90, 5}, {"User Action", 1, 1, 0.90, 5}};
   s.candidate.per_class = {{"Error", 1, 1, 0.86, 5}, {"User Action", 1, 1, 0.80, 5}};
-  std::vector<std::string> reasons = GateReasons({s}, 0.05);
+  std::vector<std::string> reasons = GateReasons({s}, 0.05, 0.0);
   ASSERT_EQ(reasons.size(), 1u);
   EXPECT_NE(reasons[0].find("label 'User Action' F1 0.800"), std::string::npos) << reasons[0];
   s.candidate.accuracy = 0.79;
-  EXPECT_EQ(GateReasons({s}, 0.2).size(), 1u);
+  EXPECT_EQ(GateReasons({s}, 0.2, 0.0).size(), 1u);
+  EXPECT_TRUE(GateReasons({s}, 0.2, 0.02).empty());  // within the accuracy margin
+  s.candidate.accuracy = 0.77;
+  reasons = GateReasons({s}, 0.2, 0.02);
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_NE(reasons[0].find("accuracy 0.770 is more than 0.020 (learn.max_accuracy_drop) below"),
+            std::string::npos)
+      << reasons[0];
   s.candidate.accuracy = 0.81;
-  EXPECT_TRUE(GateReasons({s}, 0.2).empty());
+  EXPECT_TRUE(GateReasons({s}, 0.2, 0.0).empty());
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ struct Settings {
   bool has_key = false;
   std::string unavailable;  // why no request can be made at all; empty when one can
   PromptSpec prompt;
+  std::string prompt_version;  // PromptVersion(config)
   PiiMasker masker;
   // From the llm.* keys (the table holds the defaults).
   size_t max_line_bytes = 0;
@@ -52,6 +53,7 @@ struct Settings {
 
 StatusOr<Settings> ReadSettings(const Config& c) {
   Settings s;
+  s.prompt_version = PromptVersion(c);
   s.base_url = c.GetString("llm.base_url");
   while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
   if (!s.base_url.empty() && s.base_url.rfind("http://", 0) != 0 &&
@@ -104,6 +106,8 @@ class LlmStage final : public Stage {
   std::string description() const override {
     return "llm: " + s_.model + " at " + s_.base_url + (s_.has_key ? " (key set)" : " (no key)");
   }
+  // The model asked and the prompt it is asked with: "MODEL/PROMPT_VERSION".
+  std::string version() const override { return s_.model + "/" + s_.prompt_version; }
   std::string RunReport() const override { return stats().Summary(); }
   // An unavailable LLM (no endpoint, or no key when one is required) answers
   // at once: every line degrades without a request.

@@ -6,6 +6,8 @@
 
 #include "common/decision.h"
 #include "common/json.h"
+#include "common/version_id.h"
+#include "text/normalizer.h"
 
 namespace logsieve {
 
@@ -287,6 +289,11 @@ std::vector<LineAnswer> ParseAnswers(const ChatCompletion& completion,
     if (!seen[i]) out[i].problem = "llm answer has no entry for this line: " + Quote(raw);
   }
   return out;
+}
+
+std::string PromptVersion(const Config& config) {
+  std::string what = config.GetJson("labels").dump() + "\n" + config.GetJson("llm.examples").dump();
+  return VersionId(TemplateKey("prompt", what));
 }
 
 }  // namespace logsieve

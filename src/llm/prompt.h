@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/config.h"
 #include "common/label_set.h"
 #include "common/status.h"
 
@@ -55,6 +56,12 @@ struct PromptLine {
 // Reads `llm.examples`; every label must be one of `labels`.
 StatusOr<std::vector<PromptExample>> ExamplesFromJson(const nlohmann::json& examples,
                                                       std::span<const Label> labels);
+
+// A short hash of what shapes the LLM's answer besides the line: the label set
+// (names and descriptions) and llm.examples (VersionId form). A changed prompt
+// gives a new version: stored answers say which prompt made them, and the
+// server shows the one it asks with.
+std::string PromptVersion(const Config& config);
 
 // The JSON body of POST /chat/completions for `lines`. One line asks for
 // {"label", "reason"}; several ask for {"answers": [{"line", "label",

@@ -172,6 +172,7 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
     return DataLossError(
         where + ": corrupt: checksum mismatch (the file was damaged after it was written)");
   }
+  m.checksum = stored;
   const size_t weights_size = dim * classes;
   std::vector<float> weights(weights_size), bias(classes);
   std::memcpy(weights.data(), b.data() + offset, weights.size() * 4);

@@ -57,6 +57,9 @@ struct Model {
   // both default to "as the probability says" (format version 1).
   Familiarity familiarity;
   Calibration calibration;
+  // The file's XXH3-64 checksum when it was parsed from one (its version,
+  // shown by the server); 0 for a model built in memory. Not serialized.
+  uint64_t checksum = 0;
 };
 
 // The file's bytes. Deterministic: the same Model gives the same bytes.

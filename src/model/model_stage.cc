@@ -8,6 +8,7 @@
 
 #include "common/json.h"
 #include "common/paths.h"
+#include "common/version_id.h"
 #include "embed/hashing_encoder.h"
 #include "model/model_file.h"
 #include "text/normalizer.h"
@@ -34,6 +35,7 @@ class ModelStage final : public Stage {
         own_normalizer_(std::move(own_normalizer)) {}
 
   std::string_view name() const override { return "model"; }
+  std::string version() const override { return VersionId(model_.checksum); }
 
   std::string description() const override {
     std::string enc;

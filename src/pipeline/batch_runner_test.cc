@@ -12,6 +12,7 @@ namespace {
 class EchoStage : public Stage {
  public:
   std::string_view name() const override { return "rules"; }
+  std::string version() const override { return "test-rules"; }
   bool cacheable() const override { return false; }
   Status Decide(Batch& b, std::span<const size_t> pending) const override {
     for (size_t i : pending) b.decisions[i] = {b.records[i].message, Method::kRegex, 1.0f, ""};

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "common/metrics.h"
+#include "common/version_id.h"
 #include "pipeline/decision_cache.h"
 #include "pipeline/stage_factories.h"
 #include "text/normalizer.h"
@@ -37,6 +38,7 @@ class Pipeline final : public Classifier {
   Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt,
               bool build_missing) {
     labels_ = config.labels().names();
+    labels_version_ = VersionId(TemplateKey("labels", config.GetJson("labels").dump()));
     LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, Normalizer::FromConfig(config));
     cache_ = std::make_unique<DecisionCache>(config.GetSize("pipeline.cache_size"));
     for (auto& s : prebuilt) stages_.push_back(std::move(s));
@@ -171,6 +173,14 @@ class Pipeline final : public Classifier {
     }
     return out;
   }
+  std::vector<std::pair<std::string, std::string>> versions() const override {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (std::string_view name : KnownStageNames()) {  // pipeline order, whatever the build order
+      if (const Stage* s = Find(name)) out.emplace_back(std::string(name), s->version());
+    }
+    out.emplace_back("labels", labels_version_);
+    return out;
+  }
   std::vector<std::string> stage_descriptions() const override {
     std::vector<std::string> out;
     for (const auto& s : stages_) out.push_back(s->description());
@@ -283,6 +293,7 @@ class Pipeline final : public Classifier {
   }
 
   std::vector<std::string> labels_;
+  std::string labels_version_;
   Normalizer normalizer_ = *Normalizer::Create({});
   std::unique_ptr<DecisionCache> cache_;
   std::vector<std::unique_ptr<Stage>> stages_;

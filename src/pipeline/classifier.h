@@ -18,9 +18,11 @@
 #ifndef LOGSIEVE_PIPELINE_CLASSIFIER_H_
 #define LOGSIEVE_PIPELINE_CLASSIFIER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/config.h"
@@ -60,12 +62,20 @@ class Classifier {
   virtual std::vector<std::string> stage_names() const = 0;
   // A one-line description per loaded stage (file, rule count, encoder...).
   virtual std::vector<std::string> stage_descriptions() const = 0;
+  // What the answers depend on: (stage name, Stage::version()) per loaded
+  // stage in pipeline order, then ("labels", VersionId of the label set's
+  // names and descriptions). The server shows them in GET / and /metrics.
+  virtual std::vector<std::pair<std::string, std::string>> versions() const = 0;
   // Each loaded stage's non-empty Stage::RunReport() (LLM requests, tokens, latency).
   virtual std::vector<std::string> stage_reports() const = 0;
   // The stages a line from `source` goes through, in order: its route's, or
   // pipeline.stages for a source no route names.
   virtual std::vector<std::string> route_stages(std::string_view source) const = 0;
 };
+
+// Builds a classifier anew from its files (the config file, rules, model):
+// how a server reloads. Errors name the file and the problem.
+using ClassifierLoader = std::function<StatusOr<std::shared_ptr<const Classifier>>()>;
 
 }  // namespace logsieve
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 namespace logsieve {
@@ -12,6 +13,7 @@ namespace {
 class FakeRules : public Stage {
  public:
   std::string_view name() const override { return "rules"; }
+  std::string version() const override { return "test-rules"; }
   bool cacheable() const override { return false; }
   Status Decide(Batch& b, std::span<const size_t> pending) const override {
     for (size_t i : pending) {
@@ -28,6 +30,7 @@ class FakeModel : public Stage {
  public:
   explicit FakeModel(std::atomic<int>* seen, bool fail = false) : seen_(seen), fail_(fail) {}
   std::string_view name() const override { return "model"; }
+  std::string version() const override { return "test-model"; }
   Status Decide(Batch& b, std::span<const size_t> pending) const override {
     if (fail_) return UnavailableError("model file vanished");
     for (size_t i : pending) {
@@ -52,6 +55,7 @@ class FakeLlm : public Stage {
  public:
   FakeLlm(std::atomic<int>* seen, bool degraded) : seen_(seen), degraded_(degraded) {}
   std::string_view name() const override { return "llm"; }
+  std::string version() const override { return "test-llm"; }
   Status Decide(Batch& b, std::span<const size_t> pending) const override {
     for (size_t i : pending) {
       ++*seen_;
@@ -97,6 +101,25 @@ TEST(ClassifierTest, RulesSeeRawLinesAndTheRestGoToTheModel) {
   EXPECT_EQ(b.decisions[1].label, "Resource Usage");
   EXPECT_EQ(b.decisions[1].method, Method::kML);
   EXPECT_EQ(f.model_seen, 1);
+}
+
+TEST(ClassifierTest, VersionsNameEachStageInPipelineOrderThenTheLabels) {
+  Fixture f;
+  auto c = f.Make(Config(), /*with_llm=*/true);
+  auto versions = c->versions();
+  ASSERT_EQ(versions.size(), 4u);
+  EXPECT_EQ(versions[0], (std::pair<std::string, std::string>{"rules", "test-rules"}));
+  EXPECT_EQ(versions[1], (std::pair<std::string, std::string>{"model", "test-model"}));
+  EXPECT_EQ(versions[2], (std::pair<std::string, std::string>{"llm", "test-llm"}));
+  EXPECT_EQ(versions[3].first, "labels");
+  // Another description of one label is another label set, so another version.
+  Config other;
+  nlohmann::json labels = other.GetJson("labels");
+  ASSERT_TRUE(labels.is_array() && labels[0].is_object()) << labels.dump();
+  labels[0]["description"] = "something else";
+  ASSERT_TRUE(other.Set("labels", labels.dump(), "test").ok());
+  EXPECT_NE(f.Make(other, true)->versions()[3].second, versions[3].second);
+  EXPECT_EQ(f.Make(Config(), true)->versions()[3].second, versions[3].second);
 }
 
 TEST(ClassifierTest, LinesSharingATemplateReachTheModelOnce) {

@@ -1,5 +1,6 @@
 #include "rules/rule_file.h"
 
+#include <xxhash.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -217,7 +218,9 @@ std::string RuleWhere(std::string_view origin, const Rule& rule) {
 }
 
 StatusOr<RuleFile> ParseRuleFile(std::string_view text, std::string_view origin) {
-  return RuleParser(origin).Parse(text);
+  LOGSIEVE_ASSIGN_OR_RETURN(RuleFile file, RuleParser(origin).Parse(text));
+  file.text_hash = XXH3_64bits(text.data(), text.size());
+  return file;
 }
 
 StatusOr<RuleFile> LoadRuleFile(const std::string& path) {

@@ -27,6 +27,7 @@
 #ifndef LOGSIEVE_RULES_RULE_FILE_H_
 #define LOGSIEVE_RULES_RULE_FILE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,7 @@ struct Rule {
 struct RuleFile {
   std::string origin;  // the file name used in messages
   std::vector<Rule> rules;
+  uint64_t text_hash = 0;  // XXH3-64 of the text it was parsed from (its version)
 };
 
 // Parses rule-file text. `origin` names the text in messages ("rules.yaml").

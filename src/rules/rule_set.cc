@@ -307,6 +307,7 @@ StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(RuleFile file, const RuleSet
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<RuleSet> set(new RuleSet());
   set->origin_ = std::move(file.origin);
+  set->text_hash_ = file.text_hash;
   set->rules_ = std::move(file.rules);
   set->generation_ = next_generation.fetch_add(1);
   set->dbs_ = std::make_unique<Databases>();

@@ -90,6 +90,8 @@ class RuleSet {
   RuleSet& operator=(const RuleSet&) = delete;
 
   const std::string& origin() const { return origin_; }
+  // RuleFile::text_hash of the file compiled: the rule set's version.
+  uint64_t text_hash() const { return text_hash_; }
   size_t size() const { return rules_.size(); }
   const std::vector<Rule>& rules() const { return rules_; }
   const Rule& rule(size_t i) const { return rules_[i]; }
@@ -119,6 +121,7 @@ class RuleSet {
                                                 void* scratch) const;
 
   std::string origin_;
+  uint64_t text_hash_ = 0;
   std::vector<Rule> rules_;
   std::unique_ptr<Databases> dbs_;
   uint64_t generation_ = 0;  // unique per RuleSet: keys the thread-local scratch cache

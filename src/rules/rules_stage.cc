@@ -6,6 +6,7 @@
 
 #include "common/metrics.h"
 #include "common/paths.h"
+#include "common/version_id.h"
 #include "rules/rule_cache.h"
 
 namespace logsieve {
@@ -28,6 +29,7 @@ class RulesStage final : public Stage {
   std::string description() const override {
     return "rules: " + std::to_string(rules_->size()) + " rules from " + rules_->origin();
   }
+  std::string version() const override { return VersionId(rules_->text_hash()); }
 
   Status Decide(Batch& batch, std::span<const size_t> pending) const override {
     for (size_t i : pending) {

@@ -91,6 +91,19 @@ TEST(RulesStage, IsNamedRulesIsNotCacheableAndDescribesItself) {
   EXPECT_EQ((*stage)->description(), "rules: 2 rules from t.yaml");
 }
 
+TEST(RulesStage, ItsVersionChangesWithTheRuleFileTextAndOnlyWithIt) {
+  const std::string a = "- {id: r, pattern: 'x', label: A}\n";
+  const std::string b = "- {id: r, pattern: 'x', label: B}\n";
+  auto version = [](const std::string& yaml) {
+    auto stage = MakeRulesStage(Compile(yaml), {"A", "B"});
+    EXPECT_TRUE(stage.ok()) << stage.status().ToString();
+    return (*stage)->version();
+  };
+  EXPECT_EQ(version(a), version(a));
+  EXPECT_NE(version(a), version(b));
+  EXPECT_EQ(version(a).size(), 12u);
+}
+
 TEST(RulesStage, ALabelOutsideTheLabelSetNamesTheRuleAndTheSet) {
   auto stage = MakeRulesStage(
       Compile("- {id: r, pattern: 'x', label: A}\n- {id: odd, pattern: 'y', label: Zzz}\n"),

@@ -26,7 +26,8 @@ constexpr Route kRoutes[] = {
     {"/v1/classify/stream", "POST"},
     {"/v1/feedback", "POST"},  // the learning loop (doc/learning.md)
     {"/v1/review", "GET"},
-    {"/v1/models", "GET"},  // the model registry (doc/ui.md)
+    {"/admin/reload", "POST"},  // hot reload (doc/learning.md)
+    {"/v1/models", "GET"},      // the model registry (doc/ui.md)
     {"/v1/learn", "POST"},
     {"/v1/models/activate", "POST"},
     {"/v1/live", "GET"},  // Server-Sent Events (doc/ui.md)
@@ -137,6 +138,19 @@ bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys) {
   bool good = false;
   for (const std::string& key : keys) good |= ConstantTimeEquals(token, key);
   return good;
+}
+
+bool AdminAuthorized(const ApiRequest& req, const std::vector<std::string>& keys) {
+  if (!keys.empty()) return Authorized(req, keys);
+  std::string_view remote = req.remote;  // "127.0.0.1:50312", "::1:50312"
+  return remote.starts_with("127.") || remote.starts_with("::1:") ||
+         remote.starts_with("::ffff:127.");
+}
+
+ApiResponse AdminForbidden() {
+  return ErrorAnswer(403,
+                     "admin endpoints answer only loopback clients when server.api_keys is "
+                     "empty; set a key to reload from elsewhere");
 }
 
 ApiResponse Unauthorized(const ApiRequest& req) {

@@ -28,6 +28,7 @@ inline bool IsStaticPath(std::string_view path) {
   return path.starts_with(kAssetPrefix) || path.starts_with(kUiPrefix);
 }
 inline constexpr std::string_view kStreamPath = "/v1/classify/stream";
+inline constexpr std::string_view kReloadPath = "/admin/reload";
 inline constexpr std::string_view kLivePath = "/v1/live";  // Server-Sent Events
 
 // "GET", "POST" when `path` is an endpoint (so another method is 405), else "".
@@ -64,6 +65,12 @@ std::string MediaType(const ApiRequest& req);
 bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys);
 // The 401 answer (with WWW-Authenticate: Bearer).
 ApiResponse Unauthorized(const ApiRequest& req);
+// Whether the request may use the admin endpoints (POST /admin/reload): with
+// `keys`, as Authorized; without keys, only a client on loopback, so that a
+// server opened to the network without keys cannot be made to reload by anyone.
+bool AdminAuthorized(const ApiRequest& req, const std::vector<std::string>& keys);
+// The 403 answer to an admin request from off loopback when no keys are set.
+ApiResponse AdminForbidden();
 
 // The detail of a body that could not be read whole: 413 (naming the key
 // "server.<key>"), 408, or 400 (bad framing or connection lost).

@@ -105,9 +105,9 @@ Plan Unread(ApiResponse answer) {
 // ---------------------------------------------------------------------------
 // The stream.
 
-NdjsonStream::NdjsonStream(const Classifier& classifier, size_t batch_size, size_t max_line,
-                           int classify_timeout_ms, bool explain, LiveFeed* live)
-    : classifier_(classifier),
+NdjsonStream::NdjsonStream(std::shared_ptr<const Classifier> classifier, size_t batch_size,
+                           size_t max_line, int classify_timeout_ms, bool explain, LiveFeed* live)
+    : classifier_(std::move(classifier)),
       batch_size_(batch_size),
       max_line_(max_line),
       classify_timeout_ms_(classify_timeout_ms),
@@ -176,7 +176,7 @@ void NdjsonStream::Flush(std::string& out) {
   if (slots_.empty()) return;
   if (!batch_.records.empty()) {
     batch_.deadline = Batch::DeadlineAfter(classify_timeout_ms_);
-    classifier_.Classify(batch_);  // never fails: a stage failure is in each line's detail
+    classifier_->Classify(batch_);  // never fails: a stage failure is in each line's detail
     if (live_ != nullptr) live_->Offer(batch_);
   }
   size_t next = 0;
@@ -204,11 +204,64 @@ Handlers::Handlers(ServerOptions options)
       in_flight_(MetricsRegistry::Global().GetGauge("logsieve_http_requests_in_flight",
                                                     "HTTP requests being served now")) {}
 
-void Handlers::SetClassifier(std::shared_ptr<const Classifier> classifier) {
+void Handlers::Install(std::shared_ptr<const Classifier> classifier) const {
+  assert(classifier != nullptr);
+  std::vector<std::pair<std::string, std::string>> versions = classifier->versions();
+  std::shared_ptr<const Classifier>
+      old;  // freed outside the lock, after the last request holding it
   MutexLock lock(&classifier_mu_);
-  assert(classifier != nullptr && classifier_ == nullptr);
-  classifier_ = std::move(classifier);
-  ready_.store(classifier_.get(), std::memory_order_release);
+  old = std::exchange(classifier_, std::move(classifier));
+  ready_.store(true, std::memory_order_release);
+  // logsieve_loaded_version{part, version}: 1 for what serves now, 0 for what served before.
+  MetricsRegistry& m = MetricsRegistry::Global();
+  auto gauge = [&](const std::pair<std::string, std::string>& v) -> Gauge& {
+    return m.GetGauge("logsieve_loaded_version",
+                      "1 for the version of each part of the classifier in service (rules, model, "
+                      "llm, labels), 0 for those it replaced",
+                      {{"part", v.first}, {"version", v.second}});
+  };
+  for (const auto& v : published_) gauge(v).Set(0);
+  for (const auto& v : versions) gauge(v).Set(1);
+  published_ = std::move(versions);
+  m.GetGauge("logsieve_loaded_timestamp_seconds",
+             "When the classifier in service was loaded (Unix time)")
+      .Set(static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count()));
+}
+
+std::shared_ptr<const Classifier> Handlers::classifier() const {
+  MutexLock lock(&classifier_mu_);
+  return classifier_;
+}
+
+Status Handlers::Reload() const {
+  MutexLock lock(&reload_mu_);
+  MetricsRegistry& m = MetricsRegistry::Global();
+  auto count = [&](const char* result) {
+    m.GetCounter("logsieve_reloads_total", "Reloads of the classifier (SIGHUP, POST /admin/reload)",
+                 {{"result", result}})
+        .Inc();
+  };
+  if (!loader_) {
+    count("failed");
+    return FailedPreconditionError("this server has no way to reload its classifier");
+  }
+  StatusOr<std::shared_ptr<const Classifier>> next = loader_();
+  if (!next.ok()) {
+    count("failed");
+    Status refused = next.status().WithPrefix("reload refused, the classifier in service stays");
+    std::fprintf(stderr, "logsieve: %s\n", refused.message().c_str());
+    return refused;
+  }
+  Install(*std::move(next));
+  count("ok");
+  std::string text;
+  for (const auto& [part, version] : classifier()->versions()) {
+    text += (text.empty() ? "" : ", ") + part + " " + version;
+  }
+  std::fprintf(stderr, "logsieve: reloaded: %s\n", text.c_str());
+  return OkStatus();
 }
 
 Plan Handlers::Admit(const ApiRequest& req) const {
@@ -247,14 +300,21 @@ Plan Handlers::Admit(const ApiRequest& req) const {
       return Unread(ErrorAnswer(413, BodyFailureDetail(413, plan.limit, plan.limit_key)));
     }
   }
-  if (!Authorized(req, options_.api_keys)) {
-    plan.answer = Unauthorized(req);
+  const bool reload = req.path == kReloadPath;
+  if (reload ? !AdminAuthorized(req, options_.api_keys) : !Authorized(req, options_.api_keys)) {
+    plan.answer = reload && options_.api_keys.empty() ? AdminForbidden() : Unauthorized(req);
     return plan;
   }
-  if (stopping_ || classifier() == nullptr) {
+  if (stopping_ || !ready()) {
     plan.answer =
         ErrorAnswer(503, stopping_ ? "shutting down" : "not ready: the classifier is loading");
     plan.answer.headers.emplace_back("Retry-After", "1");
+    return plan;
+  }
+  if (reload) {  // any body is read away; it says nothing
+    plan.kind = Plan::kBuffer;
+    plan.limit = 4096;
+    plan.handle = &Handlers::ReloadEndpoint;
     return plan;
   }
   const std::string type = MediaType(req);
@@ -309,7 +369,7 @@ ApiResponse Handlers::Get(const ApiRequest& req) const {
   if (path == "/healthz") return JsonAnswer(200, json{{"status", "ok"}});
   if (path == "/readyz") {
     if (stopping_) return ErrorAnswer(503, "shutting down");
-    if (classifier() == nullptr) return ErrorAnswer(503, "not ready: the classifier is loading");
+    if (!ready()) return ErrorAnswer(503, "not ready: the classifier is loading");
     return JsonAnswer(200, json{{"status", "ready"}});
   }
   if (path == "/metrics") {
@@ -322,7 +382,7 @@ ApiResponse Handlers::Get(const ApiRequest& req) const {
   if (path == "/v1/review") return Review(req);
   if (path == "/v1/models") return ListModels(req);
   if (path == "/openapi.json") {
-    const Classifier* c = classifier();
+    std::shared_ptr<const Classifier> c = classifier();
     return JsonAnswer(
         200, OpenApiDocument(options_.version, c ? c->labels() : std::vector<std::string>{}));
   }
@@ -337,17 +397,19 @@ ApiResponse Handlers::Get(const ApiRequest& req) const {
 }
 
 ApiResponse Handlers::Health() const {
-  const Classifier* c = classifier();
+  std::shared_ptr<const Classifier> c = classifier();
   json body = {{"status", stopping_ ? "stopping" : (c ? "ok" : "loading")},
                {"version", options_.version},
                {"stages", json::array()},
                {"stage_details", json::array()},
                {"labels", json::array()},
+               {"loaded", json::object()},
                {"auth_required", !options_.api_keys.empty()}};  // the dashboard asks for a key
   if (c != nullptr) {
     body["stages"] = c->stage_names();
     body["stage_details"] = c->stage_descriptions();
     body["labels"] = c->labels();
+    for (const auto& [part, version] : c->versions()) body["loaded"][part] = version;
   }
   return JsonAnswer(200, body);
 }
@@ -360,9 +422,11 @@ bool Handlers::RunsInline(const Plan& plan, const ApiRequest& req) const {
   const bool classifies = plan.handle == &Handlers::ClassifySingle ||
                           plan.handle == &Handlers::ClassifyBatch ||
                           plan.handle == &Handlers::ClassifyCsv;
-  const Classifier* c = classifier();
-  return plan.kind == Plan::kBuffer && classifies && c != nullptr && !c->may_wait() &&
-         req.body.size() <= kInlineBodyBytes;
+  if (plan.kind != Plan::kBuffer || !classifies || req.body.size() > kInlineBodyBytes) {
+    return false;
+  }
+  std::shared_ptr<const Classifier> c = classifier();
+  return c != nullptr && !c->may_wait();
 }
 
 ApiResponse Handlers::BodyFailure(const Plan& plan, int status) const {
@@ -377,14 +441,14 @@ ApiResponse Handlers::Busy() const {
 }
 
 std::unique_ptr<NdjsonStream> Handlers::NewStream(const ApiRequest& req) const {
-  return std::make_unique<NdjsonStream>(*classifier(), options_.batch_size,
+  return std::make_unique<NdjsonStream>(classifier(), options_.batch_size,
                                         options_.max_record_bytes, options_.classify_timeout_ms,
                                         WantsExplain(req.target), &live_);
 }
 
-void Handlers::Classify(Batch& batch) const {
+void Handlers::Classify(const Classifier& c, Batch& batch) const {
   batch.deadline = Batch::DeadlineAfter(options_.classify_timeout_ms);
-  classifier()->Classify(batch);
+  c.Classify(batch);
   live_.Offer(batch);
 }
 
@@ -393,14 +457,14 @@ ApiResponse Handlers::ClassifySingle(const ApiRequest& req) const {
   if (!body.ok()) return ErrorAnswer(400, body.status().message());
   StatusOr<LogRecord> record = RecordFromJson(*body, "");
   if (!record.ok()) return ErrorAnswer(422, record.status().message());
+  std::shared_ptr<const Classifier> c = classifier();
   const bool explain = WantsExplain(req.target);
   if (options_.classify_timeout_ms == 0 && !explain && live_.subscribers() == 0) {
-    return JsonAnswer(200,
-                      DecisionJson(classifier()->ClassifyOne(record->source, record->message)));
+    return JsonAnswer(200, DecisionJson(c->ClassifyOne(record->source, record->message)));
   }
   Batch batch;
   batch.records.push_back(*std::move(record));
-  Classify(batch);
+  Classify(*c, batch);
   return JsonAnswer(200, explain ? ExplainedDecisionJson(batch.decisions[0], batch.templates[0])
                                  : DecisionJson(batch.decisions[0]));
 }
@@ -425,7 +489,7 @@ ApiResponse Handlers::ClassifyBatch(const ApiRequest& req) const {
     batch.records.push_back(*std::move(r));
   }
   *body = nullptr;  // free the parsed input before classifying
-  Classify(batch);
+  Classify(*classifier(), batch);
   const bool explain = WantsExplain(req.target);
   json results = json::array();
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -473,7 +537,7 @@ void ReviewQuery(std::string_view target, size_t* limit, double* min_confidence)
 
 ApiResponse Handlers::Review(const ApiRequest& req) const {
   if (!Authorized(req, options_.api_keys)) return Unauthorized(req);
-  if (classifier() == nullptr) return ErrorAnswer(503, "not ready: the classifier is loading");
+  if (!ready()) return ErrorAnswer(503, "not ready: the classifier is loading");
   if (store_ == nullptr) return NoStore();
   size_t limit = 50;
   double min_confidence = 0.7;
@@ -522,6 +586,17 @@ ApiResponse Handlers::AddFeedback(const ApiRequest& req) const {
                               {"previous_method", correction->previous_method}});
 }
 
+ApiResponse Handlers::ReloadEndpoint(const ApiRequest&) const {
+  std::vector<std::pair<std::string, std::string>> before = classifier()->versions();
+  if (Status s = Reload(); !s.ok()) {
+    return ErrorAnswer(s.code() == StatusCode::kFailedPrecondition ? 501 : 500, s.message());
+  }
+  json previous = json::object(), loaded = json::object();
+  for (const auto& [part, version] : before) previous[part] = version;
+  for (const auto& [part, version] : classifier()->versions()) loaded[part] = version;
+  return JsonAnswer(200, json{{"status", "reloaded"}, {"loaded", loaded}, {"previous", previous}});
+}
+
 ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
   StatusOr<std::string> boundary = MultipartBoundary(req.Header("Content-Type"));
   if (!boundary.ok()) return ErrorAnswer(400, boundary.status().message());
@@ -564,6 +639,7 @@ ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
   std::unique_ptr<RecordWriter> writer = RecordWriter::ToString(
       &res.body, WriteOptions{.format = Format::kCsv}, Format::kCsv, (*csv)->columns());
   const size_t slice = std::max<size_t>(options_.batch_size, 4096);
+  const std::shared_ptr<const Classifier> c = classifier();  // one for the whole file
   RecordBatch batch;
   size_t rows = 0;
   while (true) {
@@ -576,7 +652,7 @@ ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
       return ErrorAnswer(
           413, "more than " + std::to_string(options_.max_rows) + " rows (server.max_rows)");
     }
-    Classify(batch.batch);
+    Classify(*c, batch.batch);
     if (Status s = writer->Write(batch); !s.ok()) return ErrorAnswer(500, s.message());
   }
   if (Status s = writer->Commit(); !s.ok()) return ErrorAnswer(500, s.message());

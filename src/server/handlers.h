@@ -4,7 +4,7 @@
 // this file decides.
 //
 //   Handlers h(options);
-//   h.SetClassifier(classifier);
+//   h.SetClassifier(classifier);         // ready; again later: a reload
 //   Plan plan = h.Admit(req);            // on the I/O thread, from the head only
 //   switch (plan.kind) {
 //     case Plan::kBuffer: read at most plan.limit bytes into req.body, then
@@ -14,7 +14,8 @@
 //   h.Log(req, res.status, res.body.size(), seconds);
 //
 // Thread safety: after construction every method may be called from any
-// thread; SetClassifier at most once.
+// thread. A request holds the classifier it started with (a shared_ptr) to
+// its end, so a swap never changes or frees one under a request in flight.
 #ifndef LOGSIEVE_SERVER_HANDLERS_H_
 #define LOGSIEVE_SERVER_HANDLERS_H_
 
@@ -23,6 +24,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/decision.h"
 #include "common/metrics.h"
@@ -59,8 +62,9 @@ struct Plan {
 // partial line (at most input.max_record_bytes).
 class NdjsonStream {
  public:
+  // The stream keeps `classifier` to its end, even if the server reloads.
   // `live`: where each classified batch is offered (may be null).
-  NdjsonStream(const Classifier& classifier, size_t batch_size, size_t max_line,
+  NdjsonStream(std::shared_ptr<const Classifier> classifier, size_t batch_size, size_t max_line,
                int classify_timeout_ms, bool explain = false, LiveFeed* live = nullptr);
   // Takes a piece of the body; returns the answer lines of every batch it
   // completed ("" when none). Classifies: call it on a worker.
@@ -79,7 +83,7 @@ class NdjsonStream {
   void EndLine(std::string& out);
   void Flush(std::string& out);
 
-  const Classifier& classifier_;
+  const std::shared_ptr<const Classifier> classifier_;
   const size_t batch_size_;
   const size_t max_line_;
   const int classify_timeout_ms_;
@@ -97,12 +101,29 @@ class Handlers {
   explicit Handlers(ServerOptions options);
 
   const ServerOptions& options() const { return options_; }
-  // REQUIRES: called at most once; classifier != nullptr.
-  void SetClassifier(std::shared_ptr<const Classifier> classifier);
-  const Classifier* classifier() const { return ready_.load(std::memory_order_acquire); }
+  // Makes the server ready, or swaps in a new classifier: requests already
+  // running finish with the one they hold, later ones get the new one (its
+  // decision cache starts empty). Publishes its versions (GET /, /metrics).
+  // REQUIRES: classifier != nullptr.
+  void SetClassifier(std::shared_ptr<const Classifier> classifier) EXCLUDES(classifier_mu_) {
+    Install(std::move(classifier));
+  }
+  // The classifier serving now; null while the first one loads. Callers hold
+  // the pointer for the whole request.
+  std::shared_ptr<const Classifier> classifier() const EXCLUDES(classifier_mu_);
   // The learning loop's store (null: store off or not opened; /v1/feedback and
   // /v1/review answer 503). REQUIRES: called before SetClassifier, at most once.
   void SetStore(std::shared_ptr<StoreRecorder> recorder) { store_ = std::move(recorder); }
+  // How Reload builds the next classifier. REQUIRES: called before the first
+  // SetClassifier (which publishes it to other threads), at most once.
+  void SetLoader(ClassifierLoader loader) { loader_ = std::move(loader); }
+  // Builds a classifier with the loader and swaps it in. On failure the error
+  // (naming the file) is returned and logged, and the classifier in service
+  // stays. One reload at a time; a second caller waits for the first.
+  // Counted in logsieve_reloads_total{result}.
+  // (const: the classifier in service is the handlers' one mutable state,
+  // swapped under its mutex, so that the endpoint table can call it.)
+  Status Reload() const EXCLUDES(reload_mu_);
   // The model registry endpoints (null: they answer 503). REQUIRES: called
   // before SetClassifier, at most once.
   void SetModelService(std::shared_ptr<const ModelService> models) { models_ = std::move(models); }
@@ -146,21 +167,28 @@ class Handlers {
   ApiResponse LearnModel(const ApiRequest& req) const;
   ApiResponse ActivateModel(const ApiRequest& req) const;
   ApiResponse ListModels(const ApiRequest& req) const;
+  ApiResponse ReloadEndpoint(const ApiRequest& req) const;
 
  private:
   ApiResponse Health() const;
   Plan LivePlan(const ApiRequest& req) const;
   ApiResponse Review(const ApiRequest& req) const;
   ApiResponse Get(const ApiRequest& req) const;
-  // The batch as the classifier answers it within classify_timeout_ms.
-  void Classify(Batch& batch) const;
+  // The batch as `c` answers it within classify_timeout_ms.
+  void Classify(const Classifier& c, Batch& batch) const;
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+  void Install(std::shared_ptr<const Classifier> classifier) const EXCLUDES(classifier_mu_);
 
   const ServerOptions options_;
-  Mutex classifier_mu_;
-  std::shared_ptr<const Classifier> classifier_ GUARDED_BY(classifier_mu_);  // set once
-  std::atomic<const Classifier*> ready_{nullptr};  // published after classifier_
-  std::shared_ptr<StoreRecorder> store_;           // set before ready_ is published
-  std::shared_ptr<const ModelService> models_;     // set before ready_ is published
+  mutable Mutex classifier_mu_;
+  mutable std::shared_ptr<const Classifier> classifier_ GUARDED_BY(classifier_mu_);
+  mutable std::atomic<bool> ready_{false};  // classifier_ is set (a lock-free check)
+  std::shared_ptr<StoreRecorder> store_;    // set before the first classifier
+  ClassifierLoader loader_;                 // set before the first classifier
+  mutable Mutex reload_mu_;                 // one Reload at a time
+  // The versions published as logsieve_loaded_version{part,version} = 1.
+  mutable std::vector<std::pair<std::string, std::string>> published_ GUARDED_BY(classifier_mu_);
+  std::shared_ptr<const ModelService> models_;  // set before the first classifier
   std::atomic<bool> stopping_{false};
   mutable LiveFeed live_{LiveFeedOptions{}};
   mutable Mutex log_mu_;  // one access-log line at a time on stderr

@@ -202,6 +202,23 @@ constexpr std::string_view kDocument = R"json({
         }
       }
     },
+    "/admin/reload": {
+      "post": {
+        "operationId": "reload",
+        "summary": "Reload the config, rules and model, and swap the classifier in service",
+        "description": "What SIGHUP does. Requests in flight finish on the classifier they started with; the new one starts with an empty decision cache. A file that does not load is refused (500, the detail names the file and line) and the classifier in service stays. With server.api_keys empty, only loopback clients may call it (403).",
+        "tags": ["operations"],
+        "security": [{}, {"bearer": []}],
+        "responses": {
+          "200": {"description": "Reloaded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reloaded"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"description": "No API keys are set and the client is not on loopback", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "500": {"description": "A new file did not load; the classifier in service stays", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "501": {"description": "This server has no way to reload (an embedded server without a loader)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
     "/ui/": {
       "get": {
         "operationId": "dashboard",
@@ -350,7 +367,22 @@ constexpr std::string_view kDocument = R"json({
           "stages": {"type": "array", "items": {"type": "string"}, "description": "Loaded stages in order (rules, model, llm)"},
           "stage_details": {"type": "array", "items": {"type": "string"}, "description": "One line per loaded stage"},
           "labels": {"type": "array", "items": {"type": "string"}},
+          "loaded": {"$ref": "#/components/schemas/LoadedVersions"},
           "auth_required": {"type": "boolean", "description": "server.api_keys is set: the API needs a bearer token"}
+        }
+      },
+      "LoadedVersions": {
+        "type": "object",
+        "description": "The version of each part of the classifier in service: rules (hash of the rule file's text), model (the model file's checksum), llm (MODEL/PROMPT_VERSION), labels (hash of the label set)",
+        "additionalProperties": {"type": "string"}
+      },
+      "Reloaded": {
+        "type": "object",
+        "required": ["status", "loaded", "previous"],
+        "properties": {
+          "status": {"type": "string", "enum": ["reloaded"]},
+          "loaded": {"$ref": "#/components/schemas/LoadedVersions"},
+          "previous": {"$ref": "#/components/schemas/LoadedVersions"}
         }
       },
       "Feedback": {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "server/server.h"
@@ -30,10 +31,24 @@ void OnStopSignal(int sig) {
   }
 }
 
+// The keys read once at start-up (the listener, limits, the store) that differ
+// between `before` and `after`, comma-separated.
+std::string StartupKeysChanged(const Config& before, const Config& after) {
+  std::string changed;
+  for (const ConfigKey& key : ConfigSchema()) {
+    if (!key.name.starts_with("server.") && !key.name.starts_with("store.")) continue;
+    if (before.GetJson(key.name) != after.GetJson(key.name)) {
+      changed += (changed.empty() ? "" : ", ") + std::string(key.name);
+    }
+  }
+  return changed;
+}
+
 }  // namespace
 
-Status RunServer(const Config& config, const std::string& version,
+Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std::string& version,
                  std::shared_ptr<const ModelService> models) {
+  LOGSIEVE_ASSIGN_OR_RETURN(const Config config, load_config());
   LOGSIEVE_ASSIGN_OR_RETURN(ServerOptions options, ServerOptions::FromConfig(config));
   options.version = version;
 
@@ -46,6 +61,7 @@ Status RunServer(const Config& config, const std::string& version,
   sa.sa_flags = SA_RESTART;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client that hangs up is an error on its socket, not a crash
   // Every connection is a descriptor: allow as many as the hard limit does,
   // so server.max_connections (not EMFILE) is what refuses clients.
@@ -62,17 +78,26 @@ Status RunServer(const Config& config, const std::string& version,
 
   Status served;
   std::thread serving([&] { served = server->Serve(); });
+  // Waits for signals: SIGHUP reloads (Server::Reload logs the outcome; a
+  // SIGHUP while the first classifier loads is ignored), anything else stops.
   std::thread stopper([&] {
-    unsigned char sig = 0;
-    ssize_t n;
-    do {
-      n = read(pipe_fds[0], &sig, 1);
-    } while (n < 0 && errno == EINTR);
-    if (n == 1 && sig != 0) {
-      std::fprintf(stderr, "logsieve: %s: finishing requests in flight, then exiting\n",
-                   sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    while (true) {
+      unsigned char sig = 0;
+      ssize_t n;
+      do {
+        n = read(pipe_fds[0], &sig, 1);
+      } while (n < 0 && errno == EINTR);
+      if (n == 1 && sig == SIGHUP) {
+        if (server->ready()) (void)server->Reload();
+        continue;
+      }
+      if (n == 1 && sig != 0) {
+        std::fprintf(stderr, "logsieve: %s: finishing requests in flight, then exiting\n",
+                     sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      }
+      server->Stop();
+      return;
     }
-    server->Stop();
   });
   auto wake_stopper = [&] {  // a zero byte: no signal, just stop waiting
     unsigned char zero = 0;
@@ -93,10 +118,24 @@ Status RunServer(const Config& config, const std::string& version,
   // The store (store.enabled auto: on in serve); one that cannot be opened is
   // logged and the server runs without it.
   std::unique_ptr<Classifier> serving_classifier = *std::move(classifier);
-  if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "serve")) {
-    serving_classifier = WithRecording(std::move(serving_classifier), recorder);
-    server->SetStore(std::move(recorder));
+  std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "serve");
+  if (recorder != nullptr) {
+    serving_classifier = WithRecording(std::move(serving_classifier), recorder, config);
+    server->SetStore(recorder);
   }
+  // A reload reads the config and every file it names again; the store and
+  // the listener stay those of the start.
+  server->SetLoader(
+      [&load_config, &config, recorder]() -> StatusOr<std::shared_ptr<const Classifier>> {
+        LOGSIEVE_ASSIGN_OR_RETURN(Config next, load_config());
+        if (std::string changed = StartupKeysChanged(config, next); !changed.empty()) {
+          std::fprintf(stderr, "logsieve: reload: %s changed; they take effect at the next start\n",
+                       changed.c_str());
+        }
+        LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> made, Classifier::Create(next));
+        if (recorder != nullptr) made = WithRecording(std::move(made), recorder, next);
+        return std::shared_ptr<const Classifier>(std::move(made));
+      });
   server->SetModelService(std::move(models));
   server->SetClassifier(std::shared_ptr<const Classifier>(std::move(serving_classifier)));
   std::fprintf(stderr, "logsieve: ready\n");

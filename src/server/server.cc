@@ -30,6 +30,10 @@ void Server::SetClassifier(std::shared_ptr<const Classifier> classifier) {
   impl_->handlers.SetClassifier(std::move(classifier));
 }
 
+void Server::SetLoader(ClassifierLoader loader) { impl_->handlers.SetLoader(std::move(loader)); }
+
+Status Server::Reload() { return impl_->handlers.Reload(); }
+
 void Server::SetStore(std::shared_ptr<StoreRecorder> recorder) {
   impl_->handlers.SetStore(std::move(recorder));
 }

@@ -15,9 +15,11 @@
 //   (*server)->Stop();  // stop accepting, finish in-flight requests
 //   t.join();
 //
-// The classifier is set once, after the socket is bound, so probes answer
-// (503 "not ready") while a large model loads. One Classifier serves every
-// request thread; it is built, frozen and shared.
+// The classifier is set after the socket is bound, so probes answer (503 "not
+// ready") while a large model loads. One Classifier serves every request
+// thread; it is built, frozen and shared. A reload (SIGHUP, POST
+// /admin/reload) builds a new one with the loader and swaps it in: requests in
+// flight finish on the one they started with.
 //
 // The parts (doc/server.md): options.h (the keys), codec.h (JSON),
 // admission.h (decisions from the head), multipart.h, handlers.h (one per
@@ -32,6 +34,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,9 +60,17 @@ class Server {
   // The bound port. REQUIRES: Bind() succeeded.
   int port() const;
 
-  // Makes the server ready: classify endpoints answer from now on.
-  // REQUIRES: called at most once; classifier != nullptr.
+  // Makes the server ready: classify endpoints answer from now on. Called
+  // again, swaps the classifier (requests in flight keep theirs).
+  // REQUIRES: classifier != nullptr.
   void SetClassifier(std::shared_ptr<const Classifier> classifier);
+  // How Reload builds the next classifier. REQUIRES: called before the first
+  // SetClassifier, at most once.
+  void SetLoader(ClassifierLoader loader);
+  // Builds a classifier with the loader and swaps it in (what SIGHUP and
+  // POST /admin/reload do). On failure the error names the file, and the
+  // classifier in service stays.
+  Status Reload();
   // The learning loop's store for /v1/feedback and /v1/review (doc/learning.md).
   // REQUIRES: called before SetClassifier, at most once.
   void SetStore(std::shared_ptr<StoreRecorder> recorder);
@@ -82,11 +93,14 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
-// `logsieve serve`: binds, loads the classifier from `config` (rules, model,
-// llm), serves until SIGTERM or SIGINT, then shuts down gracefully. Logs the
-// listening address and access lines on stderr.
+// `logsieve serve`: loads the config with `load_config`, binds, loads the
+// classifier (rules, model, llm), serves until SIGTERM or SIGINT, then shuts
+// down gracefully. SIGHUP and POST /admin/reload call `load_config` again and
+// swap in a classifier built from it; server.* and store.* keys keep their
+// start-up values (a change to them is logged as needing a restart). Logs the
+// listening address, reloads and access lines on stderr.
 // `models`: the model registry endpoints' backend (null: they answer 503).
-Status RunServer(const Config& config, const std::string& version,
+Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std::string& version,
                  std::shared_ptr<const ModelService> models = nullptr);
 
 }  // namespace logsieve

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "server/admission.h"
 #include "server/handlers.h"
 #include "server/web_assets.h"
 #include "testing/testing.h"
@@ -37,7 +38,8 @@ ServerOptions Defaults() {
 // Resource Usage by ML 0.9; else Unclassified. Optionally slow.
 class FakeClassifier : public Classifier {
  public:
-  explicit FakeClassifier(std::chrono::milliseconds delay = {}) : delay_(delay) {}
+  explicit FakeClassifier(std::chrono::milliseconds delay = {}, std::string version = "1")
+      : delay_(delay), version_(std::move(version)) {}
 
   void Classify(Batch& batch) const override {
     batch.Reset();
@@ -61,6 +63,9 @@ class FakeClassifier : public Classifier {
   bool may_wait() const override { return delay_.count() > 0; }
   const std::vector<std::string>& labels() const override { return labels_; }
   std::vector<std::string> stage_names() const override { return {"rules", "model"}; }
+  std::vector<std::pair<std::string, std::string>> versions() const override {
+    return {{"rules", "fake-rules-" + version_}, {"labels", "fake-labels"}};
+  }
   std::vector<std::string> stage_descriptions() const override {
     return {"rules: fake", "model: fake"};
   }
@@ -71,6 +76,7 @@ class FakeClassifier : public Classifier {
 
  private:
   std::chrono::milliseconds delay_;
+  std::string version_;
   std::vector<std::string> labels_ = {"User Action", "Resource Usage"};
 };
 
@@ -92,6 +98,7 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(server_->Bind().ok());
     if (store_) server_->SetStore(store_);
     if (models_) server_->SetModelService(models_);
+    if (loader_) server_->SetLoader(loader_);
     if (ready) server_->SetClassifier(std::make_shared<FakeClassifier>(delay));
     thread_ = std::thread([this] { (void)server_->Serve(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
@@ -119,6 +126,7 @@ class ServerTest : public ::testing::Test {
   testing::ScratchDir scratch_;
   std::shared_ptr<StoreRecorder> store_;
   std::shared_ptr<const ModelService> models_;
+  ClassifierLoader loader_;  // Start() hands it to the server
   static json Body(const httplib::Result& r) { return json::parse(r->body, nullptr, false); }
   static std::string Detail(const httplib::Result& r) {
     json j = Body(r);
@@ -1054,6 +1062,125 @@ TEST_F(ServerTest, ReviewListsTheStoredTemplatesMostWorthALook) {
   EXPECT_EQ(items[0]["count"], 3);
   EXPECT_EQ(items[0]["reasons"], json({"unclassified"}));
   EXPECT_EQ(items[0]["examples"], json({"mystery 1"}));
+}
+
+// --- hot reload ---------------------------------------------------------------
+
+TEST_F(ServerTest, AReloadSwapsTheClassifierAndShowsItsVersionsInRootAndMetrics) {
+  std::atomic<int> loads{0};
+  loader_ = [&]() -> StatusOr<std::shared_ptr<const Classifier>> {
+    return std::make_shared<FakeClassifier>(std::chrono::milliseconds(0),
+                                            std::to_string(2 + loads++));
+  };
+  Start();
+  EXPECT_EQ(Body(client_->Get("/"))["loaded"]["rules"], "fake-rules-1");
+  auto r = client_->Post("/admin/reload", "", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["previous"]["rules"], "fake-rules-1");
+  EXPECT_EQ(Body(r)["loaded"]["rules"], "fake-rules-2");
+  EXPECT_EQ(Body(client_->Get("/"))["loaded"],
+            json({{"rules", "fake-rules-2"}, {"labels", "fake-labels"}}));
+  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_NE(metrics.find(R"(logsieve_loaded_version{part="rules",version="fake-rules-2"} 1)"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find(R"(logsieve_loaded_version{part="rules",version="fake-rules-1"} 0)"),
+            std::string::npos);
+  EXPECT_NE(metrics.find(R"(logsieve_reloads_total{result="ok"})"), std::string::npos);
+  // The new classifier answers.
+  r = client_->Post("/classify-single/", R"({"source":"a","log_message":"user logged in"})",
+                    "application/json");
+  EXPECT_EQ(Body(r)["target_label"], "User Action");
+}
+
+TEST_F(ServerTest, AFailedReloadNamesTheFileAndKeepsTheClassifierInService) {
+  loader_ = []() -> StatusOr<std::shared_ptr<const Classifier>> {
+    return InvalidArgumentError("rules/custom.yaml:3: rule 'disk': unknown key 'lable'");
+  };
+  Start();
+  auto r = client_->Post("/admin/reload", "", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_NE(Detail(r).find("rules/custom.yaml:3: rule 'disk'"), std::string::npos) << r->body;
+  EXPECT_NE(Detail(r).find("the classifier in service stays"), std::string::npos) << r->body;
+  EXPECT_EQ(Body(client_->Get("/"))["loaded"]["rules"], "fake-rules-1");
+  r = client_->Post("/classify-single/", R"({"source":"a","log_message":"user logged in"})",
+                    "application/json");
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["target_label"], "User Action");
+}
+
+TEST_F(ServerTest, ReloadNeedsAnApiKeyWhenKeysAreSet) {
+  loader_ = []() -> StatusOr<std::shared_ptr<const Classifier>> {
+    return std::make_shared<FakeClassifier>();
+  };
+  ServerOptions options = Defaults();
+  options.api_keys = {"s3cret"};
+  Start(options);
+  EXPECT_EQ(client_->Post("/admin/reload", "", "application/json")->status, 401);
+  httplib::Headers auth = {{"Authorization", "Bearer s3cret"}};
+  EXPECT_EQ(client_->Post("/admin/reload", auth, "", "application/json")->status, 200);
+  EXPECT_EQ(client_->Get("/admin/reload")->status, 405);
+}
+
+TEST_F(ServerTest, AServerStartedWithoutALoaderSaysItCannotReload) {
+  Start();
+  auto r = client_->Post("/admin/reload", "", "application/json");
+  EXPECT_EQ(r->status, 501);
+  EXPECT_NE(Detail(r).find("no way to reload"), std::string::npos) << r->body;
+}
+
+TEST(AdminAuthorizedTest, WithoutKeysOnlyLoopbackClientsMayReload) {
+  ApiRequest req;
+  for (const char* remote : {"127.0.0.1:5000", "::1:5000", "::ffff:127.0.0.1:5000"}) {
+    req.remote = remote;
+    EXPECT_TRUE(AdminAuthorized(req, {})) << remote;
+  }
+  for (const char* remote :
+       {"203.0.113.7:5000", "10.0.0.1:80", "::ffff:10.0.0.1:80", "1.127.0.0:1"}) {
+    req.remote = remote;
+    EXPECT_FALSE(AdminAuthorized(req, {})) << remote;
+  }
+  req.remote = "203.0.113.7:5000";
+  req.headers.emplace_back("Authorization", "Bearer k");
+  EXPECT_TRUE(AdminAuthorized(req, {"k"}));
+}
+
+TEST_F(ServerTest, RequestsRunningDuringReloadsAllSucceed) {
+  loader_ = []() -> StatusOr<std::shared_ptr<const Classifier>> {
+    return std::make_shared<FakeClassifier>(std::chrono::milliseconds(2));
+  };
+  Start(Defaults(), true, std::chrono::milliseconds(2));
+  std::atomic<bool> done{false};
+  std::atomic<int> ok{0}, bad{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&] {
+      httplib::Client c("127.0.0.1", server_->port());
+      c.set_read_timeout(10, 0);
+      while (!done) {
+        auto r = c.Post("/v1/classify",
+                        R"({"logs":[{"source":"a","log_message":"user logged in"},)"
+                        R"({"source":"a","log_message":"memory at 91%"}]})",
+                        "application/json");
+        const bool right = r && r->status == 200 &&
+                           Body(r)["results"][0]["target_label"] == "User Action" &&
+                           Body(r)["results"][1]["target_label"] == "Resource Usage";
+        (right ? ok : bad)++;
+      }
+    });
+  }
+  // Reload until the clients have made 200 requests across the swaps.
+  for (int i = 0; i < 20 || (ok + bad < 200 && i < 5000); ++i) {
+    auto r = client_->Post("/admin/reload", "", "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  done = true;
+  for (std::thread& t : clients) t.join();
+  EXPECT_GT(ok.load(), 0);
+  EXPECT_EQ(bad.load(), 0);
 }
 
 TEST(ServerOptionsTest, ReadsTheServerSectionOfTheConfig) {

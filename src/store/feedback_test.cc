@@ -11,6 +11,7 @@ namespace {
 class ErrorModel : public Stage {
  public:
   std::string_view name() const override { return "model"; }
+  std::string version() const override { return "test-model"; }
   Status Decide(Batch& b, std::span<const size_t> pending) const override {
     for (size_t i : pending) b.decisions[i] = {"Error", Method::kML, 0.9f, "p=0.9"};
     return OkStatus();

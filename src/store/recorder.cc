@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "llm/prompt.h"
 #include "text/normalizer.h"
 
 namespace logsieve {
@@ -45,12 +46,13 @@ Counter& Errors(std::string_view reason) {
 
 class RecordingClassifier final : public Classifier {
  public:
-  RecordingClassifier(std::unique_ptr<Classifier> inner, std::shared_ptr<StoreRecorder> recorder)
-      : inner_(std::move(inner)), recorder_(std::move(recorder)) {}
+  RecordingClassifier(std::unique_ptr<Classifier> inner, std::shared_ptr<StoreRecorder> recorder,
+                      RecordingTags tags)
+      : inner_(std::move(inner)), recorder_(std::move(recorder)), tags_(std::move(tags)) {}
 
   void Classify(Batch& batch) const override {
     inner_->Classify(batch);
-    recorder_->Observe(batch);
+    recorder_->Observe(batch, tags_);
   }
   Decision ClassifyOne(std::string_view source, std::string_view message) const override {
     Batch batch;
@@ -61,6 +63,9 @@ class RecordingClassifier final : public Classifier {
   const std::vector<std::string>& labels() const override { return inner_->labels(); }
   bool may_wait() const override { return inner_->may_wait(); }
   std::vector<std::string> stage_names() const override { return inner_->stage_names(); }
+  std::vector<std::pair<std::string, std::string>> versions() const override {
+    return inner_->versions();
+  }
   std::vector<std::string> stage_descriptions() const override {
     std::vector<std::string> out = inner_->stage_descriptions();
     out.push_back("store: recording to " + recorder_->store().path());
@@ -74,21 +79,18 @@ class RecordingClassifier final : public Classifier {
  private:
   const std::unique_ptr<Classifier> inner_;
   const std::shared_ptr<StoreRecorder> recorder_;
+  const RecordingTags tags_;
 };
 
 }  // namespace
 
 RecorderOptions RecorderOptions::FromConfig(const Config& config) {
   return {config.GetInt("store.flush_ms"), config.GetInt("store.max_pending"),
-          config.GetInt("store.examples"), config.GetString("llm.model"), PromptVersion(config)};
+          config.GetInt("store.examples")};
 }
 
-std::string PromptVersion(const Config& config) {
-  std::string what = config.GetJson("labels").dump() + "\n" + config.GetJson("llm.examples").dump();
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(TemplateKey("prompt", what)));
-  return std::string(hex, 12);
+RecordingTags RecordingTags::FromConfig(const Config& config) {
+  return {config.GetString("llm.model"), PromptVersion(config)};
 }
 
 StoreRecorder::StoreRecorder(std::shared_ptr<Store> store, RecorderOptions options)
@@ -117,7 +119,7 @@ StoreRecorder::~StoreRecorder() {
   (void)Flush();
 }
 
-void StoreRecorder::Observe(const Batch& batch) {
+void StoreRecorder::Observe(const Batch& batch, const RecordingTags& tags) {
   const int64_t now = NowSeconds();
   MutexLock lock(&mu_);
   size_t dropped = 0;
@@ -147,8 +149,8 @@ void StoreRecorder::Observe(const Batch& batch) {
       o.model_confidence = t.confidence;
     }
     if (d.method == Method::kLLM) {
-      o.llm_model = options_.llm_model;
-      o.prompt_version = options_.prompt_version;
+      o.llm_model = tags.llm_model;
+      o.prompt_version = tags.prompt_version;
     }
     ++o.count;
     o.last_seen = now;
@@ -276,8 +278,10 @@ std::shared_ptr<StoreRecorder> OpenRecorder(const Config& config, std::string_vi
 }
 
 std::unique_ptr<Classifier> WithRecording(std::unique_ptr<Classifier> inner,
-                                          std::shared_ptr<StoreRecorder> recorder) {
-  return std::make_unique<RecordingClassifier>(std::move(inner), std::move(recorder));
+                                          std::shared_ptr<StoreRecorder> recorder,
+                                          const Config& config) {
+  return std::make_unique<RecordingClassifier>(std::move(inner), std::move(recorder),
+                                               RecordingTags::FromConfig(config));
 }
 
 }  // namespace logsieve

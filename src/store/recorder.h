@@ -46,16 +46,19 @@ struct RecorderOptions {
   int64_t flush_ms;
   int64_t max_pending;
   int64_t examples;
-  std::string llm_model;       // llm.model
-  std::string prompt_version;  // PromptVersion(config)
 
   static RecorderOptions FromConfig(const Config& config);
 };
 
-// A short hash of what shapes the LLM's answer besides the line: the label set
-// (names and descriptions) and llm.examples. A changed prompt gives a new
-// version, so stored answers say which prompt made them.
-std::string PromptVersion(const Config& config);
+// What the store writes beside each LLM answer: which model and prompt made
+// it. Taken from the config the classifier was built from, so that a server
+// that reloads a new label set records the new prompt's version.
+struct RecordingTags {
+  std::string llm_model;       // llm.model
+  std::string prompt_version;  // PromptVersion(config)
+
+  static RecordingTags FromConfig(const Config& config);
+};
 
 class StoreRecorder {
  public:
@@ -66,7 +69,7 @@ class StoreRecorder {
   StoreRecorder& operator=(const StoreRecorder&) = delete;
 
   // Takes what `batch` (classified) has for the store. Cheap: memory only.
-  void Observe(const Batch& batch) EXCLUDES(mu_);
+  void Observe(const Batch& batch, const RecordingTags& tags) EXCLUDES(mu_);
   // Writes what is pending now; the status of that write.
   Status Flush() EXCLUDES(mu_, write_mu_);
 
@@ -104,9 +107,10 @@ class StoreRecorder {
 std::shared_ptr<StoreRecorder> OpenRecorder(const Config& config, std::string_view command);
 
 // `inner` with every classified batch shown to `recorder` afterwards; answers
-// are unchanged.
+// are unchanged. `config`: the one `inner` was built from (RecordingTags).
 std::unique_ptr<Classifier> WithRecording(std::unique_ptr<Classifier> inner,
-                                          std::shared_ptr<StoreRecorder> recorder);
+                                          std::shared_ptr<StoreRecorder> recorder,
+                                          const Config& config);
 
 }  // namespace logsieve
 

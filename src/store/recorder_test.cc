@@ -13,6 +13,7 @@ namespace {
 class GuessingModel : public Stage {
  public:
   std::string_view name() const override { return "model"; }
+  std::string version() const override { return "test-model"; }
   Status Decide(Batch& b, std::span<const size_t> pending) const override {
     for (size_t i : pending) {
       if (b.templates[i].find("sure") != std::string::npos) {
@@ -28,6 +29,7 @@ class DiskLlm : public Stage {
  public:
   explicit DiskLlm(bool degraded = false) : degraded_(degraded) {}
   std::string_view name() const override { return "llm"; }
+  std::string version() const override { return "test-llm"; }
   Status Decide(Batch& b, std::span<const size_t> pending) const override {
     for (size_t i : pending) {
       if (b.templates[i].find("disk") == std::string::npos) continue;
@@ -58,7 +60,7 @@ std::unique_ptr<Classifier> Make(const Config& config, std::shared_ptr<StoreReco
   stages.push_back(std::make_unique<DiskLlm>(degraded));
   auto c = Classifier::CreateWithStages(config, std::move(stages));
   EXPECT_TRUE(c.ok()) << c.status().ToString();
-  return WithRecording(*std::move(c), std::move(recorder));
+  return WithRecording(*std::move(c), std::move(recorder), config);
 }
 
 Batch Lines(std::vector<std::string> messages) {

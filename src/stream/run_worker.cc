@@ -33,7 +33,7 @@ Status RunWorker(const Config& config) {
   // The learning loop's store (store.enabled=auto records here); one that
   // cannot be opened is logged and the worker goes on without it.
   if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "worker")) {
-    classifier = WithRecording(std::move(classifier), std::move(recorder));
+    classifier = WithRecording(std::move(classifier), std::move(recorder), config);
   }
   Worker worker(*classifier, options);
 

@@ -1,6 +1,7 @@
 #include "train/default_model.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/config.h"
 #include "embed/hashing_encoder.h"
@@ -19,10 +20,10 @@ std::vector<LabelledLine> Generate(uint64_t seed, size_t rows, SyntheticSplit sp
 
 }  // namespace
 
-StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe) {
-  const Config defaults;
-  LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(defaults));
-  LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions hashing, HashingOptions::FromConfig(defaults));
+StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe,
+                                                 const Config& config) {
+  LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(config));
+  LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions hashing, HashingOptions::FromConfig(config));
   hashing.dims = recipe.dims;
   LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, HashingEncoder::Create(hashing));
 
@@ -34,9 +35,8 @@ StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recip
   o.lr.C = recipe.C;
   o.lr.gradient_tolerance = 1e-5;
   o.lr.max_iterations = 400;
-  // The default label set, in config order.
-  o.labels = defaults.labels().names();
-  o.created_at = "synthetic seed " + std::to_string(recipe.seed);
+  o.created_at = recipe.created_at.empty() ? "synthetic seed " + std::to_string(recipe.seed)
+                                           : recipe.created_at;
   o.extra_metadata_json =
       nlohmann::json{{"data", "logsieve synthetic generator (src/train/synthetic_families.cc)"},
                      {"data_seed", recipe.seed},
@@ -52,6 +52,14 @@ StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recip
   std::vector<LabelledLine> holdout =
       Generate(recipe.seed + 1, recipe.holdout_rows, SyntheticSplit::kHoldout);
   std::vector<LabelledLine> all = Generate(recipe.seed, recipe.train_rows, SyntheticSplit::kAll);
+  train.insert(train.end(), recipe.extra_rows.begin(), recipe.extra_rows.end());
+  all.insert(all.end(), recipe.extra_rows.begin(), recipe.extra_rows.end());
+  // The config's labels that occur in the rows, in config order.
+  std::set<std::string> present;
+  for (const LabelledLine& r : all) present.insert(r.label);
+  for (const std::string& name : config.labels().names()) {
+    if (present.count(name) > 0) o.labels.push_back(name);
+  }
   return TrainWithHeldOut(train, holdout, all, o);
 }
 

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 
+#include "common/config.h"
 #include "common/status.h"
 #include "train/confident_training.h"
 
@@ -29,9 +30,17 @@ struct DefaultModelRecipe {
   size_t holdout_rows = 4500;
   uint32_t dims = 1u << 16;
   double C = 10.0;
+  // Rows added to the probe's and the shipped fit's training rows (`logsieve
+  // learn`: the store's rows, corrections repeated); none for the default model.
+  std::vector<LabelledLine> extra_rows = {};
+  // The model file's created_at; empty: "synthetic seed N" (reproducible).
+  std::string created_at = {};
 };
 
-StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe);
+// `config` gives the normalizer and the label set (its labels that occur in
+// the rows, in config order); the defaults for the shipped model.
+StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe,
+                                                 const Config& config = Config());
 
 }  // namespace logsieve
 

@@ -106,10 +106,10 @@ export class LearnView {
       let reload;
       try {
         await postJson('/admin/reload', {});
-        reload = 'the server reloaded it';
+        reload = `the server reloaded its files (it serves ${version} when model.file is ${r.active_model})`;
       } catch (e) {
-        if (!(e instanceof ApiError) || e.status !== 404) throw e;
-        reload = `restart the server to load it (model.file = ${r.active_model})`;
+        const why = e instanceof ApiError && e.status !== 404 ? ` (reload refused: ${e.message})` : '';
+        reload = `restart the server to load it (model.file = ${r.active_model})${why}`;
       }
       this.status(`${version} is active: ${reload}`);
       const keep = this.els.status.textContent;

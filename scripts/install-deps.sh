@@ -17,7 +17,8 @@ test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev  # the tests' HTTP client and the fake LLM server
   python3-numpy   # makes the full-size random MiniLM weights for the golden test
-  chromium        # the headless test of /docs and /redoc
+  chromium        # the headless tests of /docs, /redoc and the dashboard (/ui/)
+  sqlite3         # the dashboard test reads the corrections it made from the store
   clang-format clang-tidy clang  # make lint (format, tidy) and make thread-safety
   redis-server redis-tools  # the worker's tests start a real redis-server; redis-benchmark for bench/
 )
@@ -25,7 +26,7 @@ test_packages=(
 # local debian:bookworm-slim where no registry answers. `--image` installs only these.
 image_packages=(podman debootstrap curl)
 test_packages+=("${image_packages[@]}")
-# npm installs the pinned docs assets (package-lock.json); any Node.js >= 18 will do.
+# npm installs the pinned web assets (package-lock.json); any Node.js >= 18 will do.
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi

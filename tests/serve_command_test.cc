@@ -102,10 +102,9 @@ TEST(ServeCommandTest, ReloadsItsFilesUnderLoadWithoutLosingARequest) {
                                    "\nstore:\n  enabled: \"off\"\n");
   };
   write_config("[rules, model, llm]");
-  testing::Background serve(
-      {testing::LogsieveBinary(), "serve", "--port", "0", "--config", config,
-       "--set", "server.access_log=false"},
-      log);
+  testing::Background serve({testing::LogsieveBinary(), "serve", "--port", "0", "--config", config,
+                             "--set", "server.access_log=false"},
+                            log);
   const int port = WaitReady(log);
   ASSERT_GT(port, 0) << testing::ReadFile(log);
 
@@ -132,10 +131,10 @@ TEST(ServeCommandTest, ReloadsItsFilesUnderLoadWithoutLosingARequest) {
     clients.emplace_back([&] {
       httplib::Client c("127.0.0.1", port);
       c.set_read_timeout(30, 0);
-      const std::string body =
-          json{{"logs", {{{"source", "app"}, {"log_message", rule_line}},
-                         {{"source", "app"}, {"log_message", model_line}}}}}
-              .dump();
+      const std::string body = json{{"logs",
+                                     {{{"source", "app"}, {"log_message", rule_line}},
+                                      {{"source", "app"}, {"log_message", model_line}}}}}
+                                   .dump();
       while (!done) {
         auto r = c.Post("/v1/classify", body, "application/json");
         if (r && r->status == 200) {

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "pipeline_flags.h"
+#include "serve_models.h"
 #include "server/server.h"
 
 namespace logsieve::cli {
@@ -36,7 +37,10 @@ void AddServeCommand(CLI::App& app) {
       }
       return config;
     };
-    if (Status s = RunServer(load_config, LOGSIEVE_VERSION); !s.ok()) Fail(s);
+    StatusOr<Config> config = load_config();
+    if (!config.ok()) Fail(config.status());
+    if (Status s = RunServer(load_config, LOGSIEVE_VERSION, MakeModelService(*config)); !s.ok())
+      Fail(s);
   });
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace logsieve {
@@ -35,6 +36,12 @@ struct Decision {
   // True when a stage decided by a fallback path (LLM down, over budget, no
   // key). Degraded decisions are never cached.
   bool degraded = false;
+  // For explanations (the API's `explain`, doc/ui.md): the rule that decided
+  // (Regex) and the bytes [begin, end) of the line it matched, when the rule
+  // supports spans (rules.spans); whether the decision cache answered.
+  std::string rule_id{};
+  std::optional<std::pair<uint32_t, uint32_t>> rule_span{};
+  bool cached = false;
 
   bool decided() const { return method != Method::kNone; }
 };

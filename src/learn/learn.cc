@@ -296,7 +296,10 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   LOGSIEVE_ASSIGN_OR_RETURN(report.version, registry.Add(staged, std::move(metadata)));
   std::error_code ec;
   std::filesystem::remove(staged, ec);
-  if (report.promoted) LOGSIEVE_RETURN_IF_ERROR(registry.Activate(report.version));
+  if (report.promoted && options.activate) {
+    LOGSIEVE_RETURN_IF_ERROR(registry.Activate(report.version));
+    report.activated = true;
+  }
   report.active_model = registry.active_model_path();
   return report;
 }
@@ -330,7 +333,10 @@ std::string FormatLearnReport(const LearnReport& r) {
     }
   }
   out << "\n";
-  if (r.promoted) {
+  if (r.promoted && !r.activated) {
+    out << "passed the gate: " << r.version << " is kept inactive (logsieve models activate "
+        << r.version << ")\n";
+  } else if (r.promoted) {
     out << "promoted: " << r.version << " is active (" << r.active_model << ")\n";
   } else {
     out << "not promoted (" << r.version << " is kept in the registry, inactive):\n";
@@ -346,11 +352,12 @@ nlohmann::json LearnReportToJson(const LearnReport& r) {
                     {"current", ScoresToJson(g.current)},
                     {"candidate", ScoresToJson(g.candidate)}});
   }
-  return {
-      {"version", r.version},          {"parent", r.parent},     {"promoted", r.promoted},
-      {"reasons", r.reasons},          {"sets", sets},           {"base_rows", r.base_rows},
-      {"corrections", r.corrections},  {"llm_rows", r.llm_rows}, {"holdout_rows", r.holdout_rows},
-      {"active_model", r.active_model}};
+  return {{"version", r.version},          {"parent", r.parent},
+          {"promoted", r.promoted},        {"activated", r.activated},
+          {"reasons", r.reasons},          {"sets", sets},
+          {"base_rows", r.base_rows},      {"corrections", r.corrections},
+          {"llm_rows", r.llm_rows},        {"holdout_rows", r.holdout_rows},
+          {"active_model", r.active_model}};
 }
 
 }  // namespace logsieve

@@ -48,6 +48,9 @@ struct LearnOptions {
   double max_label_drop;
   double max_accuracy_drop;
   size_t min_label_support;  // labels with fewer rows in a gate set are not checked one by one
+  // Activate a candidate that passes the gate (`logsieve learn`). The server's
+  // POST /v1/learn sets it false: a person looks at the report and activates.
+  bool activate = true;
 
   // learn.* keys; an empty learn.registry is $XDG_STATE_HOME/logsieve/models
   // (else ~/.local/state/logsieve/models).
@@ -62,9 +65,10 @@ struct GateSet {
 };
 
 struct LearnReport {
-  std::string version;  // the candidate's registry version
-  std::string parent;   // the current model: a version, or its file
-  bool promoted = false;
+  std::string version;               // the candidate's registry version
+  std::string parent;                // the current model: a version, or its file
+  bool promoted = false;             // passed the gate
+  bool activated = false;            // promoted and made the registry's active version
   std::vector<std::string> reasons;  // why it was not promoted (empty when it was)
   std::vector<GateSet> sets;
   size_t base_rows = 0, corrections = 0, llm_rows = 0, holdout_rows = 0, skipped_rows = 0;

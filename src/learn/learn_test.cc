@@ -63,6 +63,21 @@ TEST(LearnTest, ACandidateBetterThanNoModelIsRegisteredAndActivated) {
   EXPECT_NE(FormatLearnReport(*r).find("promoted: v0001 is active"), std::string::npos);
 }
 
+TEST(LearnTest, WithoutActivateACandidateThatPassesTheGateIsRegisteredButNotActive) {
+  Fixture f;
+  ASSERT_TRUE(f.config.Set("model.file", "none", "test").ok());
+  LearnOptions o = LearnOptions::FromConfig(f.config);
+  o.base_corpus = WriteCorpus(f.dir, false);
+  o.activate = false;
+  StatusOr<LearnReport> r = Learn(f.config, *f.store, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->promoted);
+  EXPECT_FALSE(r->activated);
+  EXPECT_EQ(*Registry::Open(f.dir.File("reg"))->Active(), "");
+  EXPECT_NE(FormatLearnReport(*r).find("v0001 is kept inactive"), std::string::npos);
+  EXPECT_EQ(LearnReportToJson(*r)["activated"], false);
+}
+
 TEST(LearnTest, AWorseCandidateIsNotPromotedAndTheReportSaysWhy) {
   Fixture f;
   ASSERT_TRUE(f.config.Set("model.file", "none", "test").ok());

@@ -249,6 +249,7 @@ class Pipeline final : public Classifier {
           batch.keys[i] = TemplateKey(route.name, batch.templates[i]);
           if (std::optional<Decision> hit = cache_->Lookup(batch.keys[i], batch.templates[i])) {
             batch.decisions[i] = std::move(*hit);
+            batch.decisions[i].cached = true;
             cache_hits_->Inc();
             continue;
           }

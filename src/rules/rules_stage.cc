@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdio>
 
+#include "common/metrics.h"
 #include "common/paths.h"
 #include "common/version_id.h"
 #include "rules/rule_cache.h"
@@ -13,7 +14,15 @@ namespace {
 
 class RulesStage final : public Stage {
  public:
-  explicit RulesStage(std::shared_ptr<const RuleSet> rules) : rules_(std::move(rules)) {}
+  explicit RulesStage(std::shared_ptr<const RuleSet> rules) : rules_(std::move(rules)) {
+    // One counter per rule (the rule file bounds the label set): the
+    // dashboard's rule hit counts, and which rules never fire.
+    MetricsRegistry& m = MetricsRegistry::Global();
+    for (const Rule& rule : rules_->rules()) {
+      hits_.push_back(&m.GetCounter("logsieve_rule_hits_total", "Lines decided by each rule",
+                                    {{"rule", rule.id}}));
+    }
+  }
 
   std::string_view name() const override { return "rules"; }
   bool cacheable() const override { return false; }
@@ -33,9 +42,13 @@ class RulesStage final : public Stage {
       d.method = Method::kRegex;
       d.confidence = rule.confidence;
       d.detail.assign("rule ").append(rule.id);
+      hits_[match->rule]->Inc();
+      d.rule_id = rule.id;
+      d.rule_span.reset();
       if (match->span) {
         d.detail.append(" [").append(std::to_string(match->span->first)).append(",");
         d.detail.append(std::to_string(match->span->second)).append(")");
+        d.rule_span.emplace(match->span->first, match->span->second);
       }
       d.degraded = false;
     }
@@ -44,6 +57,7 @@ class RulesStage final : public Stage {
 
  private:
   std::shared_ptr<const RuleSet> rules_;
+  std::vector<Counter*> hits_;  // by rule index
 };
 
 // One line on stderr per process: an unusable cache costs start-up time, never

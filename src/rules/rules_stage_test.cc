@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/metrics.h"
 #include "testing/testing.h"
 
 namespace logsieve {
@@ -38,6 +39,37 @@ TEST(RulesStage, DecidesMatchingLinesWithLabelRegexConfidenceAndDetail) {
   EXPECT_EQ(batch.decisions[0].detail, "rule user-login [9,27)");
   EXPECT_FALSE(batch.decisions[1].decided());
   EXPECT_EQ(batch.decisions[1].label, kUnclassified);
+}
+
+TEST(RulesStage, ARuleDecisionCarriesTheRuleIdAndTheMatchedBytesForExplanations) {
+  auto stage = MakeRulesStage(
+      Compile("- {id: user-login, pattern: 'user \\w+ logged in', label: A}\n"), {"A"});
+  ASSERT_TRUE(stage.ok()) << stage.status().ToString();
+  Batch batch = MakeBatch({{"S", "at 10:00 user bob logged in"}});
+  const std::vector<size_t> pending = {0};
+  ASSERT_TRUE((*stage)->Decide(batch, pending).ok());
+  EXPECT_EQ(batch.decisions[0].rule_id, "user-login");
+  ASSERT_TRUE(batch.decisions[0].rule_span);
+  EXPECT_EQ(*batch.decisions[0].rule_span, std::make_pair(9u, 27u));
+}
+
+TEST(RulesStage, CountsTheHitsOfEachRuleInTheMetrics) {
+  auto stage = MakeRulesStage(Compile(R"(
+- {id: hits-test-x, pattern: 'x', label: A}
+- {id: hits-test-y, pattern: 'y', label: A}
+)"),
+                              {"A"});
+  ASSERT_TRUE(stage.ok());
+  Counter& x = MetricsRegistry::Global().GetCounter("logsieve_rule_hits_total", "",
+                                                    {{"rule", "hits-test-x"}});
+  Counter& y = MetricsRegistry::Global().GetCounter("logsieve_rule_hits_total", "",
+                                                    {{"rule", "hits-test-y"}});
+  const double x0 = x.value(), y0 = y.value();
+  Batch batch = MakeBatch({{"S", "x"}, {"S", "x"}, {"S", "y"}, {"S", "z"}});
+  const std::vector<size_t> pending = {0, 1, 2, 3};
+  ASSERT_TRUE((*stage)->Decide(batch, pending).ok());
+  EXPECT_EQ(x.value() - x0, 2);
+  EXPECT_EQ(y.value() - y0, 1);
 }
 
 TEST(RulesStage, TouchesOnlyPendingLines) {

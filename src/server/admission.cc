@@ -27,6 +27,11 @@ constexpr Route kRoutes[] = {
     {"/v1/feedback", "POST"},  // the learning loop (doc/learning.md)
     {"/v1/review", "GET"},
     {"/admin/reload", "POST"},  // hot reload (doc/learning.md)
+    {"/v1/models", "GET"},      // the model registry (doc/ui.md)
+    {"/v1/learn", "POST"},
+    {"/v1/models/activate", "POST"},
+    {"/v1/live", "GET"},  // Server-Sent Events (doc/ui.md)
+    {"/ui", "GET"},       // redirects to /ui/ (doc/ui.md)
 };
 
 std::string Lower(std::string_view s) {
@@ -65,6 +70,7 @@ std::string_view EndpointLabel(std::string_view path) {
     if (r.path == path) return r.path;
   }
   if (path.starts_with(kAssetPrefix)) return "/docs/assets/";
+  if (path.starts_with(kUiPrefix)) return "/ui/";
   return "other";
 }
 
@@ -162,6 +168,27 @@ std::string BodyFailureDetail(int status, size_t limit, std::string_view key) {
   }
   if (status == 408) return "request body not received within server.request_timeout_ms";
   return "could not read the request body (malformed framing or connection lost)";
+}
+
+std::string_view QueryParam(std::string_view target, std::string_view name) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) {
+      return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    }
+  }
+  return {};
+}
+
+bool WantsExplain(std::string_view target) {
+  std::string_view v = QueryParam(target, "explain");
+  return v == "1" || v == "true";
 }
 
 std::string_view ReasonPhrase(int status) {

@@ -20,13 +20,21 @@
 namespace logsieve {
 
 inline constexpr std::string_view kAssetPrefix = "/docs/assets/";
+inline constexpr std::string_view kUiPrefix = "/ui/";  // the dashboard (doc/ui.md)
+
+// Whether `path` is under a prefix of embedded static files (/docs/assets/,
+// /ui/): GET only, public, answered from web_assets.h.
+inline bool IsStaticPath(std::string_view path) {
+  return path.starts_with(kAssetPrefix) || path.starts_with(kUiPrefix);
+}
 inline constexpr std::string_view kStreamPath = "/v1/classify/stream";
 inline constexpr std::string_view kReloadPath = "/admin/reload";
+inline constexpr std::string_view kLivePath = "/v1/live";  // Server-Sent Events
 
 // "GET", "POST" when `path` is an endpoint (so another method is 405), else "".
 std::string AllowedMethods(std::string_view path);
 
-// The `endpoint` label of the HTTP metrics: a known path, "/docs/assets/", or
+// The `endpoint` label of the HTTP metrics: a known path, "/docs/assets/", "/ui/", or
 // "other" (hostile paths cannot grow the metric set).
 std::string_view EndpointLabel(std::string_view path);
 
@@ -40,6 +48,13 @@ struct FramingProblem {
   std::string detail;
 };
 FramingProblem CheckFraming(const ApiRequest& req);
+
+// The value of query parameter `name` in a request target ("/v1/classify?explain=1"),
+// as written (no percent-decoding); "" when absent.
+std::string_view QueryParam(std::string_view target, std::string_view name);
+
+// True when the target asks for explanations: ?explain=1 (or true).
+bool WantsExplain(std::string_view target);
 
 // The media type of the Content-Type header, lower case, parameters dropped:
 // "application/json" for "Application/JSON; charset=utf-8".

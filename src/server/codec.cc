@@ -27,6 +27,17 @@ json DecisionJson(const Decision& d) {
               {"detail", d.detail}};
 }
 
+json ExplainedDecisionJson(const Decision& d, std::string_view template_text) {
+  json j = DecisionJson(d);
+  j["explain"] =
+      json{{"rule_id", d.rule_id.empty() ? json(nullptr) : json(d.rule_id)},
+           {"rule_span",
+            d.rule_span ? json::array({d.rule_span->first, d.rule_span->second}) : json(nullptr)},
+           {"template", template_text.empty() ? json(nullptr) : json(std::string(template_text))},
+           {"cached", d.cached}};
+  return j;
+}
+
 StatusOr<LogRecord> RecordFromJson(const json& j, std::string_view where) {
   std::string prefix = where.empty() ? "" : std::string(where) + ": ";
   if (!j.is_object())

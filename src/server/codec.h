@@ -29,6 +29,11 @@ std::string Dump(const nlohmann::json& j);
 
 // {"target_label", "method_used", "confidence" (4 decimals or null), "detail"}.
 nlohmann::json DecisionJson(const Decision& d);
+// DecisionJson plus "explain": {"rule_id", "rule_span" ([begin, end) bytes of
+// the line, or null), "template" (the normalized line; null when no stage
+// needed one, e.g. a rule decided on the raw line), "cached"}: what the
+// classify endpoints add when asked with ?explain=1.
+nlohmann::json ExplainedDecisionJson(const Decision& d, std::string_view template_text);
 
 // A LogRecord from {"source": str, "log_message": str}; `where` ("logs[3]")
 // prefixes the error. Errors are the 422 details FastAPI would give.

@@ -1,5 +1,6 @@
-# logsieve_embed_web_assets(OUT_CC NAME|CONTENT_TYPE|FILE ...): writes OUT_CC,
-# which defines logsieve::EmbeddedWebAssets() over the files, embedded with the
+# logsieve_embed_web_assets(OUT_CC PATH|CONTENT_TYPE|FILE ...): writes OUT_CC,
+# which defines logsieve::EmbeddedWebAssets() over the files, each served at
+# its URL PATH ("/docs/assets/swagger-ui.css", "/ui/app.js"), embedded with the
 # assembler's .incbin (fast to build, unlike a generated array literal). Files
 # that do not exist are left out with a warning.
 function(logsieve_embed_web_assets out_cc)
@@ -15,7 +16,7 @@ function(logsieve_embed_web_assets out_cc)
     list(GET parts 2 file)
     if(NOT EXISTS "${file}")
       message(WARNING "logsieve: ${file} is missing (run `npm ci` in the repository root); "
-                      "/docs and /redoc will be served without it")
+                      "${name} will answer 404")
       continue()
     endif()
     list(APPEND deps "${file}")

@@ -42,6 +42,46 @@ std::string UtcNow() {
   return buf;
 }
 
+// The dashboard (doc/ui.md): its own scripts only, no inline script; it talks
+// to this origin alone.
+constexpr const char* kUiPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'";
+
+// /docs/assets/NAME and /ui/NAME: public, embedded (web_assets.h).
+ApiResponse StaticFile(std::string_view path) {
+  const bool ui = path.starts_with(kUiPrefix);
+  if (path == kUiPrefix) path = "/ui/index.html";
+  const WebAsset* asset = FindWebAsset(path);
+  if (asset == nullptr) {
+    return ErrorAnswer(404,
+                       EmbeddedWebAssets().empty()
+                           ? "Not Found (this build has no web assets: run `npm ci` and rebuild)"
+                           : "Not Found");
+  }
+  ApiResponse res;
+  res.content_type = std::string(asset->content_type);
+  res.body = std::string(asset->body);
+  // The dashboard's files change with the binary; the vendored ones do not.
+  res.headers.emplace_back("Cache-Control", ui && !path.starts_with("/ui/vendor/")
+                                                ? "no-cache"
+                                                : "public, max-age=86400");
+  if (ui) res.headers.emplace_back("Content-Security-Policy", kUiPolicy);
+  return res;
+}
+
+ApiResponse NoModelService() { return ErrorAnswer(503, "no model registry in this server"); }
+
+// A ModelService answer (model_service.h says how errors map).
+ApiResponse ModelAnswer(const StatusOr<json>& r) {
+  if (r.ok()) return JsonAnswer(200, *r);
+  const StatusCode code = r.status().code();
+  return ErrorAnswer(code == StatusCode::kNotFound             ? 422
+                     : code == StatusCode::kFailedPrecondition ? 409
+                                                               : 503,
+                     r.status().message());
+}
+
 ApiResponse Page(std::string body) {
   ApiResponse res;
   res.content_type = "text/html; charset=utf-8";
@@ -66,11 +106,13 @@ Plan Unread(ApiResponse answer) {
 // The stream.
 
 NdjsonStream::NdjsonStream(std::shared_ptr<const Classifier> classifier, size_t batch_size,
-                           size_t max_line, int classify_timeout_ms)
+                           size_t max_line, int classify_timeout_ms, bool explain, LiveFeed* live)
     : classifier_(std::move(classifier)),
       batch_size_(batch_size),
       max_line_(max_line),
-      classify_timeout_ms_(classify_timeout_ms) {}
+      classify_timeout_ms_(classify_timeout_ms),
+      explain_(explain),
+      live_(live) {}
 
 std::string NdjsonStream::Feed(std::string_view in) {
   std::string out;
@@ -135,6 +177,7 @@ void NdjsonStream::Flush(std::string& out) {
   if (!batch_.records.empty()) {
     batch_.deadline = Batch::DeadlineAfter(classify_timeout_ms_);
     classifier_->Classify(batch_);  // never fails: a stage failure is in each line's detail
+    if (live_ != nullptr) live_->Offer(batch_);
   }
   size_t next = 0;
   for (const Slot& slot : slots_) {
@@ -142,7 +185,9 @@ void NdjsonStream::Flush(std::string& out) {
     if (slot.is_error) {
       j = json{{"line", slot.line}, {"detail", slot.error}};
     } else {
-      j = DecisionJson(batch_.decisions[next++]);
+      j = explain_ ? ExplainedDecisionJson(batch_.decisions[next], batch_.templates[next])
+                   : DecisionJson(batch_.decisions[next]);
+      ++next;
     }
     out += Dump(j);
     out += '\n';
@@ -162,7 +207,8 @@ Handlers::Handlers(ServerOptions options)
 void Handlers::Install(std::shared_ptr<const Classifier> classifier) const {
   assert(classifier != nullptr);
   std::vector<std::pair<std::string, std::string>> versions = classifier->versions();
-  std::shared_ptr<const Classifier> old;  // freed outside the lock, after the last request holding it
+  std::shared_ptr<const Classifier>
+      old;  // freed outside the lock, after the last request holding it
   MutexLock lock(&classifier_mu_);
   old = std::exchange(classifier_, std::move(classifier));
   ready_.store(true, std::memory_order_release);
@@ -226,9 +272,9 @@ Plan Handlers::Admit(const ApiRequest& req) const {
   const std::string allow = AllowedMethods(req.path);
 
   // Unknown paths and methods: 404 / 405 after the body is read away.
-  const bool known_get = allow == "GET" || req.path.starts_with(kAssetPrefix);
+  const bool known_get = allow == "GET" || IsStaticPath(req.path);
   if ((get && !known_get) || (!get && (req.method != "POST" || allow != "POST"))) {
-    if (allow.empty() && !req.path.starts_with(kAssetPrefix)) {
+    if (allow.empty() && !IsStaticPath(req.path)) {
       plan.answer = ErrorAnswer(404, "Not Found");
     } else {
       plan.answer = ErrorAnswer(405, "Method Not Allowed");
@@ -236,6 +282,7 @@ Plan Handlers::Admit(const ApiRequest& req) const {
     }
     return plan;
   }
+  if (get && req.path == kLivePath) return LivePlan(req);
   if (get) {
     plan.answer = Get(req);
     return plan;
@@ -292,9 +339,27 @@ Plan Handlers::Admit(const ApiRequest& req) const {
   if (!type.empty() && type != "application/json") {
     return Unread(ErrorAnswer(415, "Content-Type must be application/json, not '" + type + "'"));
   }
-  plan.handle = req.path == "/classify-single/" ? &Handlers::ClassifySingle
-                : req.path == "/v1/feedback"    ? &Handlers::AddFeedback
-                                                : &Handlers::ClassifyBatch;
+  plan.handle = req.path == "/classify-single/"     ? &Handlers::ClassifySingle
+                : req.path == "/v1/feedback"        ? &Handlers::AddFeedback
+                : req.path == "/v1/learn"           ? &Handlers::LearnModel
+                : req.path == "/v1/models/activate" ? &Handlers::ActivateModel
+                                                    : &Handlers::ClassifyBatch;
+  return plan;
+}
+
+Plan Handlers::LivePlan(const ApiRequest& req) const {
+  Plan plan;
+  if (!Authorized(req, options_.api_keys)) {
+    plan.answer = Unauthorized(req);
+  } else if (stopping_) {
+    plan.answer = ErrorAnswer(503, "shutting down");
+  } else if (live_.subscribers() >= kMaxLiveSubscribers) {
+    plan.answer =
+        ErrorAnswer(503, "too many live subscribers (" + std::to_string(kMaxLiveSubscribers) + ")");
+    plan.answer.headers.emplace_back("Retry-After", "5");
+  } else {
+    plan.kind = Plan::kEvents;
+  }
   return plan;
 }
 
@@ -315,6 +380,7 @@ ApiResponse Handlers::Get(const ApiRequest& req) const {
     return res;
   }
   if (path == "/v1/review") return Review(req);
+  if (path == "/v1/models") return ListModels(req);
   if (path == "/openapi.json") {
     std::shared_ptr<const Classifier> c = classifier();
     return JsonAnswer(
@@ -322,19 +388,12 @@ ApiResponse Handlers::Get(const ApiRequest& req) const {
   }
   if (path == "/docs") return Page(SwaggerUiPage());
   if (path == "/redoc") return Page(RedocPage());
-  // /docs/assets/NAME
-  const WebAsset* asset = FindWebAsset(std::string_view(path).substr(kAssetPrefix.size()));
-  if (asset == nullptr) {
-    return ErrorAnswer(404,
-                       EmbeddedWebAssets().empty()
-                           ? "Not Found (this build has no docs assets: run `npm ci` and rebuild)"
-                           : "Not Found");
+  if (path == "/ui") {
+    ApiResponse res = JsonAnswer(308, json{{"detail", "moved to /ui/"}});
+    res.headers.emplace_back("Location", "/ui/");
+    return res;
   }
-  ApiResponse res;
-  res.content_type = std::string(asset->content_type);
-  res.body = std::string(asset->body);
-  res.headers.emplace_back("Cache-Control", "public, max-age=86400");
-  return res;
+  return StaticFile(path);
 }
 
 ApiResponse Handlers::Health() const {
@@ -344,7 +403,8 @@ ApiResponse Handlers::Health() const {
                {"stages", json::array()},
                {"stage_details", json::array()},
                {"labels", json::array()},
-               {"loaded", json::object()}};
+               {"loaded", json::object()},
+               {"auth_required", !options_.api_keys.empty()}};  // the dashboard asks for a key
   if (c != nullptr) {
     body["stages"] = c->stage_names();
     body["stage_details"] = c->stage_descriptions();
@@ -380,14 +440,16 @@ ApiResponse Handlers::Busy() const {
   return res;
 }
 
-std::unique_ptr<NdjsonStream> Handlers::NewStream() const {
+std::unique_ptr<NdjsonStream> Handlers::NewStream(const ApiRequest& req) const {
   return std::make_unique<NdjsonStream>(classifier(), options_.batch_size,
-                                        options_.max_record_bytes, options_.classify_timeout_ms);
+                                        options_.max_record_bytes, options_.classify_timeout_ms,
+                                        WantsExplain(req.target), &live_);
 }
 
 void Handlers::Classify(const Classifier& c, Batch& batch) const {
   batch.deadline = Batch::DeadlineAfter(options_.classify_timeout_ms);
   c.Classify(batch);
+  live_.Offer(batch);
 }
 
 ApiResponse Handlers::ClassifySingle(const ApiRequest& req) const {
@@ -396,13 +458,15 @@ ApiResponse Handlers::ClassifySingle(const ApiRequest& req) const {
   StatusOr<LogRecord> record = RecordFromJson(*body, "");
   if (!record.ok()) return ErrorAnswer(422, record.status().message());
   std::shared_ptr<const Classifier> c = classifier();
-  if (options_.classify_timeout_ms == 0) {
+  const bool explain = WantsExplain(req.target);
+  if (options_.classify_timeout_ms == 0 && !explain && live_.subscribers() == 0) {
     return JsonAnswer(200, DecisionJson(c->ClassifyOne(record->source, record->message)));
   }
   Batch batch;
   batch.records.push_back(*std::move(record));
   Classify(*c, batch);
-  return JsonAnswer(200, DecisionJson(batch.decisions[0]));
+  return JsonAnswer(200, explain ? ExplainedDecisionJson(batch.decisions[0], batch.templates[0])
+                                 : DecisionJson(batch.decisions[0]));
 }
 
 ApiResponse Handlers::ClassifyBatch(const ApiRequest& req) const {
@@ -426,8 +490,12 @@ ApiResponse Handlers::ClassifyBatch(const ApiRequest& req) const {
   }
   *body = nullptr;  // free the parsed input before classifying
   Classify(*classifier(), batch);
+  const bool explain = WantsExplain(req.target);
   json results = json::array();
-  for (const Decision& d : batch.decisions) results.push_back(DecisionJson(d));
+  for (size_t i = 0; i < batch.size(); ++i) {
+    results.push_back(explain ? ExplainedDecisionJson(batch.decisions[i], batch.templates[i])
+                              : DecisionJson(batch.decisions[i]));
+  }
   return JsonAnswer(200, json{{"results", std::move(results)}});
 }
 
@@ -481,6 +549,27 @@ ApiResponse Handlers::Review(const ApiRequest& req) const {
   return JsonAnswer(200, json{{"items", std::move(out)}});
 }
 
+ApiResponse Handlers::ListModels(const ApiRequest& req) const {
+  if (!Authorized(req, options_.api_keys)) return Unauthorized(req);
+  if (models_ == nullptr) return NoModelService();
+  return ModelAnswer(models_->List());
+}
+
+ApiResponse Handlers::LearnModel(const ApiRequest&) const {
+  if (models_ == nullptr) return NoModelService();
+  return ModelAnswer(models_->Learn());
+}
+
+ApiResponse Handlers::ActivateModel(const ApiRequest& req) const {
+  if (models_ == nullptr) return NoModelService();
+  StatusOr<json> body = ParseJsonBody(req.body);
+  if (!body.ok()) return ErrorAnswer(400, body.status().message());
+  if (!body->is_object() || !body->contains("version") || !(*body)["version"].is_string()) {
+    return ErrorAnswer(422, "expected {\"version\": \"v0003\"}");
+  }
+  return ModelAnswer(models_->Activate((*body)["version"].get<std::string>()));
+}
+
 ApiResponse Handlers::AddFeedback(const ApiRequest& req) const {
   if (store_ == nullptr) return NoStore();
   StatusOr<json> body = ParseJsonBody(req.body);
@@ -505,8 +594,7 @@ ApiResponse Handlers::ReloadEndpoint(const ApiRequest&) const {
   json previous = json::object(), loaded = json::object();
   for (const auto& [part, version] : before) previous[part] = version;
   for (const auto& [part, version] : classifier()->versions()) loaded[part] = version;
-  return JsonAnswer(200,
-                    json{{"status", "reloaded"}, {"loaded", loaded}, {"previous", previous}});
+  return JsonAnswer(200, json{{"status", "reloaded"}, {"loaded", loaded}, {"previous", previous}});
 }
 
 ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {

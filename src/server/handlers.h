@@ -32,6 +32,8 @@
 #include "common/thread_annotations.h"
 #include "pipeline/classifier.h"
 #include "server/api_message.h"
+#include "server/live_feed.h"
+#include "server/model_service.h"
 #include "server/options.h"
 #include "store/recorder.h"
 
@@ -46,6 +48,7 @@ struct Plan {
     kAnswerUnread,  // send `answer` without reading the body, then close
     kBuffer,        // read the body (at most `limit`), then Run() it on a worker
     kStream,        // the NDJSON stream: NewStream(), fed as the body arrives
+    kEvents,        // GET /v1/live: Server-Sent Events from live().Subscribe()
   };
   Kind kind = kAnswer;
   ApiResponse answer;          // kAnswer, kAnswerUnread
@@ -60,8 +63,9 @@ struct Plan {
 class NdjsonStream {
  public:
   // The stream keeps `classifier` to its end, even if the server reloads.
+  // `live`: where each classified batch is offered (may be null).
   NdjsonStream(std::shared_ptr<const Classifier> classifier, size_t batch_size, size_t max_line,
-               int classify_timeout_ms);
+               int classify_timeout_ms, bool explain = false, LiveFeed* live = nullptr);
   // Takes a piece of the body; returns the answer lines of every batch it
   // completed ("" when none). Classifies: call it on a worker.
   std::string Feed(std::string_view piece);
@@ -83,6 +87,8 @@ class NdjsonStream {
   const size_t batch_size_;
   const size_t max_line_;
   const int classify_timeout_ms_;
+  const bool explain_;  // ?explain=1: each answer carries its explanation
+  LiveFeed* const live_;
   std::string partial_;
   bool skipping_ = false;
   size_t line_ = 0;
@@ -118,6 +124,9 @@ class Handlers {
   // (const: the classifier in service is the handlers' one mutable state,
   // swapped under its mutex, so that the endpoint table can call it.)
   Status Reload() const EXCLUDES(reload_mu_);
+  // The model registry endpoints (null: they answer 503). REQUIRES: called
+  // before SetClassifier, at most once.
+  void SetModelService(std::shared_ptr<const ModelService> models) { models_ = std::move(models); }
   void SetStopping() { stopping_ = true; }
   bool stopping() const { return stopping_; }
 
@@ -138,22 +147,31 @@ class Handlers {
   ApiResponse BodyFailure(const Plan& plan, int status) const;
   // 503 with Retry-After: every worker is busy and the queue is full.
   ApiResponse Busy() const;
-  std::unique_ptr<NdjsonStream> NewStream() const;
+  // The stream of `req` (?explain=1 honoured).
+  std::unique_ptr<NdjsonStream> NewStream(const ApiRequest& req) const;
 
   // Counts a request (HTTP metrics) and writes its access-log line.
   // `bytes_in`: the Content-Length, or -1.
   void Log(const ApiRequest& req, int status, size_t bytes_out, double seconds) const;
   Gauge& in_flight() const { return in_flight_; }
+  // Every classify endpoint's decisions, offered to GET /v1/live.
+  LiveFeed& live() const { return live_; }
+  // Subscribers beyond this get 503 (each holds a connection).
+  static constexpr int kMaxLiveSubscribers = 16;
 
   // The endpoints (kBuffer plans point at these).
   ApiResponse ClassifySingle(const ApiRequest& req) const;
   ApiResponse ClassifyBatch(const ApiRequest& req) const;
   ApiResponse ClassifyCsv(const ApiRequest& req) const;
   ApiResponse AddFeedback(const ApiRequest& req) const;
+  ApiResponse LearnModel(const ApiRequest& req) const;
+  ApiResponse ActivateModel(const ApiRequest& req) const;
+  ApiResponse ListModels(const ApiRequest& req) const;
   ApiResponse ReloadEndpoint(const ApiRequest& req) const;
 
  private:
   ApiResponse Health() const;
+  Plan LivePlan(const ApiRequest& req) const;
   ApiResponse Review(const ApiRequest& req) const;
   ApiResponse Get(const ApiRequest& req) const;
   // The batch as `c` answers it within classify_timeout_ms.
@@ -165,12 +183,14 @@ class Handlers {
   mutable Mutex classifier_mu_;
   mutable std::shared_ptr<const Classifier> classifier_ GUARDED_BY(classifier_mu_);
   mutable std::atomic<bool> ready_{false};  // classifier_ is set (a lock-free check)
-  std::shared_ptr<StoreRecorder> store_;  // set before the first classifier
-  ClassifierLoader loader_;               // set before the first classifier
-  mutable Mutex reload_mu_;               // one Reload at a time
+  std::shared_ptr<StoreRecorder> store_;    // set before the first classifier
+  ClassifierLoader loader_;                 // set before the first classifier
+  mutable Mutex reload_mu_;                 // one Reload at a time
   // The versions published as logsieve_loaded_version{part,version} = 1.
   mutable std::vector<std::pair<std::string, std::string>> published_ GUARDED_BY(classifier_mu_);
+  std::shared_ptr<const ModelService> models_;  // set before the first classifier
   std::atomic<bool> stopping_{false};
+  mutable LiveFeed live_{LiveFeedOptions{}};
   mutable Mutex log_mu_;  // one access-log line at a time on stderr
   Gauge& in_flight_;
 };

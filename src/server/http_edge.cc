@@ -189,6 +189,7 @@ struct HttpEdge::Impl {
   awaitable<bool> Serve(Conn& c, Parser& parser, ApiRequest& req, int served);
   awaitable<bool> Write(Conn& c, const ApiRequest& req, ApiResponse res, bool keep_alive,
                         int served, Clock::time_point start);
+  awaitable<bool> ServeEvents(Conn& c, ApiRequest& req, Clock::time_point start);
   awaitable<bool> ServeStream(Conn& c, Parser& parser, ApiRequest& req, const Plan& plan,
                               Clock::time_point start);
 
@@ -425,6 +426,7 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, ApiRequest& req, 
   if (plan.kind == Plan::kAnswerUnread) {
     co_return co_await Write(c, req, std::move(plan.answer), false, served, start);
   }
+  if (plan.kind == Plan::kEvents) co_return co_await ServeEvents(c, req, start);
   c.SetTimeout(options.request_timeout_ms);
   if (plan.kind == Plan::kAnswer) {
     bool reusable = true;
@@ -477,9 +479,61 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, ApiRequest& req, 
   co_return co_await Write(c, req, std::move(res), keep_alive, served, start);
 }
 
+// GET /v1/live: Server-Sent Events from a LiveFeed subscription, looked at
+// every kLiveTickMs, with a comment line when nothing was sent for
+// kLiveHeartbeatMs (so proxies keep it open and a gone client is noticed).
+// Only the writes have a deadline (write_timeout_ms); between them the
+// connection waits on its own timer, not on the client. Ends within a tick of
+// Stop; the connection closes after it.
+awaitable<bool> HttpEdge::Impl::ServeEvents(Conn& c, ApiRequest& req, Clock::time_point start) {
+  constexpr auto kLiveTick = std::chrono::milliseconds(250);
+  constexpr auto kLiveHeartbeat = std::chrono::seconds(10);
+  std::unique_ptr<LiveFeed::Subscription> sub = handlers.live().Subscribe();
+  http::response<http::empty_body> head{http::status::ok, 11};
+  head.set(http::field::content_type, "text/event-stream");
+  head.set(http::field::cache_control, "no-cache");
+  head.chunked(true);
+  head.keep_alive(false);
+  http::response_serializer<http::empty_body> sr{head};
+  beast::error_code ec;
+  c.SetTimeout(options.write_timeout_ms);
+  co_await http::async_write_header(c.socket, sr, asio::redirect_error(use_awaitable, ec));
+  size_t bytes_out = 0;
+  auto send = [&](std::string out) -> awaitable<bool> {
+    bytes_out += out.size();
+    c.SetTimeout(options.write_timeout_ms);
+    beast::error_code wec;
+    co_await asio::async_write(c.socket, http::make_chunk(asio::buffer(out)),
+                               asio::redirect_error(use_awaitable, wec));
+    c.SetDeadline(Far());
+    co_return !wec;
+  };
+  bool ok = !ec && co_await send(": logsieve live decisions\nretry: 2000\n\n");
+  asio::steady_timer tick(c.socket.get_executor());
+  Clock::time_point last_write = Clock::now();
+  while (ok && !stopping && !c.stop_requested && !handlers.stopping()) {
+    tick.expires_after(kLiveTick);
+    co_await tick.async_wait(asio::redirect_error(use_awaitable, ec));
+    std::string out = sub->Take();
+    if (out.empty() && Clock::now() - last_write >= kLiveHeartbeat) out = ": keep-alive\n\n";
+    if (out.empty()) continue;
+    ok = co_await send(std::move(out));
+    last_write = Clock::now();
+  }
+  if (ok) {
+    c.SetTimeout(options.write_timeout_ms);
+    co_await asio::async_write(c.socket, http::make_chunk_last(),
+                               asio::redirect_error(use_awaitable, ec));
+  }
+  c.SetDeadline(Far());
+  handlers.Log(req, 200, bytes_out, std::chrono::duration<double>(Clock::now() - start).count());
+  if (!ok) c.Close();
+  co_return false;
+}
+
 awaitable<bool> HttpEdge::Impl::ServeStream(Conn& c, Parser& parser, ApiRequest& req,
                                             const Plan& plan, Clock::time_point start) {
-  std::unique_ptr<NdjsonStream> stream = handlers.NewStream();
+  std::unique_ptr<NdjsonStream> stream = handlers.NewStream(req);
   // The status goes out before the input is read: errors are in-band lines.
   http::response<http::empty_body> head{http::status::ok, 11};
   head.set(http::field::content_type, "application/x-ndjson");

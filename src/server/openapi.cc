@@ -54,6 +54,7 @@ constexpr std::string_view kDocument = R"json({
         "summary": "Classify one log line",
         "tags": ["classify"],
         "security": [{}, {"bearer": []}],
+        "parameters": [{"$ref": "#/components/parameters/Explain"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LogRecord"}}}},
         "responses": {
           "200": {"description": "The decision", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}},
@@ -73,6 +74,7 @@ constexpr std::string_view kDocument = R"json({
         "description": "Results come back in the order of `logs`. At most server.max_batch logs per request.",
         "tags": ["classify"],
         "security": [{}, {"bearer": []}],
+        "parameters": [{"$ref": "#/components/parameters/Explain"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchRequest"}}}},
         "responses": {
           "200": {"description": "One decision per log, in order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchResponse"}}}},
@@ -92,6 +94,7 @@ constexpr std::string_view kDocument = R"json({
         "description": "One LogRecord object per line in; one StreamResult per non-blank input line out, in order, streamed (chunked) in batches while the body is still arriving, so memory stays bounded whatever the size. A malformed line answers {\"line\": N, \"detail\": \"...\"} in its place and the stream goes on. Clients should read the response while they send.",
         "tags": ["classify"],
         "security": [{}, {"bearer": []}],
+        "parameters": [{"$ref": "#/components/parameters/Explain"}],
         "requestBody": {"required": true, "content": {"application/x-ndjson": {"schema": {"type": "string", "description": "LogRecord objects, one per line"}}}},
         "responses": {
           "200": {"description": "StreamResult objects, one per line", "content": {"application/x-ndjson": {"schema": {"$ref": "#/components/schemas/StreamResult"}}}},
@@ -139,6 +142,66 @@ constexpr std::string_view kDocument = R"json({
         }
       }
     },
+    "/v1/models": {
+      "get": {
+        "operationId": "listModels",
+        "summary": "The model registry: every version with its metadata, and the active one",
+        "description": "The registry of `logsieve learn` (learn.registry): each version's parent, time, gate verdict, data hashes and metrics (both models on the store holdout and the out-of-distribution dev set). 503 when the server has no model registry.",
+        "tags": ["learning"],
+        "security": [{}, {"bearer": []}],
+        "responses": {
+          "200": {"description": "The registry", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ModelRegistry"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/v1/learn": {
+      "post": {
+        "operationId": "learn",
+        "summary": "Train a candidate model on the store, gate it and register it (never activated)",
+        "description": "What `logsieve learn --json` does, except that a candidate that passes the gate is not activated: a person looks at the report and calls /v1/models/activate. Takes seconds to minutes; one at a time (409 while one runs). The body is ignored.",
+        "tags": ["learning"],
+        "security": [{}, {"bearer": []}],
+        "responses": {
+          "200": {"description": "The learn report: both models per label, the gate's verdict and reasons", "content": {"application/json": {"schema": {"type": "object", "required": ["version", "parent", "promoted", "activated", "reasons", "sets"], "properties": {"version": {"type": "string"}, "parent": {"type": "string"}, "promoted": {"type": "boolean", "description": "Passed the gate"}, "activated": {"type": "boolean", "description": "Always false here"}, "reasons": {"type": "array", "items": {"type": "string"}}, "sets": {"type": "array", "items": {"type": "object"}}}}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "409": {"description": "A candidate is being trained already", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/v1/models/activate": {
+      "post": {
+        "operationId": "activateModel",
+        "summary": "Make a registered version the active model",
+        "description": "The registry's active.lsm then names it. The running server keeps the model it loaded until it is reloaded (POST /admin/reload, where the server has it) or restarted.",
+        "tags": ["learning"],
+        "security": [{}, {"bearer": []}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version"], "properties": {"version": {"type": "string", "example": "v0003"}}}}}},
+        "responses": {
+          "200": {"description": "Activated", "content": {"application/json": {"schema": {"type": "object", "required": ["version", "active_model"], "properties": {"version": {"type": "string"}, "active_model": {"type": "string"}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "422": {"description": "No such version in the registry (named), or a body without `version`", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/v1/live": {
+      "get": {
+        "operationId": "live",
+        "summary": "Live decisions as Server-Sent Events",
+        "description": "Every classify endpoint's decisions, from every client, as they are made: `event: decision` with a LiveDecision as data. Sampled: each subscriber gets at most 50 a second and holds at most 1,000 unread; what it misses is counted in `event: dropped` (data {\"dropped\": N}). Classification never waits for a subscriber. A comment line is sent after 10 s of quiet. At most 16 subscribers (503 beyond). Send the key in the Authorization header (EventSource cannot: read it with fetch).",
+        "tags": ["operations"],
+        "security": [{}, {"bearer": []}],
+        "responses": {
+          "200": {"description": "An endless event stream", "content": {"text/event-stream": {"schema": {"type": "string"}, "example": "event: decision\ndata: {\"target_label\":\"User Action\",\"method_used\":\"Regex\",\"confidence\":1.0,\"source\":\"ModernCRM\",\"log_message\":\"User User1 logged in.\",\"time_ms\":1764460800000}\n\n"}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
     "/admin/reload": {
       "post": {
         "operationId": "reload",
@@ -154,6 +217,15 @@ constexpr std::string_view kDocument = R"json({
           "501": {"description": "This server has no way to reload (an embedded server without a loader)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
           "503": {"$ref": "#/components/responses/NotReady"}
         }
+      }
+    },
+    "/ui/": {
+      "get": {
+        "operationId": "dashboard",
+        "summary": "The dashboard (served locally; its files under /ui/)",
+        "description": "Classify files with streamed results, charts, explanations and corrections; the review queue; live decisions. Public like /docs: the page asks for the API key when server.api_keys is set.",
+        "tags": ["documentation"],
+        "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}}
       }
     },
     "/metrics": {
@@ -232,7 +304,42 @@ constexpr std::string_view kDocument = R"json({
           "target_label": {"type": "string", "description": "A label of the label set, or Unclassified"},
           "method_used": {"type": "string", "enum": ["Regex", "ML", "LLM", "None"]},
           "confidence": {"type": "number", "format": "float", "minimum": 0, "maximum": 1, "nullable": true, "description": "null when nothing decided or the stage has no honest number"},
-          "detail": {"type": "string", "description": "Why: the rule id, the model's evidence, the LLM's reason, or why the line stayed unclassified"}
+          "detail": {"type": "string", "description": "Why: the rule id, the model's evidence, the LLM's reason, or why the line stayed unclassified"},
+          "explain": {"$ref": "#/components/schemas/Explanation"}
+        }
+      },
+      "Explanation": {
+        "type": "object",
+        "description": "Only with ?explain=1.",
+        "required": ["rule_id", "rule_span", "template", "cached"],
+        "properties": {
+          "rule_id": {"type": "string", "nullable": true, "description": "The rule that decided (Regex)"},
+          "rule_span": {"type": "array", "nullable": true, "items": {"type": "integer"}, "minItems": 2, "maxItems": 2, "description": "The bytes [begin, end) of log_message the rule matched (rules.spans)"},
+          "template": {"type": "string", "nullable": true, "description": "The normalized line the cache and the model saw; null when a rule decided on the raw line"},
+          "cached": {"type": "boolean", "description": "The decision cache answered"}
+        }
+      },
+      "ModelRegistry": {
+        "type": "object",
+        "required": ["registry", "active", "active_model", "versions"],
+        "properties": {
+          "registry": {"type": "string", "description": "The registry folder"},
+          "active": {"type": "string", "nullable": true},
+          "active_model": {"type": "string", "description": "What model.file should name"},
+          "versions": {"type": "array", "items": {"type": "object", "required": ["version", "active", "metadata"], "properties": {"version": {"type": "string"}, "active": {"type": "boolean"}, "metadata": {"type": "object"}}}}
+        }
+      },
+      "LiveDecision": {
+        "type": "object",
+        "required": ["target_label", "method_used", "confidence", "source", "log_message", "time_ms"],
+        "properties": {
+          "target_label": {"type": "string"},
+          "method_used": {"type": "string", "enum": ["Regex", "ML", "LLM", "None"]},
+          "confidence": {"type": "number", "nullable": true},
+          "source": {"type": "string"},
+          "log_message": {"type": "string", "description": "Cut to 512 bytes (then cut is true)"},
+          "cut": {"type": "boolean"},
+          "time_ms": {"type": "integer", "description": "Unix milliseconds"}
         }
       },
       "BatchRequest": {
@@ -260,7 +367,8 @@ constexpr std::string_view kDocument = R"json({
           "stages": {"type": "array", "items": {"type": "string"}, "description": "Loaded stages in order (rules, model, llm)"},
           "stage_details": {"type": "array", "items": {"type": "string"}, "description": "One line per loaded stage"},
           "labels": {"type": "array", "items": {"type": "string"}},
-          "loaded": {"$ref": "#/components/schemas/LoadedVersions"}
+          "loaded": {"$ref": "#/components/schemas/LoadedVersions"},
+          "auth_required": {"type": "boolean", "description": "server.api_keys is set: the API needs a bearer token"}
         }
       },
       "LoadedVersions": {
@@ -322,6 +430,9 @@ constexpr std::string_view kDocument = R"json({
       },
       "Probe": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
       "HTTPError": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
+    },
+    "parameters": {
+      "Explain": {"name": "explain", "in": "query", "required": false, "schema": {"type": "integer", "enum": [0, 1], "default": 0}, "description": "1: each decision carries an Explanation (rule id and matched span, template, cache)"}
     },
     "responses": {
       "BadRequest": {"description": "Not a CSV, missing columns, a malformed row (with its line) or malformed JSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},

@@ -46,7 +46,8 @@ std::string StartupKeysChanged(const Config& before, const Config& after) {
 
 }  // namespace
 
-Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std::string& version) {
+Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std::string& version,
+                 std::shared_ptr<const ModelService> models) {
   LOGSIEVE_ASSIGN_OR_RETURN(const Config config, load_config());
   LOGSIEVE_ASSIGN_OR_RETURN(ServerOptions options, ServerOptions::FromConfig(config));
   options.version = version;
@@ -124,17 +125,18 @@ Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std
   }
   // A reload reads the config and every file it names again; the store and
   // the listener stay those of the start.
-  server->SetLoader([&load_config, &config,
-                     recorder]() -> StatusOr<std::shared_ptr<const Classifier>> {
-    LOGSIEVE_ASSIGN_OR_RETURN(Config next, load_config());
-    if (std::string changed = StartupKeysChanged(config, next); !changed.empty()) {
-      std::fprintf(stderr, "logsieve: reload: %s changed; they take effect at the next start\n",
-                   changed.c_str());
-    }
-    LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> made, Classifier::Create(next));
-    if (recorder != nullptr) made = WithRecording(std::move(made), recorder, next);
-    return std::shared_ptr<const Classifier>(std::move(made));
-  });
+  server->SetLoader(
+      [&load_config, &config, recorder]() -> StatusOr<std::shared_ptr<const Classifier>> {
+        LOGSIEVE_ASSIGN_OR_RETURN(Config next, load_config());
+        if (std::string changed = StartupKeysChanged(config, next); !changed.empty()) {
+          std::fprintf(stderr, "logsieve: reload: %s changed; they take effect at the next start\n",
+                       changed.c_str());
+        }
+        LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> made, Classifier::Create(next));
+        if (recorder != nullptr) made = WithRecording(std::move(made), recorder, next);
+        return std::shared_ptr<const Classifier>(std::move(made));
+      });
+  server->SetModelService(std::move(models));
   server->SetClassifier(std::shared_ptr<const Classifier>(std::move(serving_classifier)));
   std::fprintf(stderr, "logsieve: ready\n");
   serving.join();  // until a signal stops the server

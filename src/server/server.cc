@@ -38,6 +38,10 @@ void Server::SetStore(std::shared_ptr<StoreRecorder> recorder) {
   impl_->handlers.SetStore(std::move(recorder));
 }
 
+void Server::SetModelService(std::shared_ptr<const ModelService> models) {
+  impl_->handlers.SetModelService(std::move(models));
+}
+
 bool Server::ready() const {
   return impl_->handlers.classifier() != nullptr && !impl_->handlers.stopping();
 }

@@ -42,6 +42,7 @@
 #include "common/config.h"
 #include "common/status.h"
 #include "pipeline/classifier.h"
+#include "server/model_service.h"
 #include "server/options.h"
 #include "store/recorder.h"
 
@@ -73,6 +74,9 @@ class Server {
   // The learning loop's store for /v1/feedback and /v1/review (doc/learning.md).
   // REQUIRES: called before SetClassifier, at most once.
   void SetStore(std::shared_ptr<StoreRecorder> recorder);
+  // The model registry endpoints (/v1/models, /v1/learn, /v1/models/activate).
+  // REQUIRES: called before SetClassifier, at most once.
+  void SetModelService(std::shared_ptr<const ModelService> models);
   bool ready() const;
 
   // Accepts and serves connections until Stop(). REQUIRES: Bind() succeeded.
@@ -95,7 +99,9 @@ class Server {
 // swap in a classifier built from it; server.* and store.* keys keep their
 // start-up values (a change to them is logged as needing a restart). Logs the
 // listening address, reloads and access lines on stderr.
-Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std::string& version);
+// `models`: the model registry endpoints' backend (null: they answer 503).
+Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std::string& version,
+                 std::shared_ptr<const ModelService> models = nullptr);
 
 }  // namespace logsieve
 

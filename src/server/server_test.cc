@@ -97,6 +97,7 @@ class ServerTest : public ::testing::Test {
     server_ = *std::move(server);
     ASSERT_TRUE(server_->Bind().ok());
     if (store_) server_->SetStore(store_);
+    if (models_) server_->SetModelService(models_);
     if (loader_) server_->SetLoader(loader_);
     if (ready) server_->SetClassifier(std::make_shared<FakeClassifier>(delay));
     thread_ = std::thread([this] { (void)server_->Serve(); });
@@ -124,6 +125,7 @@ class ServerTest : public ::testing::Test {
 
   testing::ScratchDir scratch_;
   std::shared_ptr<StoreRecorder> store_;
+  std::shared_ptr<const ModelService> models_;
   ClassifierLoader loader_;  // Start() hands it to the server
   static json Body(const httplib::Result& r) { return json::parse(r->body, nullptr, false); }
   static std::string Detail(const httplib::Result& r) {
@@ -243,6 +245,40 @@ TEST_F(ServerTest, EmbeddedAssetsAreServedWithTheirContentType) {
   EXPECT_EQ(client_->Get("/docs/assets/redoc.standalone.js")->status, 200);
   EXPECT_EQ(client_->Get("/docs/assets/swagger-ui.css")->status, 200);
   EXPECT_EQ(client_->Get("/docs/assets/../../etc/passwd")->status, 404);
+}
+
+TEST_F(ServerTest, TheDashboardLoadsWithoutAKeyEvenWhenKeysAreOn) {
+  if (EmbeddedWebAssets().empty()) GTEST_SKIP() << "SKIPPED: this build has no web assets (npm ci)";
+  ServerOptions o = Defaults();
+  o.api_keys = {"k1"};
+  Start(o);
+  auto r = client_->Get("/ui/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(r->body.find("https://"), std::string::npos) << "the page refers to the internet";
+  EXPECT_NE(r->get_header_value("Content-Security-Policy").find("default-src 'self'"),
+            std::string::npos);
+  for (const char* asset : {"/ui/app.js", "/ui/style.css", "/ui/vendor/uPlot.esm.js"}) {
+    EXPECT_EQ(client_->Get(asset)->status, 200) << asset;
+  }
+  EXPECT_EQ(client_->Get("/ui/app.js")->get_header_value("Content-Type"),
+            "application/javascript; charset=utf-8");
+  EXPECT_EQ(client_->Get("/ui/nope.js")->status, 404);
+  EXPECT_EQ(client_->Get("/ui/../metrics")->status, 404);
+  EXPECT_EQ(client_->Post("/ui/app.js", "", "text/plain")->status, 405);
+  // What the page needs to know before it asks for a key; the data stays behind it.
+  EXPECT_EQ(Body(client_->Get("/"))["auth_required"], true);
+  EXPECT_EQ(client_->Get("/v1/review")->status, 401);
+}
+
+TEST_F(ServerTest, TheDashboardWithoutItsSlashIsRedirected) {
+  Start();
+  auto r = client_->Get("/ui");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 308);
+  EXPECT_EQ(r->get_header_value("Location"), "/ui/");
+  EXPECT_EQ(Body(client_->Get("/"))["auth_required"], false);
 }
 
 // --- /classify-single/ -------------------------------------------------------
@@ -746,6 +782,181 @@ TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
   EXPECT_NE(r->body.find("logsieve_lines_total"), std::string::npos);
 }
 
+TEST_F(ServerTest, ExplainAddsTheRuleSpanTheTemplateAndTheCacheFlag) {
+  Start(Defaults(), /*ready=*/false);
+  auto classifier = Classifier::Create(Config());
+  ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
+  server_->SetClassifier(std::shared_ptr<const Classifier>(*std::move(classifier)));
+  const std::string rule_line = "User User123 logged in.";
+  const std::string model_line = "Invoice 99 could not be generated: payment gateway rejected it";
+  std::string ndjson;
+  for (const std::string& line : {rule_line, model_line, model_line}) {
+    ndjson += json{{"source", "ModernCRM"}, {"log_message", line}}.dump() + "\n";
+  }
+  // Without ?explain=1 the answer keeps its old shape.
+  auto r = client_->Post("/v1/classify/stream", ndjson, "application/x-ndjson");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_FALSE(json::parse(r->body.substr(0, r->body.find('\n'))).contains("explain"));
+
+  r = client_->Post("/v1/classify/stream?explain=1", ndjson, "application/x-ndjson");
+  ASSERT_EQ(r->status, 200);
+  std::vector<json> lines;
+  for (size_t at = 0, nl; (nl = r->body.find('\n', at)) != std::string::npos; at = nl + 1) {
+    lines.push_back(json::parse(r->body.substr(at, nl - at)));
+  }
+  ASSERT_EQ(lines.size(), 3u);
+  const json& rule = lines[0]["explain"];
+  ASSERT_EQ(lines[0]["method_used"], "Regex");
+  ASSERT_TRUE(rule["rule_id"].is_string());
+  ASSERT_TRUE(rule["rule_span"].is_array());
+  const size_t begin = rule["rule_span"][0], end = rule["rule_span"][1];
+  EXPECT_LT(begin, end);
+  EXPECT_LE(end, rule_line.size());
+  EXPECT_NE(lines[0]["detail"].get<std::string>().find(rule["rule_id"].get<std::string>()),
+            std::string::npos);
+  EXPECT_TRUE(rule["template"].is_null());  // the rules see the raw line
+  EXPECT_EQ(rule["cached"], false);
+  // The model's line: a template, no rule; asked again in a later request,
+  // the decision cache answers it.
+  EXPECT_TRUE(lines[1]["explain"]["rule_id"].is_null());
+  EXPECT_TRUE(lines[1]["explain"]["template"].is_string());
+  json request = {{"logs", json::array()}};
+  request["logs"].push_back({{"source", "ModernCRM"}, {"log_message", model_line}});
+  r = client_->Post("/v1/classify?explain=1", request.dump(), "application/json");
+  ASSERT_EQ(r->status, 200);
+  const json again = Body(r)["results"][0];
+  EXPECT_EQ(again["explain"]["template"], lines[1]["explain"]["template"]);
+  EXPECT_EQ(again["explain"]["cached"], true);
+}
+
+// --- /v1/live -----------------------------------------------------------------
+
+// A raw connection that sends `request` and then reads as data arrives.
+class RawReader {
+ public:
+  RawReader(int port, const std::string& request) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{0, 200 * 1000};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      (void)!send(fd_, request.data(), request.size(), MSG_NOSIGNAL);
+    }
+  }
+  ~RawReader() { close(fd_); }
+  // Reads until `what` has arrived, the peer closes, or `tries` reads time out.
+  bool ReadUntil(const std::string& what, int tries = 50) {
+    char buf[4096];
+    while (text.find(what) == std::string::npos) {
+      ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      if (n == 0) return false;
+      if (n < 0 && --tries == 0) return false;
+      if (n > 0) text.append(buf, static_cast<size_t>(n));
+    }
+    return true;
+  }
+  // True when the server closed the connection (within `tries` reads).
+  bool Closed(int tries = 50) {
+    char buf[4096];
+    while (tries-- > 0) {
+      ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      if (n == 0) return true;
+      if (n > 0) text.append(buf, static_cast<size_t>(n));
+    }
+    return false;
+  }
+  std::string text;
+
+ private:
+  int fd_;
+};
+
+TEST_F(ServerTest, LiveFeedSendsDecisionsMadeByAnotherClient) {
+  Start();
+  RawReader live(server_->port(), "GET /v1/live HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(live.ReadUntil("retry:")) << live.text;
+  EXPECT_TRUE(live.text.starts_with("HTTP/1.1 200")) << live.text;
+  EXPECT_NE(live.text.find("text/event-stream"), std::string::npos);
+  // The subscription is made before the head is sent: from here on it hears.
+  auto r = client_->Post("/classify-single/",
+                         R"({"source":"BillingSystem","log_message":"User U9 logged in"})",
+                         "application/json");
+  ASSERT_EQ(r->status, 200);
+  ASSERT_TRUE(live.ReadUntil("User U9 logged in")) << live.text;
+  EXPECT_NE(live.text.find("event: decision"), std::string::npos);
+  EXPECT_NE(live.text.find(R"("target_label":"User Action")"), std::string::npos);
+  EXPECT_NE(live.text.find(R"("source":"BillingSystem")"), std::string::npos);
+  // Other routes keep their deadlines while a subscriber is open.
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+}
+
+TEST_F(ServerTest, StopEndsALiveStreamInsteadOfWaitingForIt) {
+  Start();
+  RawReader live(server_->port(), "GET /v1/live HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(live.ReadUntil("retry:")) << live.text;
+  server_->Stop();
+  thread_.join();  // Serve returned: the stream did not hold it
+  EXPECT_TRUE(live.Closed());
+  EXPECT_TRUE(live.text.ends_with("0\r\n\r\n")) << live.text;  // the last chunk
+}
+
+TEST_F(ServerTest, LiveNeedsTheApiKeyAndKeepsItOutOfTheUrl) {
+  ServerOptions o = Defaults();
+  o.api_keys = {"k1"};
+  Start(o);
+  EXPECT_EQ(client_->Get("/v1/live")->status, 401);
+  RawReader live(server_->port(),
+                 "GET /v1/live HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k1\r\n\r\n");
+  EXPECT_TRUE(live.ReadUntil("retry:")) << live.text;
+}
+
+// A registry of one version, v0001; Learn is busy.
+class FakeModelService : public ModelService {
+ public:
+  StatusOr<json> List() const override {
+    return json{{"active", "v0001"}, {"versions", {{{"version", "v0001"}, {"active", true}}}}};
+  }
+  StatusOr<json> Learn() const override {
+    return FailedPreconditionError("a candidate is being trained already");
+  }
+  StatusOr<json> Activate(const std::string& version) const override {
+    if (version != "v0001") return NotFoundError("no version " + version);
+    return json{{"version", version}};
+  }
+};
+
+TEST_F(ServerTest, ModelEndpointsAnswerWhatTheServiceSaysBehindTheKey) {
+  ServerOptions o = Defaults();
+  o.api_keys = {"k1"};
+  models_ = std::make_shared<FakeModelService>();
+  Start(o);
+  EXPECT_EQ(client_->Get("/v1/models")->status, 401);
+  EXPECT_EQ(client_->Post("/v1/learn", "", "application/json")->status, 401);
+  httplib::Headers key = {{"Authorization", "Bearer k1"}};
+  auto r = client_->Get("/v1/models", key);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["active"], "v0001");
+  r = client_->Post("/v1/learn", key, "", "application/json");
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(Detail(r), "a candidate is being trained already");
+  r = client_->Post("/v1/models/activate", key, R"({"version": "v0001"})", "application/json");
+  EXPECT_EQ(r->status, 200);
+  r = client_->Post("/v1/models/activate", key, R"({"version": "v0009"})", "application/json");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(Detail(r), "no version v0009");
+  r = client_->Post("/v1/models/activate", key, R"({"v": 1})", "application/json");
+  EXPECT_EQ(r->status, 422);
+}
+
+TEST_F(ServerTest, WithoutAModelServiceTheModelEndpointsAre503) {
+  Start();
+  EXPECT_EQ(client_->Get("/v1/models")->status, 503);
+  EXPECT_EQ(client_->Post("/v1/learn", "", "application/json")->status, 503);
+}
+
 TEST(HandlersTest, OnlyShortRequestsOfAPipelineThatCannotWaitRunOnTheIoThread) {
   ApiRequest req;
   req.method = "POST";
@@ -926,7 +1137,8 @@ TEST(AdminAuthorizedTest, WithoutKeysOnlyLoopbackClientsMayReload) {
     req.remote = remote;
     EXPECT_TRUE(AdminAuthorized(req, {})) << remote;
   }
-  for (const char* remote : {"203.0.113.7:5000", "10.0.0.1:80", "::ffff:10.0.0.1:80", "1.127.0.0:1"}) {
+  for (const char* remote :
+       {"203.0.113.7:5000", "10.0.0.1:80", "::ffff:10.0.0.1:80", "1.127.0.0:1"}) {
     req.remote = remote;
     EXPECT_FALSE(AdminAuthorized(req, {})) << remote;
   }

@@ -2,9 +2,9 @@
 
 namespace logsieve {
 
-const WebAsset* FindWebAsset(std::string_view name) {
+const WebAsset* FindWebAsset(std::string_view path) {
   for (const WebAsset& asset : EmbeddedWebAssets()) {
-    if (asset.name == name) return &asset;
+    if (asset.path == path) return &asset;
   }
   return nullptr;
 }

@@ -122,13 +122,17 @@ answer=$(curl -sf -H 'Content-Type: application/json' \
   "http://127.0.0.1:$port/classify-single/") || fail "/classify-single/"
 [[ "$answer" == *'"target_label":"User Action"'* ]] || fail "/classify-single/ answered $answer"
 say "/classify-single/ on 127.0.0.1:$port: $answer"
+# The dashboard and its chart library are embedded (web/ui/ and the npm-pinned uPlot).
+for asset in /ui/ /ui/app.js /ui/vendor/uPlot.esm.js /docs/assets/swagger-ui-bundle.js; do
+  curl -sf -o /dev/null "http://127.0.0.1:$port$asset" || fail "$asset is not served (missing from the image's build?)"
+done
 say "serve's resident memory once ready: $(awk '/^VmRSS/ { print $2 / 1024 " MiB" }' "/proc/$server_pid/status")"
 in_image "${healthcheck[@]:1}" || fail "the image's HEALTHCHECK command failed"
 kill -TERM "$server_pid"
 wait "$server_pid" || fail "serve exited $? on SIGTERM: $(cat "$work/serve.log")"
 server_pid=""
 grep -q 'SIGTERM: finishing requests in flight' "$work/serve.log" || fail "no drain on SIGTERM"
-step "serve answered /readyz, /healthz, /classify-single/ and the HEALTHCHECK; stopped on SIGTERM"
+step "serve answered /readyz, /healthz, /classify-single/, the dashboard's assets and the HEALTHCHECK; stopped on SIGTERM"
 
 in_image "${entrypoint[@]}" classify /usr/local/share/logsieve/data/sample.csv >"$work/sample.out" ||
   fail "classify of the bundled sample failed"

@@ -55,6 +55,7 @@
 // The function releases the lock(s), held on entry.
 #define RELEASE(...) LOGSIEVE_THREAD_ANNOTATION_(release_capability(__VA_ARGS__))
 // The function returns a reference to the lock (for a lock outside the class).
+#define TRY_ACQUIRE(...) LOGSIEVE_THREAD_ANNOTATION_(try_acquire_capability(__VA_ARGS__))
 #define RETURN_CAPABILITY(x) LOGSIEVE_THREAD_ANNOTATION_(lock_returned(x))
 // Opts a function out of the analysis; say why beside it.
 #define NO_THREAD_SAFETY_ANALYSIS LOGSIEVE_THREAD_ANNOTATION_(no_thread_safety_analysis)
@@ -72,6 +73,8 @@ class CAPABILITY("mutex") Mutex {
 
   void Lock() ACQUIRE() { mu_.lock(); }
   void Unlock() RELEASE() { mu_.unlock(); }
+  // Locks only if no one holds it; true when it did. Never waits.
+  bool TryLock() TRY_ACQUIRE(true) { return mu_.try_lock(); }
 
  private:
   friend class CondVar;

@@ -125,12 +125,14 @@ class Pipeline final : public Classifier {
     cache_misses_ = &m.GetCounter("logsieve_cache_misses_total",
                                   "Distinct templates sent to the costly stages");
     lines_ = &m.GetCounter("logsieve_lines_total", "Lines classified");
-    audits_agree_ = &m.GetCounter("logsieve_audits_total",
-                                  "Model decisions the LLM also answered (llm.audit_rate), by outcome",
-                                  {{"outcome", "agree"}});
-    audits_disagree_ = &m.GetCounter("logsieve_audits_total",
-                                     "Model decisions the LLM also answered (llm.audit_rate), by outcome",
-                                     {{"outcome", "disagree"}});
+    audits_agree_ =
+        &m.GetCounter("logsieve_audits_total",
+                      "Model decisions the LLM also answered (llm.audit_rate), by outcome",
+                      {{"outcome", "agree"}});
+    audits_disagree_ =
+        &m.GetCounter("logsieve_audits_total",
+                      "Model decisions the LLM also answered (llm.audit_rate), by outcome",
+                      {{"outcome", "disagree"}});
     for (size_t l = 0; l <= labels_.size(); ++l) {
       std::string label = l < labels_.size() ? labels_[l] : std::string(kUnclassified);
       for (Method method : {Method::kNone, Method::kRegex, Method::kML, Method::kLLM}) {

@@ -33,7 +33,7 @@ LiveFeed::LiveFeed(LiveFeedOptions options)
 
 std::unique_ptr<LiveFeed::Subscription> LiveFeed::Subscribe() {
   std::unique_ptr<Subscription> sub(new Subscription(*this));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   sub->tokens_ = options_.max_per_second;
   sub->refilled_ = Clock::now();
   sub->missed_seen_ = missed_.load(std::memory_order_relaxed);
@@ -43,7 +43,7 @@ std::unique_ptr<LiveFeed::Subscription> LiveFeed::Subscribe() {
 }
 
 LiveFeed::Subscription::~Subscription() {
-  std::lock_guard<std::mutex> lock(feed_.mu_);
+  MutexLock lock(&feed_.mu_);
   feed_.subs_.remove(this);
   feed_.subscribers_.fetch_sub(1, std::memory_order_relaxed);
 }
@@ -51,8 +51,7 @@ LiveFeed::Subscription::~Subscription() {
 void LiveFeed::Offer(const Batch& batch, Clock::time_point now) {
   if (subscribers_.load(std::memory_order_relaxed) == 0) return;
   const size_t lines = batch.decisions.size();
-  std::unique_lock<std::mutex> lock(mu_, std::try_to_lock);
-  if (!lock.owns_lock()) {
+  if (!mu_.TryLock()) {
     missed_.fetch_add(lines, std::memory_order_relaxed);
     dropped_total_.Inc(static_cast<double>(lines) * subscribers());
     return;
@@ -75,6 +74,7 @@ void LiveFeed::Offer(const Batch& batch, Clock::time_point now) {
       sub->queue_.push_back(Event(batch.records[i], batch.decisions[i]));
     }
   }
+  mu_.Unlock();
   if (dropped) dropped_total_.Inc(static_cast<double>(dropped));
 }
 
@@ -82,7 +82,7 @@ std::string LiveFeed::Subscription::Take() {
   std::deque<std::string> events;
   uint64_t dropped = 0;
   {
-    std::lock_guard<std::mutex> lock(feed_.mu_);
+    MutexLock lock(&feed_.mu_);
     events.swap(queue_);
     const uint64_t missed = feed_.missed_.load(std::memory_order_relaxed);
     dropped = dropped_ + (missed - missed_seen_);

@@ -207,8 +207,8 @@ Handlers::Handlers(ServerOptions options)
 void Handlers::Install(std::shared_ptr<const Classifier> classifier) const {
   assert(classifier != nullptr);
   std::vector<std::pair<std::string, std::string>> versions = classifier->versions();
-  std::shared_ptr<const Classifier>
-      old;  // freed outside the lock, after the last request holding it
+  // The one replaced: freed outside the lock, after the last request holding it.
+  std::shared_ptr<const Classifier> old;
   MutexLock lock(&classifier_mu_);
   old = std::exchange(classifier_, std::move(classifier));
   ready_.store(true, std::memory_order_release);

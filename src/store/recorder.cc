@@ -95,7 +95,7 @@ RecordingTags RecordingTags::FromConfig(const Config& config) {
 
 StoreRecorder::StoreRecorder(std::shared_ptr<Store> store, RecorderOptions options)
     : store_(std::move(store)),
-      options_(std::move(options)),
+      options_(options),
       up_(MetricsRegistry::Global().GetGauge("logsieve_store_up",
                                              "1 while the store takes writes, 0 when it fails")),
       pending_gauge_(MetricsRegistry::Global().GetGauge(

@@ -111,10 +111,8 @@ export class LearnView {
         const why = e instanceof ApiError && e.status !== 404 ? ` (reload refused: ${e.message})` : '';
         reload = `restart the server to load it (model.file = ${r.active_model})${why}`;
       }
+      await this.load();  // the list first: the status says the whole change is shown
       this.status(`${version} is active: ${reload}`);
-      const keep = this.els.status.textContent;
-      await this.load();
-      this.status(keep);
     } catch (e) {
       this.status(`not activated: ${e.message}`);
     }

@@ -116,12 +116,6 @@ std::string Truth(const std::string& line) {
   return "";
 }
 
-size_t LlmLines(const FakeLlmServer& server) {
-  size_t n = 0;
-  for (const testing::FakeRequest& r : server.requests()) n += r.Logs().size();
-  return n;
-}
-
 struct RoundResult {
   size_t lines = 0, llm = 0, right = 0, decided = 0, decided_right = 0;
   std::map<std::string, size_t> wrong;  // "kind keyword -> label (method)": lines
@@ -130,7 +124,7 @@ struct RoundResult {
 RoundResult Classify(const Classifier& c, const std::vector<LogRecord>& records,
                      const FakeLlmServer& server) {
   RoundResult r;
-  const size_t llm_before = LlmLines(server);
+  const size_t llm_before = server.line_count();
   for (size_t start = 0; start < records.size(); start += 256) {
     Batch b;
     for (size_t i = start; i < std::min(records.size(), start + 256); ++i) {
@@ -155,7 +149,7 @@ RoundResult Classify(const Classifier& c, const std::vector<LogRecord>& records,
     }
   }
   r.lines = records.size();
-  r.llm = LlmLines(server) - llm_before;
+  r.llm = server.line_count() - llm_before;
   return r;
 }
 

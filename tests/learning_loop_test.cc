@@ -58,12 +58,6 @@ std::string Truth(const std::string& line) {
   return "";
 }
 
-size_t LlmLines(const FakeLlmServer& server) {
-  size_t n = 0;
-  for (const testing::FakeRequest& r : server.requests()) n += r.Logs().size();
-  return n;
-}
-
 // Classifies `records` in batches; the share of right labels.
 double ClassifyAll(const Classifier& c, const std::vector<LogRecord>& records) {
   size_t right = 0;
@@ -112,7 +106,7 @@ TEST(LearningLoopTest, AfterLearnFreshLinesOfTheSameKindsNeedFarFewerLlmCallsAnd
                                            "foxtrot", "golf",  "hotel",   "india",    "juliet",
                                            "kilo",    "lima",  "mike",    "november", "oscar"};
   const double accuracy1 = ClassifyAll(*c1, Lines(words1, 2));
-  const size_t llm1 = LlmLines(**server);
+  const size_t llm1 = (*server)->line_count();
   ASSERT_TRUE(recorder->Flush().ok());
   EXPECT_EQ(accuracy1, 1.0);
   EXPECT_EQ(llm1, words1.size() * std::size(kKinds));  // each template once
@@ -130,7 +124,7 @@ TEST(LearningLoopTest, AfterLearnFreshLinesOfTheSameKindsNeedFarFewerLlmCallsAnd
                                            "uniform", "victor", "whiskey", "xray",   "yankee",
                                            "zulu",    "amber",  "basalt",  "cobalt", "dune"};
   const double accuracy2 = ClassifyAll(**c2, Lines(words2, 2));
-  const size_t llm2 = LlmLines(**server) - llm1;
+  const size_t llm2 = (*server)->line_count() - llm1;
   // The numbers, for BENCHMARKS.md ("The learning loop").
   std::printf(
       "round 1: %zu lines, %zu to the LLM, accuracy %.3f; round 2: %zu to the LLM, "

@@ -183,6 +183,12 @@ size_t FakeLlmServer::request_count() const {
   return received_.size();
 }
 
+size_t FakeLlmServer::line_count() const {
+  size_t n = 0;
+  for (const FakeRequest& r : requests()) n += r.Logs().size();
+  return n;
+}
+
 std::vector<FakeRequest> FakeLlmServer::requests() const {
   MutexLock lock(&mu_);
   return received_;

@@ -97,6 +97,8 @@ class FakeLlmServer {
                                 std::string fallback);
 
   size_t request_count() const;
+  // The log lines asked about over every request (FakeRequest::Logs).
+  size_t line_count() const;
   std::vector<FakeRequest> requests() const;
   // Stops serving; replies waiting on a delay are cut short. Idempotent.
   void Stop();

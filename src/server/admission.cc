@@ -163,8 +163,9 @@ ApiResponse Unauthorized(const ApiRequest& req) {
 
 std::string BodyFailureDetail(int status, size_t limit, std::string_view key) {
   if (status == 413) {
-    return "request body over " + std::to_string(limit) + " bytes (server." + std::string(key) +
-           ")";
+    return "request body over " + std::to_string(limit) + " bytes" +
+           (key.empty() ? std::string(" (this endpoint takes no body)")
+                        : " (server." + std::string(key) + ")");
   }
   if (status == 408) return "request body not received within server.request_timeout_ms";
   return "could not read the request body (malformed framing or connection lost)";

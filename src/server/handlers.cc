@@ -314,6 +314,7 @@ Plan Handlers::Admit(const ApiRequest& req) const {
   if (reload) {  // any body is read away; it says nothing
     plan.kind = Plan::kBuffer;
     plan.limit = 4096;
+    plan.limit_key = "";  // a fixed limit, no key
     plan.handle = &Handlers::ReloadEndpoint;
     return plan;
   }

@@ -53,7 +53,7 @@ struct Plan {
   Kind kind = kAnswer;
   ApiResponse answer;          // kAnswer, kAnswerUnread
   size_t limit = 0;            // body bytes allowed; 0: no limit
-  std::string_view limit_key;  // "max_upload_bytes": named in the 413
+  std::string_view limit_key;  // "max_upload_bytes": named in the 413; "" for a fixed limit
   ApiResponse (Handlers::*handle)(const ApiRequest&) const = nullptr;  // kBuffer
 };
 

@@ -1122,6 +1122,10 @@ TEST_F(ServerTest, ReloadNeedsAnApiKeyWhenKeysAreSet) {
   httplib::Headers auth = {{"Authorization", "Bearer s3cret"}};
   EXPECT_EQ(client_->Post("/admin/reload", auth, "", "application/json")->status, 200);
   EXPECT_EQ(client_->Get("/admin/reload")->status, 405);
+  auto r = client_->Post("/admin/reload", auth, std::string(10000, 'x'), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(Detail(r), "request body over 4096 bytes (this endpoint takes no body)");
 }
 
 TEST_F(ServerTest, AServerStartedWithoutALoaderSaysItCannotReload) {

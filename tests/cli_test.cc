@@ -108,7 +108,7 @@ TEST(CliClassifyTest, NdjsonInNdjsonOut) {
   EXPECT_EQ(r.out,
             "{\"source\":\"A\",\"log_message\":\"x\",\"k\":1,\"target_label\":\"Unclassified\","
             "\"method_used\":\"None\","
-            "\"confidence\":null,\"detail\":\"no stage decided\"}\n");
+            "\"confidence\":null,\"degraded\":false,\"detail\":\"no stage decided\"}\n");
 }
 
 // Issue 16 item 1: nlohmann's out_of_range for 1e400 was not caught and the

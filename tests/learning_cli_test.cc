@@ -1,7 +1,9 @@
 // `logsieve classify` with the store, `feedback import`, `review`, `store`,
 // `learn` and `models`, run as a user would (doc/learning.md).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "testing/subprocess.h"
@@ -93,6 +95,80 @@ TEST_F(LearningCliTest, ModelsRollbackWithoutAnActiveVersionSaysSo) {
   EXPECT_NE(r.err.find("no active version"), std::string::npos) << r.err;
   RunResult list = Run({"models", "list"});
   EXPECT_EQ(list.exit_code, 0) << list.err;
+}
+
+// A team's jargon no corpus holds: corrected lines with a word slot each.
+std::string JargonCorrections(int n, const std::string& label) {
+  static const char* kWords[] = {"amber",  "basalt", "cobalt", "dune",   "ember", "fjord",
+                                 "garnet", "harbor", "indigo", "jasper", "kelp",  "lagoon"};
+  std::string csv = "source,log_message,target_label\n";
+  for (int i = 0; i < n; ++i) {
+    csv += std::string("billing,frobnicator quux ") + kWords[i % 12] + " gizmo warbled on shard " +
+           std::to_string(i) + "," + label + "\n";
+  }
+  return csv;
+}
+
+// The label and method of the one line of a CSV classify output.
+std::pair<std::string, std::string> Answer(const std::string& csv_out) {
+  // source,log_message,target_label,method_used,confidence
+  const std::string row = csv_out.substr(csv_out.find('\n') + 1);
+  std::vector<std::string> f;
+  size_t start = 0;
+  for (size_t c = row.find(','); c != std::string::npos; c = row.find(',', start)) {
+    f.push_back(row.substr(start, c - start));
+    start = c + 1;
+  }
+  f.push_back(row.substr(start));
+  return f.size() >= 4 ? std::pair{f[2], f[3]} : std::pair{std::string(), std::string()};
+}
+
+TEST_F(LearningCliTest, ACorrectionAnswersItsTemplateInTheNextClassifyWithNoFlag) {
+  const std::string line = "source,log_message\nbilling,invoice 99 reconciled twice\n";
+  EXPECT_NE(Answer(Run({"classify", "-", "-q"}, line).out).second, "Correction");
+  WriteFile(
+      dir_.File("f.csv"),
+      "source,log_message,target_label\nbilling,invoice 17 reconciled twice,Workflow Error\n");
+  ASSERT_EQ(Run({"feedback", "import", dir_.File("f.csv")}).exit_code, 0);
+  RunResult r = Run({"classify", "-", "-q"}, line);  // store.enabled auto: read, not recorded
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Answer(r.out), (std::pair<std::string, std::string>{"Workflow Error", "Correction"}))
+      << r.out;
+  // The review queue no longer lists what a person corrected.
+  RunResult review = Run({"review", "--json"});
+  EXPECT_THAT(review.out, ::testing::Not(::testing::HasSubstr("reconciled twice"))) << review.out;
+}
+
+TEST_F(LearningCliTest, AClassifyAfterLearnUsesTheActiveModelWithNoFlagAndRollbackRestoresIt) {
+  // A line of the corrected kind, but another template: only a model can know it.
+  const std::string line =
+      "source,log_message\nbilling,frobnicator quux zircon gizmo warbled on shard 5\n";
+  const std::pair<std::string, std::string> before = Answer(Run({"classify", "-", "-q"}, line).out);
+  ASSERT_NE(before.first, "Workflow Error");
+  WriteFile(dir_.File("f.csv"), JargonCorrections(24, "Workflow Error"));
+  ASSERT_EQ(Run({"feedback", "import", dir_.File("f.csv")}).exit_code, 0);
+  // A small base corpus, and a gate that lets it through: this checks the
+  // plumbing, not the learner (bench/ measures that).
+  RunResult learn = Run({"learn", "--set", "learn.base_rows=1500", "--set",
+                         "learn.max_accuracy_drop=1", "--set", "learn.max_label_drop=1"});
+  ASSERT_EQ(learn.exit_code, 0) << learn.err << learn.out;
+  EXPECT_THAT(learn.out, ::testing::HasSubstr("promoted: v0001 is active"));
+  RunResult after = Run({"classify", "-", "-q", "--detail"}, line);
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(Answer(after.out), (std::pair<std::string, std::string>{"Workflow Error", "ML"}))
+      << after.out;
+  RunResult rollback = Run({"models", "rollback"});
+  ASSERT_EQ(rollback.exit_code, 0) << rollback.err;
+  EXPECT_THAT(rollback.err, ::testing::HasSubstr("the bundled model"));
+  EXPECT_EQ(Answer(Run({"classify", "-", "-q"}, line).out), before);
+}
+
+TEST_F(LearningCliTest, LearnRefusesAStoreThatDoesNotExistAndCreatesNothing) {
+  RunResult r = Run({"learn"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("no store there"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("s.db")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("reg")));
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 #include "pipeline/batch_runner.h"
 #include "pipeline/classifier.h"
 #include "pipeline_flags.h"
-#include "store/recorder.h"
+#include "store/store_parts.h"
 
 namespace logsieve::cli {
 namespace {
@@ -98,8 +98,9 @@ void PrintSummary(const RunSummary& s, const RecordReader& reader, const Classif
   std::fputs("\n", stderr);
   if (s.rows == 0) return;
   std::fputs("  by method:", stderr);
-  for (Method m : {Method::kRegex, Method::kML, Method::kLLM, Method::kNone}) {
+  for (Method m : kAllMethods) {
     uint64_t n = s.per_method[static_cast<size_t>(m)];
+    if (m == Method::kCorrection && n == 0) continue;  // shown once a correction answers
     std::fprintf(stderr, "  %s %s (%.1f%%)", std::string(MethodName(m)).c_str(),
                  Thousands(n).c_str(), 100.0 * n / s.rows);
   }
@@ -152,12 +153,12 @@ Status RunClassify(const ClassifyOptions& o) {
   wo.detail = o.detail;
   wo.append = o.follow;  // a restart goes on after what is there
 
-  // The pipeline loads first: a broken rule or model file stops before any output.
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
-  // The store records only when asked (store.enabled=on); it never stops a run.
-  if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "classify")) {
-    classifier = WithRecording(std::move(classifier), std::move(recorder), config);
-  }
+  // The store: its corrections answer first wherever it exists; it records
+  // only when asked (store.enabled=on); it never stops a run. Then the
+  // pipeline: a broken rule or model file stops before any output.
+  const StoreParts store = OpenStoreParts(config, "classify");
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier,
+                            CreateClassifier(config, store));
   std::unique_ptr<InputStream> in;
   FollowStream* follow = nullptr;
   if (o.follow) {

@@ -1,12 +1,13 @@
 // `logsieve learn` and `logsieve models list|activate V|rollback` (doc/learning.md).
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
 #include "learn/learn.h"
-#include "learn/registry.h"
 #include "learn/rule_suggest.h"
+#include "model/registry.h"
 #include "pipeline_flags.h"
 #include "store/store.h"
 
@@ -14,8 +15,12 @@ namespace logsieve::cli {
 namespace {
 
 Registry RegistryOrFail(const Config& config) {
-  StatusOr<Registry> r = Registry::Open(LearnOptions::FromConfig(config).registry);
+  StatusOr<Registry> r = Registry::Open(RegistryDir(config));
   if (!r.ok()) Fail(r.status());
+  for (const std::string& why : r->Incomplete()) {
+    std::fprintf(stderr, "logsieve: %s: skipped, not a whole version (%s)\n", r->dir().c_str(),
+                 why.c_str());
+  }
   return *std::move(r);
 }
 
@@ -43,6 +48,12 @@ void AddLearnCommands(CLI::App& app) {
       }
       StatusOr<StoreOptions> so = StoreOptions::FromConfig(config);
       if (!so.ok()) Fail(so.status());
+      // learn reads the store; it never creates one.
+      if (std::error_code ec; !std::filesystem::is_regular_file(so->path, ec)) {
+        Fail(FailedPreconditionError(so->path +
+                                     ": no store there, so nothing to learn from (serve and the "
+                                     "worker make it; store.path names another)"));
+      }
       StatusOr<std::unique_ptr<Store>> store = Store::Open(*so);
       if (!store.ok()) Fail(store.status());
       StatusOr<LearnReport> report = Learn(config, **store, LearnOptions::FromConfig(config));
@@ -107,8 +118,9 @@ void AddLearnCommands(CLI::App& app) {
                     m.value("parent", std::string("?")).c_str(),
                     m.value("promoted", false) ? "promoted" : "not promoted", acc.c_str());
       }
-      std::fprintf(stderr, "logsieve: registry %s; serve %s (model.file)\n", r.dir().c_str(),
-                   r.active_model_path().c_str());
+      std::fprintf(stderr,
+                   "logsieve: registry %s; its active version runs wherever model.file is empty\n",
+                   r.dir().c_str());
     });
     auto activate_flags = std::make_shared<PipelineFlags>();
     auto version = std::make_shared<std::string>();
@@ -123,14 +135,22 @@ void AddLearnCommands(CLI::App& app) {
     });
     auto rollback_flags = std::make_shared<PipelineFlags>();
     CLI::App* rollback =
-        cmd->add_subcommand("rollback", "Make the active version's parent active again");
+        cmd->add_subcommand("rollback",
+                            "Make the active version's parent active again (for the first learned "
+                            "version: none, so the bundled model runs)");
     AddPipelineFlags(rollback, rollback_flags.get());
     rollback->callback([rollback_flags] {
       Registry r = RegistryOrFail(rollback_flags->BuildConfigOrFail());
       StatusOr<std::string> v = r.Rollback();
       if (!v.ok()) Fail(v.status());
-      std::fprintf(stderr, "logsieve: rolled back: %s is active (%s)\n", v->c_str(),
-                   r.active_model_path().c_str());
+      if (v->empty()) {
+        std::fprintf(stderr,
+                     "logsieve: rolled back: no version is active; model.file, else the bundled "
+                     "model, runs\n");
+      } else {
+        std::fprintf(stderr, "logsieve: rolled back: %s is active (%s)\n", v->c_str(),
+                     r.active_model_path().c_str());
+      }
     });
   }
 }

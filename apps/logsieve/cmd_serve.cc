@@ -4,6 +4,7 @@
 #include <string>
 
 #include "commands.h"
+#include "learn/learn.h"
 #include "pipeline_flags.h"
 #include "serve_models.h"
 #include "server/server.h"
@@ -39,7 +40,9 @@ void AddServeCommand(CLI::App& app) {
     };
     StatusOr<Config> config = load_config();
     if (!config.ok()) Fail(config.status());
-    if (Status s = RunServer(load_config, LOGSIEVE_VERSION, MakeModelService(*config)); !s.ok())
+    if (Status s = RunServer(load_config, LOGSIEVE_VERSION, MakeModelService(*config),
+                             MakeLearningHooks(*config));
+        !s.ok())
       Fail(s);
   });
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "commands.h"
+#include "learn/learn.h"
 #include "pipeline_flags.h"
 #include "stream/worker.h"
 
@@ -26,7 +27,7 @@ void AddWorkerCommand(CLI::App& app) {
       if (Status s = config->Set("worker.redis_url", opts->redis_url, "flag --redis"); !s.ok())
         Fail(s);
     }
-    if (Status s = RunWorker(*config); !s.ok()) Fail(s);
+    if (Status s = RunWorker(*config, MakeLearningHooks(*config)); !s.ok()) Fail(s);
   });
 }
 

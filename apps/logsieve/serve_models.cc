@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "learn/learn.h"
-#include "learn/registry.h"
+#include "model/registry.h"
 #include "store/store.h"
 
 namespace logsieve::cli {
@@ -59,9 +59,7 @@ class LearnModelService final : public ModelService {
   }
 
  private:
-  StatusOr<Registry> OpenRegistry() const {
-    return Registry::Open(LearnOptions::FromConfig(config_).registry);
-  }
+  StatusOr<Registry> OpenRegistry() const { return Registry::Open(RegistryDir(config_)); }
 
   const Config config_;
   mutable std::atomic<bool> learning_{false};

@@ -213,11 +213,24 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     {"llm.logprobs", T::kBool, "false",
      "Ask for token log probabilities; when returned, the confidence is the label tokens' "
      "probability."},
-    ConfigKey{"llm.audit_rate", T::kDouble, "0.05",
-              "Share of the templates the model decides that the LLM answers too (chosen by "
-              "template, so each is audited once): where it disagrees, its answer is served and "
-              "the store records the model's error for `logsieve learn`. 0: no audit. Costs this "
-              "share of the model's distinct templates in LLM calls; nothing without an LLM."}
+    ConfigKey{"llm.audit_rate", T::kDouble, "0.01",
+              "The audit: the LLM also answers a share of the templates the model decides (chosen "
+              "by template, so each is audited once); where it disagrees, its answer is served and "
+              "the store records the model's error for `logsieve learn`. This is the share for a "
+              "label and confidence band the LLM has agreed with often (llm.audit_trust times); "
+              "0: no audit. Nothing without an LLM."}
+        .Range(0, 1),
+    ConfigKey{"llm.audit_new_rate", T::kDouble, "0.3",
+              "The audit's share for a label and confidence band until the LLM agreed "
+              "llm.audit_trust times, and again after each disagreement; it then decays to "
+              "llm.audit_rate."}
+        .Range(0, 1),
+    ConfigKey{"llm.audit_trust", T::kInt, "10",
+              "Agreements of the LLM after which a label and band is audited less (see "
+              "llm.audit_new_rate)."}
+        .Range(1, 1000000),
+    ConfigKey{"llm.audit_budget", T::kDouble, "0.02",
+              "The audit asks the LLM about at most this share of the lines classified."}
         .Range(0, 1),
     ConfigKey{"llm.fixed_confidence", T::kDouble, "0.8",
               "Confidence reported for an LLM label when the server gives no log probabilities (a "
@@ -385,6 +398,10 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"store.flush_ms", T::kInt, "1000",
               "Observations are merged in memory and written once per this many milliseconds."}
         .Range(1, kDayMs),
+    ConfigKey{"store.poll_ms", T::kInt, "500",
+              "How often serve, the worker and classify read new corrections from the store, so "
+              "that one made by any process answers within this time; 0 = only at start."}
+        .Range(0, kDayMs),
     ConfigKey{"store.max_pending", T::kInt, "100000",
               "Templates held in memory while the store cannot be written; more are dropped and "
               "counted (logsieve_store_dropped_total)."}
@@ -402,7 +419,21 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
      "tests/data/ood_dev.csv when present."},
     {"learn.registry", T::kString, "",
      "Folder of versioned models; empty = $XDG_STATE_HOME/logsieve/models (else "
-     "~/.local/state/logsieve/models). Serve DIR/active.lsm (model.file)."},
+     "~/.local/state/logsieve/models). Its active version runs wherever model.file is empty."},
+    ConfigKey{"learn.auto", T::kBool, "true",
+              "Autopilot: serve and the stream worker run a gated learn round in the background "
+              "(when their store is on), and a promoted model replaces the one in service."},
+    ConfigKey{"learn.auto_min_new", T::kInt, "200",
+              "An autopilot round starts once the store holds this many new LLM answers and "
+              "corrections together since the last round..."}
+        .Range(1, kNoMax),
+    ConfigKey{"learn.auto_interval_s", T::kInt, "3600",
+              "...or once this many seconds passed since the last round with at least one new "
+              "answer or correction."}
+        .Range(1, 30 * 86400),
+    ConfigKey{"learn.auto_check_s", T::kInt, "5",
+              "How often the autopilot looks at the store's counts."}
+        .Range(1, 3600),
     ConfigKey{"learn.min_llm_confidence", T::kDouble, "0.6",
               "Stored LLM answers below this confidence are not trained on."}
         .Range(0, 1),

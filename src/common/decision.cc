@@ -12,6 +12,8 @@ std::string_view MethodName(Method method) {
       return "ML";
     case Method::kLLM:
       return "LLM";
+    case Method::kCorrection:
+      return "Correction";
   }
   return "None";
 }

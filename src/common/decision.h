@@ -2,8 +2,9 @@
 // stage works on.
 //
 // A Decision is {label, method, confidence, detail}. `method` names the stage
-// that decided, in the seed project's terms ("Regex", "ML", "LLM"); "None"
-// means no stage decided and the label is "Unclassified".
+// that decided, in the seed project's terms ("Regex", "ML", "LLM"), or
+// "Correction" when a person's correction of the line's template answered;
+// "None" means no stage decided and the label is "Unclassified".
 #ifndef LOGSIEVE_COMMON_DECISION_H_
 #define LOGSIEVE_COMMON_DECISION_H_
 
@@ -20,9 +21,14 @@ namespace logsieve {
 
 inline constexpr std::string_view kUnclassified = "Unclassified";
 
-enum class Method : uint8_t { kNone = 0, kRegex, kML, kLLM };
+enum class Method : uint8_t { kNone = 0, kRegex, kML, kLLM, kCorrection };
 
-// "None", "Regex", "ML", "LLM": the values of the `method_used` column.
+// Every method, in pipeline order (a correction comes first), then kNone.
+inline constexpr Method kAllMethods[] = {Method::kCorrection, Method::kRegex, Method::kML,
+                                         Method::kLLM, Method::kNone};
+
+// "None", "Regex", "ML", "LLM", "Correction": the values of the `method_used`
+// column.
 std::string_view MethodName(Method method);
 
 struct Decision {

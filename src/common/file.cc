@@ -1,12 +1,15 @@
 #include "common/file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <utility>
 
 namespace logsieve {
@@ -132,6 +135,51 @@ StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_bytes,
   StatusOr<InputFile> in = InputFile::Open(path, what, kinds);
   if (!in.ok()) return in.status();
   return in->ReadAll(max_bytes, what);
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view content) {
+  static std::atomic<uint64_t> counter{0};
+  const std::string tmp =
+      path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter.fetch_add(1));
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return UnavailableError(tmp + ": cannot be created (" + std::strerror(errno) + ")");
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const bool written = done == content.size() && ::fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!written) {
+    ::unlink(tmp.c_str());
+    return UnavailableError(tmp + ": cannot be written (" + std::strerror(saved) + ")");
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    return UnavailableError(path + ": cannot be replaced (" + std::strerror(e) + ")");
+  }
+  return OkStatus();
+}
+
+StatusOr<FileLock> FileLock::Acquire(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return UnavailableError(path + ": cannot open the lock file (" + std::strerror(errno) + ")");
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    const int e = errno;
+    ::close(fd);
+    return UnavailableError(path + ": cannot be locked (" + std::strerror(e) + ")");
+  }
+  return FileLock(fd);
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the lock
 }
 
 }  // namespace logsieve

@@ -78,6 +78,31 @@ StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_bytes,
                                       std::string_view what,
                                       FileKinds kinds = FileKinds::kStreamable);
 
+// Replaces `path` with `content` whole: writes PATH.tmp.<pid>.<n> (unique per
+// call, so concurrent writers never share a staging file), flushes it to disk
+// and renames it over `path`. A reader sees the old or the new content, never
+// a part. Unavailable naming the path when a step fails (the staging file is
+// removed then).
+Status WriteFileAtomically(const std::string& path, std::string_view content);
+
+// An exclusive advisory lock (flock) on `path`, created when absent, held
+// until the object dies. Two holders never overlap, across processes and
+// across threads of one process (each Acquire opens its own descriptor).
+class FileLock {
+ public:
+  // Waits for the lock. Unavailable naming the path when it cannot be opened.
+  static StatusOr<FileLock> Acquire(const std::string& path);
+  FileLock(FileLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  FileLock& operator=(FileLock&&) = delete;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
 // "16 MiB", "512 KiB", "100 bytes": sizes in messages.
 std::string HumanBytes(uint64_t n);
 

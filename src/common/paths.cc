@@ -36,4 +36,14 @@ std::string UserCacheDir() {
   return std::string();
 }
 
+std::string UserStateDir() {
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && xdg[0] == '/') {
+    return std::string(xdg) + "/logsieve";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.local/state/logsieve";
+  }
+  return std::string();
+}
+
 }  // namespace logsieve

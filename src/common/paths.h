@@ -18,6 +18,12 @@ std::string BundledPath(std::string_view relative);
 // $HOME/.cache; empty when neither is usable. Creates nothing.
 std::string UserCacheDir();
 
+// logsieve's state directory, per the XDG base-directory spec:
+// $XDG_STATE_HOME/logsieve when XDG_STATE_HOME is absolute, else
+// $HOME/.local/state/logsieve; empty when neither is usable. Creates nothing.
+// The store (store.db) and the model registry (models/) live there by default.
+std::string UserStateDir();
+
 }  // namespace logsieve
 
 #endif  // LOGSIEVE_COMMON_PATHS_H_

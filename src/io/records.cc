@@ -438,6 +438,7 @@ class FormatWriter : public RecordWriter {
     } else {
       obj[std::string(kConfidenceColumn)] = nullptr;
     }
+    obj[std::string(kDegradedColumn)] = d.degraded;
     obj[std::string(kDetailColumn)] = d.detail;
     buf_ += obj.dump(-1, ' ', false, ojson::error_handler_t::replace);
     buf_ += '\n';

@@ -42,6 +42,9 @@ std::string_view FormatName(Format format);
 inline constexpr std::string_view kLabelColumn = "target_label";
 inline constexpr std::string_view kMethodColumn = "method_used";
 inline constexpr std::string_view kConfidenceColumn = "confidence";
+// JSON output (NDJSON, the API): true when a stage answered by a fallback
+// path (LLM down, over budget, no key): a guess, not a confident answer.
+inline constexpr std::string_view kDegradedColumn = "degraded";
 inline constexpr std::string_view kDetailColumn = "detail";
 
 // "0.9123", "1.0"; empty when absent.

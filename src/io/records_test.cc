@@ -122,9 +122,9 @@ TEST(NdjsonTest, KeepsOtherFieldsAndAddsTheDecision) {
   EXPECT_EQ(out,
             "{\"ts\":1,\"source\":\"S\",\"log_message\":\"m\",\"target_label\":\"L:m\",\"method_"
             "used\":\"Regex\","
-            "\"confidence\":1.0,\"detail\":\"d\"}\n"
+            "\"confidence\":1.0,\"degraded\":false,\"detail\":\"d\"}\n"
             "{\"log_message\":\"n\",\"target_label\":\"L:n\",\"method_used\":\"Regex\","
-            "\"confidence\":1.0,"
+            "\"confidence\":1.0,\"degraded\":false,"
             "\"detail\":\"d\"}\n");
 }
 
@@ -155,7 +155,7 @@ TEST(NdjsonTest, ANumberTooLargeForADoubleIsAMalformedLineNotAnAbort) {
       RoundTrip("{\"log_message\":\"x\",\"n\":1e400}\n{\"log_message\":\"y\"}\n", ro, wo);
   EXPECT_EQ(out,
             "{\"log_message\":\"y\",\"target_label\":\"L:y\",\"method_used\":\"Regex\","
-            "\"confidence\":1.0,\"detail\":\"d\"}\n");
+            "\"confidence\":1.0,\"degraded\":false,\"detail\":\"d\"}\n");
 }
 
 TEST(NdjsonTest, ALineNestedTooDeeplyIsRefusedNamingTheLine) {

@@ -14,8 +14,8 @@
 
 #include "common/paths.h"
 #include "embed/hashing_encoder.h"
-#include "learn/registry.h"
 #include "model/model_file.h"
+#include "model/registry.h"
 #include "pipeline/classifier.h"
 #include "text/normalizer.h"
 #include "train/confident_training.h"
@@ -26,16 +26,6 @@
 
 namespace logsieve {
 namespace {
-
-std::string DefaultRegistry() {
-  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && xdg[0] == '/') {
-    return std::string(xdg) + "/logsieve/models";
-  }
-  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
-    return std::string(home) + "/.local/state/logsieve/models";
-  }
-  return "logsieve-models";
-}
 
 std::string Hex(uint64_t v) {
   char buf[17];
@@ -111,8 +101,7 @@ LearnOptions LearnOptions::FromConfig(const Config& config) {
   o.base_rows = config.GetSize("learn.base_rows");
   o.ood_dev = config.GetString("learn.ood_dev");
   if (o.ood_dev.empty()) o.ood_dev = BundledPath("tests/data/ood_dev.csv");
-  o.registry = config.GetString("learn.registry");
-  if (o.registry.empty()) o.registry = DefaultRegistry();
+  o.registry = RegistryDir(config);
   o.min_llm_confidence = config.GetDouble("learn.min_llm_confidence");
   o.correction_weight = config.GetInt("learn.correction_weight");
   o.holdout = config.GetDouble("learn.holdout");
@@ -172,6 +161,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   });
 
   // The store: split by template, corrections weighted.
+  LOGSIEVE_ASSIGN_OR_RETURN(StoreStats stats, store.Stats());
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<StoredLabel> stored,
                             store.Labels(options.min_llm_confidence));
   LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(config));
@@ -187,20 +177,25 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   }
   report.corrections = corrections.size();
   report.llm_rows = llm.size();
-  std::vector<LabelledLine> store_rows = corrections;
-  store_rows.insert(store_rows.end(), llm.begin(), llm.end());
-  std::vector<LabelledLine> store_train, store_holdout;
-  SplitByTemplate(store_rows, shared_normalizer.get(), options.holdout, 1, &store_train,
-                  &store_holdout);
+  if (options.base_corpus.empty() && corrections.empty() && llm.empty()) {
+    return FailedPreconditionError(
+        "the store has no corrections and no LLM answers to learn from (with the synthetic base "
+        "corpus the candidate would be the bundled model); classify with the store on, or import "
+        "corrections, first");
+  }
+  // Only LLM answers are held out (by template): a person's correction is
+  // always trained on, or the line it corrects could stay wrong for good.
+  std::vector<LabelledLine> llm_train, store_holdout;
+  SplitByTemplate(llm, shared_normalizer.get(), options.holdout, 1, &llm_train, &store_holdout);
   report.holdout_rows = store_holdout.size();
   report.base_rows = base.size();
   std::vector<LabelledLine> added;  // the store's training rows, corrections repeated
-  std::set<std::pair<std::string, std::string>> corrected;
-  for (const LabelledLine& c : corrections) corrected.emplace(c.message, c.label);
-  for (const LabelledLine& r : store_train) {
-    const bool correction = corrected.count({r.message, r.label}) > 0;
-    for (int64_t k = 0; k < (correction ? options.correction_weight : 1); ++k) added.push_back(r);
+  for (const LabelledLine& r : corrections) {
+    for (int64_t k = 0; k < options.correction_weight; ++k) added.push_back(r);
   }
+  added.insert(added.end(), llm_train.begin(), llm_train.end());
+  std::vector<LabelledLine> store_rows = corrections;  // what the candidate saw, for its hash
+  store_rows.insert(store_rows.end(), llm.begin(), llm.end());
 
   // The candidate. On the synthetic base corpus: the default model's own
   // recipe (its families, probe, calibration and encoder) with the store's
@@ -236,15 +231,24 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
     LOGSIEVE_ASSIGN_OR_RETURN(trained, TrainWithHeldOut(probe_train, probe_held, rows, o));
   }
   LOGSIEVE_ASSIGN_OR_RETURN(Registry registry, Registry::Open(options.registry));
-  const std::string staged = registry.dir() + "/candidate.lsm.tmp";
+  // Staged under a name of this run's own, removed however the run ends.
+  const std::string staged = registry.StagingFile();
+  struct Unstage {
+    const std::string& path;
+    ~Unstage() {
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
+    }
+  } unstage{staged};
   LOGSIEVE_RETURN_IF_ERROR(SaveModel(trained.fit.model, staged));
 
-  // The gate.
-  LOGSIEVE_ASSIGN_OR_RETURN(std::string active, registry.Active());
-  std::string current =
-      active.empty() ? config.GetString("model.file") : registry.ModelPath(active);
-  if (current.empty()) current = BundledPath("models/default.lsm");
-  report.parent = active.empty() ? current : active;
+  // The gate: against what runs (model.file, else the registry's active
+  // version, else the bundled model), with this learn's registry.
+  Config resolved = config;
+  LOGSIEVE_RETURN_IF_ERROR(resolved.Set("learn.registry", registry.dir(), "learn"));
+  LOGSIEVE_ASSIGN_OR_RETURN(ModelChoice choice, ResolveModelFile(resolved));
+  const std::string current = choice.path.empty() ? std::string("none") : choice.path;
+  report.parent = choice.origin.rfind("registry ", 0) == 0 ? choice.origin.substr(9) : current;
   std::vector<LabelledLine> ood;
   std::string ood_hash = "absent";
   if (std::error_code ec; std::filesystem::exists(options.ood_dev, ec)) {
@@ -279,6 +283,8 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
         {"store_holdout_hash", HashRows(store_holdout)},
         {"ood_dev", options.ood_dev},
         {"ood_dev_hash", ood_hash},
+        // What the autopilot counts new answers from (LearnedStoreAnswers).
+        {"store_answers", stats.llm_templates + stats.corrections},
         {"rows",
          {{"base", report.base_rows},
           {"corrections", report.corrections},
@@ -294,8 +300,6 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
         {"min_label_support", options.min_label_support}}},
       {"metrics", metrics}};
   LOGSIEVE_ASSIGN_OR_RETURN(report.version, registry.Add(staged, std::move(metadata)));
-  std::error_code ec;
-  std::filesystem::remove(staged, ec);
   if (report.promoted && options.activate) {
     LOGSIEVE_RETURN_IF_ERROR(registry.Activate(report.version));
     report.activated = true;
@@ -304,21 +308,50 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   return report;
 }
 
+int64_t LearnedStoreAnswers(const Config& config) {
+  StatusOr<Registry> registry = Registry::OpenExisting(RegistryDir(config));
+  if (!registry.ok()) return 0;
+  StatusOr<std::vector<RegistryEntry>> versions = registry->List();
+  if (!versions.ok() || versions->empty()) return 0;
+  const nlohmann::json& data = versions->back().metadata.value("data", nlohmann::json::object());
+  const nlohmann::json answers = data.value("store_answers", nlohmann::json(0));
+  return answers.is_number_integer() ? answers.get<int64_t>() : 0;
+}
+
+LearningHooks MakeLearningHooks(const Config& config) {
+  LearningHooks hooks;
+  hooks.round = [config](Store& store) -> StatusOr<RoundOutcome> {
+    LearnOptions options = LearnOptions::FromConfig(config);
+    options.activate = true;
+    LOGSIEVE_ASSIGN_OR_RETURN(LearnReport report, Learn(config, store, options));
+    return RoundOutcome{report.activated, report.version, report.reasons};
+  };
+  hooks.baseline = [config] { return LearnedStoreAnswers(config); };
+  return hooks;
+}
+
 std::string FormatLearnReport(const LearnReport& r) {
   std::ostringstream out;
   out << "candidate " << r.version << " (parent " << r.parent << "): trained on " << r.base_rows
-      << " base rows, " << r.corrections << " corrections, " << r.llm_rows
-      << " LLM answers; store holdout " << r.holdout_rows << " rows";
+      << " base rows, " << r.corrections << " corrections, " << r.llm_rows << " LLM answers ("
+      << r.holdout_rows << " of them held out for the gate)";
   if (r.skipped_rows > 0)
     out << "; " << r.skipped_rows << " rows with labels outside the set skipped";
   out << "\n";
   for (const GateSet& g : r.sets) {
+    if (g.candidate.rows == 0) {
+      out << "\n"
+          << g.name << ": no rows, not a gate"
+          << (g.name == "store holdout" ? " (only LLM answers are held out; corrections are all "
+                                          "trained on)\n"
+                                        : "\n");
+      continue;
+    }
     out << "\n"
         << g.name << " (" << g.candidate.rows << " rows): accuracy current "
         << Fixed(g.current.accuracy) << ", candidate " << Fixed(g.candidate.accuracy)
         << "; macro-F1 current " << Fixed(g.current.macro_f1) << ", candidate "
         << Fixed(g.candidate.macro_f1) << "\n";
-    if (g.candidate.rows == 0) continue;
     char line[160];
     std::snprintf(line, sizeof line, "  %-22s %7s %10s %10s %8s\n", "label", "support",
                   "F1 current", "F1 cand.", "change");

@@ -8,8 +8,8 @@
 // Training rows: the base corpus (a labelled CSV, learn.base_corpus; empty =
 // the synthetic corpus the default model is trained on), every correction
 // repeated learn.correction_weight times, and each stored LLM answer (not
-// degraded) with confidence >= learn.min_llm_confidence, once. Store rows are
-// split by template: learn.holdout of them (whole templates, seeded) are
+// degraded) with confidence >= learn.min_llm_confidence, once. The LLM rows
+// are split by template: learn.holdout of them (whole templates, seeded) are
 // held out and never trained on.
 //
 // Gate (GateReasons): both models label the store holdout and the
@@ -19,8 +19,11 @@
 // learn.max_label_drop. Every candidate is registered (metadata: data hashes,
 // metrics, parent, time, promoted, reasons); only a promoted one is activated.
 //
-// The current model: the registry's active version, else model.file (else the
-// bundled default).
+// The current model: what runs (model/registry.h, ResolveModelFile):
+// model.file, else the registry's active version, else the bundled default.
+// Only LLM answers are held out; every correction is trained on. With the
+// synthetic base corpus, a store with no rows is refused (the candidate would
+// be the bundled model).
 //
 // Thread safety: a pure function of its inputs (one thread).
 #ifndef LOGSIEVE_LEARN_LEARN_H_
@@ -32,6 +35,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "store/autopilot.h"
 #include "store/store.h"
 #include "train/evaluation.h"
 
@@ -81,6 +85,13 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
 // is not a reason.
 // Uses options.max_accuracy_drop, max_label_drop and min_label_support.
 std::vector<std::string> GateReasons(const std::vector<GateSet>& sets, const LearnOptions& options);
+
+// The store's LLM answers and corrections (StoreStats) when the registry's
+// newest version was trained; 0 without one.
+int64_t LearnedStoreAnswers(const Config& config);
+// The autopilot's round (Learn with activation) and its baseline
+// (LearnedStoreAnswers), for serve and the worker.
+LearningHooks MakeLearningHooks(const Config& config);
 
 std::string FormatLearnReport(const LearnReport& report);
 nlohmann::json LearnReportToJson(const LearnReport& report);

@@ -1,10 +1,12 @@
 #include "learn/learn.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "learn/registry.h"
+#include "model/registry.h"
+#include "pipeline/classifier.h"
 #include "testing/testing.h"
 #include "train/synthetic_logs.h"
 
@@ -83,8 +85,9 @@ TEST(LearnTest, AWorseCandidateIsNotPromotedAndTheReportSaysWhy) {
   ASSERT_TRUE(f.config.Set("model.file", "none", "test").ok());
   LearnOptions o = LearnOptions::FromConfig(f.config);
   o.base_corpus = WriteCorpus(f.dir, false);
-  ASSERT_TRUE(Learn(f.config, *f.store, o)->promoted);  // v0001: a good model, active
-  o.base_corpus = WriteCorpus(f.dir, true);             // every label wrong
+  ASSERT_TRUE(Learn(f.config, *f.store, o)->promoted);       // v0001: a good model, active
+  ASSERT_TRUE(f.config.Set("model.file", "", "test").ok());  // the registry's version runs
+  o.base_corpus = WriteCorpus(f.dir, true);                  // every label wrong
   StatusOr<LearnReport> r = Learn(f.config, *f.store, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_FALSE(r->promoted);
@@ -96,7 +99,7 @@ TEST(LearnTest, AWorseCandidateIsNotPromotedAndTheReportSaysWhy) {
   EXPECT_EQ(*Registry::Open(f.dir.File("reg"))->Active(), "v0001");  // unchanged
 }
 
-TEST(LearnTest, StoredCorrectionsAreTrainedOnAndHeldOutByTemplate) {
+TEST(LearnTest, StoredCorrectionsAreAllTrainedOnAndNeverHeldOut) {
   Fixture f;
   ASSERT_TRUE(f.config.Set("model.file", "none", "test").ok());
   // Ten templates (the word), four lines each (the number).
@@ -118,10 +121,32 @@ TEST(LearnTest, StoredCorrectionsAreTrainedOnAndHeldOutByTemplate) {
   StatusOr<LearnReport> r = Learn(f.config, *f.store, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->corrections, 40u);
-  EXPECT_GT(r->holdout_rows, 0u);
-  EXPECT_LT(r->holdout_rows, 40u);
+  EXPECT_EQ(r->holdout_rows, 0u);
   EXPECT_EQ(r->sets[0].name, "store holdout");
-  EXPECT_GT(r->sets[0].candidate.accuracy, 0.9) << FormatLearnReport(*r);
+  EXPECT_EQ(r->sets[0].candidate.rows, 0u);
+  const std::string text = FormatLearnReport(*r);
+  EXPECT_THAT(text, ::testing::HasSubstr("store holdout: no rows, not a gate"));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("store holdout (0 rows)")));
+  // The candidate learned every corrected line.
+  Config c = f.config;
+  ASSERT_TRUE(
+      c.Set("model.file", Registry::Open(f.dir.File("reg"))->ModelPath(r->version), "test").ok());
+  ASSERT_TRUE(c.Set("pipeline.stages", "[model]", "test").ok());
+  ASSERT_TRUE(c.Set("pipeline.threshold", "0", "test").ok());
+  auto classifier = Classifier::Create(c);
+  ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
+  Batch batch;
+  for (const Correction& k : corrections) batch.records.push_back({k.source, k.log_message});
+  (*classifier)->Classify(batch);
+  for (const Decision& d : batch.decisions) EXPECT_EQ(d.label, "Workflow Error") << d.detail;
+}
+
+TEST(LearnTest, WithTheSyntheticBaseCorpusAnEmptyStoreIsRefused) {
+  Fixture f;
+  StatusOr<LearnReport> r = Learn(f.config, *f.store, LearnOptions::FromConfig(f.config));
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::HasSubstr("no corrections and no LLM answers"));
 }
 
 TEST(LearnTest, TheGateRefusesAnAccuracyDropAndALabelDropPastTheMargin) {

@@ -12,6 +12,7 @@
 #include "embed/hashing_encoder.h"
 #include "model/evidence.h"
 #include "model/model_file.h"
+#include "model/registry.h"
 #include "text/normalizer.h"
 
 namespace logsieve {
@@ -25,9 +26,11 @@ std::string FormatP(float p) {
 
 class ModelStage final : public Stage {
  public:
-  ModelStage(std::string path, LoadedModel loaded, double threshold, bool use_batch_templates,
-             std::unique_ptr<Normalizer> own_normalizer, std::unique_ptr<ExemplarIndex> evidence)
+  ModelStage(std::string path, std::string origin, LoadedModel loaded, double threshold,
+             bool use_batch_templates, std::unique_ptr<Normalizer> own_normalizer,
+             std::unique_ptr<ExemplarIndex> evidence)
       : path_(std::move(path)),
+        origin_(std::move(origin)),
         model_(std::move(loaded.model)),
         encoder_(std::move(loaded.encoder)),
         hashing_(dynamic_cast<const HashingEncoder*>(encoder_.get())),
@@ -46,8 +49,8 @@ class ModelStage final : public Stage {
     } else {
       enc = std::string(encoder_->kind()) + " " + std::to_string(encoder_->dim()) + "d";
     }
-    return "model: " + path_ + " (" + enc + ", " + std::to_string(model_.labels.size()) +
-           " labels)";
+    return "model: " + origin_ + ", " + path_ + " (" + enc + ", " +
+           std::to_string(model_.labels.size()) + " labels)";
   }
 
   Status Decide(Batch& batch, std::span<const size_t> pending) const override {
@@ -235,6 +238,7 @@ class ModelStage final : public Stage {
   }
 
   std::string path_;
+  std::string origin_;  // ModelChoice::origin: "registry v0003", "bundled", "model.file"
   Model model_;
   std::unique_ptr<Encoder> encoder_;
   const HashingEncoder* hashing_;  // encoder_ when it is one; else null
@@ -267,9 +271,9 @@ StatusOr<std::unique_ptr<Normalizer>> NormalizerFromSpec(const std::string& spec
 }  // namespace
 
 StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
-  std::string path = config.GetString("model.file");
-  if (path == "none") return std::unique_ptr<Stage>();
-  if (path.empty()) path = BundledPath("models/default.lsm");
+  LOGSIEVE_ASSIGN_OR_RETURN(ModelChoice choice, ResolveModelFile(config));
+  if (choice.path.empty()) return std::unique_ptr<Stage>();
+  std::string path = std::move(choice.path);
   const double threshold = config.GetDouble("pipeline.threshold");
   LOGSIEVE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(path));
 
@@ -302,9 +306,9 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
     if (!built.ok()) return built.status().WithPrefix(path + ": the model's exemplars");
     evidence = std::move(built).value();
   }
-  return std::unique_ptr<Stage>(new ModelStage(std::move(path), std::move(loaded), threshold,
-                                               use_batch_templates, std::move(own),
-                                               std::move(evidence)));
+  return std::unique_ptr<Stage>(new ModelStage(std::move(path), std::move(choice.origin),
+                                               std::move(loaded), threshold, use_batch_templates,
+                                               std::move(own), std::move(evidence)));
 }
 
 }  // namespace logsieve

@@ -123,7 +123,8 @@ TEST_F(ModelStageTest, NormalizesItselfWhenTheConfiguredMasksDiffer) {
 
 TEST_F(ModelStageTest, DescriptionNamesFileEncoderAndLabels) {
   auto stage = Make();
-  EXPECT_EQ(stage->description(), "model: " + dir_.File("m.lsm") + " (hashing 2^12, 3 labels)");
+  EXPECT_EQ(stage->description(),
+            "model: model.file, " + dir_.File("m.lsm") + " (hashing 2^12, 3 labels)");
   EXPECT_EQ(stage->name(), "model");
 }
 

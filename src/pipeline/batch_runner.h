@@ -44,7 +44,7 @@ struct RunSummary {
   uint64_t rows = 0;
   uint64_t skipped = 0;
   std::map<std::string, uint64_t> per_label;
-  std::array<uint64_t, 4> per_method{};  // indexed by Method
+  std::array<uint64_t, std::size(kAllMethods)> per_method{};  // indexed by Method
   uint64_t degraded = 0;
   double seconds = 0;
 };

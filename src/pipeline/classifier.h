@@ -6,7 +6,9 @@
 //   (*c)->Classify(batch);
 //   // batch.decisions[0] == {"User Action", Method::kRegex, 1.0, "rule user-login"}
 //
-// For each line: the rules see the raw line; lines no rule decides are
+// For each line: a person's correction of its template (ClassifierParts::
+// corrections, src/pipeline/corrections.h) answers first, method
+// "Correction", before even the rules; then the rules see the raw line; lines no rule decides are
 // normalized to a template; the decision cache (keyed by source route and
 // template) answers templates seen before; the remaining distinct templates
 // go once each through the costly stages of the line's route (model, then
@@ -33,18 +35,26 @@
 #include "common/decision.h"
 #include "common/stage.h"
 #include "common/status.h"
+#include "pipeline/corrections.h"
 
 namespace logsieve {
+
+// What a classifier consults besides the stages its config names.
+struct ClassifierParts {
+  // People's corrections (null: none are consulted).
+  std::shared_ptr<const CorrectionSource> corrections;
+};
 
 class Classifier {
  public:
   // Builds every stage named in pipeline.stages and pipeline.routes from
   // `config`. Fails (naming the file and the problem) when a rule file, model
   // file or setting is bad: nothing runs half-loaded.
-  static StatusOr<std::unique_ptr<Classifier>> Create(const Config& config);
+  static StatusOr<std::unique_ptr<Classifier>> Create(const Config& config,
+                                                      ClassifierParts parts = {});
   // For tests and embedders: a pipeline over stages built elsewhere.
   static StatusOr<std::unique_ptr<Classifier>> CreateWithStages(
-      const Config& config, std::vector<std::unique_ptr<Stage>> stages);
+      const Config& config, std::vector<std::unique_ptr<Stage>> stages, ClassifierParts parts = {});
 
   virtual ~Classifier() = default;
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -127,12 +128,37 @@ TEST(ClassifierTest, VersionsNameEachStageInPipelineOrderThenTheLabels) {
   EXPECT_EQ(f.Make(Config(), true)->versions()[3].second, versions[3].second);
 }
 
+TEST(ClassifierTest, StageNamesAndDescriptionsAreInPipelineOrderWhateverTheBuildOrder) {
+  std::atomic<int> model_seen{0}, llm_seen{0};
+  std::vector<std::unique_ptr<Stage>> stages;  // built llm first, as a route naming it first does
+  stages.push_back(std::make_unique<FakeLlm>(&llm_seen, false));
+  stages.push_back(std::make_unique<FakeModel>(&model_seen));
+  stages.push_back(std::make_unique<FakeRules>());
+  auto c = Classifier::CreateWithStages(Config(), std::move(stages));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ((*c)->stage_names(), (std::vector<std::string>{"rules", "model", "llm"}));
+  EXPECT_EQ((*c)->stage_descriptions(), (std::vector<std::string>{"rules", "model", "llm"}));
+}
+
+// N templates the fake model decides ("disk WORD full"), one line each.
+std::vector<std::pair<std::string, std::string>> DiskTemplates(int n) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  for (int i = 0; i < n; ++i) {  // a word of letters each (digits are masked)
+    std::string word;
+    for (int v = i + 1; v > 0; v /= 26) word += static_cast<char>('a' + v % 26);
+    lines.push_back({"A", "disk " + word + " full"});
+  }
+  return lines;
+}
+
 // A pipeline rules -> model -> a reachable LLM answering `llm_label`, with
-// llm.audit_rate = `rate`.
+// the audit at `rate` whatever the LLM answers, and no budget.
 std::unique_ptr<Classifier> Audited(double rate, const std::string& llm_label,
-                                    std::atomic<int>* model_seen, std::atomic<int>* llm_seen) {
-  Config config;
+                                    std::atomic<int>* model_seen, std::atomic<int>* llm_seen,
+                                    Config config = Config()) {
   EXPECT_TRUE(config.Set("llm.audit_rate", std::to_string(rate), "test").ok());
+  EXPECT_TRUE(config.Set("llm.audit_new_rate", std::to_string(rate), "test").ok());
+  EXPECT_TRUE(config.Set("llm.audit_budget", "1", "test").ok());
   std::vector<std::unique_ptr<Stage>> stages;
   stages.push_back(std::make_unique<FakeRules>());
   stages.push_back(std::make_unique<FakeModel>(model_seen));
@@ -173,12 +199,7 @@ TEST(ClassifierTest, AnAuditedModelDecisionTheLlmAgreesWithStaysTheModels) {
 
 TEST(ClassifierTest, TheAuditTakesItsShareOfTemplatesTheSameWayEveryTime) {
   std::atomic<int> model_seen{0}, llm_seen{0};
-  std::vector<std::pair<std::string, std::string>> lines;
-  for (int i = 0; i < 2000; ++i) {  // 2,000 templates: a word of letters each (digits are masked)
-    std::string word;
-    for (int v = i + 1; v > 0; v /= 26) word += static_cast<char>('a' + v % 26);
-    lines.push_back({"A", "disk " + word + " full"});
-  }
+  const auto lines = DiskTemplates(2000);
   auto audited = [&](double rate) {
     auto c = Audited(rate, "Critical Error", &model_seen, &llm_seen);
     Batch b = MakeBatch(lines);
@@ -356,6 +377,131 @@ TEST(ClassifierTest, ConcurrentBatchesGetTheSameAnswersAsOneThread) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(wrong, 0);
+}
+
+TEST(ClassifierTest, TheAuditFallsToItsFloorOnceTheLlmKeepsAgreeingAndRisesOnDisagreement) {
+  std::atomic<int> model_seen{0}, llm_seen{0};
+  Config config;
+  ASSERT_TRUE(config.Set("llm.audit_trust", "10", "test").ok());
+  auto agreeing = [&] {
+    std::vector<std::unique_ptr<Stage>> stages;
+    stages.push_back(std::make_unique<FakeRules>());
+    stages.push_back(std::make_unique<FakeModel>(&model_seen));
+    stages.push_back(std::make_unique<FakeLlm>(&llm_seen, false, true, "Resource Usage"));
+    Config c = config;
+    EXPECT_TRUE(c.Set("llm.audit_rate", "0.001", "test").ok());
+    EXPECT_TRUE(c.Set("llm.audit_new_rate", "0.5", "test").ok());
+    EXPECT_TRUE(c.Set("llm.audit_budget", "1", "test").ok());
+    return std::move(Classifier::CreateWithStages(c, std::move(stages))).value();
+  };
+  auto c = agreeing();
+  const auto lines = DiskTemplates(4000);
+  using Lines = std::vector<std::pair<std::string, std::string>>;
+  Batch first = MakeBatch(Lines(lines.begin(), lines.begin() + 2000));
+  c->Classify(first);
+  const int early = llm_seen.exchange(0);
+  Batch second = MakeBatch(Lines(lines.begin() + 2000, lines.end()));
+  c->Classify(second);
+  const int late = llm_seen.exchange(0);
+  // At 0.5 until 10 agreements, then falling to 0.001: most audits come early.
+  EXPECT_GT(early, 10);
+  EXPECT_LT(late, early / 3) << "early " << early << ", late " << late;
+  EXPECT_LT(late, 2000 * 0.05);
+}
+
+TEST(ClassifierTest, TheAuditNeverSpendsMoreThanItsBudgetOfLines) {
+  std::atomic<int> model_seen{0}, llm_seen{0};
+  Config config;
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(std::make_unique<FakeRules>());
+  stages.push_back(std::make_unique<FakeModel>(&model_seen));
+  stages.push_back(std::make_unique<FakeLlm>(&llm_seen, false, true, "Critical Error"));
+  ASSERT_TRUE(config.Set("llm.audit_rate", "1", "test").ok());
+  ASSERT_TRUE(config.Set("llm.audit_budget", "0.02", "test").ok());
+  auto budgeted = std::move(Classifier::CreateWithStages(config, std::move(stages))).value();
+  Batch b = MakeBatch(DiskTemplates(2000));
+  budgeted->Classify(b);
+  EXPECT_LE(llm_seen, 40);  // 2 % of 2,000 lines, though every template asks to be audited
+  EXPECT_GE(llm_seen, 39);
+}
+
+// Corrections a test sets by hand, as the store's feed would publish them.
+class ListedCorrections : public CorrectionSource {
+ public:
+  std::shared_ptr<const CorrectionLog> Current() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return log_;
+  }
+  void Publish(uint64_t epoch, std::vector<CorrectedLine> lines) {
+    auto log = std::make_shared<CorrectionLog>();
+    log->epoch = epoch;
+    log->lines = std::move(lines);
+    std::lock_guard<std::mutex> lock(mu_);
+    log_ = std::move(log);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const CorrectionLog> log_ = std::make_shared<CorrectionLog>();
+};
+
+std::unique_ptr<Classifier> MakeWithCorrections(Fixture& f,
+                                                std::shared_ptr<ListedCorrections> source) {
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(std::make_unique<FakeRules>());
+  stages.push_back(std::make_unique<FakeModel>(&f.model_seen));
+  auto c = Classifier::CreateWithStages(Config(), std::move(stages), {.corrections = source});
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return std::move(c).value();
+}
+
+TEST(ClassifierTest, ACorrectionAnswersEveryLineOfItsTemplateBeforeTheRulesAndTheModel) {
+  Fixture f;
+  auto source = std::make_shared<ListedCorrections>();
+  auto c = MakeWithCorrections(f, source);
+  source->Publish(
+      0, {{"A", "user 7 login ok", "Security Alert"}, {"A", "disk 91% full", "Critical Error"}});
+  // Other numbers: the same templates. Another source: the same (default) route.
+  Batch b = MakeBatch({{"A", "user 12 login ok"},
+                       {"B", "disk 40% full"},
+                       {"A", "user 7 login failed"},
+                       {"A", "cpu 91% busy"}});
+  c->Classify(b);
+  EXPECT_EQ(b.decisions[0].label, "Security Alert");
+  EXPECT_EQ(b.decisions[0].method, Method::kCorrection);
+  EXPECT_EQ(MethodName(b.decisions[0].method), "Correction");
+  EXPECT_EQ(b.decisions[0].confidence, 1.0f);
+  EXPECT_EQ(b.decisions[1].label, "Critical Error");
+  EXPECT_EQ(b.decisions[1].method, Method::kCorrection);
+  // Other templates go on through the stages.
+  EXPECT_EQ(b.decisions[2].method, Method::kRegex);
+  EXPECT_EQ(b.decisions[3].method, Method::kNone);
+  EXPECT_EQ(f.model_seen, 1);
+}
+
+TEST(ClassifierTest, TheLatestCorrectionOfATemplateWinsAndANewEpochStartsAfresh) {
+  Fixture f;
+  auto source = std::make_shared<ListedCorrections>();
+  auto c = MakeWithCorrections(f, source);
+  source->Publish(0, {{"A", "disk 91% full", "Error"}});
+  EXPECT_EQ(c->ClassifyOne("A", "disk 3% full").label, "Error");
+  source->Publish(0, {{"A", "disk 91% full", "Error"}, {"A", "disk 5% full", "Critical Error"}});
+  EXPECT_EQ(c->ClassifyOne("A", "disk 3% full").label, "Critical Error");
+  // A new epoch without the correction (purged): the model answers again.
+  source->Publish(1, {});
+  Decision d = c->ClassifyOne("A", "disk 3% full");
+  EXPECT_EQ(d.method, Method::kML);
+  EXPECT_EQ(d.label, "Resource Usage");
+}
+
+TEST(ClassifierTest, WithoutCorrectionsNoLineIsKeyedBeforeTheCachedStages) {
+  Fixture f;
+  auto source = std::make_shared<ListedCorrections>();
+  auto c = MakeWithCorrections(f, source);
+  Batch b = MakeBatch({{"A", "user 7 login ok"}});
+  c->Classify(b);
+  EXPECT_EQ(b.decisions[0].method, Method::kRegex);
+  EXPECT_EQ(b.keys[0], 0u);  // the rules decided; nothing normalized it
 }
 
 }  // namespace

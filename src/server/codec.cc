@@ -24,6 +24,7 @@ json DecisionJson(const Decision& d) {
   return json{{"target_label", d.label},
               {"method_used", std::string(MethodName(d.method))},
               {"confidence", ConfidenceJson(d.confidence)},
+              {"degraded", d.degraded},
               {"detail", d.detail}};
 }
 

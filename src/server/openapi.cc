@@ -299,11 +299,12 @@ constexpr std::string_view kDocument = R"json({
       },
       "Decision": {
         "type": "object",
-        "required": ["target_label", "method_used", "confidence", "detail"],
+        "required": ["target_label", "method_used", "confidence", "degraded", "detail"],
         "properties": {
           "target_label": {"type": "string", "description": "A label of the label set, or Unclassified"},
-          "method_used": {"type": "string", "enum": ["Regex", "ML", "LLM", "None"]},
+          "method_used": {"type": "string", "enum": ["Correction", "Regex", "ML", "LLM", "None"], "description": "Correction: a person's correction of the line's template answered"},
           "confidence": {"type": "number", "format": "float", "minimum": 0, "maximum": 1, "nullable": true, "description": "null when nothing decided or the stage has no honest number"},
+          "degraded": {"type": "boolean", "description": "true when a stage answered by a fallback path (LLM down, over budget, no key): a guess, not a confident answer"},
           "detail": {"type": "string", "description": "Why: the rule id, the model's evidence, the LLM's reason, or why the line stayed unclassified"},
           "explain": {"$ref": "#/components/schemas/Explanation"}
         }
@@ -334,7 +335,7 @@ constexpr std::string_view kDocument = R"json({
         "required": ["target_label", "method_used", "confidence", "source", "log_message", "time_ms"],
         "properties": {
           "target_label": {"type": "string"},
-          "method_used": {"type": "string", "enum": ["Regex", "ML", "LLM", "None"]},
+          "method_used": {"type": "string", "enum": ["Correction", "Regex", "ML", "LLM", "None"]},
           "confidence": {"type": "number", "nullable": true},
           "source": {"type": "string"},
           "log_message": {"type": "string", "description": "Cut to 512 bytes (then cut is true)"},
@@ -401,7 +402,7 @@ constexpr std::string_view kDocument = R"json({
         "properties": {
           "status": {"type": "string", "enum": ["stored"]},
           "previous_label": {"type": "string", "description": "What logsieve answered for the line before"},
-          "previous_method": {"type": "string", "enum": ["Regex", "ML", "LLM", "None"]}
+          "previous_method": {"type": "string", "enum": ["Correction", "Regex", "ML", "LLM", "None"]}
         }
       },
       "ReviewItem": {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "server/server.h"
+#include "store/store_parts.h"
 
 namespace logsieve {
 namespace {
@@ -47,7 +48,7 @@ std::string StartupKeysChanged(const Config& before, const Config& after) {
 }  // namespace
 
 Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std::string& version,
-                 std::shared_ptr<const ModelService> models) {
+                 std::shared_ptr<const ModelService> models, const LearningHooks& learning) {
   LOGSIEVE_ASSIGN_OR_RETURN(const Config config, load_config());
   LOGSIEVE_ASSIGN_OR_RETURN(ServerOptions options, ServerOptions::FromConfig(config));
   options.version = version;
@@ -108,38 +109,44 @@ Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std
     close(pipe_fds[1]);
   };
 
-  StatusOr<std::unique_ptr<Classifier>> classifier = Classifier::Create(config);
+  // The store (store.enabled auto: on in serve; its corrections answer
+  // first); one that cannot be opened is logged and the server runs without it.
+  const StoreParts store = OpenStoreParts(config, "serve");
+  StatusOr<std::unique_ptr<Classifier>> classifier = CreateClassifier(config, store);
   if (!classifier.ok()) {
     server->Stop();
     serving.join();
     wake_stopper();
     return classifier.status();
   }
-  // The store (store.enabled auto: on in serve); one that cannot be opened is
-  // logged and the server runs without it.
   std::unique_ptr<Classifier> serving_classifier = *std::move(classifier);
-  std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "serve");
-  if (recorder != nullptr) {
-    serving_classifier = WithRecording(std::move(serving_classifier), recorder, config);
-    server->SetStore(recorder);
-  }
+  if (store.recorder != nullptr) server->SetStore(store.recorder);
   // A reload reads the config and every file it names again; the store and
   // the listener stay those of the start.
   server->SetLoader(
-      [&load_config, &config, recorder]() -> StatusOr<std::shared_ptr<const Classifier>> {
+      [&load_config, &config, &store]() -> StatusOr<std::shared_ptr<const Classifier>> {
         LOGSIEVE_ASSIGN_OR_RETURN(Config next, load_config());
         if (std::string changed = StartupKeysChanged(config, next); !changed.empty()) {
           std::fprintf(stderr, "logsieve: reload: %s changed; they take effect at the next start\n",
                        changed.c_str());
         }
-        LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> made, Classifier::Create(next));
-        if (recorder != nullptr) made = WithRecording(std::move(made), recorder, next);
+        LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> made, CreateClassifier(next, store));
         return std::shared_ptr<const Classifier>(std::move(made));
       });
   server->SetModelService(std::move(models));
   server->SetClassifier(std::shared_ptr<const Classifier>(std::move(serving_classifier)));
-  std::fprintf(stderr, "logsieve: ready\n");
-  serving.join();  // until a signal stops the server
+  // The autopilot puts a promoted model in service as a reload does.
+  std::unique_ptr<Autopilot> autopilot = Autopilot::Start(
+      config, store.recorder != nullptr ? store.store : nullptr, learning.round, learning.baseline,
+      [&server](const std::string&) {
+        if (Status s = server->Reload(); !s.ok()) {
+          std::fprintf(stderr, "logsieve: autopilot: reload failed: %s\n", s.message().c_str());
+        }
+      });
+  std::fprintf(stderr, "logsieve: ready%s\n",
+               autopilot != nullptr ? " (autopilot on: learn.auto)" : "");
+  serving.join();     // until a signal stops the server
+  autopilot.reset();  // waits for a round in progress
   wake_stopper();
   return served;
 }

@@ -44,6 +44,7 @@
 #include "pipeline/classifier.h"
 #include "server/model_service.h"
 #include "server/options.h"
+#include "store/autopilot.h"
 #include "store/recorder.h"
 
 namespace logsieve {
@@ -100,8 +101,11 @@ class Server {
 // start-up values (a change to them is logged as needing a restart). Logs the
 // listening address, reloads and access lines on stderr.
 // `models`: the model registry endpoints' backend (null: they answer 503).
+// `learning`: the autopilot's round (with learn.auto and a store, a promoted
+// model is put in service by a reload; store/autopilot.h).
 Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std::string& version,
-                 std::shared_ptr<const ModelService> models = nullptr);
+                 std::shared_ptr<const ModelService> models = nullptr,
+                 const LearningHooks& learning = {});
 
 }  // namespace logsieve
 

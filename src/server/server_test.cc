@@ -293,6 +293,7 @@ TEST_F(ServerTest, ClassifySingleAnswersTheDecision) {
   EXPECT_EQ(Body(r), json({{"target_label", "User Action"},
                            {"method_used", "Regex"},
                            {"confidence", 1.0},
+                           {"degraded", false},
                            {"detail", "rule user-login"}}));
 }
 

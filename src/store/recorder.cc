@@ -257,10 +257,12 @@ void StoreRecorder::Run() {
   }
 }
 
-std::shared_ptr<StoreRecorder> OpenRecorder(const Config& config, std::string_view command) {
+bool RecordsIn(const Config& config, std::string_view command) {
   const std::string& enabled = config.GetString("store.enabled");
-  if (enabled == "off") return nullptr;
-  if (enabled == "auto" && command != "serve" && command != "worker") return nullptr;
+  return enabled == "on" || (enabled == "auto" && (command == "serve" || command == "worker"));
+}
+
+std::shared_ptr<Store> OpenStoreOrLog(const Config& config) {
   StatusOr<StoreOptions> options = StoreOptions::FromConfig(config);
   StatusOr<std::unique_ptr<Store>> store =
       options.ok() ? Store::Open(*options) : StatusOr<std::unique_ptr<Store>>(options.status());
@@ -273,8 +275,14 @@ std::shared_ptr<StoreRecorder> OpenRecorder(const Config& config, std::string_vi
                  store.status().message().c_str());
     return nullptr;
   }
-  return std::make_shared<StoreRecorder>(std::shared_ptr<Store>(*std::move(store)),
-                                         RecorderOptions::FromConfig(config));
+  return std::shared_ptr<Store>(*std::move(store));
+}
+
+std::shared_ptr<StoreRecorder> OpenRecorder(const Config& config, std::string_view command) {
+  if (!RecordsIn(config, command)) return nullptr;
+  std::shared_ptr<Store> store = OpenStoreOrLog(config);
+  if (store == nullptr) return nullptr;
+  return std::make_shared<StoreRecorder>(std::move(store), RecorderOptions::FromConfig(config));
 }
 
 std::unique_ptr<Classifier> WithRecording(std::unique_ptr<Classifier> inner,

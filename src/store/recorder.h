@@ -74,6 +74,7 @@ class StoreRecorder {
   Status Flush() EXCLUDES(mu_, write_mu_);
 
   Store& store() const { return *store_; }
+  const std::shared_ptr<Store>& shared_store() const { return store_; }
   // Templates waiting to be written.
   size_t pending() const EXCLUDES(mu_);
 
@@ -105,6 +106,12 @@ class StoreRecorder {
 // (locked, corrupt, newer schema) is logged on stderr, sets
 // logsieve_store_up to 0 and gives null: the command goes on without recording.
 std::shared_ptr<StoreRecorder> OpenRecorder(const Config& config, std::string_view command);
+
+// Whether `command` records, per store.enabled (as OpenRecorder decides).
+bool RecordsIn(const Config& config, std::string_view command);
+// The store of store.path, opened (created when absent); on failure logged
+// as OpenRecorder logs it, counted, and null.
+std::shared_ptr<Store> OpenStoreOrLog(const Config& config);
 
 // `inner` with every classified batch shown to `recorder` afterwards; answers
 // are unchanged. `config`: the one `inner` was built from (RecordingTags).

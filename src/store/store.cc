@@ -433,7 +433,8 @@ SELECT t.key, t.source, t.template, t.label, t.method, t.confidence, t.degraded,
        (t.method != 'None' AND coalesce(t.confidence, 0) < ?2) AS low,
        d.key IS NOT NULL AS disagree
 FROM templates t LEFT JOIN disagreements d ON d.key = t.key AND d.answer_by = 'llm'
-WHERE unclassified OR degraded OR low OR disagree
+WHERE (unclassified OR degraded OR low OR disagree)
+  AND t.key NOT IN (SELECT key FROM corrections)
 ORDER BY (unclassified + degraded + low + disagree) DESC, t.count DESC, t.last_seen DESC
 LIMIT ?1)sql");
   if (!q.ok()) return Fail("preparing the review query");
@@ -506,6 +507,26 @@ SELECT (SELECT user_version FROM pragma_user_version),
        (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size))sql");
   if (!q.ok() || q.Step() != SQLITE_ROW) return Fail("reading the store's size");
   return StoreStats{q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Int(4), q.Int(5)};
+}
+
+StatusOr<std::vector<CorrectionRow>> Store::CorrectionsAfter(int64_t after_id) {
+  MutexLock lock(&mu_);
+  Stmt q(db_,
+         "SELECT id, source, log_message, target_label FROM corrections WHERE id > ?1 ORDER BY id");
+  if (!q.ok()) return Fail("preparing");
+  q.Bind(1, after_id);
+  std::vector<CorrectionRow> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3)});
+  if (rc != SQLITE_DONE) return Fail("reading corrections");
+  return out;
+}
+
+StatusOr<std::pair<int64_t, int64_t>> Store::CorrectionsExtent() {
+  MutexLock lock(&mu_);
+  Stmt q(db_, "SELECT count(*), coalesce(max(id), 0) FROM corrections");
+  if (!q.ok() || q.Step() != SQLITE_ROW) return Fail("counting corrections");
+  return std::pair<int64_t, int64_t>{q.Int(0), q.Int(1)};
 }
 
 Status Store::Purge() {

@@ -36,6 +36,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/config.h"
@@ -124,6 +125,14 @@ struct StoredLabel {
   int64_t count = 0;
 };
 
+// One stored correction, as the classifier consults it (CorrectionFeed).
+struct CorrectionRow {
+  int64_t id = 0;  // increasing in the order they were stored
+  std::string source;
+  std::string log_message;
+  std::string target_label;
+};
+
 struct StoreStats {
   int64_t schema_version = 0;
   int64_t templates = 0;
@@ -156,12 +165,18 @@ class Store {
 
   // The templates most worth a person's look, at most `limit`: unclassified,
   // degraded, below `low_confidence`, or model and LLM disagreeing; among them
-  // those with more reasons first, then the most frequent.
+  // those with more reasons first, then the most frequent. A template a
+  // person already corrected is left out (its correction answers it now).
   StatusOr<std::vector<ReviewItem>> Review(size_t limit, double low_confidence) EXCLUDES(mu_);
   // Training data: every correction, and each LLM-decided template (not
   // degraded) with confidence >= min_llm_confidence, one example line each.
   StatusOr<std::vector<StoredLabel>> Labels(double min_llm_confidence) EXCLUDES(mu_);
   StatusOr<StoreStats> Stats() EXCLUDES(mu_);
+  // The corrections stored after `after_id`, oldest first.
+  StatusOr<std::vector<CorrectionRow>> CorrectionsAfter(int64_t after_id) EXCLUDES(mu_);
+  // How many corrections there are and the largest id (0 when none): what
+  // changed since a reader last looked, cheaply.
+  StatusOr<std::pair<int64_t, int64_t>> CorrectionsExtent() EXCLUDES(mu_);
   // Deletes everything recorded (the schema stays) and gives the space back.
   Status Purge() EXCLUDES(mu_);
 

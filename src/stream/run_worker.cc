@@ -8,7 +8,8 @@
 #include <cstdio>
 #include <string_view>
 
-#include "store/recorder.h"
+#include "pipeline/hot_swap.h"
+#include "store/store_parts.h"
 #include "stream/metrics_listener.h"
 #include "stream/worker.h"
 
@@ -26,16 +27,28 @@ void OnStopSignal(int /*sig*/) {
 
 }  // namespace
 
-Status RunWorker(const Config& config) {
+Status RunWorker(const Config& config, const LearningHooks& learning) {
   LOGSIEVE_ASSIGN_OR_RETURN(WorkerOptions options, WorkerOptions::FromConfig(config));
   // The pipeline loads first: a broken rule or model file stops before any entry is read.
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> classifier, Classifier::Create(config));
-  // The learning loop's store (store.enabled=auto records here); one that
-  // cannot be opened is logged and the worker goes on without it.
-  if (std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "worker")) {
-    classifier = WithRecording(std::move(classifier), std::move(recorder), config);
-  }
-  Worker worker(*classifier, options);
+  // The learning loop's store (store.enabled=auto records here, and its
+  // corrections answer first); one that cannot be opened is logged and the
+  // worker goes on without it.
+  const StoreParts store = OpenStoreParts(config, "worker");
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> first, CreateClassifier(config, store));
+  HotSwapClassifier classifier(std::move(first));
+  Worker worker(classifier, options);
+  // The autopilot swaps a promoted model in between batches.
+  std::unique_ptr<Autopilot> autopilot = Autopilot::Start(
+      config, store.recorder != nullptr ? store.store : nullptr, learning.round, learning.baseline,
+      [&config, &store, &classifier](const std::string& version) {
+        StatusOr<std::unique_ptr<Classifier>> next = CreateClassifier(config, store);
+        if (!next.ok()) {
+          std::fprintf(stderr, "logsieve worker: autopilot: %s not put in service: %s\n",
+                       version.c_str(), next.status().message().c_str());
+          return;
+        }
+        classifier.Swap(*std::move(next));
+      });
 
   std::unique_ptr<MetricsListener> listener;
   if (options.metrics_port != 0) {

@@ -51,6 +51,7 @@
 #include "common/status.h"
 #include "io/multiline.h"
 #include "pipeline/classifier.h"
+#include "store/autopilot.h"
 #include "stream/redis.h"
 #include "stream/stream_entry.h"
 
@@ -147,8 +148,10 @@ class Worker {
 
 // `logsieve worker`: loads the pipeline from `config`, runs a Worker until
 // SIGTERM or SIGINT (then drains and returns OK), with the /metrics and
-// /readyz listener when worker.metrics_port is set.
-Status RunWorker(const Config& config);
+// /readyz listener when worker.metrics_port is set. With `learning` (and
+// learn.auto, a store), the autopilot learns in the background and swaps a
+// promoted model in between batches (store/autopilot.h).
+Status RunWorker(const Config& config, const LearningHooks& learning = {});
 
 }  // namespace logsieve
 

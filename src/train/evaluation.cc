@@ -114,7 +114,7 @@ std::vector<MethodScores> ScoreByMethod(std::span<const std::string> truth,
                                         std::span<const std::string> predicted,
                                         std::span<const std::string> methods) {
   std::vector<MethodScores> out;
-  for (std::string_view m : {"Regex", "ML", "LLM", "Degraded", "None"}) {
+  for (std::string_view m : {"Correction", "Regex", "ML", "LLM", "Degraded", "None"}) {
     MethodScores s{std::string(m)};
     size_t correct = 0;
     for (size_t i = 0; i < truth.size(); ++i) {

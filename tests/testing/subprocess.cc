@@ -26,6 +26,9 @@ int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& 
   std::string xdg = "XDG_CACHE_HOME=" + TestCacheDir();
   // And `serve`'s store (store.enabled auto) to the build tree too.
   std::string state = "XDG_STATE_HOME=" + TestCacheDir() + "/state";
+  // No background learning unless a test asks for it (env LOGSIEVE_LEARN_AUTO=true):
+  // a model swapped in mid-test would change the answers other tests check.
+  std::string autopilot = "LOGSIEVE_LEARN_AUTO=false";
   pid_t pid = fork();
   if (pid != 0) return pid;
   dup2(fd_in, 0);
@@ -37,6 +40,7 @@ int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& 
   if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
   putenv(xdg.data());
   putenv(state.data());
+  putenv(autopilot.data());
   for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));  // after xdg: may override
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));

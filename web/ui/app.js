@@ -67,7 +67,11 @@ async function checkAccess() {
     return;
   }
   state.labels = health.labels;
-  $('server-status').textContent = `${health.status} · ${health.version} · ${health.stages.join(' → ')}`;
+  // "model: registry v0003, /path (...)" -> "model registry v0003": which model runs.
+  const model = (health.stage_details || []).find((d) => d.startsWith('model: '));
+  const origin = model ? ` · model ${model.slice(7).split(',')[0]}` : '';
+  $('server-status').textContent =
+    `${health.status} · ${health.version} · ${health.stages.join(' → ')}${origin}`;
   fillLabels();
   $('key-button').hidden = !health.auth_required;
   if (!health.auth_required) return;

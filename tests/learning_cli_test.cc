@@ -3,8 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "testing/subprocess.h"
 #include "testing/testing.h"
@@ -161,6 +164,33 @@ TEST_F(LearningCliTest, AClassifyAfterLearnUsesTheActiveModelWithNoFlagAndRollba
   ASSERT_EQ(rollback.exit_code, 0) << rollback.err;
   EXPECT_THAT(rollback.err, ::testing::HasSubstr("the bundled model"));
   EXPECT_EQ(Answer(Run({"classify", "-", "-q"}, line).out), before);
+}
+
+TEST_F(LearningCliTest, ConcurrentLearnRunsKeepTheRegistryWhole) {
+  WriteFile(dir_.File("f.csv"), JargonCorrections(12, "Workflow Error"));
+  ASSERT_EQ(Run({"feedback", "import", dir_.File("f.csv")}).exit_code, 0);
+  const std::vector<std::string> learn = {LogsieveBinary(), "learn",
+                                          "--set",          "store.path=" + dir_.File("s.db"),
+                                          "--set",          "learn.registry=" + dir_.File("reg"),
+                                          "--set",          "learn.base_rows=300",
+                                          "--set",          "learn.max_accuracy_drop=1",
+                                          "--set",          "learn.max_label_drop=1"};
+  constexpr int kTrials = 3, kAtOnce = 3;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    std::vector<std::thread> runs;
+    std::vector<RunResult> results(kAtOnce);
+    for (int k = 0; k < kAtOnce; ++k) {
+      runs.emplace_back([&, k] { results[k] = RunProgram(learn); });
+    }
+    for (std::thread& t : runs) t.join();
+    for (const RunResult& r : results) EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  }
+  RunResult list = Run({"models", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.err, ::testing::Not(::testing::HasSubstr("not a whole version")));
+  EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), kTrials * kAtOnce) << list.out;
+  EXPECT_THAT(list.out, ::testing::HasSubstr("* v0"));  // one of them is active
+  EXPECT_EQ(Run({"models", "rollback"}).exit_code, 0);
 }
 
 TEST_F(LearningCliTest, LearnRefusesAStoreThatDoesNotExistAndCreatesNothing) {

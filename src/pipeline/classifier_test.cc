@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "pipeline/hot_swap.h"
+
 namespace logsieve {
 namespace {
 
@@ -502,6 +504,35 @@ TEST(ClassifierTest, WithoutCorrectionsNoLineIsKeyedBeforeTheCachedStages) {
   c->Classify(b);
   EXPECT_EQ(b.decisions[0].method, Method::kRegex);
   EXPECT_EQ(b.keys[0], 0u);  // the rules decided; nothing normalized it
+}
+
+TEST(HotSwapClassifierTest, BatchesClassifiedDuringASwapGetOneWholePipelineEach) {
+  std::atomic<int> seen{0};
+  auto make = [&](const std::string& llm_label) {
+    std::vector<std::unique_ptr<Stage>> stages;
+    stages.push_back(std::make_unique<FakeLlm>(&seen, false, false, llm_label));
+    Config config;
+    EXPECT_TRUE(config.Set("pipeline.stages", "[llm]", "test").ok());
+    return std::shared_ptr<const Classifier>(
+        std::move(Classifier::CreateWithStages(config, std::move(stages))).value());
+  };
+  HotSwapClassifier slot(make("Error"));
+  std::atomic<bool> stop{false};
+  std::atomic<int> mixed{0}, batches{0};
+  std::thread reader([&] {
+    while (!stop) {
+      Batch b = MakeBatch({{"A", "one thing"}, {"A", "another thing"}, {"A", "a third"}});
+      slot.Classify(b);
+      mixed += b.decisions[0].label != b.decisions[2].label;
+      ++batches;
+    }
+  });
+  for (int i = 0; i < 50; ++i) slot.Swap(make(i % 2 == 0 ? "Critical Error" : "Error"));
+  while (batches < 10) std::this_thread::yield();
+  stop = true;
+  reader.join();
+  EXPECT_EQ(mixed, 0);
+  EXPECT_EQ(slot.ClassifyOne("A", "x").label, "Error");  // the last one swapped in
 }
 
 }  // namespace

@@ -207,6 +207,20 @@ check('FiltersSortAndDownloadMatchTheServersCsv', async (page) => {
   const withText = rows.slice(1).filter((f) => f[2].toLowerCase().includes('logged in')).length;
   const shown = await page.textContent('#shown');
   expect(Number(shown.split(' ')[0]) >= withText && withText > 0, `text filter: ${shown}, at least ${withText}`);
+  // Degraded answers (no LLM key here): a filter of their own and a badge on each.
+  await page.fill('#f-text', '');
+  await page.selectOption('#f-method', '');
+  await page.fill('#f-cmin', '');
+  await page.fill('#f-cmax', '');
+  const degraded = await page.evaluate(() => window.logsieveUi.state.rows.filter((r) => r.degraded).length);
+  expect(degraded > 0, 'no degraded answer to filter (the LLM has no key here)');
+  await page.selectOption('#f-degraded', 'yes');
+  const shownDegraded = await page.textContent('#shown');
+  expect(Number(shownDegraded.split(' ')[0]) === degraded, `degraded filter: ${shownDegraded}, want ${degraded}`);
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  const badge = await page.locator('#tbody .row:not([hidden]) .badge-degraded').first().textContent();
+  expect(badge === 'degraded', `the first degraded row shows no badge (${badge})`);
+  await page.selectOption('#f-degraded', '');
   await everyControlReachable(page);
 });
 

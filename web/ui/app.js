@@ -148,6 +148,7 @@ function applyAnswer(row, a) {
     row.label = a.target_label;
     row.method = a.method_used;
     row.confidence = a.confidence;
+    row.degraded = a.degraded === true;  // a fallback guess (LLM down, no key), not an answer
     row.detail = a.detail;
     if (a.explain) row.explain = a.explain;
   } else {
@@ -305,6 +306,8 @@ function refresh() {
   addOptions($('f-source'), sources);
 
   const label = $('f-label').value, method = $('f-method').value, source = $('f-source').value;
+  const degraded = $('f-degraded').value;  // '', 'yes' or 'no'
+
   const cmin = Number($('f-cmin').value || 0), cmax = Number($('f-cmax').value || 1);
   const text = $('f-text').value.toLowerCase();
   const confFiltered = cmin > 0 || cmax < 1;
@@ -313,6 +316,7 @@ function refresh() {
     const r = state.rows[i];
     if (label && r.label !== label) continue;
     if (method && r.method !== method) continue;
+    if (degraded && (degraded === 'yes') !== !!r.degraded) continue;
     if (source && r.source !== source) continue;
     if (confFiltered && (r.confidence == null || r.confidence < cmin || r.confidence > cmax)) continue;
     if (text && !r.message.toLowerCase().includes(text) && !(r.detail || '').toLowerCase().includes(text)) continue;
@@ -337,7 +341,7 @@ function refresh() {
   charts.update(state.rows);
 }
 
-for (const id of ['f-label', 'f-method', 'f-source', 'f-cmin', 'f-cmax', 'f-text']) {
+for (const id of ['f-label', 'f-method', 'f-degraded', 'f-source', 'f-cmin', 'f-cmax', 'f-text']) {
   $(id).addEventListener('input', refresh);
 }
 for (const b of document.querySelectorAll('.thead button')) {

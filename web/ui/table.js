@@ -85,6 +85,13 @@ export class ResultTable {
       cells[1].textContent = r.source;
       cells[2].textContent = r.label ?? '…';
       cells[3].textContent = r.method ?? '';
+      if (r.degraded) {  // a badge: a fallback guess, not a confident answer
+        const badge = document.createElement('span');
+        badge.className = 'badge-degraded';
+        badge.textContent = 'degraded';
+        badge.title = 'a fallback guess (LLM down, over budget, no key), not a confident answer';
+        cells[3].append(' ', badge);
+      }
       cells[4].textContent = formatConfidence(r.confidence);
       cells[5].textContent = r.message;
       cells[5].title = r.message;

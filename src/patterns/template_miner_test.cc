@@ -1,0 +1,2 @@
+#include "patterns/masks.h"
+#include <gtest/gtest.h>

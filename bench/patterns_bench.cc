@@ -2,6 +2,7 @@
 //
 //   patterns_bench accuracy LOGHUB_2K_CORRECTED_DIR
 //   patterns_bench speed LINES.txt
+//   patterns_bench dump SYSTEM_2k.log_structured_corrected.csv
 //
 // accuracy reads every SYSTEM/SYSTEM_2k.log_structured_corrected.csv below the
 // folder (logparser's data/loghub_2k_corrected: Content and EventId columns)
@@ -168,6 +169,19 @@ int Accuracy(const std::string& dir) {
   return 0;
 }
 
+// One line per input line: EventId, TAB, the mined template (to read misses).
+int Dump(const std::string& csv) {
+  System s = ReadSystem(csv, "");
+  auto miner = NewMiner();
+  std::vector<uint64_t> clusters;
+  for (const std::string& line : s.content) clusters.push_back(miner->Add(line).cluster);
+  std::unordered_map<uint64_t, std::string> text;
+  for (const logsieve::Pattern& p : miner->Patterns()) text[p.cluster] = p.text;
+  for (size_t i = 0; i < clusters.size(); ++i)
+    std::printf("%s\t%s\n", s.event[i].c_str(), text[clusters[i]].c_str());
+  return 0;
+}
+
 int Speed(const std::string& path) {
   auto in = logsieve::InputStream::Open(path);
   if (!in.ok()) Die(in.status().message());
@@ -202,6 +216,7 @@ int Speed(const std::string& path) {
 int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "accuracy") return Accuracy(argv[2]);
   if (argc == 3 && std::string(argv[1]) == "speed") return Speed(argv[2]);
+  if (argc == 3 && std::string(argv[1]) == "dump") return Dump(argv[2]);
   std::cerr << "usage: patterns_bench accuracy LOGHUB_2K_CORRECTED_DIR | speed LINES.txt\n";
   return 2;
 }

@@ -11,9 +11,9 @@ inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 inline bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
 
-constexpr std::array<std::string_view, 12> kNames = {
+constexpr std::array<std::string_view, 13> kNames = {
     "timestamp", "uuid", "email", "url",      "ipv6", "ipv4",
-    "path",      "host", "hex",   "duration", "size", "number"};
+    "path",      "host", "hex",   "duration", "size", "bool", "number"};
 
 // The end of a number with one of `units` right after it (case-sensitive,
 // and no letter after the unit), or 0.
@@ -56,6 +56,17 @@ size_t HostAt(std::string_view s, size_t i) {
   return labels >= 3 && digit && alpha ? e : 0;
 }
 
+// true/false/null in any case, as a whole word.
+size_t BoolAt(std::string_view s, size_t i) {
+  for (std::string_view w : {"true", "false", "null"}) {
+    if (s.size() - i < w.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < w.size() && same; ++k) same = (s[i + k] | 0x20) == w[k];
+    if (same) return i + w.size();
+  }
+  return 0;
+}
+
 size_t MatchAt(Recognizer r, std::string_view s, size_t i) {
   switch (r) {
     case Recognizer::kTimestamp:
@@ -80,6 +91,8 @@ size_t MatchAt(Recognizer r, std::string_view s, size_t i) {
       return NumberWithUnitAt(s, i, kTimeUnitsOrdered);
     case Recognizer::kSize:
       return NumberWithUnitAt(s, i, kSizeUnits);
+    case Recognizer::kBool:
+      return BoolAt(s, i);
     case Recognizer::kNumber: {
       // A sign belongs to the number when nothing word-like precedes it.
       if (s[i] == '-' && i + 1 < s.size() && IsDigit(s[i + 1]) && (i == 0 || !IsAlnum(s[i - 1])))
@@ -109,12 +122,18 @@ std::vector<Mask> DefaultMasks() {
           {Recognizer::kIpv6, "<IP>"},      {Recognizer::kIpv4, "<IP>"},
           {Recognizer::kPath, "<PATH>"},    {Recognizer::kHost, "<HOST>"},
           {Recognizer::kHex, "<HEX>"},      {Recognizer::kDuration, "<DUR>"},
-          {Recognizer::kSize, "<SIZE>"},    {Recognizer::kNumber, "<NUM>"}};
+          {Recognizer::kSize, "<SIZE>"},    {Recognizer::kBool, "<BOOL>"},
+          {Recognizer::kNumber, "<NUM>"}};
 }
 
 bool MayHoldValue(std::string_view token) {
   for (char c : token) {
     if (IsDigit(c) || c == '/' || c == '\\' || c == ':' || c == '@') return true;
+  }
+  // A boolean's first letter (after punctuation): t, f, n in any case.
+  for (size_t i = 0; i < token.size(); ++i) {
+    char c = static_cast<char>(token[i] | 0x20);
+    if ((c == 't' || c == 'f' || c == 'n') && (i == 0 || !IsAlnum(token[i - 1]))) return true;
   }
   return false;
 }

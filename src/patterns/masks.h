@@ -41,6 +41,7 @@ enum class Recognizer : uint8_t {
   kHex,        // 0x1f, or 8+ hex digits with letters and digits
   kDuration,   // a number with a time unit: 12ms, 1.5s, 30sec, 2h
   kSize,       // a number with a size unit: 512MB, 4KiB, 10bytes
+  kBool,       // true, false, null (any case), a whole word
   kNumber,     // 42, -7, 1.25, 1,234 (inside words too)
 };
 
@@ -51,20 +52,21 @@ struct Mask {
 };
 
 // "timestamp", "uuid", "email", "url", "ipv6", "ipv4", "path", "host", "hex",
-// "duration", "size", "number".
+// "duration", "size", "bool", "number".
 std::string_view RecognizerName(Recognizer r);
 // InvalidArgument naming `name` and the known names.
 StatusOr<Recognizer> ParseRecognizer(std::string_view name);
 
 // The table every source uses: the order above, placeholders <TS> <UUID>
-// <EMAIL> <URL> <IP> <IP> <PATH> <HOST> <HEX> <DUR> <SIZE> <NUM>.
+// <EMAIL> <URL> <IP> <IP> <PATH> <HOST> <HEX> <DUR> <SIZE> <BOOL> <NUM>.
 std::vector<Mask> DefaultMasks();
 
 // Writes `token` to *out (cleared first) with every match replaced by its
 // mask's placeholder. REQUIRES: token holds no whitespace.
 void MaskToken(std::span<const Mask> masks, std::string_view token, std::string* out);
 
-// Whether a token may hold a match at all (a digit, '/', '\\' or ':');
+// Whether a token may hold a match at all (a digit, '/', '\\', ':', '@', or
+// a boolean word);
 // tokens without one are copied unchanged, which is the fast path.
 bool MayHoldValue(std::string_view token);
 

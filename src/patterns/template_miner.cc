@@ -24,6 +24,18 @@ bool HoldsPlaceholder(std::string_view token) {
   return open != std::string_view::npos && token.find('>', open) != std::string_view::npos;
 }
 
+// Only letters, perhaps quoted or followed by punctuation ("'Active'",
+// "initialization."): most likely a constant of the template, not a value.
+bool IsWord(std::string_view t) {
+  while (!t.empty() && std::strchr("'\"([{", t.front()) != nullptr) t.remove_prefix(1);
+  while (!t.empty() && std::strchr(".,;:'\")]}", t.back()) != nullptr) t.remove_suffix(1);
+  if (t.empty()) return false;
+  for (char c : t) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+  }
+  return true;
+}
+
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -157,14 +169,17 @@ TemplateMiner::Cluster* TemplateMiner::Search(const Scratch& s) const {
   double best_sim = -1;
   size_t best_wild = 0;
   for (Cluster* c : node->clusters) {
-    size_t same = 0, wild = 0;
+    size_t same = 0, wild = 0, words = 0;
     for (size_t k = 0; k < s.size; ++k) {
       const std::string& t = c->tokens[k];
       if (t == kWildcard)
         ++wild;
       else if (t == s.tokens[k])
         ++same;
+      else if (IsWord(t) && IsWord(s.tokens[k]))
+        ++words;
     }
+    if (options_.words_are_constants && words > 0) continue;
     double sim = s.size == 0 ? 1.0 : static_cast<double>(same) / static_cast<double>(s.size);
     if (sim > best_sim || (sim == best_sim && wild > best_wild)) {
       best = c;
@@ -320,7 +335,7 @@ uint64_t TemplateMiner::evicted() const {
 }
 
 // Layout: magic; options (depth, similarity bits, max_children,
-// max_templates, masks as name + placeholder); next_cluster, evicted; the
+// max_templates, words_are_constants, masks as name + placeholder); next_cluster, evicted; the
 // clusters by number (number, count, first, last, example, route, tokens);
 // the cluster numbers from least to most recently matched.
 std::string TemplateMiner::Save() const {
@@ -330,6 +345,7 @@ std::string TemplateMiner::Save() const {
   PutU64(std::bit_cast<uint64_t>(options_.similarity), &out);
   PutU64(static_cast<uint64_t>(options_.max_children), &out);
   PutU64(options_.max_templates, &out);
+  PutU64(options_.words_are_constants ? 1 : 0, &out);
   PutU64(options_.masks.size(), &out);
   for (const Mask& m : options_.masks) {
     PutString(RecognizerName(m.recognizer), &out);
@@ -369,15 +385,16 @@ StatusOr<std::unique_ptr<TemplateMiner>> TemplateMiner::Load(std::string_view by
   // make Load reserve or loop beyond the input.
   const uint64_t max_count = bytes.size();
   MinerOptions o;
-  uint64_t depth = 0, sim = 0, children = 0, cap = 0, nmasks = 0;
-  if (!d.U64(&depth) || !d.U64(&sim) || !d.U64(&children) || !d.U64(&cap) || !d.U64(&nmasks) ||
-      nmasks > max_count)
+  uint64_t depth = 0, sim = 0, children = 0, cap = 0, words = 0, nmasks = 0;
+  if (!d.U64(&depth) || !d.U64(&sim) || !d.U64(&children) || !d.U64(&cap) || !d.U64(&words) ||
+      !d.U64(&nmasks) || nmasks > max_count)
     return corrupt("truncated options");
   if (depth > 64 || children > (1u << 30)) return corrupt("options out of range");
   o.depth = static_cast<int>(depth);
   o.similarity = std::bit_cast<double>(sim);
   o.max_children = static_cast<int>(children);
   o.max_templates = static_cast<size_t>(cap);
+  o.words_are_constants = words != 0;
   o.masks.clear();
   for (uint64_t k = 0; k < nmasks; ++k) {
     std::string name, placeholder;

@@ -9,7 +9,8 @@
 // A line is masked (patterns/masks.h: IPs, numbers, hex... become <IP>,
 // <NUM>, <HEX>), split at whitespace, and routed by its token count and its
 // first `depth` tokens to a leaf of clusters. It joins the most similar
-// cluster of the leaf when at least `similarity` of the positions agree, and
+// cluster of the leaf when at least `similarity` of the positions agree (and
+// no two different plain words disagree: words_are_constants), and
 // the cluster's template turns the positions that differ into "<*>";
 // otherwise it starts a cluster of its own. doc/patterns.md has the details.
 //
@@ -52,6 +53,11 @@ struct MinerOptions {
   double similarity = 0.5;
   // Children per tree node before new tokens share the "<*>" child.
   int max_children = 100;
+  // A line never joins a cluster whose template has a different plain word
+  // ("Starting" / "Ending", "'Active'" / "'Inactive'") at a position that
+  // is not yet "<*>": values are rarely bare words (Brain's observation),
+  // while a masked value or a token with punctuation may still generalise.
+  bool words_are_constants = true;
   // Clusters kept; the least recently matched is evicted beyond it.
   size_t max_templates = 50000;
   // The masks, in order (patterns/masks.h: DefaultMasks()).

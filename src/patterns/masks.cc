@@ -12,8 +12,8 @@ inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <=
 inline bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
 
 constexpr std::array<std::string_view, 13> kNames = {
-    "timestamp", "uuid", "email", "url",      "ipv6", "ipv4",
-    "path",      "host", "hex",   "duration", "size", "bool", "number"};
+    "timestamp", "uuid", "email",    "url",  "ipv6", "ipv4",  "path",
+    "host",      "hex",  "duration", "size", "bool", "number"};
 
 // The end of a number with one of `units` right after it (case-sensitive,
 // and no letter after the unit), or 0.
@@ -130,10 +130,9 @@ bool MayHoldValue(std::string_view token) {
   for (char c : token) {
     if (IsDigit(c) || c == '/' || c == '\\' || c == ':' || c == '@') return true;
   }
-  // A boolean's first letter (after punctuation): t, f, n in any case.
+  // A boolean, at the start of a word.
   for (size_t i = 0; i < token.size(); ++i) {
-    char c = static_cast<char>(token[i] | 0x20);
-    if ((c == 't' || c == 'f' || c == 'n') && (i == 0 || !IsAlnum(token[i - 1]))) return true;
+    if ((i == 0 || !IsAlnum(token[i - 1])) && BoolAt(token, i) != 0) return true;
   }
   return false;
 }
@@ -162,7 +161,8 @@ void MaskToken(std::span<const Mask> masks, std::string_view token, std::string*
     }
     // Copy the rest of a word at once: only a number starts inside one.
     out->push_back(token[i++]);
-    while (i < token.size() && IsAlpha(token[i]) && IsAlpha(token[i - 1])) out->push_back(token[i++]);
+    while (i < token.size() && IsAlpha(token[i]) && IsAlpha(token[i - 1]))
+      out->push_back(token[i++]);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <functional>
 
@@ -34,6 +35,12 @@ bool IsWord(std::string_view t) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
   }
   return true;
+}
+
+// The first route key: the token count, in decimal.
+std::string_view LengthKey(size_t n, char (&buf)[24]) {
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  return {buf, static_cast<size_t>(end - buf)};
 }
 
 struct StringHash {
@@ -158,7 +165,8 @@ TemplateMiner::Cluster* TemplateMiner::Search(const Scratch& s) const {
     node = it->second.get();
     return true;
   };
-  if (!step(std::to_string(s.size))) return nullptr;
+  char length[24];
+  if (!step(LengthKey(s.size, length))) return nullptr;
   const size_t depth = std::min(s.size, static_cast<size_t>(options_.depth));
   for (size_t k = 0; k < depth; ++k) {
     if (!step(s.tokens[k])) return nullptr;
@@ -200,9 +208,7 @@ TemplateMiner::Node* TemplateMiner::Route(const std::vector<std::string>& route)
   return node;
 }
 
-void TemplateMiner::Insert(Cluster* c) {
-  Route(c->route)->clusters.push_back(c);
-}
+void TemplateMiner::Insert(Cluster* c) { Route(c->route)->clusters.push_back(c); }
 
 void TemplateMiner::EvictOldest() {
   Cluster* victim = recency_.back();
@@ -248,7 +254,8 @@ AddResult TemplateMiner::Add(std::string_view message, uint64_t at) {
   // Drain's addSeqToPrefixTree: a token with a value, or one more child than
   // a node may have, goes to the "<*>" child.
   Node* node = root_.get();
-  c->route.push_back(std::to_string(s.size));
+  char length[24];
+  c->route.emplace_back(LengthKey(s.size, length));
   const size_t depth = std::min(s.size, static_cast<size_t>(options_.depth));
   for (size_t k = 0; k <= depth; ++k) {
     const std::string& key = c->route.back();
@@ -417,13 +424,14 @@ StatusOr<std::unique_ptr<TemplateMiner>> TemplateMiner::Load(std::string_view by
     }
     return true;
   };
+  char length[24];
   for (uint64_t k = 0; k < n; ++k) {
     auto c = std::make_unique<Cluster>();
     if (!d.U64(&c->number) || !d.U64(&c->count) || !d.U64(&c->first_seen) ||
         !d.U64(&c->last_seen) || !d.String(&c->example) || !strings(&c->route) ||
         !strings(&c->tokens))
       return corrupt("truncated cluster");
-    if (c->route.empty() || c->route[0] != std::to_string(c->tokens.size()) ||
+    if (c->route.empty() || c->route[0] != LengthKey(c->tokens.size(), length) ||
         c->route.size() > static_cast<size_t>(miner->options_.depth) + 1 ||
         c->number >= miner->next_cluster_ || miner->clusters_.count(c->number) > 0)
       return corrupt("inconsistent cluster");

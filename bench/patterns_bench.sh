@@ -27,7 +27,8 @@ peer=${LOGSIEVE_SHARED_DIR:-../shared}/peers/drain/run_drain.py
 echo "== logsieve patterns: grouping accuracy (one configuration for all) =="
 "$bin" accuracy "$data"
 echo "== logparser Drain, its own per-system settings =="
-/usr/bin/python3 "$peer" "$tmp/drain" accuracy "$data" 2>/dev/null | grep -v Parsing
+/usr/bin/python3 "$peer" "$tmp/drain" accuracy "$data" 2>/dev/null \
+  | grep -E '^[A-Za-z]+ +[0-9.]+$|^average'
 
 # ~1M lines: the Content of the 16 systems, repeated.
 /usr/bin/python3 - "$data" "$lines" "$tmp/lines.txt" <<'PY'

@@ -7,6 +7,7 @@
 // narrower than the one its later siblings widened. So the records are held
 // in memory until the end (about the input's size).
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -129,9 +130,7 @@ Status WriteSummary(std::vector<Row> rows, uint64_t total, uint64_t evicted, For
   });
   std::string& buf = out->buf();
   auto share = [total](uint64_t n) {
-    char s[16];
-    std::snprintf(s, sizeof s, "%.4f", total > 0 ? static_cast<double>(n) / total : 0.0);
-    return std::string(s);
+    return total > 0 ? static_cast<double>(n) / static_cast<double>(total) : 0.0;
   };
   if (table) {
     char line[128];
@@ -145,8 +144,7 @@ Status WriteSummary(std::vector<Row> rows, uint64_t total, uint64_t evicted, For
     buf += line;
     for (const Row& r : rows) {
       std::snprintf(line, sizeof line, "%-16s %10llu %6.2f%% %10llu %10llu  ", r.id.c_str(),
-                    static_cast<unsigned long long>(r.count),
-                    total > 0 ? 100.0 * static_cast<double>(r.count) / total : 0.0,
+                    static_cast<unsigned long long>(r.count), 100.0 * share(r.count),
                     static_cast<unsigned long long>(r.first),
                     static_cast<unsigned long long>(r.last));
       buf += line + OneLine(r.text) + "\n" + std::string(17, ' ') + "e.g. " + OneLine(r.example) +
@@ -160,12 +158,18 @@ Status WriteSummary(std::vector<Row> rows, uint64_t total, uint64_t evicted, For
   }
   for (const Row& r : rows) {
     if (format == Format::kCsv) {
-      AppendCsvRow({r.id, std::to_string(r.count), share(r.count), std::to_string(r.first),
+      char fraction[16];
+      std::snprintf(fraction, sizeof fraction, "%.4f", share(r.count));
+      AppendCsvRow({r.id, std::to_string(r.count), fraction, std::to_string(r.first),
                     std::to_string(r.last), r.text, r.example},
                    &buf);
     } else {
-      ojson obj = {{"template_id", r.id},   {"count", r.count},    {"share", share(r.count)},
-                   {"first_line", r.first}, {"last_line", r.last}, {"template", r.text},
+      ojson obj = {{"template_id", r.id},
+                   {"count", r.count},
+                   {"share", std::round(share(r.count) * 1e4) / 1e4},
+                   {"first_line", r.first},
+                   {"last_line", r.last},
+                   {"template", r.text},
                    {"example", r.example}};
       buf += Dump(obj) + "\n";
     }

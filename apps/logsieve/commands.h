@@ -11,6 +11,8 @@ namespace logsieve::cli {
 
 // `logsieve classify INPUT`: label every record of a CSV, NDJSON or text input.
 void AddClassifyCommand(CLI::App& app);
+// `logsieve patterns INPUT`: the mined template of every record, or --summary.
+void AddPatternsCommand(CLI::App& app);
 // `logsieve config`: the documented defaults or the effective configuration.
 void AddConfigCommand(CLI::App& app);
 // `logsieve rules check|test`: validate, lint and try out a rule file.

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.set_version_flag("--version", std::string("logsieve ") + LOGSIEVE_VERSION);
   app.require_subcommand(1);
   logsieve::cli::AddClassifyCommand(app);
+  logsieve::cli::AddPatternsCommand(app);
   logsieve::cli::AddServeCommand(app);
   logsieve::cli::AddTrainCommand(app);
   logsieve::cli::AddRulesCommand(app);

@@ -22,7 +22,7 @@
 //     stream never uses), one `learn` runs, then the stream is classified as
 //     a default `classify` would, with no LLM: what is confidently wrong and
 //     what is covered. `autopilot`: no person; the oracle is the LLM, the
-//     store and the autopilot are on (learn.auto_min_new 200), and after each
+//     store and the autopilot are on (learn.auto_min_new 100), and after each
 //     tenth the autopilot gets its look. Prints per tenth: wrong answers,
 //     LLM requests, rounds so far; then the CPU the rounds took and classify
 //     lines/s with a learn round running beside it and without.
@@ -395,7 +395,7 @@ int Prequential(bool human, size_t per_kind) {
     if (!parts.recorder->Flush().ok()) return 1;
     if (autopilot != nullptr) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-      const std::string running = "logsieve_learn_running 1";
+      const std::string running = "\nlogsieve_learn_running 1\n";
       while (MetricsRegistry::Global().RenderPrometheus().find(running) != std::string::npos) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
@@ -420,8 +420,9 @@ int Prequential(bool human, size_t per_kind) {
   if (!Set(quiet, "llm.api_key", "") || !Set(quiet, "store.enabled", "off")) return 1;
   StatusOr<std::unique_ptr<Classifier>> bare = Classifier::Create(quiet);
   if (!bare.ok()) return 1;
-  const std::vector<LogRecord> load = Lines(5, 400);
+  LinesPerSecond(**bare, Lines(4, 200));  // warm-up
   const double alone = LinesPerSecond(**bare, Lines(6, 400));
+  const std::vector<LogRecord> load = Lines(5, 400);
   std::atomic<bool> learning{true};
   std::thread round([&] {
     setpriority(PRIO_PROCESS, 0, 19);  // as the autopilot's thread

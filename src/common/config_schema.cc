@@ -229,7 +229,7 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
               "Agreements of the LLM after which a label and band is audited less (see "
               "llm.audit_new_rate)."}
         .Range(1, 1000000),
-    ConfigKey{"llm.audit_budget", T::kDouble, "0.02",
+    ConfigKey{"llm.audit_budget", T::kDouble, "0.05",
               "The audit asks the LLM about at most this share of the lines classified."}
         .Range(0, 1),
     ConfigKey{"llm.fixed_confidence", T::kDouble, "0.8",
@@ -423,9 +423,10 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"learn.auto", T::kBool, "true",
               "Autopilot: serve and the stream worker run a gated learn round in the background "
               "(when their store is on), and a promoted model replaces the one in service."},
-    ConfigKey{"learn.auto_min_new", T::kInt, "200",
+    ConfigKey{"learn.auto_min_new", T::kInt, "100",
               "An autopilot round starts once the store holds this many new LLM answers and "
-              "corrections together since the last round..."}
+              "corrections together since the last round (a template whose model decision an "
+              "answer contradicted counts 10)..."}
         .Range(1, kNoMax),
     ConfigKey{"learn.auto_interval_s", T::kInt, "3600",
               "...or once this many seconds passed since the last round with at least one new "

@@ -284,7 +284,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
         {"ood_dev", options.ood_dev},
         {"ood_dev_hash", ood_hash},
         // What the autopilot counts new answers from (LearnedStoreAnswers).
-        {"store_answers", stats.llm_templates + stats.corrections},
+        {"store_answers", LearningSignal(stats)},
         {"rows",
          {{"base", report.base_rows},
           {"corrections", report.corrections},

@@ -24,13 +24,16 @@ Counter& Rounds(std::string_view result) {
       {{"result", std::string(result)}});
 }
 
-// What a round learns from: the store's LLM answers and corrections.
 StatusOr<int64_t> Learnable(Store& store) {
   LOGSIEVE_ASSIGN_OR_RETURN(StoreStats s, store.Stats());
-  return s.llm_templates + s.corrections;
+  return LearningSignal(s);
 }
 
 }  // namespace
+
+int64_t LearningSignal(const StoreStats& stats) {
+  return stats.llm_templates + stats.corrections + 10 * stats.disagreements;
+}
 
 AutopilotOptions AutopilotOptions::FromConfig(const Config& config) {
   return {config.GetInt("learn.auto_min_new"), config.GetInt("learn.auto_interval_s"),
@@ -63,7 +66,7 @@ Autopilot::Autopilot(AutopilotOptions options, std::shared_ptr<Store> store, Rou
       baseline_(std::move(baseline)),
       on_promoted_(std::move(on_promoted)),
       running_(MetricsRegistry::Global().GetGauge(
-          "logsieve_learn_running", "1 while an autopilot learn round runs, else 0")) {
+          "logsieve_learn_running", "Whether an autopilot learn round runs now (1) or not (0)")) {
   running_.Set(0);
   for (const char* r : {"promoted", "refused", "failed"}) Rounds(r);  // shown from the start
 }
@@ -137,8 +140,8 @@ void Autopilot::Check(int64_t* learned_from, int64_t* last_round_s) {
   }
   Rounds("promoted").Inc();
   std::fprintf(stderr,
-               "logsieve: autopilot: %s passed the gate (%lld new answers and "
-               "corrections); putting it in service\n",
+               "logsieve: autopilot: %s passed the gate (learning signal +%lld: new answers and "
+               "corrections, disagreements x10); putting it in service\n",
                result->version.c_str(), static_cast<long long>(fresh));
   on_promoted_(result->version);
 }

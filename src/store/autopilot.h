@@ -1,9 +1,9 @@
 // Autopilot: `serve` and the stream worker teach themselves. A thread of low
 // priority watches the store; once enough new LLM answers and corrections
 // have come in (learn.auto_min_new), or some did and learn.auto_interval_s
-// passed, it runs one gated learn round; a round that passes the gate is
-// registered and activated by the round itself, and `on_promoted` puts the
-// new model in service (the server's hot reload, the worker's swap).
+// passed, it runs one gated learn round (LearningSignal says what counts); a round that passes the
+// gate is registered and activated by the round itself, and `on_promoted` puts the new model in
+// service (the server's hot reload, the worker's swap).
 //
 //   Autopilot::Round round = ...;  // learn::Learn with activation (the binary's)
 //   std::unique_ptr<Autopilot> a = Autopilot::Start(config, store, round,
@@ -12,9 +12,9 @@
 // The round itself is a function, so that logsieve_store (and the server and
 // worker that use it) never link training: apps/logsieve supplies it.
 //
-// Where it starts counting: the store's LLM answers and corrections that the
-// registry's newest version was trained on (its metadata's data.rows), so a
-// restart neither repeats a round nor forgets what came in meanwhile.
+// Where it starts counting: the LearningSignal of the store when the
+// registry's newest version was trained (its metadata's data.store_answers),
+// so a restart neither repeats a round nor forgets what came in meanwhile.
 //
 // Cost bound: one round at a time, on this one thread, at the lowest CPU
 // priority (nice 19), so classification threads are always scheduled first;
@@ -44,6 +44,13 @@
 
 namespace logsieve {
 
+// What the autopilot counts towards a round: the store's LLM answers and
+// corrections, and each template whose model decision a later answer
+// contradicted (an audit's or a person's) ten times over, since such a
+// disagreement is a confident error the next round can fix. Learn records
+// this figure in each version's metadata (data.store_answers).
+int64_t LearningSignal(const StoreStats& stats);
+
 struct AutopilotOptions {
   int64_t min_new;     // learn.auto_min_new
   int64_t interval_s;  // learn.auto_interval_s
@@ -63,8 +70,8 @@ class Autopilot {
  public:
   // Runs one gated learn round on `store` with activation.
   using Round = std::function<StatusOr<RoundOutcome>(Store& store)>;
-  // LLM answers and corrections the newest registered version was trained on
-  // (0 when none): where counting starts.
+  // The LearningSignal when the newest registered version was trained (0
+  // when none): where counting starts.
   using Baseline = std::function<int64_t()>;
   using OnPromoted = std::function<void(const std::string& version)>;
 

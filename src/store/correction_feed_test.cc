@@ -130,7 +130,7 @@ TEST(AutopilotTest, ARoundRunsOnceEnoughNewAnswersCameInAndAPromotionIsHandedOn)
   EXPECT_EQ(promoted, 1);
   const std::string metrics = MetricsRegistry::Global().RenderPrometheus();
   EXPECT_THAT(metrics, ::testing::HasSubstr("logsieve_learn_rounds_total{result=\"promoted\"}"));
-  EXPECT_THAT(metrics, ::testing::HasSubstr("logsieve_learn_running 0"));
+  EXPECT_THAT(metrics, ::testing::HasSubstr("\nlogsieve_learn_running 0\n"));
 }
 
 TEST(AutopilotTest, ItIsOffWhenModelFileNamesTheModelOrLearnAutoIsFalse) {

@@ -45,8 +45,8 @@ namespace logsieve {
 
 struct Label {
   std::string name;
-  std::string description;        // empty when the entry gave none
-  std::vector<std::string> from;  // stage labels this label answers; often empty
+  std::string description;             // empty when the entry gave none
+  std::vector<std::string> from = {};  // stage labels this label answers; often empty
 };
 
 class LabelSet {

@@ -220,7 +220,7 @@ TEST_F(ModelStageTest, ModelLabelsAnsweringTheSameLabelAddTheirProbabilities) {
     Batch b = BatchOf({line});
     std::vector<size_t> pending = {0};
     EXPECT_TRUE(stage->Decide(b, pending).ok());
-    return b.tentative[0];
+    return b.decisions[0].decided() ? b.decisions[0] : b.tentative[0];  // a sum may reach 1
   };
   const Decision alone = guess("[Security Alert, User Action, Resource Usage]");
   const Decision summed = guess(

@@ -6,6 +6,7 @@
 // Prints one JSON object: rules, compile_s (parse + Vectorscan, with spans),
 // lines, matched, seconds, lines_per_s. --winners writes the winning rule id
 // (or "-") of the first N lines, one per line, to compare with the peer.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -93,9 +94,16 @@ int main(int argc, char** argv) {
   if (!set.ok()) Die(set.status().message());
   const double compile_s = std::chrono::duration<double>(Clock::now() - t0).count();
   std::shared_ptr<const logsieve::RuleSet> rules(std::move(*set));
-  std::vector<std::string> labels;
-  for (const logsieve::Rule& r : rules->rules()) labels.push_back(r.label);
-  auto stage = logsieve::MakeRulesStage(rules, labels);
+  std::vector<logsieve::Label> labels;  // the rules' own labels, each once
+  for (const logsieve::Rule& r : rules->rules()) {
+    if (std::none_of(labels.begin(), labels.end(),
+                     [&](const logsieve::Label& l) { return l.name == r.label; })) {
+      labels.push_back({r.label, ""});
+    }
+  }
+  auto label_set = logsieve::LabelSet::FromLabels(std::move(labels));
+  if (!label_set.ok()) Die(label_set.status().message());
+  auto stage = logsieve::MakeRulesStage(rules, *label_set);
   if (!stage.ok()) Die(stage.status().message());
 
   const std::vector<LogRecord> corpus = ReadCorpus(argv[2]);

@@ -1,4 +1,5 @@
 // End-to-end tests of the `logsieve` binary, run as a user would.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -261,6 +262,44 @@ TEST(CliLabelsTest, PlainLabelNamesWorkForTrainAndEveryStage) {
   EXPECT_NE(r.out.find("A,user bob logged in,Login,ML,"), std::string::npos) << r.out;
 }
 
+// doc/labels.md's five-label taxonomy with the bundled rules and model: mapped
+// rules answer the team's labels; an access line (HTTP Status, mapped nowhere)
+// is answered by neither the rules nor the model.
+TEST(CliLabelsTest, AFiveLabelTaxonomyWithFromGetsTheBundledStagesAnswersInItsOwnLabels) {
+  ScratchDir dir;
+  WriteFile(dir.File("c.yaml"),
+            "labels:\n"
+            "  - {name: Account Activity, from: [User Action]}\n"
+            "  - {name: Failure, from: [Error, Critical Error, Workflow Error]}\n"
+            "  - {name: Security, from: [Security Alert]}\n"
+            "  - {name: Ops, from: [Resource Usage, System Notification]}\n"
+            "  - Billing\n"
+            "pipeline:\n"
+            "  stages: [rules, model]\n"
+            "  routes: []\n");
+  RunResult r = Classify(
+      {"-", "-q", "--config", dir.File("c.yaml"), "--format", "lines", "--output-format", "ndjson",
+       "--detail"},
+      "Dec 12 10:00:01 db-1 sshd[812]: Failed password for invalid user admin from 203.0.113.9 "
+      "port 22 ssh2\n"
+      "user bob logged in\n"
+      "192.0.2.14 - - [12/Mar/2026:08:14:02 +0000] \"POST /api/v2/carts HTTP/1.1\" 201 88\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines;
+  for (size_t start = 0, end; (end = r.out.find('\n', start)) != std::string::npos;
+       start = end + 1) {
+    lines.push_back(r.out.substr(start, end - start));
+  }
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_THAT(lines[0], ::testing::HasSubstr(R"("target_label":"Security","method_used":"Regex")"));
+  EXPECT_THAT(lines[0], ::testing::HasSubstr("(Security Alert -> Security)"));
+  EXPECT_THAT(lines[1],
+              ::testing::HasSubstr(R"("target_label":"Account Activity","method_used":"Regex")"));
+  EXPECT_THAT(lines[2],
+              ::testing::HasSubstr(R"("target_label":"Unclassified","method_used":"None")"));
+  EXPECT_THAT(lines[2], ::testing::HasSubstr("the model's top label HTTP Status"));
+}
+
 // `train` used to die on an uncaught type_error for labels it did not expect.
 TEST(CliLabelsTest, ABadLabelsValueIsACleanErrorNamingTheEntry) {
   ScratchDir dir;
@@ -270,8 +309,9 @@ TEST(CliLabelsTest, ABadLabelsValueIsACleanErrorNamingTheEntry) {
     RunResult r = RunProgram({LogsieveBinary(), command, dir.File("d.csv"), "-o", dir.File("out"),
                               "--config", dir.File("c.yaml")});
     EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
-    EXPECT_NE(r.err.find("c.yaml:1: labels[1]: must be a name or a {name, description} mapping"),
-              std::string::npos)
+    EXPECT_NE(
+        r.err.find("c.yaml:1: labels[1]: must be a name or a {name, description, from} mapping"),
+        std::string::npos)
         << command << ": " << r.err;
   }
 }

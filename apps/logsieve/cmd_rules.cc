@@ -39,7 +39,7 @@ std::unique_ptr<RuleSet> LoadChecked(const std::string& file, const std::string&
   StatusOr<RuleFile> parsed = LoadRuleFile(file);
   if (!parsed.ok()) Fail(parsed.status());
   // Every error at once: bad patterns and bad labels.
-  Status labels = CheckRuleLabels(*parsed, config->labels().names());
+  Status labels = CheckRuleLabels(*parsed, config->labels());
   StatusOr<std::unique_ptr<RuleSet>> rules = RuleSet::Compile(*std::move(parsed), {.spans = false});
   if (!rules.ok() && !labels.ok())
     Fail(InvalidArgumentError(rules.status().message() + "\n" + labels.message()));

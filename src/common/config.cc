@@ -437,6 +437,11 @@ std::vector<std::string> Config::GetStringList(std::string_view key) const {
 }
 const json& Config::GetJson(std::string_view key) const { return rep_->values[IndexOf(key)]; }
 const LabelSet& Config::labels() const { return *rep_->labels; }
+
+const LabelSet& BundledLabels() {
+  static const Config* const defaults = new Config();
+  return defaults->labels();
+}
 const std::string& Config::Origin(std::string_view key) const {
   return rep_->origins[IndexOf(key)];
 }

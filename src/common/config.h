@@ -135,6 +135,11 @@ class Config {
   std::unique_ptr<Rep> rep_;
 };
 
+// The default `labels` (config_schema.cc): the labels the bundled rules
+// (rules/default.yaml) and the bundled model emit. A set with `from` may leave
+// some of them unmapped (LabelSet::Accepts). Built once; thread-safe.
+const LabelSet& BundledLabels();
+
 }  // namespace logsieve
 
 #endif  // LOGSIEVE_COMMON_CONFIG_H_

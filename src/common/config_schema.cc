@@ -49,8 +49,9 @@ constexpr std::string_view kDefaultLlmExamples = R"(- source: LegacyCRM
 constexpr auto kSchema = std::to_array<ConfigKey>({
     // --- labels -------------------------------------------------------------
     {"labels", T::kJson, kDefaultLabels,
-     "The label set: each entry is a name, or a {name, description} mapping (the LLM prompt "
-     "shows the descriptions). Names are unique and not Unclassified."},
+     "The label set: each entry is a name, or a {name, description, from} mapping (the LLM "
+     "prompt shows the descriptions; `from` lists the bundled rules' and model's labels the "
+     "entry answers, doc/labels.md). Names are unique and not Unclassified."},
 
     // --- pipeline -----------------------------------------------------------
     {"pipeline.stages", T::kStringList, "[rules, model, llm]",

@@ -154,11 +154,9 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
     LOGSIEVE_ASSIGN_OR_RETURN(LabelledData d, ReadLabelledCsv(options.base_corpus));
     base = std::move(d.rows);
   }
-  std::erase_if(base, [&](const LabelledLine& r) {
-    const bool drop = !known(r.label);
-    report.skipped_rows += drop;
-    return drop;
-  });
+  // Base rows carry stage labels (the synthetic corpus: the bundled ones): a
+  // set with labels[].from gets its own labels (MapLabels).
+  report.skipped_rows += MapLabels(config.labels(), &base);
 
   // The store: split by template, corrections weighted.
   LOGSIEVE_ASSIGN_OR_RETURN(StoreStats stats, store.Stats());
@@ -221,11 +219,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
     o.normalizer = shared_normalizer;
     o.lr.C = 10.0;
     o.created_at = created_at;
-    std::map<std::string, bool> present;
-    for (const LabelledLine& r : rows) present[r.label] = true;
-    for (const std::string& n : names) {
-      if (present.count(n) > 0) o.labels.push_back(n);
-    }
+    o.labels = ClassOrder(config.labels(), rows);
     std::vector<LabelledLine> probe_train, probe_held;
     SplitByTemplate(rows, shared_normalizer.get(), 0.2, 1, &probe_train, &probe_held);
     LOGSIEVE_ASSIGN_OR_RETURN(trained, TrainWithHeldOut(probe_train, probe_held, rows, o));
@@ -254,6 +248,9 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   if (std::error_code ec; std::filesystem::exists(options.ood_dev, ec)) {
     LOGSIEVE_ASSIGN_OR_RETURN(LabelledData d, ReadLabelledCsv(options.ood_dev));
     ood = std::move(d.rows);
+    // Labelled with the bundled labels: the gate scores the set's own.
+    MapLabels(config.labels(), &ood);
+    std::erase_if(ood, [&](const LabelledLine& r) { return !known(r.label); });
     ood_hash = HashRows(ood);
   }
   for (auto& [name, set] :

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "model/model_file.h"
 #include "model/registry.h"
 #include "pipeline/classifier.h"
 #include "testing/testing.h"
@@ -147,6 +148,32 @@ TEST(LearnTest, WithTheSyntheticBaseCorpusAnEmptyStoreIsRefused) {
   EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(r.status().message()),
               ::testing::HasSubstr("no corrections and no LLM answers"));
+}
+
+// doc/labels.md's five-label taxonomy over a corpus in the bundled labels.
+TEST(LearnTest, UnderATeamsOwnLabelsTheCandidateHasTheTeamsLabelsAndKeepsUnmappedOnesApart) {
+  Fixture f;
+  ASSERT_TRUE(f.config.Set("model.file", "none", "test").ok());
+  ASSERT_TRUE(
+      f.config
+          .Set("labels",
+               "[{name: Account Activity, from: [User Action]}, {name: Failure, from: "
+               "[Error, Critical Error, Workflow Error]}, {name: Security, from: [Security "
+               "Alert]}, {name: Ops, from: [Resource Usage, System Notification]}, Billing]",
+               "test")
+          .ok());
+  LearnOptions o = LearnOptions::FromConfig(f.config);
+  o.base_corpus = WriteCorpus(f.dir, false);
+  StatusOr<LearnReport> r = Learn(f.config, *f.store, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->skipped_rows, 0u);
+  StatusOr<Model> m = ReadModelFile(Registry::Open(f.dir.File("reg"))->ModelPath(r->version));
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->labels, (std::vector<std::string>{"Account Activity", "Failure", "Security", "Ops",
+                                                 "Deprecation Warning", "HTTP Status"}));
+  // The gate scores the team's labels: ood_dev without its 40 unmapped rows.
+  ASSERT_EQ(r->sets.size(), 2u);
+  EXPECT_EQ(r->sets[1].candidate.rows, 140u);
 }
 
 TEST(LearnTest, TheGateRefusesAnAccuracyDropAndALabelDropPastTheMargin) {

@@ -78,8 +78,26 @@ StatusOr<Settings> ReadSettings(const Config& c) {
   }
 
   s.prompt.labels.assign(c.labels().labels().begin(), c.labels().labels().end());
-  LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.examples,
-                            ExamplesFromJson(c.GetJson("llm.examples"), s.prompt.labels));
+  // Under a team's own labels (labels[].from) the examples' bundled labels
+  // are mapped, and an example of a bundled label left unmapped is dropped
+  // (the LLM may not answer it); any other label is still an error.
+  nlohmann::json examples = c.GetJson("llm.examples");
+  if (c.labels().uses_from() && examples.is_array()) {
+    nlohmann::json kept = nlohmann::json::array();
+    for (nlohmann::json& e : examples) {
+      if (e.is_object() && e.contains("label") && e["label"].is_string()) {
+        const std::string label = e["label"].get<std::string>();
+        if (std::optional<std::string_view> answer = c.labels().Map(label)) {
+          e["label"] = std::string(*answer);
+        } else if (c.labels().Accepts(label, BundledLabels().names())) {
+          continue;
+        }
+      }
+      kept.push_back(std::move(e));
+    }
+    examples = std::move(kept);
+  }
+  LOGSIEVE_ASSIGN_OR_RETURN(s.prompt.examples, ExamplesFromJson(examples, s.prompt.labels));
   s.prompt.model = s.model;
   s.prompt.response_format = c.GetBool("llm.response_format");
   s.prompt.logprobs = c.GetBool("llm.logprobs");

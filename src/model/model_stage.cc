@@ -28,7 +28,7 @@ class ModelStage final : public Stage {
  public:
   ModelStage(std::string path, std::string origin, LoadedModel loaded, double threshold,
              bool use_batch_templates, std::unique_ptr<Normalizer> own_normalizer,
-             std::unique_ptr<ExemplarIndex> evidence)
+             std::unique_ptr<ExemplarIndex> evidence, const LabelSet& labels)
       : path_(std::move(path)),
         origin_(std::move(origin)),
         model_(std::move(loaded.model)),
@@ -37,7 +37,16 @@ class ModelStage final : public Stage {
         threshold_(threshold),
         use_batch_templates_(use_batch_templates),
         own_normalizer_(std::move(own_normalizer)),
-        evidence_(std::move(evidence)) {}
+        evidence_(std::move(evidence)) {
+    for (const std::string& l : model_.labels) {
+      std::optional<std::string_view> answer = labels.Map(l);
+      answer_.emplace_back(answer ? std::optional<std::string>(*answer) : std::nullopt);
+      mapped_ = mapped_ || answer != l;
+    }
+    for (size_t k = 0; k < answer_.size(); ++k) {
+      for (size_t j = 0; j < k; ++j) mapped_ = mapped_ || (answer_[j] && answer_[j] == answer_[k]);
+    }
+  }
 
   std::string_view name() const override { return "model"; }
   std::string version() const override { return VersionId(model_.checksum); }
@@ -75,14 +84,15 @@ class ModelStage final : public Stage {
         std::string_view text = text_of(i);
         hashing_->Encode(text, &ws, &x);
         model_.linear.PredictProba(x, p.data());
-        const size_t k = std::max_element(p.begin(), p.end()) - p.begin();
+        const Top top = TopOf(p);
         const float familiar = model_.familiarity.Score(ws);
-        const float conf = model_.calibration.Apply(p[k], familiar);
-        if (conf >= threshold_) {
-          batch.decisions[i] = Decision{model_.labels[k], Method::kML, conf,
-                                        Explain(text, x, k, conf, familiar, &ws)};
+        const float conf = model_.calibration.Apply(top.p, familiar);
+        if (top.answer != nullptr && conf >= threshold_) {
+          batch.decisions[i] =
+              Decision{*top.answer, Method::kML, conf,
+                       Mapping(top, p) + Explain(text, x, top.k, conf, familiar, &ws)};
         } else {
-          Tentative(batch, i, k, conf, familiar);
+          Tentative(batch, i, top, p, conf, familiar);
         }
       }
       return OkStatus();
@@ -97,25 +107,83 @@ class ModelStage final : public Stage {
     for (size_t r = 0; r < pending.size(); ++r) {
       const size_t i = pending[r];
       model_.linear.PredictProba(dense.data() + r * encoder_->dim(), p.data());
-      const size_t k = std::max_element(p.begin(), p.end()) - p.begin();
-      const float conf = model_.calibration.Apply(p[k], 1.0f);
-      if (conf >= threshold_) {
-        batch.decisions[i] = Decision{model_.labels[k], Method::kML, conf, "p=" + FormatP(conf)};
+      const Top top = TopOf(p);
+      const float conf = model_.calibration.Apply(top.p, 1.0f);
+      if (top.answer != nullptr && conf >= threshold_) {
+        batch.decisions[i] =
+            Decision{*top.answer, Method::kML, conf, Mapping(top, p) + "p=" + FormatP(conf)};
       } else {
-        Tentative(batch, i, k, conf, -1.0f);
+        Tentative(batch, i, top, p, conf, -1.0f);
       }
     }
     return OkStatus();
   }
 
  private:
-  // `familiar` < 0: the model has no familiarity (not shown).
-  void Tentative(Batch& batch, size_t i, size_t k, float p, float familiar) const {
+  // The model's answer for the probabilities `p`: k, its top model label (the
+  // one explained); p, the probability of the answer; answer, the set's label
+  // (null: k is unmapped, the model is unsure). Under a set that maps model
+  // labels (labels[].from) the model labels answering the same label count
+  // together: P(Failure) = P(Error) + P(Critical Error) + P(Workflow Error)
+  // (doc/labels.md has the measurement); an unmapped label counts alone.
+  struct Top {
+    size_t k;
+    float p;
+    const std::string* answer;
+  };
+  Top TopOf(std::span<const float> p) const {
+    const size_t k = std::max_element(p.begin(), p.end()) - p.begin();
+    if (!mapped_) return Top{k, p[k], &model_.labels[k]};
+    thread_local std::vector<float> sum;  // per model label: its answer's total
+    sum.assign(p.size(), 0.0f);
+    for (size_t a = 0; a < p.size(); ++a) {
+      for (size_t b = 0; b < p.size(); ++b) {
+        if (a == b || (answer_[a] && answer_[a] == answer_[b])) sum[a] += p[b];
+      }
+    }
+    size_t best = 0;
+    for (size_t a = 1; a < p.size(); ++a) {
+      if (sum[a] > sum[best] || (sum[a] == sum[best] && p[a] > p[best])) best = a;
+    }
+    return Top{best, sum[best], answer_[best] ? &*answer_[best] : nullptr};
+  }
+
+  // "Error 0.60 + Workflow Error 0.35 -> Failure; " when the answer is not
+  // the model's own label (the model labels answering it with p >= 0.01,
+  // most likely first); "" otherwise.
+  std::string Mapping(const Top& top, std::span<const float> p) const {
+    if (!mapped_ || top.answer == nullptr) return "";
+    std::vector<size_t> members;
+    for (size_t k = 0; k < p.size(); ++k) {
+      if (answer_[k] == *top.answer && (k == top.k || p[k] >= 0.01f)) members.push_back(k);
+    }
+    if (members.size() == 1 && model_.labels[top.k] == *top.answer) return "";
+    std::stable_sort(members.begin(), members.end(),
+                     [&](size_t a, size_t b) { return p[a] > p[b]; });
+    std::string out;
+    for (size_t k : members) {
+      out += (out.empty() ? "" : " + ") + model_.labels[k];
+      if (members.size() > 1) out += " " + FormatP(p[k]);
+    }
+    return out + " -> " + *top.answer + "; ";
+  }
+
+  // `familiar` < 0: the model has no familiarity (not shown). An unmapped top
+  // label leaves the guess Unclassified (no fallback answers it), saying why.
+  void Tentative(Batch& batch, size_t i, const Top& top, std::span<const float> p, float conf,
+                 float familiar) const {
     if (i >= batch.tentative.size()) return;
-    std::string detail =
-        "p=" + FormatP(p) + " below threshold " + FormatP(static_cast<float>(threshold_));
+    if (top.answer == nullptr) {
+      batch.tentative[i] =
+          Decision{std::string(kUnclassified), Method::kML, conf,
+                   "the model's top label " + model_.labels[top.k] + " (p=" + FormatP(conf) +
+                       ") is unmapped in config `labels`"};
+      return;
+    }
+    std::string detail = Mapping(top, p) + "p=" + FormatP(conf) + " below threshold " +
+                         FormatP(static_cast<float>(threshold_));
     if (familiar >= 0 && !model_.familiarity.empty()) detail += "; familiar " + FormatP(familiar);
-    batch.tentative[i] = Decision{model_.labels[k], Method::kML, p, std::move(detail)};
+    batch.tentative[i] = Decision{*top.answer, Method::kML, conf, std::move(detail)};
   }
 
   // `p=0.93; top: "failed password" +1.20, "<ip>" +0.80`: each bucket's
@@ -246,6 +314,9 @@ class ModelStage final : public Stage {
   bool use_batch_templates_;
   std::unique_ptr<Normalizer> own_normalizer_;
   std::unique_ptr<ExemplarIndex> evidence_;  // null: the model has no exemplars
+  // By model label: the set's label it answers (LabelSet::Map); nullopt: unmapped.
+  std::vector<std::optional<std::string>> answer_;
+  bool mapped_ = false;  // some model label answers another name, or none
 };
 
 // The Normalizer a model was trained with, from its spec {"masks":[...]}.
@@ -278,10 +349,10 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
   LOGSIEVE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(path));
 
   for (const std::string& l : loaded.model.labels) {
-    if (!config.labels().Contains(l)) {
+    if (!config.labels().Accepts(l, BundledLabels().names())) {
       return FailedPreconditionError(
           path + ": the model's label \"" + l +
-          "\" is not in config `labels`; add it there or retrain without it");
+          "\" is not in config `labels` (nor in a `from`); add it there or retrain without it");
     }
   }
 
@@ -306,9 +377,9 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
     if (!built.ok()) return built.status().WithPrefix(path + ": the model's exemplars");
     evidence = std::move(built).value();
   }
-  return std::unique_ptr<Stage>(new ModelStage(std::move(path), std::move(choice.origin),
-                                               std::move(loaded), threshold, use_batch_templates,
-                                               std::move(own), std::move(evidence)));
+  return std::unique_ptr<Stage>(new ModelStage(
+      std::move(path), std::move(choice.origin), std::move(loaded), threshold,
+      use_batch_templates, std::move(own), std::move(evidence), config.labels()));
 }
 
 }  // namespace logsieve

@@ -6,8 +6,9 @@
 //   (*stage)->Decide(batch, pending);
 //
 // Config: model.file ("" = the bundled models/default.lsm, "none" = no
-// stage), pipeline.threshold, labels (the model's labels must be a subset),
-// normalizer.masks.
+// stage), pipeline.threshold, labels (each model label must be in the set or
+// mapped by a `from`; with `from` in use a bundled label may stay unmapped:
+// LabelSet::Accepts), normalizer.masks.
 //
 // Per pending line i:
 //   - the encoder's text is batch.templates[i] when the encoder wants
@@ -28,6 +29,16 @@
 //   - p < threshold: the line stays undecided and batch.tentative[i] =
 //     {label, ML, p, "p=0.61 below threshold 0.75"}, a documented fallback for
 //     the LLM stage and the pipeline.
+//   - Under a label set with labels[].from (label_set.h) the model's labels
+//     are answered through LabelSet::Map: the probabilities of the model
+//     labels mapping to the same label of the set are added before the top is
+//     taken (P(Failure) = P(Error) + P(Critical Error) + P(Workflow Error);
+//     doc/labels.md has the measurement), and the detail starts with the
+//     mapping: "Error 0.62 + Workflow Error 0.30 -> Failure; p=0.92; ...".
+//     A top model label the set leaves unmapped is unsure: the line stays
+//     undecided whatever p is, with batch.tentative[i] = {Unclassified, ML, p,
+//     "the model's top label HTTP Status (p=0.97) is unmapped in config
+//     `labels`"}, so no fallback answers it with a label outside the set.
 //
 // Thread safety: frozen after creation; Decide is safe from many threads
 // (thread_local scratch; no allocation per line once warm, hashing encoder).

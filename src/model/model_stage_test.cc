@@ -1,5 +1,6 @@
 #include "model/model_stage.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "embed/encoder_factory.h"
@@ -147,6 +148,90 @@ TEST_F(ModelStageTest, ALabelOutsideTheConfigLabelsIsRefusedByName) {
   EXPECT_NE(s.status().message().find("\"Resource Usage\" is not in config `labels`"),
             std::string::npos)
       << s.status().message();
+}
+
+// The five-label taxonomy of doc/labels.md: the fixture's model labels
+// (Resource Usage, Security Alert, User Action) are all mapped.
+constexpr char kTeamLabels[] = R"([{name: Account Activity, from: [User Action]},
+  {name: Failure, from: [Error, Critical Error, Workflow Error]},
+  {name: Security, from: [Security Alert]},
+  {name: Ops, from: [Resource Usage, System Notification]},
+  Billing])";
+
+TEST_F(ModelStageTest, AMappedModelLabelAnswersTheTeamsLabelAndTheDetailNamesBoth) {
+  ASSERT_TRUE(config_.Set("labels", kTeamLabels, "test").ok());
+  auto stage = Make();
+  Batch b = BatchOf({"User bob logged in", "Disk usage at 97% on /var"});
+  std::vector<size_t> pending = {0, 1};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  EXPECT_EQ(b.decisions[0].label, "Account Activity");
+  EXPECT_EQ(b.decisions[0].method, Method::kML);
+  EXPECT_EQ(b.decisions[0].detail.rfind("User Action -> Account Activity; p=0.", 0), 0u)
+      << b.decisions[0].detail;
+  EXPECT_EQ(b.decisions[1].label, "Ops");
+}
+
+TEST_F(ModelStageTest, AnUnmappedTopLabelLeavesTheLineUndecidedWithAnUnclassifiedGuess) {
+  // Resource Usage is a bundled label that no entry maps.
+  ASSERT_TRUE(config_
+                  .Set("labels",
+                       "[{name: Account Activity, from: [User Action]}, "
+                       "{name: Security, from: [Security Alert]}, Billing]",
+                       "test")
+                  .ok());
+  auto stage = Make();
+  Batch b = BatchOf({"Disk usage at 97% on /var", "User bob logged in"});
+  std::vector<size_t> pending = {0, 1};
+  ASSERT_TRUE(stage->Decide(b, pending).ok());
+  EXPECT_FALSE(b.decisions[0].decided());
+  EXPECT_EQ(b.tentative[0].method, Method::kML);
+  EXPECT_EQ(b.tentative[0].label, kUnclassified);
+  EXPECT_THAT(b.tentative[0].detail,
+              ::testing::HasSubstr("the model's top label Resource Usage (p=0."));
+  EXPECT_THAT(b.tentative[0].detail, ::testing::HasSubstr("is unmapped in config `labels`"));
+  EXPECT_EQ(b.decisions[1].label, "Account Activity");
+}
+
+TEST_F(ModelStageTest, ALabelOutsideTheSetIsStillRefusedWhenItIsNoBundledLabel) {
+  std::vector<LabelledLine> rows;
+  for (int i = 0; i < 20; ++i) {
+    rows.push_back({"a", "alpha event " + std::to_string(i), "Alpha"});
+    rows.push_back({"b", "User u" + std::to_string(i) + " logged in", "User Action"});
+  }
+  TrainOptions o;
+  o.encoder = std::move(HashingEncoder::Create(HashingOptions::Defaults(1 << 10)).value());
+  o.normalizer = std::make_shared<Normalizer>(Normalizer::FromConfig(Config()).value());
+  o.holdout = 0;
+  auto r = TrainModel(rows, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(SaveModel(r->model, dir_.File("alpha.lsm")).ok());
+  ASSERT_TRUE(config_.Set("model.file", dir_.File("alpha.lsm"), "test").ok());
+  ASSERT_TRUE(config_.Set("labels", kTeamLabels, "test").ok());
+  auto s = MakeModelStage(config_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), ::testing::HasSubstr("\"Alpha\" is not in config `labels`"));
+}
+
+TEST_F(ModelStageTest, ModelLabelsAnsweringTheSameLabelAddTheirProbabilities) {
+  ASSERT_TRUE(config_.Set("pipeline.threshold", "1.0", "test").ok());  // all tentative
+  const std::string line = "User bob logged in after Failed password from 10.1.2.3";
+  auto guess = [&](const std::string& labels) {
+    EXPECT_TRUE(config_.Set("labels", labels, "test").ok());
+    auto stage = Make();
+    Batch b = BatchOf({line});
+    std::vector<size_t> pending = {0};
+    EXPECT_TRUE(stage->Decide(b, pending).ok());
+    return b.decisions[0].decided() ? b.decisions[0] : b.tentative[0];  // a sum may reach 1
+  };
+  const Decision alone = guess("[Security Alert, User Action, Resource Usage]");
+  const Decision summed = guess(
+      "[{name: Access, from: [Security Alert, User Action]}, {name: Ops, from: [Resource "
+      "Usage]}]");
+  ASSERT_TRUE(alone.confidence && summed.confidence);
+  EXPECT_EQ(summed.label, "Access");
+  EXPECT_GT(*summed.confidence, *alone.confidence + 0.01f);
+  EXPECT_THAT(summed.detail, ::testing::HasSubstr(" -> Access; p="));
+  EXPECT_THAT(summed.detail, ::testing::HasSubstr(" + "));
 }
 
 // The fixture's model with a familiarity of its training templates and a

@@ -160,7 +160,7 @@ TEST_F(DefaultRules, EveryRuleHasAnExampleLineAndADescription) {
 }
 
 TEST_F(DefaultRules, LabelsAreAllInTheDefaultLabelSet) {
-  EXPECT_TRUE(CheckRuleLabels(*rules_, Config().labels().names()).ok());
+  EXPECT_TRUE(CheckRuleLabels(*rules_, Config().labels()).ok());
 }
 
 // Lines whose label needs judgement (or that only look like a rule's shape):

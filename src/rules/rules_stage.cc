@@ -14,13 +14,16 @@ namespace {
 
 class RulesStage final : public Stage {
  public:
-  explicit RulesStage(std::shared_ptr<const RuleSet> rules) : rules_(std::move(rules)) {
+  RulesStage(std::shared_ptr<const RuleSet> rules, const LabelSet& labels)
+      : rules_(std::move(rules)) {
     // One counter per rule (the rule file bounds the label set): the
     // dashboard's rule hit counts, and which rules never fire.
     MetricsRegistry& m = MetricsRegistry::Global();
     for (const Rule& rule : rules_->rules()) {
       hits_.push_back(&m.GetCounter("logsieve_rule_hits_total", "Lines decided by each rule",
                                     {{"rule", rule.id}}));
+      std::optional<std::string_view> answer = labels.Map(rule.label);
+      answers_.emplace_back(answer ? std::optional<std::string>(*answer) : std::nullopt);
     }
   }
 
@@ -37,11 +40,16 @@ class RulesStage final : public Stage {
       std::optional<RuleMatch> match = rules_->Match(record.source, record.message);
       if (!match) continue;
       const Rule& rule = rules_->rule(match->rule);
+      const std::optional<std::string>& answer = answers_[match->rule];
+      // A rule whose label the set leaves unmapped is unsure: the line goes
+      // on, and no later rule gets it (file order is the rules' precedence).
+      if (!answer) continue;
       Decision& d = batch.decisions[i];
-      d.label = rule.label;
+      d.label = *answer;
       d.method = Method::kRegex;
       d.confidence = rule.confidence;
       d.detail.assign("rule ").append(rule.id);
+      if (*answer != rule.label) d.detail.append(" (" + rule.label + " -> " + *answer + ")");
       hits_[match->rule]->Inc();
       d.rule_id = rule.id;
       d.rule_span.reset();
@@ -58,6 +66,8 @@ class RulesStage final : public Stage {
  private:
   std::shared_ptr<const RuleSet> rules_;
   std::vector<Counter*> hits_;  // by rule index
+  // By rule index: the label a match answers (labels.Map), nullopt: unsure.
+  std::vector<std::optional<std::string>> answers_;
 };
 
 // One line on stderr per process: an unusable cache costs start-up time, never
@@ -71,34 +81,29 @@ void WarnOnce(const std::string& why) {
                why.c_str());
 }
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 }  // namespace
 
-Status CheckRuleLabels(const RuleFile& file, const std::vector<std::string>& labels) {
+Status CheckRuleLabels(const RuleFile& file, const LabelSet& labels) {
   std::string message;
   for (const Rule& rule : file.rules) {
-    if (std::find(labels.begin(), labels.end(), rule.label) == labels.end()) {
+    if (!labels.Accepts(rule.label, BundledLabels().names())) {
       if (!message.empty()) message += "\n";
       message += RuleWhere(file.origin, rule) + ": label '" + rule.label +
-                 "' is not in the label set [" + Join(labels) + "]";
+                 "' is not in the label set [" + labels.JoinedNames() + "]";
+      if (labels.uses_from()) message += " nor in any entry's `from`";
     }
   }
   return message.empty() ? OkStatus() : InvalidArgumentError(message);
 }
 
-Status CheckRuleLabels(const RuleSet& rules, const std::vector<std::string>& labels) {
+Status CheckRuleLabels(const RuleSet& rules, const LabelSet& labels) {
   return CheckRuleLabels(RuleFile{rules.origin(), rules.rules()}, labels);
 }
 
 StatusOr<std::unique_ptr<Stage>> MakeRulesStage(std::shared_ptr<const RuleSet> rules,
-                                                const std::vector<std::string>& labels) {
+                                                const LabelSet& labels) {
   LOGSIEVE_RETURN_IF_ERROR(CheckRuleLabels(*rules, labels));
-  return std::unique_ptr<Stage>(std::make_unique<RulesStage>(std::move(rules)));
+  return std::unique_ptr<Stage>(std::make_unique<RulesStage>(std::move(rules), labels));
 }
 
 StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config) {
@@ -106,8 +111,7 @@ StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config) {
   if (path == "none") return std::unique_ptr<Stage>();
   if (path.empty()) path = BundledPath("rules/default.yaml");
   LOGSIEVE_ASSIGN_OR_RETURN(RuleFile file, LoadRuleFile(path));
-  LOGSIEVE_RETURN_IF_ERROR(
-      CheckRuleLabels(file, config.labels().names()));  // before the costly compile
+  LOGSIEVE_RETURN_IF_ERROR(CheckRuleLabels(file, config.labels()));  // before the costly compile
   RuleSetOptions options;
   options.spans = config.GetBool("rules.spans");
   options.cache_dir = ResolveRuleCacheDir(config.GetString("rules.cache_dir"));
@@ -117,8 +121,8 @@ StatusOr<std::unique_ptr<Stage>> MakeRulesStage(const Config& config) {
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RuleSet> rules,
                             RuleSet::Compile(std::move(file), options));
   if (rules->cache_use() == RuleCacheUse::kUnavailable) WarnOnce(rules->cache_message());
-  return std::unique_ptr<Stage>(
-      std::make_unique<RulesStage>(std::shared_ptr<const RuleSet>(std::move(rules))));
+  return std::unique_ptr<Stage>(std::make_unique<RulesStage>(
+      std::shared_ptr<const RuleSet>(std::move(rules)), config.labels()));
 }
 
 }  // namespace logsieve

@@ -1,10 +1,10 @@
 #include "train/default_model.h"
 
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "common/config.h"
 #include "embed/hashing_encoder.h"
+#include "train/labelled_data.h"
 #include "train/synthetic_logs.h"
 
 namespace logsieve {
@@ -54,12 +54,12 @@ StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recip
   std::vector<LabelledLine> all = Generate(recipe.seed, recipe.train_rows, SyntheticSplit::kAll);
   train.insert(train.end(), recipe.extra_rows.begin(), recipe.extra_rows.end());
   all.insert(all.end(), recipe.extra_rows.begin(), recipe.extra_rows.end());
-  // The config's labels that occur in the rows, in config order.
-  std::set<std::string> present;
-  for (const LabelledLine& r : all) present.insert(r.label);
-  for (const std::string& name : config.labels().names()) {
-    if (present.count(name) > 0) o.labels.push_back(name);
+  // The generator's bundled labels under the config's set (labels[].from):
+  // mapped ones become the set's, unmapped bundled ones stay as classes.
+  for (std::vector<LabelledLine>* rows : {&train, &holdout, &all}) {
+    MapLabels(config.labels(), rows);
   }
+  o.labels = ClassOrder(config.labels(), all);
   return TrainWithHeldOut(train, holdout, all, o);
 }
 

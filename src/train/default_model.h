@@ -37,8 +37,10 @@ struct DefaultModelRecipe {
   std::string created_at = {};
 };
 
-// `config` gives the normalizer and the label set (its labels that occur in
-// the rows, in config order); the defaults for the shipped model.
+// `config` gives the normalizer and the label set: the rows are relabelled
+// for it (MapLabels: a set with labels[].from gets its own labels, unmapped
+// bundled labels stay as classes) and the classes are ClassOrder's; the
+// defaults for the shipped model.
 StatusOr<ConfidentTrainResult> TrainDefaultModel(const DefaultModelRecipe& recipe,
                                                  const Config& config = Config());
 

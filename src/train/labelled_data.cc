@@ -1,5 +1,9 @@
 #include "train/labelled_data.h"
 
+#include <algorithm>
+#include <set>
+
+#include "common/config.h"
 #include "io/input_stream.h"
 #include "io/records.h"
 
@@ -53,6 +57,29 @@ StatusOr<LabelledData> ReadLabelledCsv(const std::string& path) {
   }
   if (data.rows.empty()) return InvalidArgumentError(path + ": no usable rows");
   return data;
+}
+
+size_t MapLabels(const LabelSet& labels, std::vector<LabelledLine>* rows) {
+  const size_t before = rows->size();
+  std::erase_if(*rows, [&](LabelledLine& r) {
+    if (std::optional<std::string_view> answer = labels.Map(r.label)) {
+      if (*answer != r.label) r.label = std::string(*answer);
+      return false;
+    }
+    return !labels.Accepts(r.label, BundledLabels().names());
+  });
+  return before - rows->size();
+}
+
+std::vector<std::string> ClassOrder(const LabelSet& labels, const std::vector<LabelledLine>& rows) {
+  std::set<std::string> present;
+  for (const LabelledLine& r : rows) present.insert(r.label);
+  std::vector<std::string> out;
+  for (const std::string& name : labels.names()) {
+    if (present.erase(name) > 0) out.push_back(name);
+  }
+  out.insert(out.end(), present.begin(), present.end());
+  return out;
 }
 
 }  // namespace logsieve

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/label_set.h"
 #include "common/status.h"
 
 namespace logsieve {
@@ -37,6 +38,20 @@ struct LabelledData {
 
 // `path`: a file, or "-" for stdin.
 StatusOr<LabelledData> ReadLabelledCsv(const std::string& path);
+
+// Rows labelled with stage labels (the synthetic corpus, tests/data/ood_dev.csv:
+// the bundled labels) relabelled for `labels`: a label the set maps
+// (LabelSet::Map, labels[].from) becomes the set's label; a bundled label the
+// set leaves unmapped (LabelSet::Accepts) stays as it is, so a model trained
+// on the rows still tells such lines apart and the model stage is unsure of
+// them; rows of any other label are dropped. Returns how many were dropped.
+// Without `from` this keeps the rows whose label is in the set.
+size_t MapLabels(const LabelSet& labels, std::vector<LabelledLine>* rows);
+
+// The classes to train on `rows` under `labels`: the set's labels that occur,
+// in set order, then the other labels that occur (unmapped bundled ones after
+// MapLabels), sorted.
+std::vector<std::string> ClassOrder(const LabelSet& labels, const std::vector<LabelledLine>& rows);
 
 }  // namespace logsieve
 

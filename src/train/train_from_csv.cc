@@ -39,9 +39,13 @@ StatusOr<CsvTraining> TrainFromCsv(const Config& config, const CsvTrainOptions& 
     if (present.erase(name) > 0) o.labels.push_back(name);
   }
   for (const auto& [name, _] : present) {
-    out.warnings.push_back("label \"" + name +
-                           "\" is not in config `labels`; the model stage refuses this model "
-                           "until it is added");
+    // A label the set maps (labels[].from), or a bundled one it leaves
+    // unmapped, is answered through the set at run time (model_stage.h).
+    if (!config.labels().Accepts(name, BundledLabels().names())) {
+      out.warnings.push_back("label \"" + name +
+                             "\" is not in config `labels`; the model stage refuses this model "
+                             "until it is added");
+    }
     o.labels.push_back(name);
   }
   // Measured on whole held-out templates, calibrated there, then refitted

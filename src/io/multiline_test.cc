@@ -200,7 +200,7 @@ TEST(EventJoinerTest, TheLinesOutputWritesAnEventOnOneLine) {
   auto w = RecordWriter::ToString(&out, {Format::kLines}, Format::kLines, {});
   ASSERT_TRUE(w->Write(b).ok());
   ASSERT_TRUE(w->Flush().ok());
-  EXPECT_EQ(out, "Error\tRegex\t1.0\tERROR x\\n\tat a\n");
+  EXPECT_EQ(out, "Error\tRegex\t1.0\tERROR x\\n\\tat a\n");
 }
 
 TEST(EventJoinerTest, OnALiveInputAHeldEventIsClassifiedAfterFlushMs) {

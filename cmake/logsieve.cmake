@@ -38,7 +38,8 @@ function(logsieve_test name)
     return()
   endif()
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE logsieve_flags ${ARG_DEPS} logsieve_testing GTest::gtest_main)
+  target_link_libraries(${name} PRIVATE logsieve_flags ${ARG_DEPS} logsieve_testing GTest::gmock
+                        GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE LOGSIEVE_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                              LOGSIEVE_BINARY_DIR="${CMAKE_BINARY_DIR}")
   # XDG_CACHE_HOME: the compiled-rules cache of the binary and of in-process

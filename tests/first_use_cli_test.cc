@@ -96,6 +96,7 @@ TEST(FirstUseTest, MultilineOnACsvIsRefusedWithHowToGoOn) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("a csv record is one event already"));
   EXPECT_THAT(r.err, HasSubstr("set input.multiline.mode=off"));
+  EXPECT_THAT(r.err, Not(HasSubstr("read as CSV")));
 }
 
 TEST(FirstUseTest, AJoinedJavaTraceStaysOneRowWithFourFieldsInLinesOutput) {
@@ -209,7 +210,7 @@ TEST(FirstUseTest, ClassifyAgainstAnEndpointThatAnswers404AsksItOnceAndWarns) {
   RunResult r = RunProgram(
       {LogsieveBinary(), "classify", "-", "--format", "lines", "--set", "pipeline.stages=[llm]",
        "--set", "pipeline.routes=[]", "--set", "llm.base_url=" + (*server)->base_url(), "--set",
-       "llm.api_key=test-key", "--set", "llm.concurrency=1"},
+       "llm.api_key=test-key", "--set", "llm.concurrency=1", "--set", "pipeline.threads=1"},
       "first line\nsecond line\nthird line\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ((*server)->request_count(), 1u) << r.err;

@@ -191,6 +191,7 @@ Status RunClassify(const ClassifyOptions& o) {
   }
   StatusOr<std::unique_ptr<RecordReader>> opened = RecordReader::Open(std::move(in), ro);
   if (!opened.ok() && ro.format == Format::kCsv && o.format.empty() &&
+      ro.multiline.mode == MultilineMode::kOff &&
       opened.status().code() == StatusCode::kInvalidArgument) {
     // Read as CSV because nothing said otherwise: perhaps a plain-text log.
     return Status(opened.status().code(),

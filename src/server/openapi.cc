@@ -391,8 +391,8 @@ constexpr std::string_view kDocument = R"json({
         "required": ["source", "log_message", "target_label"],
         "properties": {
           "source": {"type": "string", "example": "ModernCRM"},
-          "log_message": {"type": "string", "example": "Disk quota exceeded for user 42"},
-          "target_label": {"type": "string", "description": "The right label: one of the label set", "example": "Resource Usage"},
+          "log_message": {"type": "string", "example": "Nightly export finished with 3 warnings"},
+          "target_label": {"type": "string", "description": "The right label: one of the label set", "example": "Error"},
           "note": {"type": "string", "description": "Optional, for people"}
         }
       },
@@ -401,8 +401,8 @@ constexpr std::string_view kDocument = R"json({
         "required": ["status", "previous_label", "previous_method"],
         "properties": {
           "status": {"type": "string", "enum": ["stored"]},
-          "previous_label": {"type": "string", "description": "What logsieve answered for the line before"},
-          "previous_method": {"type": "string", "enum": ["Correction", "Regex", "ML", "LLM", "None"]}
+          "previous_label": {"type": "string", "description": "What logsieve answered for the line before", "example": "System Notification"},
+          "previous_method": {"type": "string", "enum": ["Correction", "Regex", "ML", "LLM", "None"], "example": "ML"}
         }
       },
       "ReviewItem": {

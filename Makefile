@@ -56,7 +56,7 @@ bench: deps
 # BOOST_ASIO_HAS_*: Boost 1.74 turns on co_await for clang only with libc++;
 # clang 14 with libstdc++ 12 has it too, which the HTTP edge needs.
 THREAD_SAFETY := build/thread-safety
-thread-safety:
+thread-safety: test-deps
 	@CXX=clang++ cmake -S . -B $(THREAD_SAFETY) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=None -DLOGSIEVE_TESTS=ON \
 	  -DCMAKE_CXX_FLAGS="-O0 -Wthread-safety -Werror=thread-safety -DBOOST_ASIO_HAS_CO_AWAIT -DBOOST_ASIO_HAS_STD_COROUTINE" >/dev/null
 	@cmake --build $(THREAD_SAFETY) -j $(JOBS) --target logsieve_libraries

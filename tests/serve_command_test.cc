@@ -2,6 +2,7 @@
 // SIGHUP and POST /admin/reload without failing a request, and on SIGTERM
 // stops accepting, finishes and exits 0.
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -56,6 +57,14 @@ TEST(ServeCommandTest, ServesThenExitsZeroOnSigterm) {
   int port = WaitReady(log);
   if (port < 0) kill(pid, SIGKILL);
   ASSERT_GT(port, 0) << testing::ReadFile(log);
+  // Issue 26: the start-up log says where the dashboard and docs are, where
+  // the store is and whether an LLM key is set.
+  const std::string started = testing::ReadFile(log);
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  EXPECT_THAT(started, ::testing::HasSubstr("dashboard  " + base + "/ui/\n"));
+  EXPECT_THAT(started, ::testing::HasSubstr("API docs   " + base + "/docs\n"));
+  EXPECT_THAT(started, ::testing::HasSubstr("  store      "));
+  EXPECT_THAT(started, ::testing::HasSubstr("  LLM key    "));
 
   httplib::Client client("127.0.0.1", port);
   auto r = client.Post("/classify-single/",

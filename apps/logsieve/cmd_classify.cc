@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "commands.h"
 #include "common/config.h"
@@ -26,9 +27,11 @@ struct ClassifyOptions {
   PipelineFlags pipeline;
   std::string input;
   std::string output = "-";
-  std::string format;  // csv, or lines with --follow
+  std::string format;  // empty: from INPUT's extension, else csv (lines with --follow)
   std::string output_format;
-  std::string source = std::string(kDefaultSource);
+  std::optional<std::string> source;  // given: a CSV needs no source column
+  std::string source_field = "source";
+  std::string message_field = "log_message";
   std::string on_error;
   bool detail = false;
   bool quiet = false;
@@ -133,9 +136,12 @@ Status RunClassify(const ClassifyOptions& o) {
     LOGSIEVE_RETURN_IF_ERROR(config.Set("input.on_error", o.on_error, "flag --on-error"));
   const std::string& on_error = config.GetString("input.on_error");  // fail or skip (the table)
   ReadOptions ro;
-  LOGSIEVE_ASSIGN_OR_RETURN(ro.format, ParseFormat(!o.format.empty() ? o.format
-                                                   : o.follow        ? "lines"
-                                                                     : "csv"));
+  const std::optional<Format> implied = FormatFromPath(o.input);
+  if (!o.format.empty()) {
+    LOGSIEVE_ASSIGN_OR_RETURN(ro.format, ParseFormat(o.format));
+  } else {
+    ro.format = implied ? *implied : o.follow ? Format::kLines : Format::kCsv;
+  }
   if (o.follow && ro.format == Format::kCsv) {
     return InvalidArgumentError("--follow reads --format lines or ndjson, not csv");
   }
@@ -146,7 +152,11 @@ Status RunClassify(const ClassifyOptions& o) {
   LOGSIEVE_ASSIGN_OR_RETURN(ro.multiline, MultilineOptions::FromConfig(config));
   ro.max_record_bytes = config.GetSize("input.max_record_bytes");
   ro.skip_malformed = on_error == "skip";
-  ro.default_source = o.source;
+  ro.default_source = o.source.value_or(std::string(kDefaultSource));
+  ro.source_column = o.source_field;
+  ro.message_column = o.message_field;
+  ro.required_columns = {o.message_field};
+  if (!o.source) ro.required_columns.insert(ro.required_columns.begin(), o.source_field);
   WriteOptions wo;
   LOGSIEVE_ASSIGN_OR_RETURN(wo.format, o.output_format.empty() ? StatusOr<Format>(ro.format)
                                                                : ParseFormat(o.output_format));
@@ -179,8 +189,17 @@ Status RunClassify(const ClassifyOptions& o) {
   } else {
     LOGSIEVE_ASSIGN_OR_RETURN(in, InputStream::Open(o.input));
   }
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
-                            RecordReader::Open(std::move(in), ro));
+  StatusOr<std::unique_ptr<RecordReader>> opened = RecordReader::Open(std::move(in), ro);
+  if (!opened.ok() && ro.format == Format::kCsv && o.format.empty() &&
+      ro.multiline.mode == MultilineMode::kOff &&
+      opened.status().code() == StatusCode::kInvalidArgument) {
+    // Read as CSV because nothing said otherwise: perhaps a plain-text log.
+    return Status(opened.status().code(),
+                  opened.status().message() +
+                      " (read as CSV; for a plain-text log, one line per record, give --format "
+                      "lines)");
+  }
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader, std::move(opened));
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<RecordWriter> writer,
                             RecordWriter::Open(o.output, wo, ro.format, reader->columns()));
 
@@ -215,14 +234,22 @@ void AddClassifyCommand(CLI::App& app) {
   cmd->add_option("INPUT", o->input, "Input file, or - for stdin")->required();
   cmd->add_option("-o,--output", o->output, "Output file, or - for stdout (default)");
   cmd->add_option("--format", o->format,
-                  "Input format (and output format): csv (default), ndjson or lines (default with "
-                  "--follow)")
+                  "Input format (and output format): csv, ndjson or lines. Default: from INPUT's "
+                  "extension (.csv; .ndjson, .jsonl; .log, .txt), else csv (lines with --follow)")
       ->check(CLI::IsMember({"csv", "ndjson", "jsonl", "lines", "text"}));
   cmd->add_option("--output-format", o->output_format,
                   "Output format when it differs from the input's")
       ->check(CLI::IsMember({"csv", "ndjson", "jsonl", "lines", "text"}));
   cmd->add_option("--source", o->source,
-                  "Source of lines that carry none (--format lines; ndjson without `source`)");
+                  "Source of records that carry none (lines; ndjson without the source field; a "
+                  "csv without the source column, which then is not required)")
+      ->default_str(std::string(kDefaultSource));
+  cmd->add_option("--source-field", o->source_field,
+                  "Name of the csv column / ndjson field that holds the source")
+      ->capture_default_str();
+  cmd->add_option("--message-field", o->message_field,
+                  "Name of the csv column / ndjson field that holds the log message (e.g. msg)")
+      ->capture_default_str();
   cmd->add_option("--on-error", o->on_error,
                   "Malformed rows: fail (default) or skip (count and report)")
       ->check(CLI::IsMember({"fail", "skip"}));
@@ -238,6 +265,10 @@ void AddClassifyCommand(CLI::App& app) {
       "(atomically, when output catches up and at least every second), and resumed from on "
       "restart");
   AddPipelineFlags(cmd, &o->pipeline);
+  AddExamples(cmd, {"logsieve classify logs.csv -o labelled.csv",
+                    "logsieve classify app.log --set input.multiline.mode=java   # lines, by .log",
+                    "logsieve classify events.jsonl --message-field msg --source web",
+                    "logsieve classify -F /var/log/app.log --position-file app.pos -o out.txt"});
   cmd->callback([o] {
     Status s = RunClassify(*o);
     if (!s.ok()) Fail(s);

@@ -19,6 +19,8 @@ void AddConfigCommand(CLI::App& app) {
   cmd->add_flag("--print-defaults", opts->print_defaults,
                 "Print every key with its default and doc (a valid config file)");
   AddPipelineFlags(cmd, &opts->pipeline);
+  AddExamples(cmd, {"logsieve config --print-defaults > logsieve.yaml",
+                    "logsieve config --config logsieve.yaml --set pipeline.threshold=0.9"});
   cmd->callback([opts] {
     if (opts->print_defaults) {
       std::cout << Config::DefaultsYaml();

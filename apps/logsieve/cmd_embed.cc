@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "embed/bert/line_tools.h"
 #include "embed/bert/sentence_transformer.h"
+#include "pipeline_flags.h"
 
 namespace logsieve::cli {
 namespace {
@@ -40,6 +41,7 @@ void AddEmbedCommand(CLI::App& app) {
       "tokenize", "Print the input ids of each stdin line (one JSON array per line)");
   tok->add_option("--encoder", opts->encoder, "sentence-transformers model folder")->required();
   tok->add_option("--max-length", opts->max_length, "Token limit (0 = the folder's)");
+  AddExamples(tok, {"logsieve tokenize --encoder models/all-MiniLM-L6-v2 < lines.txt"});
   tok->callback([opts] {
     auto tok = bert::LoadFolderTokenizer(opts->encoder, opts->max_length);
     if (!tok.ok()) Fail(tok.status().message(), 2);
@@ -56,6 +58,8 @@ void AddEmbedCommand(CLI::App& app) {
   emb->add_option("--threads", opts->threads,
                   "Chunks encoded at once, one thread each (default 0: all cores)");
   emb->add_option("--precision", opts->precision, "fp32");
+  AddExamples(emb,
+              {"logsieve embed --encoder models/all-MiniLM-L6-v2 < lines.txt > vectors.jsonl"});
   emb->callback([opts] {
     if (opts->batch == 0) Fail("--batch must be >= 1", 2);
     // Each thread holds a chunk (8 batches of lines) in memory: bounded.

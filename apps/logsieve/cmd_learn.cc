@@ -41,6 +41,7 @@ void AddLearnCommands(CLI::App& app) {
     cmd->add_option("--base", o->base, "Base corpus CSV (learn.base_corpus)");
     cmd->add_flag("--json", o->json, "The report as JSON");
     AddPipelineFlags(cmd, &o->pipeline);
+    AddExamples(cmd, {"logsieve learn", "logsieve learn --base data/train.csv --json"});
     cmd->callback([o] {
       Config config = o->pipeline.BuildConfigOrFail();
       if (!o->base.empty()) {
@@ -78,13 +79,16 @@ void AddLearnCommands(CLI::App& app) {
       SuggestOptions suggest;
     };
     auto o = std::make_shared<Opts>();
-    cmd->add_option("--min-support", o->suggest.min_support, "Lines a template needs (20)")
-        ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+    cmd->add_option("--min-support", o->suggest.min_support, "Lines a template needs")
+        ->check(CLI::Range(int64_t{1}, int64_t{1000000000}).description("INT >= 1"))
+        ->capture_default_str();
     cmd->add_option("--min-precision", o->suggest.min_precision,
-                    "Share of the matched stored lines that must carry the label (0.95)")
-        ->check(CLI::Range(0.0, 1.0));
-    cmd->add_option("--limit", o->suggest.limit, "Proposals at most (50)");
+                    "Share of the matched stored lines that must carry the label")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    cmd->add_option("--limit", o->suggest.limit, "Proposals at most")->capture_default_str();
     AddPipelineFlags(cmd, &o->pipeline);
+    AddExamples(cmd, {"logsieve rules suggest --min-support 50 > proposed.yaml"});
     cmd->callback([o] {
       Config config = o->pipeline.BuildConfigOrFail();
       StatusOr<StoreOptions> so = StoreOptions::FromConfig(config);
@@ -99,9 +103,12 @@ void AddLearnCommands(CLI::App& app) {
   {
     CLI::App* cmd = app.add_subcommand("models", "The model registry: list, activate V, rollback");
     cmd->require_subcommand(1);
+    AddExamples(cmd, {"logsieve models list", "logsieve models activate v0003",
+                      "logsieve models rollback"});
     auto flags = std::make_shared<PipelineFlags>();
     CLI::App* list = cmd->add_subcommand("list", "Every registered version, oldest first");
-    AddPipelineFlags(list, flags.get());
+    AddConfigFlags(list, flags.get());
+    AddExamples(list, {"logsieve models list"});
     list->callback([flags] {
       Registry r = RegistryOrFail(flags->BuildConfigOrFail());
       StatusOr<std::vector<RegistryEntry>> entries = r.List();
@@ -126,7 +133,8 @@ void AddLearnCommands(CLI::App& app) {
     auto version = std::make_shared<std::string>();
     CLI::App* activate = cmd->add_subcommand("activate", "Make version V the active model");
     activate->add_option("V", *version, "Version (v0003)")->required();
-    AddPipelineFlags(activate, activate_flags.get());
+    AddConfigFlags(activate, activate_flags.get());
+    AddExamples(activate, {"logsieve models activate v0003"});
     activate->callback([activate_flags, version] {
       Registry r = RegistryOrFail(activate_flags->BuildConfigOrFail());
       if (Status s = r.Activate(*version); !s.ok()) Fail(s);
@@ -138,7 +146,8 @@ void AddLearnCommands(CLI::App& app) {
         cmd->add_subcommand("rollback",
                             "Make the active version's parent active again (for the first learned "
                             "version: none, so the bundled model runs)");
-    AddPipelineFlags(rollback, rollback_flags.get());
+    AddConfigFlags(rollback, rollback_flags.get());
+    AddExamples(rollback, {"logsieve models rollback"});
     rollback->callback([rollback_flags] {
       Registry r = RegistryOrFail(rollback_flags->BuildConfigOrFail());
       StatusOr<std::string> v = r.Rollback();

@@ -50,10 +50,25 @@ Status RunLlm(const LlmOptions& o) {
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     degraded += d.degraded;
   }
-  std::cerr << GetLlmStats(*stage)->Summary() << "\n";
+  const LlmStats stats = *GetLlmStats(*stage);
+  std::cerr << stats.Summary() << "\n";
   if (o.check && degraded > 0) {
     return UnavailableError("llm check failed: " + std::to_string(degraded) + " of " +
                             std::to_string(batch.size()) + " lines got a degraded decision");
+  }
+  // The endpoint answered, but not as the prompt asks (prose, no label, a
+  // label outside the set): the model or prompt is wrong for logsieve.
+  if (o.check && stats.lines_unparsed > 0) {
+    std::string example;
+    for (const Decision& d : batch.decisions) {
+      if (d.method == Method::kNone && !d.degraded) {
+        example = d.detail;
+        break;
+      }
+    }
+    return UnavailableError("llm check failed: " + std::to_string(stats.lines_unparsed) + " of " +
+                            std::to_string(batch.size()) +
+                            " answers could not be read as a label (" + example + ")");
   }
   return OkStatus();
 }
@@ -68,11 +83,12 @@ void AddLlmCommand(CLI::App& app) {
   cmd->add_option("messages", o->messages, "Log lines; without any, one per line from stdin");
   cmd->add_option("--source", o->source, "Source system of the lines (default: cli)");
   cmd->add_flag("--check", o->check,
-                "Exit 1 when any line got a degraded decision (endpoint, key, budget)");
-  cmd->add_option("--config", o->pipeline.config_file,
-                  "Config file (YAML); see `logsieve config --print-defaults`");
-  cmd->add_option("--set", o->pipeline.sets, "Any config key: --set llm.model=NAME (repeatable)")
-      ->allow_extra_args(false);  // one KEY=VALUE per --set; the rest are messages
+                "Exit 1 when any line got a degraded decision (endpoint, key, budget) or an "
+                "answer that is not a label of the set (prose, bad JSON)");
+  AddConfigFlags(cmd, &o->pipeline);  // one KEY=VALUE per --set; the rest are messages
+  AddExamples(cmd, {"logsieve llm --check \"disk /dev/sda1 at 97%\"",
+                    "logsieve llm --set llm.base_url=http://localhost:11434/v1 --set "
+                    "llm.require_key=false < lines.txt"});
   cmd->callback([o] {
     Status s = RunLlm(*o);
     if (!s.ok()) Fail(s);

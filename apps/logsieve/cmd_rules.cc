@@ -73,6 +73,8 @@ void AddRulesCommand(CLI::App& app) {
   cmd->add_option("--sample", check->sample, "CSV with source,log_message columns to lint against");
   cmd->add_option("--config", check->config, "Config file whose `labels` the rules must use");
   cmd->add_flag("--strict", check->strict, "Exit 2 when there are warnings, too");
+  AddExamples(cmd, {"logsieve rules check rules/default.yaml",
+                    "logsieve rules check my-rules.yaml --sample data/sample.csv --strict"});
   cmd->callback([check] {
     std::unique_ptr<RuleSet> set = LoadChecked(check->file, check->config);
     std::optional<RuleReport> report;
@@ -103,6 +105,11 @@ void AddRulesCommand(CLI::App& app) {
       ->required();
   cmd->add_option("--config", test->config, "Config file whose `labels` the rules must use");
   cmd->add_flag("--json", test->json, "Print the report as JSON");
+  AddExamples(cmd, {"logsieve rules test my-rules.yaml --input data/sample.csv",
+                    "logsieve rules test my-rules.yaml --input - --json < logs.csv"});
+  AddExamples(rules, {"logsieve rules check my-rules.yaml",
+                      "logsieve rules test my-rules.yaml --input data/sample.csv",
+                      "logsieve rules suggest > proposed.yaml"});
   cmd->callback([test] {
     std::unique_ptr<RuleSet> set = LoadChecked(test->file, test->config);
     RuleReport report = AnalyzeRules(*set, ReadOrFail(test->input));

@@ -24,6 +24,9 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--port", opts->port,
                   "Port to listen on, 0 for any free one (server.port; default 8000)");
   AddPipelineFlags(cmd, &opts->pipeline);
+  AddExamples(cmd,
+              {"logsieve serve --port 8000   # then http://127.0.0.1:8000/ui/ and /docs",
+               "LOGSIEVE_LLM_API_KEY=... logsieve serve --host 0.0.0.0 --set store.enabled=on"});
   cmd->callback([opts] {
     // Called at start and again at each reload (SIGHUP, POST /admin/reload):
     // the config file and environment are read anew, the flags applied again.

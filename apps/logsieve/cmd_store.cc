@@ -42,12 +42,16 @@ void AddStoreCommands(CLI::App& app) {
       bool json = false;
     };
     auto o = std::make_shared<Opts>();
-    cmd->add_option("--limit", o->limit, "Entries at most")->check(CLI::Range(1, 100000));
+    cmd->add_option("--limit", o->limit, "Entries at most")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
     cmd->add_option("--min-confidence", o->min_confidence,
                     "Answers below this confidence are 'low confidence'")
-        ->check(CLI::Range(0.0, 1.0));
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
     cmd->add_flag("--json", o->json, "One JSON object per entry (the GET /v1/review item shape)");
-    AddPipelineFlags(cmd, &o->pipeline);
+    AddConfigFlags(cmd, &o->pipeline);
+    AddExamples(cmd, {"logsieve review --limit 20", "logsieve review --json | jq .template"});
     cmd->callback([o] {
       std::unique_ptr<Store> store = OpenOrFail(o->pipeline.BuildConfigOrFail());
       StatusOr<std::vector<ReviewItem>> items = store->Review(o->limit, o->min_confidence);
@@ -74,6 +78,7 @@ void AddStoreCommands(CLI::App& app) {
   {
     CLI::App* feedback = app.add_subcommand("feedback", "Human corrections into the store");
     feedback->require_subcommand(1);
+    AddExamples(feedback, {"logsieve feedback import corrections.csv"});
     CLI::App* cmd = feedback->add_subcommand(
         "import",
         "Load a CSV of corrections (log_message, target_label; source, note optional); "
@@ -85,6 +90,7 @@ void AddStoreCommands(CLI::App& app) {
     auto o = std::make_shared<Opts>();
     cmd->add_option("FILE", o->file, "CSV file")->required();
     AddPipelineFlags(cmd, &o->pipeline);
+    AddExamples(cmd, {"logsieve feedback import corrections.csv   # log_message,target_label"});
     cmd->callback([o] {
       Config config = o->pipeline.BuildConfigOrFail();
       // What each line was decided as before, by the cheap tiers only: no LLM calls.
@@ -105,9 +111,11 @@ void AddStoreCommands(CLI::App& app) {
   {
     CLI::App* cmd = app.add_subcommand("store", "The learning loop's store: stats, purge");
     cmd->require_subcommand(1);
+    AddExamples(cmd, {"logsieve store stats", "logsieve store purge"});
     auto flags = std::make_shared<PipelineFlags>();
     CLI::App* stats = cmd->add_subcommand("stats", "What the store holds (JSON)");
-    AddPipelineFlags(stats, flags.get());
+    AddConfigFlags(stats, flags.get());
+    AddExamples(stats, {"logsieve store stats", "logsieve store stats --set store.path=/tmp/s.db"});
     stats->callback([flags] {
       std::unique_ptr<Store> store = OpenOrFail(flags->BuildConfigOrFail());
       StatusOr<StoreStats> s = store->Stats();
@@ -125,7 +133,8 @@ void AddStoreCommands(CLI::App& app) {
     auto purge_flags = std::make_shared<PipelineFlags>();
     CLI::App* purge = cmd->add_subcommand(
         "purge", "Delete everything recorded (log text included) and give the space back");
-    AddPipelineFlags(purge, purge_flags.get());
+    AddConfigFlags(purge, purge_flags.get());
+    AddExamples(purge, {"logsieve store purge"});
     purge->callback([purge_flags] {
       std::unique_ptr<Store> store = OpenOrFail(purge_flags->BuildConfigOrFail());
       if (Status s = store->Purge(); !s.ok()) Fail(s);

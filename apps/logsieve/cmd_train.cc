@@ -154,14 +154,19 @@ void AddTrainCommand(CLI::App& app) {
     cmd->add_option("--holdout", f->csv.holdout,
                     "Share of rows (whole templates) held out to measure and calibrate; the model "
                     "is then refitted on all rows")
-        ->check(CLI::Range(0.0, 0.9));
+        ->check(CLI::Range(0.0, 0.9))
+        ->capture_default_str();
     cmd->add_option("--seed", f->csv.seed, "Seed of the holdout split (and of --synthetic data)");
     cmd->add_option("--C", f->csv.C, "Inverse L2 strength, as scikit-learn's C")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cmd->add_option("--class-weight", f->class_weight, "none or balanced")
         ->check(CLI::IsMember({"none", "balanced"}));
     cmd->add_flag("--synthetic", f->synthetic,
                   "Train the default model's recipe on generated data (as models/default.lsm)");
+    AddExamples(cmd, {"logsieve train labelled.csv -o my.lsm   # then classify --model my.lsm",
+                      "logsieve train labelled.csv -o my.lsm --holdout 0.2 --class-weight balanced",
+                      "logsieve train --synthetic -o default.lsm"});
     cmd->callback([f] {
       if (Status s = RunTrain(*f); !s.ok()) Fail(s);
     });
@@ -174,6 +179,8 @@ void AddTrainCommand(CLI::App& app) {
         ->required();
     cmd->add_flag("--json", f->json, "One JSON object (accuracy and macro_f1 at top level)");
     AddPipelineFlags(cmd, &f->pipeline);
+    AddExamples(cmd, {"logsieve eval tests/data/ood_dev.csv",
+                      "logsieve eval dev.csv --model my.lsm --json"});
     cmd->callback([f] {
       if (Status s = RunEval(*f); !s.ok()) Fail(s);
     });
@@ -183,11 +190,13 @@ void AddTrainCommand(CLI::App& app) {
         "gen-data", "Write synthetic labelled log lines (CSV) for the default labels");
     auto f = std::make_shared<GenFlags>();
     cmd->add_option("-o,--output", f->output, "Output CSV (- for stdout)");
-    cmd->add_option("--rows", f->rows, "Rows to write");
-    cmd->add_option("--seed", f->seed, "Seed (same seed, same rows)");
+    cmd->add_option("--rows", f->rows, "Rows to write")->capture_default_str();
+    cmd->add_option("--seed", f->seed, "Seed (same seed, same rows)")->capture_default_str();
     cmd->add_option("--split", f->split,
                     "all, train (training families) or holdout (held-out families)")
-        ->check(CLI::IsMember({"all", "train", "holdout"}));
+        ->check(CLI::IsMember({"all", "train", "holdout"}))
+        ->capture_default_str();
+    AddExamples(cmd, {"logsieve gen-data -o synthetic.csv --rows 5000 --split train"});
     cmd->callback([f] {
       if (Status s = RunGenData(*f); !s.ok()) Fail(s);
     });

@@ -20,6 +20,7 @@ void AddWorkerCommand(CLI::App& app) {
   cmd->add_option("--redis", opts->redis_url,
                   "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] (worker.redis_url)");
   AddPipelineFlags(cmd, &opts->pipeline);
+  AddExamples(cmd, {"logsieve worker --redis redis://localhost:6379 --set worker.streams=[logs]"});
   cmd->callback([opts] {
     StatusOr<Config> config = opts->pipeline.BuildConfig();
     if (!config.ok()) Fail(config.status());

@@ -4,9 +4,34 @@
 
 namespace logsieve::cli {
 
-void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
+namespace {
+
+void AddConfigFileFlag(CLI::App* cmd, PipelineFlags* flags) {
   cmd->add_option("--config", flags->config_file,
                   "Config file (YAML); see `logsieve config --print-defaults`");
+}
+
+void AddSetFlag(CLI::App* cmd, PipelineFlags* flags) {
+  // One KEY=VALUE per --set: what follows is a positional argument.
+  cmd->add_option("--set", flags->sets, "Any config key: --set llm.model=NAME (repeatable)")
+      ->allow_extra_args(false);
+}
+
+}  // namespace
+
+void AddConfigFlags(CLI::App* cmd, PipelineFlags* flags) {
+  AddConfigFileFlag(cmd, flags);
+  AddSetFlag(cmd, flags);
+}
+
+void AddExamples(CLI::App* cmd, std::initializer_list<std::string_view> examples) {
+  std::string text = "\nExamples:\n";
+  for (std::string_view e : examples) text += "  " + std::string(e) + "\n";
+  cmd->footer(text);
+}
+
+void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
+  AddConfigFileFlag(cmd, flags);
   cmd->add_option("--rules", flags->rules,
                   "Rule file (rules.file); \"none\" turns the rules stage off");
   cmd->add_option("--model", flags->model,
@@ -14,8 +39,7 @@ void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
   cmd->add_option("--threshold", flags->threshold,
                   "Model confidence needed to decide (pipeline.threshold)")
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--set", flags->sets, "Any config key: --set llm.model=NAME (repeatable)")
-      ->allow_extra_args(false);
+  AddSetFlag(cmd, flags);
 }
 
 Config PipelineFlags::BuildConfigOrFail() const {

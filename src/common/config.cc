@@ -34,6 +34,51 @@ const ConfigKey* FindConfigKey(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown config key 'K'", and "; did you mean 'NAME'?" for the table's key
+// nearest in edit distance (at most a third of the name's length), or the one
+// whose last part K is (`threshold` for pipeline.threshold).
+std::string UnknownKey(std::string_view key) {
+  std::string out = "unknown config key '" + std::string(key) + "'";
+  const ConfigKey* best = nullptr;
+  size_t best_distance = std::max<size_t>(1, key.size() / 3) + 1;
+  for (const ConfigKey& k : ConfigSchema()) {
+    const size_t d = EditDistance(key, k.name);
+    if (d < best_distance) {
+      best = &k;
+      best_distance = d;
+    }
+  }
+  if (best == nullptr) {
+    for (const ConfigKey& k : ConfigSchema()) {
+      if (k.name.ends_with("." + std::string(key))) {
+        best = &k;
+        break;
+      }
+    }
+  }
+  if (best != nullptr) out += "; did you mean '" + std::string(best->name) + "'?";
+  return out;
+}
+
+}  // namespace
+
 std::string ConfigKey::ConstraintText() const {
   if (!choices.empty()) {
     std::string out(choices);
@@ -323,9 +368,7 @@ Config::~Config() = default;
 
 Status Config::Set(std::string_view key, std::string_view yaml_text, std::string_view origin) {
   const ConfigKey* k = FindConfigKey(key);
-  if (k == nullptr)
-    return InvalidArgumentError(std::string(origin) + ": unknown config key '" + std::string(key) +
-                                "'");
+  if (k == nullptr) return InvalidArgumentError(std::string(origin) + ": " + UnknownKey(key));
   YAML::Node node;
   try {
     // Strings that are not valid YAML flow (e.g. "a: b" in a URL) are taken verbatim.
@@ -399,8 +442,8 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
         } else if (IsSectionPrefix(name) && kv.second.IsMap()) {
           todo.push_back({name, kv.second});
         } else {
-          return InvalidArgumentError(where + ": unknown config key '" + name +
-                                      "' (`logsieve config --print-defaults` lists them all)");
+          return InvalidArgumentError(where + ": " + UnknownKey(name) +
+                                      " (`logsieve config --print-defaults` lists them all)");
         }
       }
     }

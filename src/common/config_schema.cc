@@ -167,12 +167,18 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"llm.timeout_ms", T::kInt, "30000",
               "Total timeout of one request (connect to last byte), ms."}
         .Range(1, 3600000),
+    ConfigKey{"llm.warn_after_ms", T::kInt, "10000",
+              "Warn on stderr (and count in logsieve_llm_warnings_total) when the endpoint has "
+              "answered nothing for this long while requests wait, or requests fail; ms, 0 = "
+              "never."}
+        .Range(0, 3600000),
     ConfigKey{"llm.concurrency", T::kInt, "8",
               "Requests in flight at once (for the whole process)."}
         .Range(1, 256),
     ConfigKey{"llm.max_retries", T::kInt, "3",
-              "Retries of one request after a timeout, a dropped connection, 429 or 5xx (never "
-              "other 4xx)."}
+              "Retries of one request after a timeout, a dropped connection, 408, 429 or 5xx "
+              "(never other 4xx; after a 401, 403 or 404 the endpoint is not asked again until "
+              "a reload)."}
         .Range(0, 20),
     ConfigKey{"llm.backoff_base_ms", T::kInt, "250",
               "First retry waits up to this (full jitter); each retry doubles the ceiling."}

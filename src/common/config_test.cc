@@ -1,5 +1,6 @@
 #include "common/config.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -187,6 +188,18 @@ TEST(ConfigTest, PrintedDefaultsLoadBackToTheSameValues) {
   for (const ConfigKey& key : ConfigSchema()) {
     EXPECT_EQ(c->GetJson(key.name), d.GetJson(key.name)) << key.name;
   }
+}
+
+TEST(ConfigTest, AMisspelledKeySaysWhichKeyWasMeant) {
+  Config c;
+  Status s = c.Set("pipeline.thresold", "0.5", "flag --set pipeline.thresold");
+  EXPECT_THAT(s.message(),
+              ::testing::HasSubstr("unknown config key 'pipeline.thresold'; did you mean "
+                                   "'pipeline.threshold'?"));
+  EXPECT_THAT(c.Set("threshold", "0.5", "flag").message(),
+              ::testing::HasSubstr("did you mean 'pipeline.threshold'?"));
+  EXPECT_THAT(c.Set("no.such.thing.at.all", "1", "flag").message(),
+              ::testing::Not(::testing::HasSubstr("did you mean")));
 }
 
 }  // namespace

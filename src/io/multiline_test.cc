@@ -1,6 +1,7 @@
 #include "io/multiline.h"
 
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -163,15 +164,15 @@ TEST(EventJoinerTest, AnUnknownModeIsRefusedByTheConfigTable) {
   EXPECT_NE(s.message().find("input.multiline.mode"), std::string::npos) << s.message();
 }
 
-TEST(EventJoinerTest, NdjsonRecordsAreNeverJoined) {
+// An NDJSON object is one record already: joining is refused, not ignored (issue 26).
+TEST(EventJoinerTest, NdjsonRecordsAreNeverJoinedAndAskingForItIsAnError) {
   ReadOptions ro;
   ro.format = Format::kNdjson;
   ro.multiline = Mode(MultilineMode::kPattern, "^never");
   auto r = RecordReader::Open(
       InputStream::FromString("{\"log_message\":\"a\"}\n{\"log_message\":\" b\"}\n"), ro);
-  ASSERT_TRUE(r.ok());
-  RecordBatch b;
-  EXPECT_EQ(*(*r)->Read(10, &b), 2u);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("a ndjson record is one event already"));
 }
 
 TEST(EventJoinerTest, EachRecordEndsAtTheOffsetAfterItsLastLine) {
@@ -200,7 +201,7 @@ TEST(EventJoinerTest, TheLinesOutputWritesAnEventOnOneLine) {
   auto w = RecordWriter::ToString(&out, {Format::kLines}, Format::kLines, {});
   ASSERT_TRUE(w->Write(b).ok());
   ASSERT_TRUE(w->Flush().ok());
-  EXPECT_EQ(out, "Error\tRegex\t1.0\tERROR x\\n\tat a\n");
+  EXPECT_EQ(out, "Error\tRegex\t1.0\tERROR x\\n\\tat a\n");
 }
 
 TEST(EventJoinerTest, OnALiveInputAHeldEventIsClassifiedAfterFlushMs) {

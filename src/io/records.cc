@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -452,18 +453,11 @@ class FormatWriter : public RecordWriter {
     buf_ += FormatConfidence(d.confidence);
     buf_ += '\t';
     if (options_.detail) {
-      buf_ += d.detail;
+      buf_ += EscapeLinesField(d.detail);
       buf_ += '\t';
     }
-    // A multi-line event stays one output line.
-    const std::string& message = b.batch.records[i].message;
-    for (size_t at = 0;;) {
-      const size_t nl = message.find('\n', at);
-      buf_.append(message, at, nl == std::string::npos ? std::string::npos : nl - at);
-      if (nl == std::string::npos) break;
-      buf_ += "\\n";
-      at = nl + 1;
-    }
+    // A multi-line event stays one output line with as many fields.
+    buf_ += EscapeLinesField(b.batch.records[i].message);
     buf_ += '\n';
   }
 
@@ -486,6 +480,43 @@ StatusOr<Format> ParseFormat(std::string_view name) {
   if (name == "lines" || name == "text") return Format::kLines;
   return InvalidArgumentError("unknown format '" + std::string(name) +
                               "' (known: csv, ndjson, lines)");
+}
+
+std::optional<Format> FormatFromPath(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const size_t dot = base.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  std::string ext(base.substr(dot + 1));
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == "csv") return Format::kCsv;
+  if (ext == "ndjson" || ext == "jsonl") return Format::kNdjson;
+  if (ext == "log" || ext == "txt") return Format::kLines;
+  return std::nullopt;
+}
+
+std::string EscapeLinesField(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
 }
 
 std::string_view FormatName(Format format) {
@@ -532,14 +563,20 @@ Status RecordReader::Malformed(Status error) {
 
 StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(std::unique_ptr<InputStream> in,
                                                            const ReadOptions& options) {
+  if (options.format != Format::kLines && options.multiline.mode != MultilineMode::kOff) {
+    return InvalidArgumentError(
+        in->name() + ": input.multiline joins the physical lines of --format lines; a " +
+        std::string(FormatName(options.format)) +
+        " record is one event already (a quoted CSV field or a JSON string may hold newlines): "
+        "set input.multiline.mode=off, or read the file as --format lines");
+  }
   if (options.format == Format::kCsv) {
     auto reader = std::make_unique<CsvRecordReader>(std::move(in), options);
     LOGSIEVE_RETURN_IF_ERROR(reader->ReadHeader());
     return std::unique_ptr<RecordReader>(std::move(reader));
   }
-  MultilineOptions multiline = options.multiline;
-  if (options.format != Format::kLines) multiline.mode = MultilineMode::kOff;  // records already
-  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<EventJoiner> joiner, EventJoiner::Create(multiline));
+  LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<EventJoiner> joiner,
+                            EventJoiner::Create(options.multiline));
   return std::unique_ptr<RecordReader>(
       new LineRecordReader(std::move(in), options, std::move(joiner)));
 }

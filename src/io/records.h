@@ -10,8 +10,11 @@
 //   lines   One raw log per line (source from --source); output is
 //           `target_label<TAB>method_used<TAB>confidence<TAB>log_message`.
 //           With input.multiline (io/multiline.h) a record is an event of
-//           several lines joined by '\n'; the lines output writes each '\n'
-//           of a message as the two characters `\n`, so one record stays one line.
+//           several lines joined by '\n'. The lines output escapes its text
+//           fields as PostgreSQL's COPY text format does (`\\`, `\n`, `\r`,
+//           `\t`: EscapeLinesField), so one record stays one line with the same
+//           number of tab-separated fields, and the message can be recovered
+//           exactly. The lines *input* is raw text: nothing is unescaped.
 //
 // Malformed records (bad CSV row, wrong field count, invalid JSON, record over
 // input.max_record_bytes) fail the read with "NAME:LINE: why", or, with
@@ -37,6 +40,13 @@ namespace logsieve {
 enum class Format { kCsv, kNdjson, kLines };
 StatusOr<Format> ParseFormat(std::string_view name);
 std::string_view FormatName(Format format);
+// The format a file name implies, by its extension (case-insensitive): .csv
+// csv; .ndjson, .jsonl ndjson; .log, .txt lines. nullopt for any other name
+// (stdin "-", no extension). For classify without --format.
+std::optional<Format> FormatFromPath(std::string_view path);
+// A text field of the lines output: '\\' '\n' '\r' '\t' written as two
+// characters each (`\\`, `\n`, `\r`, `\t`), everything else as it is.
+std::string EscapeLinesField(std::string_view text);
 
 // The decision columns, in the seed project's order.
 inline constexpr std::string_view kLabelColumn = "target_label";
@@ -67,11 +77,15 @@ struct ReadOptions {
   size_t max_record_bytes = kDefaultMaxRecordBytes;
   bool skip_malformed = false;
   std::string default_source;  // lines, and ndjson objects without `source`
-  // CSV columns that must exist; the message names the ones found.
+  // CSV columns that must exist; the message names the ones found. Without
+  // source_column in the header, records get default_source.
   std::vector<std::string> required_columns = {"source", "log_message"};
+  // CSV column or NDJSON field names (--source-field, --message-field).
   std::string source_column = "source";
   std::string message_column = "log_message";
   // --format lines: joining continuation lines into events (off by default).
+  // Open refuses a mode other than off for csv and ndjson, whose records are
+  // events already, rather than ignore it.
   MultilineOptions multiline;
 };
 

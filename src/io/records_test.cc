@@ -1,11 +1,14 @@
 #include "io/records.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "common/config.h"
 
 namespace logsieve {
 namespace {
+
+using ::testing::HasSubstr;
 
 StatusOr<std::unique_ptr<RecordReader>> Open(const std::string& text, ReadOptions options = {}) {
   return RecordReader::Open(InputStream::FromString(text, "in.csv"), options);
@@ -196,6 +199,84 @@ TEST(LinesTest, OverlongLineIsReportedAndTheNextLinesSurvive) {
   EXPECT_EQ((*r)->skipped(), 1u);
   EXPECT_NE((*r)->skip_messages()[0].find("big:2: line is longer than 100 bytes"),
             std::string::npos);
+}
+
+TEST(LinesTest, TheLinesOutputEscapesTabsNewlinesAndBackslashesSoARecordKeepsItsFourFields) {
+  RecordBatch b;
+  b.batch.records.push_back({"app", "Exception in main\n\tat A.run(A.java:1)\r\nC:\\tmp"});
+  b.rows.emplace_back();
+  b.batch.Reset();
+  b.batch.decisions[0] = Decision{"Error", Method::kRegex, 1.0f, "why\there"};
+  std::string out;
+  auto w =
+      RecordWriter::ToString(&out, {.format = Format::kLines, .detail = true}, Format::kLines, {});
+  ASSERT_TRUE(w->Write(b).ok());
+  ASSERT_TRUE(w->Flush().ok());
+  EXPECT_EQ(out,
+            "Error\tRegex\t1.0\twhy\\there\t"
+            "Exception in main\\n\\tat A.run(A.java:1)\\r\\nC:\\\\tmp\n");
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\t'), 4);
+}
+
+TEST(LinesTest, EscapingIsReversibleBecauseABackslashIsEscapedToo) {
+  // `\n` typed in a log (two characters) and a real newline stay apart.
+  EXPECT_EQ(EscapeLinesField("a\\nb"), "a\\\\nb");
+  EXPECT_EQ(EscapeLinesField("a\nb"), "a\\nb");
+  EXPECT_EQ(EscapeLinesField("plain text"), "plain text");
+}
+
+TEST(FormatFromPathTest, TheExtensionNamesTheFormatAndAnythingElseIsUnknown) {
+  EXPECT_EQ(FormatFromPath("app.log"), Format::kLines);
+  EXPECT_EQ(FormatFromPath("/var/log/NOTES.TXT"), Format::kLines);
+  EXPECT_EQ(FormatFromPath("events.ndjson"), Format::kNdjson);
+  EXPECT_EQ(FormatFromPath("dir.v2/events.jsonl"), Format::kNdjson);
+  EXPECT_EQ(FormatFromPath("logs.csv"), Format::kCsv);
+  EXPECT_EQ(FormatFromPath("-"), std::nullopt);
+  EXPECT_EQ(FormatFromPath("dir.csv/app"), std::nullopt);
+  EXPECT_EQ(FormatFromPath(".log"), std::nullopt);
+  EXPECT_EQ(FormatFromPath("app.log.1"), std::nullopt);
+}
+
+TEST(RecordReaderTest, ACsvWithoutTheSourceColumnGetsTheDefaultSourceWhenSourceIsNotRequired) {
+  ReadOptions ro;
+  ro.required_columns = {"log_message"};
+  ro.default_source = "web";
+  std::string out = RoundTrip("time,log_message\n1,hello\n", ro, {});
+  EXPECT_EQ(out,
+            "time,log_message,target_label,method_used,confidence\n1,hello,L:hello,Regex,1.0\n");
+}
+
+TEST(RecordReaderTest, CsvColumnsAndNdjsonFieldsCanHaveOtherNames) {
+  ReadOptions ro;
+  ro.source_column = "host";
+  ro.message_column = "msg";
+  ro.required_columns = {"host", "msg"};
+  auto r = Open("host,msg\nweb1,hello\n", ro);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  RecordBatch b;
+  ASSERT_EQ(*(*r)->Read(10, &b), 1u);
+  EXPECT_EQ(b.batch.records[0].source, "web1");
+  EXPECT_EQ(b.batch.records[0].message, "hello");
+
+  ro.format = Format::kNdjson;
+  r = Open("{\"host\":\"web2\",\"msg\":\"hi\"}\n", ro);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  b.Clear();
+  ASSERT_EQ(*(*r)->Read(10, &b), 1u);
+  EXPECT_EQ(b.batch.records[0].source, "web2");
+  EXPECT_EQ(b.batch.records[0].message, "hi");
+}
+
+TEST(RecordReaderTest, MultilineOnACsvOrNdjsonInputIsRefusedNotIgnored) {
+  for (Format f : {Format::kCsv, Format::kNdjson}) {
+    ReadOptions ro;
+    ro.format = f;
+    ro.multiline.mode = MultilineMode::kJava;
+    auto r = Open("source,log_message\nA,x\n", ro);
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(r.status().message(), HasSubstr("set input.multiline.mode=off"));
+    EXPECT_THAT(r.status().message(), HasSubstr("in.csv: input.multiline joins"));
+  }
 }
 
 TEST(FormatConfidenceTest, RoundsToFourDecimalsAndKeepsOneAfterThePoint) {

@@ -236,6 +236,14 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body, SteadyTim
     if (!last.ok()) why += "; last error: " + last.message();
     return DeadlineExceededError(Redact(why));
   };
+  {
+    MutexLock lock(&refusal_mu_);
+    if (!refusal_.ok()) {
+      refused_.fetch_add(1, std::memory_order_relaxed);
+      return Status(refusal_.code(),
+                    refusal_.message() + " (an earlier request; not asked again until a reload)");
+    }
+  }
   for (int attempt = 1;; ++attempt) {
     SteadyTime now = std::chrono::steady_clock::now();
     if (now >= deadline) return deadline_passed();
@@ -327,7 +335,12 @@ StatusOr<ChatCompletion> ChatClient::Complete(const std::string& body, SteadyTim
                             : r.status == 403 ? StatusCode::kPermissionDenied
                                               : StatusCode::kInvalidArgument;
           breaker_.OnSuccess(admit);
-          return Status(code, Redact(what));
+          Status refused(code, Redact(what));
+          if (r.status == 401 || r.status == 403 || r.status == 404) {
+            MutexLock lock(&refusal_mu_);
+            refusal_ = refused;
+          }
+          return refused;
         }
         break;
     }

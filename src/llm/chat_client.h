@@ -110,7 +110,10 @@ class ChatClient {
   // kUnavailable (endpoint down, breaker open), kDeadlineExceeded (timeouts),
   // kResourceExhausted (budget, or still rate-limited), kUnauthenticated /
   // kPermissionDenied (401/403), kInvalidArgument (other 4xx), kDataLoss
-  // (malformed response). Messages name the cause, never the key.
+  // (malformed response). Messages name the cause, never the key. A 4xx is
+  // never retried but 408 and 429; after a 401, 403 or 404 (a wrong key, URL
+  // or model, which no retry mends) every later call fails at once with that
+  // error, without a request.
   // `deadline`: the caller's (Batch::deadline). No attempt starts, waits for
   // a slot or a backoff, or runs past it; each attempt's timeout is cut to
   // the time left. Past it: kDeadlineExceeded.
@@ -139,6 +142,9 @@ class ChatClient {
   CondVar slot_cv_;
   int in_flight_ GUARDED_BY(slot_mu_) = 0;
   SteadyTime paused_until_ GUARDED_BY(slot_mu_){};
+
+  Mutex refusal_mu_;
+  Status refusal_ GUARDED_BY(refusal_mu_);  // a 401, 403 or 404 seen: not asked again
 
   std::atomic<uint64_t> requests_{0}, retries_{0}, failed_{0}, refused_{0}, opened_{0};
   std::atomic<uint64_t> prompt_tokens_{0}, completion_tokens_{0};

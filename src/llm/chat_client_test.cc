@@ -1,5 +1,6 @@
 #include "llm/chat_client.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -15,6 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeLlmServer;
 using testing::FakeReply;
+using ::testing::HasSubstr;
 
 constexpr char kBody[] = R"({"model": "m", "messages": []})";
 
@@ -78,7 +80,7 @@ TEST_F(ChatClientTest, ARetryAfterBeyondTheMaximumGivesUpAtOnce) {
 }
 
 TEST_F(ChatClientTest, OtherClientErrorsAreNotRetried) {
-  for (int status : {400, 404, 422}) {
+  for (int status : {400, 409, 422}) {
     server_->Enqueue(FakeReply::Error(status));
   }
   ChatClient client = Client();
@@ -88,6 +90,28 @@ TEST_F(ChatClientTest, OtherClientErrorsAreNotRetried) {
     EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
   }
   EXPECT_EQ(server_->request_count(), 3u);
+}
+
+TEST_F(ChatClientTest, AfterA404TheEndpointIsNotAskedAgainAndEveryCallSaysWhy) {
+  server_->SetHandler([](const testing::FakeRequest&) { return FakeReply::Error(404); });
+  ChatClient client = Client();
+  for (int i = 0; i < 3; ++i) {
+    auto c = client.Complete(kBody);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(c.status().message(), HasSubstr("endpoint refused the request: HTTP 404"));
+    if (i > 0) EXPECT_THAT(c.status().message(), HasSubstr("not asked again until a reload"));
+  }
+  EXPECT_EQ(server_->request_count(), 1u);
+  EXPECT_EQ(client.stats().refused, 2u);
+}
+
+TEST_F(ChatClientTest, AWrongKeyIsNotAskedAgainEither) {
+  server_->SetHandler([](const testing::FakeRequest&) { return FakeReply::Error(401); });
+  ChatClient client = Client();
+  EXPECT_EQ(client.Complete(kBody).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(client.Complete(kBody).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(server_->request_count(), 1u);
 }
 
 TEST_F(ChatClientTest, PersistentFailureGivesUpAfterMaxRetries) {

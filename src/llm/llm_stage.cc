@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/metrics.h"
+#include "common/thread_annotations.h"
 #include "llm/chat_client.h"
 #include "llm/http_transport.h"
 #include "llm/pii_masker.h"
@@ -47,6 +50,7 @@ struct Settings {
   size_t max_line_bytes = 0;
   size_t batch_lines = 0;
   int concurrency = 0;
+  std::chrono::milliseconds warn_after{0};  // 0: no warnings
   float fixed_confidence = 0;
   ChatClientOptions client;
 };
@@ -109,11 +113,79 @@ StatusOr<Settings> ReadSettings(const Config& c) {
   s.max_line_bytes = c.GetSize("llm.max_line_bytes");
   s.batch_lines = c.GetSize("llm.batch_lines");
   s.concurrency = static_cast<int>(c.GetInt("llm.concurrency"));
+  s.warn_after = std::chrono::milliseconds(c.GetInt("llm.warn_after_ms"));
 
   s.client = ChatClientOptions::FromConfig(c);
   s.client.url = s.base_url + "/chat/completions";
   return s;
 }
+
+Counter& WarningCounter(const char* reason) {
+  return MetricsRegistry::Global().GetCounter(
+      "logsieve_llm_warnings_total",
+      "Warnings on stderr about the LLM endpoint: no answer for llm.warn_after_ms while requests "
+      "wait, or failing requests",
+      {{"reason", reason}});
+}
+
+// Watches one Decide call from a thread of its own: each time `after` passes
+// with requests waiting and no answer back, says so on stderr.
+class NoAnswerWarning {
+ public:
+  NoAnswerWarning(std::chrono::milliseconds after, std::string endpoint)
+      : after_(after), endpoint_(std::move(endpoint)) {
+    if (after_.count() == 0) return;
+    try {
+      thread_ = std::thread([this] { Watch(); });
+    } catch (const std::system_error&) {
+      // No watcher: the run goes on, only without the warning.
+    }
+  }
+  ~NoAnswerWarning() {
+    {
+      MutexLock lock(&mu_);
+      done_ = true;
+    }
+    cv_.SignalAll();
+    if (thread_.joinable()) thread_.join();
+  }
+  NoAnswerWarning(const NoAnswerWarning&) = delete;
+  NoAnswerWarning& operator=(const NoAnswerWarning&) = delete;
+
+  // A request came back (with an answer or an error).
+  void Answered() { answered_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  void Watch() {
+    using Clock = std::chrono::steady_clock;
+    MutexLock lock(&mu_);
+    uint64_t seen = answered_.load(std::memory_order_relaxed);
+    Clock::time_point since = Clock::now();
+    while (!done_) {
+      if (cv_.WaitUntil(&mu_, Clock::now() + after_) || done_) continue;
+      const uint64_t now_answered = answered_.load(std::memory_order_relaxed);
+      if (now_answered != seen) {
+        seen = now_answered;
+        since = Clock::now();
+        continue;
+      }
+      const double waited = std::chrono::duration<double>(Clock::now() - since).count();
+      std::fprintf(stderr,
+                   "logsieve: warning: llm: no answer from %s for %.0f s; lines wait for it "
+                   "(llm.timeout_ms, llm.max_retries), then degrade\n",
+                   endpoint_.c_str(), waited);
+      WarningCounter("no_answer").Inc();
+    }
+  }
+
+  const std::chrono::milliseconds after_;
+  const std::string endpoint_;
+  std::atomic<uint64_t> answered_{0};
+  Mutex mu_;
+  CondVar cv_;
+  bool done_ GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
 
 class LlmStage final : public Stage {
  public:
@@ -164,12 +236,14 @@ class LlmStage final : public Stage {
 
     const size_t groups = (lines.size() + s_.batch_lines - 1) / s_.batch_lines;
     std::atomic<size_t> next{0};
+    NoAnswerWarning watch(groups > 0 ? s_.warn_after : std::chrono::milliseconds(0), s_.base_url);
     auto work = [&] {
       for (size_t g = next.fetch_add(1); g < groups; g = next.fetch_add(1)) {
         size_t begin = g * s_.batch_lines;
         size_t n = std::min(s_.batch_lines, lines.size() - begin);
         Ask(batch, std::span(index).subspan(begin, n),
             std::span<const PromptLine>(lines).subspan(begin, n));
+        watch.Answered();
       }
     };
     const size_t workers = std::min<size_t>(static_cast<size_t>(s_.concurrency), groups);
@@ -199,6 +273,7 @@ class LlmStage final : public Stage {
     s.request_seconds = c.request_seconds;
     s.lines_labelled = labelled_.load();
     s.lines_unclassified = unclassified_.load();
+    s.lines_unparsed = unparsed_.load();
     s.lines_degraded = degraded_.load();
     return s;
   }
@@ -209,6 +284,7 @@ class LlmStage final : public Stage {
     StatusOr<ChatCompletion> c =
         client_.Complete(BuildChatRequest(s_.prompt, lines), batch.deadline);
     if (!c.ok()) {
+      WarnFailing(c.status());
       for (size_t i : index) Degrade(batch, i, c.status().message());
       return;
     }
@@ -226,11 +302,34 @@ class LlmStage final : public Stage {
         Lines().labelled.Inc();
       } else {
         d.detail = client_.Redact(a.problem);
+        if (!a.no_fit) unparsed_.fetch_add(1, std::memory_order_relaxed);
         unclassified_.fetch_add(1, std::memory_order_relaxed);
         Lines().unclassified.Inc();
       }
       batch.decisions[index[k]] = std::move(d);
     }
+  }
+
+  // A failed request: on stderr at once, then at most once per
+  // llm.warn_after_ms with the count since the last warning.
+  void WarnFailing(const Status& error) const {
+    if (s_.warn_after.count() == 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    uint64_t failures = 0;
+    {
+      MutexLock lock(&warn_mu_);
+      ++failures_unreported_;
+      if (last_failure_warning_ != std::chrono::steady_clock::time_point{} &&
+          now - last_failure_warning_ < s_.warn_after) {
+        return;
+      }
+      last_failure_warning_ = now;
+      failures = std::exchange(failures_unreported_, 0);
+    }
+    std::fprintf(stderr, "logsieve: warning: llm: %llu request%s failed, lines degrade: %s\n",
+                 static_cast<unsigned long long>(failures), failures == 1 ? "" : "s",
+                 client_.Redact(error.message()).c_str());
+    WarningCounter("failing").Inc();
   }
 
   void Degrade(Batch& batch, size_t i, const std::string& reason) const {
@@ -271,7 +370,10 @@ class LlmStage final : public Stage {
 
   const Settings s_;
   mutable ChatClient client_;  // thread-safe; shared budget, breaker and slots
-  mutable std::atomic<uint64_t> labelled_{0}, unclassified_{0}, degraded_{0};
+  mutable std::atomic<uint64_t> labelled_{0}, unclassified_{0}, unparsed_{0}, degraded_{0};
+  mutable Mutex warn_mu_;
+  mutable std::chrono::steady_clock::time_point last_failure_warning_ GUARDED_BY(warn_mu_){};
+  mutable uint64_t failures_unreported_ GUARDED_BY(warn_mu_) = 0;
 };
 
 }  // namespace

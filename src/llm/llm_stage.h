@@ -24,6 +24,12 @@
 // Every pending line gets a decision; Decide returns OK unless the batch
 // itself is inconsistent. The API key never appears in a detail or message.
 //
+// A slow or failing endpoint is not silent: while requests wait and nothing
+// has come back for llm.warn_after_ms, and when requests fail (at most once
+// per llm.warn_after_ms), the stage prints "logsieve: warning: llm: ..." on
+// stderr and counts it in logsieve_llm_warnings_total{reason="no_answer"|
+// "failing"}.
+//
 // Thread safety: built, then frozen; Decide may run on many threads at once
 // (the concurrency limit, budget and breaker are shared by all of them).
 #ifndef LOGSIEVE_LLM_LLM_STAGE_H_
@@ -54,6 +60,7 @@ struct LlmStats {
   double request_seconds = 0;       // summed over requests
   uint64_t lines_labelled = 0;      // method LLM
   uint64_t lines_unclassified = 0;  // the answer named no label of the set
+  uint64_t lines_unparsed = 0;      // of those, answers not understood (not "Unclassified")
   uint64_t lines_degraded = 0;      // llm unavailable: fallback decision
 
   // "llm: 12 requests (2 retries, 1 failed, 0 refused), tokens 3400 prompt +

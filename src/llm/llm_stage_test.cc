@@ -1,5 +1,6 @@
 #include "llm/llm_stage.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <random>
@@ -14,6 +15,7 @@ using namespace std::chrono_literals;
 using testing::FakeLlmServer;
 using testing::FakeReply;
 using testing::FakeRequest;
+using ::testing::HasSubstr;
 
 constexpr char kKey[] = "sk-test-SECRET-0123456789";
 
@@ -468,6 +470,74 @@ TEST(LlmStageConfigTest, KeyUrlAndModelComeFromTheEnvironment) {
   config = Config::Load("", env);
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->GetString("llm.api_key"), "ls-own-var");
+}
+
+double LlmWarnings(const char* reason) {
+  return MetricsRegistry::Global()
+      .GetCounter("logsieve_llm_warnings_total", "", {{"reason", reason}})
+      .value();
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(LlmStageTest, AnEndpointThatAnswersNothingForWarnAfterMsIsWarnedOnStderrAndCounted) {
+  Set("llm.warn_after_ms", "100");
+  server_->Enqueue(FakeReply::Label("Error").After(1000ms));
+  auto stage = MakeStage();
+  const double before = LlmWarnings("no_answer");
+  ::testing::internal::CaptureStderr();
+  Batch b = Run(*stage, {"x"});
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(b.decisions[0].label, "Error");
+  EXPECT_THAT(err, HasSubstr("logsieve: warning: llm: no answer from " + server_->base_url()));
+  EXPECT_GT(LlmWarnings("no_answer"), before);
+}
+
+TEST_F(LlmStageTest, AnEndpointThatAnswersInTimeGetsNoWarning) {
+  Set("llm.warn_after_ms", "60000");
+  server_->SetHandler([](const FakeRequest&) { return FakeReply::Label("Error"); });
+  auto stage = MakeStage();
+  ::testing::internal::CaptureStderr();
+  Run(*stage, {"x", "y"});
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+}
+
+TEST_F(LlmStageTest, FailingRequestsAreWarnedOnceAWhileNotOncePerLine) {
+  Set("llm.max_retries", "0");
+  Set("llm.concurrency", "1");
+  Set("llm.breaker_failures", "0");
+  server_->SetHandler([](const FakeRequest&) { return FakeReply::Error(500); });
+  auto stage = MakeStage();
+  const double before = LlmWarnings("failing");
+  ::testing::internal::CaptureStderr();
+  Batch b = Run(*stage, {"a", "b", "c", "d"});
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(b.decisions[3].degraded);
+  EXPECT_EQ(Count(err,
+                  "logsieve: warning: llm: 1 request failed, lines degrade: endpoint "
+                  "failing: HTTP 500"),
+            1u)
+      << err;
+  EXPECT_EQ(Count(err, "warning"), 1u) << err;
+  EXPECT_EQ(LlmWarnings("failing"), before + 1);
+}
+
+TEST_F(LlmStageTest, AnAnswerInProseCountsAsUnparsedButUnclassifiedDoesNot) {
+  server_->Enqueue(FakeReply::Content("Sure! This looks like an error message to me."));
+  server_->Enqueue(FakeReply::Label("Unclassified"));
+  Set("llm.concurrency", "1");
+  auto stage = MakeStage();
+  Batch b = Run(*stage, {"x", "y"});
+  EXPECT_EQ(b.decisions[0].label, kUnclassified);
+  EXPECT_EQ(b.decisions[1].label, kUnclassified);
+  std::optional<LlmStats> stats = GetLlmStats(*stage);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->lines_unclassified, 2u);
+  EXPECT_EQ(stats->lines_unparsed, 1u);
 }
 
 }  // namespace

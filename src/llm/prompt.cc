@@ -139,6 +139,7 @@ LineAnswer Judge(const json& item, std::span<const Label> labels, std::string_vi
   if (!a.label) {
     if (Fold(said) == Fold(kUnclassified)) {
       a.problem = "llm found no label that fits" + (a.reason.empty() ? "" : ": " + a.reason);
+      a.no_fit = true;
     } else {
       a.problem = "llm label outside the set: " + Quote(raw);
     }

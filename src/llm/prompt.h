@@ -94,6 +94,9 @@ struct LineAnswer {
   std::optional<float> probability;
   // Why there is no label, for the decision's detail (includes the raw answer).
   std::string problem;
+  // No label because the model said none fits ("Unclassified"); false when
+  // the answer could not be understood (not JSON, no label, outside the set).
+  bool no_fit = false;
 };
 
 // The canonical label that `answer` names: exact, else the one label equal to

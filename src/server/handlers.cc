@@ -274,6 +274,16 @@ Plan Handlers::Admit(const ApiRequest& req) const {
   // Unknown paths and methods: 404 / 405 after the body is read away.
   const bool known_get = allow == "GET" || IsStaticPath(req.path);
   if ((get && !known_get) || (!get && (req.method != "POST" || allow != "POST"))) {
+    // FastAPI's habit: `/classify` goes to `/classify/` with a 307, which a
+    // client repeats with the same method and body.
+    if (allow.empty() && !req.path.ends_with('/') && !AllowedMethods(req.path + "/").empty()) {
+      plan.answer = JsonAnswer(307, json{{"detail", "moved to " + req.path + "/"}});
+      const size_t query = req.target.find('?');
+      plan.answer.headers.emplace_back(
+          "Location",
+          req.path + "/" + (query == std::string::npos ? "" : req.target.substr(query)));
+      return plan;
+    }
     if (allow.empty() && !IsStaticPath(req.path)) {
       plan.answer = ErrorAnswer(404, "Not Found");
     } else {
@@ -332,7 +342,7 @@ Plan Handlers::Admit(const ApiRequest& req) const {
   if (req.path == "/classify/") {
     if (type != "multipart/form-data") {
       return Unread(ErrorAnswer(
-          415, "Content-Type must be multipart/form-data with the CSV in field 'file'"));
+          415, "Content-Type must be multipart/form-data with the file in field 'file'"));
     }
     plan.handle = &Handlers::ClassifyCsv;
     return plan;
@@ -602,7 +612,7 @@ ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
   StatusOr<std::string> boundary = MultipartBoundary(req.Header("Content-Type"));
   if (!boundary.ok()) return ErrorAnswer(400, boundary.status().message());
   bool in_file = false, have_file = false;
-  std::string filename, content;
+  std::string filename, part_type, content;
   MultipartParser parser(
       *boundary,
       [&](const MultipartPart& part) {
@@ -610,6 +620,7 @@ ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
         if (in_file) {
           have_file = true;
           filename = part.filename;
+          part_type = part.content_type;
         }
       },
       [&](std::string_view data) {
@@ -619,26 +630,32 @@ ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
   if (parsed.ok()) parsed = parser.Finish();
   if (!parsed.ok()) return ErrorAnswer(400, parsed.message());
   if (!have_file) return ErrorAnswer(422, "form field 'file' is required");
-  std::string lower = filename;
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (!lower.ends_with(".csv")) {
-    return ErrorAnswer(400, "not a CSV file: '" + filename + "' (the file name must end in .csv)");
+  // A .csv is CSV; a plain-text log (.log, .txt, or sent as text/plain) is
+  // one record per line, from source "upload".
+  const std::optional<Format> format = FormatFromPath(filename);
+  std::string media = part_type.substr(0, part_type.find(';'));
+  for (char& ch : media) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const bool text = format == Format::kLines || (!format && media == "text/plain");
+  if (format != Format::kCsv && !text) {
+    return ErrorAnswer(400, "not a CSV or plain-text file: '" + filename +
+                                "' (the file name must end in .csv, .log or .txt)");
   }
   if (content.find('\0') != std::string::npos) {
-    return ErrorAnswer(400, "not a CSV file: '" + filename + "' holds NUL bytes (binary data)");
+    return ErrorAnswer(400, "not a text file: '" + filename + "' holds NUL bytes (binary data)");
   }
 
-  // Read, classify and write back in slices (the io module's CSV reader and
+  // Read, classify and write back in slices (the io module's reader and CSV
   // writer, as `logsieve classify` uses them).
   ReadOptions read_options;
-  read_options.format = Format::kCsv;
+  read_options.format = text ? Format::kLines : Format::kCsv;
+  read_options.default_source = "upload";
   read_options.max_record_bytes = options_.max_record_bytes;
   StatusOr<std::unique_ptr<RecordReader>> csv =
       RecordReader::Open(InputStream::FromString(std::move(content), filename), read_options);
   if (!csv.ok()) return ErrorAnswer(400, csv.status().message());
   ApiResponse res;
   std::unique_ptr<RecordWriter> writer = RecordWriter::ToString(
-      &res.body, WriteOptions{.format = Format::kCsv}, Format::kCsv, (*csv)->columns());
+      &res.body, WriteOptions{.format = Format::kCsv}, read_options.format, (*csv)->columns());
   const size_t slice = std::max<size_t>(options_.batch_size, 4096);
   const std::shared_ptr<const Classifier> c = classifier();  // one for the whole file
   RecordBatch batch;

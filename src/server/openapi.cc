@@ -12,7 +12,7 @@ constexpr std::string_view kDocument = R"json({
   "openapi": "3.0.3",
   "info": {
     "title": "logsieve",
-    "description": "Hybrid log classification: regex rules, then a sentence-embedding model, then an LLM. Each log line gets a label, the method that decided (Regex, ML, LLM, or None when nothing decided: Unclassified) and a confidence. Errors have FastAPI's shape: {\"detail\": \"...\"}.",
+    "description": "Hybrid log classification: regex rules, then a model (logistic regression over hashed word and character n-grams by default, or a sentence-transformers embedding), then an LLM. Each log line gets a label, the method that decided (Regex, ML, LLM, or None when nothing decided: Unclassified) and a confidence. Errors have FastAPI's shape: {\"detail\": \"...\"}.",
     "version": ""
   },
   "paths": {
@@ -30,12 +30,12 @@ constexpr std::string_view kDocument = R"json({
       "post": {
         "operationId": "classifyCsv",
         "summary": "Classify an uploaded CSV",
-        "description": "Multipart upload, field `file`: a .csv with at least the columns `source` and `log_message`. Returns the same CSV with `target_label`, `method_used` and `confidence` appended (confidence empty when nothing decided).",
+        "description": "Multipart upload, field `file`: a .csv with at least the columns `source` and `log_message`, or a plain-text log (a name ending in .log or .txt, or the part sent as text/plain): one record per line, source `upload`. Returns CSV: the input columns (`source,log_message` for a text log) with `target_label`, `method_used` and `confidence` appended (confidence empty when nothing decided). `POST /classify` (no slash) answers 307 to here, as FastAPI does.",
         "tags": ["classify"],
         "security": [{}, {"bearer": []}],
         "requestBody": {
           "required": true,
-          "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary", "description": "CSV file (name ending in .csv)"}}}}}
+          "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary", "description": "CSV file (name ending in .csv) or plain-text log (.log, .txt, text/plain)"}}}}}
         },
         "responses": {
           "200": {"description": "The CSV with three columns appended", "content": {"text/csv": {"schema": {"type": "string"}, "example": "source,log_message,target_label,method_used,confidence\nModernCRM,User User123 logged in.,User Action,Regex,1\n"}}},
@@ -391,8 +391,8 @@ constexpr std::string_view kDocument = R"json({
         "required": ["source", "log_message", "target_label"],
         "properties": {
           "source": {"type": "string", "example": "ModernCRM"},
-          "log_message": {"type": "string", "example": "Disk quota exceeded for user 42"},
-          "target_label": {"type": "string", "description": "The right label: one of the label set", "example": "Resource Usage"},
+          "log_message": {"type": "string", "example": "Nightly export finished with 3 warnings"},
+          "target_label": {"type": "string", "description": "The right label: one of the label set", "example": "Error"},
           "note": {"type": "string", "description": "Optional, for people"}
         }
       },
@@ -401,8 +401,8 @@ constexpr std::string_view kDocument = R"json({
         "required": ["status", "previous_label", "previous_method"],
         "properties": {
           "status": {"type": "string", "enum": ["stored"]},
-          "previous_label": {"type": "string", "description": "What logsieve answered for the line before"},
-          "previous_method": {"type": "string", "enum": ["Correction", "Regex", "ML", "LLM", "None"]}
+          "previous_label": {"type": "string", "description": "What logsieve answered for the line before", "example": "System Notification"},
+          "previous_method": {"type": "string", "enum": ["Correction", "Regex", "ML", "LLM", "None"], "example": "ML"}
         }
       },
       "ReviewItem": {

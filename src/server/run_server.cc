@@ -143,8 +143,18 @@ Status RunServer(const std::function<StatusOr<Config>()>& load_config, const std
           std::fprintf(stderr, "logsieve: autopilot: reload failed: %s\n", s.message().c_str());
         }
       });
-  std::fprintf(stderr, "logsieve: ready%s\n",
-               autopilot != nullptr ? " (autopilot on: learn.auto)" : "");
+  // Where to go next, and what this server will do with what it is sent.
+  const std::string base = "http://" + options.host + ":" + std::to_string(server->port());
+  const bool llm_key = !config.GetString("llm.api_key").empty();
+  std::fprintf(stderr,
+               "logsieve: ready%s\n  dashboard  %s/ui/\n  API docs   %s/docs\n  store      %s\n"
+               "  LLM key    %s\n",
+               autopilot != nullptr ? " (autopilot on: learn.auto)" : "", base.c_str(),
+               base.c_str(),
+               store.store != nullptr ? store.store->path().c_str() : "off (store.enabled)",
+               llm_key ? "set"
+                       : "not set: lines the rules and model are unsure of get the model's guess, "
+                         "degraded (LOGSIEVE_LLM_API_KEY or GROQ_API_KEY)");
   serving.join();     // until a signal stops the server
   autopilot.reset();  // waits for a round in progress
   wake_stopper();

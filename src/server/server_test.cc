@@ -5,6 +5,7 @@
 #include "server/server.h"
 
 #include <arpa/inet.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -24,6 +25,8 @@
 
 namespace logsieve {
 namespace {
+
+using ::testing::HasSubstr;
 
 using json = nlohmann::json;
 
@@ -281,6 +284,29 @@ TEST_F(ServerTest, TheDashboardWithoutItsSlashIsRedirected) {
   EXPECT_EQ(Body(client_->Get("/"))["auth_required"], false);
 }
 
+TEST_F(ServerTest, TheClassifyPathsWithoutTheirSlashAreRedirectedWith307AsFastApiDoes) {
+  Start();
+  auto r = client_->Post("/classify-single?x=1", R"({"source":"A","log_message":"nothing"})",
+                         "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 307);
+  EXPECT_EQ(r->get_header_value("Location"), "/classify-single/?x=1");
+  r = client_->Post("/classify", "", "multipart/form-data; boundary=x");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 307);
+  EXPECT_EQ(r->get_header_value("Location"), "/classify/");
+  EXPECT_EQ(client_->Post("/v1/feedbac", "{}", "application/json")->status, 404);
+
+  // A client that follows redirects repeats the POST, body and all.
+  httplib::Client follows("127.0.0.1", server_->port());
+  follows.set_follow_location(true);
+  r = follows.Post("/classify-single", R"({"source":"A","log_message":"nothing"})",
+                   "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["target_label"], "Unclassified");
+}
+
 // --- /classify-single/ -------------------------------------------------------
 
 TEST_F(ServerTest, ClassifySingleAnswersTheDecision) {
@@ -367,18 +393,38 @@ TEST_F(ServerTest, ClassifyCsvAppendsLabelMethodAndConfidence) {
             "3,X,nothing,Unclassified,None,\n");
 }
 
-TEST_F(ServerTest, ClassifyCsvRejectsAFileNotNamedCsv) {
+TEST_F(ServerTest, ClassifyCsvRejectsAFileThatIsNeitherCsvNorPlainText) {
   Start();
-  auto r = PostCsv("source,log_message\na,b\n", "logs.txt");
+  auto r = PostCsv("source,log_message\na,b\n", "logs.xlsx");
   EXPECT_EQ(r->status, 400);
-  EXPECT_NE(Detail(r).find("not a CSV"), std::string::npos) << Detail(r);
+  EXPECT_THAT(Detail(r), HasSubstr("not a CSV or plain-text file: 'logs.xlsx'"));
 }
 
 TEST_F(ServerTest, ClassifyCsvRejectsBinaryContent) {
   Start();
   auto r = PostCsv(std::string("\x89PNG\r\n\x1a\n\0\0\0", 11));
   EXPECT_EQ(r->status, 400);
-  EXPECT_NE(Detail(r).find("not a CSV"), std::string::npos) << Detail(r);
+  EXPECT_THAT(Detail(r), HasSubstr("holds NUL bytes"));
+}
+
+TEST_F(ServerTest, APlainTextLogUploadIsClassifiedOneRecordPerLine) {
+  Start();
+  auto r = PostCsv("User U1 logged in.\nnothing\n", "app.log");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body,
+            "source,log_message,target_label,method_used,confidence\n"
+            "upload,User U1 logged in.,User Action,Regex,1.0\n"
+            "upload,nothing,Unclassified,None,\n");
+}
+
+TEST_F(ServerTest, AnUploadSentAsTextPlainWithoutAKnownExtensionIsReadAsLines) {
+  Start();
+  httplib::MultipartFormDataItems items = {{"file", "a, b\n", "messages", "text/plain"}};
+  auto r = client_->Post("/classify/", items);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_THAT(r->body, HasSubstr("upload,\"a, b\",Unclassified"));
 }
 
 TEST_F(ServerTest, ClassifyCsvNamesTheMissingColumns) {

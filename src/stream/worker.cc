@@ -232,7 +232,8 @@ Status Worker::Run() {
       output_errors_.fetch_add(1);
       WorkerMetrics::OutputErrors(reason).Inc();
       if (outbox_->failures >= kUnreadyAfterOutputFailures) output_failing_ = true;
-      if (conn_ != nullptr && conn_->broken()) {
+      // A group deleted under the worker is made again by Connect.
+      if (conn_ != nullptr && (conn_->broken() || reason == "NOGROUP")) {
         conn_.reset();
         ready_ = false;
       }
@@ -372,9 +373,12 @@ StatusOr<Worker::Read> Worker::ReadNew() {
     for (const std::string& s : options_.streams) argv.push_back(s);
     for (size_t i = 0; i < options_.streams.size(); ++i) argv.emplace_back(">");
     StatusOr<RedisReply> reply = conn_->Command(argv);
-    // A failed top-up leaves entries already read pending at this consumer:
-    // they come back as its own pending entries.
-    if (!reply.ok()) return reply.status();
+    if (!reply.ok()) {
+      // A failed top-up keeps what was read: reading it again later would
+      // count a delivery the entries did not cause.
+      if (read.entries.empty()) return reply.status();
+      break;
+    }
     size_t before = read.entries.size();
     ParseReadGroup(*reply, &read.entries, &read.gone);
     for (size_t i = before; i < read.entries.size(); ++i) bytes += EntryBytes(read.entries[i]);

@@ -38,11 +38,10 @@
 // repeated (a duplicate, never a loss).
 //
 // Redis going away is not an error: the worker reconnects with backoff
-// (100 ms doubling to 5 s), re-creates its group if it vanished, and reads its
-// own pending entries first. Run returns an error only for what retrying
-// cannot fix (AUTH refused, an input key that is not a stream), and only
-// before its first successful connection; later every fault is logged once
-// and retried.
+// (100 ms doubling to 5 s), re-creates its group if it vanished, delivers
+// the batch it holds (if any), then reads its own pending entries first. Run returns an error only
+// for what retrying cannot fix (AUTH refused, an input key that is not a stream), and only before
+// its first successful connection; later every fault is logged once and retried.
 //
 // Every input entry becomes a LogRecord in DecodeEntry and every batch goes
 // through Classifier::Classify: the seam where multi-line joining

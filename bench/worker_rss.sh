@@ -5,7 +5,7 @@
 # default 32 MiB, and 1 GiB: no byte bound, as before it existed).
 #
 #   bench/worker_rss.sh [LOGSIEVE_BINARY]
-#   env: ENTRIES (256)  BUDGETS ("33554432 1073741824")
+#   env: ENTRIES (256)  BUDGETS ("33554432 1073741824")  STAGES ("[rules, model]")
 #
 # One redis-server (Debian's, no persistence) on a free loopback port; the
 # worker runs until the output holds every entry; its peak RSS is then read
@@ -15,6 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$root/build/release/apps/logsieve/logsieve}
 ENTRIES=${ENTRIES:-256}
 BUDGETS=${BUDGETS:-33554432 1073741824}
+STAGES=${STAGES:-[rules, model]}
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' --appendonly no \
@@ -34,7 +35,7 @@ until cli ping >/dev/null 2>&1; do sleep 0.05; done
 # One line of 1,000,000 bytes: a log line with a huge payload.
 python3 -c 'import sys; sys.stdout.write("ERROR payload " + "x" * 999986)' >"$dir/line"
 
-echo "logsieve worker peak RSS: $ENTRIES entries of 1,000,000 bytes, batch_size 256, $(nproc) cores"
+echo "logsieve worker peak RSS: $ENTRIES entries of 1,000,000 bytes, batch_size 256, stages $STAGES, $(nproc) cores"
 echo "| worker.max_batch_bytes | entries per read | peak RSS MB | seconds |"
 echo "|---|---|---|---|"
 for budget in $BUDGETS; do
@@ -49,7 +50,7 @@ for budget in $BUDGETS; do
     --set worker.streams='[in]' --set worker.output_stream=out \
     --set worker.dead_letter_stream=dead --set worker.batch_size=256 \
     --set worker.max_batch_bytes="$budget" --set worker.output_maxlen=0 \
-    --set pipeline.stages='[rules, model]' --set pipeline.routes='[]' 2>"$dir/w.log" &
+    --set pipeline.stages="$STAGES" --set pipeline.routes='[]' 2>"$dir/w.log" &
   worker_pid=$!
   until [ "$(cli xlen out)" -ge "$ENTRIES" ]; do sleep 0.05; done
   t1=$(date +%s.%N)

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -67,6 +68,34 @@ TEST_F(LearningCliTest, FeedbackImportRefusesAnUnknownLabelNamingFileAndLine) {
   RunResult ok = Run({"feedback", "import", dir_.File("g.csv")});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(nlohmann::json::parse(Run({"store", "stats"}).out)["corrections"], 1);
+}
+
+TEST_F(LearningCliTest, CommandsThatOnlyReadNeverCreateAStoreAndNameTheMissingOne) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"review"}, std::vector<std::string>{"store", "stats"},
+        std::vector<std::string>{"store", "purge"}}) {
+    RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find(dir_.File("s.db") + ": no store here"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::ifstream(dir_.File("s.db")).good()) << args[0] << " created the store";
+  }
+}
+
+TEST_F(LearningCliTest, FeedbackImportPastMaxCorrectionsSaysWhatWasKeptAndWarns) {
+  std::string csv = "log_message,target_label\n";
+  for (int i = 0; i < 5; ++i) csv += "disk " + std::to_string(i) + " full,Resource Usage\n";
+  WriteFile(dir_.File("f.csv"), csv);
+  RunResult r = Run({"feedback", "import", dir_.File("f.csv"), "--set", "store.max_corrections=3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: store.max_corrections (3) evicted 2 of the 5 imported rows and 0 "
+                       "older corrections"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(
+      r.err.find("3 corrections stored in " + dir_.File("s.db") + " (5 rows read, 2 evicted)"),
+      std::string::npos)
+      << r.err;
+  EXPECT_EQ(nlohmann::json::parse(Run({"store", "stats"}).out)["corrections"], 3);
 }
 
 TEST_F(LearningCliTest, ACorruptStoreFailsTheStoreCommandsButNotClassify) {

@@ -14,10 +14,11 @@
 namespace logsieve::cli {
 namespace {
 
-std::unique_ptr<Store> OpenOrFail(const Config& config) {
+// Commands that only read open with kReadOnly: they never create a store.
+std::unique_ptr<Store> OpenOrFail(const Config& config, StoreOpenMode mode) {
   StatusOr<StoreOptions> options = StoreOptions::FromConfig(config);
   if (!options.ok()) Fail(options.status());
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(*options);
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(*options, mode);
   if (!store.ok()) Fail(store.status());
   return *std::move(store);
 }
@@ -53,7 +54,8 @@ void AddStoreCommands(CLI::App& app) {
     AddConfigFlags(cmd, &o->pipeline);
     AddExamples(cmd, {"logsieve review --limit 20", "logsieve review --json | jq .template"});
     cmd->callback([o] {
-      std::unique_ptr<Store> store = OpenOrFail(o->pipeline.BuildConfigOrFail());
+      std::unique_ptr<Store> store =
+          OpenOrFail(o->pipeline.BuildConfigOrFail(), StoreOpenMode::kReadOnly);
       StatusOr<std::vector<ReviewItem>> items = store->Review(o->limit, o->min_confidence);
       if (!items.ok()) Fail(items.status());
       for (const ReviewItem& item : *items) {
@@ -100,11 +102,20 @@ void AddStoreCommands(CLI::App& app) {
       }
       StatusOr<std::unique_ptr<Classifier>> classifier = Classifier::Create(config);
       if (!classifier.ok()) Fail(classifier.status());
-      std::unique_ptr<Store> store = OpenOrFail(config);
-      StatusOr<size_t> n = ImportFeedbackCsv(**classifier, *store, o->file,
-                                             config.GetSize("input.max_record_bytes"));
+      std::unique_ptr<Store> store = OpenOrFail(config, StoreOpenMode::kCreate);
+      StatusOr<FeedbackImport> n = ImportFeedbackCsv(**classifier, *store, o->file,
+                                                     config.GetSize("input.max_record_bytes"));
       if (!n.ok()) Fail(n.status());
-      std::fprintf(stderr, "logsieve: %zu corrections stored in %s\n", *n, store->path().c_str());
+      if (n->evicted_imported + n->evicted_older > 0) {
+        std::fprintf(stderr,
+                     "logsieve: warning: store.max_corrections (%lld) evicted %zu of the %zu "
+                     "imported rows and %zu older corrections (the oldest go first); raise it "
+                     "to keep more\n",
+                     static_cast<long long>(store->max_corrections()), n->evicted_imported, n->rows,
+                     n->evicted_older);
+      }
+      std::fprintf(stderr, "logsieve: %zu corrections stored in %s (%zu rows read, %zu evicted)\n",
+                   n->kept, store->path().c_str(), n->rows, n->evicted_imported);
     });
   }
   // logsieve store stats | purge
@@ -117,7 +128,8 @@ void AddStoreCommands(CLI::App& app) {
     AddConfigFlags(stats, flags.get());
     AddExamples(stats, {"logsieve store stats", "logsieve store stats --set store.path=/tmp/s.db"});
     stats->callback([flags] {
-      std::unique_ptr<Store> store = OpenOrFail(flags->BuildConfigOrFail());
+      std::unique_ptr<Store> store =
+          OpenOrFail(flags->BuildConfigOrFail(), StoreOpenMode::kReadOnly);
       StatusOr<StoreStats> s = store->Stats();
       if (!s.ok()) Fail(s.status());
       std::cout << Dump({{"path", store->path()},
@@ -136,7 +148,8 @@ void AddStoreCommands(CLI::App& app) {
     AddConfigFlags(purge, purge_flags.get());
     AddExamples(purge, {"logsieve store purge"});
     purge->callback([purge_flags] {
-      std::unique_ptr<Store> store = OpenOrFail(purge_flags->BuildConfigOrFail());
+      std::unique_ptr<Store> store =
+          OpenOrFail(purge_flags->BuildConfigOrFail(), StoreOpenMode::kExisting);
       if (Status s = store->Purge(); !s.ok()) Fail(s);
       std::fprintf(stderr, "logsieve: %s purged\n", store->path().c_str());
     });

@@ -377,6 +377,10 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"worker.max_entry_bytes", T::kInt, "1048576",
               "An entry whose fields and values together are larger is dead-lettered."}
         .Range(1, kMaxBytes),
+    ConfigKey{"worker.max_batch_bytes", T::kInt, "33554432",
+              "Bytes of entries one batch may hold: a read asks for at most this divided by "
+              "max_entry_bytes entries, and tops the batch up while the budget allows."}
+        .Range(1, kMaxBytes),
     {"worker.metrics_host", T::kString, "127.0.0.1", "Address of the /metrics, /readyz listener."},
     ConfigKey{"worker.metrics_port", T::kInt, "0",
               "Port of the /metrics and /readyz listener; 0: no listener."}

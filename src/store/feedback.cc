@@ -92,8 +92,8 @@ StatusOr<Feedback> FeedbackFromJson(const json& body) {
   return f;
 }
 
-StatusOr<size_t> ImportFeedbackCsv(const Classifier& classifier, Store& store,
-                                   const std::string& path, size_t max_record_bytes) {
+StatusOr<FeedbackImport> ImportFeedbackCsv(const Classifier& classifier, Store& store,
+                                           const std::string& path, size_t max_record_bytes) {
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(path));
   CsvReader csv(std::move(in), CsvOptions{.max_record_bytes = max_record_bytes});
   CsvRow row;
@@ -152,8 +152,16 @@ StatusOr<size_t> ImportFeedbackCsv(const Classifier& classifier, Store& store,
       corrections.push_back(FromDecision(std::move(rows[i]), "import", batch, i - start));
     }
   }
-  LOGSIEVE_RETURN_IF_ERROR(store.AddCorrections(corrections));
-  return corrections.size();
+  int64_t evicted = 0;
+  LOGSIEVE_RETURN_IF_ERROR(store.AddCorrections(corrections, &evicted));
+  // The newest stay: this file's rows go only once every older one has.
+  FeedbackImport result;
+  result.rows = corrections.size();
+  result.kept = std::min(result.rows, static_cast<size_t>(store.max_corrections()));
+  result.evicted_imported = result.rows - result.kept;
+  result.evicted_older = static_cast<size_t>(
+      std::max<int64_t>(0, evicted - static_cast<int64_t>(result.evicted_imported)));
+  return result;
 }
 
 json ReviewItemJson(const ReviewItem& item) {

@@ -42,12 +42,22 @@ StatusOr<Correction> MakeCorrection(const Classifier& classifier, Feedback feedb
 // InvalidArgument naming the field otherwise.
 StatusOr<Feedback> FeedbackFromJson(const nlohmann::json& body);
 
+// What an import did. store.max_corrections bounds the corrections kept, the
+// oldest going first: a file larger than the bound keeps only its last rows,
+// and older corrections make room for the new ones.
+struct FeedbackImport {
+  size_t rows = 0;              // rows read and written
+  size_t kept = 0;              // of those, still in the store
+  size_t evicted_imported = 0;  // rows - kept
+  size_t evicted_older = 0;     // corrections stored before that the bound dropped
+};
+
 // Loads a CSV of corrections (header with log_message and target_label;
 // source and note optional) into `store` in one transaction. Every row is
 // checked before anything is written: a bad row fails the whole file with
-// "FILE:LINE: field: why" and stores nothing. Returns the rows stored.
-StatusOr<size_t> ImportFeedbackCsv(const Classifier& classifier, Store& store,
-                                   const std::string& path, size_t max_record_bytes);
+// "FILE:LINE: field: why" and stores nothing.
+StatusOr<FeedbackImport> ImportFeedbackCsv(const Classifier& classifier, Store& store,
+                                           const std::string& path, size_t max_record_bytes);
 
 // One review entry as GET /v1/review and `logsieve review --json` show it:
 // {key, source, template, label, method, confidence, degraded, model_label,

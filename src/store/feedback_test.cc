@@ -27,10 +27,17 @@ std::unique_ptr<Classifier> MakeClassifier() {
   return *Classifier::CreateWithStages(config, std::move(stages));
 }
 
-std::unique_ptr<Store> OpenStore(const testing::ScratchDir& dir) {
+std::unique_ptr<Store> OpenStore(const testing::ScratchDir& dir, int64_t max_corrections = 0) {
   StoreOptions o = *StoreOptions::FromConfig(Config());
   o.path = dir.File("s.db");
+  if (max_corrections > 0) o.max_corrections = max_corrections;
   return *Store::Open(o);
+}
+
+void WriteRows(const std::string& path, int first, int count) {
+  std::string csv = "log_message,target_label\n";
+  for (int i = first; i < first + count; ++i) csv += "disk " + std::to_string(i) + " full,Error\n";
+  testing::WriteFile(path, csv);
 }
 
 TEST(FeedbackTest, AnUnknownLabelIsRefusedNamingIt) {
@@ -71,12 +78,44 @@ TEST(FeedbackTest, ImportStoresEveryRowAndCountsModelDisagreements) {
                      "ModernCRM,disk 4 full,Resource Usage,quota\n"
                      "ModernCRM,\"job 7 failed, retrying\",Error,\n");
   auto store = OpenStore(dir);
-  StatusOr<size_t> n = ImportFeedbackCsv(*MakeClassifier(), *store, dir.File("f.csv"), 1 << 20);
+  StatusOr<FeedbackImport> n =
+      ImportFeedbackCsv(*MakeClassifier(), *store, dir.File("f.csv"), 1 << 20);
   ASSERT_TRUE(n.ok()) << n.status().ToString();
-  EXPECT_EQ(*n, 2u);
+  EXPECT_EQ(n->rows, 2u);
+  EXPECT_EQ(n->kept, 2u);
+  EXPECT_EQ(n->evicted_imported + n->evicted_older, 0u);
   StoreStats stats = *store->Stats();
   EXPECT_EQ(stats.corrections, 2);
   EXPECT_EQ(stats.disagreements, 1);  // the model said Error for the disk line
+}
+
+TEST(FeedbackTest, AnImportPastMaxCorrectionsSaysHowManyRowsWereKeptAndHowManyEvicted) {
+  testing::ScratchDir dir;
+  auto store = OpenStore(dir, 10);
+  WriteRows(dir.File("a.csv"), 0, 4);
+  StatusOr<FeedbackImport> a =
+      ImportFeedbackCsv(*MakeClassifier(), *store, dir.File("a.csv"), 1 << 20);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->kept, 4u);
+  EXPECT_EQ(a->evicted_imported + a->evicted_older, 0u);
+
+  WriteRows(dir.File("b.csv"), 100, 25);
+  StatusOr<FeedbackImport> b =
+      ImportFeedbackCsv(*MakeClassifier(), *store, dir.File("b.csv"), 1 << 20);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->rows, 25u);
+  EXPECT_EQ(b->kept, 10u);
+  EXPECT_EQ(b->evicted_imported, 15u);
+  EXPECT_EQ(b->evicted_older, 4u);
+  EXPECT_EQ(store->Stats()->corrections, 10);
+
+  WriteRows(dir.File("c.csv"), 200, 3);
+  StatusOr<FeedbackImport> c =
+      ImportFeedbackCsv(*MakeClassifier(), *store, dir.File("c.csv"), 1 << 20);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->kept, 3u);
+  EXPECT_EQ(c->evicted_imported, 0u);
+  EXPECT_EQ(c->evicted_older, 3u);
 }
 
 TEST(FeedbackTest, ABadRowFailsTheWholeImportNamingFileAndLineAndStoresNothing) {
@@ -86,7 +125,8 @@ TEST(FeedbackTest, ABadRowFailsTheWholeImportNamingFileAndLineAndStoresNothing) 
                      "disk 4 full,Resource Usage\n"
                      "job 7 failed,Eror\n");
   auto store = OpenStore(dir);
-  StatusOr<size_t> n = ImportFeedbackCsv(*MakeClassifier(), *store, dir.File("f.csv"), 1 << 20);
+  StatusOr<FeedbackImport> n =
+      ImportFeedbackCsv(*MakeClassifier(), *store, dir.File("f.csv"), 1 << 20);
   ASSERT_FALSE(n.ok());
   EXPECT_NE(n.status().message().find(dir.File("f.csv") + ":3: target_label: unknown label 'Eror'"),
             std::string::npos)

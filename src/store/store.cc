@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -129,6 +130,23 @@ Status MakeParents(const std::string& path) {
   return OkStatus();
 }
 
+std::string FolderOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// A WAL store writes -wal and -shm beside itself, even to be read.
+Status CheckFolderWritable(const std::string& path) {
+  const std::string dir = FolderOf(path);
+  if (access(dir.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
+    return PermissionDeniedError(path + ": the store's folder " + dir + " is read-only (" +
+                                 std::strerror(errno) +
+                                 "); the store needs it writable for its journal (-wal, -shm)");
+  }
+  return OkStatus();
+}
+
 std::string DefaultStorePath() {
   if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && xdg[0] == '/') {
     return std::string(xdg) + "/logsieve/store.db";
@@ -192,16 +210,24 @@ Status Store::Fail(const char* doing) {
   }
 }
 
-StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
-  LOGSIEVE_RETURN_IF_ERROR(MakeParents(options.path));
+StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, StoreOpenMode mode) {
   struct stat st {};
-  if (stat(options.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+  if (stat(options.path.c_str(), &st) != 0) {
+    if (mode != StoreOpenMode::kCreate) {
+      return NotFoundError(options.path + ": no store here (" + std::strerror(errno) +
+                           "); serve, worker and feedback import create it, store.path says "
+                           "where");
+    }
+    LOGSIEVE_RETURN_IF_ERROR(MakeParents(options.path));
+  } else if (!S_ISREG(st.st_mode)) {
     return InvalidArgumentError(options.path + ": is not a regular file, not a store");
   }
+  LOGSIEVE_RETURN_IF_ERROR(CheckFolderWritable(options.path));
+  const int flags = mode == StoreOpenMode::kReadOnly   ? SQLITE_OPEN_READONLY
+                    : mode == StoreOpenMode::kExisting ? SQLITE_OPEN_READWRITE
+                                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
-  const int rc =
-      sqlite3_open_v2(options.path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(options.path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string why = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
@@ -211,11 +237,29 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   MutexLock lock(&store->mu_);
   sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout_ms));
   sqlite3_extended_result_codes(db, 1);
-  LOGSIEVE_RETURN_IF_ERROR(store->Migrate());
+  LOGSIEVE_RETURN_IF_ERROR(store->Migrate(mode));
   return store;
 }
 
-Status Store::Migrate() {
+Status Store::RefuseForeign() {
+  Stmt q(db_, "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name");
+  if (!q.ok()) return Fail("reading the schema");
+  std::string names;
+  int count = 0;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    if (++count <= 5) names += (names.empty() ? "" : ", ") + q.Text(0);
+  }
+  if (rc != SQLITE_DONE) return Fail("reading the schema");
+  if (count == 0) return OkStatus();
+  return FailedPreconditionError(
+      options_.path + ": an SQLite file of another program (tables: " + names +
+      (count > 5 ? ", ..." : "") +
+      ") with no logsieve schema version; refused, left unchanged: point store.path at a "
+      "logsieve store or a new file");
+}
+
+Status Store::Migrate(StoreOpenMode mode) {
   // The first read of the file: a file that is not SQLite fails here.
   int64_t version = 0;
   {
@@ -229,6 +273,15 @@ Status Store::Migrate() {
                                    std::to_string(kSchemaVersion) +
                                    "); refused, left unchanged: upgrade logsieve or use another "
                                    "store.path");
+  }
+  if (version == 0) LOGSIEVE_RETURN_IF_ERROR(RefuseForeign());
+  if (mode == StoreOpenMode::kReadOnly) {
+    if (version == kSchemaVersion) return OkStatus();
+    return FailedPreconditionError(
+        options_.path + ": store schema version " + std::to_string(version) +
+        (version == 0 ? " (an empty file)" : "") + ", older than this logsieve's (" +
+        std::to_string(kSchemaVersion) +
+        "); a command that reads only does not migrate it: serve, worker or feedback import do");
   }
   LOGSIEVE_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
   LOGSIEVE_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
@@ -249,6 +302,12 @@ Status Store::Migrate() {
     Status s = Fail("reading the schema version");
     (void)Exec("ROLLBACK");
     return s;
+  }
+  if (q.Int(0) == 0) {
+    if (Status s = RefuseForeign(); !s.ok()) {
+      (void)Exec("ROLLBACK");
+      return s;
+    }
   }
   for (int64_t v = q.Int(0); v < kSchemaVersion; ++v) {
     Status s = Exec(kMigrations[v]);
@@ -332,7 +391,7 @@ last_seen = max(last_seen, excluded.last_seen))sql");
   return Evict();
 }
 
-Status Store::WriteCorrections(std::span<const Correction> corrections) {
+Status Store::WriteCorrections(std::span<const Correction> corrections, int64_t* evicted) {
   Stmt add(db_, R"sql(
 INSERT INTO corrections(time, source, log_message, target_label, note, origin, key, template,
                       previous_label, previous_method)
@@ -369,7 +428,7 @@ count = count + 1, last_seen = max(last_seen, excluded.last_seen))sql");
       disagree.Reset();
     }
   }
-  return Evict();
+  return Evict(evicted);
 }
 
 Status Store::Record(std::span<const TemplateObservation> observations) {
@@ -386,7 +445,7 @@ Status Store::Record(std::span<const TemplateObservation> observations) {
 // least used) go, with their examples and disagreements, down to 90 % of it
 // (so the sort that picks them runs once per 10 % of growth, not per write);
 // oldest corrections go first.
-Status Store::Evict() {
+Status Store::Evict(int64_t* corrections_evicted) {
   Stmt count(db_, "SELECT count(*) FROM templates");
   if (!count.ok() || count.Step() != SQLITE_ROW) return Fail("counting templates");
   if (count.Int(0) > options_.max_templates) {
@@ -410,16 +469,23 @@ DELETE FROM disagreements WHERE answer_by = 'human' AND rowid IN
 DELETE FROM corrections WHERE id <= (SELECT max(id) FROM corrections) - ?1)sql");
   corr.Bind(1, options_.max_corrections);
   if (!corr.ok() || corr.Step() != SQLITE_DONE) return Fail("evicting corrections");
+  if (corrections_evicted != nullptr) *corrections_evicted = sqlite3_changes64(db_);
   return OkStatus();
 }
 
-Status Store::AddCorrections(std::span<const Correction> corrections) {
+Status Store::AddCorrections(std::span<const Correction> corrections, int64_t* evicted) {
+  if (evicted != nullptr) *evicted = 0;
   if (corrections.empty()) return OkStatus();
   MutexLock lock(&mu_);
   LOGSIEVE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  Status s = WriteCorrections(corrections);
+  int64_t dropped = 0;
+  Status s = WriteCorrections(corrections, &dropped);
   if (s.ok()) s = Exec("COMMIT");
-  if (!s.ok()) (void)Exec("ROLLBACK");
+  if (!s.ok()) {
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  if (evicted != nullptr) *evicted = dropped;
   return s;
 }
 

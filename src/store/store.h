@@ -23,6 +23,15 @@
 // past store.max_bytes (a write that would is refused with ResourceExhausted
 // and loses nothing already stored).
 //
+// Opening (StoreOpenMode): writers (serve, worker, feedback import) create the
+// file and its folder when absent; commands that only read (review, store
+// stats) open an existing store read-only and never create anything, and a
+// missing store is NotFound naming the path. An SQLite file that has tables
+// but no logsieve schema version (another program's) is refused, never given
+// logsieve's tables; a store whose folder cannot be written is reported as
+// read-only (a WAL store needs its folder for the -wal and -shm files), not
+// as locked.
+//
 // Errors name the file: "s.db: store is locked by another writer (database is
 // locked)", "s.db: not a logsieve store or corrupt (file is not a database, ...)".
 //
@@ -58,6 +67,12 @@ struct StoreOptions {
   // store.* keys; an empty store.path becomes $XDG_STATE_HOME/logsieve/store.db
   // (else ~/.local/state/logsieve/store.db).
   static StatusOr<StoreOptions> FromConfig(const Config& config);
+};
+
+enum class StoreOpenMode {
+  kCreate,    // read and write; the file and its folder are made when absent
+  kExisting,  // read and write; a missing file is NotFound (purge)
+  kReadOnly,  // read only; a missing file is NotFound, nothing is migrated or written
 };
 
 // What classification saw of one template since the last write; Record merges
@@ -147,21 +162,29 @@ class Store {
   // The schema this logsieve writes; Open migrates older files up to it.
   static constexpr int64_t kSchemaVersion = 1;
 
-  // Opens (creating when absent, with its folder) and migrates the store.
-  // Errors: NotFound (folder cannot be made), DataLoss (not a store / corrupt),
-  // FailedPrecondition (schema newer than kSchemaVersion), Unavailable (locked).
-  static StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  // Opens the store as `mode` says and (unless kReadOnly) migrates it.
+  // Errors: NotFound (no store at the path without kCreate; a folder that
+  // cannot be made), PermissionDenied (the store's folder is read-only),
+  // DataLoss (not SQLite / corrupt), FailedPrecondition (another program's
+  // SQLite file; a schema newer than kSchemaVersion; kReadOnly and older),
+  // Unavailable (locked).
+  static StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options,
+                                               StoreOpenMode mode = StoreOpenMode::kCreate);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   const std::string& path() const { return options_.path; }
+  int64_t max_corrections() const { return options_.max_corrections; }
 
   // Merges `observations` in one transaction, then applies the size bound.
   // On error nothing of this call is stored (Unavailable: locked;
   // ResourceExhausted: store.max_bytes reached; DataLoss: corrupt).
   Status Record(std::span<const TemplateObservation> observations) EXCLUDES(mu_);
-  Status AddCorrections(std::span<const Correction> corrections) EXCLUDES(mu_);
+  // `evicted`, when given, is set to the corrections store.max_corrections
+  // dropped in this call (the oldest first, those of this call included).
+  Status AddCorrections(std::span<const Correction> corrections, int64_t* evicted = nullptr)
+      EXCLUDES(mu_);
 
   // The templates most worth a person's look, at most `limit`: unclassified,
   // degraded, below `low_confidence`, or model and LLM disagreeing; among them
@@ -184,11 +207,14 @@ class Store {
   Store(StoreOptions options, sqlite3* db);
   Status Exec(const char* sql) REQUIRES(mu_);
   Status Fail(const char* doing) REQUIRES(mu_);
-  Status Migrate() REQUIRES(mu_);
-  Status Evict() REQUIRES(mu_);
+  Status Migrate(StoreOpenMode mode) REQUIRES(mu_);
+  // FailedPrecondition when the file holds tables but no logsieve schema.
+  Status RefuseForeign() REQUIRES(mu_);
+  // `corrections_evicted`, when given, counts the corrections dropped.
+  Status Evict(int64_t* corrections_evicted = nullptr) REQUIRES(mu_);
   // The bodies of Record and AddCorrections, inside their transaction.
   Status WriteObservations(std::span<const TemplateObservation> observations) REQUIRES(mu_);
-  Status WriteCorrections(std::span<const Correction> corrections) REQUIRES(mu_);
+  Status WriteCorrections(std::span<const Correction> corrections, int64_t* evicted) REQUIRES(mu_);
 
   const StoreOptions options_;
   Mutex mu_;

@@ -1,7 +1,12 @@
 #include "store/store.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "testing/testing.h"
 
@@ -49,6 +54,84 @@ struct Raw {
   }
   sqlite3* db = nullptr;
 };
+
+TEST(StoreTest, AReadOnlyOpenOfAMissingStoreCreatesNothingAndNamesThePath) {
+  testing::ScratchDir dir;
+  const std::string path = dir.File("a/b/store.db");
+  for (StoreOpenMode mode : {StoreOpenMode::kReadOnly, StoreOpenMode::kExisting}) {
+    StatusOr<std::unique_ptr<Store>> s = Store::Open(Options(path), mode);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
+    EXPECT_THAT(s.status().message(), ::testing::HasSubstr(path + ": no store here"));
+  }
+  struct stat st {};
+  EXPECT_NE(stat(dir.File("a").c_str(), &st), 0) << "the folder was made";
+}
+
+TEST(StoreTest, AReadOnlyOpenReadsAStoreAndCannotWriteIt) {
+  testing::ScratchDir dir;
+  const std::string path = dir.File("store.db");
+  ASSERT_TRUE(Store::Open(Options(path)).ok());
+  StatusOr<std::unique_ptr<Store>> s = Store::Open(Options(path), StoreOpenMode::kReadOnly);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ((*s)->Stats()->templates, 0);
+  EXPECT_TRUE((*s)->Review(10, 0.7).ok());
+  EXPECT_FALSE((*s)->Record(std::vector{Llm(1, "disk <NUM> full", "Error", 0.9f)}).ok());
+}
+
+TEST(StoreTest, AnotherProgramsSqliteFileIsRefusedAndLeftUnchanged) {
+  testing::ScratchDir dir;
+  const std::string path = dir.File("crm.db");
+  {
+    Raw raw(path);
+    ASSERT_EQ(raw.Exec("CREATE TABLE customers(name TEXT); INSERT INTO customers VALUES('Ann')"),
+              SQLITE_OK);
+  }
+  for (StoreOpenMode mode : {StoreOpenMode::kCreate, StoreOpenMode::kReadOnly}) {
+    StatusOr<std::unique_ptr<Store>> s = Store::Open(Options(path), mode);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_THAT(
+        s.status().message(),
+        ::testing::HasSubstr(path + ": an SQLite file of another program (tables: customers)"));
+  }
+  Raw raw(path);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM sqlite_schema"), 1);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), 0);
+}
+
+TEST(StoreTest, AnEmptyFileBecomesAStoreWhenOpenedForWriting) {
+  testing::ScratchDir dir;
+  testing::WriteFile(dir.File("new.db"), "");
+  EXPECT_FALSE(Store::Open(Options(dir.File("new.db")), StoreOpenMode::kReadOnly).ok());
+  StatusOr<std::unique_ptr<Store>> s = Store::Open(Options(dir.File("new.db")));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ((*s)->Stats()->schema_version, Store::kSchemaVersion);
+}
+
+// A folder this process cannot write; as root (which writes anywhere) the
+// open runs in a child that drops to nobody.
+TEST(StoreTest, AStoreInAReadOnlyFolderIsReportedAsReadOnlyNotLocked) {
+  testing::ScratchDir dir;
+  const std::string folder = dir.File("ro");
+  const std::string path = folder + "/store.db";
+  ASSERT_TRUE(Store::Open(Options(path)).ok());
+  ASSERT_EQ(chmod(dir.path().c_str(), 0755), 0);
+  ASSERT_EQ(chmod(path.c_str(), 0644), 0);
+  ASSERT_EQ(chmod(folder.c_str(), 0555), 0);
+  auto open_as_reader = [&] {
+    if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(3);
+    for (StoreOpenMode mode : {StoreOpenMode::kCreate, StoreOpenMode::kReadOnly}) {
+      StatusOr<std::unique_ptr<Store>> s = Store::Open(Options(path), mode);
+      std::fprintf(stderr, "%s\n", s.status().message().c_str());
+      if (s.ok() || s.status().code() != StatusCode::kPermissionDenied) _exit(1);
+    }
+    _exit(0);
+  };
+  EXPECT_EXIT(open_as_reader(), ::testing::ExitedWithCode(0),
+              "the store's folder .*/ro is read-only");
+  ASSERT_EQ(chmod(folder.c_str(), 0755), 0);
+}
 
 TEST(StoreTest, OpenCreatesTheFolderAndTheSchemaAndReopensIt) {
   testing::ScratchDir dir;

@@ -93,6 +93,7 @@ StatusOr<LogRecord> DecodeEntry(const StreamEntry& entry, std::string_view defau
       if (message != nullptr) return InvalidArgumentError("log_message field given twice");
       message = &value;
     } else if (name == kSourceField) {
+      if (source != nullptr) return InvalidArgumentError("source field given twice");
       source = &value;
     }
   }

@@ -6,7 +6,9 @@
 // trimmed as classify trims CSV and NDJSON fields (TrimRecordField).
 //
 // An entry is malformed, and goes to the dead-letter stream with the reason,
-// when `log_message` is missing (or given twice), when `log_message` or
+// when `log_message` is missing, when `log_message` or `source` is given
+// twice (which one was meant is not ours to guess; other fields are copied
+// through as they come, repeats included), when `log_message` or
 // `source` is not valid UTF-8, or when its fields and values together exceed
 // the size limit. The check never fails any other way.
 //

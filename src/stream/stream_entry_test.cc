@@ -24,6 +24,25 @@ TEST(StreamEntryTest, AnEntryWithoutLogMessageIsRefusedWithTheReason) {
             "no log_message field");
 }
 
+TEST(StreamEntryTest, ARepeatedMessageOrSourceIsRefusedLikeTheOther) {
+  EXPECT_EQ(DecodeEntry(Entry({{"log_message", "a"}, {"log_message", "b"}}), "u", 1000)
+                .status()
+                .message(),
+            "log_message field given twice");
+  EXPECT_EQ(DecodeEntry(Entry({{"source", "A"}, {"log_message", "a"}, {"source", "B"}}), "u", 1000)
+                .status()
+                .message(),
+            "source field given twice");
+}
+
+TEST(StreamEntryTest, OtherRepeatedFieldsAreCopiedThroughAsTheyCome) {
+  StreamEntry e = Entry({{"tag", "x"}, {"log_message", "m"}, {"tag", "y"}});
+  ASSERT_TRUE(DecodeEntry(e, "u", 1000).ok());
+  std::vector<std::string> argv = OutputCommand(e, Decision{}, "out", 0);
+  EXPECT_EQ(std::vector<std::string>(argv.begin() + 3, argv.begin() + 9),
+            (std::vector<std::string>{"tag", "x", "log_message", "m", "tag", "y"}));
+}
+
 TEST(StreamEntryTest, InvalidUtf8IsRefused) {
   EXPECT_EQ(DecodeEntry(Entry({{"log_message", "a\xff"}}), "u", 1000).status().message(),
             "log_message is not valid UTF-8");

@@ -46,7 +46,31 @@ struct WorkerMetrics {
     };
     return m;
   }
+  // `reason`: the error reply's code (WRONGTYPE, OOM, READONLY...), or
+  // "connection", or "other".
+  static Counter& OutputErrors(const std::string& reason) {
+    return MetricsRegistry::Global().GetCounter(
+        "logsieve_worker_output_errors_total",
+        "Failed tries to write a batch's output and dead-letter entries or to acknowledge it "
+        "(retried; never counted as a delivery of the input)",
+        {{"reason", reason}});
+  }
 };
+
+// The code of an error reply ("WRONGTYPE Operation against a key..." ->
+// WRONGTYPE): a metric label, so anything else is "other".
+std::string ErrorCode(std::string_view reply) {
+  std::string_view code = reply.substr(0, reply.find(' '));
+  bool word = !code.empty() && code.size() <= 16 &&
+              std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  return word ? std::string(code) : "other";
+}
+
+size_t EntryBytes(const StreamEntry& e) {
+  size_t bytes = 0;
+  for (const auto& [name, value] : e.fields) bytes += name.size() + value.size();
+  return bytes;
+}
 
 std::string HostPid() {
   char host[256] = {};
@@ -103,6 +127,7 @@ StatusOr<WorkerOptions> WorkerOptions::FromConfig(const Config& config) {
   o.output_maxlen = config.GetSize("worker.output_maxlen");
   o.batch_size = config.GetSize("worker.batch_size");
   o.max_entry_bytes = config.GetSize("worker.max_entry_bytes");
+  o.max_batch_bytes = config.GetSize("worker.max_batch_bytes");
   o.block_ms = static_cast<int>(config.GetInt("worker.block_ms"));
   o.claim_idle_ms = static_cast<int>(config.GetInt("worker.claim_idle_ms"));
   o.max_deliveries = config.GetInt("worker.max_deliveries");
@@ -138,8 +163,8 @@ Worker::Worker(const Classifier& classifier, WorkerOptions options)
 Worker::~Worker() = default;
 
 WorkerStats Worker::stats() const {
-  return {consumed_.load(), produced_.load(), dead_lettered_.load(), claimed_.load(),
-          reconnects_.load()};
+  return {consumed_.load(),   produced_.load(),      dead_lettered_.load(), claimed_.load(),
+          reconnects_.load(), output_errors_.load(), batches_.load()};
 }
 
 void Worker::SleepUnlessStopped(std::chrono::milliseconds ms) const {
@@ -152,10 +177,13 @@ void Worker::SleepUnlessStopped(std::chrono::milliseconds ms) const {
 
 Status Worker::Run() {
   std::chrono::milliseconds backoff = kFirstBackoff;
+  // A held batch is retried before other consumers could claim it.
+  const std::chrono::milliseconds max_retry_wait{std::max(1, options_.claim_idle_ms / 2)};
   bool ever_connected = false;
   std::string last_error;
   while (!stop_.load(std::memory_order_relaxed)) {
     Status s = conn_ == nullptr ? Connect() : OkStatus();
+    std::string reason = "connection";
     if (s.ok()) {
       if (!ready_.load()) {
         std::fprintf(stderr, "logsieve worker: %s %s as '%s' in group '%s'\n",
@@ -170,13 +198,55 @@ Status Worker::Run() {
         ready_ = true;
         last_error.clear();
       }
-      StatusOr<Read> read = NextEntries();
-      s = read.status();
-      if (read.ok() && (!read->entries.empty() || !read->gone.empty())) s = Process(*read);
+      if (outbox_ == nullptr) {
+        StatusOr<Read> read = NextEntries();
+        s = read.status();
+        if (read.ok() && (!read->entries.empty() || !read->gone.empty())) {
+          outbox_ = std::make_unique<Outbox>(Prepare(*read));
+        }
+      } else {
+        KeepClaimed(*outbox_);
+      }
+      if (s.ok() && outbox_ != nullptr) {
+        s = Deliver(*outbox_, &reason);
+        if (s.ok()) {
+          if (outbox_->failures > 0) {
+            std::fprintf(stderr,
+                         "logsieve worker: the output is written again (after %d failed tries)\n",
+                         outbox_->failures);
+            last_error.clear();
+          }
+          outbox_.reset();
+          output_failing_ = false;
+        }
+      }
       if (s.ok()) {
         backoff = kFirstBackoff;
         continue;
       }
+    }
+    if (outbox_ != nullptr) {
+      // The worker's own fault, not the input's: the batch stays here and
+      // only what failed is retried; nothing is read meanwhile.
+      ++outbox_->failures;
+      output_errors_.fetch_add(1);
+      WorkerMetrics::OutputErrors(reason).Inc();
+      if (outbox_->failures >= kUnreadyAfterOutputFailures) output_failing_ = true;
+      // A group deleted under the worker is made again by Connect.
+      if (conn_ != nullptr && (conn_->broken() || reason == "NOGROUP")) {
+        conn_.reset();
+        ready_ = false;
+      }
+      if (s.message() != last_error) {
+        std::fprintf(stderr,
+                     "logsieve worker: %s; keeping the batch of %zu entries and retrying with "
+                     "backoff\n",
+                     s.message().c_str(), outbox_->entries);
+        last_error = s.message();
+      }
+      SleepUnlessStopped(std::min(backoff, max_retry_wait));
+      backoff = std::min(backoff * 2, kMaxBackoff);
+      continue;
     }
     // A fault retrying cannot fix ends the worker, but only before it has
     // ever worked: later, every fault (a group deleted under us, a full
@@ -190,6 +260,12 @@ Status Worker::Run() {
     }
     SleepUnlessStopped(backoff);
     backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+  if (outbox_ != nullptr) {
+    std::fprintf(stderr,
+                 "logsieve worker: stopping with a batch of %zu entries not written; they stay "
+                 "pending and are read again by the next worker of this name or claimed\n",
+                 outbox_->entries);
   }
   return OkStatus();
 }
@@ -228,10 +304,20 @@ StatusOr<Worker::Read> Worker::NextEntries() {
   return ReadNew();
 }
 
+size_t Worker::ReadCount(size_t entries, size_t bytes) const {
+  size_t by_count = entries < options_.batch_size ? options_.batch_size - entries : 0;
+  size_t by_bytes = bytes < options_.max_batch_bytes
+                        ? (options_.max_batch_bytes - bytes) / options_.max_entry_bytes
+                        : 0;
+  // COUNT applies to each stream of a read.
+  return std::min(by_count, by_bytes) / options_.streams.size();
+}
+
 StatusOr<Worker::Read> Worker::ReadOwnPending() {
-  std::vector<std::string> argv = {"XREADGROUP",      "GROUP", options_.group,
-                                   options_.consumer, "COUNT", std::to_string(options_.batch_size),
-                                   "STREAMS"};
+  std::vector<std::string> argv = {
+      "XREADGROUP",      "GROUP", options_.group,
+      options_.consumer, "COUNT", std::to_string(std::max<size_t>(1, ReadCount(0, 0))),
+      "STREAMS"};
   for (const std::string& s : options_.streams) argv.push_back(s);
   for (size_t i = 0; i < options_.streams.size(); ++i) argv.emplace_back("0");
   LOGSIEVE_ASSIGN_OR_RETURN(RedisReply reply, conn_->Command(argv));
@@ -249,7 +335,7 @@ StatusOr<Worker::Read> Worker::ClaimIdle() {
         RedisReply reply,
         conn_->Command({"XAUTOCLAIM", stream, options_.group, options_.consumer,
                         std::to_string(options_.claim_idle_ms), claim_cursor_[claim_stream_],
-                        "COUNT", std::to_string(options_.batch_size)}));
+                        "COUNT", std::to_string(std::max<size_t>(1, ReadCount(0, 0)))}));
     // [next cursor, entries, ids deleted meanwhile (Redis 7; it drops them from the PEL)]
     if (reply.elements.size() < 2) return InternalError("XAUTOCLAIM: unexpected reply");
     claim_cursor_[claim_stream_] = reply.elements[0].str;
@@ -269,17 +355,36 @@ StatusOr<Worker::Read> Worker::ClaimIdle() {
   return read;
 }
 
+// The first read waits up to block_ms; then, while entries keep coming and
+// the budget allows another worst-case entry, the batch is topped up without
+// waiting.
 StatusOr<Worker::Read> Worker::ReadNew() {
-  std::vector<std::string> argv = {"XREADGROUP",   "GROUP",
-                                   options_.group, options_.consumer,
-                                   "COUNT",        std::to_string(options_.batch_size),
-                                   "BLOCK",        std::to_string(options_.block_ms),
-                                   "STREAMS"};
-  for (const std::string& s : options_.streams) argv.push_back(s);
-  for (size_t i = 0; i < options_.streams.size(); ++i) argv.emplace_back(">");
-  LOGSIEVE_ASSIGN_OR_RETURN(RedisReply reply, conn_->Command(argv));
   Read read;
-  ParseReadGroup(reply, &read.entries, &read.gone);
+  size_t bytes = 0;
+  size_t count = std::max<size_t>(1, ReadCount(0, 0));
+  for (bool first = true; count > 0; first = false) {
+    std::vector<std::string> argv = {"XREADGROUP",      "GROUP", options_.group,
+                                     options_.consumer, "COUNT", std::to_string(count)};
+    if (first) {
+      argv.emplace_back("BLOCK");
+      argv.push_back(std::to_string(options_.block_ms));
+    }
+    argv.emplace_back("STREAMS");
+    for (const std::string& s : options_.streams) argv.push_back(s);
+    for (size_t i = 0; i < options_.streams.size(); ++i) argv.emplace_back(">");
+    StatusOr<RedisReply> reply = conn_->Command(argv);
+    if (!reply.ok()) {
+      // A failed top-up keeps what was read: reading it again later would
+      // count a delivery the entries did not cause.
+      if (read.entries.empty()) return reply.status();
+      break;
+    }
+    size_t before = read.entries.size();
+    ParseReadGroup(*reply, &read.entries, &read.gone);
+    for (size_t i = before; i < read.entries.size(); ++i) bytes += EntryBytes(read.entries[i]);
+    if (read.entries.size() - before < count || stop_.load(std::memory_order_relaxed)) break;
+    count = ReadCount(read.entries.size(), bytes);
+  }
   read.poison.resize(read.entries.size());
   return read;
 }
@@ -344,11 +449,12 @@ Batch Worker::JoinEvents(Batch lines, const std::vector<size_t>& entry_of,
   return events;
 }
 
-Status Worker::Process(Read& read) {
-  Clock::time_point start = Clock::now();
+Worker::Outbox Worker::Prepare(Read& read) {
+  Outbox out;
+  out.start = Clock::now();
   Batch batch;
   std::vector<size_t> classified;  // entry index of each batch record
-  std::vector<std::vector<std::string>> writes;
+  std::vector<std::vector<std::string>>& writes = out.writes;
   size_t dead = 0;
   batch.records.reserve(read.entries.size());
   for (size_t i = 0; i < read.entries.size(); ++i) {
@@ -383,40 +489,84 @@ Status Worker::Process(Read& read) {
     writes.push_back(OutputCommand(read.entries[classified[k]], batch.decisions[event_of[k]],
                                    options_.output_stream, options_.output_maxlen));
   }
-  if (!writes.empty()) {
-    LOGSIEVE_ASSIGN_OR_RETURN(std::vector<RedisReply> replies, conn_->Pipeline(writes));
-    for (const RedisReply& r : replies) {
-      // Nothing is acknowledged: the batch comes back as this consumer's own
-      // pending entries once the fault is gone.
-      if (r.is_error()) return UnavailableError("writing the output: " + r.str);
+  out.entries = read.entries.size();
+  out.produced = classified.size();
+  out.dead = dead;
+  for (const StreamEntry& e : read.entries) out.to_ack.emplace_back(e.stream, e.id);
+  for (auto& gone : read.gone) out.to_ack.push_back(std::move(gone));
+  return out;
+}
+
+Status Worker::Deliver(Outbox& out, std::string* reason) {
+  if (!out.writes.empty()) {
+    StatusOr<std::vector<RedisReply>> replies = conn_->Pipeline(out.writes);
+    if (!replies.ok()) {
+      *reason = "connection";  // all of them are tried again: some may be written twice
+      return replies.status();
+    }
+    std::vector<std::vector<std::string>> failed;
+    std::string error;
+    for (size_t i = 0; i < replies->size(); ++i) {
+      if (!(*replies)[i].is_error()) continue;
+      if (error.empty()) error = (*replies)[i].str;
+      failed.push_back(std::move(out.writes[i]));
+    }
+    out.writes = std::move(failed);
+    if (!out.writes.empty()) {
+      *reason = ErrorCode(error);
+      return FailedPreconditionError("writing the output: " + error + " (" +
+                                     std::to_string(out.writes.size()) + " of " +
+                                     std::to_string(replies->size()) + " writes failed)");
     }
   }
   // Only now that every output is written: acknowledge, one XACK per stream.
   std::vector<std::vector<std::string>> acks;
   for (const std::string& stream : options_.streams) {
     std::vector<std::string> ack = {"XACK", stream, options_.group};
-    for (const StreamEntry& e : read.entries) {
-      if (e.stream == stream) ack.push_back(e.id);
-    }
-    for (const auto& [s, id] : read.gone) {
+    for (const auto& [s, id] : out.to_ack) {
       if (s == stream) ack.push_back(id);
     }
     if (ack.size() > 3) acks.push_back(std::move(ack));
   }
-  LOGSIEVE_ASSIGN_OR_RETURN(std::vector<RedisReply> replies, conn_->Pipeline(acks));
-  for (const RedisReply& r : replies) {
-    if (r.is_error()) return UnavailableError("acknowledging: " + r.str);
+  StatusOr<std::vector<RedisReply>> replies = conn_->Pipeline(acks);
+  if (!replies.ok()) {
+    *reason = "connection";
+    return replies.status();
+  }
+  for (const RedisReply& r : *replies) {
+    if (r.is_error()) {
+      *reason = ErrorCode(r.str);
+      return FailedPreconditionError("acknowledging: " + r.str);
+    }
   }
 
   WorkerMetrics& m = WorkerMetrics::Get();
-  consumed_.fetch_add(read.entries.size());
-  produced_.fetch_add(classified.size());
-  dead_lettered_.fetch_add(dead);
-  m.consumed.Inc(static_cast<double>(read.entries.size()));
-  m.produced.Inc(static_cast<double>(classified.size()));
-  m.dead_lettered.Inc(static_cast<double>(dead));
-  m.batch_seconds.Observe(std::chrono::duration<double>(Clock::now() - start).count());
+  consumed_.fetch_add(out.entries);
+  produced_.fetch_add(out.produced);
+  dead_lettered_.fetch_add(out.dead);
+  batches_.fetch_add(1);
+  m.consumed.Inc(static_cast<double>(out.entries));
+  m.produced.Inc(static_cast<double>(out.produced));
+  m.dead_lettered.Inc(static_cast<double>(out.dead));
+  m.batch_seconds.Observe(std::chrono::duration<double>(Clock::now() - out.start).count());
   return OkStatus();
+}
+
+void Worker::KeepClaimed(const Outbox& out) {
+  std::vector<std::vector<std::string>> claims;
+  for (const std::string& stream : options_.streams) {
+    std::vector<std::string> claim = {"XCLAIM", stream, options_.group, options_.consumer, "0"};
+    for (const auto& [s, id] : out.to_ack) {
+      if (s == stream) claim.push_back(id);
+    }
+    if (claim.size() == 5) continue;
+    claim.emplace_back("JUSTID");
+    claims.push_back(std::move(claim));
+  }
+  // A failure here shows again in the write that follows.
+  if (!claims.empty()) {
+    [[maybe_unused]] StatusOr<std::vector<RedisReply>> r = conn_->Pipeline(claims);
+  }
 }
 
 // Pending and lag of the group over all input streams (XINFO GROUPS; lag is

@@ -1,5 +1,6 @@
 #include "stream/worker.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -247,6 +248,95 @@ TEST(WorkerTest, ARedisRestartMidRunLosesNoEntry) {
   EXPECT_EQ(PendingCount(*c), 0);
   size_t duplicates = static_cast<size_t>(Len(*c, "out")) - ids.size();
   RecordProperty("duplicates", static_cast<int>(duplicates));
+}
+
+// Each pending entry's delivery count (XPENDING's extended form).
+std::vector<int64_t> DeliveryCounts(RedisConnection& c) {
+  std::vector<int64_t> counts;
+  StatusOr<RedisReply> r = c.Command({"XPENDING", "in", "logsieve", "-", "+", "1000"});
+  if (!r.ok()) return counts;
+  for (const RedisReply& e : r->elements) counts.push_back(e.elements[3].integer);
+  return counts;
+}
+
+TEST(WorkerTest, AnOutputKeyOfTheWrongTypeHoldsTheBatchUntilFixedAndNothingIsDeadLettered) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  ASSERT_TRUE(c->Command({"SET", "out", "not a stream"}).ok());
+  std::set<std::string> ids;
+  for (int i = 0; i < 100; ++i) {
+    ids.insert(Add(*c, "in", {{"log_message", "User User" + std::to_string(i) + " logged in."}}));
+  }
+  // max_deliveries 1: a single repeated delivery would dead-letter an entry;
+  // claim_idle_ms 400 keeps the retries 200 ms apart at most.
+  RunningWorker w(
+      WorkerConfig(*redis, {{"worker.max_deliveries", "1"}, {"worker.claim_idle_ms", "400"}}));
+  auto listener = MetricsListener::Start("127.0.0.1", 0, [&w] { return w.worker().ready(); });
+  ASSERT_TRUE(listener.ok()) << listener.status().message();
+  httplib::Client http("127.0.0.1", (*listener)->port());
+  ASSERT_TRUE(
+      WaitFor([&] { return w.worker().stats().output_errors >= kUnreadyAfterOutputFailures + 2; }));
+  EXPECT_EQ(http.Get("/readyz")->status, 503);
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_THAT(metrics->body,
+              ::testing::HasSubstr("logsieve_worker_output_errors_total{reason=\"WRONGTYPE\"}"));
+  EXPECT_EQ(Len(*c, "dead"), 0);
+  EXPECT_EQ(w.worker().stats().consumed, 0u);
+  // One batch read, held, delivered once: none acknowledged, none read again.
+  EXPECT_EQ(DeliveryCounts(*c), std::vector<int64_t>(16, 1));
+
+  ASSERT_TRUE(c->Command({"DEL", "out"}).ok());
+  ASSERT_TRUE(WaitFor([&] { return w.worker().stats().consumed == 100; }));
+  EXPECT_TRUE(WaitFor([&] { return http.Get("/readyz")->status == 200; }));
+  ASSERT_TRUE(w.Stop().ok());
+  std::vector<std::string> written = FieldValues(*c, "out", "source_id");
+  EXPECT_EQ(written.size(), 100u) << "each entry exactly once";
+  EXPECT_EQ(std::set<std::string>(written.begin(), written.end()), ids);
+  EXPECT_EQ(Len(*c, "dead"), 0);
+  EXPECT_EQ(PendingCount(*c), 0);
+}
+
+TEST(WorkerTest, ADeadLetterKeyOfTheWrongTypeRetriesOnlyTheDeadLettersAndWritesNoOutputTwice) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  ASSERT_TRUE(c->Command({"LPUSH", "dead", "a list"}).ok());
+  Add(*c, "in", {{"log_message", "User User1 logged in."}});
+  Add(*c, "in", {{"msg", "no message field"}});
+  Add(*c, "in", {{"log_message", "User User2 logged in."}});
+  RunningWorker w(WorkerConfig(*redis, {{"worker.claim_idle_ms", "400"}}));
+  ASSERT_TRUE(WaitFor([&] { return w.worker().stats().output_errors >= 2; }));
+  ASSERT_TRUE(c->Command({"DEL", "dead"}).ok());
+  ASSERT_TRUE(WaitFor([&] { return w.worker().stats().consumed == 3; }));
+  ASSERT_TRUE(w.Stop().ok());
+  EXPECT_EQ(Len(*c, "out"), 2);
+  EXPECT_EQ(Entries(*c, "dead")[0]["reason"], "no log_message field");
+  EXPECT_EQ(PendingCount(*c), 0);
+}
+
+TEST(WorkerTest, TheBytesOfABatchStayWithinMaxBatchBytes) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  for (int i = 0; i < 40; ++i) Add(*c, "in", {{"log_message", std::string(900, 'a' + i % 26)}});
+  // At most 4 entries of max_entry_bytes fit the budget: batches of 4, never 16.
+  RunningWorker w(WorkerConfig(
+      *redis, {{"worker.max_entry_bytes", "1000"}, {"worker.max_batch_bytes", "4500"}}));
+  ASSERT_TRUE(WaitFor([&] { return w.worker().stats().consumed == 40; }));
+  ASSERT_TRUE(w.Stop().ok());
+  EXPECT_EQ(Len(*c, "out"), 40);
+  EXPECT_EQ(w.worker().stats().batches, 10u);
+}
+
+TEST(WorkerTest, SmallEntriesFillTheBatchByToppingUpWithinTheBudget) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  for (int i = 0; i < 16; ++i) Add(*c, "in", {{"log_message", "User User1 logged in."}});
+  // The budget allows 2 worst-case entries per read; small ones top the batch up to 16.
+  RunningWorker w(WorkerConfig(
+      *redis, {{"worker.max_entry_bytes", "1000"}, {"worker.max_batch_bytes", "2000"}}));
+  ASSERT_TRUE(WaitFor([&] { return w.worker().stats().consumed == 16; }));
+  ASSERT_TRUE(w.Stop().ok());
+  EXPECT_EQ(w.worker().stats().batches, 1u);
 }
 
 TEST(WorkerTest, MetricsAndReadinessAreServedAndReadinessFollowsRedis) {

@@ -1,10 +1,12 @@
 #include "server/codec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <utility>
 
 #include "common/json.h"
+#include "server/admission.h"
 
 namespace logsieve {
 
@@ -53,12 +55,24 @@ StatusOr<LogRecord> RecordFromJson(const json& j, std::string_view where) {
   return r;
 }
 
-StatusOr<json> ParseJsonBody(std::string_view text) {
+StatusOr<json> ParseJsonBody(std::string_view text, size_t max_string_bytes) {
   JsonLimits limits;
   limits.max_depth = kMaxJsonDepth;
+  limits.max_string_bytes = max_string_bytes;
+  limits.string_limit_key = kRecordLimitKey;
   StatusOr<json> j = ParseJson(text, "malformed JSON", limits);
-  if (!j.ok()) return InvalidArgumentError(j.status().message());
-  return j;
+  if (j.ok()) return j;
+  if (j.status().code() == StatusCode::kResourceExhausted) {
+    // Well-formed so far, but too long: "malformed JSON: field ..." would mislead.
+    std::string_view m = j.status().message();
+    m.remove_prefix(std::min(m.size(), std::string_view("malformed JSON: ").size()));
+    return ResourceExhaustedError(std::string(m));
+  }
+  return InvalidArgumentError(j.status().message());
+}
+
+ApiResponse BodyError(const Status& status) {
+  return ErrorAnswer(status.code() == StatusCode::kResourceExhausted ? 413 : 400, status.message());
 }
 
 ApiResponse JsonAnswer(int status, const json& body) {

@@ -1,6 +1,5 @@
 #include "common/json.h"
 
-#include <algorithm>
 #include <new>
 #include <string>
 
@@ -60,36 +59,6 @@ size_t OffsetOfDepth(std::string_view text, size_t depth) {
   return text.size();
 }
 
-// Escaping makes a string at most this many times longer ("\u0001" for one
-// byte), so text longer than this times a limit decodes to more than it.
-constexpr size_t kMaxEscapeFactor = 6;
-
-// The first string token of `text` whose text is over `max_text` bytes, found
-// without decoding or copying anything (so that nlohmann's lexer never
-// buffers it): its length, or 0 when there is none. *field: the key read
-// before it ("" when none). A scan of invalid JSON may misjudge; the parser
-// refuses that text anyway.
-size_t LongStringToken(std::string_view text, size_t max_text, std::string* field) {
-  std::string_view key;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '"') continue;
-    const size_t begin = ++i;
-    while (i < text.size() && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
-    const size_t length = std::min(i, text.size()) - begin;
-    if (length > max_text) {
-      *field = std::string(key);
-      return length;
-    }
-    size_t next = i + 1;
-    while (next < text.size() &&
-           (text[next] == ' ' || text[next] == '\t' || text[next] == '\n' || text[next] == '\r')) {
-      ++next;
-    }
-    key = next < text.size() && text[next] == ':' ? text.substr(begin, length) : std::string_view();
-  }
-  return 0;
-}
-
 // Forwards every event to nlohmann's own DOM builder, refusing to open a level
 // past the limit and keeping the first error instead of throwing it.
 template <typename Json>
@@ -101,29 +70,23 @@ class DepthLimitedDomBuilder {
   using string_t = typename Json::string_t;
   using binary_t = typename Json::binary_t;
 
-  DepthLimitedDomBuilder(Json& root, size_t max_depth, size_t max_string)
-      : dom_(root, /*allow_exceptions=*/false), max_depth_(max_depth), max_string_(max_string) {}
+  DepthLimitedDomBuilder(Json& root, size_t max_depth)
+      : dom_(root, /*allow_exceptions=*/false), max_depth_(max_depth) {}
 
-  bool null() { return Value() && dom_.null(); }
-  bool boolean(bool v) { return Value() && dom_.boolean(v); }
-  bool number_integer(number_integer_t v) { return Value() && dom_.number_integer(v); }
-  bool number_unsigned(number_unsigned_t v) { return Value() && dom_.number_unsigned(v); }
-  bool number_float(number_float_t v, const string_t& s) {
-    return Value() && dom_.number_float(v, s);
-  }
-  bool string(string_t& v) { return Fits(v) && Value() && dom_.string(v); }
-  bool binary(binary_t& v) { return Value() && dom_.binary(v); }
-  bool key(string_t& v) {
-    if (!Fits(v)) return false;
-    key_ = v;
-    return dom_.key(v);
-  }
-  bool start_object(std::size_t n) { return Value() && Open() && dom_.start_object(n); }
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(number_float_t v, const string_t& s) { return dom_.number_float(v, s); }
+  bool string(string_t& v) { return dom_.string(v); }
+  bool binary(binary_t& v) { return dom_.binary(v); }
+  bool key(string_t& v) { return dom_.key(v); }
+  bool start_object(std::size_t n) { return Open() && dom_.start_object(n); }
   bool end_object() {
     --depth_;
     return dom_.end_object();
   }
-  bool start_array(std::size_t n) { return Value() && Open() && dom_.start_array(n); }
+  bool start_array(std::size_t n) { return Open() && dom_.start_array(n); }
   bool end_array() {
     --depth_;
     return dom_.end_array();
@@ -136,25 +99,10 @@ class DepthLimitedDomBuilder {
   }
 
   bool too_deep() const { return too_deep_; }
-  // The size of the first string over the limit (0: none), and the key whose
-  // value it was ("" for a key itself or an array element).
-  size_t long_string() const { return long_string_; }
-  const std::string& long_string_field() const { return long_field_; }
   size_t error_offset() const { return error_offset_; }
   const std::string& error() const { return error_; }
 
  private:
-  bool Fits(const string_t& v) {
-    if (max_string_ == 0 || v.size() <= max_string_) return true;
-    long_string_ = v.size();
-    long_field_ = key_;
-    return false;
-  }
-  // Any value ends the key that named it.
-  bool Value() {
-    key_.clear();
-    return true;
-  }
   bool Open() {
     if (++depth_ > max_depth_) {
       too_deep_ = true;
@@ -165,24 +113,11 @@ class DepthLimitedDomBuilder {
 
   nlohmann::detail::json_sax_dom_parser<Json> dom_;
   size_t max_depth_;
-  size_t max_string_;
   size_t depth_ = 0;
   bool too_deep_ = false;
-  std::string key_;  // the key just read, until its value
-  size_t long_string_ = 0;
-  std::string long_field_;
   size_t error_offset_ = 0;
   std::string error_;
 };
-
-// "body: field 'log_message' of 31457280 bytes is over 1048576 bytes (input.max_record_bytes)".
-std::string StringLimitMessage(const std::string& what, const std::string& field, size_t bytes,
-                               const JsonLimits& limits) {
-  return what + ": " + (field.empty() ? std::string("a string") : "field '" + field + "'") +
-         " of " + std::to_string(bytes) + " bytes is over " +
-         std::to_string(limits.max_string_bytes) + " bytes" +
-         (limits.string_limit_key.empty() ? "" : " (" + std::string(limits.string_limit_key) + ")");
-}
 
 }  // namespace
 
@@ -199,14 +134,8 @@ StatusOr<Json> ParseJson(std::string_view text, std::string_view what, const Jso
   if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
     return InvalidArgumentError(name + ": invalid JSON at " + Position(text, nul) + ": NUL byte");
   }
-  if (limits.max_string_bytes != 0) {
-    std::string field;
-    if (size_t n = LongStringToken(text, kMaxEscapeFactor * limits.max_string_bytes, &field)) {
-      return ResourceExhaustedError(StringLimitMessage(name, field, n, limits));
-    }
-  }
   Json root;
-  DepthLimitedDomBuilder<Json> builder(root, limits.max_depth, limits.max_string_bytes);
+  DepthLimitedDomBuilder<Json> builder(root, limits.max_depth);
   bool ok = false;
   try {
     ok = Json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json,
@@ -218,10 +147,6 @@ StatusOr<Json> ParseJson(std::string_view text, std::string_view what, const Jso
     return InvalidArgumentError(name + ": invalid JSON: " + Detail(e.what()));
   }
   if (ok) return root;
-  if (builder.long_string() != 0) {
-    return ResourceExhaustedError(
-        StringLimitMessage(name, builder.long_string_field(), builder.long_string(), limits));
-  }
   if (builder.too_deep()) {
     size_t offset = OffsetOfDepth(text, limits.max_depth + 1);
     return InvalidArgumentError(name + ": JSON nested deeper than " +

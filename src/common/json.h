@@ -37,15 +37,6 @@ struct JsonLimits {
   // The text may be at most this many bytes; 0 means no limit here (callers
   // that read from a file or socket usually cap earlier).
   size_t max_bytes = 0;
-  // Each string (a value or a key) may be at most this many bytes once
-  // decoded; 0 means no limit. A string whose text is over 6 times the limit
-  // (escaping cannot make one longer) is refused by a scan before parsing, so
-  // the lexer never buffers it; a shorter one is measured decoded as it is
-  // read, before the DOM holds a copy. So a huge string costs nothing beyond
-  // its text. The error (ResourceExhausted) names the field and
-  // `string_limit_key`, the config key that sets the limit.
-  size_t max_string_bytes = 0;
-  std::string_view string_limit_key = {};
 };
 
 // Parses `text` as exactly one JSON value (surrounding whitespace allowed,

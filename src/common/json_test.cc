@@ -108,33 +108,5 @@ TEST(ParseJson, RefusesTextOverTheByteLimit) {
   EXPECT_EQ(j.status().code(), StatusCode::kResourceExhausted);
 }
 
-TEST(ParseJson, RefusesAStringOverTheStringLimitNamingItsFieldAndKey) {
-  const JsonLimits limits{.max_string_bytes = 4, .string_limit_key = "input.max_record_bytes"};
-  auto j = ParseJson(R"({"source": "abcd", "log_message": "abcde"})", "body", limits);
-  ASSERT_FALSE(j.ok());
-  EXPECT_EQ(j.status().code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(j.status().message(),
-            "body: field 'log_message' of 5 bytes is over 4 bytes (input.max_record_bytes)");
-  j = ParseJson(R"(["abcde"])", "body", limits);
-  ASSERT_FALSE(j.ok());
-  EXPECT_EQ(j.status().message(),
-            "body: a string of 5 bytes is over 4 bytes (input.max_record_bytes)");
-  EXPECT_FALSE(ParseJson(R"({"abcde": 1})", "body", limits).ok()) << "keys count too";
-}
-
-TEST(ParseJson, RefusesAStringFarOverTheLimitBeforeParsingNamingItsField) {
-  const std::string text = R"({"source": "a", "log_message": ")" + std::string(25, 'x') + R"("})";
-  auto j = ParseJson(text, "body", JsonLimits{.max_string_bytes = 4});
-  ASSERT_FALSE(j.ok());
-  EXPECT_EQ(j.status().code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(j.status().message(), "body: field 'log_message' of 25 bytes is over 4 bytes");
-}
-
-TEST(ParseJson, MeasuresAStringDecoded) {
-  // 24 bytes of text, 4 once decoded.
-  EXPECT_TRUE(
-      ParseJson(R"(["\u0041\u0042\u0043\u0044"])", "body", JsonLimits{.max_string_bytes = 4}).ok());
-}
-
 }  // namespace
 }  // namespace logsieve

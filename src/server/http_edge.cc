@@ -476,11 +476,12 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, ApiRequest& req, 
 
   // kBuffer: the whole body, then a worker. A declared length (within the
   // limit, Admit checked) is reserved at once: no doubling while it grows.
-  if (boost::optional<std::uint64_t> length = parser.content_length(); length && *length > 0) {
+  const bool keeps_body = req.method != "GET" && req.method != "HEAD";  // a GET's is read away
+  if (boost::optional<std::uint64_t> length = parser.content_length();
+      keeps_body && length && *length > 0) {
     req.body.reserve(static_cast<size_t>(*length));
   }
   bool reusable = true;
-  const bool keeps_body = req.method != "GET" && req.method != "HEAD";  // a GET's is read away
   int failure =
       co_await ReadBody(c, parser, plan.limit, keeps_body ? &req.body : nullptr, reusable);
   if (failure != 0) {

@@ -275,11 +275,46 @@ TEST(HostileClient, NestedJsonAttackAddsLessThan64MBOfPeakRss) {
   ASSERT_TRUE(Exchange(serve.port(), kSingle).starts_with("HTTP/1.1 200"));
   size_t before = serve.PeakRss();
   ASSERT_GT(before, 0u);
+  // /v1/classify: a batch body may be as long as server.max_upload_bytes (a
+  // one-record body, /classify-single/, is refused unread past 6 MiB).
   std::string answer =
-      Exchange(serve.port(), Post("/classify-single/", std::string(32000000, '[')), 30000);
+      Exchange(serve.port(), Post("/v1/classify", std::string(32000000, '[')), 30000);
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << answer.substr(0, 300);
   EXPECT_NE(answer.find("deeper"), std::string::npos) << answer.substr(0, 300);
   size_t added = serve.PeakRss() - before;
+  EXPECT_LT(added, size_t{64} << 20) << "peak RSS grew by " << (added >> 20) << " MiB";
+  EXPECT_TRUE(Exchange(serve.port(), kHealthz).starts_with("HTTP/1.1 200"));
+}
+
+// Issue 27 item 1: one 30 MiB log_message cost 1.1 GB of peak RSS and was
+// classified. Now it is refused (413 naming input.max_record_bytes): unread
+// on a one-record endpoint, by a scan before parsing in a batch.
+TEST(HostileClient, AThirtyMebibyteLineIs413AndAddsLessThan64MBOfPeakRss) {
+  Serve serve({});
+  ASSERT_GT(serve.port(), 0) << serve.log();
+  ASSERT_TRUE(Exchange(serve.port(), kSingle).starts_with("HTTP/1.1 200"));
+  const size_t before = serve.PeakRss();
+  ASSERT_GT(before, 0u);
+  const std::string line = std::string(30 << 20, 'x');
+  // A one-record endpoint answers from the head: only the head is sent.
+  for (const char* path : {"/classify-single/", "/v1/feedback"}) {
+    std::string answer = Exchange(serve.port(),
+                                  std::string("POST ") + path +
+                                      " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                      "Content-Length: " +
+                                      std::to_string(line.size() + 40) + "\r\n\r\n",
+                                  10000);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << path << ": " << answer.substr(0, 300);
+    EXPECT_NE(answer.find("input.max_record_bytes"), std::string::npos) << answer.substr(0, 300);
+  }
+  std::string answer = Exchange(
+      serve.port(),
+      Post("/v1/classify", R"({"logs":[{"source":"a","log_message":")" + line + R"("}]})"), 30000);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << answer.substr(0, 300);
+  EXPECT_NE(answer.find("field 'log_message' of 31457280 bytes"), std::string::npos)
+      << answer.substr(0, 300);
+  EXPECT_NE(answer.find("input.max_record_bytes"), std::string::npos) << answer.substr(0, 300);
+  const size_t added = serve.PeakRss() - before;
   EXPECT_LT(added, size_t{64} << 20) << "peak RSS grew by " << (added >> 20) << " MiB";
   EXPECT_TRUE(Exchange(serve.port(), kHealthz).starts_with("HTTP/1.1 200"));
 }

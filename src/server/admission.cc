@@ -140,6 +140,16 @@ bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys) {
   return good;
 }
 
+bool IsAdminPath(std::string_view path) {
+  return path == kReloadPath || path == "/v1/learn" || path == "/v1/models/activate" ||
+         path == kModelsPath || path == kReviewPath || path == kLivePath;
+}
+
+std::string_view ClientAddress(std::string_view remote) {
+  const size_t colon = remote.rfind(':');
+  return colon == std::string_view::npos ? remote : remote.substr(0, colon);
+}
+
 bool AdminAuthorized(const ApiRequest& req, const std::vector<std::string>& keys) {
   if (!keys.empty()) return Authorized(req, keys);
   std::string_view remote = req.remote;  // "127.0.0.1:50312", "::1:50312"
@@ -149,8 +159,9 @@ bool AdminAuthorized(const ApiRequest& req, const std::vector<std::string>& keys
 
 ApiResponse AdminForbidden() {
   return ErrorAnswer(403,
-                     "admin endpoints answer only loopback clients when server.api_keys is "
-                     "empty; set a key to reload from elsewhere");
+                     "admin endpoints (reload, learn, models, activate, review, live) answer only "
+                     "loopback "
+                     "clients when server.api_keys is empty; set a key to use them from elsewhere");
 }
 
 ApiResponse Unauthorized(const ApiRequest& req) {
@@ -163,6 +174,12 @@ ApiResponse Unauthorized(const ApiRequest& req) {
 
 std::string BodyFailureDetail(int status, size_t limit, std::string_view key) {
   if (status == 413) {
+    if (key == kRecordLimitKey) {
+      return "request body over " + std::to_string(limit) +
+             " bytes: this endpoint takes one record, whose strings are at most " +
+             std::string(kRecordLimitKey) + " once decoded (escaped, up to " +
+             std::to_string(kJsonEscapeFactor) + " times longer)";
+    }
     return "request body over " + std::to_string(limit) + " bytes" +
            (key.empty() ? std::string(" (this endpoint takes no body)")
                         : " (server." + std::string(key) + ")");
@@ -200,6 +217,8 @@ std::string_view ReasonPhrase(int status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 403:
+      return "Forbidden";
     case 408:
       return "Request Timeout";
     case 411:

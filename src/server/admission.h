@@ -30,6 +30,17 @@ inline bool IsStaticPath(std::string_view path) {
 inline constexpr std::string_view kStreamPath = "/v1/classify/stream";
 inline constexpr std::string_view kReloadPath = "/admin/reload";
 inline constexpr std::string_view kLivePath = "/v1/live";  // Server-Sent Events
+inline constexpr std::string_view kReviewPath = "/v1/review";
+inline constexpr std::string_view kModelsPath = "/v1/models";
+
+// The admin-like endpoints: reload, learn, the model list (registry paths),
+// activate, review (raw stored lines) and live (every decision). Without server.api_keys they
+// answer loopback clients only (AdminAuthorized).
+bool IsAdminPath(std::string_view path);
+
+// The client's address without its port: "127.0.0.1" for "127.0.0.1:50312",
+// "::1" for "::1:50312".
+std::string_view ClientAddress(std::string_view remote);
 
 // "GET", "POST" when `path` is an endpoint (so another method is 405), else "".
 std::string AllowedMethods(std::string_view path);
@@ -65,15 +76,25 @@ std::string MediaType(const ApiRequest& req);
 bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys);
 // The 401 answer (with WWW-Authenticate: Bearer).
 ApiResponse Unauthorized(const ApiRequest& req);
-// Whether the request may use the admin endpoints (POST /admin/reload): with
-// `keys`, as Authorized; without keys, only a client on loopback, so that a
-// server opened to the network without keys cannot be made to reload by anyone.
+// Whether the request may use the admin endpoints (IsAdminPath): with `keys`,
+// as Authorized; without keys, only a client on loopback, so that a server
+// opened to the network without keys (`--host 0.0.0.0` in a container) cannot
+// be made to reload, learn or activate, nor show its stored lines, by anyone.
 bool AdminAuthorized(const ApiRequest& req, const std::vector<std::string>& keys);
 // The 403 answer to an admin request from off loopback when no keys are set.
 ApiResponse AdminForbidden();
 
+// The line limit's key, and how much longer JSON escaping can make a string
+// ("\u0001" is 6 bytes for 1): a body of one record (/classify-single/,
+// /v1/feedback) is refused past kJsonEscapeFactor x the limit plus
+// kRecordBodySlack, before it is read.
+inline constexpr std::string_view kRecordLimitKey = "input.max_record_bytes";
+inline constexpr size_t kJsonEscapeFactor = 6;
+inline constexpr size_t kRecordBodySlack = 64 << 10;
+
 // The detail of a body that could not be read whole: 413 (naming the key
-// "server.<key>"), 408, or 400 (bad framing or connection lost).
+// "server.<key>", or kRecordLimitKey), 408, or 400 (bad framing or connection
+// lost).
 std::string BodyFailureDetail(int status, size_t limit, std::string_view key);
 
 // "Not Found", "Request Header Fields Too Large"...

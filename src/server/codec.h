@@ -40,8 +40,16 @@ nlohmann::json ExplainedDecisionJson(const Decision& d, std::string_view templat
 StatusOr<LogRecord> RecordFromJson(const nlohmann::json& j, std::string_view where);
 
 // Parses a request body (or an NDJSON line) with ParseJson. Never throws;
-// errors start "malformed JSON" and name the line and column, or the depth.
-StatusOr<nlohmann::json> ParseJsonBody(std::string_view text);
+// errors start "malformed JSON" and name the line and column, or the depth
+// (InvalidArgument: a 400). With `max_string_bytes` (input.max_record_bytes),
+// a string (a value or a key) longer than that once decoded is refused,
+// naming the field and the key (ResourceExhausted: a 413): one whose text is
+// over 6 times the limit (escaping cannot make a string longer) by a scan of
+// the text before parsing, so the parser never buffers nor copies it; a
+// shorter one after parsing. A huge line thus costs its body and nothing more.
+StatusOr<nlohmann::json> ParseJsonBody(std::string_view text, size_t max_string_bytes = 0);
+// The answer to a body ParseJsonBody refused: 413 for a limit, else 400.
+ApiResponse BodyError(const Status& status);
 
 ApiResponse JsonAnswer(int status, const nlohmann::json& body);
 // {"detail": detail}.

@@ -292,7 +292,19 @@ Plan Handlers::Admit(const ApiRequest& req) const {
     }
     return plan;
   }
+  const bool admin = IsAdminPath(req.path);
+  if (get && admin && !AdminAuthorized(req, options_.api_keys)) {
+    plan.answer = options_.api_keys.empty() ? AdminForbidden() : Unauthorized(req);
+    return plan;
+  }
   if (get && req.path == kLivePath) return LivePlan(req);
+  if (get && (req.path == kReviewPath || req.path == kModelsPath)) {
+    // Store and registry reads may wait on a lock or a disk: a worker's job
+    // (both are admin paths: authorized above).
+    plan.kind = Plan::kBuffer;  // a GET body is read away, not kept
+    plan.handle = req.path == kReviewPath ? &Handlers::Review : &Handlers::ListModels;
+    return plan;
+  }
   if (get) {
     plan.answer = Get(req);
     return plan;
@@ -304,6 +316,15 @@ Plan Handlers::Admit(const ApiRequest& req) const {
     plan.limit = options_.max_stream_bytes;
     plan.limit_key = "max_stream_bytes";
   }
+  if (req.path == "/classify-single/" || req.path == "/v1/feedback") {
+    // One record: its body is bounded by the line limit, not the upload
+    // limit, so a 30 MiB line is refused from its Content-Length, unread.
+    const size_t one_record = kJsonEscapeFactor * options_.max_record_bytes + kRecordBodySlack;
+    if (one_record < plan.limit) {
+      plan.limit = one_record;
+      plan.limit_key = kRecordLimitKey;
+    }
+  }
   // A declared length over the limit: answered now, without reading the body.
   if (std::string_view cl = req.Header("Content-Length"); !cl.empty() && plan.limit != 0) {
     if (cl.size() > 19 || std::stoull(std::string(cl)) > plan.limit) {
@@ -311,8 +332,8 @@ Plan Handlers::Admit(const ApiRequest& req) const {
     }
   }
   const bool reload = req.path == kReloadPath;
-  if (reload ? !AdminAuthorized(req, options_.api_keys) : !Authorized(req, options_.api_keys)) {
-    plan.answer = reload && options_.api_keys.empty() ? AdminForbidden() : Unauthorized(req);
+  if (admin ? !AdminAuthorized(req, options_.api_keys) : !Authorized(req, options_.api_keys)) {
+    plan.answer = admin && options_.api_keys.empty() ? AdminForbidden() : Unauthorized(req);
     return plan;
   }
   if (stopping_ || !ready()) {
@@ -360,13 +381,13 @@ Plan Handlers::Admit(const ApiRequest& req) const {
 
 Plan Handlers::LivePlan(const ApiRequest& req) const {
   Plan plan;
-  if (!Authorized(req, options_.api_keys)) {
-    plan.answer = Unauthorized(req);
-  } else if (stopping_) {
+  if (stopping_) {
     plan.answer = ErrorAnswer(503, "shutting down");
-  } else if (live_.subscribers() >= kMaxLiveSubscribers) {
+  } else if (plan.events = live_.Subscribe(ClientAddress(req.remote)); plan.events == nullptr) {
     plan.answer =
-        ErrorAnswer(503, "too many live subscribers (" + std::to_string(kMaxLiveSubscribers) + ")");
+        ErrorAnswer(503, "too many live subscribers: at most " +
+                             std::to_string(kMaxLiveSubscribers) + " in all and " +
+                             std::to_string(kMaxLiveSubscribersPerClient) + " per client address");
     plan.answer.headers.emplace_back("Retry-After", "5");
   } else {
     plan.kind = Plan::kEvents;
@@ -376,7 +397,7 @@ Plan Handlers::LivePlan(const ApiRequest& req) const {
 
 ApiResponse Handlers::Get(const ApiRequest& req) const {
   const std::string& path = req.path;
-  if (path == "/") return Health();
+  if (path == "/") return Health(req);
   if (path == "/healthz") return JsonAnswer(200, json{{"status", "ok"}});
   if (path == "/readyz") {
     if (stopping_) return ErrorAnswer(503, "shutting down");
@@ -390,8 +411,6 @@ ApiResponse Handlers::Get(const ApiRequest& req) const {
     res.body = MetricsRegistry::Global().RenderPrometheus();
     return res;
   }
-  if (path == "/v1/review") return Review(req);
-  if (path == "/v1/models") return ListModels(req);
   if (path == "/openapi.json") {
     std::shared_ptr<const Classifier> c = classifier();
     return JsonAnswer(
@@ -407,7 +426,7 @@ ApiResponse Handlers::Get(const ApiRequest& req) const {
   return StaticFile(path);
 }
 
-ApiResponse Handlers::Health() const {
+ApiResponse Handlers::Health(const ApiRequest& req) const {
   std::shared_ptr<const Classifier> c = classifier();
   json body = {{"status", stopping_ ? "stopping" : (c ? "ok" : "loading")},
                {"version", options_.version},
@@ -422,6 +441,8 @@ ApiResponse Handlers::Health() const {
     body["labels"] = c->labels();
     for (const auto& [part, version] : c->versions()) body["loaded"][part] = version;
   }
+  // They name files and the LLM's URL: with keys set, only for a caller with one.
+  if (!Authorized(req, options_.api_keys)) body.erase("stage_details");
   return JsonAnswer(200, body);
 }
 
@@ -464,8 +485,8 @@ void Handlers::Classify(const Classifier& c, Batch& batch) const {
 }
 
 ApiResponse Handlers::ClassifySingle(const ApiRequest& req) const {
-  StatusOr<json> body = ParseJsonBody(req.body);
-  if (!body.ok()) return ErrorAnswer(400, body.status().message());
+  StatusOr<json> body = ParseJsonBody(req.body, options_.max_record_bytes);
+  if (!body.ok()) return BodyError(body.status());
   StatusOr<LogRecord> record = RecordFromJson(*body, "");
   if (!record.ok()) return ErrorAnswer(422, record.status().message());
   std::shared_ptr<const Classifier> c = classifier();
@@ -481,8 +502,8 @@ ApiResponse Handlers::ClassifySingle(const ApiRequest& req) const {
 }
 
 ApiResponse Handlers::ClassifyBatch(const ApiRequest& req) const {
-  StatusOr<json> body = ParseJsonBody(req.body);
-  if (!body.ok()) return ErrorAnswer(400, body.status().message());
+  StatusOr<json> body = ParseJsonBody(req.body, options_.max_record_bytes);
+  if (!body.ok()) return BodyError(body.status());
   if (!body->is_object() || !body->contains("logs") || !(*body)["logs"].is_array()) {
     return ErrorAnswer(
         422, "expected an object {\"logs\": [{\"source\": ..., \"log_message\": ...}, ...]}");
@@ -521,38 +542,54 @@ ApiResponse NoStore() {
                      "server log)");
 }
 
-// ?limit=N&min_confidence=X from the target; defaults 50 and 0.7.
-void ReviewQuery(std::string_view target, size_t* limit, double* min_confidence) {
+constexpr size_t kMaxReviewLimit = 1000;
+
+// ?limit=N&min_confidence=X from the target (defaults 50 and 0.7); a value
+// out of its bound, or not a number, is an error naming the parameter and the
+// bound (a 422), never silently clamped or ignored. Other parameters are ignored.
+Status ReviewQuery(std::string_view target, size_t* limit, double* min_confidence) {
   const size_t q = target.find('?');
-  if (q == std::string_view::npos) return;
+  if (q == std::string_view::npos) return OkStatus();
   std::string_view rest = target.substr(q + 1);
   while (!rest.empty()) {
     const size_t amp = rest.find('&');
     std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     const size_t eq = pair.find('=');
-    if (eq == std::string_view::npos) continue;
-    const std::string value(pair.substr(eq + 1));
+    const std::string_view name = pair.substr(0, eq);
+    const std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
     char* end = nullptr;
-    if (pair.substr(0, eq) == "limit") {
-      const unsigned long long v = std::strtoull(value.c_str(), &end, 10);
-      if (end != value.c_str() && *end == '\0') *limit = std::clamp<size_t>(v, 1, 1000);
-    } else if (pair.substr(0, eq) == "min_confidence") {
-      const double v = std::strtod(value.c_str(), &end);
-      if (end != value.c_str() && *end == '\0' && v >= 0 && v <= 1) *min_confidence = v;
+    if (name == "limit") {
+      const bool digits = !value.empty() && value.size() <= 9 &&
+                          value.find_first_not_of("0123456789") == std::string::npos;
+      const unsigned long long v = digits ? std::strtoull(value.c_str(), &end, 10) : 0;
+      if (v < 1 || v > kMaxReviewLimit) {
+        return InvalidArgumentError("query parameter 'limit' must be an integer in [1, " +
+                                    std::to_string(kMaxReviewLimit) + "], got '" + value + "'");
+      }
+      *limit = v;
+    } else if (name == "min_confidence") {
+      const double v = value.empty() ? NAN : std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !(v >= 0 && v <= 1)) {  // NaN fails the comparison
+        return InvalidArgumentError(
+            "query parameter 'min_confidence' must be a number in [0, 1], got '" + value + "'");
+      }
+      *min_confidence = v;
     }
   }
+  return OkStatus();
 }
 
 }  // namespace
 
 ApiResponse Handlers::Review(const ApiRequest& req) const {
-  if (!Authorized(req, options_.api_keys)) return Unauthorized(req);
-  if (!ready()) return ErrorAnswer(503, "not ready: the classifier is loading");
-  if (store_ == nullptr) return NoStore();
   size_t limit = 50;
   double min_confidence = 0.7;
-  ReviewQuery(req.target, &limit, &min_confidence);
+  if (Status s = ReviewQuery(req.target, &limit, &min_confidence); !s.ok()) {
+    return ErrorAnswer(422, s.message());
+  }
+  if (!ready()) return ErrorAnswer(503, "not ready: the classifier is loading");
+  if (store_ == nullptr) return NoStore();
   StatusOr<std::vector<ReviewItem>> items = store_->store().Review(limit, min_confidence);
   if (!items.ok()) return ErrorAnswer(503, items.status().message());
   json out = json::array();
@@ -560,8 +597,7 @@ ApiResponse Handlers::Review(const ApiRequest& req) const {
   return JsonAnswer(200, json{{"items", std::move(out)}});
 }
 
-ApiResponse Handlers::ListModels(const ApiRequest& req) const {
-  if (!Authorized(req, options_.api_keys)) return Unauthorized(req);
+ApiResponse Handlers::ListModels(const ApiRequest&) const {
   if (models_ == nullptr) return NoModelService();
   return ModelAnswer(models_->List());
 }
@@ -573,8 +609,8 @@ ApiResponse Handlers::LearnModel(const ApiRequest&) const {
 
 ApiResponse Handlers::ActivateModel(const ApiRequest& req) const {
   if (models_ == nullptr) return NoModelService();
-  StatusOr<json> body = ParseJsonBody(req.body);
-  if (!body.ok()) return ErrorAnswer(400, body.status().message());
+  StatusOr<json> body = ParseJsonBody(req.body, options_.max_record_bytes);
+  if (!body.ok()) return BodyError(body.status());
   if (!body->is_object() || !body->contains("version") || !(*body)["version"].is_string()) {
     return ErrorAnswer(422, "expected {\"version\": \"v0003\"}");
   }
@@ -583,8 +619,8 @@ ApiResponse Handlers::ActivateModel(const ApiRequest& req) const {
 
 ApiResponse Handlers::AddFeedback(const ApiRequest& req) const {
   if (store_ == nullptr) return NoStore();
-  StatusOr<json> body = ParseJsonBody(req.body);
-  if (!body.ok()) return ErrorAnswer(400, body.status().message());
+  StatusOr<json> body = ParseJsonBody(req.body, options_.max_record_bytes);
+  if (!body.ok()) return BodyError(body.status());
   StatusOr<Feedback> feedback = FeedbackFromJson(*body);
   if (!feedback.ok()) return ErrorAnswer(422, feedback.status().message());
   StatusOr<Correction> correction = MakeCorrection(*classifier(), *std::move(feedback), "api");

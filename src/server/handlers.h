@@ -48,13 +48,18 @@ struct Plan {
     kAnswerUnread,  // send `answer` without reading the body, then close
     kBuffer,        // read the body (at most `limit`), then Run() it on a worker
     kStream,        // the NDJSON stream: NewStream(), fed as the body arrives
-    kEvents,        // GET /v1/live: Server-Sent Events from live().Subscribe()
+    kEvents,        // GET /v1/live: Server-Sent Events from `events`
   };
   Kind kind = kAnswer;
-  ApiResponse answer;          // kAnswer, kAnswerUnread
-  size_t limit = 0;            // body bytes allowed; 0: no limit
-  std::string_view limit_key;  // "max_upload_bytes": named in the 413; "" for a fixed limit
+  ApiResponse answer;  // kAnswer, kAnswerUnread
+  size_t limit = 0;    // body bytes allowed; 0: no limit
+  // "max_upload_bytes" (server.*) or kRecordLimitKey: named in the 413; ""
+  // for a fixed limit.
+  std::string_view limit_key;
   ApiResponse (Handlers::*handle)(const ApiRequest&) const = nullptr;  // kBuffer
+  // kEvents: the subscription, made when the request was admitted (so the
+  // subscriber limits hold however many arrive at once).
+  std::shared_ptr<LiveFeed::Subscription> events;
 };
 
 // The NDJSON stream of one request: bytes in, answer lines out, one batch
@@ -131,7 +136,9 @@ class Handlers {
   bool stopping() const { return stopping_; }
 
   // Decides from the head alone: the route, 404 / 405, auth, readiness,
-  // content type, declared length. Cheap; answers GET endpoints directly.
+  // content type, declared length. Cheap; answers the GET endpoints that
+  // read nothing but memory directly, and sends the store and registry reads
+  // (GET /v1/review, /v1/models) to a worker like every POST.
   Plan Admit(const ApiRequest& req) const;
   // Runs a kBuffer plan: req.body holds the whole body.
   ApiResponse Run(const Plan& plan, const ApiRequest& req) const;
@@ -156,8 +163,11 @@ class Handlers {
   Gauge& in_flight() const { return in_flight_; }
   // Every classify endpoint's decisions, offered to GET /v1/live.
   LiveFeed& live() const { return live_; }
-  // Subscribers beyond this get 503 (each holds a connection).
+  // Subscribers beyond these get 503 (each holds a connection): in all, and
+  // from one client address, so that one client's idle subscribers cannot
+  // lock everyone else out.
   static constexpr int kMaxLiveSubscribers = 16;
+  static constexpr int kMaxLiveSubscribersPerClient = 4;
 
   // The endpoints (kBuffer plans point at these).
   ApiResponse ClassifySingle(const ApiRequest& req) const;
@@ -170,7 +180,7 @@ class Handlers {
   ApiResponse ReloadEndpoint(const ApiRequest& req) const;
 
  private:
-  ApiResponse Health() const;
+  ApiResponse Health(const ApiRequest& req) const;
   Plan LivePlan(const ApiRequest& req) const;
   ApiResponse Review(const ApiRequest& req) const;
   ApiResponse Get(const ApiRequest& req) const;
@@ -190,7 +200,8 @@ class Handlers {
   mutable std::vector<std::pair<std::string, std::string>> published_ GUARDED_BY(classifier_mu_);
   std::shared_ptr<const ModelService> models_;  // set before the first classifier
   std::atomic<bool> stopping_{false};
-  mutable LiveFeed live_{LiveFeedOptions{}};
+  mutable LiveFeed live_{LiveFeedOptions{.max_subscribers = kMaxLiveSubscribers,
+                                         .max_per_client = kMaxLiveSubscribersPerClient}};
   mutable Mutex log_mu_;  // one access-log line at a time on stderr
   Gauge& in_flight_;
 };

@@ -4,6 +4,7 @@
 #include "server/http_edge.h"
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -139,6 +141,26 @@ awaitable<void> Linger(std::shared_ptr<Conn> c) {
   c->Close();
 }
 
+// On every answer: a browser must take each body for its declared type (a
+// JSON error echoing input is never sniffed into HTML or script).
+template <typename Message>
+void SetNoSniff(Message& m) {
+  m.set("X-Content-Type-Options", "nosniff");
+}
+
+// Whether the client closed its side (or the connection broke), looked at
+// without waiting: a subscriber that only listens sends nothing, so EOF is
+// the news. Whatever it did send is read away.
+bool PeerClosed(tcp::socket& socket) {
+  std::array<char, 512> sink;
+  while (true) {
+    const ssize_t n = ::recv(socket.native_handle(), sink.data(), sink.size(), MSG_DONTWAIT);
+    if (n > 0) continue;
+    if (n == 0) return true;
+    return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+  }
+}
+
 ApiResponse InternalErrorAnswer() {
   return ErrorAnswer(500, "Internal Server Error: an exception escaped the handler");
 }
@@ -189,7 +211,8 @@ struct HttpEdge::Impl {
   awaitable<bool> Serve(Conn& c, Parser& parser, ApiRequest& req, int served);
   awaitable<bool> Write(Conn& c, const ApiRequest& req, ApiResponse res, bool keep_alive,
                         int served, Clock::time_point start);
-  awaitable<bool> ServeEvents(Conn& c, ApiRequest& req, Clock::time_point start);
+  awaitable<bool> ServeEvents(Conn& c, ApiRequest& req, std::shared_ptr<LiveFeed::Subscription> sub,
+                              Clock::time_point start);
   awaitable<bool> ServeStream(Conn& c, Parser& parser, ApiRequest& req, const Plan& plan,
                               Clock::time_point start);
 
@@ -393,6 +416,7 @@ awaitable<bool> HttpEdge::Impl::Write(Conn& c, const ApiRequest& req, ApiRespons
                served < options.keep_alive_max_requests;
   http::response<http::string_body> msg{static_cast<http::status>(res.status), 11};
   if (!res.content_type.empty()) msg.set(http::field::content_type, res.content_type);
+  SetNoSniff(msg);
   for (auto& [name, value] : res.headers) msg.insert(name, value);
   const size_t bytes_out = res.body.size();
   msg.body() = std::move(res.body);
@@ -426,7 +450,9 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, ApiRequest& req, 
   if (plan.kind == Plan::kAnswerUnread) {
     co_return co_await Write(c, req, std::move(plan.answer), false, served, start);
   }
-  if (plan.kind == Plan::kEvents) co_return co_await ServeEvents(c, req, start);
+  if (plan.kind == Plan::kEvents) {
+    co_return co_await ServeEvents(c, req, std::move(plan.events), start);
+  }
   c.SetTimeout(options.request_timeout_ms);
   if (plan.kind == Plan::kAnswer) {
     bool reusable = true;
@@ -450,11 +476,14 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, ApiRequest& req, 
 
   // kBuffer: the whole body, then a worker. A declared length (within the
   // limit, Admit checked) is reserved at once: no doubling while it grows.
-  if (boost::optional<std::uint64_t> length = parser.content_length(); length && *length > 0) {
+  const bool keeps_body = req.method != "GET" && req.method != "HEAD";  // a GET's is read away
+  if (boost::optional<std::uint64_t> length = parser.content_length();
+      keeps_body && length && *length > 0) {
     req.body.reserve(static_cast<size_t>(*length));
   }
   bool reusable = true;
-  int failure = co_await ReadBody(c, parser, plan.limit, &req.body, reusable);
+  int failure =
+      co_await ReadBody(c, parser, plan.limit, keeps_body ? &req.body : nullptr, reusable);
   if (failure != 0) {
     req.body.clear();
     ApiResponse res = handlers.BodyFailure(plan, failure);
@@ -485,12 +514,14 @@ awaitable<bool> HttpEdge::Impl::Serve(Conn& c, Parser& parser, ApiRequest& req, 
 // Only the writes have a deadline (write_timeout_ms); between them the
 // connection waits on its own timer, not on the client. Ends within a tick of
 // Stop; the connection closes after it.
-awaitable<bool> HttpEdge::Impl::ServeEvents(Conn& c, ApiRequest& req, Clock::time_point start) {
+awaitable<bool> HttpEdge::Impl::ServeEvents(Conn& c, ApiRequest& req,
+                                            std::shared_ptr<LiveFeed::Subscription> sub,
+                                            Clock::time_point start) {
   constexpr auto kLiveTick = std::chrono::milliseconds(250);
   constexpr auto kLiveHeartbeat = std::chrono::seconds(10);
-  std::unique_ptr<LiveFeed::Subscription> sub = handlers.live().Subscribe();
   http::response<http::empty_body> head{http::status::ok, 11};
   head.set(http::field::content_type, "text/event-stream");
+  SetNoSniff(head);
   head.set(http::field::cache_control, "no-cache");
   head.chunked(true);
   head.keep_alive(false);
@@ -514,6 +545,10 @@ awaitable<bool> HttpEdge::Impl::ServeEvents(Conn& c, ApiRequest& req, Clock::tim
   while (ok && !stopping && !c.stop_requested && !handlers.stopping()) {
     tick.expires_after(kLiveTick);
     co_await tick.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (PeerClosed(c.socket)) {  // frees the subscription now, not at the next failed write
+      ok = false;
+      break;
+    }
     std::string out = sub->Take();
     if (out.empty() && Clock::now() - last_write >= kLiveHeartbeat) out = ": keep-alive\n\n";
     if (out.empty()) continue;
@@ -537,6 +572,7 @@ awaitable<bool> HttpEdge::Impl::ServeStream(Conn& c, Parser& parser, ApiRequest&
   // The status goes out before the input is read: errors are in-band lines.
   http::response<http::empty_body> head{http::status::ok, 11};
   head.set(http::field::content_type, "application/x-ndjson");
+  SetNoSniff(head);
   head.chunked(true);
   head.keep_alive(false);  // the body may not be read to its end
   http::response_serializer<http::empty_body> sr{head};

@@ -31,9 +31,20 @@ LiveFeed::LiveFeed(LiveFeedOptions options)
           "logsieve_live_dropped_total",
           "Decisions a /v1/live subscriber missed (sampling, a full queue, or a busy feed)")) {}
 
-std::unique_ptr<LiveFeed::Subscription> LiveFeed::Subscribe() {
-  std::unique_ptr<Subscription> sub(new Subscription(*this));
+std::unique_ptr<LiveFeed::Subscription> LiveFeed::Subscribe(std::string_view client) {
   MutexLock lock(&mu_);
+  // A refused subscription is never made: its destructor would take mu_.
+  if (options_.max_subscribers > 0 &&
+      subs_.size() >= static_cast<size_t>(options_.max_subscribers)) {
+    return nullptr;
+  }
+  if (options_.max_per_client > 0 &&
+      std::count_if(subs_.begin(), subs_.end(), [&](const Subscription* s) {
+        return s->client_ == client;
+      }) >= options_.max_per_client) {
+    return nullptr;
+  }
+  std::unique_ptr<Subscription> sub(new Subscription(*this, client));
   sub->tokens_ = options_.max_per_second;
   sub->refilled_ = Clock::now();
   sub->missed_seen_ = missed_.load(std::memory_order_relaxed);

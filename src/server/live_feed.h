@@ -26,6 +26,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/decision.h"
 #include "common/metrics.h"
@@ -36,6 +37,8 @@ namespace logsieve {
 struct LiveFeedOptions {
   int max_per_second = 50;  // events per subscriber per second
   size_t capacity = 1000;   // untaken events per subscriber
+  int max_subscribers = 0;  // in all; 0: no limit
+  int max_per_client = 0;   // with the same client address; 0: no limit
 };
 
 class LiveFeed {
@@ -55,8 +58,9 @@ class LiveFeed {
 
    private:
     friend class LiveFeed;
-    explicit Subscription(LiveFeed& feed) : feed_(feed) {}
+    Subscription(LiveFeed& feed, std::string_view client) : feed_(feed), client_(client) {}
     LiveFeed& feed_;
+    const std::string client_;
     // Guarded by feed_.mu_. Not annotated: the feed reaches them as
     // sub->queue_ under its own mu_, which clang cannot tie to sub->feed_.
     std::deque<std::string> queue_;
@@ -70,7 +74,10 @@ class LiveFeed {
   LiveFeed(const LiveFeed&) = delete;
   LiveFeed& operator=(const LiveFeed&) = delete;
 
-  std::unique_ptr<Subscription> Subscribe();
+  // A subscription for `client` (an address: what the per-client limit
+  // counts), or null when the feed holds max_subscribers already, or
+  // max_per_client for `client`.
+  std::unique_ptr<Subscription> Subscribe(std::string_view client = {});
   // Offers every line of `batch` (records and decisions) at `now`.
   void Offer(const Batch& batch, Clock::time_point now = Clock::now());
   int subscribers() const { return subscribers_.load(std::memory_order_relaxed); }

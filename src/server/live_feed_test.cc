@@ -93,5 +93,20 @@ TEST(LiveFeed, ALongLineIsCutInTheEvent) {
   EXPECT_NE(events.find(R"("cut":true)"), std::string::npos);
 }
 
+TEST(LiveFeed, OneClientCannotTakeEverySlot) {
+  LiveFeed feed({.max_subscribers = 3, .max_per_client = 2});
+  auto a1 = feed.Subscribe("10.0.0.1");
+  auto a2 = feed.Subscribe("10.0.0.1");
+  ASSERT_NE(a1, nullptr);
+  ASSERT_NE(a2, nullptr);
+  EXPECT_EQ(feed.Subscribe("10.0.0.1"), nullptr);
+  auto b = feed.Subscribe("10.0.0.2");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(feed.Subscribe("10.0.0.3"), nullptr) << "three in all";
+  EXPECT_EQ(feed.subscribers(), 3);
+  a1.reset();
+  EXPECT_NE(feed.Subscribe("10.0.0.1"), nullptr) << "a closed subscription frees its slot";
+}
+
 }  // namespace
 }  // namespace logsieve

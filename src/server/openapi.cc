@@ -138,6 +138,8 @@ constexpr std::string_view kDocument = R"json({
         "responses": {
           "200": {"description": "The review queue", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReviewQueue"}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/LoopbackOnly"},
+          "422": {"description": "limit not an integer in [1, 1000], or min_confidence not a number in [0, 1] (the detail names the parameter and its bound)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
           "503": {"$ref": "#/components/responses/NotReady"}
         }
       }
@@ -152,6 +154,7 @@ constexpr std::string_view kDocument = R"json({
         "responses": {
           "200": {"description": "The registry", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ModelRegistry"}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/LoopbackOnly"},
           "503": {"$ref": "#/components/responses/NotReady"}
         }
       }
@@ -166,6 +169,7 @@ constexpr std::string_view kDocument = R"json({
         "responses": {
           "200": {"description": "The learn report: both models per label, the gate's verdict and reasons", "content": {"application/json": {"schema": {"type": "object", "required": ["version", "parent", "promoted", "activated", "reasons", "sets"], "properties": {"version": {"type": "string"}, "parent": {"type": "string"}, "promoted": {"type": "boolean", "description": "Passed the gate"}, "activated": {"type": "boolean", "description": "Always false here"}, "reasons": {"type": "array", "items": {"type": "string"}}, "sets": {"type": "array", "items": {"type": "object"}}}}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/LoopbackOnly"},
           "409": {"description": "A candidate is being trained already", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
           "503": {"$ref": "#/components/responses/NotReady"}
         }
@@ -183,6 +187,7 @@ constexpr std::string_view kDocument = R"json({
           "200": {"description": "Activated", "content": {"application/json": {"schema": {"type": "object", "required": ["version", "active_model"], "properties": {"version": {"type": "string"}, "active_model": {"type": "string"}}}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/LoopbackOnly"},
           "422": {"description": "No such version in the registry (named), or a body without `version`", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
           "503": {"$ref": "#/components/responses/NotReady"}
         }
@@ -192,12 +197,13 @@ constexpr std::string_view kDocument = R"json({
       "get": {
         "operationId": "live",
         "summary": "Live decisions as Server-Sent Events",
-        "description": "Every classify endpoint's decisions, from every client, as they are made: `event: decision` with a LiveDecision as data. Sampled: each subscriber gets at most 50 a second and holds at most 1,000 unread; what it misses is counted in `event: dropped` (data {\"dropped\": N}). Classification never waits for a subscriber. A comment line is sent after 10 s of quiet. At most 16 subscribers (503 beyond). Send the key in the Authorization header (EventSource cannot: read it with fetch).",
+        "description": "Every classify endpoint's decisions, from every client, as they are made: `event: decision` with a LiveDecision as data. Sampled: each subscriber gets at most 50 a second and holds at most 1,000 unread; what it misses is counted in `event: dropped` (data {\"dropped\": N}). Classification never waits for a subscriber. A comment line is sent after 10 s of quiet. At most 16 subscribers in all and 4 per client address (503 beyond); one that closes is freed within 250 ms. Send the key in the Authorization header (EventSource cannot: read it with fetch).",
         "tags": ["operations"],
         "security": [{}, {"bearer": []}],
         "responses": {
           "200": {"description": "An endless event stream", "content": {"text/event-stream": {"schema": {"type": "string"}, "example": "event: decision\ndata: {\"target_label\":\"User Action\",\"method_used\":\"Regex\",\"confidence\":1.0,\"source\":\"ModernCRM\",\"log_message\":\"User User1 logged in.\",\"time_ms\":1764460800000}\n\n"}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/LoopbackOnly"},
           "503": {"$ref": "#/components/responses/NotReady"}
         }
       }
@@ -212,7 +218,7 @@ constexpr std::string_view kDocument = R"json({
         "responses": {
           "200": {"description": "Reloaded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reloaded"}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
-          "403": {"description": "No API keys are set and the client is not on loopback", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+          "403": {"$ref": "#/components/responses/LoopbackOnly"},
           "500": {"description": "A new file did not load; the classifier in service stays", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
           "501": {"description": "This server has no way to reload (an embedded server without a loader)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
           "503": {"$ref": "#/components/responses/NotReady"}
@@ -366,7 +372,7 @@ constexpr std::string_view kDocument = R"json({
           "status": {"type": "string", "enum": ["ok", "loading", "stopping"]},
           "version": {"type": "string"},
           "stages": {"type": "array", "items": {"type": "string"}, "description": "Loaded stages in order (rules, model, llm)"},
-          "stage_details": {"type": "array", "items": {"type": "string"}, "description": "One line per loaded stage"},
+          "stage_details": {"type": "array", "items": {"type": "string"}, "description": "One line per loaded stage (names files and the LLM's URL: left out without a key when server.api_keys is set)"},
           "labels": {"type": "array", "items": {"type": "string"}},
           "loaded": {"$ref": "#/components/schemas/LoadedVersions"},
           "auth_required": {"type": "boolean", "description": "server.api_keys is set: the API needs a bearer token"}
@@ -439,9 +445,10 @@ constexpr std::string_view kDocument = R"json({
       "BadRequest": {"description": "Not a CSV, missing columns, a malformed row (with its line) or malformed JSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
       "Unauthorized": {"description": "API keys are configured and the Bearer token is missing or wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
       "Timeout": {"description": "The body did not arrive within server.request_timeout_ms", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
-      "TooLarge": {"description": "Over server.max_upload_bytes, max_stream_bytes, max_batch or max_rows", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+      "TooLarge": {"description": "Over server.max_upload_bytes, max_stream_bytes, max_batch or max_rows, or a string of the JSON body (a log_message) over input.max_record_bytes", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
       "UnsupportedMediaType": {"description": "Wrong Content-Type", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
       "Unprocessable": {"description": "Valid JSON of the wrong shape (a field missing or not a string)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
+      "LoopbackOnly": {"description": "An admin endpoint (reload, learn, models, activate, review, live): no API keys are set and the client is not on loopback", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}},
       "NotReady": {"description": "The classifier is still loading or the server is shutting down", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}}
     }
   }

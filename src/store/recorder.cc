@@ -154,10 +154,12 @@ void StoreRecorder::Observe(const Batch& batch, const RecordingTags& tags) {
     }
     ++o.count;
     o.last_seen = now;
+    // Cut to kMaxExampleBytes: a store keeps lines for a person to read.
+    const std::string_view example =
+        std::string_view(batch.records[i].message).substr(0, kMaxExampleBytes);
     if (o.examples.size() < static_cast<size_t>(options_.examples) &&
-        std::find(o.examples.begin(), o.examples.end(), batch.records[i].message) ==
-            o.examples.end()) {
-      o.examples.push_back(batch.records[i].message);
+        std::find(o.examples.begin(), o.examples.end(), example) == o.examples.end()) {
+      o.examples.emplace_back(example);
     }
   }
   pending_gauge_.Set(static_cast<double>(pending_.size()));

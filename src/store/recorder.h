@@ -42,6 +42,11 @@
 
 namespace logsieve {
 
+// The bytes kept of each raw example line (store.examples per template); a
+// longer line is cut (doc/learning.md). Bounds the store and GET /v1/review
+// however long the lines classified.
+inline constexpr size_t kMaxExampleBytes = 4096;
+
 struct RecorderOptions {
   int64_t flush_ms;
   int64_t max_pending;

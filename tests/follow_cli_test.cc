@@ -144,7 +144,7 @@ TEST(FollowCliTest, AFollowedJavaTraceIsOneEventOnceItsLinesStop) {
   Append(log, "2024-03-12 ERROR boom\njava.lang.IllegalStateException: x\n\tat a.B.c(B.java:1)\n");
   EXPECT_EQ(WaitForMessages(out, 1),
             (std::vector<std::string>{"2024-03-12 ERROR boom\\njava.lang.IllegalStateException: "
-                                      "x\\n\tat a.B.c(B.java:1)"}));
+                                      "x\\n\\tat a.B.c(B.java:1)"}));
   EXPECT_EQ(f.Stop(), 0) << f.err();
 }
 
@@ -182,7 +182,7 @@ TEST(MultilineCliTest, StdinTracesAreJoinedAndACutEventIsListedInTheSummary) {
       testing::RunProgram(argv, "ERROR x\n\tat a\n\tat b\n\tat c\nINFO y\nERROR z\nCaused by: q\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "Unclassified\tNone\t\tERROR x\\n\tat a\\n\tat b\n"
+            "Unclassified\tNone\t\tERROR x\\n\\tat a\\n\\tat b\n"
             "Unclassified\tNone\t\tat c\n"
             "Unclassified\tNone\t\tINFO y\n"
             "Unclassified\tNone\t\tERROR z\\nCaused by: q\n");

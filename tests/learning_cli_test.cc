@@ -113,6 +113,13 @@ TEST_F(LearningCliTest, ACorruptStoreFailsTheStoreCommandsButNotClassify) {
 }
 
 TEST_F(LearningCliTest, RulesSuggestWritesYamlThatRulesCheckAccepts) {
+  // rules suggest only reads: it needs a store, and never makes one.
+  EXPECT_NE(Run({"rules", "suggest"}).exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("s.db")));
+  ASSERT_EQ(Run({"classify", "-", "-q", "--set", "store.enabled=on"},
+                "source,log_message\nLegacyCRM,Case 17 escalation failed\n")
+                .exit_code,
+            0);
   RunResult r = Run({"rules", "suggest", "--min-support", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Nothing is applied"), std::string::npos) << r.out;

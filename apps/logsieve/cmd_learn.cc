@@ -55,7 +55,7 @@ void AddLearnCommands(CLI::App& app) {
                                      ": no store there, so nothing to learn from (serve and the "
                                      "worker make it; store.path names another)"));
       }
-      StatusOr<std::unique_ptr<Store>> store = Store::Open(*so);
+      StatusOr<std::unique_ptr<Store>> store = Store::Open(*so, StoreOpenMode::kExisting);
       if (!store.ok()) Fail(store.status());
       StatusOr<LearnReport> report = Learn(config, **store, LearnOptions::FromConfig(config));
       if (!report.ok()) Fail(report.status());
@@ -93,7 +93,7 @@ void AddLearnCommands(CLI::App& app) {
       Config config = o->pipeline.BuildConfigOrFail();
       StatusOr<StoreOptions> so = StoreOptions::FromConfig(config);
       if (!so.ok()) Fail(so.status());
-      StatusOr<std::unique_ptr<Store>> store = Store::Open(*so);
+      StatusOr<std::unique_ptr<Store>> store = Store::Open(*so, StoreOpenMode::kReadOnly);
       if (!store.ok()) Fail(store.status());
       StatusOr<std::vector<RuleSuggestion>> s = SuggestRules(config, **store, o->suggest);
       if (!s.ok()) Fail(s.status());

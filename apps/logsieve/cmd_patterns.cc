@@ -298,7 +298,10 @@ void AddPatternsCommand(CLI::App& app) {
   cmd->add_flag("--summary", o->summary,
                 "Write the templates (count, share, first and last line, example) instead of "
                 "the records");
-  AddPipelineFlags(cmd, &o->pipeline);
+  AddConfigFlags(cmd, &o->pipeline);  // the miner uses no rules, model or threshold
+  AddExamples(cmd, {"logsieve patterns app.log --format lines -o templates.csv",
+                    "logsieve patterns logs.csv --summary",
+                    "logsieve patterns events.ndjson --summary --output-format ndjson"});
   cmd->callback([o] {
     Status s = RunPatterns(*o);
     if (!s.ok()) Fail(s);

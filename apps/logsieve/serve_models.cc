@@ -45,7 +45,8 @@ class LearnModelService final : public ModelService {
       ~Done() { flag = false; }
     } done{learning_};
     LOGSIEVE_ASSIGN_OR_RETURN(StoreOptions store_options, StoreOptions::FromConfig(config_));
-    LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(store_options));
+    LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
+                              Store::Open(store_options, StoreOpenMode::kExisting));
     LearnOptions options = LearnOptions::FromConfig(config_);
     options.activate = false;  // a person looks at the report first
     LOGSIEVE_ASSIGN_OR_RETURN(LearnReport report, logsieve::Learn(config_, *store, options));

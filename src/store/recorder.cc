@@ -264,10 +264,11 @@ bool RecordsIn(const Config& config, std::string_view command) {
   return enabled == "on" || (enabled == "auto" && (command == "serve" || command == "worker"));
 }
 
-std::shared_ptr<Store> OpenStoreOrLog(const Config& config) {
+std::shared_ptr<Store> OpenStoreOrLog(const Config& config, StoreOpenMode mode) {
   StatusOr<StoreOptions> options = StoreOptions::FromConfig(config);
-  StatusOr<std::unique_ptr<Store>> store =
-      options.ok() ? Store::Open(*options) : StatusOr<std::unique_ptr<Store>>(options.status());
+  StatusOr<std::unique_ptr<Store>> store = options.ok()
+                                               ? Store::Open(*options, mode)
+                                               : StatusOr<std::unique_ptr<Store>>(options.status());
   if (!store.ok()) {
     Errors(ReasonOf(store.status())).Inc();
     MetricsRegistry::Global()

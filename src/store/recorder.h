@@ -114,9 +114,10 @@ std::shared_ptr<StoreRecorder> OpenRecorder(const Config& config, std::string_vi
 
 // Whether `command` records, per store.enabled (as OpenRecorder decides).
 bool RecordsIn(const Config& config, std::string_view command);
-// The store of store.path, opened (created when absent); on failure logged
-// as OpenRecorder logs it, counted, and null.
-std::shared_ptr<Store> OpenStoreOrLog(const Config& config);
+// The store of store.path, opened with `mode`; on failure logged as
+// OpenRecorder logs it, counted, and null.
+std::shared_ptr<Store> OpenStoreOrLog(const Config& config,
+                                      StoreOpenMode mode = StoreOpenMode::kCreate);
 
 // `inner` with every classified batch shown to `recorder` afterwards; answers
 // are unchanged. `config`: the one `inner` was built from (RecordingTags).

@@ -18,7 +18,7 @@ StoreParts OpenStoreParts(const Config& config, std::string_view command) {
       return parts;
     }
   }
-  parts.store = OpenStoreOrLog(config);
+  parts.store = OpenStoreOrLog(config, records ? StoreOpenMode::kCreate : StoreOpenMode::kExisting);
   if (parts.store == nullptr) return parts;
   if (records) {
     parts.recorder =

@@ -340,7 +340,10 @@ class FormatWriter : public RecordWriter {
         columns_(input_columns) {
     if (input_format_ != Format::kCsv) columns_ = {"source", "log_message"};
     std::vector<std::string_view> outs = {kLabelColumn, kMethodColumn, kConfidenceColumn};
-    if (options_.detail) outs.push_back(kDetailColumn);
+    if (options_.detail) {  // the tutorial's three columns stay the default
+      outs.push_back(kDegradedColumn);
+      outs.push_back(kDetailColumn);
+    }
     header_ = columns_;
     for (std::string_view name : outs) {
       int at = -1;
@@ -400,7 +403,10 @@ class FormatWriter : public RecordWriter {
   std::vector<std::string> Values(const Decision& d) const {
     std::vector<std::string> v = {d.label, std::string(MethodName(d.method)),
                                   FormatConfidence(d.confidence)};
-    if (options_.detail) v.push_back(d.detail);
+    if (options_.detail) {
+      v.emplace_back(d.degraded ? "true" : "false");
+      v.push_back(d.detail);
+    }
     return v;
   }
 

@@ -52,8 +52,10 @@ std::string EscapeLinesField(std::string_view text);
 inline constexpr std::string_view kLabelColumn = "target_label";
 inline constexpr std::string_view kMethodColumn = "method_used";
 inline constexpr std::string_view kConfidenceColumn = "confidence";
-// JSON output (NDJSON, the API): true when a stage answered by a fallback
-// path (LLM down, over budget, no key): a guess, not a confident answer.
+// true when a stage answered by a fallback path (LLM down, over budget, no
+// key): a guess, not a confident answer. Always in JSON output (NDJSON, the
+// API); a CSV column with --detail, before `detail` (the default CSV keeps
+// the tutorial's three appended columns).
 inline constexpr std::string_view kDegradedColumn = "degraded";
 inline constexpr std::string_view kDetailColumn = "detail";
 

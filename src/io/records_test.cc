@@ -68,12 +68,13 @@ TEST(CsvOutputTest, AppendsTheSeedColumnsAndKeepsOtherColumnsInPlace) {
             "t1,ModernCRM,\"a, b\",\"L:a, b\",Regex,1.0\n");
 }
 
-TEST(CsvOutputTest, DetailColumnOnRequest) {
+TEST(CsvOutputTest, DegradedAndDetailColumnsOnRequest) {
   WriteOptions wo;
   wo.detail = true;
   std::string out = RoundTrip("source,log_message\nS,m\n", {}, wo);
   EXPECT_EQ(out,
-            "source,log_message,target_label,method_used,confidence,detail\nS,m,L:m,Regex,1.0,d\n");
+            "source,log_message,target_label,method_used,confidence,degraded,detail\n"
+            "S,m,L:m,Regex,1.0,false,d\n");
 }
 
 TEST(CsvOutputTest, ExistingDecisionColumnsAreOverwrittenInPlace) {

@@ -377,9 +377,9 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
     if (!built.ok()) return built.status().WithPrefix(path + ": the model's exemplars");
     evidence = std::move(built).value();
   }
-  return std::unique_ptr<Stage>(new ModelStage(
-      std::move(path), std::move(choice.origin), std::move(loaded), threshold,
-      use_batch_templates, std::move(own), std::move(evidence), config.labels()));
+  return std::unique_ptr<Stage>(
+      new ModelStage(std::move(path), std::move(choice.origin), std::move(loaded), threshold,
+                     use_batch_templates, std::move(own), std::move(evidence), config.labels()));
 }
 
 }  // namespace logsieve

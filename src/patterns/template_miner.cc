@@ -264,13 +264,13 @@ AddResult TemplateMiner::Add(std::string_view message, uint64_t at) {
     node = child.get();
     if (k == depth) break;
     const std::string& token = s.tokens[k];
-    if (HoldsPlaceholder(token)) {
-      c->route.emplace_back(kWildcard);
-    } else if (node->children.count(token) > 0 ||
-               node->children.size() < static_cast<size_t>(options_.max_children)) {
+    const bool own_child = !HoldsPlaceholder(token) &&
+                           (node->children.count(token) > 0 ||
+                            node->children.size() < static_cast<size_t>(options_.max_children));
+    if (own_child) {
       c->route.push_back(token);
     } else {
-      c->route.emplace_back(kWildcard);
+      c->route.emplace_back(kWildcard);  // a value, or a node with max_children already
     }
   }
   node->clusters.push_back(c);

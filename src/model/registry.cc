@@ -210,7 +210,7 @@ std::string RegistryDir(const Config& config) {
 }
 
 StatusOr<ModelChoice> ResolveModelFile(const Config& config) {
-  const std::string file = config.GetString("model.file");
+  const std::string& file = config.GetString("model.file");
   if (file == "none") return ModelChoice{};
   if (!file.empty()) return ModelChoice{file, "model.file"};
   const std::string dir = RegistryDir(config);

@@ -25,18 +25,7 @@ namespace {
 using json = nlohmann::json;
 using ::testing::HasSubstr;
 
-// The port once the log says "ready", or -1 after 60 s.
-int WaitReady(const std::string& log) {
-  for (int i = 0; i < 1200; ++i) {
-    std::string text = testing::ReadFile(log);
-    size_t at = text.find("http://127.0.0.1:");
-    if (at != std::string::npos && text.find("ready") != std::string::npos) {
-      return std::stoi(text.substr(at + 17));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return -1;
-}
+int WaitReady(const std::string& log) { return testing::WaitForServeReady(log, 60); }
 
 // Calls `check` every 100 ms until it is true, for at most `seconds`.
 template <typename F>

@@ -36,18 +36,7 @@ pid_t StartServe(const std::string& log) {
   return pid;
 }
 
-// The port once the log says "ready", or -1 after 20 s.
-int WaitReady(const std::string& log) {
-  for (int i = 0; i < 400; ++i) {
-    std::string text = testing::ReadFile(log);
-    size_t at = text.find("http://127.0.0.1:");
-    if (at != std::string::npos && text.find("ready") != std::string::npos) {
-      return std::stoi(text.substr(at + 17));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return -1;
-}
+int WaitReady(const std::string& log) { return testing::WaitForServeReady(log); }
 
 TEST(ServeCommandTest, ServesThenExitsZeroOnSigterm) {
   testing::ScratchDir dir;

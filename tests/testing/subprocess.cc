@@ -188,4 +188,16 @@ int Child::Wait() {
   return ExitCode(status);
 }
 
+int WaitForServeReady(const std::string& log, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    const std::string text = ReadFile(log);
+    const size_t at = text.find("http://127.0.0.1:");
+    if (at != std::string::npos && text.find("ready") != std::string::npos) {
+      return std::stoi(text.substr(at + 17));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return -1;
+}
+
 }  // namespace logsieve::testing

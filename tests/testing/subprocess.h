@@ -59,6 +59,10 @@ class Background {
   int pid_ = -1;
 };
 
+// The port of a `logsieve serve` whose stderr goes to `log`, once the log says
+// "ready" (and names http://127.0.0.1:PORT), or -1 after `seconds`.
+int WaitForServeReady(const std::string& log, int seconds = 20);
+
 }  // namespace logsieve::testing
 
 #endif  // LOGSIEVE_TESTS_TESTING_SUBPROCESS_H_

@@ -36,8 +36,9 @@ echo "store: $rows templates, $(( $(stat -c %s "$tmp/big.db") >> 20 )) MB; $read
 # stats FILE: p50, p99 and max of the seconds in FILE, in ms.
 stats() {
   sort -n "$1" | awk '{ v[NR] = $1 } END {
+    i99 = int(NR * 0.99) + 1; if (i99 > NR) i99 = NR
     printf "n=%d p50 %.1f ms  p99 %.1f ms  max %.1f ms", NR, v[int(NR * 0.5) + 1] * 1000,
-      v[int(NR * 0.99) + 1 > NR ? NR : int(NR * 0.99) + 1] * 1000, v[NR] * 1000 }'
+      v[i99] * 1000, v[NR] * 1000 }'
 }
 
 # probe URL SECONDS OUT: sequential GET /healthz for SECONDS, one time per line.

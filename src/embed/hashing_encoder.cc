@@ -251,6 +251,11 @@ std::string HashingEncoder::fingerprint() const {
 }
 
 void HashingEncoder::Tokenize(std::string_view text, Workspace* ws) const {
+  if (text.size() > kMaxTextBytes) {
+    size_t cut = kMaxTextBytes;  // back off continuation bytes (10xxxxxx)
+    while (cut > kMaxTextBytes - 4 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut);
+  }
   std::string& low = ws->lowered;
   low.resize(text.size());
   for (size_t i = 0; i < text.size(); ++i) low[i] = Lower(text[i]);

@@ -23,6 +23,11 @@
 // of features in that bucket); the vector is L2-normalised (an empty text
 // gives the zero vector). Indices come out strictly increasing.
 //
+// Only the first kMaxTextBytes of a text are encoded, cut back to a UTF-8
+// boundary: a longer line (a 1 MiB record is allowed) is classified by its
+// head, and a Workspace never grows past a few MB (the features of 1 MiB of
+// text took about 37 MB, and a thread_local Workspace kept them).
+//
 // Thread safety: immutable after Create; Encode* may run concurrently, each
 // thread with its own Workspace (EncodeSparse/EncodeDense use a thread_local
 // one).
@@ -79,6 +84,8 @@ struct NamedFeature {
 
 class HashingEncoder final : public Encoder {
  public:
+  static constexpr size_t kMaxTextBytes = 16 * 1024;
+
   // Per-thread scratch; reuse it across calls to avoid allocation.
   struct Workspace {
     std::string lowered;

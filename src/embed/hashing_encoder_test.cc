@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -62,6 +63,25 @@ TEST(HashingEncoderTest, LongTextsInLargeSpacesComeOutSorted) {
   SparseVector v = Encode(*enc, text);
   ASSERT_GT(v.indices.size(), 500u);
   for (size_t i = 1; i < v.indices.size(); ++i) ASSERT_LT(v.indices[i - 1], v.indices[i]);
+}
+
+TEST(HashingEncoderTest, OnlyTheFirstMaxTextBytesOfALongLineAreEncoded) {
+  auto enc = Make();
+  // The head ends in a 3-byte character that straddles the cap: the cut
+  // backs off to its first byte, so the head is the cap less two bytes.
+  std::string head(HashingEncoder::kMaxTextBytes - 2, 'a');
+  head[100] = ' ';
+  std::string line = head + "\xe2\x82\xac tail words that the model never sees";
+  line.append(1 << 20, 'x');  // a 1 MiB record
+  HashingEncoder::Workspace ws;
+  SparseVector long_v;
+  enc->Encode(line, &ws, &long_v);
+  SparseVector head_v = Encode(*enc, head);
+  EXPECT_EQ(long_v.indices, head_v.indices);
+  EXPECT_EQ(long_v.values, head_v.values);
+  // The scratch that a thread keeps is bounded by the cap, not the line.
+  EXPECT_LE(ws.lowered.capacity(), HashingEncoder::kMaxTextBytes);
+  EXPECT_LT(ws.buckets.capacity(), 8 * HashingEncoder::kMaxTextBytes);
 }
 
 TEST(HashingEncoderTest, SameTextGivesSameVectorAcrossEncoders) {

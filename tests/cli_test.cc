@@ -42,8 +42,8 @@ TEST(CliClassifyTest, CsvFromStdinGetsTheSeedColumnsAndOtherColumnsStayInPlace) 
       Classify(With({"-", "-q"}, kNoStages), "timestamp,source,log_message\nt1,A,hello\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "timestamp,source,log_message,target_label,method_used,confidence\nt1,A,hello,"
-            "Unclassified,None,\n");
+            "timestamp,source,log_message,target_label,method_used,confidence,degraded\n"
+            "t1,A,hello,Unclassified,None,,false\n");
   EXPECT_EQ(r.err, "");
 }
 
@@ -83,7 +83,8 @@ TEST(CliClassifyTest, OutputFileIsWrittenWhole) {
                          "source,log_message\nA,x\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ReadFile(dir.File("out.csv")),
-            "source,log_message,target_label,method_used,confidence\nA,x,Unclassified,None,\n");
+            "source,log_message,target_label,method_used,confidence,degraded\n"
+            "A,x,Unclassified,None,,false\n");
 }
 
 TEST(CliClassifyTest, AnOutputThatIsNotARegularFileIsWrittenInPlaceNotReplaced) {
@@ -96,7 +97,8 @@ TEST(CliClassifyTest, AnOutputThatIsNotARegularFileIsWrittenInPlaceNotReplaced) 
   reader.join();
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(got,
-            "source,log_message,target_label,method_used,confidence\nA,x,Unclassified,None,\n");
+            "source,log_message,target_label,method_used,confidence,degraded\n"
+            "A,x,Unclassified,None,,false\n");
   struct stat st {};
   ASSERT_EQ(stat(fifo.c_str(), &st), 0);
   EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced by a file";

@@ -74,9 +74,9 @@ TEST(FirstUseTest, NdjsonThatCallsTheMessageMsgIsReadWithMessageField) {
                          "{\"host\":\"web1\",\"msg\":\"hello\"}\n{\"msg\":\"no host\"}\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "source,log_message,target_label,method_used,confidence\n"
-            "web1,hello,Unclassified,None,\n"
-            "unknown,no host,Unclassified,None,\n");
+            "source,log_message,target_label,method_used,confidence,degraded\n"
+            "web1,hello,Unclassified,None,,false\n"
+            "unknown,no host,Unclassified,None,,false\n");
 }
 
 TEST(FirstUseTest, ACsvWithoutASourceColumnWorksWhenSourceIsGiven) {

@@ -150,7 +150,7 @@ std::string JargonCorrections(int n, const std::string& label) {
 
 // The label and method of the one line of a CSV classify output.
 std::pair<std::string, std::string> Answer(const std::string& csv_out) {
-  // source,log_message,target_label,method_used,confidence
+  // source,log_message,target_label,method_used,confidence,degraded
   const std::string row = csv_out.substr(csv_out.find('\n') + 1);
   std::vector<std::string> f;
   size_t start = 0;

@@ -339,11 +339,9 @@ class FormatWriter : public RecordWriter {
         input_format_(input_format),
         columns_(input_columns) {
     if (input_format_ != Format::kCsv) columns_ = {"source", "log_message"};
-    std::vector<std::string_view> outs = {kLabelColumn, kMethodColumn, kConfidenceColumn};
-    if (options_.detail) {  // the tutorial's three columns stay the default
-      outs.push_back(kDegradedColumn);
-      outs.push_back(kDetailColumn);
-    }
+    std::vector<std::string_view> outs = {kLabelColumn, kMethodColumn, kConfidenceColumn,
+                                          kDegradedColumn};
+    if (options_.detail) outs.push_back(kDetailColumn);
     header_ = columns_;
     for (std::string_view name : outs) {
       int at = -1;
@@ -402,11 +400,9 @@ class FormatWriter : public RecordWriter {
  private:
   std::vector<std::string> Values(const Decision& d) const {
     std::vector<std::string> v = {d.label, std::string(MethodName(d.method)),
-                                  FormatConfidence(d.confidence)};
-    if (options_.detail) {
-      v.emplace_back(d.degraded ? "true" : "false");
-      v.push_back(d.detail);
-    }
+                                  FormatConfidence(d.confidence),
+                                  d.degraded ? "true" : "false"};
+    if (options_.detail) v.push_back(d.detail);
     return v;
   }
 

@@ -2,8 +2,9 @@
 // speaks (--format csv|ndjson|lines).
 //
 //   csv     A header row with at least `source,log_message` (other columns are
-//           kept in place); output appends `target_label,method_used,confidence`
-//           (and `detail` on request), the seed project's columns. A column of
+//           kept in place); output appends the seed project's columns
+//           `target_label,method_used,confidence`, then `degraded` (and
+//           `detail` on request). A column of
 //           the input with one of those names is overwritten in place.
 //   ndjson  One JSON object per line, decoded by io/ndjson.h (`log_message`,
 //           optional `source`); output is the same object plus the decision fields.
@@ -53,9 +54,8 @@ inline constexpr std::string_view kLabelColumn = "target_label";
 inline constexpr std::string_view kMethodColumn = "method_used";
 inline constexpr std::string_view kConfidenceColumn = "confidence";
 // true when a stage answered by a fallback path (LLM down, over budget, no
-// key): a guess, not a confident answer. Always in JSON output (NDJSON, the
-// API); a CSV column with --detail, before `detail` (the default CSV keeps
-// the tutorial's three appended columns).
+// key): a guess, not a confident answer. In JSON output (NDJSON, the API)
+// and a CSV column after `confidence` (and before `detail`, with --detail).
 inline constexpr std::string_view kDegradedColumn = "degraded";
 inline constexpr std::string_view kDetailColumn = "detail";
 

@@ -61,14 +61,14 @@ TEST(RecordReaderTest, EmptyInputIsAClearError) {
   EXPECT_NE(r.status().message().find("empty input"), std::string::npos);
 }
 
-TEST(CsvOutputTest, AppendsTheSeedColumnsAndKeepsOtherColumnsInPlace) {
+TEST(CsvOutputTest, AppendsTheSeedColumnsAndDegradedAndKeepsOtherColumnsInPlace) {
   std::string out = RoundTrip("timestamp,source,log_message\nt1,ModernCRM,\"a, b\"\n", {}, {});
   EXPECT_EQ(out,
-            "timestamp,source,log_message,target_label,method_used,confidence\n"
-            "t1,ModernCRM,\"a, b\",\"L:a, b\",Regex,1.0\n");
+            "timestamp,source,log_message,target_label,method_used,confidence,degraded\n"
+            "t1,ModernCRM,\"a, b\",\"L:a, b\",Regex,1.0,false\n");
 }
 
-TEST(CsvOutputTest, DegradedAndDetailColumnsOnRequest) {
+TEST(CsvOutputTest, TheDetailColumnComesOnRequestAfterDegraded) {
   WriteOptions wo;
   wo.detail = true;
   std::string out = RoundTrip("source,log_message\nS,m\n", {}, wo);
@@ -79,7 +79,9 @@ TEST(CsvOutputTest, DegradedAndDetailColumnsOnRequest) {
 
 TEST(CsvOutputTest, ExistingDecisionColumnsAreOverwrittenInPlace) {
   std::string out = RoundTrip("source,log_message,target_label\nS,m,old\n", {}, {});
-  EXPECT_EQ(out, "source,log_message,target_label,method_used,confidence\nS,m,L:m,Regex,1.0\n");
+  EXPECT_EQ(out,
+            "source,log_message,target_label,method_used,confidence,degraded\n"
+            "S,m,L:m,Regex,1.0,false\n");
 }
 
 TEST(CsvInputTest, WrongFieldCountFailsWithTheLineNumber) {
@@ -178,9 +180,9 @@ TEST(LinesTest, EachLineIsAMessageFromTheGivenSource) {
   wo.format = Format::kCsv;
   std::string out = RoundTrip("first line\r\n\nsecond, line\n", ro, wo);
   EXPECT_EQ(out,
-            "source,log_message,target_label,method_used,confidence\n"
-            "app,first line,L:first line,Regex,1.0\n"
-            "app,\"second, line\",\"L:second, line\",Regex,1.0\n");
+            "source,log_message,target_label,method_used,confidence,degraded\n"
+            "app,first line,L:first line,Regex,1.0,false\n"
+            "app,\"second, line\",\"L:second, line\",Regex,1.0,false\n");
 }
 
 TEST(LinesTest, OverlongLineIsReportedAndTheNextLinesSurvive) {
@@ -244,7 +246,8 @@ TEST(RecordReaderTest, ACsvWithoutTheSourceColumnGetsTheDefaultSourceWhenSourceI
   ro.default_source = "web";
   std::string out = RoundTrip("time,log_message\n1,hello\n", ro, {});
   EXPECT_EQ(out,
-            "time,log_message,target_label,method_used,confidence\n1,hello,L:hello,Regex,1.0\n");
+            "time,log_message,target_label,method_used,confidence,degraded\n"
+            "1,hello,L:hello,Regex,1.0,false\n");
 }
 
 TEST(RecordReaderTest, CsvColumnsAndNdjsonFieldsCanHaveOtherNames) {

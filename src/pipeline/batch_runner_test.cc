@@ -34,10 +34,10 @@ std::unique_ptr<Classifier> EchoClassifier() {
 
 TEST(RunStreamTest, OutputOrderIsInputOrderWithManyThreadsAndSmallBatches) {
   std::string in = "source,log_message\n";
-  std::string expected = "source,log_message,target_label,method_used,confidence\n";
+  std::string expected = "source,log_message,target_label,method_used,confidence,degraded\n";
   for (int i = 0; i < 2000; ++i) {
     in += "S,m" + std::to_string(i) + "\n";
-    expected += "S,m" + std::to_string(i) + ",m" + std::to_string(i) + ",Regex,1.0\n";
+    expected += "S,m" + std::to_string(i) + ",m" + std::to_string(i) + ",Regex,1.0,false\n";
   }
   auto reader = std::move(RecordReader::Open(InputStream::FromString(in), {})).value();
   std::string out;

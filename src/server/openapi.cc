@@ -38,7 +38,7 @@ constexpr std::string_view kDocument = R"json({
           "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary", "description": "CSV file (name ending in .csv) or plain-text log (.log, .txt, text/plain)"}}}}}
         },
         "responses": {
-          "200": {"description": "The CSV with three columns appended", "content": {"text/csv": {"schema": {"type": "string"}, "example": "source,log_message,target_label,method_used,confidence\nModernCRM,User User123 logged in.,User Action,Regex,1\n"}}},
+          "200": {"description": "The CSV with target_label, method_used, confidence and degraded appended", "content": {"text/csv": {"schema": {"type": "string"}, "example": "source,log_message,target_label,method_used,confidence,degraded\nModernCRM,User User123 logged in.,User Action,Regex,1.0,false\n"}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "408": {"$ref": "#/components/responses/Timeout"},

@@ -389,10 +389,10 @@ TEST_F(ServerTest, ClassifyCsvAppendsLabelMethodAndConfidence) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(r->get_header_value("Content-Type"), "text/csv; charset=utf-8");
   EXPECT_EQ(r->body,
-            "id,source,log_message,target_label,method_used,confidence\n"
-            "1,ModernCRM,User U1 logged in.,User Action,Regex,1.0\n"
-            "2,ModernHR,\"memory at 91%, \"\"high\"\"\",Resource Usage,ML,0.9\n"
-            "3,X,nothing,Unclassified,None,\n");
+            "id,source,log_message,target_label,method_used,confidence,degraded\n"
+            "1,ModernCRM,User U1 logged in.,User Action,Regex,1.0,false\n"
+            "2,ModernHR,\"memory at 91%, \"\"high\"\"\",Resource Usage,ML,0.9,false\n"
+            "3,X,nothing,Unclassified,None,,false\n");
 }
 
 TEST_F(ServerTest, ClassifyCsvRejectsAFileThatIsNeitherCsvNorPlainText) {
@@ -415,9 +415,9 @@ TEST_F(ServerTest, APlainTextLogUploadIsClassifiedOneRecordPerLine) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(r->body,
-            "source,log_message,target_label,method_used,confidence\n"
-            "upload,User U1 logged in.,User Action,Regex,1.0\n"
-            "upload,nothing,Unclassified,None,\n");
+            "source,log_message,target_label,method_used,confidence,degraded\n"
+            "upload,User U1 logged in.,User Action,Regex,1.0,false\n"
+            "upload,nothing,Unclassified,None,,false\n");
 }
 
 TEST_F(ServerTest, AnUploadSentAsTextPlainWithoutAKnownExtensionIsReadAsLines) {
@@ -819,7 +819,8 @@ TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
   auto count_lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
   EXPECT_EQ(count_lines(r->body), count_lines(csv));
   EXPECT_TRUE(
-      r->body.starts_with("timestamp,source,log_message,target_label,method_used,confidence\n"));
+      r->body.starts_with(
+      "timestamp,source,log_message,target_label,method_used,confidence,degraded\n"));
   r = client_->Post("/classify-single/",
                     R"({"source":"ModernCRM","log_message":"User User123 logged in."})",
                     "application/json");

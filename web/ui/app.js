@@ -12,7 +12,7 @@ import { ResultTable } from './table.js';
 
 const $ = (id) => document.getElementById(id);
 const CHUNK_LINES = 2000;  // lines per /v1/classify/stream request
-const DECISION_COLUMNS = ['target_label', 'method_used', 'confidence'];
+const DECISION_COLUMNS = ['target_label', 'method_used', 'confidence', 'degraded'];
 
 const state = {
   labels: [],
@@ -223,7 +223,7 @@ async function classifyWhole(file) {
       return { index, fields, source: fields[trimmed.indexOf('source')]?.trim() ?? 'unknown',
                message: fields[trimmed.indexOf('log_message')]?.trim() ?? '',
                label: f[at[0]], method: f[at[1]], confidence: f[at[2]] === '' ? null : Number(f[at[2]]),
-               detail: '' };
+               degraded: f[at[3]] === 'true', detail: '' };
     }));
     progress(state.rows.length, `${state.rows.length} rows classified`);
   } catch (e) {
@@ -356,8 +356,8 @@ for (const b of document.querySelectorAll('.thead button')) {
 }
 
 // The rows shown (filters and sort applied) as POST /classify/ writes them:
-// the input's columns with target_label, method_used, confidence (a column of
-// that name overwritten in place, else appended).
+// the input's columns with target_label, method_used, confidence, degraded (a
+// column of that name overwritten in place, else appended).
 function downloadCsv() {
   const columns = state.columns ?? ['source', 'log_message'];
   const header = [...columns];
@@ -371,7 +371,8 @@ function downloadCsv() {
   for (const i of state.order) {
     const r = state.rows[i];
     const f = state.columns ? [...r.fields] : [r.source, r.message];
-    const values = [r.label ?? 'Unclassified', r.method ?? 'None', formatConfidence(r.confidence)];
+    const values = [r.label ?? 'Unclassified', r.method ?? 'None', formatConfidence(r.confidence),
+                    r.degraded ? 'true' : 'false'];
     slot.forEach((at, k) => { f[at] = values[k]; });
     out += csvRow(f);
   }

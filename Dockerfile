@@ -31,7 +31,8 @@ RUN touch node_modules/.package-lock.json && make build JOBS=${JOBS} \
  && install -D -m 0755 build/release/apps/logsieve/logsieve /out/usr/local/bin/logsieve \
  && install -D -m 0644 -t /out/usr/local/share/logsieve/rules rules/default.yaml \
  && install -D -m 0644 -t /out/usr/local/share/logsieve/models models/default.lsm \
- && install -D -m 0644 -t /out/usr/local/share/logsieve/data data/sample.csv
+ && install -D -m 0644 -t /out/usr/local/share/logsieve/data data/sample.csv \
+ && install -D -m 0644 -t /out/usr/local/share/logsieve/tests/data tests/data/ood_dev.csv
 
 # --- runtime -----------------------------------------------------------------
 FROM debian:bookworm-slim

@@ -141,6 +141,9 @@ labelled=$(($(wc -l <"$work/sample.out") - 1))
 head -n 1 "$work/sample.out" | grep -q target_label || fail "classify wrote no target_label column"
 [[ $labelled -eq $rows ]] || fail "classify labelled $labelled of $rows rows"
 step "classify labelled the bundled sample ($labelled rows)"
+# learn's gate reads the bundled out-of-distribution dev set (learn.ood_dev) beside the binary.
+[[ -s "$work/root/usr/local/share/logsieve/tests/data/ood_dev.csv" ]] ||
+  fail "the image has no tests/data/ood_dev.csv, which learn gates against"
 # Earlier builds' layers (vfs keeps a full copy of each); this build's stay as the cache.
 "${podman[@]}" image prune -f >/dev/null
 say "PASS: image $image, $((size / 1000000)) MB, $SECONDS s in all"

@@ -22,7 +22,7 @@
 //     stream never uses), one `learn` runs, then the stream is classified as
 //     a default `classify` would, with no LLM: what is confidently wrong and
 //     what is covered. `autopilot`: no person; the oracle is the LLM, the
-//     store and the autopilot are on (learn.auto_min_new 100), and after each
+//     store and the autopilot are on (learn.auto_min_new 50), and after each
 //     tenth the autopilot gets its look. Prints per tenth: wrong answers,
 //     LLM requests, rounds so far; then the CPU the rounds took and classify
 //     lines/s with a learn round running beside it and without.
@@ -197,6 +197,21 @@ bool Set(Config& config, const std::string& key, const std::string& value) {
   return true;
 }
 
+// LEARNING_BENCH_SET="key=value;key=value": other settings for the rounds and
+// the prequential stream (a model file for round 1, llm.audit_rate=0,
+// learn.llm_weight=1, pipeline.threshold ...).
+bool SetFromEnvironment(Config& config) {
+  const char* sets = std::getenv("LEARNING_BENCH_SET");
+  std::string rest = sets != nullptr ? sets : "";
+  while (!rest.empty()) {
+    const std::string kv = rest.substr(0, rest.find(';'));
+    rest = kv.size() < rest.size() ? rest.substr(kv.size() + 1) : "";
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || !Set(config, kv.substr(0, eq), kv.substr(eq + 1))) return false;
+  }
+  return true;
+}
+
 std::string Scratch() {
   char dir[] = "/tmp/logsieve-learning-bench-XXXXXX";
   if (mkdtemp(dir) == nullptr) return "";
@@ -237,17 +252,7 @@ int Rounds(size_t per_kind) {
       !Set(config, "learn.registry", dir + "/models")) {
     return 1;
   }
-  // LEARNING_BENCH_SET="key=value;key=value": other settings (a model file for
-  // round 1, llm.audit_rate=0, pipeline.threshold ...).
-  if (const char* sets = std::getenv("LEARNING_BENCH_SET")) {
-    std::string rest = sets;
-    while (!rest.empty()) {
-      const std::string kv = rest.substr(0, rest.find(';'));
-      rest = kv.size() < rest.size() ? rest.substr(kv.size() + 1) : "";
-      const size_t eq = kv.find('=');
-      if (eq == std::string::npos || !Set(config, kv.substr(0, eq), kv.substr(eq + 1))) return 1;
-    }
-  }
+  if (!SetFromEnvironment(config)) return 1;
   std::shared_ptr<StoreRecorder> recorder = OpenRecorder(config, "serve");
   if (recorder == nullptr) return 1;
 
@@ -311,6 +316,7 @@ int Prequential(bool human, size_t per_kind) {
              !Set(config, "llm.api_key", "k")) {
     return 1;
   }
+  if (!SetFromEnvironment(config)) return 1;
   StoreParts parts = OpenStoreParts(config, "serve");
   if (parts.recorder == nullptr) return 1;
   StatusOr<std::unique_ptr<Classifier>> first = CreateClassifier(config, parts);

@@ -434,7 +434,7 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"learn.auto", T::kBool, "true",
               "Autopilot: serve and the stream worker run a gated learn round in the background "
               "(when their store is on), and a promoted model replaces the one in service."},
-    ConfigKey{"learn.auto_min_new", T::kInt, "100",
+    ConfigKey{"learn.auto_min_new", T::kInt, "50",
               "An autopilot round starts once the store holds this many new LLM answers and "
               "corrections together since the last round (a template whose model decision an "
               "answer contradicted counts 10)..."}
@@ -450,7 +450,12 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
               "Stored LLM answers below this confidence are not trained on."}
         .Range(0, 1),
     ConfigKey{"learn.correction_weight", T::kInt, "5",
-              "Each human correction counts as this many training rows (an LLM answer as one)."}
+              "Each human correction counts as this many training rows."}
+        .Range(1, 1000),
+    ConfigKey{"learn.llm_weight", T::kInt, "3",
+              "Each stored LLM answer that is trained on counts as this many training rows (a "
+              "few hundred answers among the base corpus's 27,000 rows need the weight to move "
+              "the model; doc/learning.md)."}
         .Range(1, 1000),
     ConfigKey{"learn.holdout", T::kDouble, "0.2",
               "Share of the store's templates held out to gate the candidate (never trained on)."}

@@ -400,8 +400,7 @@ class FormatWriter : public RecordWriter {
  private:
   std::vector<std::string> Values(const Decision& d) const {
     std::vector<std::string> v = {d.label, std::string(MethodName(d.method)),
-                                  FormatConfidence(d.confidence),
-                                  d.degraded ? "true" : "false"};
+                                  FormatConfidence(d.confidence), d.degraded ? "true" : "false"};
     if (options_.detail) v.push_back(d.detail);
     return v;
   }

@@ -104,6 +104,7 @@ LearnOptions LearnOptions::FromConfig(const Config& config) {
   o.registry = RegistryDir(config);
   o.min_llm_confidence = config.GetDouble("learn.min_llm_confidence");
   o.correction_weight = config.GetInt("learn.correction_weight");
+  o.llm_weight = config.GetInt("learn.llm_weight");
   o.holdout = config.GetDouble("learn.holdout");
   o.max_label_drop = config.GetDouble("learn.max_label_drop");
   o.max_accuracy_drop = config.GetDouble("learn.max_accuracy_drop");
@@ -191,7 +192,9 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   for (const LabelledLine& r : corrections) {
     for (int64_t k = 0; k < options.correction_weight; ++k) added.push_back(r);
   }
-  added.insert(added.end(), llm_train.begin(), llm_train.end());
+  for (int64_t k = 0; k < options.llm_weight; ++k) {
+    added.insert(added.end(), llm_train.begin(), llm_train.end());
+  }
   std::vector<LabelledLine> store_rows = corrections;  // what the candidate saw, for its hash
   store_rows.insert(store_rows.end(), llm.begin(), llm.end());
 
@@ -291,6 +294,7 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
       {"options",
        {{"min_llm_confidence", options.min_llm_confidence},
         {"correction_weight", options.correction_weight},
+        {"llm_weight", options.llm_weight},
         {"holdout", options.holdout},
         {"max_label_drop", options.max_label_drop},
         {"max_accuracy_drop", options.max_accuracy_drop},

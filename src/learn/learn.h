@@ -8,7 +8,7 @@
 // Training rows: the base corpus (a labelled CSV, learn.base_corpus; empty =
 // the synthetic corpus the default model is trained on), every correction
 // repeated learn.correction_weight times, and each stored LLM answer (not
-// degraded) with confidence >= learn.min_llm_confidence, once. The LLM rows
+// degraded) with confidence >= learn.min_llm_confidence, learn.llm_weight times. The LLM rows
 // are split by template: learn.holdout of them (whole templates, seeded) are
 // held out and never trained on.
 //
@@ -48,6 +48,7 @@ struct LearnOptions {
   std::string registry;
   double min_llm_confidence;
   int64_t correction_weight;
+  int64_t llm_weight;
   double holdout;
   double max_label_drop;
   double max_accuracy_drop;

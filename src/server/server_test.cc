@@ -818,8 +818,7 @@ TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
   ASSERT_EQ(r->status, 200) << r->body;
   auto count_lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
   EXPECT_EQ(count_lines(r->body), count_lines(csv));
-  EXPECT_TRUE(
-      r->body.starts_with(
+  EXPECT_TRUE(r->body.starts_with(
       "timestamp,source,log_message,target_label,method_used,confidence,degraded\n"));
   r = client_->Post("/classify-single/",
                     R"({"source":"ModernCRM","log_message":"User User123 logged in."})",

@@ -336,7 +336,6 @@ Plan Handlers::Admit(const ApiRequest& req) const {
       case RouteExecution::kWorker:
         // Store and registry reads may wait on a lock or a disk: a worker's job.
         plan.kind = Plan::kBuffer;  // a GET body is read away, not kept
-        plan.handle = route->handle;
         return plan;
       default:
         plan.answer = (this->*route->handle)(req);
@@ -381,7 +380,6 @@ Plan Handlers::Admit(const ApiRequest& req) const {
       break;
   }
   plan.kind = Plan::kBuffer;
-  plan.handle = route->handle;
   return plan;
 }
 
@@ -449,7 +447,7 @@ ApiResponse Handlers::Health(const ApiRequest& req) const {
 }
 
 ApiResponse Handlers::Run(const Plan& plan, const ApiRequest& req) const {
-  return (this->*plan.handle)(req);
+  return (this->*plan.route->handle)(req);
 }
 
 bool Handlers::RunsInline(const Plan& plan, const ApiRequest& req) const {

@@ -1,7 +1,7 @@
 // Handlers: one per endpoint (decode, call the Classifier, encode), plus the
-// admission decision the edge acts on before it reads a body, and the access
-// log / HTTP metrics. Knows nothing of sockets: http_edge.cc reads and writes,
-// this file decides.
+// admission decision the edge acts on before it reads a body (read from the
+// route table, routes.h), and the access log / HTTP metrics. Knows nothing of sockets: http_edge.cc
+// reads and writes, this file decides.
 //
 //   Handlers h(options);
 //   h.SetClassifier(classifier);         // ready; again later: a reload
@@ -57,8 +57,8 @@ struct Plan {
   // "max_upload_bytes" (server.*) or kRecordLimitKey: named in the 413; ""
   // for a fixed limit.
   std::string_view limit_key;
-  ApiResponse (Handlers::*handle)(const ApiRequest&) const = nullptr;  // kBuffer
-  // The request's row of the route table (routes.h); null for 404 / 405.
+  // The request's row of the route table (routes.h); null for 404 / 405. A
+  // kBuffer plan runs its `handle`.
   const RouteSpec* route = nullptr;
   // kEvents: the subscription, made when the request was admitted (so the
   // subscriber limits hold however many arrive at once).

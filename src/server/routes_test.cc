@@ -122,6 +122,24 @@ TEST(RoutesTest, AnUnknownPathHasNoRouteAndAPathUnderAPrefixHasThePrefixRow) {
   EXPECT_EQ(EndpointLabel("/docs/assets/redoc.standalone.js"), "/docs/assets/");
 }
 
+TEST(RoutesTest, TheAdminLikeRoutesAreTheOnesThatChangeWhatServesOrShowWhatWasClassified) {
+  std::vector<std::string> admin, public_routes;
+  for (const RouteSpec& r : Routes()) {
+    const std::string name =
+        std::string(r.method.empty() ? "ANY" : r.method) + " " + std::string(r.path);
+    if (r.auth == RouteAuth::kAdminLoopback) admin.push_back(name);
+    if (r.auth == RouteAuth::kPublic) public_routes.push_back(name);
+  }
+  EXPECT_THAT(admin, ::testing::UnorderedElementsAre("GET /v1/review", "POST /admin/reload",
+                                                     "GET /v1/models", "POST /v1/learn",
+                                                     "POST /v1/models/activate", "GET /v1/live"));
+  // Probes, docs and the dashboard's files hold no data; the rest needs a key when keys are set.
+  EXPECT_THAT(public_routes, ::testing::UnorderedElementsAre(
+                                 "GET /", "GET /healthz", "GET /readyz", "GET /openapi.json",
+                                 "GET /docs", "GET /redoc", "GET /docs/assets/", "GET /ui/",
+                                 "GET /ui", "ANY /classify", "ANY /classify-single"));
+}
+
 // ---------------------------------------------------------------------------
 // Auth comes from the table: each row, walked.
 

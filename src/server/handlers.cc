@@ -337,7 +337,7 @@ Plan Handlers::Admit(const ApiRequest& req) const {
         // Store and registry reads may wait on a lock or a disk: a worker's job.
         plan.kind = Plan::kBuffer;  // a GET body is read away, not kept
         return plan;
-      default:
+      default:  // kAnswerNow (routes.cc checks that a GET row is one of these three)
         plan.answer = (this->*route->handle)(req);
         return plan;
     }

@@ -359,6 +359,18 @@ consteval bool EveryRowIsComplete() {
     }
     if (r.method.empty() && r.execution != RouteExecution::kRedirect) return false;
     if ((r.method == "GET") != (r.body == RouteBody::kNone) && !r.method.empty()) return false;
+    // A GET is answered now, on a worker, as events, or redirected; a POST
+    // runs inline when quick, on a worker, or as the stream.
+    const bool get_execution = r.execution == RouteExecution::kAnswerNow ||
+                               r.execution == RouteExecution::kWorker ||
+                               r.execution == RouteExecution::kEvents;
+    const bool post_execution = r.execution == RouteExecution::kInlineWhenQuick ||
+                                r.execution == RouteExecution::kWorker ||
+                                r.execution == RouteExecution::kStream;
+    if (r.method == "GET" && !get_execution && r.execution != RouteExecution::kRedirect) {
+      return false;
+    }
+    if (r.method == "POST" && !post_execution) return false;
     for (const RouteSpec& other : kRoutes) {  // one row per path
       if (&other != &r && other.path == r.path) return false;
     }
@@ -366,8 +378,8 @@ consteval bool EveryRowIsComplete() {
   return true;
 }
 static_assert(EveryRowIsComplete(),
-              "a route row lacks its OpenAPI operation (or kNotInOpenApi), its handler, or "
-              "repeats a path");
+              "a route row lacks its OpenAPI operation (or kNotInOpenApi) or its handler, runs "
+              "where its method cannot, or repeats a path");
 
 }  // namespace
 

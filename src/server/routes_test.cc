@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/handlers.h"
@@ -141,11 +142,11 @@ TEST(RoutesTest, TheAdminLikeRoutesAreTheOnesThatChangeWhatServesOrShowWhatWasCl
 }
 
 // ---------------------------------------------------------------------------
-// Auth comes from the table: each row, walked.
+// Each row, walked: auth and allowed methods come from the table.
 
-class RouteAuthTest : public ::testing::TestWithParam<RouteSpec> {};
+class RouteRowTest : public ::testing::TestWithParam<RouteSpec> {};
 
-TEST_P(RouteAuthTest, WithKeysSetAGuardedRouteAnswers401WithoutOneAndAPublicOneDoesNot) {
+TEST_P(RouteRowTest, WithKeysSetAGuardedRouteAnswers401WithoutOneAndAPublicOneDoesNot) {
   const RouteSpec& r = GetParam();
   Handlers h(Options({"secret"}));
   const Plan plan = h.Admit(RequestFor(r, "127.0.0.1:5000"));
@@ -157,7 +158,7 @@ TEST_P(RouteAuthTest, WithKeysSetAGuardedRouteAnswers401WithoutOneAndAPublicOneD
   }
 }
 
-TEST_P(RouteAuthTest, WithKeysSetTheKeyOpensEveryRoute) {
+TEST_P(RouteRowTest, WithKeysSetTheKeyOpensEveryRoute) {
   const RouteSpec& r = GetParam();
   Handlers h(Options({"secret"}));
   ApiRequest req = RequestFor(r, "203.0.113.7:5000");
@@ -167,7 +168,7 @@ TEST_P(RouteAuthTest, WithKeysSetTheKeyOpensEveryRoute) {
   EXPECT_NE(plan.answer.status, 403) << r.path << ": " << plan.answer.body;
 }
 
-TEST_P(RouteAuthTest, WithoutKeysOnlyAnAdminLikeRouteAnswers403OffLoopback) {
+TEST_P(RouteRowTest, WithoutKeysOnlyAnAdminLikeRouteAnswers403OffLoopback) {
   const RouteSpec& r = GetParam();
   Handlers h(Options());
   const Plan plan = h.Admit(RequestFor(r, "203.0.113.7:5000"));
@@ -181,13 +182,29 @@ TEST_P(RouteAuthTest, WithoutKeysOnlyAnAdminLikeRouteAnswers403OffLoopback) {
   }
 }
 
+TEST_P(RouteRowTest, AnotherMethodIs405NamingTheRowsMethodOrIsRedirectedLikeAnyOther) {
+  const RouteSpec& r = GetParam();
+  Handlers h(Options());
+  ApiRequest req = RequestFor(r, "127.0.0.1:5000");
+  req.method = "DELETE";
+  const Plan plan = h.Admit(req);
+  if (r.method.empty()) {
+    EXPECT_EQ(plan.answer.status, r.redirect_status) << r.path << ": " << plan.answer.body;
+    return;
+  }
+  EXPECT_EQ(plan.answer.status, 405) << r.path << ": " << plan.answer.body;
+  ASSERT_EQ(plan.answer.headers.size(), 1u) << r.path;
+  EXPECT_EQ(plan.answer.headers[0], std::make_pair(std::string("Allow"), std::string(r.method)))
+      << r.path;
+}
+
 std::string RowName(const ::testing::TestParamInfo<RouteSpec>& info) {
   std::string name = std::string(info.param.method.empty() ? "ANY" : info.param.method) + "_";
   for (char c : info.param.path) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryRow, RouteAuthTest,
+INSTANTIATE_TEST_SUITE_P(EveryRow, RouteRowTest,
                          ::testing::ValuesIn(Routes().begin(), Routes().end()), RowName);
 
 }  // namespace

@@ -7,33 +7,6 @@
 namespace logsieve {
 namespace {
 
-struct Route {
-  std::string_view path;
-  std::string_view method;  // "GET" (HEAD too) or "POST"
-};
-
-constexpr Route kRoutes[] = {
-    {"/", "GET"},
-    {"/healthz", "GET"},
-    {"/readyz", "GET"},
-    {"/openapi.json", "GET"},
-    {"/docs", "GET"},
-    {"/redoc", "GET"},
-    {"/metrics", "GET"},
-    {"/classify/", "POST"},
-    {"/classify-single/", "POST"},
-    {"/v1/classify", "POST"},
-    {"/v1/classify/stream", "POST"},
-    {"/v1/feedback", "POST"},  // the learning loop (doc/learning.md)
-    {"/v1/review", "GET"},
-    {"/admin/reload", "POST"},  // hot reload (doc/learning.md)
-    {"/v1/models", "GET"},      // the model registry (doc/ui.md)
-    {"/v1/learn", "POST"},
-    {"/v1/models/activate", "POST"},
-    {"/v1/live", "GET"},  // Server-Sent Events (doc/ui.md)
-    {"/ui", "GET"},       // redirects to /ui/ (doc/ui.md)
-};
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -54,25 +27,6 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
-
-std::string AllowedMethods(std::string_view path) {
-  std::string allow;
-  for (const Route& r : kRoutes) {
-    if (r.path != path) continue;
-    if (!allow.empty()) allow += ", ";
-    allow += r.method;
-  }
-  return allow;
-}
-
-std::string_view EndpointLabel(std::string_view path) {
-  for (const Route& r : kRoutes) {
-    if (r.path == path) return r.path;
-  }
-  if (path.starts_with(kAssetPrefix)) return "/docs/assets/";
-  if (path.starts_with(kUiPrefix)) return "/ui/";
-  return "other";
-}
 
 FramingProblem CheckFraming(const ApiRequest& req) {
   bool has_te = false, has_cl = false, chunked_last = false;
@@ -138,11 +92,6 @@ bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys) {
   bool good = false;
   for (const std::string& key : keys) good |= ConstantTimeEquals(token, key);
   return good;
-}
-
-bool IsAdminPath(std::string_view path) {
-  return path == kReloadPath || path == "/v1/learn" || path == "/v1/models/activate" ||
-         path == kModelsPath || path == kReviewPath || path == kLivePath;
 }
 
 std::string_view ClientAddress(std::string_view remote) {

@@ -1,10 +1,9 @@
 // Admission: what is decided from a request's head alone, before any body is
-// read: the route table (404 / 405), message framing beyond what the HTTP
-// parser checks (RFC 9112 section 6), media types, declared lengths and
+// read, beside the route table (routes.h): message framing beyond what the
+// HTTP parser checks (RFC 9112 section 6), media types, declared lengths and
 // bearer tokens.
 //
 //   if (FramingProblem p = CheckFraming(req); p.status != 0) -> answer p, close
-//   std::string allow = AllowedMethods("/classify/");   // "POST"
 //   bool ok = Authorized(req, options.api_keys);
 //
 // Thread safety: pure functions.
@@ -19,35 +18,9 @@
 
 namespace logsieve {
 
-inline constexpr std::string_view kAssetPrefix = "/docs/assets/";
-inline constexpr std::string_view kUiPrefix = "/ui/";  // the dashboard (doc/ui.md)
-
-// Whether `path` is under a prefix of embedded static files (/docs/assets/,
-// /ui/): GET only, public, answered from web_assets.h.
-inline bool IsStaticPath(std::string_view path) {
-  return path.starts_with(kAssetPrefix) || path.starts_with(kUiPrefix);
-}
-inline constexpr std::string_view kStreamPath = "/v1/classify/stream";
-inline constexpr std::string_view kReloadPath = "/admin/reload";
-inline constexpr std::string_view kLivePath = "/v1/live";  // Server-Sent Events
-inline constexpr std::string_view kReviewPath = "/v1/review";
-inline constexpr std::string_view kModelsPath = "/v1/models";
-
-// The admin-like endpoints: reload, learn, the model list (registry paths),
-// activate, review (raw stored lines) and live (every decision). Without server.api_keys they
-// answer loopback clients only (AdminAuthorized).
-bool IsAdminPath(std::string_view path);
-
 // The client's address without its port: "127.0.0.1" for "127.0.0.1:50312",
 // "::1" for "::1:50312".
 std::string_view ClientAddress(std::string_view remote);
-
-// "GET", "POST" when `path` is an endpoint (so another method is 405), else "".
-std::string AllowedMethods(std::string_view path);
-
-// The `endpoint` label of the HTTP metrics: a known path, "/docs/assets/", "/ui/", or
-// "other" (hostile paths cannot grow the metric set).
-std::string_view EndpointLabel(std::string_view path);
 
 // A framing problem the parser let through, or status 0. Checked on every
 // request head: Transfer-Encoding other than a single final "chunked" (501
@@ -76,7 +49,7 @@ std::string MediaType(const ApiRequest& req);
 bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys);
 // The 401 answer (with WWW-Authenticate: Bearer).
 ApiResponse Unauthorized(const ApiRequest& req);
-// Whether the request may use the admin endpoints (IsAdminPath): with `keys`,
+// Whether the request may use an admin-like route (RouteAuth::kAdminLoopback): with `keys`,
 // as Authorized; without keys, only a client on loopback, so that a server
 // opened to the network without keys (`--host 0.0.0.0` in a container) cannot
 // be made to reload, learn or activate, nor show its stored lines, by anyone.

@@ -15,6 +15,7 @@
 #include "server/codec.h"
 #include "server/multipart.h"
 #include "server/openapi.h"
+#include "server/routes.h"
 #include "server/web_assets.h"
 #include "store/feedback.h"
 
@@ -48,8 +49,10 @@ constexpr const char* kUiPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'";
 
+constexpr std::string_view kUiPrefix = "/ui/";
+
 // /docs/assets/NAME and /ui/NAME: public, embedded (web_assets.h).
-ApiResponse StaticFile(std::string_view path) {
+ApiResponse StaticFileAt(std::string_view path) {
   const bool ui = path.starts_with(kUiPrefix);
   if (path == kUiPrefix) path = "/ui/index.html";
   const WebAsset* asset = FindWebAsset(path);
@@ -268,114 +271,115 @@ Plan Handlers::Admit(const ApiRequest& req) const {
   Plan plan;
   plan.limit = options_.max_upload_bytes;
   plan.limit_key = "max_upload_bytes";
-  const bool get = req.method == "GET" || req.method == "HEAD";
-  const std::string allow = AllowedMethods(req.path);
 
   // Unknown paths and methods: 404 / 405 after the body is read away.
-  const bool known_get = allow == "GET" || IsStaticPath(req.path);
-  if ((get && !known_get) || (!get && (req.method != "POST" || allow != "POST"))) {
-    // FastAPI's habit: `/classify` goes to `/classify/` with a 307, which a
-    // client repeats with the same method and body.
-    if (allow.empty() && !req.path.ends_with('/') && !AllowedMethods(req.path + "/").empty()) {
-      plan.answer = JsonAnswer(307, json{{"detail", "moved to " + req.path + "/"}});
-      const size_t query = req.target.find('?');
-      plan.answer.headers.emplace_back(
-          "Location",
-          req.path + "/" + (query == std::string::npos ? "" : req.target.substr(query)));
-      return plan;
-    }
-    if (allow.empty() && !IsStaticPath(req.path)) {
-      plan.answer = ErrorAnswer(404, "Not Found");
-    } else {
-      plan.answer = ErrorAnswer(405, "Method Not Allowed");
-      plan.answer.headers.emplace_back("Allow", allow.empty() ? "GET" : allow);
-    }
+  const RouteSpec* route = FindRoute(req.path);
+  if (route == nullptr) {
+    plan.answer = ErrorAnswer(404, "Not Found");
     return plan;
   }
-  const bool admin = IsAdminPath(req.path);
-  if (get && admin && !AdminAuthorized(req, options_.api_keys)) {
+  if (!route->Accepts(req.method)) {
+    plan.answer = ErrorAnswer(405, "Method Not Allowed");
+    plan.answer.headers.emplace_back("Allow", std::string(route->method));
+    return plan;
+  }
+  plan.route = route;
+  if (route->execution == RouteExecution::kRedirect) {
+    plan.answer = JsonAnswer(route->redirect_status,
+                             json{{"detail", "moved to " + std::string(route->redirect_to)}});
+    // An any-method redirect is repeated with its query; the dashboard's is not.
+    const size_t query = req.target.find('?');
+    plan.answer.headers.emplace_back(
+        "Location",
+        std::string(route->redirect_to) +
+            (route->method.empty() && query != std::string::npos ? req.target.substr(query) : ""));
+    return plan;
+  }
+
+  const bool takes_body = route->body != RouteBody::kNone;
+  if (takes_body) {
+    if (route->body == RouteBody::kNdjson) {
+      plan.limit = options_.max_stream_bytes;
+      plan.limit_key = "max_stream_bytes";
+    }
+    if (route->body == RouteBody::kRecordJson) {
+      // One record: its body is bounded by the line limit, not the upload
+      // limit, so a 30 MiB line is refused from its Content-Length, unread.
+      const size_t one_record = kJsonEscapeFactor * options_.max_record_bytes + kRecordBodySlack;
+      if (one_record < plan.limit) {
+        plan.limit = one_record;
+        plan.limit_key = kRecordLimitKey;
+      }
+    }
+    // A declared length over the limit: answered now, without reading the body.
+    if (std::string_view cl = req.Header("Content-Length"); !cl.empty() && plan.limit != 0) {
+      if (cl.size() > 19 || std::stoull(std::string(cl)) > plan.limit) {
+        return Unread(ErrorAnswer(413, BodyFailureDetail(413, plan.limit, plan.limit_key)));
+      }
+    }
+  }
+
+  // Auth, once, from the table.
+  if (route->auth == RouteAuth::kAdminLoopback && !AdminAuthorized(req, options_.api_keys)) {
     plan.answer = options_.api_keys.empty() ? AdminForbidden() : Unauthorized(req);
     return plan;
   }
-  if (get && req.path == kLivePath) return LivePlan(req);
-  if (get && (req.path == kReviewPath || req.path == kModelsPath)) {
-    // Store and registry reads may wait on a lock or a disk: a worker's job
-    // (both are admin paths: authorized above).
-    plan.kind = Plan::kBuffer;  // a GET body is read away, not kept
-    plan.handle = req.path == kReviewPath ? &Handlers::Review : &Handlers::ListModels;
-    return plan;
-  }
-  if (get) {
-    plan.answer = Get(req);
+  if (route->auth == RouteAuth::kKey && !Authorized(req, options_.api_keys)) {
+    plan.answer = Unauthorized(req);
     return plan;
   }
 
-  // The classify endpoints.
-  const bool stream = req.path == kStreamPath;
-  if (stream) {
-    plan.limit = options_.max_stream_bytes;
-    plan.limit_key = "max_stream_bytes";
-  }
-  if (req.path == "/classify-single/" || req.path == "/v1/feedback") {
-    // One record: its body is bounded by the line limit, not the upload
-    // limit, so a 30 MiB line is refused from its Content-Length, unread.
-    const size_t one_record = kJsonEscapeFactor * options_.max_record_bytes + kRecordBodySlack;
-    if (one_record < plan.limit) {
-      plan.limit = one_record;
-      plan.limit_key = kRecordLimitKey;
+  if (!takes_body) {  // a GET
+    switch (route->execution) {
+      case RouteExecution::kEvents:
+        return LivePlan(req);
+      case RouteExecution::kWorker:
+        // Store and registry reads may wait on a lock or a disk: a worker's job.
+        plan.kind = Plan::kBuffer;  // a GET body is read away, not kept
+        return plan;
+      default:  // kAnswerNow (routes.cc checks that a GET row is one of these three)
+        plan.answer = (this->*route->handle)(req);
+        return plan;
     }
   }
-  // A declared length over the limit: answered now, without reading the body.
-  if (std::string_view cl = req.Header("Content-Length"); !cl.empty() && plan.limit != 0) {
-    if (cl.size() > 19 || std::stoull(std::string(cl)) > plan.limit) {
-      return Unread(ErrorAnswer(413, BodyFailureDetail(413, plan.limit, plan.limit_key)));
-    }
-  }
-  const bool reload = req.path == kReloadPath;
-  if (admin ? !AdminAuthorized(req, options_.api_keys) : !Authorized(req, options_.api_keys)) {
-    plan.answer = admin && options_.api_keys.empty() ? AdminForbidden() : Unauthorized(req);
-    return plan;
-  }
+
   if (stopping_ || !ready()) {
     plan.answer =
         ErrorAnswer(503, stopping_ ? "shutting down" : "not ready: the classifier is loading");
     plan.answer.headers.emplace_back("Retry-After", "1");
     return plan;
   }
-  if (reload) {  // any body is read away; it says nothing
-    plan.kind = Plan::kBuffer;
-    plan.limit = 4096;
-    plan.limit_key = "";  // a fixed limit, no key
-    plan.handle = &Handlers::ReloadEndpoint;
-    return plan;
-  }
   const std::string type = MediaType(req);
-  if (stream) {
-    if (!type.empty() && type != "application/x-ndjson" && type != "application/ndjson" &&
-        type != "application/jsonl" && type != "application/json-lines" && type != "text/plain") {
-      return Unread(
-          ErrorAnswer(415, "Content-Type must be application/x-ndjson, not '" + type + "'"));
-    }
-    plan.kind = Plan::kStream;
-    return plan;
+  switch (route->body) {
+    case RouteBody::kIgnored:  // any body is read away; it says nothing
+      plan.limit = 4096;
+      plan.limit_key = "";  // a fixed limit, no key
+      break;
+    case RouteBody::kNdjson:
+      if (!type.empty() && type != "application/x-ndjson" && type != "application/ndjson" &&
+          type != "application/jsonl" && type != "application/json-lines" && type != "text/plain") {
+        return Unread(
+            ErrorAnswer(415, "Content-Type must be application/x-ndjson, not '" + type + "'"));
+      }
+      plan.kind = Plan::kStream;
+      return plan;
+    case RouteBody::kMultipart:
+      if (type != "multipart/form-data") {
+        return Unread(ErrorAnswer(
+            415, "Content-Type must be multipart/form-data with the file in field 'file'"));
+      }
+      break;
+    case RouteBody::kJson:
+    case RouteBody::kRecordJson:
+      if (!type.empty() && type != "application/json") {
+        return Unread(
+            ErrorAnswer(415, "Content-Type must be application/json, not '" + type + "'"));
+      }
+      break;
+    case RouteBody::kNone:
+      break;
   }
   plan.kind = Plan::kBuffer;
-  if (req.path == "/classify/") {
-    if (type != "multipart/form-data") {
-      return Unread(ErrorAnswer(
-          415, "Content-Type must be multipart/form-data with the file in field 'file'"));
-    }
-    plan.handle = &Handlers::ClassifyCsv;
-    return plan;
-  }
-  if (!type.empty() && type != "application/json") {
-    return Unread(ErrorAnswer(415, "Content-Type must be application/json, not '" + type + "'"));
-  }
-  plan.handle = req.path == "/classify-single/"     ? &Handlers::ClassifySingle
-                : req.path == "/v1/feedback"        ? &Handlers::AddFeedback
-                : req.path == "/v1/learn"           ? &Handlers::LearnModel
-                : req.path == "/v1/models/activate" ? &Handlers::ActivateModel
-                                                    : &Handlers::ClassifyBatch;
   return plan;
 }
 
@@ -395,36 +399,32 @@ Plan Handlers::LivePlan(const ApiRequest& req) const {
   return plan;
 }
 
-ApiResponse Handlers::Get(const ApiRequest& req) const {
-  const std::string& path = req.path;
-  if (path == "/") return Health(req);
-  if (path == "/healthz") return JsonAnswer(200, json{{"status", "ok"}});
-  if (path == "/readyz") {
-    if (stopping_) return ErrorAnswer(503, "shutting down");
-    if (!ready()) return ErrorAnswer(503, "not ready: the classifier is loading");
-    return JsonAnswer(200, json{{"status", "ready"}});
-  }
-  if (path == "/metrics") {
-    if (!Authorized(req, options_.api_keys)) return Unauthorized(req);
-    ApiResponse res;
-    res.content_type = "text/plain; version=0.0.4";
-    res.body = MetricsRegistry::Global().RenderPrometheus();
-    return res;
-  }
-  if (path == "/openapi.json") {
-    std::shared_ptr<const Classifier> c = classifier();
-    return JsonAnswer(
-        200, OpenApiDocument(options_.version, c ? c->labels() : std::vector<std::string>{}));
-  }
-  if (path == "/docs") return Page(SwaggerUiPage());
-  if (path == "/redoc") return Page(RedocPage());
-  if (path == "/ui") {
-    ApiResponse res = JsonAnswer(308, json{{"detail", "moved to /ui/"}});
-    res.headers.emplace_back("Location", "/ui/");
-    return res;
-  }
-  return StaticFile(path);
+ApiResponse Handlers::Liveness(const ApiRequest&) const {
+  return JsonAnswer(200, json{{"status", "ok"}});
 }
+
+ApiResponse Handlers::Readiness(const ApiRequest&) const {
+  if (stopping_) return ErrorAnswer(503, "shutting down");
+  if (!ready()) return ErrorAnswer(503, "not ready: the classifier is loading");
+  return JsonAnswer(200, json{{"status", "ready"}});
+}
+
+ApiResponse Handlers::Metrics(const ApiRequest&) const {
+  ApiResponse res;
+  res.content_type = "text/plain; version=0.0.4";
+  res.body = MetricsRegistry::Global().RenderPrometheus();
+  return res;
+}
+
+ApiResponse Handlers::OpenApi(const ApiRequest&) const {
+  std::shared_ptr<const Classifier> c = classifier();
+  return JsonAnswer(
+      200, OpenApiDocument(options_.version, c ? c->labels() : std::vector<std::string>{}));
+}
+
+ApiResponse Handlers::SwaggerUi(const ApiRequest&) const { return Page(SwaggerUiPage()); }
+ApiResponse Handlers::Redoc(const ApiRequest&) const { return Page(RedocPage()); }
+ApiResponse Handlers::StaticFile(const ApiRequest& req) const { return StaticFileAt(req.path); }
 
 ApiResponse Handlers::Health(const ApiRequest& req) const {
   std::shared_ptr<const Classifier> c = classifier();
@@ -447,14 +447,13 @@ ApiResponse Handlers::Health(const ApiRequest& req) const {
 }
 
 ApiResponse Handlers::Run(const Plan& plan, const ApiRequest& req) const {
-  return (this->*plan.handle)(req);
+  return (this->*plan.route->handle)(req);
 }
 
 bool Handlers::RunsInline(const Plan& plan, const ApiRequest& req) const {
-  const bool classifies = plan.handle == &Handlers::ClassifySingle ||
-                          plan.handle == &Handlers::ClassifyBatch ||
-                          plan.handle == &Handlers::ClassifyCsv;
-  if (plan.kind != Plan::kBuffer || !classifies || req.body.size() > kInlineBodyBytes) {
+  if (plan.kind != Plan::kBuffer || plan.route == nullptr ||
+      plan.route->execution != RouteExecution::kInlineWhenQuick ||
+      req.body.size() > kInlineBodyBytes) {
     return false;
   }
   std::shared_ptr<const Classifier> c = classifier();

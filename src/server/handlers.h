@@ -1,7 +1,7 @@
 // Handlers: one per endpoint (decode, call the Classifier, encode), plus the
-// admission decision the edge acts on before it reads a body, and the access
-// log / HTTP metrics. Knows nothing of sockets: http_edge.cc reads and writes,
-// this file decides.
+// admission decision the edge acts on before it reads a body (read from the
+// route table, routes.h), and the access log / HTTP metrics. Knows nothing of sockets: http_edge.cc
+// reads and writes, this file decides.
 //
 //   Handlers h(options);
 //   h.SetClassifier(classifier);         // ready; again later: a reload
@@ -35,6 +35,7 @@
 #include "server/live_feed.h"
 #include "server/model_service.h"
 #include "server/options.h"
+#include "server/routes.h"
 #include "store/recorder.h"
 
 namespace logsieve {
@@ -56,7 +57,9 @@ struct Plan {
   // "max_upload_bytes" (server.*) or kRecordLimitKey: named in the 413; ""
   // for a fixed limit.
   std::string_view limit_key;
-  ApiResponse (Handlers::*handle)(const ApiRequest&) const = nullptr;  // kBuffer
+  // The request's row of the route table (routes.h); null for 404 / 405. A
+  // kBuffer plan runs its `handle`.
+  const RouteSpec* route = nullptr;
   // kEvents: the subscription, made when the request was admitted (so the
   // subscriber limits hold however many arrive at once).
   std::shared_ptr<LiveFeed::Subscription> events;
@@ -135,15 +138,17 @@ class Handlers {
   void SetStopping() { stopping_ = true; }
   bool stopping() const { return stopping_; }
 
-  // Decides from the head alone: the route, 404 / 405, auth, readiness,
-  // content type, declared length. Cheap; answers the GET endpoints that
-  // read nothing but memory directly, and sends the store and registry reads
-  // (GET /v1/review, /v1/models) to a worker like every POST.
+  // Decides from the head alone, by the route table (routes.h): 404 / 405
+  // (Allow) and redirects, a declared length over the route's limit (413),
+  // the route's auth (401 / 403), readiness (503), its media type (415).
+  // Cheap; answers the kAnswerNow routes directly, and sends the kWorker ones
+  // (store and registry reads among them) to a worker.
   Plan Admit(const ApiRequest& req) const;
   // Runs a kBuffer plan: req.body holds the whole body.
   ApiResponse Run(const Plan& plan, const ApiRequest& req) const;
-  // True when Run(plan, req) cannot wait on I/O and is short: a classify
-  // endpoint (never the store's, which may wait on SQLite's lock), a
+  // True when Run(plan, req) cannot wait on I/O and is short: a route the
+  // table marks kInlineWhenQuick (classify; never the store's, which may wait
+  // on SQLite's lock), a
   // pipeline with no stage that may wait (no reachable LLM), and a body of
   // at most kInlineBodyBytes. The edge then runs it on the I/O thread, saving the
   // two thread hand-offs to and from a worker (most of a one-line request's
@@ -169,7 +174,17 @@ class Handlers {
   static constexpr int kMaxLiveSubscribers = 16;
   static constexpr int kMaxLiveSubscribersPerClient = 4;
 
-  // The endpoints (kBuffer plans point at these).
+  // The endpoints: the route table (routes.cc) points at these. Each one
+  // runs after admission checked its route's auth, limit and media type.
+  ApiResponse Health(const ApiRequest& req) const;
+  ApiResponse Liveness(const ApiRequest& req) const;
+  ApiResponse Readiness(const ApiRequest& req) const;
+  ApiResponse Metrics(const ApiRequest& req) const;
+  ApiResponse OpenApi(const ApiRequest& req) const;
+  ApiResponse SwaggerUi(const ApiRequest& req) const;
+  ApiResponse Redoc(const ApiRequest& req) const;
+  ApiResponse StaticFile(const ApiRequest& req) const;  // /docs/assets/, /ui/
+  ApiResponse Review(const ApiRequest& req) const;
   ApiResponse ClassifySingle(const ApiRequest& req) const;
   ApiResponse ClassifyBatch(const ApiRequest& req) const;
   ApiResponse ClassifyCsv(const ApiRequest& req) const;
@@ -180,10 +195,7 @@ class Handlers {
   ApiResponse ReloadEndpoint(const ApiRequest& req) const;
 
  private:
-  ApiResponse Health(const ApiRequest& req) const;
   Plan LivePlan(const ApiRequest& req) const;
-  ApiResponse Review(const ApiRequest& req) const;
-  ApiResponse Get(const ApiRequest& req) const;
   // The batch as `c` answers it within classify_timeout_ms.
   void Classify(const Classifier& c, Batch& batch) const;
   bool ready() const { return ready_.load(std::memory_order_acquire); }

@@ -293,6 +293,9 @@ constexpr RouteSpec kRoutes[] = {
      .openapi = kOpenApiDashboard},
     {.path = "/ui", .method = "GET", .auth = A::kPublic, .execution = E::kRedirect,
      .redirect_to = "/ui/", .redirect_status = 308, .openapi = kNotInOpenApi},
+    // What a browser asks every site for: the dashboard's icon.
+    {.path = "/favicon.ico", .method = "GET", .auth = A::kPublic, .execution = E::kRedirect,
+     .redirect_to = "/ui/favicon.svg", .redirect_status = 308, .openapi = kNotInOpenApi},
 
     // Classification.
     {.path = "/classify/", .method = "POST", .execution = E::kInlineWhenQuick,

@@ -135,10 +135,11 @@ TEST(RoutesTest, TheAdminLikeRoutesAreTheOnesThatChangeWhatServesOrShowWhatWasCl
                                                      "GET /v1/models", "POST /v1/learn",
                                                      "POST /v1/models/activate", "GET /v1/live"));
   // Probes, docs and the dashboard's files hold no data; the rest needs a key when keys are set.
-  EXPECT_THAT(public_routes, ::testing::UnorderedElementsAre(
-                                 "GET /", "GET /healthz", "GET /readyz", "GET /openapi.json",
-                                 "GET /docs", "GET /redoc", "GET /docs/assets/", "GET /ui/",
-                                 "GET /ui", "ANY /classify", "ANY /classify-single"));
+  EXPECT_THAT(public_routes,
+              ::testing::UnorderedElementsAre(
+                  "GET /", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /docs",
+                  "GET /redoc", "GET /docs/assets/", "GET /ui/", "GET /ui", "GET /favicon.ico",
+                  "ANY /classify", "ANY /classify-single"));
 }
 
 // ---------------------------------------------------------------------------

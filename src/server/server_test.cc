@@ -286,6 +286,19 @@ TEST_F(ServerTest, TheDashboardWithoutItsSlashIsRedirected) {
   EXPECT_EQ(Body(client_->Get("/"))["auth_required"], false);
 }
 
+TEST_F(ServerTest, TheFaviconIsTheDashboardsIconNotA404) {
+  Start();
+  auto r = client_->Get("/favicon.ico");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 308);
+  EXPECT_EQ(r->get_header_value("Location"), "/ui/favicon.svg");
+  r = client_->Get("/ui/favicon.svg");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_THAT(r->get_header_value("Content-Type"), HasSubstr("image/svg+xml"));
+  EXPECT_THAT(r->body, HasSubstr("<svg"));
+}
+
 TEST_F(ServerTest, TheClassifyPathsWithoutTheirSlashAreRedirectedWith307AsFastApiDoes) {
   Start();
   auto r = client_->Post("/classify-single?x=1", R"({"source":"A","log_message":"nothing"})",

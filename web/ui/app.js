@@ -32,6 +32,7 @@ function show(view) {
     else b.removeAttribute('aria-current');
   }
   for (const s of document.querySelectorAll('.view')) s.hidden = s.id !== `view-${view}`;
+  $('explain').hidden = true;  // the explain panel belongs to the classify view's rows
   if (view === 'review') loadReview();
   if (view === 'classify') charts.resize();
   if (view === 'live') { live.start(); live.draw(); } else live.stop();
@@ -426,7 +427,10 @@ function openExplain(row) {
   if ('cached' in x) entry(dl, 'From the cache', x.cached ? 'yes' : 'no');
   const detail = document.createElement('pre');
   detail.textContent = row.detail || '';
-  entry(dl, row.method === 'LLM' ? "LLM's reason" : row.method === 'ML' ? "Model's features" : 'Detail', detail);
+  // A degraded answer's detail says why the LLM was not asked, not what the model saw.
+  const heading = row.degraded ? 'Detail'
+    : row.method === 'LLM' ? "LLM's reason" : row.method === 'ML' ? "Model's features" : 'Detail';
+  entry(dl, heading, detail);
   $('correct-label').value = state.labels.includes(row.label) ? row.label : state.labels[0];
   $('correct-status').textContent = '';
   $('explain').hidden = false;
@@ -484,7 +488,7 @@ function drawReview() {
     const head = document.createElement('div');
     const b = document.createElement('strong');
     b.textContent = pick;
-    head.append(b, ` · ${item.method} · ${item.confidence == null ? '—' : item.confidence} · ` +
+    head.append(b, ` · ${item.method} · ${formatConfidence(item.confidence) || '—'} · ` +
                    `${item.count}× · ${item.source} · ${item.reasons.join(', ')}`,
                 item.saved ? ` · saved` : '');
     const code = document.createElement('code');

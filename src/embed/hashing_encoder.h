@@ -84,7 +84,7 @@ struct NamedFeature {
 
 class HashingEncoder final : public Encoder {
  public:
-  static constexpr size_t kMaxTextBytes = 16 * 1024;
+  static constexpr size_t kMaxTextBytes = size_t{16} * 1024;
 
   // Per-thread scratch; reuse it across calls to avoid allocation.
   struct Workspace {

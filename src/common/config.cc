@@ -19,6 +19,7 @@
 
 #include "common/file.h"
 #include "common/label_set.h"
+#include "common/strings.h"
 #include "common/yaml_nesting.h"
 
 extern char** environ;
@@ -115,13 +116,6 @@ namespace {
 // Config and .env files are a few KiB; the cap keeps `--config /dev/zero` out.
 constexpr size_t kMaxConfigFileBytes = 1u << 20;
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 }  // namespace
 
 StatusOr<Environment> Environment::FromProcess(const std::string& dotenv_path) {
@@ -136,16 +130,16 @@ StatusOr<Environment> Environment::FromProcess(const std::string& dotenv_path) {
       int lineno = 0;
       while (std::getline(in, line)) {
         ++lineno;
-        std::string t = Trim(line);
+        std::string t(TrimSpace(line));
         if (t.empty() || t[0] == '#') continue;
-        if (t.rfind("export ", 0) == 0) t = Trim(t.substr(7));
+        if (t.rfind("export ", 0) == 0) t = TrimSpace(t.substr(7));
         size_t eq = t.find('=');
         if (eq == std::string::npos || eq == 0) {
           return InvalidArgumentError(dotenv_path + ":" + std::to_string(lineno) +
                                       ": expected NAME=VALUE");
         }
-        std::string name = Trim(t.substr(0, eq));
-        std::string value = Trim(t.substr(eq + 1));
+        std::string name(TrimSpace(t.substr(0, eq)));
+        std::string value(TrimSpace(t.substr(eq + 1)));
         if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
             value.back() == value.front()) {
           value = value.substr(1, value.size() - 2);
@@ -246,7 +240,7 @@ StatusOr<json> ConvertType(const ConfigKey& key, const YAML::Node& node) {
       std::stringstream ss(s);
       std::string part;
       while (std::getline(ss, part, ',')) {
-        std::string t = Trim(part);
+        std::string t(TrimSpace(part));
         if (!t.empty()) out.push_back(t);
       }
       return out;

@@ -3,20 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json.h"
+#include "common/strings.h"
 
 namespace logsieve {
 
-namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-}  // namespace
-
-std::string_view TrimRecordField(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
+std::string_view TrimRecordField(std::string_view s) { return TrimSpace(s); }
 
 bool IsBlankNdjsonLine(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "common/strings.h"
 #include "server/codec.h"
 
 namespace logsieve {
@@ -11,12 +12,6 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
@@ -39,7 +34,7 @@ FramingProblem CheckFraming(const ApiRequest& req) {
       std::string_view rest = value;
       while (true) {
         size_t comma = rest.find(',');
-        std::string coding = Lower(Trim(rest.substr(0, comma)));
+        std::string coding = Lower(TrimHttpSpace(rest.substr(0, comma)));
         if (!coding.empty()) {
           if (coding != "chunked") {
             return {501, "Transfer-Encoding '" + coding + "' is not implemented (only chunked)"};
@@ -55,7 +50,7 @@ FramingProblem CheckFraming(const ApiRequest& req) {
       std::string_view rest = value;
       while (true) {
         size_t comma = rest.find(',');
-        std::string_view v = Trim(rest.substr(0, comma));
+        std::string_view v = TrimHttpSpace(rest.substr(0, comma));
         if (v.empty() || v.size() > 19 ||
             v.find_first_not_of("0123456789") != std::string_view::npos) {
           return {400, "malformed Content-Length"};
@@ -80,7 +75,7 @@ FramingProblem CheckFraming(const ApiRequest& req) {
 
 std::string MediaType(const ApiRequest& req) {
   std::string_view v = req.Header("Content-Type");
-  return Lower(Trim(v.substr(0, v.find(';'))));
+  return Lower(TrimHttpSpace(v.substr(0, v.find(';'))));
 }
 
 bool Authorized(const ApiRequest& req, const std::vector<std::string>& keys) {

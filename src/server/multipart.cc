@@ -2,16 +2,11 @@
 
 #include <utility>
 
+#include "common/strings.h"
 #include "server/api_message.h"
 
 namespace logsieve {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool IsTokenChar(char c) {
   if (c >= 'a' && c <= 'z') return true;
@@ -26,21 +21,21 @@ bool IsTokenChar(char c) {
 template <typename F>
 bool ParseParameters(std::string_view v, std::string_view& first, F param) {
   size_t semi = v.find(';');
-  first = Trim(v.substr(0, semi));
+  first = TrimHttpSpace(v.substr(0, semi));
   if (semi == std::string_view::npos) return true;
   v.remove_prefix(semi + 1);
   while (true) {
-    v = Trim(v);
+    v = TrimHttpSpace(v);
     if (v.empty()) return true;
     size_t eq = v.find('=');
     if (eq == std::string_view::npos) return false;
-    std::string_view name = Trim(v.substr(0, eq));
+    std::string_view name = TrimHttpSpace(v.substr(0, eq));
     if (name.empty()) return false;
     for (char c : name) {
       if (!IsTokenChar(c)) return false;
     }
     v.remove_prefix(eq + 1);
-    v = Trim(v);
+    v = TrimHttpSpace(v);
     std::string value;
     if (!v.empty() && v.front() == '"') {
       size_t i = 1;
@@ -57,11 +52,11 @@ bool ParseParameters(std::string_view v, std::string_view& first, F param) {
       }
       if (!closed) return false;
       v.remove_prefix(i + 1);
-      v = Trim(v);
+      v = TrimHttpSpace(v);
       if (!v.empty() && v.front() != ';') return false;
     } else {
       size_t end = v.find(';');
-      value = std::string(Trim(v.substr(0, end)));
+      value = std::string(TrimHttpSpace(v.substr(0, end)));
       v.remove_prefix(end == std::string_view::npos ? v.size() : end);
     }
     param(name, std::move(value));
@@ -198,7 +193,7 @@ Status MultipartParser::ParseHead(std::string_view head) {
     for (char c : name) {
       if (!IsTokenChar(c)) return Fail("bad part header name '" + std::string(name) + "'");
     }
-    std::string_view value = Trim(line.substr(colon + 1));
+    std::string_view value = TrimHttpSpace(line.substr(colon + 1));
     if (EqualsIgnoreCase(name, "Content-Disposition")) {
       if (disposition) return Fail("two Content-Disposition headers in one part");
       disposition = true;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/strings.h"
 #include "io/csv.h"
 #include "io/input_stream.h"
 
@@ -18,12 +19,6 @@ int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string Trim(std::string_view s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
 }
 
 Status CheckFeedback(const Feedback& f, const std::vector<std::string>& labels) {
@@ -75,7 +70,7 @@ StatusOr<Feedback> FeedbackFromJson(const json& body) {
       return required ? InvalidArgumentError(std::string(name) + ": is required") : OkStatus();
     }
     if (!it->is_string()) return InvalidArgumentError(std::string(name) + ": must be a string");
-    *out = Trim(it->get<std::string>());
+    *out = TrimSpace(it->get<std::string>());
     return OkStatus();
   };
   LOGSIEVE_RETURN_IF_ERROR(field("source", true, &f.source));
@@ -101,7 +96,7 @@ StatusOr<FeedbackImport> ImportFeedbackCsv(const Classifier& classifier, Store& 
   if (!has_header) return InvalidArgumentError(path + ": empty, expected a header row");
   int source = -1, message = -1, label = -1, note = -1;
   for (size_t c = 0; c < row.fields.size(); ++c) {
-    const std::string name = Trim(row.fields[c]);
+    const std::string name(TrimSpace(row.fields[c]));
     int* slot = name == "source"         ? &source
                 : name == "log_message"  ? &message
                 : name == "target_label" ? &label
@@ -129,10 +124,10 @@ StatusOr<FeedbackImport> ImportFeedbackCsv(const Classifier& classifier, Store& 
                                   " fields, the header has more");
     }
     Feedback f;
-    f.source = source >= 0 ? Trim(row.fields[source]) : "unknown";
-    f.log_message = Trim(row.fields[message]);
-    f.target_label = Trim(row.fields[label]);
-    if (note >= 0) f.note = Trim(row.fields[note]);
+    f.source = source >= 0 ? TrimSpace(row.fields[source]) : "unknown";
+    f.log_message = TrimSpace(row.fields[message]);
+    f.target_label = TrimSpace(row.fields[label]);
+    if (note >= 0) f.note = TrimSpace(row.fields[note]);
     if (Status s = CheckFeedback(f, classifier.labels()); !s.ok()) {
       return InvalidArgumentError(path + ":" + std::to_string(row.line) + ": " + s.message());
     }

@@ -1,0 +1,157 @@
+#include "ingest/ingest.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <thread>
+
+#include "common/metrics.h"
+#include "io/records.h"
+
+namespace logsieve {
+namespace {
+
+constexpr std::chrono::milliseconds kFirstBackoff{100};
+constexpr std::chrono::milliseconds kMaxBackoff{5000};
+// How long one Pop waits for a first record: also how often a held batch
+// notices the queue was closed.
+constexpr std::chrono::milliseconds kPopWait{200};
+
+// 1..10, then 100, 1000, ...
+bool WorthLogging(uint64_t n) {
+  if (n <= 10) return true;
+  while (n % 10 == 0) n /= 10;
+  return n == 1;
+}
+
+}  // namespace
+
+void CountReceived(std::string_view input) {
+  MetricsRegistry::Global()
+      .GetCounter("logsieve_ingest_records_total", "Records received by an ingest input",
+                  {{"input", std::string(input)}})
+      .Inc();
+}
+
+void CountBad(std::string_view input, std::string_view reason, std::string_view detail) {
+  Counter& c = MetricsRegistry::Global().GetCounter(
+      "logsieve_ingest_bad_records_total",
+      "Records received that were unparsed (classified as raw text), oversized (cut to "
+      "input.max_record_bytes) or incomplete (the connection ended inside a frame)",
+      {{"input", std::string(input)}, {"reason", std::string(reason)}});
+  c.Inc();
+  auto n = static_cast<uint64_t>(c.value());
+  if (WorthLogging(n)) {
+    std::fprintf(stderr, "logsieve worker: %.*s: %.*s record (%llu so far): %.*s\n",
+                 static_cast<int>(input.size()), input.data(), static_cast<int>(reason.size()),
+                 reason.data(), static_cast<unsigned long long>(n),
+                 static_cast<int>(std::min<size_t>(detail.size(), 200)), detail.data());
+  }
+}
+
+void CountWritten(std::string_view output, size_t records) {
+  MetricsRegistry::Global()
+      .GetCounter("logsieve_output_records_total", "Classified records written by an output",
+                  {{"output", std::string(output)}})
+      .Inc(static_cast<double>(records));
+}
+
+void CountOutputError(std::string_view output) {
+  MetricsRegistry::Global()
+      .GetCounter("logsieve_output_errors_total", "Failed writes of an output (retried)",
+                  {{"output", std::string(output)}})
+      .Inc();
+}
+
+void IngestQueue::Push(IngestRecord record) {
+  std::unique_lock<std::mutex> lock(mu_);
+  not_full_.wait(lock, [this] { return records_.size() < capacity_ || closed_; });
+  if (closed_) return;
+  records_.push_back(std::move(record));
+  not_empty_.notify_one();
+}
+
+bool IngestQueue::Pop(size_t max, std::chrono::milliseconds wait, std::vector<IngestRecord>* out) {
+  std::unique_lock<std::mutex> lock(mu_);
+  not_empty_.wait_for(lock, wait, [this] { return !records_.empty() || closed_; });
+  size_t n = std::min(max, records_.size());
+  for (size_t i = 0; i < n; ++i) {
+    out->push_back(std::move(records_.front()));
+    records_.pop_front();
+  }
+  if (n > 0) not_full_.notify_all();
+  return !(closed_ && records_.empty() && n == 0);
+}
+
+void IngestQueue::Close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  closed_ = true;
+  not_empty_.notify_all();
+  not_full_.notify_all();
+}
+
+bool IngestQueue::WaitClosed(std::chrono::milliseconds wait) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return not_empty_.wait_for(lock, wait, [this] { return closed_; });
+}
+
+Status IngestLoop::Run() {
+  std::vector<IngestRecord> records;
+  std::string lines;
+  bool closed = false;
+  while (!closed) {
+    records.clear();
+    closed = !queue_->Pop(options_.batch_size, kPopWait, &records);
+    if (records.empty()) continue;
+    Batch batch;
+    batch.records.reserve(records.size());
+    for (IngestRecord& r : records) batch.records.push_back(std::move(r.record));
+    batch.Reset();
+    batch.deadline = Batch::DeadlineAfter(options_.classify_timeout_ms);
+    classifier_.Classify(batch);
+    if (output_ == nullptr) {
+      stats_.records += records.size();
+      continue;
+    }
+    lines.clear();
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (size_t i = 0; i < records.size(); ++i) {
+      fields.clear();
+      fields.emplace_back("log_message", std::move(batch.records[i].message));
+      fields.emplace_back("source", std::move(batch.records[i].source));
+      for (auto& f : records[i].fields) fields.push_back(std::move(f));
+      AppendNdjsonDecision(fields, batch.decisions[i], &lines);
+    }
+    // A failing output keeps the batch (and so, through the full queue, holds
+    // the senders back) until it writes again or the worker stops.
+    std::chrono::milliseconds backoff = kFirstBackoff;
+    std::string last_error;
+    for (;;) {
+      Status s = output_->Write(&lines);
+      if (s.ok()) break;
+      CountOutputError("ndjson");
+      if (s.message() != last_error) {
+        std::fprintf(stderr, "logsieve worker: %s; keeping the batch of %zu records and retrying\n",
+                     s.message().c_str(), records.size());
+        last_error = s.message();
+      }
+      if (closed || queue_->WaitClosed(backoff)) {
+        stats_.lost += records.size();
+        closed = true;
+        break;
+      }
+      backoff = std::min(backoff * 2, kMaxBackoff);
+    }
+    if (lines.empty()) {
+      stats_.records += records.size();
+      CountWritten("ndjson", records.size());
+    }
+  }
+  if (stats_.lost > 0) {
+    return UnavailableError("output.ndjson: " + std::to_string(stats_.lost) +
+                            " records not written before the stop");
+  }
+  return OkStatus();
+}
+
+}  // namespace logsieve

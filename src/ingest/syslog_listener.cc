@@ -287,6 +287,7 @@ void SyslogListener::PushFrame(std::string_view text, size_t cut_bytes, bool inc
   if (m.format == SyslogMessage::Format::kUnparsed)
     CountBad(input, "unparsed", text.substr(0, 200));
   queue_->Push(SyslogRecord(m, cut_bytes, input, options_.default_source));
+  received_.fetch_add(1, std::memory_order_relaxed);
 }
 
 }  // namespace logsieve

@@ -23,7 +23,9 @@
 #ifndef LOGSIEVE_INGEST_SYSLOG_LISTENER_H_
 #define LOGSIEVE_INGEST_SYSLOG_LISTENER_H_
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -70,6 +72,8 @@ class SyslogListener {
 
   // The bound addresses, in the order of `listen`, with their real ports.
   const std::vector<std::string>& addresses() const { return addresses_; }
+  // Messages pushed to the queue so far.
+  uint64_t received() const { return received_.load(std::memory_order_relaxed); }
 
  private:
   struct Connection;
@@ -89,6 +93,7 @@ class SyslogListener {
   std::vector<std::string> addresses_;
   std::vector<char> buffer_;
   std::vector<SyslogFrame> frames_;
+  std::atomic<uint64_t> received_{0};
   int stop_read_ = -1, stop_write_ = -1;
   std::thread thread_;
 };

@@ -1,0 +1,237 @@
+// `logsieve worker` fed by real syslog senders on loopback (issue 24): util-linux
+// `logger` over UDP and TCP (RFC 5424, octet counting), into output.ndjson, with
+// no Redis anywhere. Each record must come out exactly once, labelled as
+// `logsieve classify` labels the same text, with the sender's APP-NAME as source.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "testing/subprocess.h"
+#include "testing/testing.h"
+
+namespace logsieve {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kPipeline = {"--set", "pipeline.stages=[rules]",
+                                            "--set", "pipeline.routes=[]",
+                                            "--set", "store.enabled=off"};
+
+bool WaitFor(const std::function<bool()>& done, int seconds = 60) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+// The port the worker's log names after "listening for syslog on SCHEME://127.0.0.1:", or -1.
+int ListeningPort(const std::string& log, const std::string& scheme) {
+  const std::string mark = "listening for syslog on " + scheme + "://127.0.0.1:";
+  int port = -1;
+  WaitFor([&] {
+    std::string text = testing::ReadFile(log);
+    size_t at = text.find(mark);
+    if (at == std::string::npos) return false;
+    port = std::stoi(text.substr(at + mark.size()));
+    return true;
+  });
+  return port;
+}
+
+std::vector<json> ReadNdjson(const std::string& path) {
+  std::vector<json> out;
+  std::istringstream in(testing::ReadFile(path));
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+// A syslog-fed worker writing to `output`, stderr in `log`.
+class SyslogWorker {
+ public:
+  SyslogWorker(const testing::ScratchDir& dir, const std::vector<std::string>& extra = {})
+      : log_(dir.File("worker.log")), output_(dir.File("out.ndjson")) {
+    std::vector<std::string> argv = {testing::LogsieveBinary(),
+                                     "worker",
+                                     "--set",
+                                     "ingest.syslog.listen=[udp://127.0.0.1:0, tcp://127.0.0.1:0]",
+                                     "--set",
+                                     "output.ndjson=" + output_,
+                                     "--set",
+                                     "worker.batch_size=64"};
+    argv.insert(argv.end(), kPipeline.begin(), kPipeline.end());
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    process_ = std::make_unique<testing::Background>(argv, log_);
+    udp_ = ListeningPort(log_, "udp");
+    tcp_ = ListeningPort(log_, "tcp");
+  }
+  int udp() const { return udp_; }
+  int tcp() const { return tcp_; }
+  const std::string& log() const { return log_; }
+  const std::string& output() const { return output_; }
+  std::vector<json> Records() const { return ReadNdjson(output_); }
+  int Stop() { return process_->Signal(SIGTERM); }
+
+ private:
+  std::string log_, output_;
+  std::unique_ptr<testing::Background> process_;
+  int udp_ = -1, tcp_ = -1;
+};
+
+// `logger` sending each line of `file` as one message tagged `tag`.
+testing::RunResult Logger(const std::vector<std::string>& transport, int port,
+                          const std::string& tag, const std::string& file) {
+  std::vector<std::string> argv = {"/usr/bin/logger",    "--rfc5424", "-n", "127.0.0.1", "-P",
+                                   std::to_string(port), "-t",        tag,  "-f",        file};
+  argv.insert(argv.begin() + 1, transport.begin(), transport.end());
+  return testing::RunProgram(argv);
+}
+
+TEST(IngestCommandTest, LoggerOverUdpAndTcpReachesTheNdjsonOutputOnceEachLabelledAsClassifyDoes) {
+  testing::ScratchDir dir;
+  SyslogWorker worker(dir);
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  // Rule-decided, undecided and odd lines, each sent once by each sender.
+  const std::vector<std::string> texts = {
+      "User User17 logged in.",          "User User18 logged out.",
+      "Backup completed successfully.",  "nothing a rule knows about #1",
+      "quotes \" and \\ backslashes #2", "unicode caf\xC3\xA9 #3",
+  };
+  using Key = std::pair<std::string, std::string>;  // (source, log_message)
+  std::set<Key> sent;
+  struct Send {
+    std::vector<std::string> transport;
+    std::string tag;
+    int port;
+  };
+  std::vector<Send> sends = {{{"-d"}, "ModernCRM", worker.udp()},
+                             {{"-T", "--octet-count"}, "BillingSystem", worker.tcp()},
+                             {{"-T"}, "ModernHR", worker.tcp()}};
+  for (size_t s = 0; s < sends.size(); ++s) {
+    std::string body;
+    for (const std::string& t : texts) {
+      body += t + "\n";
+      sent.emplace(sends[s].tag, t);
+    }
+    std::string file = dir.File("in" + std::to_string(s));
+    testing::WriteFile(file, body);
+    testing::RunResult r = Logger(sends[s].transport, sends[s].port, sends[s].tag, file);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ASSERT_TRUE(WaitFor([&] { return worker.Records().size() >= sent.size(); }))
+      << testing::ReadFile(worker.log());
+  EXPECT_EQ(worker.Stop(), 0) << testing::ReadFile(worker.log());
+
+  // What classify answers for the same (source, text).
+  std::string input;
+  for (const auto& [source, text] : sent) {
+    input += json{{"source", source}, {"log_message", text}}.dump() + "\n";
+  }
+  std::vector<std::string> argv = {
+      testing::LogsieveBinary(), "classify", "--format", "ndjson", "-q", "-"};
+  argv.insert(argv.end(), kPipeline.begin(), kPipeline.end());
+  testing::RunResult classify = testing::RunProgram(argv, input);
+  ASSERT_EQ(classify.exit_code, 0) << classify.err;
+  std::map<Key, json> expected;
+  std::istringstream lines(classify.out);
+  for (std::string line; std::getline(lines, line);) {
+    json j = json::parse(line);
+    expected[{j["source"], j["log_message"]}] = j;
+  }
+  ASSERT_EQ(expected.size(), sent.size()) << classify.out;
+
+  std::vector<json> records = worker.Records();
+  std::multiset<Key> seen;
+  for (const json& r : records) {
+    Key key = {r["source"], r["log_message"]};
+    seen.insert(key);
+    ASSERT_TRUE(sent.count(key)) << "not sent: " << r.dump();
+    for (const char* field : {"target_label", "method_used", "confidence", "degraded", "detail"}) {
+      EXPECT_EQ(r[field], expected[key][field]) << field << " of " << r.dump();
+    }
+    EXPECT_EQ(r["facility"], "user") << r.dump();
+    EXPECT_EQ(r["severity"], "notice") << r.dump();
+    EXPECT_TRUE(r.contains("hostname") && r.contains("timestamp")) << r.dump();
+  }
+  EXPECT_EQ(records.size(), sent.size());
+  for (const Key& key : sent) EXPECT_EQ(seen.count(key), 1u) << key.first << ": " << key.second;
+  EXPECT_EQ(expected[Key("ModernCRM", "User User17 logged in.")]["target_label"], "User Action");
+  // No Redis was dialled.
+  std::string log = testing::ReadFile(worker.log());
+  EXPECT_EQ(log.find("6379"), std::string::npos) << log;
+  EXPECT_NE(log.find("18 syslog records received, 18 written"), std::string::npos) << log;
+}
+
+TEST(IngestCommandTest, ASyslogLineOverTheLimitIsCutCountedAndTheNextLineStillArrives) {
+  testing::ScratchDir dir;
+  SyslogWorker worker(dir, {"--set", "input.max_record_bytes=300"});
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  testing::WriteFile(dir.File("in"), std::string(2000, 'x') + "\nthe next line\n");
+  testing::RunResult r = testing::RunProgram(
+      {"/usr/bin/logger", "--rfc5424", "-T", "--octet-count", "--size", "4096", "-n", "127.0.0.1",
+       "-P", std::to_string(worker.tcp()), "-t", "big", "-f", dir.File("in")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(WaitFor([&] { return worker.Records().size() >= 2; }))
+      << testing::ReadFile(worker.log());
+  EXPECT_EQ(worker.Stop(), 0);
+  std::vector<json> records = worker.Records();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["source"], "big");
+  EXPECT_TRUE(records[0].contains("truncated_bytes")) << records[0].dump();
+  std::string cut = records[0]["log_message"];
+  EXPECT_LT(cut.size(), 300u);
+  EXPECT_EQ(cut, std::string(cut.size(), 'x'));
+  EXPECT_EQ(records[1]["log_message"], "the next line");
+  EXPECT_FALSE(records[1].contains("truncated_bytes"));
+  std::string log = testing::ReadFile(worker.log());
+  EXPECT_NE(log.find("syslog_tcp: oversized record (1 so far)"), std::string::npos) << log;
+}
+
+TEST(IngestCommandTest, SigtermUnderLoadWritesEveryReceivedLineOnceAndExitsZero) {
+  testing::ScratchDir dir;
+  SyslogWorker worker(dir);
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  const int n = 20000;
+  std::string body;
+  for (int i = 0; i < n; ++i) body += "load line " + std::to_string(i) + "\n";
+  testing::WriteFile(dir.File("in"), body);
+  std::thread sender([&] {
+    // Ends with an error once the worker closes the connection: not checked.
+    Logger({"-T", "--octet-count"}, worker.tcp(), "load", dir.File("in"));
+  });
+  bool busy = WaitFor([&] { return testing::ReadFile(worker.output()).size() > 20000; });
+  int code = worker.Stop();
+  sender.join();
+  ASSERT_TRUE(busy) << testing::ReadFile(worker.log());
+  EXPECT_EQ(code, 0) << testing::ReadFile(worker.log());
+  // One connection, in order: what was written is lines 0..k-1, each once.
+  std::vector<json> records = worker.Records();
+  for (size_t i = 0; i < records.size(); ++i) {
+    ASSERT_EQ(records[i]["log_message"], "load line " + std::to_string(i));
+  }
+  std::string log = testing::ReadFile(worker.log());
+  std::string k = std::to_string(records.size());
+  EXPECT_NE(log.find(k + " syslog records received, " + k + " written"), std::string::npos) << log;
+  std::printf("SIGTERM under load: %zu of %d lines received and written\n", records.size(), n);
+}
+
+TEST(IngestCommandTest, AWorkerWithSyslogButNoOutputIsAUsageErrorNamingTheKey) {
+  testing::RunResult r = testing::RunProgram(
+      {testing::LogsieveBinary(), "worker", "--set", "ingest.syslog.listen=[udp://127.0.0.1:0]"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("output.ndjson is not"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace logsieve

@@ -64,35 +64,41 @@ void CountOutputError(std::string_view output) {
 }
 
 void IngestQueue::Push(IngestRecord record) {
-  std::unique_lock<std::mutex> lock(mu_);
-  not_full_.wait(lock, [this] { return records_.size() < capacity_ || closed_; });
+  MutexLock lock(&mu_);
+  while (records_.size() >= capacity_ && !closed_) not_full_.Wait(&mu_);
   if (closed_) return;
   records_.push_back(std::move(record));
-  not_empty_.notify_one();
+  not_empty_.Signal();
 }
 
 bool IngestQueue::Pop(size_t max, std::chrono::milliseconds wait, std::vector<IngestRecord>* out) {
-  std::unique_lock<std::mutex> lock(mu_);
-  not_empty_.wait_for(lock, wait, [this] { return !records_.empty() || closed_; });
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  MutexLock lock(&mu_);
+  while (records_.empty() && !closed_ && not_empty_.WaitUntil(&mu_, deadline)) {
+  }
   size_t n = std::min(max, records_.size());
   for (size_t i = 0; i < n; ++i) {
     out->push_back(std::move(records_.front()));
     records_.pop_front();
   }
-  if (n > 0) not_full_.notify_all();
+  if (n > 0) not_full_.SignalAll();
   return !(closed_ && records_.empty() && n == 0);
 }
 
 void IngestQueue::Close() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   closed_ = true;
-  not_empty_.notify_all();
-  not_full_.notify_all();
+  not_empty_.SignalAll();
+  not_full_.SignalAll();
+  closed_cv_.SignalAll();
 }
 
 bool IngestQueue::WaitClosed(std::chrono::milliseconds wait) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return not_empty_.wait_for(lock, wait, [this] { return closed_; });
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  MutexLock lock(&mu_);
+  while (!closed_ && closed_cv_.WaitUntil(&mu_, deadline)) {
+  }
+  return closed_;
 }
 
 Status IngestLoop::Run() {

@@ -22,10 +22,8 @@
 #define LOGSIEVE_INGEST_INGEST_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +31,7 @@
 
 #include "common/decision.h"
 #include "common/status.h"
+#include "common/thread_annotations.h"
 #include "ingest/ndjson_output.h"
 #include "pipeline/classifier.h"
 
@@ -65,21 +64,22 @@ class IngestQueue {
   // REQUIRES: capacity > 0.
   explicit IngestQueue(size_t capacity) : capacity_(capacity) {}
   // Waits while the queue is full; after Close, the record is dropped.
-  void Push(IngestRecord record);
+  void Push(IngestRecord record) EXCLUDES(mu_);
   // Moves up to `max` records to *out, waiting up to `wait` for the first.
   // Returns false once the queue is closed and empty.
-  bool Pop(size_t max, std::chrono::milliseconds wait, std::vector<IngestRecord>* out);
+  bool Pop(size_t max, std::chrono::milliseconds wait, std::vector<IngestRecord>* out)
+      EXCLUDES(mu_);
   // No more records will come.
-  void Close();
+  void Close() EXCLUDES(mu_);
   // Waits up to `wait` for Close; true when closed.
-  bool WaitClosed(std::chrono::milliseconds wait);
+  bool WaitClosed(std::chrono::milliseconds wait) EXCLUDES(mu_);
 
  private:
   const size_t capacity_;
-  std::mutex mu_;
-  std::condition_variable not_empty_, not_full_;
-  std::deque<IngestRecord> records_;
-  bool closed_ = false;
+  Mutex mu_;
+  CondVar not_empty_, not_full_, closed_cv_;
+  std::deque<IngestRecord> records_ GUARDED_BY(mu_);
+  bool closed_ GUARDED_BY(mu_) = false;
 };
 
 struct IngestLoopOptions {

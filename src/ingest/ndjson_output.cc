@@ -29,6 +29,7 @@ NdjsonOutput::~NdjsonOutput() {
 }
 
 Status NdjsonOutput::Write(std::string* lines) {
+  MutexLock lock(&mu_);
   if (reopen_.exchange(false, std::memory_order_relaxed) && path_ != "-") {
     int fd = OpenAppend(path_);
     if (fd < 0) {

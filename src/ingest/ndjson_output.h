@@ -10,8 +10,9 @@
 // worker goes on after what is there; each Write is one write(2) loop of
 // whole lines, so a reader never sees half a batch unless the disk fills.
 //
-// Thread safety: Write on one thread; RequestReopen from any, and from a
-// signal handler (one atomic store).
+// Thread safety: Write from any thread (one at a time: the lines of two
+// writers never mix); RequestReopen from any, and from a signal handler (one
+// atomic store).
 #ifndef LOGSIEVE_INGEST_NDJSON_OUTPUT_H_
 #define LOGSIEVE_INGEST_NDJSON_OUTPUT_H_
 
@@ -21,6 +22,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "common/thread_annotations.h"
 
 namespace logsieve {
 
@@ -36,7 +38,7 @@ class NdjsonOutput {
   // Appends *lines, reopening the file first when a reopen was requested.
   // What was written is erased from *lines: after a failure (disk full) it
   // holds what is left, so a retry writes nothing twice.
-  Status Write(std::string* lines);
+  Status Write(std::string* lines) EXCLUDES(mu_);
   void RequestReopen() { reopen_.store(true, std::memory_order_relaxed); }
   const std::string& path() const { return path_; }
 
@@ -44,7 +46,8 @@ class NdjsonOutput {
   NdjsonOutput(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
 
   const std::string path_;
-  int fd_;
+  Mutex mu_;
+  int fd_ GUARDED_BY(mu_);
   std::atomic<bool> reopen_{false};
 };
 

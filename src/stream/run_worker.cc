@@ -88,8 +88,13 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> first, CreateClassifier(config, store));
   // One classifier for every input: the autopilot's swaps reach them all.
   HotSwapClassifier classifier(std::move(first));
+  // Every input's records go to output.ndjson, when set.
+  std::unique_ptr<NdjsonOutput> output;
+  if (!ndjson_path.empty()) {
+    LOGSIEVE_ASSIGN_OR_RETURN(output, NdjsonOutput::Open(ndjson_path));
+  }
   std::unique_ptr<Worker> worker;
-  if (redis) worker = std::make_unique<Worker>(classifier, *options);
+  if (redis) worker = std::make_unique<Worker>(classifier, *options, output.get());
   // The autopilot swaps a promoted model in between batches.
   std::unique_ptr<Autopilot> autopilot = Autopilot::Start(
       config, store.recorder != nullptr ? store.store : nullptr, learning.round, learning.baseline,
@@ -103,15 +108,6 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
         classifier.Swap(*std::move(next));
       });
 
-  std::unique_ptr<NdjsonOutput> output;
-  if (!ndjson_path.empty()) {
-    LOGSIEVE_ASSIGN_OR_RETURN(output, NdjsonOutput::Open(ndjson_path));
-    if (listen.empty()) {
-      std::fprintf(stderr,
-                   "logsieve worker: output.ndjson takes the ingest inputs' records; with no "
-                   "ingest.syslog.listen it stays empty\n");
-    }
-  }
   const size_t batch_size = config.GetSize("worker.batch_size");
   IngestQueue queue(4 * batch_size);
   std::unique_ptr<SyslogListener> syslog;
@@ -125,6 +121,8 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
     for (const std::string& a : syslog->addresses()) {
       std::fprintf(stderr, "logsieve worker: listening for syslog on %s\n", a.c_str());
     }
+  }
+  if (output != nullptr) {
     std::fprintf(stderr, "logsieve worker: writing classified records to output.ndjson '%s'\n",
                  ndjson_path.c_str());
   }

@@ -4,6 +4,8 @@
 // `logsieve classify` labels the same text, with the sender's APP-NAME as source.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <functional>
@@ -224,6 +226,56 @@ TEST(IngestCommandTest, SigtermUnderLoadWritesEveryReceivedLineOnceAndExitsZero)
   std::string k = std::to_string(records.size());
   EXPECT_NE(log.find(k + " syslog records received, " + k + " written"), std::string::npos) << log;
   std::printf("SIGTERM under load: %zu of %d lines received and written\n", records.size(), n);
+}
+
+// Debian's rsyslog as a shipper: imfile reads a log file, omfwd forwards it
+// over TCP, octet-counted, RFC 5424 (the configuration doc/ingest.md shows).
+TEST(IngestCommandTest, RsyslogForwardingAFileWithOmfwdDeliversEachLineOnce) {
+  if (access("/usr/sbin/rsyslogd", X_OK) != 0) {
+    GTEST_SKIP() << "SKIPPED RsyslogForwardingAFileWithOmfwdDeliversEachLineOnce: needs rsyslog "
+                    "(scripts/install-deps.sh --test)";
+  }
+  testing::ScratchDir dir;
+  SyslogWorker worker(dir);
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  const int n = 200;
+  std::string body;
+  for (int i = 0; i < n; ++i) {
+    body += (i % 2 == 0 ? "User User" + std::to_string(i) + " logged in."
+                        : "shipped line " + std::to_string(i)) +
+            "\n";
+  }
+  testing::WriteFile(dir.File("app.log"), body);
+  ASSERT_EQ(mkdir(dir.File("work").c_str(), 0755), 0);
+  testing::WriteFile(dir.File("rsyslog.conf"),
+                     "global(workDirectory=\"" + dir.File("work") +
+                         "\")\n"
+                         "module(load=\"imfile\")\n"
+                         "input(type=\"imfile\" File=\"" +
+                         dir.File("app.log") +
+                         "\" Tag=\"ModernCRM\" freshStartTail=\"off\")\n"
+                         "action(type=\"omfwd\" target=\"127.0.0.1\" port=\"" +
+                         std::to_string(worker.tcp()) +
+                         "\" protocol=\"tcp\" TCP_Framing=\"octet-counted\" "
+                         "Template=\"RSYSLOG_SyslogProtocol23Format\")\n");
+  testing::Background rsyslogd(
+      {"/usr/sbin/rsyslogd", "-n", "-f", dir.File("rsyslog.conf"), "-i", dir.File("rsyslogd.pid")},
+      dir.File("rsyslogd.log"));
+  bool all = WaitFor([&] { return worker.Records().size() >= static_cast<size_t>(n); });
+  EXPECT_EQ(rsyslogd.Signal(SIGTERM), 0) << testing::ReadFile(dir.File("rsyslogd.log"));
+  EXPECT_EQ(worker.Stop(), 0) << testing::ReadFile(worker.log());
+  ASSERT_TRUE(all) << testing::ReadFile(worker.log())
+                   << testing::ReadFile(dir.File("rsyslogd.log"));
+  std::vector<json> records = worker.Records();
+  ASSERT_EQ(records.size(), static_cast<size_t>(n));
+  std::set<std::string> seen;
+  for (const json& r : records) {
+    EXPECT_EQ(r["source"], "ModernCRM") << r.dump();
+    const std::string text = r["log_message"];
+    EXPECT_TRUE(seen.insert(text).second) << "twice: " << text;
+    EXPECT_EQ(r["target_label"], text.rfind("User", 0) == 0 ? "User Action" : "Unclassified")
+        << r.dump();
+  }
 }
 
 TEST(IngestCommandTest, AWorkerWithSyslogButNoOutputIsAUsageErrorNamingTheKey) {

@@ -16,6 +16,8 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 // How long one Pop waits for a first record: also how often a held batch
 // notices the queue was closed.
 constexpr std::chrono::milliseconds kPopWait{200};
+// How often a retry's wait looks for a stop.
+constexpr std::chrono::milliseconds kStopPoll{20};
 
 // 1..10, then 100, 1000, ...
 bool WorthLogging(uint64_t n) {
@@ -90,15 +92,6 @@ void IngestQueue::Close() {
   closed_ = true;
   not_empty_.SignalAll();
   not_full_.SignalAll();
-  closed_cv_.SignalAll();
-}
-
-bool IngestQueue::WaitClosed(std::chrono::milliseconds wait) {
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  MutexLock lock(&mu_);
-  while (!closed_ && closed_cv_.WaitUntil(&mu_, deadline)) {
-  }
-  return closed_;
 }
 
 Status IngestLoop::Run() {
@@ -141,9 +134,12 @@ Status IngestLoop::Run() {
                      s.message().c_str(), records.size());
         last_error = s.message();
       }
-      if (closed || queue_->WaitClosed(backoff)) {
+      for (auto until = std::chrono::steady_clock::now() + backoff;
+           !stop_.load(std::memory_order_relaxed) && std::chrono::steady_clock::now() < until;) {
+        std::this_thread::sleep_for(kStopPoll);
+      }
+      if (stop_.load(std::memory_order_relaxed)) {
         stats_.lost += records.size();
-        closed = true;
         break;
       }
       backoff = std::min(backoff * 2, kMaxBackoff);

@@ -21,6 +21,7 @@
 #ifndef LOGSIEVE_INGEST_INGEST_H_
 #define LOGSIEVE_INGEST_INGEST_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -71,13 +72,11 @@ class IngestQueue {
       EXCLUDES(mu_);
   // No more records will come.
   void Close() EXCLUDES(mu_);
-  // Waits up to `wait` for Close; true when closed.
-  bool WaitClosed(std::chrono::milliseconds wait) EXCLUDES(mu_);
 
  private:
   const size_t capacity_;
   Mutex mu_;
-  CondVar not_empty_, not_full_, closed_cv_;
+  CondVar not_empty_, not_full_;
   std::deque<IngestRecord> records_ GUARDED_BY(mu_);
   bool closed_ GUARDED_BY(mu_) = false;
 };
@@ -102,10 +101,16 @@ class IngestLoop {
       : classifier_(classifier), queue_(queue), output_(output), options_(options) {}
 
   // Until the queue is closed and drained. A failed write is retried (backoff
-  // 100 ms doubling to 5 s) with the batch kept, until it succeeds or the
-  // queue is closed; then the batch is counted as lost and Run returns
+  // 100 ms doubling to 5 s) with the batch kept (so the queue fills and the
+  // senders are held back) until it succeeds or a stop is requested; after
+  // that a batch that cannot be written is counted as lost, and Run returns
   // Unavailable at the end.
   Status Run();
+  // The worker is stopping: a failed write is no longer retried, so the
+  // inputs' last records (their producers may wait on a full queue) still
+  // flow. Run goes on until the queue is closed. Any thread.
+  void RequestStop() { stop_.store(true, std::memory_order_relaxed); }
+  // After Run returned.
   IngestStats stats() const { return stats_; }
 
  private:
@@ -113,6 +118,7 @@ class IngestLoop {
   IngestQueue* queue_;
   NdjsonOutput* output_;
   const IngestLoopOptions options_;
+  std::atomic<bool> stop_{false};
   IngestStats stats_;
 };
 

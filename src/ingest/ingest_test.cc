@@ -200,5 +200,26 @@ TEST(IngestLoopTest, EachRecordIsWrittenAsClassifyWritesItThenTheFileIsReopenedO
   EXPECT_NE(expected.find("\"target_label\":\"User Action\""), std::string::npos) << expected;
 }
 
+TEST(IngestLoopTest, AnOutputThatCannotBeWrittenKeepsItsBatchUntilTheStopThenCountsItLost) {
+  std::unique_ptr<Classifier> classifier = RulesOnly();
+  auto output = NdjsonOutput::Open("/dev/full");  // every write fails: ENOSPC
+  ASSERT_TRUE(output.ok());
+  IngestQueue queue(10);
+  IngestLoop loop(*classifier, &queue, output->get(), {});
+  double errors = Metric("logsieve_output_errors_total", {{"output", "ndjson"}});
+  Status status;
+  std::thread t([&] { status = loop.Run(); });
+  queue.Push(SyslogRecord(ParseSyslog("<13>app: x"), 0, "syslog_udp", "unknown"));
+  while (Metric("logsieve_output_errors_total", {{"output", "ndjson"}}) < errors + 2)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // retried, not dropped
+  loop.RequestStop();
+  queue.Close();
+  t.join();
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+  EXPECT_NE(status.message().find("1 records not written"), std::string::npos) << status.message();
+  EXPECT_EQ(loop.stats().lost, 1u);
+  EXPECT_EQ(loop.stats().records, 0u);
+}
+
 }  // namespace
 }  // namespace logsieve

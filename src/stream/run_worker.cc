@@ -178,6 +178,7 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
   }
   // Stop reading everywhere; each input finishes what it holds.
   if (worker != nullptr) worker->RequestStop();
+  loop.RequestStop();
   if (syslog != nullptr) syslog->Stop();
   queue.Close();
   if (ingest_thread.joinable()) ingest_thread.join();

@@ -2,8 +2,11 @@
 // `logger` over UDP and TCP (RFC 5424, octet counting), into output.ndjson, with
 // no Redis anywhere. Each record must come out exactly once, labelled as
 // `logsieve classify` labels the same text, with the sender's APP-NAME as source.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +53,41 @@ int ListeningPort(const std::string& log, const std::string& scheme) {
     return true;
   });
   return port;
+}
+
+// A port nothing listens on now (bound, read and closed: the worker takes it next).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+// The body of GET `path` on 127.0.0.1:`port` (HTTP/1.1, Connection: close).
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return "";
+  }
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string response;
+  char buf[4096];
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+    response.append(buf, static_cast<size_t>(n));
+  close(fd);
+  size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
 }
 
 std::vector<json> ReadNdjson(const std::string& path) {
@@ -177,7 +215,9 @@ TEST(IngestCommandTest, LoggerOverUdpAndTcpReachesTheNdjsonOutputOnceEachLabelle
 
 TEST(IngestCommandTest, ASyslogLineOverTheLimitIsCutCountedAndTheNextLineStillArrives) {
   testing::ScratchDir dir;
-  SyslogWorker worker(dir, {"--set", "input.max_record_bytes=300"});
+  const int metrics_port = FreePort();
+  SyslogWorker worker(dir, {"--set", "input.max_record_bytes=300", "--set",
+                            "worker.metrics_port=" + std::to_string(metrics_port)});
   ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
   testing::WriteFile(dir.File("in"), std::string(2000, 'x') + "\nthe next line\n");
   testing::RunResult r = testing::RunProgram(
@@ -186,6 +226,18 @@ TEST(IngestCommandTest, ASyslogLineOverTheLimitIsCutCountedAndTheNextLineStillAr
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(WaitFor([&] { return worker.Records().size() >= 2; }))
       << testing::ReadFile(worker.log());
+  // Counted per input and per output.
+  std::string metrics = HttpGet(metrics_port, "/metrics");
+  EXPECT_NE(metrics.find("logsieve_ingest_records_total{input=\"syslog_tcp\"} 2"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("logsieve_ingest_bad_records_total{input=\"syslog_tcp\",reason="
+                         "\"oversized\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("logsieve_output_records_total{output=\"ndjson\"} 2"), std::string::npos)
+      << metrics;
+  EXPECT_NE(HttpGet(metrics_port, "/readyz").find("ready"), std::string::npos);
   EXPECT_EQ(worker.Stop(), 0);
   std::vector<json> records = worker.Records();
   ASSERT_EQ(records.size(), 2u);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -122,6 +123,7 @@ class SyslogWorker {
   const std::string& output() const { return output_; }
   std::vector<json> Records() const { return ReadNdjson(output_); }
   int Stop() { return process_->Signal(SIGTERM); }
+  int pid() const { return process_->pid(); }
 
  private:
   std::string log_, output_;
@@ -328,6 +330,28 @@ TEST(IngestCommandTest, RsyslogForwardingAFileWithOmfwdDeliversEachLineOnce) {
     EXPECT_EQ(r["target_label"], text.rfind("User", 0) == 0 ? "User Action" : "Unclassified")
         << r.dump();
   }
+}
+
+TEST(IngestCommandTest, SighupReopensTheOutputSoARotatedFileKeepsItsLinesAndNewOnesGoToANewFile) {
+  testing::ScratchDir dir;
+  SyslogWorker worker(dir);
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  testing::WriteFile(dir.File("one"), "before the rotation\n");
+  testing::WriteFile(dir.File("two"), "after the rotation\n");
+  ASSERT_EQ(Logger({"-T"}, worker.tcp(), "app", dir.File("one")).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] { return worker.Records().size() == 1; }));
+  ASSERT_EQ(std::rename(worker.output().c_str(), dir.File("out.1").c_str()), 0);  // logrotate
+  ASSERT_EQ(kill(worker.pid(), SIGHUP), 0);
+  ASSERT_TRUE(
+      WaitFor([&] { return testing::ReadFile(worker.log()).find("SIGHUP") != std::string::npos; }));
+  ASSERT_EQ(Logger({"-T"}, worker.tcp(), "app", dir.File("two")).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] { return worker.Records().size() == 1; }))
+      << testing::ReadFile(worker.log());
+  EXPECT_EQ(worker.Stop(), 0);
+  EXPECT_EQ(worker.Records()[0]["log_message"], "after the rotation");
+  std::vector<json> rotated = ReadNdjson(dir.File("out.1"));
+  ASSERT_EQ(rotated.size(), 1u);
+  EXPECT_EQ(rotated[0]["log_message"], "before the rotation");
 }
 
 TEST(IngestCommandTest, AWorkerWithSyslogButNoOutputIsAUsageErrorNamingTheKey) {

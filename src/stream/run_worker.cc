@@ -45,6 +45,9 @@ void OnStopSignal(int /*sig*/) {
 
 void OnHangup(int /*sig*/) {
   if (NdjsonOutput* o = g_output.load()) o->RequestReopen();
+  constexpr std::string_view kMessage =
+      "logsieve worker: SIGHUP: output.ndjson is reopened before the next write\n";
+  [[maybe_unused]] ssize_t n = write(2, kMessage.data(), kMessage.size());
 }
 
 // Redis is an input when worker.streams names a stream and either no ingest

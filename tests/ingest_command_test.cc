@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "stream/testing/redis_server.h"
 #include "testing/subprocess.h"
 #include "testing/testing.h"
 
@@ -352,6 +353,47 @@ TEST(IngestCommandTest, SighupReopensTheOutputSoARotatedFileKeepsItsLinesAndNewO
   std::vector<json> rotated = ReadNdjson(dir.File("out.1"));
   ASSERT_EQ(rotated.size(), 1u);
   EXPECT_EQ(rotated[0]["log_message"], "before the rotation");
+}
+
+TEST(IngestCommandTest, WithRedisSetTooBothInputsRunAndBothReachTheNdjsonOutput) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  testing::ScratchDir dir;
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  ASSERT_TRUE(
+      c->Command({"XADD", "in", "*", "source", "ModernCRM", "log_message", "User User5 logged in."})
+          .ok());
+  SyslogWorker worker(dir, {"--redis", "redis://127.0.0.1:" + std::to_string(redis->port()),
+                            "--set", "worker.streams=[in]", "--set", "worker.output_stream=out",
+                            "--set", "worker.block_ms=100"});
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  testing::WriteFile(dir.File("in"), "User User6 logged in.\n");
+  ASSERT_EQ(Logger({"-T"}, worker.tcp(), "ModernHR", dir.File("in")).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] { return worker.Records().size() >= 2; }))
+      << testing::ReadFile(worker.log());
+  EXPECT_EQ(worker.Stop(), 0) << testing::ReadFile(worker.log());
+  std::set<std::string> got;
+  for (const json& r : worker.Records()) {
+    got.insert(r["source"].get<std::string>() + ": " + r["log_message"].get<std::string>() + " = " +
+               r["target_label"].get<std::string>());
+  }
+  EXPECT_EQ(got, (std::set<std::string>{"ModernCRM: User User5 logged in. = User Action",
+                                        "ModernHR: User User6 logged in. = User Action"}));
+  EXPECT_EQ(testing::FieldValues(*c, "out", "log_message"),
+            std::vector<std::string>{"User User5 logged in."});
+}
+
+TEST(IngestCommandTest, WithWorkerStreamsEmptyARedisUrlIsNotDialled) {
+  testing::ScratchDir dir;
+  // Nothing listens on port 1: a worker that dialled it would log the failure.
+  SyslogWorker worker(dir, {"--redis", "redis://127.0.0.1:1", "--set", "worker.streams=[]"});
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  testing::WriteFile(dir.File("in"), "one line\n");
+  ASSERT_EQ(Logger({"-T"}, worker.tcp(), "app", dir.File("in")).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] { return worker.Records().size() == 1; }));
+  EXPECT_EQ(worker.Stop(), 0);
+  std::string log = testing::ReadFile(worker.log());
+  EXPECT_EQ(log.find("redis 127.0.0.1:1/"), std::string::npos) << log;
+  EXPECT_EQ(log.find("entries consumed"), std::string::npos) << log;
 }
 
 TEST(IngestCommandTest, AWorkerWithSyslogButNoOutputIsAUsageErrorNamingTheKey) {

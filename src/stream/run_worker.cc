@@ -111,6 +111,16 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
         classifier.Swap(*std::move(next));
       });
 
+  // Before the listeners: nothing received waits on a start that fails.
+  std::unique_ptr<MetricsListener> listener;
+  if (const int port = static_cast<int>(config.GetInt("worker.metrics_port")); port != 0) {
+    const std::string& host = config.GetString("worker.metrics_host");
+    LOGSIEVE_ASSIGN_OR_RETURN(listener, MetricsListener::Start(host, port, [w = worker.get()] {
+                                return w == nullptr || w->ready();
+                              }));
+    std::fprintf(stderr, "logsieve worker: /metrics and /readyz on http://%s:%d\n", host.c_str(),
+                 listener->port());
+  }
   const size_t batch_size = config.GetSize("worker.batch_size");
   IngestQueue queue(4 * batch_size);
   std::unique_ptr<SyslogListener> syslog;
@@ -134,15 +144,6 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
       {.batch_size = batch_size,
        .classify_timeout_ms = static_cast<int>(config.GetInt("worker.classify_timeout_ms"))});
 
-  std::unique_ptr<MetricsListener> listener;
-  if (const int port = static_cast<int>(config.GetInt("worker.metrics_port")); port != 0) {
-    const std::string& host = config.GetString("worker.metrics_host");
-    LOGSIEVE_ASSIGN_OR_RETURN(listener, MetricsListener::Start(host, port, [w = worker.get()] {
-                                return w == nullptr || w->ready();
-                              }));
-    std::fprintf(stderr, "logsieve worker: /metrics and /readyz on http://%s:%d\n", host.c_str(),
-                 listener->port());
-  }
   if (redis) {
     std::fprintf(stderr, "logsieve worker: reading %zu stream(s) into '%s' (dead letters: '%s')\n",
                  options->streams.size(), options->output_stream.c_str(),

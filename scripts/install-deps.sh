@@ -21,6 +21,7 @@ test_packages=(
   sqlite3         # the dashboard test reads the corrections it made from the store
   clang-format clang-tidy clang  # make lint (format, tidy) and make thread-safety
   redis-server redis-tools  # the worker's tests start a real redis-server; redis-benchmark for bench/
+  rsyslog         # the worker's syslog test forwards a file with rsyslogd (imfile, omfwd)
 )
 # make image-test (scripts/image-test.sh, run by CI): builds the image, and its
 # local debian:bookworm-slim where no registry answers. `--image` installs only these.

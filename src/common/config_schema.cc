@@ -338,7 +338,8 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
      true},
     ConfigKey{"worker.db", T::kInt, "0", "Redis database number (SELECT)."}.Range(0, 1000000),
     ConfigKey{"worker.streams", T::kStringList, "[logsieve:in]",
-              "Input streams (at least one); entries carry `log_message` and optionally `source`."},
+              "Input streams; entries carry `log_message` and optionally `source`. [] turns the "
+              "Redis input off (then ingest.syslog.listen must be set)."},
     {"worker.group", T::kString, "logsieve",
      "Consumer group on every input stream; created (MKSTREAM, from the stream's start) when "
      "missing."},
@@ -385,6 +386,18 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"worker.metrics_port", T::kInt, "0",
               "Port of the /metrics and /readyz listener; 0: no listener."}
         .Range(0, 65535),
+    // --- ingest and output (`logsieve worker` without Redis; doc/ingest.md) ----
+    {"ingest.syslog.listen", T::kStringList, "[]",
+     "Syslog listeners of `logsieve worker`: udp://HOST:PORT (RFC 5426) and tcp://HOST:PORT "
+     "(RFC 6587: octet counting or LF framing, per frame); RFC 5424 and RFC 3164 messages. "
+     "Set without a Redis setting, the worker uses no Redis."},
+    ConfigKey{"ingest.syslog.max_connections", T::kInt, "256",
+              "TCP connections open at once; one more is accepted and closed at once (counted)."}
+        .Range(1, 65536),
+    {"output.ndjson", T::kString, "",
+     "Where `logsieve worker` appends every classified record of the ingest inputs as classify's "
+     "NDJSON (a path, or - for stdout); reopened on SIGHUP. Empty: no NDJSON output."},
+
     // --- store (the learning loop; doc/learning.md) -------------------------
     ConfigKey{"store.enabled", T::kString, "auto",
               "Record LLM answers, degraded and unclassified templates to the store (it holds log "

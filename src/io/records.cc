@@ -23,6 +23,22 @@ namespace {
 
 constexpr size_t kMaxSkipMessages = 20;
 
+// `obj` with the decision fields added, as one NDJSON line.
+void AppendJsonDecision(ojson obj, const Decision& d, std::string* out) {
+  obj[std::string(kLabelColumn)] = d.label;
+  obj[std::string(kMethodColumn)] = MethodName(d.method);
+  if (d.confidence) {
+    obj[std::string(kConfidenceColumn)] =
+        std::round(static_cast<double>(*d.confidence) * 1e4) / 1e4;
+  } else {
+    obj[std::string(kConfidenceColumn)] = nullptr;
+  }
+  obj[std::string(kDegradedColumn)] = d.degraded;
+  obj[std::string(kDetailColumn)] = d.detail;
+  *out += obj.dump(-1, ' ', false, ojson::error_handler_t::replace);
+  *out += '\n';
+}
+
 std::string Trim(std::string_view s) { return std::string(TrimRecordField(s)); }
 
 std::string JoinColumns(const std::vector<std::string>& cols) {
@@ -432,18 +448,7 @@ class FormatWriter : public RecordWriter {
       obj["source"] = b.batch.records[i].source;
       obj["log_message"] = b.batch.records[i].message;
     }
-    obj[std::string(kLabelColumn)] = d.label;
-    obj[std::string(kMethodColumn)] = MethodName(d.method);
-    if (d.confidence) {
-      obj[std::string(kConfidenceColumn)] =
-          std::round(static_cast<double>(*d.confidence) * 1e4) / 1e4;
-    } else {
-      obj[std::string(kConfidenceColumn)] = nullptr;
-    }
-    obj[std::string(kDegradedColumn)] = d.degraded;
-    obj[std::string(kDetailColumn)] = d.detail;
-    buf_ += obj.dump(-1, ' ', false, ojson::error_handler_t::replace);
-    buf_ += '\n';
+    AppendJsonDecision(std::move(obj), d, &buf_);
   }
 
   void WriteLine(const RecordBatch& b, size_t i, const Decision& d) {
@@ -530,6 +535,13 @@ std::string_view FormatName(Format format) {
       return "lines";
   }
   return "csv";
+}
+
+void AppendNdjsonDecision(const std::vector<std::pair<std::string, std::string>>& fields,
+                          const Decision& decision, std::string* out) {
+  ojson obj = ojson::object();
+  for (const auto& [name, value] : fields) obj[name] = value;
+  AppendJsonDecision(std::move(obj), decision, out);
 }
 
 std::string FormatConfidence(const std::optional<float>& confidence) {

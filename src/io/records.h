@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/decision.h"
@@ -61,6 +62,14 @@ inline constexpr std::string_view kDetailColumn = "detail";
 
 // "0.9123", "1.0"; empty when absent.
 std::string FormatConfidence(const std::optional<float>& confidence);
+
+// One line of `classify --format ndjson` output, appended to *out with its
+// '\n': an object of `fields` (string values, in order; a later name replaces
+// an earlier one in place) followed by target_label, method_used, confidence
+// (4 decimals, or null), degraded and detail. Invalid UTF-8 is written as
+// U+FFFD. For the worker's output.ndjson, which writes what classify writes.
+void AppendNdjsonDecision(const std::vector<std::pair<std::string, std::string>>& fields,
+                          const Decision& decision, std::string* out);
 
 // Records read together, plus what the writer needs to echo them back.
 struct RecordBatch {

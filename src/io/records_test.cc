@@ -134,6 +134,19 @@ TEST(NdjsonTest, KeepsOtherFieldsAndAddsTheDecision) {
             "\"detail\":\"d\"}\n");
 }
 
+TEST(NdjsonTest, AppendNdjsonDecisionWritesWhatTheNdjsonWriterWrites) {
+  ReadOptions ro;
+  ro.format = Format::kNdjson;
+  WriteOptions wo;
+  wo.format = Format::kNdjson;
+  std::string written =
+      RoundTrip("{\"log_message\":\"m\",\"source\":\"S\",\"host\":\"h\"}\n", ro, wo);
+  std::string appended;
+  AppendNdjsonDecision({{"log_message", "m"}, {"source", "S"}, {"host", "h"}},
+                       Decision{"L:m", Method::kRegex, 1.0f, "d"}, &appended);
+  EXPECT_EQ(appended, written);
+}
+
 TEST(NdjsonTest, InvalidJsonAndMissingMessageNameTheLine) {
   ReadOptions ro;
   ro.format = Format::kNdjson;

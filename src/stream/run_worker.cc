@@ -1,13 +1,21 @@
-// `logsieve worker`: the pipeline, a Worker, its metrics listener and the
-// process signals. Kept apart from worker.cc so tests run workers in-process
-// without signal handlers.
+// `logsieve worker`: the pipeline, its inputs (a Redis Streams Worker, the
+// syslog listener), output.ndjson, the metrics listener and the process
+// signals. Kept apart from worker.cc so tests run workers in-process without
+// signal handlers.
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <string_view>
+#include <thread>
 
+#include "ingest/ingest.h"
+#include "ingest/ndjson_output.h"
+#include "ingest/syslog_listener.h"
 #include "pipeline/hot_swap.h"
 #include "store/store_parts.h"
 #include "stream/metrics_listener.h"
@@ -16,27 +24,80 @@
 namespace logsieve {
 namespace {
 
-std::atomic<Worker*> g_worker{nullptr};
+// The main thread waits on this pipe; a stop signal, or the Redis input
+// ending, writes to it.
+std::atomic<int> g_stop_write{-1};
+std::atomic<NdjsonOutput*> g_output{nullptr};
+
+void WakeMain() {
+  char b = 0;
+  if (int fd = g_stop_write.load(); fd >= 0) {
+    [[maybe_unused]] ssize_t n = write(fd, &b, 1);  // async-signal-safe
+  }
+}
 
 void OnStopSignal(int /*sig*/) {
   constexpr std::string_view kMessage =
       "logsieve worker: finishing the batch in flight, then exiting\n";
-  [[maybe_unused]] ssize_t n = write(2, kMessage.data(), kMessage.size());  // async-signal-safe
-  if (Worker* w = g_worker.load()) w->RequestStop();
+  [[maybe_unused]] ssize_t n = write(2, kMessage.data(), kMessage.size());
+  WakeMain();
+}
+
+void OnHangup(int /*sig*/) {
+  if (NdjsonOutput* o = g_output.load()) o->RequestReopen();
+  constexpr std::string_view kMessage =
+      "logsieve worker: SIGHUP: output.ndjson is reopened before the next write\n";
+  [[maybe_unused]] ssize_t n = write(2, kMessage.data(), kMessage.size());
+}
+
+// Redis is an input when worker.streams names a stream and either no ingest
+// input is set or a Redis connection key was set (flag, file or
+// environment): an ingest-only worker never dials the default 127.0.0.1:6379.
+bool UsesRedis(const Config& config) {
+  if (config.GetStringList("worker.streams").empty()) return false;
+  if (config.GetStringList("ingest.syslog.listen").empty()) return true;
+  for (std::string_view key :
+       {"worker.redis_url", "worker.host", "worker.port", "worker.password", "worker.db"}) {
+    if (config.Origin(key) != "default") return true;
+  }
+  return false;
 }
 
 }  // namespace
 
 Status RunWorker(const Config& config, const LearningHooks& learning) {
-  LOGSIEVE_ASSIGN_OR_RETURN(WorkerOptions options, WorkerOptions::FromConfig(config));
+  const bool redis = UsesRedis(config);
+  const std::vector<std::string> listen = config.GetStringList("ingest.syslog.listen");
+  const std::string ndjson_path = config.GetString("output.ndjson");
+  if (!redis && listen.empty()) {
+    return InvalidArgumentError(
+        "worker: no input: worker.streams is [] and ingest.syslog.listen is empty");
+  }
+  if (!listen.empty() && ndjson_path.empty()) {
+    return InvalidArgumentError(
+        "ingest.syslog.listen is set but output.ndjson is not: the records would go nowhere "
+        "(set output.ndjson to a path, or - for stdout)");
+  }
+  std::optional<WorkerOptions> options;
+  if (redis) {
+    LOGSIEVE_ASSIGN_OR_RETURN(WorkerOptions o, WorkerOptions::FromConfig(config));
+    options = std::move(o);
+  }
   // The pipeline loads first: a broken rule or model file stops before any entry is read.
   // The learning loop's store (store.enabled=auto records here, and its
   // corrections answer first); one that cannot be opened is logged and the
   // worker goes on without it.
   const StoreParts store = OpenStoreParts(config, "worker");
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> first, CreateClassifier(config, store));
+  // One classifier for every input: the autopilot's swaps reach them all.
   HotSwapClassifier classifier(std::move(first));
-  Worker worker(classifier, options);
+  // Every input's records go to output.ndjson, when set.
+  std::unique_ptr<NdjsonOutput> output;
+  if (!ndjson_path.empty()) {
+    LOGSIEVE_ASSIGN_OR_RETURN(output, NdjsonOutput::Open(ndjson_path));
+  }
+  std::unique_ptr<Worker> worker;
+  if (redis) worker = std::make_unique<Worker>(classifier, *options, output.get());
   // The autopilot swaps a promoted model in between batches.
   std::unique_ptr<Autopilot> autopilot = Autopilot::Start(
       config, store.recorder != nullptr ? store.store : nullptr, learning.round, learning.baseline,
@@ -50,41 +111,107 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
         classifier.Swap(*std::move(next));
       });
 
+  // Before the listeners: nothing received waits on a start that fails.
   std::unique_ptr<MetricsListener> listener;
-  if (options.metrics_port != 0) {
-    LOGSIEVE_ASSIGN_OR_RETURN(listener,
-                              MetricsListener::Start(options.metrics_host, options.metrics_port,
-                                                     [&worker] { return worker.ready(); }));
-    std::fprintf(stderr, "logsieve worker: /metrics and /readyz on http://%s:%d\n",
-                 options.metrics_host.c_str(), listener->port());
+  if (const int port = static_cast<int>(config.GetInt("worker.metrics_port")); port != 0) {
+    const std::string& host = config.GetString("worker.metrics_host");
+    LOGSIEVE_ASSIGN_OR_RETURN(listener, MetricsListener::Start(host, port, [w = worker.get()] {
+                                return w == nullptr || w->ready();
+                              }));
+    std::fprintf(stderr, "logsieve worker: /metrics and /readyz on http://%s:%d\n", host.c_str(),
+                 listener->port());
   }
-  std::fprintf(stderr, "logsieve worker: reading %zu stream(s) into '%s' (dead letters: '%s')\n",
-               options.streams.size(), options.output_stream.c_str(),
-               options.dead_letter_stream.c_str());
+  const size_t batch_size = config.GetSize("worker.batch_size");
+  IngestQueue queue(4 * batch_size);
+  std::unique_ptr<SyslogListener> syslog;
+  if (!listen.empty()) {
+    SyslogListenerOptions so;
+    so.listen = listen;
+    so.max_record_bytes = config.GetSize("input.max_record_bytes");
+    so.max_connections = config.GetSize("ingest.syslog.max_connections");
+    so.default_source = config.GetString("worker.source");
+    LOGSIEVE_ASSIGN_OR_RETURN(syslog, SyslogListener::Start(so, &queue));
+    for (const std::string& a : syslog->addresses()) {
+      std::fprintf(stderr, "logsieve worker: listening for syslog on %s\n", a.c_str());
+    }
+  }
+  if (output != nullptr) {
+    std::fprintf(stderr, "logsieve worker: writing classified records to output.ndjson '%s'\n",
+                 ndjson_path.c_str());
+  }
+  IngestLoop loop(
+      classifier, &queue, output.get(),
+      {.batch_size = batch_size,
+       .classify_timeout_ms = static_cast<int>(config.GetInt("worker.classify_timeout_ms"))});
 
-  g_worker = &worker;
+  if (redis) {
+    std::fprintf(stderr, "logsieve worker: reading %zu stream(s) into '%s' (dead letters: '%s')\n",
+                 options->streams.size(), options->output_stream.c_str(),
+                 options->dead_letter_stream.c_str());
+  }
+
+  int stop_pipe[2];
+  if (pipe2(stop_pipe, O_CLOEXEC) != 0) return InternalError("worker: cannot create its stop pipe");
+  g_stop_write = stop_pipe[1];
+  g_output = output.get();
   struct sigaction sa {};
   sa.sa_handler = OnStopSignal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  if (output != nullptr) {
+    struct sigaction hup = sa;
+    hup.sa_handler = OnHangup;
+    sigaction(SIGHUP, &hup, nullptr);
+  }
   signal(SIGPIPE, SIG_IGN);
 
-  Status status = worker.Run();
+  Status redis_status = OkStatus(), ingest_status = OkStatus();
+  std::thread redis_thread, ingest_thread;
+  if (worker != nullptr) {
+    redis_thread = std::thread([&] {
+      redis_status = worker->Run();
+      WakeMain();  // a Redis input that ends (a fault it cannot retry) ends the worker
+    });
+  }
+  if (syslog != nullptr) ingest_thread = std::thread([&] { ingest_status = loop.Run(); });
+
+  char b;
+  while (read(stop_pipe[0], &b, 1) < 0 && errno == EINTR) {
+  }
+  // Stop reading everywhere; each input finishes what it holds.
+  if (worker != nullptr) worker->RequestStop();
+  loop.RequestStop();
+  if (syslog != nullptr) syslog->Stop();
+  queue.Close();
+  if (ingest_thread.joinable()) ingest_thread.join();
+  if (redis_thread.joinable()) redis_thread.join();
+
   signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_DFL);
-  g_worker = nullptr;
+  if (output != nullptr) signal(SIGHUP, SIG_DFL);
+  g_stop_write = -1;
+  g_output = nullptr;
+  close(stop_pipe[0]);
+  close(stop_pipe[1]);
 
-  WorkerStats s = worker.stats();
-  std::fprintf(
-      stderr,
-      "logsieve worker: %llu entries consumed, %llu written, %llu dead-lettered, %llu "
-      "claimed from other consumers, %llu reconnects\n",
-      static_cast<unsigned long long>(s.consumed), static_cast<unsigned long long>(s.produced),
-      static_cast<unsigned long long>(s.dead_lettered), static_cast<unsigned long long>(s.claimed),
-      static_cast<unsigned long long>(s.reconnects));
-  return status;
+  if (worker != nullptr) {
+    WorkerStats s = worker->stats();
+    std::fprintf(
+        stderr,
+        "logsieve worker: %llu entries consumed, %llu written, %llu dead-lettered, %llu "
+        "claimed from other consumers, %llu reconnects\n",
+        static_cast<unsigned long long>(s.consumed), static_cast<unsigned long long>(s.produced),
+        static_cast<unsigned long long>(s.dead_lettered),
+        static_cast<unsigned long long>(s.claimed), static_cast<unsigned long long>(s.reconnects));
+  }
+  if (syslog != nullptr) {
+    std::fprintf(stderr, "logsieve worker: %llu syslog records received, %llu written\n",
+                 static_cast<unsigned long long>(syslog->received()),
+                 static_cast<unsigned long long>(loop.stats().records));
+  }
+  return redis_status.ok() ? ingest_status : redis_status;
 }
 
 }  // namespace logsieve

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "common/metrics.h"
+#include "ingest/ingest.h"
+#include "io/records.h"
 
 namespace logsieve {
 namespace {
@@ -153,9 +155,10 @@ StatusOr<WorkerOptions> WorkerOptions::FromConfig(const Config& config) {
   return o;
 }
 
-Worker::Worker(const Classifier& classifier, WorkerOptions options)
+Worker::Worker(const Classifier& classifier, WorkerOptions options, NdjsonOutput* ndjson)
     : classifier_(classifier),
       options_(std::move(options)),
+      ndjson_(ndjson),
       claim_cursor_(options_.streams.size(), "0-0") {
   WorkerMetrics::Get();
 }
@@ -489,6 +492,16 @@ Worker::Outbox Worker::Prepare(Read& read) {
     writes.push_back(OutputCommand(read.entries[classified[k]], batch.decisions[event_of[k]],
                                    options_.output_stream, options_.output_maxlen));
   }
+  if (ndjson_ != nullptr) {
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (size_t k = 0; k < classified.size(); ++k) {
+      const StreamEntry& e = read.entries[classified[k]];
+      fields = e.fields;
+      fields.emplace_back("source_stream", e.stream);
+      fields.emplace_back("source_id", e.id);
+      AppendNdjsonDecision(fields, batch.decisions[event_of[k]], &out.ndjson);
+    }
+  }
   out.entries = read.entries.size();
   out.produced = classified.size();
   out.dead = dead;
@@ -518,6 +531,14 @@ Status Worker::Deliver(Outbox& out, std::string* reason) {
                                      std::to_string(out.writes.size()) + " of " +
                                      std::to_string(replies->size()) + " writes failed)");
     }
+  }
+  if (!out.ndjson.empty()) {
+    if (Status s = ndjson_->Write(&out.ndjson); !s.ok()) {
+      *reason = "ndjson";
+      CountOutputError("ndjson");
+      return s;
+    }
+    CountWritten("ndjson", out.produced);
   }
   // Only now that every output is written: acknowledge, one XACK per stream.
   std::vector<std::vector<std::string>> acks;

@@ -60,6 +60,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "ingest/ndjson_output.h"
 #include "io/multiline.h"
 #include "pipeline/classifier.h"
 #include "store/autopilot.h"
@@ -114,8 +115,12 @@ inline constexpr int kUnreadyAfterOutputFailures = 5;
 
 class Worker {
  public:
-  // REQUIRES: `classifier` outlives the worker.
-  Worker(const Classifier& classifier, WorkerOptions options);
+  // REQUIRES: `classifier` and `ndjson` outlive the worker. With `ndjson`
+  // (output.ndjson), each output entry is also appended there as classify's
+  // NDJSON (the entry's fields, source_stream, source_id, then the
+  // decision), after the Redis writes and before the acknowledgement, with
+  // the same retries.
+  Worker(const Classifier& classifier, WorkerOptions options, NdjsonOutput* ndjson = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -145,6 +150,7 @@ class Worker {
   struct Outbox {
     std::vector<std::vector<std::string>> writes;             // XADDs not yet done
     std::vector<std::pair<std::string, std::string>> to_ack;  // (stream, id)
+    std::string ndjson;                                       // output.ndjson lines not yet written
     size_t entries = 0, produced = 0, dead = 0;
     std::chrono::steady_clock::time_point start;
     int failures = 0;  // failed tries in a row
@@ -176,6 +182,7 @@ class Worker {
 
   const Classifier& classifier_;
   const WorkerOptions options_;
+  NdjsonOutput* const ndjson_;
   std::unique_ptr<RedisConnection> conn_;
   std::unique_ptr<Outbox> outbox_;  // a batch whose writes failed, being retried
   bool own_pending_first_ = true;

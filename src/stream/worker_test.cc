@@ -10,9 +10,11 @@
 #include <set>
 #include <thread>
 
+#include "io/records.h"
 #include "llm/testing/fake_llm_server.h"
 #include "stream/metrics_listener.h"
 #include "stream/testing/redis_server.h"
+#include "testing/testing.h"
 
 namespace logsieve {
 namespace {
@@ -50,11 +52,12 @@ Config WorkerConfig(const RedisServer& redis, const std::map<std::string, std::s
 // A worker on its own thread, stopped and joined when the object dies.
 class RunningWorker {
  public:
-  explicit RunningWorker(const Config& config, std::string consumer = "w1") {
+  explicit RunningWorker(const Config& config, std::string consumer = "w1",
+                         NdjsonOutput* ndjson = nullptr) {
     classifier_ = std::move(Classifier::Create(config)).value();
     WorkerOptions options = std::move(WorkerOptions::FromConfig(config)).value();
     options.consumer = std::move(consumer);
-    worker_ = std::make_unique<Worker>(*classifier_, options);
+    worker_ = std::make_unique<Worker>(*classifier_, options, ndjson);
     thread_ = std::thread([this] { status_ = worker_->Run(); });
   }
   ~RunningWorker() { [[maybe_unused]] Status s = Stop(); }
@@ -130,6 +133,30 @@ TEST(WorkerTest, AWorkerCreatesItsGroupWritesOneOutputPerEntryThenAcknowledges) 
                                                         {"source_id", id}}));
   EXPECT_EQ(PendingCount(*c), 0);
   EXPECT_EQ(w.worker().stats().consumed, 1u);
+}
+
+TEST(WorkerTest, WithOutputNdjsonEachOutputEntryIsAlsoAnNdjsonLineAsClassifyWritesIt) {
+  LOGSIEVE_REQUIRE_REDIS(redis);
+  testing::ScratchDir dir;
+  std::unique_ptr<RedisConnection> c = redis->Client();
+  std::string id =
+      Add(*c, "in", {{"source", "ModernCRM"}, {"log_message", "User User1 logged in."}});
+  auto ndjson = NdjsonOutput::Open(dir.File("out.ndjson"));
+  ASSERT_TRUE(ndjson.ok());
+  RunningWorker w(WorkerConfig(*redis), "w1", ndjson->get());
+  ASSERT_TRUE(WaitFor([&] { return PendingCount(*c) == 0 && Len(*c, "out") == 1; }));
+  ASSERT_TRUE(w.Stop().ok());
+  Batch batch;
+  batch.records = {{"ModernCRM", "User User1 logged in."}};
+  batch.Reset();
+  w.classifier().Classify(batch);
+  std::string expected;
+  AppendNdjsonDecision({{"source", "ModernCRM"},
+                        {"log_message", "User User1 logged in."},
+                        {"source_stream", "in"},
+                        {"source_id", id}},
+                       batch.decisions[0], &expected);
+  EXPECT_EQ(testing::ReadFile(dir.File("out.ndjson")), expected);
 }
 
 TEST(WorkerTest, AGroupIsCreatedOnAStreamThatDoesNotExistYet) {

@@ -1,0 +1,127 @@
+// The ingest side of `logsieve worker` (doc/ingest.md): records that arrive
+// from shippers (syslog over UDP and TCP) go through a bounded queue to one
+// loop that classifies them in batches and writes them to output.ndjson.
+//
+//   IngestQueue queue(1024);
+//   auto syslog = SyslogListener::Start(options, &queue);   // syslog_listener.h
+//   IngestLoop loop(classifier, &queue, output.get(), {.batch_size = 256});
+//   std::thread t([&] { loop.Run(); });
+//   ...
+//   (*syslog)->Stop();   // reads what the sockets hold, then closes them
+//   queue.Close();       // the loop drains the queue, then Run returns
+//   t.join();
+//
+// Every record received is classified and written once: the queue blocks
+// its producers when full (TCP senders wait; UDP datagrams wait in the
+// kernel's buffer, which drops past its size, as UDP does), and nothing is
+// dropped between a socket and the output.
+//
+// Thread safety: IngestQueue is safe from any thread; an IngestLoop runs on
+// one thread.
+#ifndef LOGSIEVE_INGEST_INGEST_H_
+#define LOGSIEVE_INGEST_INGEST_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/decision.h"
+#include "common/status.h"
+#include "common/thread_annotations.h"
+#include "ingest/ndjson_output.h"
+#include "pipeline/classifier.h"
+
+namespace logsieve {
+
+// One record from an input, ready to classify and to write.
+struct IngestRecord {
+  std::string_view input;  // the metric label: "syslog_udp", "syslog_tcp" (static storage)
+  LogRecord record;        // trimmed source and message, as classify trims them
+  // Written after log_message and source, in order (hostname, facility, ...).
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+// Counters shared by the inputs and outputs of the ingest side, in the
+// process's metrics registry:
+//   logsieve_ingest_records_total{input}          records received
+//   logsieve_ingest_bad_records_total{input,reason}  unparsed, oversized, incomplete
+//   logsieve_output_records_total{output}         records written
+//   logsieve_output_errors_total{output}          failed writes (retried)
+// and logs a bad record: the first 10 of each input and reason, then the
+// 100th, 1000th, ... (one line each), so a flood of bad input is visible but
+// does not flood the log.
+void CountReceived(std::string_view input);
+void CountBad(std::string_view input, std::string_view reason, std::string_view detail);
+void CountWritten(std::string_view output, size_t records);
+void CountOutputError(std::string_view output);
+
+class IngestQueue {
+ public:
+  // REQUIRES: capacity > 0.
+  explicit IngestQueue(size_t capacity) : capacity_(capacity) {}
+  // Waits while the queue is full; after Close, the record is dropped.
+  void Push(IngestRecord record) EXCLUDES(mu_);
+  // Moves up to `max` records to *out, waiting up to `wait` for the first.
+  // Returns false once the queue is closed and empty.
+  bool Pop(size_t max, std::chrono::milliseconds wait, std::vector<IngestRecord>* out)
+      EXCLUDES(mu_);
+  // No more records will come.
+  void Close() EXCLUDES(mu_);
+
+ private:
+  const size_t capacity_;
+  Mutex mu_;
+  CondVar not_empty_, not_full_;
+  std::deque<IngestRecord> records_ GUARDED_BY(mu_);
+  bool closed_ GUARDED_BY(mu_) = false;
+};
+
+struct IngestLoopOptions {
+  size_t batch_size = 256;      // worker.batch_size
+  int classify_timeout_ms = 0;  // worker.classify_timeout_ms; 0: none
+};
+
+// Totals since the loop started.
+struct IngestStats {
+  uint64_t records = 0;  // classified and written
+  uint64_t lost = 0;     // not written: the output failed until the stop
+};
+
+class IngestLoop {
+ public:
+  // `output` may be null (records are classified and counted, written nowhere).
+  // REQUIRES: classifier, queue and output outlive the loop.
+  IngestLoop(const Classifier& classifier, IngestQueue* queue, NdjsonOutput* output,
+             IngestLoopOptions options)
+      : classifier_(classifier), queue_(queue), output_(output), options_(options) {}
+
+  // Until the queue is closed and drained. A failed write is retried (backoff
+  // 100 ms doubling to 5 s) with the batch kept (so the queue fills and the
+  // senders are held back) until it succeeds or a stop is requested; after
+  // that a batch that cannot be written is counted as lost, and Run returns
+  // Unavailable at the end.
+  Status Run();
+  // The worker is stopping: a failed write is no longer retried, so the
+  // inputs' last records (their producers may wait on a full queue) still
+  // flow. Run goes on until the queue is closed. Any thread.
+  void RequestStop() { stop_.store(true, std::memory_order_relaxed); }
+  // After Run returned.
+  IngestStats stats() const { return stats_; }
+
+ private:
+  const Classifier& classifier_;
+  IngestQueue* queue_;
+  NdjsonOutput* output_;
+  const IngestLoopOptions options_;
+  std::atomic<bool> stop_{false};
+  IngestStats stats_;
+};
+
+}  // namespace logsieve
+
+#endif  // LOGSIEVE_INGEST_INGEST_H_

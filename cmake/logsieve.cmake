@@ -31,9 +31,11 @@ function(logsieve_library name)
   add_dependencies(logsieve_libraries ${name})
 endfunction()
 
-# logsieve_test(NAME SOURCES... DEPS ... [LABELS ...]): a GoogleTest binary registered with ctest.
+# logsieve_test(NAME [SERIAL] SOURCES... DEPS ... [LABELS ...]): a GoogleTest binary registered
+# with ctest. SERIAL: its tests run with no other test beside them (RUN_SERIAL), for a test whose
+# subject runs at low priority and would be starved by a parallel ctest.
 function(logsieve_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;DEPS;LABELS" ${ARGN})
   if(NOT LOGSIEVE_TESTS)
     return()
   endif()
@@ -45,7 +47,11 @@ function(logsieve_test name)
   # XDG_CACHE_HOME: the compiled-rules cache of the binary and of in-process
   # stages goes to the build tree, never the user's own cache.
   # (ENVIRONMENT first: an empty LABELS value would shift the pairs after it.)
+  set(serial "")
+  if(ARG_SERIAL)
+    set(serial RUN_SERIAL TRUE)
+  endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES
                        ENVIRONMENT "XDG_CACHE_HOME=${CMAKE_BINARY_DIR}/test-cache"
-                       LABELS "${ARG_LABELS}")
+                       LABELS "${ARG_LABELS}" ${serial})
 endfunction()

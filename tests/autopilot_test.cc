@@ -30,7 +30,10 @@ int WaitReady(const std::string& log) { return testing::WaitForServeReady(log, 6
 // Calls `check` every 100 ms until it is true, for at most `seconds`.
 template <typename F>
 bool Eventually(F check, int seconds) {
-  for (int i = 0; i < seconds * 10; ++i) {
+  // A deadline, not a count of tries: a check that is slow on a loaded machine
+  // must not carry the wait past ctest's own limit.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
     if (check()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

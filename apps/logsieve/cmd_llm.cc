@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "common/decision.h"
+#include "common/json.h"
 #include "llm/llm_stage.h"
 #include "pipeline_flags.h"
 
@@ -47,7 +48,7 @@ Status RunLlm(const LlmOptions& o) {
         {"confidence", d.confidence ? nlohmann::json(*d.confidence) : nlohmann::json()},
         {"degraded", d.degraded},
         {"detail", d.detail}};
-    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << DumpJson(out) << "\n";
     degraded += d.degraded;
   }
   const LlmStats stats = *GetLlmStats(*stage);

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "common/config.h"
+#include "common/json.h"
 #include "io/csv.h"
 #include "io/records.h"
 #include "patterns/template_miner.h"
@@ -54,10 +55,6 @@ std::string OneLine(std::string_view s) {
       out += c;
   }
   return out;
-}
-
-std::string Dump(const ojson& obj) {
-  return obj.dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
 class Output {
@@ -109,7 +106,7 @@ Status WriteRecords(const std::vector<RecordBatch>& batches,
                        {"log_message", r.message},
                        {"template_id", row.id},
                        {"template", row.text}};
-          out->buf() += Dump(obj) + "\n";
+          out->buf() += DumpJson(obj) + "\n";
           break;
         }
         case Format::kLines:
@@ -171,7 +168,7 @@ Status WriteSummary(std::vector<Row> rows, uint64_t total, uint64_t evicted, For
                    {"last_line", r.last},
                    {"template", r.text},
                    {"example", r.example}};
-      buf += Dump(obj) + "\n";
+      buf += DumpJson(obj) + "\n";
     }
   }
   return OkStatus();

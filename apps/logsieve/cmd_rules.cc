@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "common/config.h"
+#include "common/json.h"
 #include "io/records.h"
 #include "pipeline_flags.h"
 #include "rules/rule_report.h"
@@ -114,9 +115,7 @@ void AddRulesCommand(CLI::App& app) {
     std::unique_ptr<RuleSet> set = LoadChecked(test->file, test->config);
     RuleReport report = AnalyzeRules(*set, ReadOrFail(test->input));
     if (test->json) {
-      std::cout << RuleReportJson(*set, report)
-                       .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                << "\n";
+      std::cout << DumpJson(RuleReportJson(*set, report), 2) << "\n";
     } else {
       std::cout << FormatRuleReport(*set, report);
     }

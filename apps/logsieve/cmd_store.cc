@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "common/json.h"
 #include "pipeline/classifier.h"
 #include "pipeline_flags.h"
 #include "store/feedback.h"
@@ -21,10 +22,6 @@ std::unique_ptr<Store> OpenOrFail(const Config& config, StoreOpenMode mode) {
   StatusOr<std::unique_ptr<Store>> store = Store::Open(*options, mode);
   if (!store.ok()) Fail(store.status());
   return *std::move(store);
-}
-
-std::string Dump(const nlohmann::json& j, int indent) {
-  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -61,15 +58,15 @@ void AddStoreCommands(CLI::App& app) {
       for (const ReviewItem& item : *items) {
         nlohmann::json j = ReviewItemJson(item);
         if (o->json) {
-          std::cout << Dump(j, -1) << "\n";
+          std::cout << DumpJson(j) << "\n";
           continue;
         }
         std::string reasons;
         for (const std::string& r : item.reasons) reasons += (reasons.empty() ? "" : ", ") + r;
-        std::cout << Dump(j["count"], -1) << "x  " << item.label << " (" << item.method
+        std::cout << DumpJson(j["count"]) << "x  " << item.label << " (" << item.method
                   << (item.confidence ? " " + std::to_string(*item.confidence).substr(0, 4) : "")
                   << (item.model_label.empty() ? "" : ", model said " + item.model_label) << ")  ["
-                  << reasons << "]\n    " << Dump(j["source"], -1) << " " << Dump(j["template"], -1)
+                  << reasons << "]\n    " << DumpJson(j["source"]) << " " << DumpJson(j["template"])
                   << "\n";
       }
       if (items->empty())
@@ -132,14 +129,14 @@ void AddStoreCommands(CLI::App& app) {
           OpenOrFail(flags->BuildConfigOrFail(), StoreOpenMode::kReadOnly);
       StatusOr<StoreStats> s = store->Stats();
       if (!s.ok()) Fail(s.status());
-      std::cout << Dump({{"path", store->path()},
-                         {"schema_version", s->schema_version},
-                         {"templates", s->templates},
-                         {"llm_templates", s->llm_templates},
-                         {"corrections", s->corrections},
-                         {"disagreements", s->disagreements},
-                         {"bytes", s->bytes}},
-                        2)
+      std::cout << DumpJson(nlohmann::json{{"path", store->path()},
+                                           {"schema_version", s->schema_version},
+                                           {"templates", s->templates},
+                                           {"llm_templates", s->llm_templates},
+                                           {"corrections", s->corrections},
+                                           {"disagreements", s->disagreements},
+                                           {"bytes", s->bytes}},
+                            2)
                 << "\n";
     });
     auto purge_flags = std::make_shared<PipelineFlags>();

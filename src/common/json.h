@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "common/status.h"
@@ -53,6 +54,15 @@ extern template StatusOr<nlohmann::json> ParseJson<nlohmann::json>(std::string_v
                                                                    const JsonLimits&);
 extern template StatusOr<nlohmann::ordered_json> ParseJson<nlohmann::ordered_json>(
     std::string_view, std::string_view, const JsonLimits&);
+
+// Serializes `j` on one line (indent -1, the default) or indented: the one
+// way logsieve writes JSON that may hold bytes it did not check (log lines,
+// file names). Invalid UTF-8 becomes U+FFFD where nlohmann's plain dump()
+// would throw. Never throws for that reason.
+template <typename Json>
+std::string DumpJson(const Json& j, int indent = -1) {
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
 
 }  // namespace logsieve
 

@@ -47,11 +47,10 @@ StatusOr<std::optional<FilePosition>> ReadPositionFile(const std::string& path) 
 
 Status WritePositionFile(const std::string& path, const std::string& followed,
                          const FilePosition& position) {
-  const std::string text = nlohmann::json{{"file", followed},
-                                          {"device", position.device},
-                                          {"inode", position.inode},
-                                          {"offset", position.offset}}
-                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+  const std::string text = DumpJson(nlohmann::json{{"file", followed},
+                                                   {"device", position.device},
+                                                   {"inode", position.inode},
+                                                   {"offset", position.offset}}) +
                            "\n";
   const std::string tmp = path + ".tmp";
   const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -35,7 +35,7 @@ void AppendJsonDecision(ojson obj, const Decision& d, std::string* out) {
   }
   obj[std::string(kDegradedColumn)] = d.degraded;
   obj[std::string(kDetailColumn)] = d.detail;
-  *out += obj.dump(-1, ' ', false, ojson::error_handler_t::replace);
+  *out += DumpJson(obj);
   *out += '\n';
 }
 

@@ -12,8 +12,6 @@ namespace logsieve {
 
 using json = nlohmann::json;
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 namespace {
 json ConfidenceJson(const std::optional<float>& c) {
   if (!c) return nullptr;
@@ -153,7 +151,7 @@ ApiResponse JsonAnswer(int status, const json& body) {
   ApiResponse res;
   res.status = status;
   res.content_type = "application/json";
-  res.body = Dump(body);
+  res.body = DumpJson(body);
   return res;
 }
 

@@ -24,9 +24,6 @@ namespace logsieve {
 // common/json.h), so a body of 32 MB of `[` costs no more than its own bytes.
 inline constexpr size_t kMaxJsonDepth = 64;
 
-// Compact JSON; invalid UTF-8 in strings becomes U+FFFD (never an exception).
-std::string Dump(const nlohmann::json& j);
-
 // {"target_label", "method_used", "confidence" (4 decimals or null), "detail"}.
 nlohmann::json DecisionJson(const Decision& d);
 // DecisionJson plus "explain": {"rule_id", "rule_span" ([begin, end) bytes of

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "common/json.h"
 #include "io/input_stream.h"
 #include "io/ndjson.h"
 #include "io/records.h"
@@ -148,7 +149,7 @@ std::string NdjsonStream::Finish() {
 std::string NdjsonStream::Fail(std::string_view detail) {
   std::string out;
   Flush(out);
-  out += Dump(json{{"line", line_ + 1}, {"detail", std::string(detail)}});
+  out += DumpJson(json{{"line", line_ + 1}, {"detail", std::string(detail)}});
   out += '\n';
   return out;
 }
@@ -192,7 +193,7 @@ void NdjsonStream::Flush(std::string& out) {
                    : DecisionJson(batch_.decisions[next]);
       ++next;
     }
-    out += Dump(j);
+    out += DumpJson(j);
     out += '\n';
   }
   slots_.clear();
@@ -736,7 +737,7 @@ void Handlers::Log(const ApiRequest& req, int status, size_t bytes_out, double s
                {"method", req.method},   {"path", req.path},
                {"status", status},       {"bytes_in", bytes_in},
                {"bytes_out", bytes_out}, {"ms", std::round(seconds * 1e6) / 1e3}};
-  std::string text = Dump(line) + "\n";
+  std::string text = DumpJson(line) + "\n";
   MutexLock lock(&log_mu_);
   std::fwrite(text.data(), 1, text.size(), stderr);
 }

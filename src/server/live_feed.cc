@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/json.h"
 #include "server/codec.h"
 
 namespace logsieve {
@@ -20,7 +21,7 @@ std::string Event(const LogRecord& record, const Decision& d) {
   j["time_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
-  return "event: decision\ndata: " + Dump(j) + "\n\n";
+  return "event: decision\ndata: " + DumpJson(j) + "\n\n";
 }
 
 }  // namespace

@@ -176,7 +176,7 @@ json ReviewItemJson(const ReviewItem& item) {
             {"reasons", item.reasons},
             {"examples", json::array()}};
   if (item.confidence) j["confidence"] = *item.confidence;
-  // Raw lines are bytes as read: callers dump with error_handler_t::replace.
+  // Raw lines are bytes as read: callers write them with DumpJson (common/json.h).
   for (const std::string& e : item.examples) j["examples"].push_back(e);
   return j;
 }

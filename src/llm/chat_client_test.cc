@@ -100,7 +100,9 @@ TEST_F(ChatClientTest, AfterA404TheEndpointIsNotAskedAgainAndEveryCallSaysWhy) {
     ASSERT_FALSE(c.ok());
     EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(c.status().message(), HasSubstr("endpoint refused the request: HTTP 404"));
-    if (i > 0) EXPECT_THAT(c.status().message(), HasSubstr("not asked again until a reload"));
+    if (i > 0) {
+      EXPECT_THAT(c.status().message(), HasSubstr("not asked again until a reload"));
+    }
   }
   EXPECT_EQ(server_->request_count(), 1u);
   EXPECT_EQ(client.stats().refused, 2u);

@@ -343,22 +343,14 @@ consteval bool EveryRowIsComplete() {
   for (const RouteSpec& r : kRoutes) {
     if (r.path.empty() || !r.path.starts_with('/')) return false;
     if (r.openapi.empty()) return false;  // an operation, or kNotInOpenApi on purpose
-    const bool handled = r.handle != nullptr;
-    switch (r.execution) {
-      case RouteExecution::kAnswerNow:
-      case RouteExecution::kInlineWhenQuick:
-      case RouteExecution::kWorker:
-        if (!handled) return false;
-        break;
-      case RouteExecution::kStream:
-        if (handled || r.body != RouteBody::kNdjson) return false;
-        break;
-      case RouteExecution::kEvents:
-        if (handled) return false;
-        break;
-      case RouteExecution::kRedirect:
-        if (handled || r.redirect_to.empty() || r.redirect_status == 0) return false;
-        break;
+    // Whether a row has its handler is checked by routes_test
+    // (EveryRowThatRunsAHandlerHasOneAndNoOtherDoes): GCC does not treat a
+    // member-function pointer compared with nullptr as a constant expression
+    // in sanitizer builds.
+    if (r.execution == RouteExecution::kStream && r.body != RouteBody::kNdjson) return false;
+    if (r.execution == RouteExecution::kRedirect &&
+        (r.redirect_to.empty() || r.redirect_status == 0)) {
+      return false;
     }
     if (r.method.empty() && r.execution != RouteExecution::kRedirect) return false;
     if ((r.method == "GET") != (r.body == RouteBody::kNone) && !r.method.empty()) return false;
@@ -381,7 +373,7 @@ consteval bool EveryRowIsComplete() {
   return true;
 }
 static_assert(EveryRowIsComplete(),
-              "a route row lacks its OpenAPI operation (or kNotInOpenApi) or its handler, runs "
+              "a route row lacks its OpenAPI operation (or kNotInOpenApi) or its redirect, runs "
               "where its method cannot, or repeats a path");
 
 }  // namespace

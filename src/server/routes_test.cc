@@ -123,6 +123,16 @@ TEST(RoutesTest, AnUnknownPathHasNoRouteAndAPathUnderAPrefixHasThePrefixRow) {
   EXPECT_EQ(EndpointLabel("/docs/assets/redoc.standalone.js"), "/docs/assets/");
 }
 
+TEST(RoutesTest, EveryRowThatRunsAHandlerHasOneAndNoOtherDoes) {
+  for (const RouteSpec& r : Routes()) {
+    const bool runs_handler = r.execution == RouteExecution::kAnswerNow ||
+                              r.execution == RouteExecution::kInlineWhenQuick ||
+                              r.execution == RouteExecution::kWorker;
+    EXPECT_EQ(r.handle != nullptr, runs_handler)
+        << r.path << ": the stream, live events and redirects have no handler; every other row has";
+  }
+}
+
 TEST(RoutesTest, TheAdminLikeRoutesAreTheOnesThatChangeWhatServesOrShowWhatWasClassified) {
   std::vector<std::string> admin, public_routes;
   for (const RouteSpec& r : Routes()) {

@@ -79,7 +79,8 @@ TEST(RoutesTest, EveryRouteInTheTableIsInOpenApiJsonWithItsMethod) {
 }
 
 TEST(RoutesTest, EveryPathInOpenApiJsonIsInTheTableWithItsMethod) {
-  for (const auto& [path, item] : ServedOpenApi()["paths"].items()) {
+  const nlohmann::json doc = ServedOpenApi();  // a temporary would die before the loop body
+  for (const auto& [path, item] : doc["paths"].items()) {
     const RouteSpec* r = FindRoute(path);
     ASSERT_NE(r, nullptr) << path << " is in /openapi.json but no route serves it";
     EXPECT_EQ(r->path, path) << "only a prefix row serves " << path;

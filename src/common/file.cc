@@ -140,7 +140,7 @@ StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_bytes,
 Status WriteFileAtomically(const std::string& path, std::string_view content) {
   static std::atomic<uint64_t> counter{0};
   const std::string tmp =
-      path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter.fetch_add(1));
+      path + "." + std::to_string(getpid()) + "." + std::to_string(counter.fetch_add(1)) + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return UnavailableError(tmp + ": cannot be created (" + std::strerror(errno) + ")");
   size_t done = 0;

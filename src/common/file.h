@@ -78,11 +78,12 @@ StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_bytes,
                                       std::string_view what,
                                       FileKinds kinds = FileKinds::kStreamable);
 
-// Replaces `path` with `content` whole: writes PATH.tmp.<pid>.<n> (unique per
-// call, so concurrent writers never share a staging file), flushes it to disk
-// and renames it over `path`. A reader sees the old or the new content, never
-// a part. Unavailable naming the path when a step fails (the staging file is
-// removed then).
+// Replaces `path` with `content` whole: writes PATH.<pid>.<n>.tmp (unique per
+// call, so concurrent writers never share a staging file; always ending in
+// ".tmp", so a cleaner can find those a killed process left), flushes it to
+// disk and renames it over `path`. A reader sees the old or the new content,
+// never a part. Unavailable naming the path when a step fails (the staging
+// file is removed then). Every file logsieve replaces is written this way.
 Status WriteFileAtomically(const std::string& path, std::string_view content);
 
 // An exclusive advisory lock (flock) on `path`, created when absent, held

@@ -1,7 +1,8 @@
-// The two trim rules logsieve uses, in one place.
+// The two trim rules logsieve uses, and the HTTP query lookup, in one place.
 //
 //   TrimSpace("  a b\r\n")  == "a b"   records, config values, feedback fields
 //   TrimHttpSpace(" v\t")   == "v"     HTTP header and parameter values
+//   QueryParam("/v1/review?limit=5", "limit") == "5"
 //
 // TrimSpace removes ASCII ' ', '\t', '\r' and '\n' from both ends (the trim
 // rule of every record reader); TrimHttpSpace only ' ' and '\t' (HTTP's
@@ -11,6 +12,7 @@
 #ifndef LOGSIEVE_COMMON_STRINGS_H_
 #define LOGSIEVE_COMMON_STRINGS_H_
 
+#include <optional>
 #include <string_view>
 
 namespace logsieve {
@@ -28,6 +30,27 @@ constexpr std::string_view TrimSpace(std::string_view s) {
 }
 constexpr std::string_view TrimHttpSpace(std::string_view s) {
   return strings_internal::TrimAny(s, " \t");
+}
+
+// The value of the first `name=value` pair in the query of a request target
+// ("/path?a=1&b"): nullopt when the name is absent, "" for "b" or "b=". No
+// percent-decoding: logsieve's parameters are numbers and flags, and a value
+// that would need decoding fails their parse, naming what it got.
+constexpr std::optional<std::string_view> QueryParam(std::string_view target,
+                                                     std::string_view name) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) {
+      return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace logsieve

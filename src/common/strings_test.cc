@@ -29,5 +29,17 @@ TEST(StringsTest, TheTrimmedViewPointsIntoTheArgument) {
   EXPECT_EQ(v.size(), 4u);
 }
 
+TEST(StringsTest, QueryParamFindsTheFirstPairOfThatNameAndTellsAbsentFromEmpty) {
+  EXPECT_EQ(QueryParam("/v1/review?limit=5&min_confidence=0.9", "limit"), "5");
+  EXPECT_EQ(QueryParam("/v1/review?limit=5&min_confidence=0.9", "min_confidence"), "0.9");
+  EXPECT_EQ(QueryParam("/v1/review?limit=5&limit=7", "limit"), "5") << "the first one wins";
+  EXPECT_EQ(QueryParam("/x?explain&limit=", "explain"), "") << "a bare name is present, empty";
+  EXPECT_EQ(QueryParam("/x?explain&limit=", "limit"), "");
+  EXPECT_EQ(QueryParam("/x?explain=1", "ex"), std::nullopt) << "names match whole";
+  EXPECT_EQ(QueryParam("/x?a=1", "limit"), std::nullopt);
+  EXPECT_EQ(QueryParam("/x", "limit"), std::nullopt) << "no query at all";
+  EXPECT_EQ(QueryParam("/x?a=%20b", "a"), "%20b") << "values are not percent-decoded";
+}
+
 }  // namespace
 }  // namespace logsieve

@@ -52,30 +52,9 @@ Status WritePositionFile(const std::string& path, const std::string& followed,
                                                    {"inode", position.inode},
                                                    {"offset", position.offset}}) +
                            "\n";
-  const std::string tmp = path + ".tmp";
-  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return UnavailableError("cannot write '" + tmp + "': " + std::strerror(errno));
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    const ssize_t n = write(fd, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      close(fd);
-      return UnavailableError("writing '" + tmp + "' failed: " + std::strerror(err));
-    }
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
-  // Synced before the rename, so a crash leaves the old position or the new
-  // one, never an empty file.
-  if (fdatasync(fd) != 0 || close(fd) != 0) {
-    return UnavailableError("syncing '" + tmp + "' failed: " + std::strerror(errno));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return UnavailableError("renaming '" + tmp + "' to '" + path +
-                            "' failed: " + std::strerror(errno));
-  }
-  return OkStatus();
+  // Synced and renamed into place: a crash leaves the old position or the
+  // new one, never an empty file.
+  return WriteFileAtomically(path, text);
 }
 
 StatusOr<std::unique_ptr<FollowStream>> FollowStream::Open(const std::string& path,

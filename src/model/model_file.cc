@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "common/file.h"
@@ -210,17 +209,7 @@ Status SaveModel(const Model& model, const std::string& path) {
   if (struct stat st{}; stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     return InvalidArgumentError(path + ": not a regular file; a model is written to a file path");
   }
-  const std::string bytes = SerializeModel(model);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return UnavailableError(path + ": cannot write");  // I/O: exit 1
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) return DataLossError(path + ": write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    return DataLossError(path + ": cannot rename " + tmp);
-  return OkStatus();
+  return WriteFileAtomically(path, SerializeModel(model));  // Unavailable: exit 1
 }
 
 StatusOr<Model> ReadModelFile(const std::string& path) {

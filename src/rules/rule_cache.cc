@@ -6,7 +6,6 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -15,6 +14,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "common/file.h"
 #include "common/paths.h"
 
 namespace logsieve {
@@ -77,29 +77,6 @@ bool ReadAll(int fd, char* out, size_t n) {
     n -= static_cast<size_t>(got);
   }
   return true;
-}
-
-bool WriteAll(int fd, const char* data, size_t n) {
-  while (n > 0) {
-    const ssize_t put = ::write(fd, data, n);
-    if (put < 0 && errno == EINTR) continue;
-    if (put <= 0) return false;
-    data += put;
-    n -= static_cast<size_t>(put);
-  }
-  return true;
-}
-
-// A name no other process or thread uses at the same time: pid, a per-process
-// counter and the clock.
-std::string TempName(const std::string& entry) {
-  static std::atomic<uint64_t> counter{0};
-  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  char suffix[96];
-  std::snprintf(suffix, sizeof suffix, ".%ld.%llu.%llx%s", static_cast<long>(::getpid()),
-                static_cast<unsigned long long>(counter.fetch_add(1)),
-                static_cast<unsigned long long>(now), kTempSuffix);
-  return entry + suffix;
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -171,36 +148,16 @@ Status RuleCache::Store(std::string_view key, std::string_view payload) const {
   fs::create_directories(dir_, ec);
   if (ec) return UnavailableError("rule cache: cannot create '" + dir_ + "': " + ec.message());
 
-  const std::string path = EntryPath(key);
-  const std::string temp = TempName(path);
-  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (fd.get() < 0) {
-    return UnavailableError("rule cache: cannot write in '" + dir_ + "': " + Errno(errno));
-  }
   Header header{};
   std::memcpy(header.magic, kMagic, sizeof kMagic);
   header.version = kFormatVersion;
   header.key_size = key.size();
   header.payload_size = payload.size();
   header.checksum = Checksum(key, payload);
-  bool ok = WriteAll(fd.get(), reinterpret_cast<const char*>(&header), sizeof header) &&
-            WriteAll(fd.get(), key.data(), key.size()) &&
-            WriteAll(fd.get(), payload.data(), payload.size()) && ::fsync(fd.get()) == 0;
-  int err = errno;
-  if (::close(fd.Release()) != 0 && ok) {
-    ok = false;
-    err = errno;
-  }
-  if (!ok) {
-    ::unlink(temp.c_str());
-    return UnavailableError("rule cache: cannot write '" + temp + "': " + Errno(err));
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    err = errno;
-    ::unlink(temp.c_str());
-    return UnavailableError("rule cache: cannot rename '" + temp + "' to '" + path +
-                            "': " + Errno(err));
-  }
+  std::string bytes(reinterpret_cast<const char*>(&header), sizeof header);
+  bytes.append(key).append(payload);
+  const std::string path = EntryPath(key);
+  if (Status s = WriteFileAtomically(path, bytes); !s.ok()) return s.WithPrefix("rule cache");
   Prune();
   return OkStatus();
 }

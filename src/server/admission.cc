@@ -132,24 +132,8 @@ std::string BodyFailureDetail(int status, size_t limit, std::string_view key) {
   return "could not read the request body (malformed framing or connection lost)";
 }
 
-std::string_view QueryParam(std::string_view target, std::string_view name) {
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const size_t amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name) {
-      return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    }
-  }
-  return {};
-}
-
 bool WantsExplain(std::string_view target) {
-  std::string_view v = QueryParam(target, "explain");
+  const std::optional<std::string_view> v = QueryParam(target, "explain");
   return v == "1" || v == "true";
 }
 

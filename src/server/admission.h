@@ -33,10 +33,6 @@ struct FramingProblem {
 };
 FramingProblem CheckFraming(const ApiRequest& req);
 
-// The value of query parameter `name` in a request target ("/v1/classify?explain=1"),
-// as written (no percent-decoding); "" when absent.
-std::string_view QueryParam(std::string_view target, std::string_view name);
-
 // True when the target asks for explanations: ?explain=1 (or true).
 bool WantsExplain(std::string_view target);
 

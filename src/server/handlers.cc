@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/json.h"
+#include "common/strings.h"
 #include "io/input_stream.h"
 #include "io/ndjson.h"
 #include "io/records.h"
@@ -548,34 +549,26 @@ constexpr size_t kMaxReviewLimit = 1000;
 // out of its bound, or not a number, is an error naming the parameter and the
 // bound (a 422), never silently clamped or ignored. Other parameters are ignored.
 Status ReviewQuery(std::string_view target, size_t* limit, double* min_confidence) {
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return OkStatus();
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const size_t amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    const size_t eq = pair.find('=');
-    const std::string_view name = pair.substr(0, eq);
-    const std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-    char* end = nullptr;
-    if (name == "limit") {
-      const bool digits = !value.empty() && value.size() <= 9 &&
-                          value.find_first_not_of("0123456789") == std::string::npos;
-      const unsigned long long v = digits ? std::strtoull(value.c_str(), &end, 10) : 0;
-      if (v < 1 || v > kMaxReviewLimit) {
-        return InvalidArgumentError("query parameter 'limit' must be an integer in [1, " +
-                                    std::to_string(kMaxReviewLimit) + "], got '" + value + "'");
-      }
-      *limit = v;
-    } else if (name == "min_confidence") {
-      const double v = value.empty() ? NAN : std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || !(v >= 0 && v <= 1)) {  // NaN fails the comparison
-        return InvalidArgumentError(
-            "query parameter 'min_confidence' must be a number in [0, 1], got '" + value + "'");
-      }
-      *min_confidence = v;
+  if (const std::optional<std::string_view> p = QueryParam(target, "limit")) {
+    const std::string value(*p);
+    const bool digits = !value.empty() && value.size() <= 9 &&
+                        value.find_first_not_of("0123456789") == std::string::npos;
+    const unsigned long long v = digits ? std::strtoull(value.c_str(), nullptr, 10) : 0;
+    if (v < 1 || v > kMaxReviewLimit) {
+      return InvalidArgumentError("query parameter 'limit' must be an integer in [1, " +
+                                  std::to_string(kMaxReviewLimit) + "], got '" + value + "'");
     }
+    *limit = v;
+  }
+  if (const std::optional<std::string_view> p = QueryParam(target, "min_confidence")) {
+    const std::string value(*p);
+    char* end = nullptr;
+    const double v = value.empty() ? NAN : std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || !(v >= 0 && v <= 1)) {  // NaN fails the comparison
+      return InvalidArgumentError(
+          "query parameter 'min_confidence' must be a number in [0, 1], got '" + value + "'");
+    }
+    *min_confidence = v;
   }
   return OkStatus();
 }

@@ -175,6 +175,34 @@ Store::Store(StoreOptions options, sqlite3* db) : options_(std::move(options)), 
 
 Store::~Store() { sqlite3_close_v2(db_); }
 
+// One write transaction (BEGIN IMMEDIATE, so a second writer waits at the
+// start, not at COMMIT). Commit() makes it durable; a Transaction that goes
+// away without a successful Commit rolls back, so every early error return
+// leaves the store as it was. The status of a failed statement is made
+// before the rollback, so it still names what failed. Built under mu_.
+class Store::Transaction {
+ public:
+  explicit Transaction(Store* store) REQUIRES(store->mu_)
+      : store_(store), begun_(store->Exec("BEGIN IMMEDIATE")) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  // The analysis cannot see that the owner's lock outlives this object.
+  ~Transaction() NO_THREAD_SAFETY_ANALYSIS {
+    if (begun_.ok() && !committed_) (void)store_->Exec("ROLLBACK");
+  }
+  const Status& begun() const { return begun_; }
+  Status Commit() REQUIRES(store_->mu_) {
+    Status s = store_->Exec("COMMIT");
+    committed_ = s.ok();  // a COMMIT that failed (busy) leaves it open: rolled back
+    return s;
+  }
+
+ private:
+  Store* const store_;
+  const Status begun_;
+  bool committed_ = false;
+};
+
 Status Store::Exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return Fail(sql);
   return OkStatus();
@@ -295,31 +323,17 @@ Status Store::Migrate(StoreOpenMode mode) {
     LOGSIEVE_RETURN_IF_ERROR(Exec(("PRAGMA max_page_count=" + std::to_string(pages)).c_str()));
   }
   if (version == kSchemaVersion) return OkStatus();
-  LOGSIEVE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Transaction tx(this);
+  LOGSIEVE_RETURN_IF_ERROR(tx.begun());
   // Another process may have migrated it meanwhile: read the version again.
   Stmt q(db_, "PRAGMA user_version");
-  if (!q.ok() || q.Step() != SQLITE_ROW) {
-    Status s = Fail("reading the schema version");
-    (void)Exec("ROLLBACK");
-    return s;
-  }
-  if (q.Int(0) == 0) {
-    if (Status s = RefuseForeign(); !s.ok()) {
-      (void)Exec("ROLLBACK");
-      return s;
-    }
-  }
+  if (!q.ok() || q.Step() != SQLITE_ROW) return Fail("reading the schema version");
+  if (q.Int(0) == 0) LOGSIEVE_RETURN_IF_ERROR(RefuseForeign());
   for (int64_t v = q.Int(0); v < kSchemaVersion; ++v) {
-    Status s = Exec(kMigrations[v]);
-    if (!s.ok()) {
-      (void)Exec("ROLLBACK");
-      return s;
-    }
+    LOGSIEVE_RETURN_IF_ERROR(Exec(kMigrations[v]));
   }
-  Status s = Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
-  if (s.ok()) s = Exec("COMMIT");
-  if (!s.ok()) (void)Exec("ROLLBACK");
-  return s;
+  LOGSIEVE_RETURN_IF_ERROR(Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str()));
+  return tx.Commit();
 }
 
 Status Store::WriteObservations(std::span<const TemplateObservation> observations) {
@@ -434,11 +448,10 @@ count = count + 1, last_seen = max(last_seen, excluded.last_seen))sql");
 Status Store::Record(std::span<const TemplateObservation> observations) {
   if (observations.empty()) return OkStatus();
   MutexLock lock(&mu_);
-  LOGSIEVE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  Status s = WriteObservations(observations);
-  if (s.ok()) s = Exec("COMMIT");
-  if (!s.ok()) (void)Exec("ROLLBACK");
-  return s;
+  Transaction tx(this);
+  LOGSIEVE_RETURN_IF_ERROR(tx.begun());
+  LOGSIEVE_RETURN_IF_ERROR(WriteObservations(observations));
+  return tx.Commit();
 }
 
 // The size rule: past max_templates, the least recently seen templates (then
@@ -477,16 +490,13 @@ Status Store::AddCorrections(std::span<const Correction> corrections, int64_t* e
   if (evicted != nullptr) *evicted = 0;
   if (corrections.empty()) return OkStatus();
   MutexLock lock(&mu_);
-  LOGSIEVE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Transaction tx(this);
+  LOGSIEVE_RETURN_IF_ERROR(tx.begun());
   int64_t dropped = 0;
-  Status s = WriteCorrections(corrections, &dropped);
-  if (s.ok()) s = Exec("COMMIT");
-  if (!s.ok()) {
-    (void)Exec("ROLLBACK");
-    return s;
-  }
+  LOGSIEVE_RETURN_IF_ERROR(WriteCorrections(corrections, &dropped));
+  LOGSIEVE_RETURN_IF_ERROR(tx.Commit());
   if (evicted != nullptr) *evicted = dropped;
-  return s;
+  return OkStatus();
 }
 
 StatusOr<std::vector<ReviewItem>> Store::Review(size_t limit, double low_confidence) {
@@ -597,14 +607,13 @@ StatusOr<std::pair<int64_t, int64_t>> Store::CorrectionsExtent() {
 
 Status Store::Purge() {
   MutexLock lock(&mu_);
-  LOGSIEVE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  Status s = Exec(
-      "DELETE FROM examples; DELETE FROM templates; DELETE FROM corrections; "
-      "DELETE FROM disagreements;");
-  if (s.ok()) s = Exec("COMMIT");
-  if (!s.ok()) {
-    (void)Exec("ROLLBACK");
-    return s;
+  {
+    Transaction tx(this);
+    LOGSIEVE_RETURN_IF_ERROR(tx.begun());
+    LOGSIEVE_RETURN_IF_ERROR(
+        Exec("DELETE FROM examples; DELETE FROM templates; DELETE FROM corrections; "
+             "DELETE FROM disagreements;"));
+    LOGSIEVE_RETURN_IF_ERROR(tx.Commit());
   }
   // The deleted text must not linger in free pages or the WAL.
   LOGSIEVE_RETURN_IF_ERROR(Exec("VACUUM"));

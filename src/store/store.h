@@ -204,6 +204,7 @@ class Store {
   Status Purge() EXCLUDES(mu_);
 
  private:
+  class Transaction;  // BEGIN IMMEDIATE ... COMMIT, rolled back when dropped
   Store(StoreOptions options, sqlite3* db);
   Status Exec(const char* sql) REQUIRES(mu_);
   Status Fail(const char* doing) REQUIRES(mu_);

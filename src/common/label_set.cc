@@ -1,9 +1,12 @@
 #include "common/label_set.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/decision.h"
+#include "common/version_id.h"
 
 namespace logsieve {
 
@@ -96,6 +99,16 @@ StatusOr<LabelSet> LabelSet::FromLabels(std::vector<Label> labels) {
     }
   }
   set.labels_ = std::move(labels);
+  // Every field, each ended by a separator no field contains in practice
+  // (\x1f unit, \x1e record), so two different sets never hash the same text.
+  std::string text;
+  for (const Label& l : set.labels_) {
+    text.append(l.name).push_back('\x1f');
+    text.append(l.description).push_back('\x1f');
+    for (const std::string& f : l.from) text.append(f).push_back('\x1f');
+    text.push_back('\x1e');
+  }
+  set.version_ = VersionId(XXH3_64bits(text.data(), text.size()));
   return set;
 }
 

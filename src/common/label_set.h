@@ -72,6 +72,11 @@ class LabelSet {
   std::optional<std::string_view> Map(std::string_view stage_label) const;
   // Whether any entry has a non-empty `from`.
   bool uses_from() const { return uses_from_; }
+  // The set's content id (12 hex digits, common/version_id.h): equal for sets
+  // with the same names, descriptions and `from` lists in the same order,
+  // however they were written (plain strings or mappings); any change gives
+  // another. Shown as the `labels` version, and part of the prompt's.
+  const std::string& version() const { return version_; }
   // Whether a stage may be loaded with a rule or model label `stage_label`:
   // Map() answers it, or the set uses `from` and `stage_label` is one of
   // `bundled` (the names the bundled rules and model emit, BundledLabels() in
@@ -85,6 +90,7 @@ class LabelSet {
   std::vector<Label> labels_;
   std::vector<std::string> names_;
   bool uses_from_ = false;
+  std::string version_;
 };
 
 }  // namespace logsieve

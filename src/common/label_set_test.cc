@@ -29,6 +29,22 @@ TEST(LabelSet, PlainNamesAndMappingsMayBeMixed) {
   EXPECT_EQ(set->JoinedNames(), "A, B, C");
 }
 
+TEST(LabelSet, TheVersionFollowsTheContentNotHowItWasWritten) {
+  auto version = [](const char* text) {
+    StatusOr<LabelSet> set = LabelSet::FromJson(json::parse(text));
+    EXPECT_TRUE(set.ok()) << text;
+    return set.ok() ? set->version() : std::string();
+  };
+  const std::string plain = version(R"(["A", "B"])");
+  EXPECT_EQ(plain.size(), 12u);
+  EXPECT_EQ(version(R"([{"name": "A"}, {"name": "B", "description": ""}])"), plain)
+      << "a mapping with only a name is the plain name";
+  EXPECT_NE(version(R"(["B", "A"])"), plain) << "the order is part of the set";
+  EXPECT_NE(version(R"(["A", {"name": "B", "description": "bee"}])"), plain);
+  EXPECT_NE(version(R"(["A", {"name": "B", "from": ["Error"]}])"), plain);
+  EXPECT_NE(version(R"(["AB"])"), plain) << "fields are separated, not concatenated";
+}
+
 TEST(LabelSet, RefusesAnythingButANonEmptyList) {
   EXPECT_EQ(Error(json::array()),
             "labels: must be a non-empty list of names or {name, description, from} mappings");

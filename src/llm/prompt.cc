@@ -291,7 +291,7 @@ std::vector<LineAnswer> ParseAnswers(const ChatCompletion& completion,
 }
 
 std::string PromptVersion(const Config& config) {
-  std::string what = config.GetJson("labels").dump() + "\n" + config.GetJson("llm.examples").dump();
+  const std::string what = config.labels().version() + "\n" + config.GetJson("llm.examples").dump();
   return VersionId(TemplateKey("prompt", what));
 }
 

@@ -8,7 +8,6 @@
 
 #include "common/metrics.h"
 #include "common/thread_annotations.h"
-#include "common/version_id.h"
 #include "pipeline/decision_cache.h"
 #include "pipeline/stage_factories.h"
 #include "text/normalizer.h"
@@ -56,7 +55,7 @@ class Pipeline final : public Classifier {
   Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt,
               bool build_missing) {
     labels_ = config.labels().names();
-    labels_version_ = VersionId(TemplateKey("labels", config.GetJson("labels").dump()));
+    labels_version_ = config.labels().version();
     LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, Normalizer::FromConfig(config));
     cache_ = std::make_unique<DecisionCache>(config.GetSize("pipeline.cache_size"));
     for (auto& s : prebuilt) stages_.push_back(std::move(s));

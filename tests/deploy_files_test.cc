@@ -6,6 +6,7 @@
 // volume one the Dockerfile declares (or the mounted config file), the config
 // file must load, and the grace periods must cover SIGTERM's drain. The image
 // itself is built and run by `make image-test` (scripts/image-test.sh).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -229,7 +230,8 @@ Problems CheckContainer(const Container& c, const ImageSpec& image, HelpIndex& h
   // Ports and probes: the port the server listens on, exposed by the image;
   // for a worker, its /metrics listener (published or not).
   const bool worker = c.args.size() > 0 && c.args[0] == "worker";
-  const int port = static_cast<int>(config->GetInt(worker ? "worker.metrics_port" : "server.port"));
+  const int port = static_cast<int>(worker ? config->GetInt("worker.metrics_port")
+                                           : config->GetInt("server.port"));
   if (!worker && image.exposed.count(port) == 0)
     problem("the server listens on " + std::to_string(port) + ", which the image does not EXPOSE");
   if ((!worker || !c.ports.empty()) && c.ports != std::vector<int>{port})
@@ -263,8 +265,9 @@ Problems CheckContainer(const Container& c, const ImageSpec& image, HelpIndex& h
   // SIGTERM drains requests in flight, each bounded by these two deadlines;
   // a worker, its batch in flight: one read's wait and its classification.
   const std::string role = worker ? "worker" : "server";
-  const int64_t classify_ms = config->GetInt(role + ".classify_timeout_ms");
-  const int64_t wait_ms = config->GetInt(worker ? "worker.block_ms" : "server.request_timeout_ms");
+  const int64_t classify_ms = config->GetInt(KeyName::Runtime(role + ".classify_timeout_ms"));
+  const int64_t wait_ms =
+      worker ? config->GetInt("worker.block_ms") : config->GetInt("server.request_timeout_ms");
   const int64_t drain_s = (wait_ms + classify_ms + 999) / 1000;
   if (classify_ms == 0) problem(role + ".classify_timeout_ms is 0: SIGTERM's drain has no bound");
   if (c.grace_seconds < c.pre_stop_seconds + drain_s)
@@ -469,8 +472,8 @@ TEST_F(DeployFilesTest, TheImageRunsServeOnTheExposedPortAndItsHealthcheckAsksHe
   EXPECT_EQ(image_.entrypoint, std::vector<std::string>{"logsieve"});
   EXPECT_EQ(image_.cmd, (std::vector<std::string>{"serve", "--host", "0.0.0.0"}));
   EXPECT_EQ(image_.exposed, std::set<int>{8000});
-  EXPECT_NE(image_.healthcheck.find("GET /healthz HTTP"), std::string::npos) << image_.healthcheck;
-  EXPECT_NE(image_.healthcheck.find("${LOGSIEVE_SERVER_PORT}"), std::string::npos);
+  EXPECT_THAT(image_.healthcheck, ::testing::HasSubstr("GET /healthz HTTP")) << image_.healthcheck;
+  EXPECT_THAT(image_.healthcheck, ::testing::HasSubstr("${LOGSIEVE_SERVER_PORT}"));
   // The image's own classify_timeout_ms is the default (0); deployments set it.
   EXPECT_EQ(Lines(CheckContainer(c, image_, help_)),
             "Dockerfile: server.classify_timeout_ms is 0: SIGTERM's drain has no bound\n");
@@ -565,7 +568,7 @@ TEST_F(DeployFilesTest, AMisspelledVariableFlagVolumeOrProbeIsReported) {
   for (const char* slip :
        {"variable LOGSIEVE_SERVER_PROT is no config key's", "`logsieve serve` has no flag --confg",
         "mounts /var/cache/logsieve", "grace period 10 s < preStop 0 s + drain 40 s"})
-    EXPECT_NE(problems.find(slip), std::string::npos) << slip << " not in:\n" << problems;
+    EXPECT_THAT(problems, ::testing::HasSubstr(slip)) << slip << " not in:\n" << problems;
 
   Cluster cluster = RepositoryCluster();
   for (YAML::Node& doc : cluster.documents) {
@@ -599,7 +602,7 @@ TEST_F(DeployFilesTest, AMisspelledVariableFlagVolumeOrProbeIsReported) {
   problems = Lines(CheckContainer(all[1], image_, help_));
   for (const char* slip : {"the worker's Redis is redis://127.0.0.1:6379: the container itself",
                            "worker.classify_timeout_ms is 0: SIGTERM's drain has no bound"})
-    EXPECT_NE(problems.find(slip), std::string::npos) << slip << " not in:\n" << problems;
+    EXPECT_THAT(problems, ::testing::HasSubstr(slip)) << slip << " not in:\n" << problems;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 
 #include "common/file.h"
 #include "common/label_set.h"
+#include "common/stage_routes.h"
 #include "common/strings.h"
 #include "common/yaml_nesting.h"
 
@@ -343,12 +344,12 @@ Config::Config() : rep_(std::make_unique<Rep>()) {
   for (const ConfigKey& key : ConfigSchema()) {
     YAML::Node node = YAML::Load(std::string(key.default_yaml));
     StatusOr<json> v = Convert(key, node);
-    assert(v.ok() && "bad default in config_schema.cc");
+    assert(v.ok() && "bad default in config_schema.h");
     rep_->values.push_back(std::move(v).value());
     rep_->origins.emplace_back("default");
   }
   StatusOr<LabelSet> labels = LabelSet::FromJson(GetJson("labels"));
-  assert(labels.ok() && "bad default labels in config_schema.cc");
+  assert(labels.ok() && "bad default labels in config_schema.h");
   rep_->labels = std::make_shared<const LabelSet>(std::move(labels).value());
 }
 Config::Config(const Config& o) : rep_(std::make_unique<Rep>(*o.rep_)) {}
@@ -386,6 +387,7 @@ Status Config::Store(std::string_view key, json value, std::string origin) {
     LOGSIEVE_ASSIGN_OR_RETURN(LabelSet labels, LabelSet::FromJson(value));
     rep_->labels = std::make_shared<const LabelSet>(std::move(labels));
   }
+  if (key == "pipeline.routes") LOGSIEVE_RETURN_IF_ERROR(ParseStageRoutes(value).status());
   size_t i = IndexOf(key);
   rep_->values[i] = std::move(value);
   rep_->origins[i] = std::move(origin);
@@ -454,34 +456,42 @@ StatusOr<Config> Config::Load(const std::string& file, const Environment& env) {
   return config;
 }
 
-bool Config::GetBool(std::string_view key) const { return rep_->values[IndexOf(key)].get<bool>(); }
-int64_t Config::GetInt(std::string_view key) const {
-  return rep_->values[IndexOf(key)].get<int64_t>();
+namespace {
+// The stored value of `key`. REQUIRES: `key` is declared with `type`.
+const json& Value(const std::vector<json>& values, KeyName key, ConfigType type) {
+  assert(key.key().type == type && "a config key read with another type than its table's");
+  (void)type;
+  return values[key.index()];
 }
-size_t Config::GetSize(std::string_view key) const {
-  assert(ConfigSchema()[IndexOf(key)].min.value_or(-1) >= 0 &&
-         "GetSize of a key that may be negative");
+}  // namespace
+
+bool Config::GetBool(KeyName key) const {
+  return Value(rep_->values, key, ConfigType::kBool).get<bool>();
+}
+int64_t Config::GetInt(KeyName key) const {
+  return Value(rep_->values, key, ConfigType::kInt).get<int64_t>();
+}
+size_t Config::GetSize(KeyName key) const {
+  assert(key.key().min.value_or(-1) >= 0 && "GetSize of a key that may be negative");
   return static_cast<size_t>(GetInt(key));
 }
-double Config::GetDouble(std::string_view key) const {
-  return rep_->values[IndexOf(key)].get<double>();
+double Config::GetDouble(KeyName key) const {
+  return Value(rep_->values, key, ConfigType::kDouble).get<double>();
 }
-const std::string& Config::GetString(std::string_view key) const {
-  return rep_->values[IndexOf(key)].get_ref<const std::string&>();
+const std::string& Config::GetString(KeyName key) const {
+  return Value(rep_->values, key, ConfigType::kString).get_ref<const std::string&>();
 }
-std::vector<std::string> Config::GetStringList(std::string_view key) const {
-  return rep_->values[IndexOf(key)].get<std::vector<std::string>>();
+std::vector<std::string> Config::GetStringList(KeyName key) const {
+  return Value(rep_->values, key, ConfigType::kStringList).get<std::vector<std::string>>();
 }
-const json& Config::GetJson(std::string_view key) const { return rep_->values[IndexOf(key)]; }
+const json& Config::GetJson(KeyName key) const { return rep_->values[key.index()]; }
 const LabelSet& Config::labels() const { return *rep_->labels; }
 
 const LabelSet& BundledLabels() {
   static const Config* const defaults = new Config();
   return defaults->labels();
 }
-const std::string& Config::Origin(std::string_view key) const {
-  return rep_->origins[IndexOf(key)];
-}
+const std::string& Config::Origin(KeyName key) const { return rep_->origins[key.index()]; }
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Config: every setting of logsieve, declared once.
 //
-// The schema (config_schema.cc) is one table: each key has a dotted name, a
+// The schema (config_schema.h) is one table: each key has a dotted name, a
 // type, a default (as YAML text), a one-line doc, and a range (numbers) or
 // choices (strings, string lists). That table drives parsing, validation
 // (types, ranges and choices are checked whenever a key is set, naming the
@@ -35,44 +35,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/config_schema.h"
 #include "common/label_set.h"
 #include "common/status.h"
 
 namespace logsieve {
 
-enum class ConfigType { kBool, kInt, kDouble, kString, kStringList, kJson };
-
-struct ConfigKey {
-  std::string_view name;  // "pipeline.threshold"
-  ConfigType type;
-  std::string_view default_yaml;  // "0.75", "[rules, model, llm]", multi-line YAML for kJson
-  std::string_view doc;
-  std::string_view env_alias = {};  // extra variable read after LOGSIEVE_<KEY>, e.g. GROQ_API_KEY
-  bool secret = false;              // never printed (API keys)
-  // kInt, kDouble: the closed range [min, max] a value must lie in.
-  std::optional<double> min = std::nullopt;
-  std::optional<double> max = std::nullopt;
-  // kString, kStringList: the values allowed (of each element), "fail|skip".
-  std::string_view choices = {};
-
-  // Table helpers: ConfigKey{...}.Range(1, 256), ConfigKey{...}.OneOf("a|b").
-  constexpr ConfigKey Range(double lo, double hi) const {
-    ConfigKey k = *this;
-    k.min = lo;
-    k.max = hi;
-    return k;
-  }
-  constexpr ConfigKey OneOf(std::string_view values) const {
-    ConfigKey k = *this;
-    k.choices = values;
-    return k;
-  }
-  // "[1, 256]" or "fail, skip" for messages and docs; empty when unconstrained.
-  std::string ConstraintText() const;
-};
-
-// All keys, in the order of the documented default file.
-std::span<const ConfigKey> ConfigSchema();
 // REQUIRES: nothing. Returns nullptr for an unknown key.
 const ConfigKey* FindConfigKey(std::string_view name);
 // "LOGSIEVE_PIPELINE_THRESHOLD" for "pipeline.threshold".
@@ -107,20 +75,21 @@ class Config {
   // `origin` says where the value came from, for messages ("flag --threshold").
   Status Set(std::string_view key, std::string_view yaml_text, std::string_view origin);
 
-  // Typed reads. REQUIRES: `key` is declared with that type (asserts).
-  bool GetBool(std::string_view key) const;
-  int64_t GetInt(std::string_view key) const;
+  // Typed reads. `key` is checked against the table when compiled
+  // (config_schema.h); REQUIRES: it is declared with that type (asserts).
+  bool GetBool(KeyName key) const;
+  int64_t GetInt(KeyName key) const;
   // A count or size. REQUIRES: a kInt key whose range starts at 0 or more.
-  size_t GetSize(std::string_view key) const;
-  double GetDouble(std::string_view key) const;
-  const std::string& GetString(std::string_view key) const;
-  std::vector<std::string> GetStringList(std::string_view key) const;
-  const nlohmann::json& GetJson(std::string_view key) const;
+  size_t GetSize(KeyName key) const;
+  double GetDouble(KeyName key) const;
+  const std::string& GetString(KeyName key) const;
+  std::vector<std::string> GetStringList(KeyName key) const;
+  const nlohmann::json& GetJson(KeyName key) const;
   // The `labels` key as a LabelSet, validated whenever the key is set (so a
   // Config never holds a bad label list). Every stage and command uses this.
   const LabelSet& labels() const;
   // Where the current value came from: "default", "FILE:LINE", "env NAME", ...
-  const std::string& Origin(std::string_view key) const;
+  const std::string& Origin(KeyName key) const;
 
   // The whole configuration as commented YAML; secrets are shown as "<set>".
   // With `defaults_only`, the documented default file.
@@ -135,7 +104,7 @@ class Config {
   std::unique_ptr<Rep> rep_;
 };
 
-// The default `labels` (config_schema.cc): the labels the bundled rules
+// The default `labels` (config_schema.h): the labels the bundled rules
 // (rules/default.yaml) and the bundled model emit. A set with `from` may leave
 // some of them unmapped (LabelSet::Accepts). Built once; thread-safe.
 const LabelSet& BundledLabels();

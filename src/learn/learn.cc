@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/config_binding.h"
 #include "common/paths.h"
 #include "embed/hashing_encoder.h"
 #include "model/model_file.h"
@@ -95,20 +96,24 @@ std::string Fixed(double v) {
 
 }  // namespace
 
+constexpr ConfigBinding<LearnOptions> kLearnBindings[] = {
+    {"learn.base_corpus", &LearnOptions::base_corpus},
+    {"learn.base_rows", &LearnOptions::base_rows},
+    {"learn.ood_dev", &LearnOptions::ood_dev},
+    {"learn.min_llm_confidence", &LearnOptions::min_llm_confidence},
+    {"learn.correction_weight", &LearnOptions::correction_weight},
+    {"learn.llm_weight", &LearnOptions::llm_weight},
+    {"learn.holdout", &LearnOptions::holdout},
+    {"learn.max_label_drop", &LearnOptions::max_label_drop},
+    {"learn.max_accuracy_drop", &LearnOptions::max_accuracy_drop},
+    {"learn.min_label_support", &LearnOptions::min_label_support},
+};
+
 LearnOptions LearnOptions::FromConfig(const Config& config) {
   LearnOptions o;
-  o.base_corpus = config.GetString("learn.base_corpus");
-  o.base_rows = config.GetSize("learn.base_rows");
-  o.ood_dev = config.GetString("learn.ood_dev");
+  BindConfig(config, kLearnBindings, &o);
   if (o.ood_dev.empty()) o.ood_dev = BundledPath("tests/data/ood_dev.csv");
   o.registry = RegistryDir(config);
-  o.min_llm_confidence = config.GetDouble("learn.min_llm_confidence");
-  o.correction_weight = config.GetInt("learn.correction_weight");
-  o.llm_weight = config.GetInt("learn.llm_weight");
-  o.holdout = config.GetDouble("learn.holdout");
-  o.max_label_drop = config.GetDouble("learn.max_label_drop");
-  o.max_accuracy_drop = config.GetDouble("learn.max_accuracy_drop");
-  o.min_label_support = config.GetSize("learn.min_label_support");
   return o;
 }
 
@@ -138,14 +143,13 @@ std::vector<std::string> GateReasons(const std::vector<GateSet>& sets,
   return reasons;
 }
 
-StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptions& options) {
-  LearnReport report;
-  const std::vector<std::string> names = config.labels().names();
-  auto known = [&](const std::string& l) {
-    return std::find(names.begin(), names.end(), l) != names.end();
-  };
+namespace {
 
-  // The base corpus.
+// The base corpus: the synthetic one (stage labels) or options.base_corpus,
+// mapped to the set's own labels (rows it cannot map are counted skipped).
+StatusOr<std::vector<LabelledLine>> ReadBaseCorpus(const Config& config,
+                                                   const LearnOptions& options,
+                                                   LearnReport* report) {
   std::vector<LabelledLine> base;
   if (options.base_corpus.empty()) {
     for (SyntheticRow& r : GenerateSyntheticLogs({.seed = 1, .rows = options.base_rows})) {
@@ -157,25 +161,37 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   }
   // Base rows carry stage labels (the synthetic corpus: the bundled ones): a
   // set with labels[].from gets its own labels (MapLabels).
-  report.skipped_rows += MapLabels(config.labels(), &base);
+  report->skipped_rows += MapLabels(config.labels(), &base);
+  report->base_rows = base.size();
+  return base;
+}
 
-  // The store: split by template, corrections weighted.
-  LOGSIEVE_ASSIGN_OR_RETURN(StoreStats stats, store.Stats());
+// What the store gives a round: corrections and LLM answers split by
+// template into training rows (weighted) and a held-out gate set.
+struct StoreRows {
+  StoreStats stats;
+  std::vector<LabelledLine> added;    // training rows, each repeated by its weight
+  std::vector<LabelledLine> holdout;  // LLM answers held out by template
+  std::vector<LabelledLine> seen;     // every store row, for the candidate's hash
+};
+
+StatusOr<StoreRows> ReadStoreRows(const Config& config, Store& store, const LearnOptions& options,
+                                  const Normalizer* normalizer, LearnReport* report) {
+  StoreRows out;
+  LOGSIEVE_ASSIGN_OR_RETURN(out.stats, store.Stats());
   LOGSIEVE_ASSIGN_OR_RETURN(std::vector<StoredLabel> stored,
                             store.Labels(options.min_llm_confidence));
-  LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(config));
-  auto shared_normalizer = std::make_shared<Normalizer>(std::move(normalizer));
   std::vector<LabelledLine> corrections, llm;
   for (StoredLabel& s : stored) {
-    if (!known(s.label)) {
-      ++report.skipped_rows;
+    if (!config.labels().Contains(s.label)) {
+      ++report->skipped_rows;
       continue;
     }
     (s.origin == "correction" ? corrections : llm)
         .push_back({std::move(s.source), std::move(s.text), std::move(s.label)});
   }
-  report.corrections = corrections.size();
-  report.llm_rows = llm.size();
+  report->corrections = corrections.size();
+  report->llm_rows = llm.size();
   if (options.base_corpus.empty() && corrections.empty() && llm.empty()) {
     return FailedPreconditionError(
         "the store has no corrections and no LLM answers to learn from (with the synthetic base "
@@ -184,49 +200,101 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
   }
   // Only LLM answers are held out (by template): a person's correction is
   // always trained on, or the line it corrects could stay wrong for good.
-  std::vector<LabelledLine> llm_train, store_holdout;
-  SplitByTemplate(llm, shared_normalizer.get(), options.holdout, 1, &llm_train, &store_holdout);
-  report.holdout_rows = store_holdout.size();
-  report.base_rows = base.size();
-  std::vector<LabelledLine> added;  // the store's training rows, corrections repeated
+  std::vector<LabelledLine> llm_train;
+  SplitByTemplate(llm, normalizer, options.holdout, 1, &llm_train, &out.holdout);
+  report->holdout_rows = out.holdout.size();
   for (const LabelledLine& r : corrections) {
-    for (int64_t k = 0; k < options.correction_weight; ++k) added.push_back(r);
+    for (int64_t k = 0; k < options.correction_weight; ++k) out.added.push_back(r);
   }
   for (int64_t k = 0; k < options.llm_weight; ++k) {
-    added.insert(added.end(), llm_train.begin(), llm_train.end());
+    out.added.insert(out.added.end(), llm_train.begin(), llm_train.end());
   }
-  std::vector<LabelledLine> store_rows = corrections;  // what the candidate saw, for its hash
-  store_rows.insert(store_rows.end(), llm.begin(), llm.end());
+  out.seen = std::move(corrections);
+  out.seen.insert(out.seen.end(), llm.begin(), llm.end());
+  return out;
+}
 
-  // The candidate. On the synthetic base corpus: the default model's own
-  // recipe (its families, probe, calibration and encoder) with the store's
-  // rows added, so that with an empty store the candidate is the bundled
-  // model and every difference the gate sees comes from the store.
-  const std::string created_at = CreatedAtFromEnvironment();
-  const size_t added_rows = added.size();
-  ConfidentTrainResult trained;
+// The candidate. On the synthetic base corpus: the default model's own
+// recipe (its families, probe, calibration and encoder) with the store's
+// rows added, so that with an empty store the candidate is the bundled model
+// and every difference the gate sees comes from the store.
+StatusOr<ConfidentTrainResult> TrainCandidate(const Config& config, const LearnOptions& options,
+                                              const std::vector<LabelledLine>& base,
+                                              std::vector<LabelledLine> added,
+                                              std::shared_ptr<const Normalizer> normalizer,
+                                              const std::string& created_at) {
   if (options.base_corpus.empty()) {
     DefaultModelRecipe recipe;
     recipe.train_rows = options.base_rows;
     recipe.holdout_rows = std::max<size_t>(options.base_rows / 6, 100);  // 27000 : 4500
     recipe.extra_rows = std::move(added);
     recipe.created_at = created_at;
-    LOGSIEVE_ASSIGN_OR_RETURN(trained, TrainDefaultModel(recipe, config));
-  } else {
-    std::vector<LabelledLine> rows = base;
-    rows.insert(rows.end(), added.begin(), added.end());
-    TrainOptions o;
-    LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions h, HashingOptions::FromConfig(config));
-    LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, HashingEncoder::Create(h));
-    o.encoder = std::move(encoder);
-    o.normalizer = shared_normalizer;
-    o.lr.C = 10.0;
-    o.created_at = created_at;
-    o.labels = ClassOrder(config.labels(), rows);
-    std::vector<LabelledLine> probe_train, probe_held;
-    SplitByTemplate(rows, shared_normalizer.get(), 0.2, 1, &probe_train, &probe_held);
-    LOGSIEVE_ASSIGN_OR_RETURN(trained, TrainWithHeldOut(probe_train, probe_held, rows, o));
+    return TrainDefaultModel(recipe, config);
   }
+  std::vector<LabelledLine> rows = base;
+  rows.insert(rows.end(), added.begin(), added.end());
+  TrainOptions o;
+  LOGSIEVE_ASSIGN_OR_RETURN(HashingOptions h, HashingOptions::FromConfig(config));
+  LOGSIEVE_ASSIGN_OR_RETURN(auto encoder, HashingEncoder::Create(h));
+  o.encoder = std::move(encoder);
+  o.normalizer = normalizer;
+  o.lr.C = DefaultModelRecipe{}.C;  // the bundled model's regularisation
+  o.created_at = created_at;
+  o.labels = ClassOrder(config.labels(), rows);
+  std::vector<LabelledLine> probe_train, probe_held;
+  SplitByTemplate(rows, normalizer.get(), 0.2, 1, &probe_train, &probe_held);
+  return TrainWithHeldOut(probe_train, probe_held, rows, o);
+}
+
+// The gate: the staged candidate against what runs (model.file, else the
+// registry's active version, else the bundled model), on the store's
+// holdout and the OOD dev set. Sets report->parent, sets, reasons, promoted;
+// returns the OOD set's hash ("absent" without one).
+StatusOr<std::string> Gate(const Config& config, const LearnOptions& options,
+                           const Registry& registry, const std::string& staged,
+                           const std::vector<LabelledLine>& store_holdout, LearnReport* report) {
+  Config resolved = config;
+  LOGSIEVE_RETURN_IF_ERROR(resolved.Set("learn.registry", registry.dir(), "learn"));
+  LOGSIEVE_ASSIGN_OR_RETURN(ModelChoice choice, ResolveModelFile(resolved));
+  const std::string current = choice.path.empty() ? std::string("none") : choice.path;
+  report->parent = choice.origin.rfind("registry ", 0) == 0 ? choice.origin.substr(9) : current;
+  std::vector<LabelledLine> ood;
+  std::string ood_hash = "absent";
+  if (std::error_code ec; std::filesystem::exists(options.ood_dev, ec)) {
+    LOGSIEVE_ASSIGN_OR_RETURN(LabelledData d, ReadLabelledCsv(options.ood_dev));
+    ood = std::move(d.rows);
+    // Labelled with the bundled labels: the gate scores the set's own.
+    MapLabels(config.labels(), &ood);
+    std::erase_if(ood, [&](const LabelledLine& r) { return !config.labels().Contains(r.label); });
+    ood_hash = HashRows(ood);
+  }
+  for (auto& [name, set] :
+       {std::pair<std::string, const std::vector<LabelledLine>*>{"store holdout", &store_holdout},
+        {"ood dev", &ood}}) {
+    LOGSIEVE_ASSIGN_OR_RETURN(GateSet g, Compare(config, name, current, staged, *set));
+    report->sets.push_back(std::move(g));
+  }
+  report->reasons = GateReasons(report->sets, options);
+  report->promoted = report->reasons.empty();
+  return ood_hash;
+}
+
+}  // namespace
+
+StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptions& options) {
+  LearnReport report;
+  LOGSIEVE_ASSIGN_OR_RETURN(const std::vector<LabelledLine> base,
+                            ReadBaseCorpus(config, options, &report));
+  LOGSIEVE_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::FromConfig(config));
+  auto shared_normalizer = std::make_shared<const Normalizer>(std::move(normalizer));
+  LOGSIEVE_ASSIGN_OR_RETURN(StoreRows store_rows, ReadStoreRows(config, store, options,
+                                                                shared_normalizer.get(), &report));
+  const size_t added_rows = store_rows.added.size();
+
+  const std::string created_at = CreatedAtFromEnvironment();
+  LOGSIEVE_ASSIGN_OR_RETURN(ConfidentTrainResult trained,
+                            TrainCandidate(config, options, base, std::move(store_rows.added),
+                                           shared_normalizer, created_at));
   LOGSIEVE_ASSIGN_OR_RETURN(Registry registry, Registry::Open(options.registry));
   // Staged under a name of this run's own, removed however the run ends.
   const std::string staged = registry.StagingFile();
@@ -238,32 +306,8 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
     }
   } unstage{staged};
   LOGSIEVE_RETURN_IF_ERROR(SaveModel(trained.fit.model, staged));
-
-  // The gate: against what runs (model.file, else the registry's active
-  // version, else the bundled model), with this learn's registry.
-  Config resolved = config;
-  LOGSIEVE_RETURN_IF_ERROR(resolved.Set("learn.registry", registry.dir(), "learn"));
-  LOGSIEVE_ASSIGN_OR_RETURN(ModelChoice choice, ResolveModelFile(resolved));
-  const std::string current = choice.path.empty() ? std::string("none") : choice.path;
-  report.parent = choice.origin.rfind("registry ", 0) == 0 ? choice.origin.substr(9) : current;
-  std::vector<LabelledLine> ood;
-  std::string ood_hash = "absent";
-  if (std::error_code ec; std::filesystem::exists(options.ood_dev, ec)) {
-    LOGSIEVE_ASSIGN_OR_RETURN(LabelledData d, ReadLabelledCsv(options.ood_dev));
-    ood = std::move(d.rows);
-    // Labelled with the bundled labels: the gate scores the set's own.
-    MapLabels(config.labels(), &ood);
-    std::erase_if(ood, [&](const LabelledLine& r) { return !known(r.label); });
-    ood_hash = HashRows(ood);
-  }
-  for (auto& [name, set] :
-       {std::pair<std::string, const std::vector<LabelledLine>*>{"store holdout", &store_holdout},
-        {"ood dev", &ood}}) {
-    LOGSIEVE_ASSIGN_OR_RETURN(GateSet g, Compare(config, name, current, staged, *set));
-    report.sets.push_back(std::move(g));
-  }
-  report.reasons = GateReasons(report.sets, options);
-  report.promoted = report.reasons.empty();
+  LOGSIEVE_ASSIGN_OR_RETURN(const std::string ood_hash,
+                            Gate(config, options, registry, staged, store_rows.holdout, &report));
 
   // The registry: every candidate, with what it was made from and how it did.
   nlohmann::json metrics = nlohmann::json::object();
@@ -279,12 +323,12 @@ StatusOr<LearnReport> Learn(const Config& config, Store& store, const LearnOptio
       {"data",
        {{"base_corpus", options.base_corpus.empty() ? "synthetic" : options.base_corpus},
         {"base_hash", HashRows(base)},
-        {"store_hash", HashRows(store_rows)},
-        {"store_holdout_hash", HashRows(store_holdout)},
+        {"store_hash", HashRows(store_rows.seen)},
+        {"store_holdout_hash", HashRows(store_rows.holdout)},
         {"ood_dev", options.ood_dev},
         {"ood_dev_hash", ood_hash},
         // What the autopilot counts new answers from (LearnedStoreAnswers).
-        {"store_answers", LearningSignal(stats)},
+        {"store_answers", LearningSignal(store_rows.stats)},
         {"rows",
          {{"base", report.base_rows},
           {"corrections", report.corrections},

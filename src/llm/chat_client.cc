@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "common/config_binding.h"
 #include "common/metrics.h"
 
 namespace logsieve {
@@ -135,21 +136,25 @@ std::string Attempts(int n) {
 
 }  // namespace
 
+constexpr ConfigBinding<ChatClientOptions> kChatClientBindings[] = {
+    {"llm.api_key", &ChatClientOptions::api_key},
+    {"llm.connect_timeout_ms", &ChatClientOptions::connect_timeout_ms},
+    {"llm.timeout_ms", &ChatClientOptions::timeout_ms},
+    {"llm.concurrency", &ChatClientOptions::concurrency},
+    {"llm.max_retries", &ChatClientOptions::max_retries},
+    {"llm.backoff_base_ms", &ChatClientOptions::backoff_base_ms},
+    {"llm.backoff_max_ms", &ChatClientOptions::backoff_max_ms},
+    {"llm.retry_after_max_ms", &ChatClientOptions::retry_after_max_ms},
+    {"llm.max_calls_per_run", &ChatClientOptions::max_calls_per_run},
+    {"llm.max_calls_per_minute", &ChatClientOptions::max_calls_per_minute},
+    {"llm.breaker_failures", &ChatClientOptions::breaker_failures},
+    {"llm.breaker_open_ms", &ChatClientOptions::breaker_open_ms},
+    {"llm.max_retry_wait_ms", &ChatClientOptions::max_retry_wait_ms},
+};
+
 ChatClientOptions ChatClientOptions::FromConfig(const Config& c) {
   ChatClientOptions o;
-  o.api_key = c.GetString("llm.api_key");
-  o.connect_timeout_ms = c.GetInt("llm.connect_timeout_ms");
-  o.timeout_ms = c.GetInt("llm.timeout_ms");
-  o.concurrency = static_cast<int>(c.GetInt("llm.concurrency"));
-  o.max_retries = static_cast<int>(c.GetInt("llm.max_retries"));
-  o.backoff_base_ms = c.GetInt("llm.backoff_base_ms");
-  o.backoff_max_ms = c.GetInt("llm.backoff_max_ms");
-  o.retry_after_max_ms = c.GetInt("llm.retry_after_max_ms");
-  o.max_calls_per_run = c.GetInt("llm.max_calls_per_run");
-  o.max_calls_per_minute = c.GetInt("llm.max_calls_per_minute");
-  o.breaker_failures = static_cast<int>(c.GetInt("llm.breaker_failures"));
-  o.breaker_open_ms = c.GetInt("llm.breaker_open_ms");
-  o.max_retry_wait_ms = c.GetInt("llm.max_retry_wait_ms");
+  BindConfig(c, kChatClientBindings, &o);
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "common/metrics.h"
+#include "common/stage_routes.h"
 #include "common/thread_annotations.h"
 #include "pipeline/decision_cache.h"
 #include "pipeline/stage_factories.h"
@@ -23,17 +24,6 @@ struct Route {
   std::vector<const Stage*> stages;
   const Stage* auditor = nullptr;  // the llm stage when it comes after the model (llm.audit_rate)
 };
-
-std::vector<std::string> StringOrList(const json& j) {
-  std::vector<std::string> out;
-  if (j.is_string()) out.push_back(j.get<std::string>());
-  if (j.is_array()) {
-    for (const json& x : j) {
-      if (x.is_string()) out.push_back(x.get<std::string>());
-    }
-  }
-  return out;
-}
 
 // The corrections a classifier applies: by template key, the latest label
 // for each corrected template (the template text guards against a key
@@ -52,6 +42,7 @@ class Pipeline final : public Classifier {
  public:
   explicit Pipeline(ClassifierParts parts) : parts_(std::move(parts)) {}
 
+  // Builds the pipeline in named steps; a failure leaves it unused.
   Status Init(const Config& config, std::vector<std::unique_ptr<Stage>> prebuilt,
               bool build_missing) {
     labels_ = config.labels().names();
@@ -59,113 +50,9 @@ class Pipeline final : public Classifier {
     LOGSIEVE_ASSIGN_OR_RETURN(normalizer_, Normalizer::FromConfig(config));
     cache_ = std::make_unique<DecisionCache>(config.GetSize("pipeline.cache_size"));
     for (auto& s : prebuilt) stages_.push_back(std::move(s));
-
-    // Every stage name used anywhere, validated, built once.
-    std::vector<std::string> default_names = config.GetStringList("pipeline.stages");
-    std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> route_specs;
-    const json& routes = config.GetJson("pipeline.routes");
-    if (!routes.is_null() && !routes.is_array())
-      return InvalidArgumentError("pipeline.routes: must be a list");
-    if (routes.is_array()) {
-      for (size_t r = 0; r < routes.size(); ++r) {
-        const json& route = routes[r];
-        std::string where = "pipeline.routes[" + std::to_string(r) + "]";
-        if (!route.is_object())
-          return InvalidArgumentError(where + ": must be a mapping with sources and stages");
-        for (const auto& [k, v] : route.items()) {
-          if (k != "sources" && k != "stages")
-            return InvalidArgumentError(where + ": unknown key '" + k +
-                                        "' (known: sources, stages)");
-        }
-        std::vector<std::string> sources = StringOrList(route.value("sources", json()));
-        if (sources.empty())
-          return InvalidArgumentError(where + ": 'sources' must name at least one source");
-        if (!route.contains("stages")) return InvalidArgumentError(where + ": 'stages' is missing");
-        route_specs.push_back({sources, StringOrList(route["stages"])});
-      }
-    }
-    auto resolve = [&](const std::vector<std::string>& names, const std::string& where,
-                       std::vector<const Stage*>* out) -> Status {
-      bool seen_cacheable = false;
-      for (const std::string& name : names) {
-        const auto& known = KnownStageNames();
-        bool is_known = std::find(known.begin(), known.end(), name) != known.end();
-        const Stage* stage = Find(name);
-        if (stage == nullptr && !is_known) {
-          return InvalidArgumentError(where + ": unknown stage '" + name +
-                                      "' (known: rules, model, llm)");
-        }
-        if (stage == nullptr && build_missing && !Built(name)) {
-          LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Stage> made, MakeStage(name, config));
-          built_names_.push_back(name);
-          if (made) stages_.push_back(std::move(made));
-          stage = Find(name);
-        }
-        if (stage == nullptr) continue;  // configured off
-        if (!stage->cacheable() && seen_cacheable) {
-          return InvalidArgumentError(where + ": stage '" + name +
-                                      "' sees raw lines and must come before " +
-                                      "the cached stages (model, llm)");
-        }
-        seen_cacheable |= stage->cacheable();
-        out->push_back(stage);
-      }
-      return OkStatus();
-    };
-    for (size_t r = 0; r < route_specs.size(); ++r) {
-      Route route;
-      route.name = "route" + std::to_string(r);
-      route.sources = route_specs[r].first;
-      LOGSIEVE_RETURN_IF_ERROR(resolve(route_specs[r].second,
-                                       "pipeline.routes[" + std::to_string(r) + "].stages",
-                                       &route.stages));
-      routes_.push_back(std::move(route));
-    }
-    default_route_.name = "default";
-    LOGSIEVE_RETURN_IF_ERROR(resolve(default_names, "pipeline.stages", &default_route_.stages));
-    audit_.floor = config.GetDouble("llm.audit_rate");
-    audit_.new_rate = config.GetDouble("llm.audit_new_rate");
-    audit_.trust = config.GetInt("llm.audit_trust");
-    audit_.budget = config.GetDouble("llm.audit_budget");
-    agreements_ = std::vector<std::atomic<int64_t>>((labels_.size() + 1) * kBands);
-    auto find_auditor = [](Route& route) {
-      bool model_seen = false;
-      for (const Stage* s : route.stages) {
-        if (s->name() == "model") model_seen = true;
-        if (s->name() == "llm" && model_seen) route.auditor = s;
-      }
-    };
-    for (Route& route : routes_) find_auditor(route);
-    find_auditor(default_route_);
-
-    // Metrics looked up once; updated with one atomic add per line.
-    auto& m = MetricsRegistry::Global();
-    cache_hits_ =
-        &m.GetCounter("logsieve_cache_hits_total", "Lines answered by the template cache");
-    cache_misses_ = &m.GetCounter("logsieve_cache_misses_total",
-                                  "Distinct templates sent to the costly stages");
-    lines_ = &m.GetCounter("logsieve_lines_total", "Lines classified");
-    audits_agree_ =
-        &m.GetCounter("logsieve_audits_total",
-                      "Model decisions the LLM also answered (llm.audit_rate), by outcome",
-                      {{"outcome", "agree"}});
-    audits_disagree_ =
-        &m.GetCounter("logsieve_audits_total",
-                      "Model decisions the LLM also answered (llm.audit_rate), by outcome",
-                      {{"outcome", "disagree"}});
-    for (size_t l = 0; l <= labels_.size(); ++l) {
-      std::string label = l < labels_.size() ? labels_[l] : std::string(kUnclassified);
-      for (Method method : kAllMethods) {
-        decision_counters_[method_index(method)].push_back(
-            &m.GetCounter("logsieve_decisions_total", "Decisions by method and label",
-                          {{"method", std::string(MethodName(method))}, {"label", label}}));
-      }
-    }
-    for (const auto& s : stages_) {
-      stage_errors_[s.get()] =
-          &m.GetCounter("logsieve_stage_errors_total", "Batches a stage failed on",
-                        {{"stage", std::string(s->name())}});
-    }
+    LOGSIEVE_RETURN_IF_ERROR(BuildRoutes(config, build_missing));
+    SetUpAudit(config);
+    RegisterMetrics();
     return OkStatus();
   }
 
@@ -248,6 +135,108 @@ class Pipeline final : public Classifier {
   }
 
  private:
+  // Step 1: every route of pipeline.routes, then the default route
+  // (pipeline.stages), each stage name resolved to a stage built once.
+  Status BuildRoutes(const Config& config, bool build_missing) {
+    // Checked by the config table when set; parsed again here.
+    LOGSIEVE_ASSIGN_OR_RETURN(const std::vector<StageRoute> route_specs,
+                              ParseStageRoutes(config.GetJson("pipeline.routes")));
+    for (size_t r = 0; r < route_specs.size(); ++r) {
+      Route route;
+      route.name = "route" + std::to_string(r);
+      route.sources = route_specs[r].sources;
+      LOGSIEVE_RETURN_IF_ERROR(ResolveStages(config, build_missing, route_specs[r].stages,
+                                             "pipeline.routes[" + std::to_string(r) + "].stages",
+                                             &route.stages));
+      routes_.push_back(std::move(route));
+    }
+    default_route_.name = "default";
+    return ResolveStages(config, build_missing, config.GetStringList("pipeline.stages"),
+                         "pipeline.stages", &default_route_.stages);
+  }
+
+  // The stages `names` (errors name `where`), built when missing and asked
+  // to; a stage configured off is left out. A raw-line stage after a cached
+  // one is an error.
+  Status ResolveStages(const Config& config, bool build_missing,
+                       const std::vector<std::string>& names, const std::string& where,
+                       std::vector<const Stage*>* out) {
+    bool seen_cacheable = false;
+    for (const std::string& name : names) {
+      const auto& known = KnownStageNames();
+      const bool is_known = std::find(known.begin(), known.end(), name) != known.end();
+      const Stage* stage = Find(name);
+      if (stage == nullptr && !is_known) {
+        return InvalidArgumentError(where + ": unknown stage '" + name +
+                                    "' (known: rules, model, llm)");
+      }
+      if (stage == nullptr && build_missing && !Built(name)) {
+        LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Stage> made, MakeStage(name, config));
+        built_names_.push_back(name);
+        if (made) stages_.push_back(std::move(made));
+        stage = Find(name);
+      }
+      if (stage == nullptr) continue;  // configured off
+      if (!stage->cacheable() && seen_cacheable) {
+        return InvalidArgumentError(where + ": stage '" + name +
+                                    "' sees raw lines and must come before " +
+                                    "the cached stages (model, llm)");
+      }
+      seen_cacheable |= stage->cacheable();
+      out->push_back(stage);
+    }
+    return OkStatus();
+  }
+
+  // Step 2: the llm.audit_* settings, and each route's auditor (its LLM
+  // stage, when a model stage comes before it).
+  void SetUpAudit(const Config& config) {
+    audit_.floor = config.GetDouble("llm.audit_rate");
+    audit_.new_rate = config.GetDouble("llm.audit_new_rate");
+    audit_.trust = config.GetInt("llm.audit_trust");
+    audit_.budget = config.GetDouble("llm.audit_budget");
+    agreements_ = std::vector<std::atomic<int64_t>>((labels_.size() + 1) * kBands);
+    auto find_auditor = [](Route& route) {
+      bool model_seen = false;
+      for (const Stage* s : route.stages) {
+        if (s->name() == "model") model_seen = true;
+        if (s->name() == "llm" && model_seen) route.auditor = s;
+      }
+    };
+    for (Route& route : routes_) find_auditor(route);
+    find_auditor(default_route_);
+  }
+
+  // Step 3: the metrics, looked up once; each line costs one atomic add.
+  void RegisterMetrics() {
+    auto& m = MetricsRegistry::Global();
+    cache_hits_ =
+        &m.GetCounter("logsieve_cache_hits_total", "Lines answered by the template cache");
+    cache_misses_ = &m.GetCounter("logsieve_cache_misses_total",
+                                  "Distinct templates sent to the costly stages");
+    lines_ = &m.GetCounter("logsieve_lines_total", "Lines classified");
+    audits_agree_ =
+        &m.GetCounter("logsieve_audits_total",
+                      "Model decisions the LLM also answered (llm.audit_rate), by outcome",
+                      {{"outcome", "agree"}});
+    audits_disagree_ =
+        &m.GetCounter("logsieve_audits_total",
+                      "Model decisions the LLM also answered (llm.audit_rate), by outcome",
+                      {{"outcome", "disagree"}});
+    for (size_t l = 0; l <= labels_.size(); ++l) {
+      std::string label = l < labels_.size() ? labels_[l] : std::string(kUnclassified);
+      for (Method method : kAllMethods) {
+        decision_counters_[method_index(method)].push_back(
+            &m.GetCounter("logsieve_decisions_total", "Decisions by method and label",
+                          {{"method", std::string(MethodName(method))}, {"label", label}}));
+      }
+    }
+    for (const auto& s : stages_) {
+      stage_errors_[s.get()] =
+          &m.GetCounter("logsieve_stage_errors_total", "Batches a stage failed on",
+                        {{"stage", std::string(s->name())}});
+    }
+  }
   static size_t method_index(Method m) { return static_cast<size_t>(m); }
 
   const Stage* Find(std::string_view name) const {

@@ -1,5 +1,6 @@
 #include "pipeline/classifier.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -177,7 +178,7 @@ TEST(ClassifierTest, AnAuditedModelDecisionIsReplacedByTheLlmWhenItDisagrees) {
   c->Classify(b);
   EXPECT_EQ(b.decisions[0].label, "Critical Error");
   EXPECT_EQ(b.decisions[0].method, Method::kLLM);
-  EXPECT_NE(b.decisions[0].detail.find("audit: the model said Resource Usage"), std::string::npos)
+  EXPECT_THAT(b.decisions[0].detail, ::testing::HasSubstr("audit: the model said Resource Usage"))
       << b.decisions[0].detail;
   // The model's error stays beside the answer, for the store.
   EXPECT_EQ(b.tentative[0].method, Method::kML);
@@ -326,14 +327,18 @@ TEST(ClassifierTest, TheSameTemplateUnderAnotherRouteIsDecidedSeparately) {
   EXPECT_EQ(f.model_seen, 2);
 }
 
-TEST(ClassifierConfigTest, UnknownStageIsRefusedByName) {
-  Fixture f;
+TEST(ClassifierConfigTest, AnUnknownStageIsRefusedByNameWhenTheKeyIsSet) {
   Config config;
-  ASSERT_TRUE(config.Set("pipeline.stages", "[rules, magic]", "test").ok());
-  auto c = Classifier::CreateWithStages(config, {});
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().message(),
-            "pipeline.stages: unknown stage 'magic' (known: rules, model, llm)");
+  const Status stages = config.Set("pipeline.stages", "[rules, magic]", "test");
+  EXPECT_THAT(stages.message(),
+              ::testing::HasSubstr("'pipeline.stages' must be one of rules, model, llm"));
+  EXPECT_THAT(stages.message(), ::testing::HasSubstr("magic"));
+  EXPECT_EQ(config.Set("pipeline.routes", "[{sources: [A], stages: [rules, modle]}]", "f.yaml:3")
+                .message(),
+            "f.yaml:3: pipeline.routes[0]: unknown stage 'modle' (known: rules, model, llm)");
+  EXPECT_EQ(config.GetStringList("pipeline.stages"),
+            (std::vector<std::string>{"rules", "model", "llm"}))
+      << "a refused value leaves the key as it was";
 }
 
 TEST(ClassifierConfigTest, RulesAfterACachedStageAreRefused) {
@@ -345,17 +350,23 @@ TEST(ClassifierConfigTest, RulesAfterACachedStageAreRefused) {
   stages.push_back(std::make_unique<FakeModel>(&seen));
   auto c = Classifier::CreateWithStages(config, std::move(stages));
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.status().message().find("must come before"), std::string::npos);
+  EXPECT_THAT(c.status().message(), ::testing::HasSubstr("must come before"));
 }
 
-TEST(ClassifierConfigTest, BadRoutesAndLabelsAreRefusedWithTheirPlace) {
-  Config config;
-  ASSERT_TRUE(config.Set("pipeline.routes", "[{stages: [llm]}]", "test").ok());
-  auto c = Classifier::CreateWithStages(config, {});
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().message(), "pipeline.routes[0]: 'sources' must name at least one source");
-  Config labels;  // labels are refused when set, before any classifier is built
-  EXPECT_EQ(labels.Set("labels", "[{name: A}, {name: A}]", "test").message(),
+TEST(ClassifierConfigTest, BadRoutesAndLabelsAreRefusedWithTheirPlaceWhenSet) {
+  Config config;  // routes and labels are refused when set, before any classifier is built
+  EXPECT_EQ(config.Set("pipeline.routes", "[{stages: [llm]}]", "test").message(),
+            "test: pipeline.routes[0]: 'sources' must name at least one source");
+  EXPECT_EQ(
+      config.Set("pipeline.routes", "[{sources: A, stages: [llm], stage: x}]", "test").message(),
+      "test: pipeline.routes[0]: unknown key 'stage' (known: sources, stages)");
+  EXPECT_EQ(config.Set("pipeline.routes", "[{sources: [[a]], stages: [llm]}]", "test").message(),
+            "test: pipeline.routes[0].sources: every entry must be a string");
+  EXPECT_EQ(config.Set("pipeline.routes", "{sources: A}", "test").message(),
+            "test: pipeline.routes: must be a list");
+  EXPECT_TRUE(config.Set("pipeline.routes", "[{sources: A, stages: llm}]", "test").ok())
+      << "a single source or stage may be a plain string";
+  EXPECT_EQ(config.Set("labels", "[{name: A}, {name: A}]", "test").message(),
             "test: labels[1]: 'A' is listed twice (also labels[0])");
 }
 

@@ -679,6 +679,9 @@ ApiResponse Handlers::ClassifyCsv(const ApiRequest& req) const {
   read_options.format = text ? Format::kLines : Format::kCsv;
   read_options.default_source = "upload";
   read_options.max_record_bytes = options_.max_record_bytes;
+  // A text log's stack traces become one event each, as in `classify`; a
+  // CSV row is a record already (input.multiline does not apply).
+  if (text) read_options.multiline = options_.multiline;
   StatusOr<std::unique_ptr<RecordReader>> csv =
       RecordReader::Open(InputStream::FromString(std::move(content), filename), read_options);
   if (!csv.ok()) return ErrorAnswer(400, csv.status().message());

@@ -213,6 +213,10 @@ struct HttpEdge::Impl {
                         int served, Clock::time_point start);
   awaitable<bool> ServeEvents(Conn& c, ApiRequest& req, std::shared_ptr<LiveFeed::Subscription> sub,
                               Clock::time_point start);
+  // The end of a chunked 200: the last chunk while the connection is good
+  // (`ok`), the access-log line, and a close after a failed write.
+  awaitable<void> EndChunked(Conn& c, bool ok, const ApiRequest& req, size_t bytes_out,
+                             Clock::time_point start);
   awaitable<bool> ServeStream(Conn& c, Parser& parser, ApiRequest& req, const Plan& plan,
                               Clock::time_point start);
 
@@ -555,7 +559,14 @@ awaitable<bool> HttpEdge::Impl::ServeEvents(Conn& c, ApiRequest& req,
     ok = co_await send(std::move(out));
     last_write = Clock::now();
   }
+  co_await EndChunked(c, ok, req, bytes_out, start);
+  co_return false;
+}
+
+awaitable<void> HttpEdge::Impl::EndChunked(Conn& c, bool ok, const ApiRequest& req,
+                                           size_t bytes_out, Clock::time_point start) {
   if (ok) {
+    beast::error_code ec;
     c.SetTimeout(options.write_timeout_ms);
     co_await asio::async_write(c.socket, http::make_chunk_last(),
                                asio::redirect_error(use_awaitable, ec));
@@ -563,7 +574,6 @@ awaitable<bool> HttpEdge::Impl::ServeEvents(Conn& c, ApiRequest& req,
   c.SetDeadline(Far());
   handlers.Log(req, 200, bytes_out, std::chrono::duration<double>(Clock::now() - start).count());
   if (!ok) c.Close();
-  co_return false;
 }
 
 awaitable<bool> HttpEdge::Impl::ServeStream(Conn& c, Parser& parser, ApiRequest& req,
@@ -627,14 +637,7 @@ awaitable<bool> HttpEdge::Impl::ServeStream(Conn& c, Parser& parser, ApiRequest&
     }
     ok = co_await send(std::move(last));
   }
-  if (ok) {
-    c.SetTimeout(options.write_timeout_ms);
-    co_await asio::async_write(c.socket, http::make_chunk_last(),
-                               asio::redirect_error(use_awaitable, ec));
-  }
-  c.SetDeadline(Far());
-  handlers.Log(req, 200, bytes_out, std::chrono::duration<double>(Clock::now() - start).count());
-  if (!ok) c.Close();
+  co_await EndChunked(c, ok, req, bytes_out, start);
   co_return false;
 }
 

@@ -4,33 +4,42 @@
 #include <string_view>
 #include <thread>
 
+#include "common/config_binding.h"
+
 namespace logsieve {
+namespace {
+
+constexpr ConfigBinding<ServerOptions> kServerBindings[] = {
+    {"server.host", &ServerOptions::host},
+    {"server.port", &ServerOptions::port},
+    {"server.threads", &ServerOptions::threads},
+    {"server.io_threads", &ServerOptions::io_threads},
+    {"server.max_connections", &ServerOptions::max_connections},
+    {"server.max_queued", &ServerOptions::max_queued},
+    {"server.max_upload_bytes", &ServerOptions::max_upload_bytes},
+    {"server.max_stream_bytes", &ServerOptions::max_stream_bytes},
+    {"server.max_batch", &ServerOptions::max_batch},
+    {"server.max_rows", &ServerOptions::max_rows},
+    {"server.header_timeout_ms", &ServerOptions::header_timeout_ms},
+    {"server.request_timeout_ms", &ServerOptions::request_timeout_ms},
+    {"server.read_timeout_ms", &ServerOptions::read_timeout_ms},
+    {"server.write_timeout_ms", &ServerOptions::write_timeout_ms},
+    {"server.classify_timeout_ms", &ServerOptions::classify_timeout_ms},
+    {"server.keep_alive", &ServerOptions::keep_alive},
+    {"server.keep_alive_timeout_ms", &ServerOptions::keep_alive_timeout_ms},
+    {"server.keep_alive_max_requests", &ServerOptions::keep_alive_max_requests},
+    {"pipeline.batch_size", &ServerOptions::batch_size},
+    {"input.max_record_bytes", &ServerOptions::max_record_bytes},
+    {"server.access_log", &ServerOptions::access_log},
+};
+
+}  // namespace
 
 StatusOr<ServerOptions> ServerOptions::FromConfig(const Config& config) {
   ServerOptions o;
-  o.host = config.GetString("server.host");
+  BindConfig(config, kServerBindings, &o);
   if (o.host.empty()) return InvalidArgumentError("server.host is empty");
-  auto ms = [&](std::string_view key) { return static_cast<int>(config.GetInt(key)); };
-  o.port = static_cast<int>(config.GetInt("server.port"));
-  o.threads = static_cast<int>(config.GetInt("server.threads"));
-  o.io_threads = static_cast<int>(config.GetInt("server.io_threads"));
-  o.max_connections = config.GetSize("server.max_connections");
-  o.max_queued = config.GetSize("server.max_queued");
-  o.max_upload_bytes = config.GetSize("server.max_upload_bytes");
-  o.max_stream_bytes = config.GetSize("server.max_stream_bytes");
-  o.max_batch = config.GetSize("server.max_batch");
-  o.max_rows = config.GetSize("server.max_rows");
-  o.header_timeout_ms = ms("server.header_timeout_ms");
-  o.request_timeout_ms = ms("server.request_timeout_ms");
-  o.read_timeout_ms = ms("server.read_timeout_ms");
-  o.write_timeout_ms = ms("server.write_timeout_ms");
-  o.classify_timeout_ms = ms("server.classify_timeout_ms");
-  o.keep_alive = config.GetBool("server.keep_alive");
-  o.keep_alive_timeout_ms = ms("server.keep_alive_timeout_ms");
-  o.keep_alive_max_requests = static_cast<int>(config.GetInt("server.keep_alive_max_requests"));
-  o.batch_size = config.GetSize("pipeline.batch_size");
-  o.max_record_bytes = config.GetSize("input.max_record_bytes");
-  o.access_log = config.GetBool("server.access_log");
+  LOGSIEVE_ASSIGN_OR_RETURN(o.multiline, MultilineOptions::FromConfig(config));
   std::string_view keys = config.GetString("server.api_keys");
   while (!keys.empty()) {
     size_t comma = keys.find(',');

@@ -14,10 +14,11 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "io/multiline.h"
 
 namespace logsieve {
 
-// Every value comes from the config table (src/common/config_schema.cc),
+// Every value comes from the config table (src/common/config_schema.h),
 // which holds the defaults, ranges and docs; nothing is repeated here. A
 // default-constructed ServerOptions is not meant to be used: start from
 // FromConfig(Config()) for the documented defaults.
@@ -44,6 +45,9 @@ struct ServerOptions {
   bool access_log = false;
   size_t batch_size = 0;        // pipeline.batch_size: lines per Classify call
   size_t max_record_bytes = 0;  // input.max_record_bytes: longest NDJSON line
+  // input.multiline: joins the lines of a plain-text upload into events, as
+  // `classify --format lines` does (the NDJSON stream answers per record).
+  MultilineOptions multiline;
   std::string version = "dev";  // reported by GET /
 
   // REQUIRES: nothing (the table has checked every range when the value was

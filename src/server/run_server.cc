@@ -38,7 +38,8 @@ std::string StartupKeysChanged(const Config& before, const Config& after) {
   std::string changed;
   for (const ConfigKey& key : ConfigSchema()) {
     if (!key.name.starts_with("server.") && !key.name.starts_with("store.")) continue;
-    if (before.GetJson(key.name) != after.GetJson(key.name)) {
+    const KeyName name = KeyName::Runtime(key.name);
+    if (before.GetJson(name) != after.GetJson(name)) {
       changed += (changed.empty() ? "" : ", ") + std::string(key.name);
     }
   }

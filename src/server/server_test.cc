@@ -206,7 +206,7 @@ TEST_F(ServerTest, ClassifyEndpointsAnswer503WhileNotReady) {
       client_->Post("/classify-single/", R"({"source":"a","log_message":"b"})", "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
-  EXPECT_NE(Detail(r).find("not ready"), std::string::npos);
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("not ready"));
   EXPECT_EQ(PostCsv("source,log_message\na,b\n")->status, 503);
 }
 
@@ -234,7 +234,7 @@ TEST_F(ServerTest, DocsPagesLoadTheirScriptsFromThisServer) {
     EXPECT_EQ(r->status, 200);
     EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
     EXPECT_EQ(r->body.find("https://"), std::string::npos) << page << " refers to the internet";
-    EXPECT_NE(r->body.find("/docs/assets/"), std::string::npos);
+    EXPECT_THAT(r->body, ::testing::HasSubstr("/docs/assets/"));
   }
 }
 
@@ -353,14 +353,14 @@ TEST_F(ServerTest, ClassifySingleRejectsMalformedJsonWith400) {
   auto r = client_->Post("/classify-single/", R"({"source": "a", )", "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
-  EXPECT_NE(Detail(r).find("malformed JSON"), std::string::npos) << Detail(r);
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("malformed JSON")) << Detail(r);
 }
 
 TEST_F(ServerTest, ClassifySingleRejectsAMissingFieldWith422NamingIt) {
   Start();
   auto r = client_->Post("/classify-single/", R"({"source":"a"})", "application/json");
   EXPECT_EQ(r->status, 422);
-  EXPECT_NE(Detail(r).find("log_message"), std::string::npos) << Detail(r);
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("log_message")) << Detail(r);
   r = client_->Post("/classify-single/", R"({"source":"a","log_message":7})", "application/json");
   EXPECT_EQ(r->status, 422);
   r = client_->Post("/classify-single/", R"([1,2])", "application/json");
@@ -372,7 +372,7 @@ TEST_F(ServerTest, ClassifySingleRejectsAWrongContentTypeWith415) {
   auto r = client_->Post("/classify-single/", "source=a", "application/x-www-form-urlencoded");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 415);
-  EXPECT_NE(Detail(r).find("application/json"), std::string::npos);
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("application/json"));
 }
 
 TEST_F(ServerTest, InvalidUtf8InALogIsAnsweredNotFatal) {
@@ -386,7 +386,7 @@ TEST_F(ServerTest, InvalidUtf8InALogIsAnsweredNotFatal) {
   r = PostCsv("source,log_message\nX,caf\xe9 memory\n");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  EXPECT_NE(r->body.find("caf\xe9 memory"), std::string::npos);
+  EXPECT_THAT(r->body, ::testing::HasSubstr("caf\xe9 memory"));
 }
 
 // --- /classify/ ----------------------------------------------------------------
@@ -433,6 +433,30 @@ TEST_F(ServerTest, APlainTextLogUploadIsClassifiedOneRecordPerLine) {
             "upload,nothing,Unclassified,None,,false\n");
 }
 
+TEST_F(ServerTest, APlainTextLogUploadJoinsAStackTraceIntoOneRecordWithInputMultiline) {
+  Config config;
+  ASSERT_TRUE(config.Set("input.multiline.mode", "java", "test").ok());
+  StatusOr<ServerOptions> options = ServerOptions::FromConfig(config);
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  Start(*options);
+  auto r = PostCsv(
+      "Job failed\njava.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)\n"
+      "User U1 logged in.\n",
+      "app.log");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body,
+            "source,log_message,target_label,method_used,confidence,degraded\n"
+            "upload,\"Job failed\njava.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)\","
+            "Unclassified,None,,false\n"
+            "upload,User U1 logged in.,User Action,Regex,1.0,false\n")
+      << "three physical lines are one event; the next line starts another";
+  auto csv = PostCsv("source,log_message\na,line one\na,\tat x\n", "logs.csv");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200) << "a CSV row is a record already: input.multiline leaves it";
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 3) << csv->body;
+}
+
 TEST_F(ServerTest, AnUploadSentAsTextPlainWithoutAKnownExtensionIsReadAsLines) {
   Start();
   httplib::MultipartFormDataItems items = {{"file", "a, b\n", "messages", "text/plain"}};
@@ -475,7 +499,7 @@ TEST_F(ServerTest, ClassifyCsvWithoutTheFileFieldIs422) {
   httplib::MultipartFormDataItems items = {{"upload", "source,log_message\n", "a.csv", "text/csv"}};
   auto r = client_->Post("/classify/", items);
   EXPECT_EQ(r->status, 422);
-  EXPECT_NE(Detail(r).find("'file'"), std::string::npos);
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("'file'"));
 }
 
 TEST_F(ServerTest, ClassifyCsvWithABrokenMultipartBodyIs400) {
@@ -495,7 +519,7 @@ TEST_F(ServerTest, UploadsOverTheLimitAre413AndTheServerGoesOn) {
   auto r = PostCsv("source,log_message\n" + std::string(2000, 'x') + ",y\n");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
-  EXPECT_NE(Detail(r).find("max_upload_bytes"), std::string::npos);
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("max_upload_bytes"));
   // Chunked (no Content-Length): counted while read.
   r = client_->Post(
       "/classify-single/",
@@ -520,7 +544,7 @@ TEST_F(ServerTest, AnOversizedUploadAnnouncedWithExpect100IsRefusedBeforeItsBody
       Raw("POST /classify/ HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
           "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n\r\n");
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << answer;
-  EXPECT_NE(answer.find("max_upload_bytes"), std::string::npos);
+  EXPECT_THAT(answer, ::testing::HasSubstr("max_upload_bytes"));
 }
 
 TEST_F(ServerTest, TooManyRowsIs413) {
@@ -567,7 +591,7 @@ TEST_F(ServerTest, BatchOverMaxBatchIs413) {
   auto r = client_->Post("/v1/classify", "{\"logs\":[" + one + "," + one + "," + one + "]}",
                          "application/json");
   EXPECT_EQ(r->status, 413);
-  EXPECT_NE(Detail(r).find("max_batch"), std::string::npos);
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("max_batch"));
 }
 
 // --- /v1/classify/stream ------------------------------------------------------
@@ -642,7 +666,7 @@ TEST_F(ServerTest, StreamOverItsLimitEndsWithAnErrorLine) {
       "application/x-ndjson");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  EXPECT_NE(r->body.find("max_stream_bytes"), std::string::npos) << r->body;
+  EXPECT_THAT(r->body, ::testing::HasSubstr("max_stream_bytes")) << r->body;
 }
 
 TEST_F(ServerTest, StreamRejectsAWrongContentTypeWith415) {
@@ -702,7 +726,7 @@ TEST_F(ServerTest, MetricsCountRequestsByEndpointAndStatus) {
       << r->body;
   EXPECT_NE(r->body.find(R"(logsieve_http_requests_total{endpoint="other",code="404"})"),
             std::string::npos);
-  EXPECT_NE(r->body.find("logsieve_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_THAT(r->body, ::testing::HasSubstr("logsieve_http_request_duration_seconds_bucket"));
   EXPECT_EQ(r->body.find("xxxxxxxxxx"), std::string::npos) << "raw paths must not become labels";
 }
 
@@ -841,7 +865,7 @@ TEST_F(ServerTest, ServesTheRealPipelineWithTheBundledDefaults) {
   EXPECT_EQ(Body(r)["method_used"], "Regex");
   // The pipeline's own metrics are served beside the HTTP ones.
   r = client_->Get("/metrics");
-  EXPECT_NE(r->body.find("logsieve_lines_total"), std::string::npos);
+  EXPECT_THAT(r->body, ::testing::HasSubstr("logsieve_lines_total"));
 }
 
 TEST_F(ServerTest, ExplainAddsTheRuleSpanTheTemplateAndTheCacheFlag) {
@@ -948,16 +972,16 @@ TEST_F(ServerTest, LiveFeedSendsDecisionsMadeByAnotherClient) {
   RawReader live(server_->port(), "GET /v1/live HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(live.ReadUntil("retry:")) << live.text;
   EXPECT_TRUE(live.text.starts_with("HTTP/1.1 200")) << live.text;
-  EXPECT_NE(live.text.find("text/event-stream"), std::string::npos);
+  EXPECT_THAT(live.text, ::testing::HasSubstr("text/event-stream"));
   // The subscription is made before the head is sent: from here on it hears.
   auto r = client_->Post("/classify-single/",
                          R"({"source":"BillingSystem","log_message":"User U9 logged in"})",
                          "application/json");
   ASSERT_EQ(r->status, 200);
   ASSERT_TRUE(live.ReadUntil("User U9 logged in")) << live.text;
-  EXPECT_NE(live.text.find("event: decision"), std::string::npos);
-  EXPECT_NE(live.text.find(R"("target_label":"User Action")"), std::string::npos);
-  EXPECT_NE(live.text.find(R"("source":"BillingSystem")"), std::string::npos);
+  EXPECT_THAT(live.text, ::testing::HasSubstr("event: decision"));
+  EXPECT_THAT(live.text, ::testing::HasSubstr(R"("target_label":"User Action")"));
+  EXPECT_THAT(live.text, ::testing::HasSubstr(R"("source":"BillingSystem")"));
   // Other routes keep their deadlines while a subscriber is open.
   EXPECT_EQ(client_->Get("/healthz")->status, 200);
 }
@@ -1081,7 +1105,7 @@ TEST_F(ServerTest, FeedbackWithAnUnknownLabelIs422NamingIt) {
                          R"({"source":"a","log_message":"b","target_label":"Disk Full"})",
                          "application/json");
   EXPECT_EQ(r->status, 422);
-  EXPECT_NE(Detail(r).find("unknown label 'Disk Full'"), std::string::npos) << Detail(r);
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("unknown label 'Disk Full'")) << Detail(r);
   r = client_->Post("/v1/feedback", R"({"source":"a","log_message":"b"})", "application/json");
   EXPECT_EQ(r->status, 422);
   EXPECT_EQ(Detail(r), "target_label: is required");
@@ -1107,7 +1131,7 @@ TEST_F(ServerTest, WithoutAStoreFeedbackAndReviewAre503) {
                          R"({"source":"a","log_message":"b","target_label":"User Action"})",
                          "application/json");
   EXPECT_EQ(r->status, 503);
-  EXPECT_NE(Detail(r).find("no store"), std::string::npos);
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("no store"));
   EXPECT_EQ(client_->Get("/v1/review")->status, 503);
 }
 
@@ -1156,7 +1180,7 @@ TEST_F(ServerTest, AReloadSwapsTheClassifierAndShowsItsVersionsInRootAndMetrics)
       << metrics;
   EXPECT_NE(metrics.find(R"(logsieve_loaded_version{part="rules",version="fake-rules-1"} 0)"),
             std::string::npos);
-  EXPECT_NE(metrics.find(R"(logsieve_reloads_total{result="ok"})"), std::string::npos);
+  EXPECT_THAT(metrics, ::testing::HasSubstr(R"(logsieve_reloads_total{result="ok"})"));
   // The new classifier answers.
   r = client_->Post("/classify-single/", R"({"source":"a","log_message":"user logged in"})",
                     "application/json");
@@ -1171,8 +1195,8 @@ TEST_F(ServerTest, AFailedReloadNamesTheFileAndKeepsTheClassifierInService) {
   auto r = client_->Post("/admin/reload", "", "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 500);
-  EXPECT_NE(Detail(r).find("rules/custom.yaml:3: rule 'disk'"), std::string::npos) << r->body;
-  EXPECT_NE(Detail(r).find("the classifier in service stays"), std::string::npos) << r->body;
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("rules/custom.yaml:3: rule 'disk'")) << r->body;
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("the classifier in service stays")) << r->body;
   EXPECT_EQ(Body(client_->Get("/"))["loaded"]["rules"], "fake-rules-1");
   r = client_->Post("/classify-single/", R"({"source":"a","log_message":"user logged in"})",
                     "application/json");
@@ -1201,7 +1225,7 @@ TEST_F(ServerTest, AServerStartedWithoutALoaderSaysItCannotReload) {
   Start();
   auto r = client_->Post("/admin/reload", "", "application/json");
   EXPECT_EQ(r->status, 501);
-  EXPECT_NE(Detail(r).find("no way to reload"), std::string::npos) << r->body;
+  EXPECT_THAT(Detail(r), ::testing::HasSubstr("no way to reload")) << r->body;
 }
 
 TEST(AdminAuthorizedTest, WithoutKeysOnlyLoopbackClientsMayReload) {

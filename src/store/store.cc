@@ -10,6 +10,8 @@
 #include <cstring>
 #include <utility>
 
+#include "common/config_binding.h"
+
 namespace logsieve {
 namespace {
 
@@ -159,15 +161,19 @@ std::string DefaultStorePath() {
 
 }  // namespace
 
+constexpr ConfigBinding<StoreOptions> kStoreBindings[] = {
+    {"store.path", &StoreOptions::path},
+    {"store.max_templates", &StoreOptions::max_templates},
+    {"store.max_corrections", &StoreOptions::max_corrections},
+    {"store.max_bytes", &StoreOptions::max_bytes},
+    {"store.busy_timeout_ms", &StoreOptions::busy_timeout_ms},
+    {"store.examples", &StoreOptions::examples},
+};
+
 StatusOr<StoreOptions> StoreOptions::FromConfig(const Config& config) {
   StoreOptions o;
-  o.path = config.GetString("store.path");
+  BindConfig(config, kStoreBindings, &o);
   if (o.path.empty()) o.path = DefaultStorePath();
-  o.max_templates = config.GetInt("store.max_templates");
-  o.max_corrections = config.GetInt("store.max_corrections");
-  o.max_bytes = config.GetInt("store.max_bytes");
-  o.busy_timeout_ms = config.GetInt("store.busy_timeout_ms");
-  o.examples = config.GetInt("store.examples");
   return o;
 }
 
@@ -186,12 +192,13 @@ class Store::Transaction {
       : store_(store), begun_(store->Exec("BEGIN IMMEDIATE")) {}
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
-  // The analysis cannot see that the owner's lock outlives this object.
+  // The constructor required mu_, and a Transaction lives in its caller's
+  // locked scope; the analysis cannot see that the lock outlives it.
   ~Transaction() NO_THREAD_SAFETY_ANALYSIS {
     if (begun_.ok() && !committed_) (void)store_->Exec("ROLLBACK");
   }
   const Status& begun() const { return begun_; }
-  Status Commit() REQUIRES(store_->mu_) {
+  Status Commit() NO_THREAD_SAFETY_ANALYSIS {
     Status s = store_->Exec("COMMIT");
     committed_ = s.ok();  // a COMMIT that failed (busy) leaves it open: rolled back
     return s;

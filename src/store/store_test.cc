@@ -176,8 +176,8 @@ TEST(StoreTest, ALockedStoreRefusesTheWriteAsUnavailableAndLosesNothingStored) {
   ASSERT_EQ(other.Exec("BEGIN IMMEDIATE"), SQLITE_OK);  // another writer holds it
   Status s = store->Record(std::vector{Llm(2, "b", "Error", 0.9f)});
   EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
-  EXPECT_NE(s.message().find("locked"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find(dir.File("s.db")), std::string::npos) << s.message();
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("locked")) << s.message();
+  EXPECT_THAT(s.message(), ::testing::HasSubstr(dir.File("s.db"))) << s.message();
   ASSERT_EQ(other.Exec("COMMIT"), SQLITE_OK);
   EXPECT_EQ(store->Stats()->templates, 1);
   EXPECT_TRUE(store->Record(std::vector{Llm(2, "b", "Error", 0.9f)}).ok());
@@ -189,7 +189,7 @@ TEST(StoreTest, ACorruptFileIsRefusedAsDataLossNamingIt) {
   StatusOr<std::unique_ptr<Store>> store = Store::Open(Options(dir.File("s.db")));
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kDataLoss) << store.status().ToString();
-  EXPECT_NE(store.status().message().find(dir.File("s.db")), std::string::npos);
+  EXPECT_THAT(store.status().message(), ::testing::HasSubstr(dir.File("s.db")));
   EXPECT_EQ(testing::ReadFile(dir.File("s.db")), std::string(8192, 'x'));  // untouched
 }
 
@@ -202,7 +202,7 @@ TEST(StoreTest, AStoreWithANewerSchemaIsRefusedAndLeftUnchanged) {
   StatusOr<std::unique_ptr<Store>> store = Store::Open(Options(dir.File("s.db")));
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(store.status().message().find("schema version 99 is newer"), std::string::npos)
+  EXPECT_THAT(store.status().message(), ::testing::HasSubstr("schema version 99 is newer"))
       << store.status().message();
   EXPECT_EQ(Raw(dir.File("s.db")).Int("PRAGMA user_version"), 99);
 }
@@ -218,7 +218,7 @@ TEST(StoreTest, AFullStoreRefusesTheWriteAsResourceExhausted) {
         std::vector{Llm(k, std::string(200, 'a') + std::to_string(k), "Error", 0.9f)});
   }
   EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.ToString();
-  EXPECT_NE(s.message().find("full"), std::string::npos) << s.message();
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("full")) << s.message();
   EXPECT_GT(store->Stats()->templates, 0);  // what was stored stays
 }
 

@@ -56,8 +56,8 @@ void OnHangup(int /*sig*/) {
 bool UsesRedis(const Config& config) {
   if (config.GetStringList("worker.streams").empty()) return false;
   if (config.GetStringList("ingest.syslog.listen").empty()) return true;
-  for (std::string_view key :
-       {"worker.redis_url", "worker.host", "worker.port", "worker.password", "worker.db"}) {
+  for (KeyName key : {KeyName("worker.redis_url"), KeyName("worker.host"), KeyName("worker.port"),
+                      KeyName("worker.password"), KeyName("worker.db")}) {
     if (config.Origin(key) != "default") return true;
   }
   return false;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "common/config_binding.h"
 #include "common/metrics.h"
 #include "ingest/ingest.h"
 #include "io/records.h"
@@ -107,6 +108,25 @@ void ParseReadGroup(RedisReply& reply, std::vector<StreamEntry>* entries,
   }
 }
 
+constexpr ConfigBinding<WorkerOptions> kWorkerBindings[] = {
+    {"worker.streams", &WorkerOptions::streams},
+    {"worker.group", &WorkerOptions::group},
+    {"worker.consumer", &WorkerOptions::consumer},
+    {"worker.source", &WorkerOptions::default_source},
+    {"worker.output_stream", &WorkerOptions::output_stream},
+    {"worker.dead_letter_stream", &WorkerOptions::dead_letter_stream},
+    {"worker.output_maxlen", &WorkerOptions::output_maxlen},
+    {"worker.batch_size", &WorkerOptions::batch_size},
+    {"worker.max_entry_bytes", &WorkerOptions::max_entry_bytes},
+    {"worker.max_batch_bytes", &WorkerOptions::max_batch_bytes},
+    {"worker.block_ms", &WorkerOptions::block_ms},
+    {"worker.claim_idle_ms", &WorkerOptions::claim_idle_ms},
+    {"worker.max_deliveries", &WorkerOptions::max_deliveries},
+    {"worker.classify_timeout_ms", &WorkerOptions::classify_timeout_ms},
+    {"worker.metrics_host", &WorkerOptions::metrics_host},
+    {"worker.metrics_port", &WorkerOptions::metrics_port},
+};
+
 }  // namespace
 
 StatusOr<WorkerOptions> WorkerOptions::FromConfig(const Config& config) {
@@ -119,24 +139,9 @@ StatusOr<WorkerOptions> WorkerOptions::FromConfig(const Config& config) {
     o.redis.password = config.GetString("worker.password");
     o.redis.db = static_cast<int>(config.GetInt("worker.db"));
   }
-  o.streams = config.GetStringList("worker.streams");
-  o.group = config.GetString("worker.group");
-  o.consumer = config.GetString("worker.consumer");
+  BindConfig(config, kWorkerBindings, &o);
   if (o.consumer.empty()) o.consumer = HostPid();
-  o.default_source = config.GetString("worker.source");
-  o.output_stream = config.GetString("worker.output_stream");
-  o.dead_letter_stream = config.GetString("worker.dead_letter_stream");
-  o.output_maxlen = config.GetSize("worker.output_maxlen");
-  o.batch_size = config.GetSize("worker.batch_size");
-  o.max_entry_bytes = config.GetSize("worker.max_entry_bytes");
-  o.max_batch_bytes = config.GetSize("worker.max_batch_bytes");
-  o.block_ms = static_cast<int>(config.GetInt("worker.block_ms"));
-  o.claim_idle_ms = static_cast<int>(config.GetInt("worker.claim_idle_ms"));
-  o.max_deliveries = config.GetInt("worker.max_deliveries");
-  o.classify_timeout_ms = static_cast<int>(config.GetInt("worker.classify_timeout_ms"));
   LOGSIEVE_ASSIGN_OR_RETURN(o.multiline, MultilineOptions::FromConfig(config));
-  o.metrics_host = config.GetString("worker.metrics_host");
-  o.metrics_port = static_cast<int>(config.GetInt("worker.metrics_port"));
   o.redis.timeout_ms = o.block_ms + kReplyMarginMs;
 
   if (o.streams.empty()) return InvalidArgumentError("worker.streams: name at least one stream");

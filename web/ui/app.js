@@ -2,12 +2,14 @@
 // filters, charts, explanations, corrections) and Review (the store's queue,
 // keyboard driven). Plain ES modules, no build step.
 
-import { apiKey, classifyCsvFile, classifyStream, getJson, getText, postJson, setApiKey,
+import { apiKey, classifyCsvFile, classifyStream, getJson, getText, setApiKey,
          whenUnauthorized } from './api.js';
 import { CsvError, csvRow, formatConfidence, parseCsv } from './csv.js';
 import { Charts } from './charts.js';
+import { ExplainPanel } from './explain.js';
 import { LearnView } from './learn.js';
 import { LiveView } from './live.js';
+import { ReviewView } from './review.js';
 import { ResultTable } from './table.js';
 
 const $ = (id) => document.getElementById(id);
@@ -32,8 +34,8 @@ function show(view) {
     else b.removeAttribute('aria-current');
   }
   for (const s of document.querySelectorAll('.view')) s.hidden = s.id !== `view-${view}`;
-  $('explain').hidden = true;  // the explain panel belongs to the classify view's rows
-  if (view === 'review') loadReview();
+  explain.close();  // the explain panel belongs to the classify view's rows
+  if (view === 'review') review.load();
   if (view === 'classify') charts.resize();
   if (view === 'live') { live.start(); live.draw(); } else live.stop();
   if (view === 'learn') learn.load();
@@ -288,7 +290,7 @@ $('cancel').addEventListener('click', () => state.abort?.abort());
 // ---------------------------------------------------------------------------
 // Filters, sort, table, charts.
 
-const table = new ResultTable($('tbody'), $('spacer'), { onOpen: openExplain });
+const table = new ResultTable($('tbody'), $('spacer'), { onOpen: (row) => explain.open(row) });
 const charts = new Charts($('chart-label'), $('chart-method'), $('chart-confidence'));
 
 function addOptions(select, values) {
@@ -387,148 +389,11 @@ function downloadCsv() {
 }
 $('download').addEventListener('click', downloadCsv);
 
-// ---------------------------------------------------------------------------
-// Explain and correct.
-
-let explained = null;
-
-function entry(dl, term, value) {
-  const dt = document.createElement('dt');
-  dt.textContent = term;
-  const dd = document.createElement('dd');
-  if (value instanceof Node) dd.appendChild(value); else dd.textContent = value;
-  dl.append(dt, dd);
-}
-
-// The line with [begin, end) — bytes of its UTF-8 — marked.
-function markedLine(message, span) {
-  const code = document.createElement('code');
-  if (!span) { code.textContent = message; return code; }
-  const bytes = new TextEncoder().encode(message);
-  const dec = new TextDecoder();
-  const mark = document.createElement('mark');
-  mark.textContent = dec.decode(bytes.slice(span[0], span[1]));
-  code.append(dec.decode(bytes.slice(0, span[0])), mark, dec.decode(bytes.slice(span[1])));
-  return code;
-}
-
-function openExplain(row) {
-  explained = row;
-  const dl = $('explain-body');
-  dl.replaceChildren();
-  const x = row.explain || {};
-  entry(dl, 'Line', markedLine(row.message, x.rule_span));
-  entry(dl, 'Source', row.source);
-  entry(dl, 'Label', row.label ?? '(pending)');
-  entry(dl, 'Method', row.method ?? '');
-  entry(dl, 'Confidence', formatConfidence(row.confidence) || '—');
-  if (x.rule_id) entry(dl, 'Rule', x.rule_id);
-  if (x.template) entry(dl, 'Template', x.template);
-  if ('cached' in x) entry(dl, 'From the cache', x.cached ? 'yes' : 'no');
-  const detail = document.createElement('pre');
-  detail.textContent = row.detail || '';
-  // A degraded answer's detail says why the LLM was not asked, not what the model saw.
-  const heading = row.degraded ? 'Detail'
-    : row.method === 'LLM' ? "LLM's reason" : row.method === 'ML' ? "Model's features" : 'Detail';
-  entry(dl, heading, detail);
-  $('correct-label').value = state.labels.includes(row.label) ? row.label : state.labels[0];
-  $('correct-status').textContent = '';
-  $('explain').hidden = false;
-  $('explain').focus();
-}
-
-$('explain-close').addEventListener('click', () => {
-  $('explain').hidden = true;
-  $('tbody').focus();
-});
-$('explain').addEventListener('keydown', (e) => { if (e.key === 'Escape') $('explain-close').click(); });
-
-async function correct(source, message, label) {
-  return postJson('/v1/feedback', { source, log_message: message, target_label: label });
-}
-
-$('correct-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const row = explained;
-  const label = $('correct-label').value;
-  try {
-    await correct(row.source, row.message, label);
-    $('correct-status').textContent = `saved: ${label}`;
-  } catch (err) {
-    $('correct-status').textContent = `not saved: ${err.message}`;
-  }
-});
-
-// ---------------------------------------------------------------------------
-// Review: the store's queue, keyboard driven.
-
-const review = { items: [], at: 0, picks: new Map() };
-
-async function loadReview() {
-  $('review-status').textContent = 'loading…';
-  try {
-    review.items = (await getJson('/v1/review?limit=100')).items;
-    review.at = 0;
-    review.picks.clear();
-    $('review-status').textContent = `${review.items.length} templates to review`;
-  } catch (e) {
-    review.items = [];
-    $('review-status').textContent = e.message;
-  }
-  drawReview();
-}
-
-function drawReview() {
-  const list = $('review-list');
-  list.replaceChildren(...review.items.map((item, i) => {
-    const li = document.createElement('li');
-    li.className = i === review.at ? 'current' : '';
-    if (item.saved) li.classList.add('saved');
-    const pick = review.picks.get(i) ?? item.label;
-    const head = document.createElement('div');
-    const b = document.createElement('strong');
-    b.textContent = pick;
-    head.append(b, ` · ${item.method} · ${formatConfidence(item.confidence) || '—'} · ` +
-                   `${item.count}× · ${item.source} · ${item.reasons.join(', ')}`,
-                item.saved ? ` · saved` : '');
-    const code = document.createElement('code');
-    code.textContent = item.examples[0] ?? item.template;
-    li.append(head, code);
-    li.addEventListener('click', () => { review.at = i; drawReview(); });
-    return li;
-  }));
-  list.children[review.at]?.scrollIntoView({ block: 'nearest' });
-}
-
-async function acceptReview() {
-  const item = review.items[review.at];
-  if (!item) return;
-  const label = review.picks.get(review.at) ?? item.label;
-  try {
-    await correct(item.source, item.examples[0] ?? item.template, label);
-    item.saved = true;
-    item.label = label;
-    $('review-status').textContent = `saved ${label}`;
-    review.at = Math.min(review.items.length - 1, review.at + 1);
-  } catch (e) {
-    $('review-status').textContent = `not saved: ${e.message}`;
-  }
-  drawReview();
-}
-
-$('review-list').addEventListener('keydown', (e) => {
-  if (e.key === 'j' || e.key === 'ArrowDown') review.at = Math.min(review.items.length - 1, review.at + 1);
-  else if (e.key === 'k' || e.key === 'ArrowUp') review.at = Math.max(0, review.at - 1);
-  else if (/^[1-9]$/.test(e.key) && state.labels[Number(e.key) - 1]) review.picks.set(review.at, state.labels[Number(e.key) - 1]);
-  else if (e.key === 'Enter' || e.key === 'a') { e.preventDefault(); acceptReview(); return; }
-  else return;
-  e.preventDefault();
-  drawReview();
-});
-$('review-reload').addEventListener('click', loadReview);
-
-// ---------------------------------------------------------------------------
-
+const explain = new ExplainPanel({ panel: $('explain'), body: $('explain-body'), close: $('explain-close'),
+                                   form: $('correct-form'), label: $('correct-label'),
+                                   status: $('correct-status'), back: $('tbody') }, () => state.labels);
+const review = new ReviewView({ list: $('review-list'), status: $('review-status'), reload: $('review-reload') },
+                              () => state.labels);
 const live = new LiveView({ toggle: $('live-toggle'), status: $('live-status'), chart: $('live-chart'),
                             recent: $('live-recent'), rules: $('live-rules') });
 const learn = new LearnView({ train: $('learn-train'), status: $('learn-status'), versions: $('learn-versions'),

@@ -1,20 +1,73 @@
-// The one table of logsieve's settings. Each module owns its section; add a
-// key here (name, type, default, doc) and it is parsed, validated, overridable
-// from the environment and documented in `logsieve config --print-defaults`.
-#include <array>
+// The one table of logsieve's settings, and the key names checked against it
+// when the program is compiled.
+//
+// Each module owns its section; add a key here (name, type, default, doc,
+// range or choices) and it is parsed, validated, overridable from the
+// environment and documented in `logsieve config --print-defaults`. A module
+// reads it through its Options struct's binding (common/config_binding.h) or
+// Config's typed accessors, whose key parameter is a KeyName:
+//
+//   config.GetInt("server.port");   // compiles: a key of the table
+//   config.GetInt("server.prot");   // does not compile (KeyName's consteval check)
+//   config.GetJson(KeyName::Runtime(name));  // a name from data: checked when run
+//
+// The table is constexpr so that the check runs in the compiler; the
+// documented default file is written from it in this order.
+//
+// Thread safety: constants only.
+#ifndef LOGSIEVE_COMMON_CONFIG_SCHEMA_H_
+#define LOGSIEVE_COMMON_CONFIG_SCHEMA_H_
 
-#include "common/config.h"
+#include <array>
+#include <cassert>
+#include <cstdlib>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
 
 namespace logsieve {
-namespace {
+
+enum class ConfigType { kBool, kInt, kDouble, kString, kStringList, kJson };
+
+struct ConfigKey {
+  std::string_view name;  // "pipeline.threshold"
+  ConfigType type;
+  std::string_view default_yaml;  // "0.75", "[rules, model, llm]", multi-line YAML for kJson
+  std::string_view doc;
+  std::string_view env_alias = {};  // extra variable read after LOGSIEVE_<KEY>, e.g. GROQ_API_KEY
+  bool secret = false;              // never printed (API keys)
+  // kInt, kDouble: the closed range [min, max] a value must lie in.
+  std::optional<double> min = std::nullopt;
+  std::optional<double> max = std::nullopt;
+  // kString, kStringList: the values allowed (of each element), "fail|skip".
+  std::string_view choices = {};
+
+  // Table helpers: ConfigKey{...}.Range(1, 256), ConfigKey{...}.OneOf("a|b").
+  constexpr ConfigKey Range(double lo, double hi) const {
+    ConfigKey k = *this;
+    k.min = lo;
+    k.max = hi;
+    return k;
+  }
+  constexpr ConfigKey OneOf(std::string_view values) const {
+    ConfigKey k = *this;
+    k.choices = values;
+    return k;
+  }
+  // "[1, 256]" or "fail, skip" for messages and docs; empty when unconstrained.
+  std::string ConstraintText() const;
+};
+
+namespace config_schema_internal {
 
 using T = ConfigType;
 
-constexpr double kNoMax = 9007199254740992.0;  // 2^53: any count a process can reach
-constexpr double kMaxBytes = 1099511627776.0;  // 1 TiB
-constexpr double kDayMs = 86400000.0;
+inline constexpr double kNoMax = 9007199254740992.0;  // 2^53: any count a process can reach
+inline constexpr double kMaxBytes = 1099511627776.0;  // 1 TiB
+inline constexpr double kDayMs = 86400000.0;
 
-constexpr std::string_view kDefaultLabels = R"(- name: HTTP Status
+inline constexpr std::string_view kDefaultLabels = R"(- name: HTTP Status
   description: HTTP request/response access lines, any status code.
 - name: Security Alert
   description: Failed or suspicious logins, brute force, privilege escalation, blocked IPs, unauthorized access.
@@ -33,10 +86,10 @@ constexpr std::string_view kDefaultLabels = R"(- name: HTTP Status
 - name: Deprecation Warning
   description: A feature, API or module is deprecated, retired or unsupported.)";
 
-constexpr std::string_view kDefaultRoutes = R"(- sources: [LegacyCRM]
+inline constexpr std::string_view kDefaultRoutes = R"(- sources: [LegacyCRM]
   stages: [llm])";
 
-constexpr std::string_view kDefaultLlmExamples = R"(- source: LegacyCRM
+inline constexpr std::string_view kDefaultLlmExamples = R"(- source: LegacyCRM
   log: "Case escalation for ticket ID 7324 failed because the assigned support agent is no longer active."
   label: Workflow Error
 - source: LegacyCRM
@@ -46,7 +99,7 @@ constexpr std::string_view kDefaultLlmExamples = R"(- source: LegacyCRM
   log: "Multiple login failures occurred on user 6454 account"
   label: Security Alert)";
 
-constexpr auto kSchema = std::to_array<ConfigKey>({
+inline constexpr auto kSchema = std::to_array<ConfigKey>({
     // --- labels -------------------------------------------------------------
     {"labels", T::kJson, kDefaultLabels,
      "The label set: each entry is a name, or a {name, description, from} mapping (the LLM "
@@ -54,8 +107,9 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
      "entry answers, doc/labels.md). Names are unique and not Unclassified."},
 
     // --- pipeline -----------------------------------------------------------
-    {"pipeline.stages", T::kStringList, "[rules, model, llm]",
-     "Stages in order for sources without a route. Known: rules, model, llm."},
+    ConfigKey{"pipeline.stages", T::kStringList, "[rules, model, llm]",
+              "Stages in order for sources without a route."}
+        .OneOf("rules|model|llm"),
     {"pipeline.routes", T::kJson, kDefaultRoutes,
      "Per-source stage lists; the first route naming a line's source wins. As in the original, "
      "LegacyCRM goes straight to the LLM."},
@@ -488,8 +542,56 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
         .Range(0, 1),
 });
 
-}  // namespace
+// Not constexpr on purpose: KeyName's consteval constructor calls it for a
+// name that is not a key, so the compiler stops there and its message names
+// this function.
+inline void the_name_is_not_a_key_of_the_config_table() {}  // NOLINT(readability-identifier-naming)
 
-std::span<const ConfigKey> ConfigSchema() { return kSchema; }
+// The index of `name` in kSchema, or -1.
+constexpr int IndexOf(std::string_view name) {
+  for (size_t i = 0; i < kSchema.size(); ++i) {
+    if (kSchema[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace config_schema_internal
+
+// All keys, in the order of the documented default file.
+constexpr std::span<const ConfigKey> ConfigSchema() { return config_schema_internal::kSchema; }
+
+// The name of a key of the table. From a string literal, it is checked by the
+// compiler: a name that is not in the table stops the build with "call to
+// non-constexpr function the_name_is_not_a_key_of_the_config_table". A
+// name that comes from data (a walk over the table) is made with Runtime,
+// which stops the program on a name that is not a key. (A user's `--set`
+// never makes a KeyName: Config::Set looks its text up and answers an
+// unknown key with an error and a "did you mean".)
+class KeyName {
+ public:
+  // NOLINTNEXTLINE(google-explicit-constructor): literals convert, checked.
+  consteval KeyName(const char* name) : name_(name), index_(config_schema_internal::IndexOf(name)) {
+    if (index_ < 0) config_schema_internal::the_name_is_not_a_key_of_the_config_table();
+  }
+  // REQUIRES: `name` is a key of the table (else the program aborts, in
+  // every build: an index past the table must never be used).
+  static KeyName Runtime(std::string_view name) {
+    KeyName k(name, config_schema_internal::IndexOf(name));
+    assert(k.index_ >= 0 && "unknown config key");
+    if (k.index_ < 0) std::abort();
+    return k;
+  }
+  constexpr std::string_view name() const { return name_; }
+  // The key's position in ConfigSchema().
+  constexpr size_t index() const { return static_cast<size_t>(index_); }
+  constexpr const ConfigKey& key() const { return ConfigSchema()[index()]; }
+
+ private:
+  constexpr KeyName(std::string_view name, int index) : name_(name), index_(index) {}
+  std::string_view name_;
+  int index_;
+};
 
 }  // namespace logsieve
+
+#endif  // LOGSIEVE_COMMON_CONFIG_SCHEMA_H_

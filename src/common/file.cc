@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,6 +136,30 @@ StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_bytes,
   StatusOr<InputFile> in = InputFile::Open(path, what, kinds);
   if (!in.ok()) return in.status();
   return in->ReadAll(max_bytes, what);
+}
+
+StatusOr<std::shared_ptr<const MappedFile>> MappedFile::Map(const std::string& path,
+                                                            size_t max_bytes,
+                                                            std::string_view what) {
+  LOGSIEVE_ASSIGN_OR_RETURN(InputFile in, InputFile::Open(path, what, FileKinds::kRegular));
+  const size_t size = static_cast<size_t>(in.size());
+  if (size > max_bytes) {
+    return InvalidArgumentError(path + ": " + std::string(what) + " is larger than " +
+                                HumanBytes(max_bytes));
+  }
+  if (size == 0) return std::shared_ptr<const MappedFile>(new MappedFile(nullptr, 0));
+  // MAP_POPULATE: the file's pages are mapped in one call rather than
+  // faulted in one by one as the checksum reads them.
+  void* data = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in.fd(), 0);
+  if (data == MAP_FAILED) {
+    return UnavailableError(path + ": " + std::string(what) + " cannot be mapped (" +
+                            std::strerror(errno) + ")");
+  }
+  return std::shared_ptr<const MappedFile>(new MappedFile(data, size));
+}
+
+MappedFile::~MappedFile() {
+  if (size_ > 0) munmap(const_cast<void*>(data_), size_);
 }
 
 Status WriteFileAtomically(const std::string& path, std::string_view content) {

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -77,6 +78,33 @@ class InputFile {
 StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_bytes,
                                       std::string_view what,
                                       FileKinds kinds = FileKinds::kStreamable);
+
+// A regular file mapped read-only, whole (mmap), for large inputs read in
+// place: no copy, and no fresh memory to fault in (the pages are the page
+// cache's). Views into bytes() stay valid while the object lives; share it
+// (std::shared_ptr) to keep them.
+//
+// The file must not be changed in place while it is mapped: replace it by
+// writing a new file and renaming it over (WriteFileAtomically, SaveModel,
+// the model registry). Truncated under a mapping, a read of the lost part
+// faults (SIGBUS).
+class MappedFile {
+ public:
+  // Errors as InputFile::Open's for a regular file, and "PATH: WHAT is larger
+  // than N MiB" (InvalidArgument). An empty file maps to no bytes.
+  static StatusOr<std::shared_ptr<const MappedFile>> Map(const std::string& path, size_t max_bytes,
+                                                         std::string_view what);
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile(const void* data, size_t size) : data_(data), size_(size) {}
+  const void* data_;
+  size_t size_;
+};
 
 // Replaces `path` with `content` whole: writes PATH.tmp.<pid>.<n> (unique per
 // call, so concurrent writers never share a staging file), flushes it to disk

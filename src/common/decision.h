@@ -82,12 +82,20 @@ struct Batch {
   // it has not answered by then its degraded decision. The max time point: no
   // deadline.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // Whether the caller shows Decision::detail (classify --detail or NDJSON
+  // output, the HTTP API, the worker's entries). false lets stages leave the
+  // detail empty and skip what only explains: the model's top features and
+  // its nearest exemplar, the classifier's "why unclassified". Labels,
+  // methods, confidences and the explain fields (rule_id, rule_span, cached)
+  // do not depend on it.
+  bool want_detail = true;
 
   size_t size() const { return records.size(); }
   // The deadline of a batch classified from now with `timeout_ms` (a
   // *.classify_timeout_ms key); 0: none.
   static std::chrono::steady_clock::time_point DeadlineAfter(int64_t timeout_ms);
-  // Sizes the per-line vectors to records.size() and clears earlier results.
+  // Sizes the per-line vectors to records.size() and clears earlier results
+  // (deadline and want_detail stay as the caller set them).
   void Reset();
 };
 

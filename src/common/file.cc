@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,6 +136,45 @@ StatusOr<std::string> ReadFileBounded(const std::string& path, size_t max_bytes,
   StatusOr<InputFile> in = InputFile::Open(path, what, kinds);
   if (!in.ok()) return in.status();
   return in->ReadAll(max_bytes, what);
+}
+
+StatusOr<std::shared_ptr<const FileBytes>> FileBytes::Read(const std::string& path,
+                                                           size_t max_bytes,
+                                                           std::string_view what) {
+  LOGSIEVE_ASSIGN_OR_RETURN(InputFile in, InputFile::Open(path, what, FileKinds::kRegular));
+  const size_t size = static_cast<size_t>(in.size());
+  if (size > max_bytes) {
+    return InvalidArgumentError(path + ": " + std::string(what) + " is larger than " +
+                                HumanBytes(max_bytes));
+  }
+  if (size == 0) return std::shared_ptr<const FileBytes>(new FileBytes(nullptr, 0, 0));
+  constexpr size_t kHugePage = size_t{2} << 20;
+  const size_t reserved = (size + kHugePage - 1) / kHugePage * kHugePage;
+  void* data = mmap(nullptr, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (data == MAP_FAILED) {
+    return ResourceExhaustedError(path + ": no memory for the " + std::string(what) + " (" +
+                                  std::strerror(errno) + ")");
+  }
+  (void)madvise(data, reserved, MADV_HUGEPAGE);  // a hint: without THP, 4 KiB pages
+  std::shared_ptr<const FileBytes> out(new FileBytes(data, size, reserved));
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::read(in.fd(), static_cast<char*>(data) + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      return UnavailableError(path + ": cannot read the " + std::string(what) + " (" +
+                              std::strerror(errno) + ")");
+    }
+    if (n == 0) {
+      return DataLossError(path + ": the " + std::string(what) + " shrank while it was read");
+    }
+    done += static_cast<size_t>(n);
+  }
+  return out;
+}
+
+FileBytes::~FileBytes() {
+  if (reserved_ > 0) munmap(data_, reserved_);
 }
 
 Status WriteFileAtomically(const std::string& path, std::string_view content) {

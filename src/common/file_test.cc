@@ -62,6 +62,21 @@ TEST_F(FileTest, AFileOverTheCapIsRefusedBeforeReading) {
   EXPECT_TRUE(ReadFileBounded(p, 101, "rule file").ok());
 }
 
+TEST_F(FileTest, FileBytesHoldsTheFilesBytesAndRefusesWhatReadingRefuses) {
+  std::string p = Write("m.bin", "mapped\n");
+  StatusOr<std::shared_ptr<const FileBytes>> m = FileBytes::Read(p, 100, "model file");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ((*m)->bytes(), "mapped\n");
+  EXPECT_EQ((*FileBytes::Read(Write("empty", ""), 100, "model file"))->bytes(), "");
+  StatusOr<std::shared_ptr<const FileBytes>> big = FileBytes::Read(p, 3, "model file");
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.status().message(), p + ": model file is larger than 3 bytes");
+  StatusOr<std::shared_ptr<const FileBytes>> dir =
+      FileBytes::Read(dir_.string(), 100, "model file");
+  ASSERT_FALSE(dir.ok());
+  EXPECT_EQ(dir.status().message(), dir_.string() + ": is a directory, not a model file");
+}
+
 // Issue 16 item 6: the cap used to be checked after reading all of it.
 TEST(ReadFileBounded, AnEndlessCharacterDeviceStopsAtTheCap) {
   StatusOr<std::string> text = ReadFileBounded("/dev/zero", 1u << 20, "rule file");

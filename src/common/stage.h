@@ -12,6 +12,8 @@
 // Contract:
 //   - A stage writes only batch.decisions[i] / batch.tentative[i] for i in
 //     `pending`, and sets decisions[i].method to its own method when it decides.
+//   - With batch.want_detail false nobody shows Decision::detail: a stage
+//     may leave it empty and skip the work that only explains.
 //   - Leaving a line undecided is not an error. A non-OK Status means the
 //     stage could not work at all (the pipeline reports it; lines stay
 //     undecided and lose nothing).

@@ -410,6 +410,7 @@ class FormatWriter : public RecordWriter {
     return sink_->Commit();
   }
   std::string partial_path() const override { return sink_->partial_path(); }
+  bool shows_detail() const override { return options_.shows_detail(); }
   // Appending to a file that has rows: its header is there already.
   void SkipHeader() { wrote_header_ = true; }
 

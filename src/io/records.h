@@ -147,6 +147,10 @@ struct WriteOptions {
   // A regular file is appended to, in place (no PATH.partial); a CSV header is
   // written only into an empty file. For classify --follow, whose restarts go on.
   bool append = false;
+
+  // Whether the output carries Decision::detail: csv and lines with `detail`,
+  // ndjson always.
+  bool shows_detail() const { return detail || format == Format::kNdjson; }
 };
 
 // Writes decided records to an fd ("-" = stdout) or a file. A regular file is
@@ -174,6 +178,9 @@ class RecordWriter {
   // for a regular file; "" when written in place (stdout, a device such as
   // /dev/full, a FIFO) or into a string.
   virtual std::string partial_path() const { return ""; }
+  // Whether what it writes carries Decision::detail (WriteOptions::
+  // shows_detail): RunStream classifies with Batch::want_detail set to it.
+  virtual bool shows_detail() const = 0;
 };
 
 }  // namespace logsieve

@@ -214,4 +214,17 @@ ExemplarIndex::Match ExemplarIndex::NearestRef(const SparseVector& x) const {
   return best;
 }
 
+const ExemplarIndex* LazyExemplarIndex::Get() const {
+  std::call_once(once_, [this] {
+    if (!exemplars_.empty()) {
+      // Cannot fail: the constructor's REQUIRES is Build's only refusal.
+      StatusOr<std::unique_ptr<ExemplarIndex>> index =
+          ExemplarIndex::Build(std::move(exemplars_), encoder_);
+      if (index.ok()) index_ = std::move(index).value();
+    }
+    built_.store(true, std::memory_order_release);
+  });
+  return index_.get();
+}
+
 }  // namespace logsieve

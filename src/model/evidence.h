@@ -4,7 +4,7 @@
 //   near: "Disk quota exceeded for user <NUM>" (Resource Usage, sim 0.93)
 //
 //   std::vector<Exemplar> ex = SelectExemplars(templates, labels, 256);  // at training
-//   auto index = ExemplarIndex::Build(ex, encoder).value();               // at load, then frozen
+//   auto index = ExemplarIndex::Build(ex, encoder).value();  // at first use (LazyExemplarIndex)
 //   encoder.Encode(text, &ws, &x);
 //   ExemplarIndex::Match m = index->Nearest(ws, x);   // m.exemplar < 0: nothing shares a word
 //
@@ -25,8 +25,10 @@
 #ifndef LOGSIEVE_MODEL_EVIDENCE_H_
 #define LOGSIEVE_MODEL_EVIDENCE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
@@ -104,6 +106,38 @@ class ExemplarIndex {
   std::vector<uint32_t> postings_;
   std::vector<float> idf_;       // per term of terms_
   std::vector<float> inv_norm_;  // per exemplar: 1 / norm of its indexed terms' idf
+};
+
+// An ExemplarIndex built on first use. Encoding and indexing the default
+// model's exemplars is most of its load time, and only a shown detail needs
+// them (Batch::want_detail), so a stage keeps the exemplars as loaded and
+// builds the index when the first detail asks for evidence.
+//
+//   LazyExemplarIndex evidence(std::move(model.exemplars), hashing_encoder);
+//   if (const ExemplarIndex* index = evidence.Get()) m = index->Nearest(ws, x);
+//
+// Thread safety: Get may be called from many threads at once; the first
+// call builds (std::call_once), the others wait for it, then all read the
+// frozen index. The encoder must outlive this object.
+class LazyExemplarIndex {
+ public:
+  // REQUIRES: exemplars.size() <= kMaxExemplars (what makes Build succeed).
+  LazyExemplarIndex(std::vector<Exemplar> exemplars, const HashingEncoder& encoder)
+      : exemplars_(std::move(exemplars)), encoder_(encoder) {}
+
+  // The index; null when there are no exemplars.
+  const ExemplarIndex* Get() const;
+  // Whether Get has built the index (tests see that no detail, no build).
+  bool built() const { return built_.load(std::memory_order_acquire); }
+
+ private:
+  mutable std::once_flag once_;
+  // Written only inside std::call_once(once_): exemplars_ is moved into
+  // index_, which every caller reads after the call returns.
+  mutable std::vector<Exemplar> exemplars_;
+  mutable std::unique_ptr<ExemplarIndex> index_;
+  mutable std::atomic<bool> built_{false};
+  const HashingEncoder& encoder_;
 };
 
 }  // namespace logsieve

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "common/config.h"
 #include "text/normalizer.h"
@@ -116,6 +117,38 @@ TEST_F(ExemplarIndexTest, ALineSharingNoWordHasNoNearestExemplar) {
   SparseVector x;
   encoder_->Encode("zqxv wvut", &ws, &x);
   EXPECT_EQ(index_->Nearest(ws, x).exemplar, -1);
+}
+
+TEST_F(ExemplarIndexTest, ALazyIndexIsBuiltByItsFirstUseOnlyAndAnswersAsTheIndexDoes) {
+  LazyExemplarIndex lazy(index_->exemplars(), *encoder_);
+  EXPECT_FALSE(lazy.built());
+  const ExemplarIndex* index = lazy.Get();
+  ASSERT_NE(index, nullptr);
+  EXPECT_TRUE(lazy.built());
+  EXPECT_EQ(lazy.Get(), index);
+  HashingEncoder::Workspace ws;
+  SparseVector x;
+  for (size_t q = 0; q < queries_->size(); q += 37) {
+    encoder_->Encode((*queries_)[q], &ws, &x);
+    EXPECT_EQ(index->Nearest(ws, x).exemplar, index_->Nearest(ws, x).exemplar) << (*queries_)[q];
+  }
+}
+
+TEST_F(ExemplarIndexTest, ALazyIndexBuildsOnceWhenManyThreadsAskAtOnce) {
+  LazyExemplarIndex lazy(index_->exemplars(), *encoder_);
+  std::vector<const ExemplarIndex*> got(4, nullptr);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t) threads.emplace_back([&, t] { got[t] = lazy.Get(); });
+  for (std::thread& t : threads) t.join();
+  ASSERT_NE(got[0], nullptr);
+  for (const ExemplarIndex* g : got) EXPECT_EQ(g, got[0]);
+}
+
+TEST(LazyExemplarIndex, NoExemplarsMeansNoIndex) {
+  auto encoder = HashingEncoder::Create(HashingOptions::Defaults(1 << 10)).value();
+  LazyExemplarIndex lazy({}, *encoder);
+  EXPECT_EQ(lazy.Get(), nullptr);
+  EXPECT_TRUE(lazy.built());
 }
 
 }  // namespace

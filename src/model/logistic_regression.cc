@@ -9,8 +9,21 @@ namespace logsieve {
 
 LinearModel::LinearModel(size_t dim, size_t classes, std::vector<float> weights,
                          std::vector<float> bias)
-    : dim_(dim), classes_(classes), weights_(std::move(weights)), bias_(std::move(bias)) {
-  assert(weights_.size() == dim_ * classes_ && bias_.size() == classes_);
+    : dim_(dim), classes_(classes), bias_(std::move(bias)) {
+  assert(weights.size() == dim_ * classes_ && bias_.size() == classes_);
+  auto owned = std::make_shared<const std::vector<float>>(std::move(weights));
+  weights_ = owned->data();
+  owner_ = std::move(owned);
+}
+
+LinearModel::LinearModel(size_t dim, size_t classes, std::shared_ptr<const void> owner,
+                         const float* weights, std::vector<float> bias)
+    : dim_(dim),
+      classes_(classes),
+      owner_(std::move(owner)),
+      weights_(weights),
+      bias_(std::move(bias)) {
+  assert(bias_.size() == classes_);
 }
 
 void LinearModel::Logits(const SparseVector& x, float* out) const {
@@ -18,7 +31,7 @@ void LinearModel::Logits(const SparseVector& x, float* out) const {
   std::copy(bias_.begin(), bias_.end(), out);
   for (size_t t = 0; t < x.indices.size(); ++t) {
     const float v = x.values[t];
-    const float* w = weights_.data() + static_cast<size_t>(x.indices[t]) * K;
+    const float* w = weights_ + static_cast<size_t>(x.indices[t]) * K;
     for (size_t k = 0; k < K; ++k) out[k] += v * w[k];
   }
 }
@@ -29,7 +42,7 @@ void LinearModel::Logits(const float* x, float* out) const {
   for (size_t j = 0; j < dim_; ++j) {
     const float v = x[j];
     if (v == 0.0f) continue;
-    const float* w = weights_.data() + j * K;
+    const float* w = weights_ + j * K;
     for (size_t k = 0; k < K; ++k) out[k] += v * w[k];
   }
 }

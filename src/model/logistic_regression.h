@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -49,15 +50,21 @@ struct FeatureRows {
 
 // The trained parameters: weights feature-major (dim x classes, so a sparse
 // row adds a few contiguous class vectors) and one intercept per class.
+// Copies share the (immutable) weights.
 class LinearModel {
  public:
   LinearModel() = default;
   LinearModel(size_t dim, size_t classes, std::vector<float> weights, std::vector<float> bias);
+  // Weights left where they are (a mapped model file: model_file.h), read in
+  // place for as long as `owner` lives, which this model keeps.
+  // REQUIRES: weights[0, dim * classes) readable and float-aligned while owner lives.
+  LinearModel(size_t dim, size_t classes, std::shared_ptr<const void> owner, const float* weights,
+              std::vector<float> bias);
 
   size_t dim() const { return dim_; }
   size_t num_classes() const { return classes_; }
   // weights()[j * num_classes() + k]: feature j, class k.
-  const std::vector<float>& weights() const { return weights_; }
+  std::span<const float> weights() const { return {weights_, dim_ * classes_}; }
   const std::vector<float>& bias() const { return bias_; }
 
   // Class scores W x + b into out[0..num_classes()).
@@ -71,7 +78,8 @@ class LinearModel {
  private:
   size_t dim_ = 0;
   size_t classes_ = 0;
-  std::vector<float> weights_;
+  std::shared_ptr<const void> owner_;  // what holds the weights
+  const float* weights_ = nullptr;
   std::vector<float> bias_;
 };
 

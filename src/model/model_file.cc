@@ -90,7 +90,8 @@ std::string SerializeModel(const Model& m) {
   return out;
 }
 
-StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
+StatusOr<Model> ParseModel(std::string_view b, std::string_view origin,
+                           std::shared_ptr<const void> owner) {
   const std::string where = Prefix(origin);
   if (b.size() < kModelMagic.size() || b.substr(0, kModelMagic.size()) != kModelMagic) {
     return InvalidArgumentError(where + ": not a logsieve model file (no \"LSVMODEL\" magic)");
@@ -177,13 +178,25 @@ StatusOr<Model> ParseModel(std::string_view b, std::string_view origin) {
   }
   m.checksum = stored;
   const size_t weights_size = dim * classes;
-  std::vector<float> weights(weights_size), bias(classes);
-  std::memcpy(weights.data(), b.data() + offset, weights.size() * 4);
-  std::memcpy(bias.data(), b.data() + offset + weights.size() * 4, classes * 4);
-  for (float v : weights) {
-    if (!std::isfinite(v)) return DataLossError(where + ": corrupt: a weight is not finite");
+  std::vector<float> bias(classes);
+  std::memcpy(bias.data(), b.data() + offset + weights_size * 4, classes * 4);
+  // In place when the bytes are kept alive and the weights float-aligned in
+  // memory (offset is a multiple of 64; a mapping starts on a page).
+  const char* at = b.data() + offset;
+  if (owner != nullptr && reinterpret_cast<uintptr_t>(at) % alignof(float) == 0) {
+    const float* w = reinterpret_cast<const float*>(at);
+    for (size_t i = 0; i < weights_size; ++i) {
+      if (!std::isfinite(w[i])) return DataLossError(where + ": corrupt: a weight is not finite");
+    }
+    m.linear = LinearModel(dim, classes, std::move(owner), w, std::move(bias));
+  } else {
+    std::vector<float> weights(weights_size);
+    std::memcpy(weights.data(), at, weights_size * 4);
+    for (float v : weights) {
+      if (!std::isfinite(v)) return DataLossError(where + ": corrupt: a weight is not finite");
+    }
+    m.linear = LinearModel(dim, classes, std::move(weights), std::move(bias));
   }
-  m.linear = LinearModel(dim, classes, std::move(weights), std::move(bias));
   if (version >= 2) {
     StatusOr<Calibration> c = Calibration::FromJson(calibration);
     if (!c.ok()) return c.status().WithPrefix(where + ": corrupt");
@@ -213,6 +226,15 @@ Status SaveModel(const Model& model, const std::string& path) {
 }
 
 StatusOr<Model> ReadModelFile(const std::string& path) {
+  StatusOr<std::shared_ptr<const FileBytes>> mapped =
+      FileBytes::Read(path, kMaxModelFileBytes, "model file");
+  if (mapped.ok()) {
+    std::shared_ptr<const FileBytes> file = std::move(mapped).value();
+    const std::string_view bytes = file->bytes();
+    return ParseModel(bytes, path, std::move(file));
+  }
+  if (mapped.status().code() != StatusCode::kUnavailable) return mapped.status();
+  // A file system that cannot map: read it whole.
   LOGSIEVE_ASSIGN_OR_RETURN(std::string bytes, ReadFileBounded(path, kMaxModelFileBytes,
                                                                "model file", FileKinds::kRegular));
   return ParseModel(bytes, path);

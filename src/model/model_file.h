@@ -27,7 +27,10 @@
 // supported").
 //
 // Refusals say which: "not a logsieve model file", "truncated", "corrupt",
-// "format version N", "encoder mismatch". Loading is one read of the file.
+// "format version N", "encoder mismatch". ReadModelFile reads the file once
+// (FileBytes) and the weights stay in that buffer: no second copy of the
+// 2.4 MB of the default model. The buffer is the model's own, so rewriting
+// the file in place under a loaded model changes nothing it does.
 //
 // Thread safety: plain values and free functions.
 #ifndef LOGSIEVE_MODEL_MODEL_FILE_H_
@@ -74,7 +77,11 @@ struct Model {
 // The file's bytes. Deterministic: the same Model gives the same bytes.
 std::string SerializeModel(const Model& model);
 // REQUIRES: nothing; any bytes are safe. `origin` (a path) prefixes messages.
-StatusOr<Model> ParseModel(std::string_view bytes, std::string_view origin);
+// Without `owner` the weights are copied out of `bytes`; with one (what
+// keeps `bytes` alive: a FileBytes) they are read in place, and the model
+// keeps `owner`.
+StatusOr<Model> ParseModel(std::string_view bytes, std::string_view origin,
+                           std::shared_ptr<const void> owner = nullptr);
 
 Status SaveModel(const Model& model, const std::string& path);
 StatusOr<Model> ReadModelFile(const std::string& path);

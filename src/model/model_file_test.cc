@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 
 #include "embed/hashing_encoder.h"
 #include "testing/testing.h"
@@ -45,8 +46,39 @@ TEST(ModelFileTest, RoundTripKeepsEverything) {
   EXPECT_EQ(back->encoder_fingerprint, m.encoder_fingerprint);
   EXPECT_EQ(back->normalizer_spec, m.normalizer_spec);
   EXPECT_EQ(back->training_json, m.training_json);
-  EXPECT_EQ(back->linear.weights(), m.linear.weights());
+  EXPECT_TRUE(std::ranges::equal(back->linear.weights(), m.linear.weights()));
   EXPECT_EQ(back->linear.bias(), m.linear.bias());
+}
+
+TEST(ModelFileTest, AModelReadFromItsFileKeepsItsWeightsWhenANewFileIsRenamedOverIt) {
+  testing::ScratchDir dir;
+  const Model m = SmallModel();
+  ASSERT_TRUE(SaveModel(m, dir.File("m.lsm")).ok());
+  StatusOr<Model> read = ReadModelFile(dir.File("m.lsm"));
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  Model other = SmallModel();
+  other.linear = LinearModel(64, 3, std::vector<float>(64 * 3, 1.0f), {0.0f, 0.0f, 0.0f});
+  ASSERT_TRUE(SaveModel(other, dir.File("m.lsm")).ok());  // written beside, renamed over
+  EXPECT_TRUE(std::ranges::equal(read->linear.weights(), m.linear.weights()));
+  EXPECT_EQ(read->checksum, XXH3_64bits(SerializeModel(m).data(), SerializeModel(m).size() - 8));
+}
+
+TEST(ModelFileTest, AModelReadFromItsFileKeepsItsWeightsWhenTheFileIsTruncatedAndRewrittenInPlace) {
+  testing::ScratchDir dir;
+  const Model m = SmallModel();
+  ASSERT_TRUE(SaveModel(m, dir.File("m.lsm")).ok());
+  StatusOr<Model> read = ReadModelFile(dir.File("m.lsm"));
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  {  // what `cp other.lsm m.lsm` does: O_TRUNC, then the new bytes
+    std::ofstream out(dir.File("m.lsm"), std::ios::binary | std::ios::trunc);
+  }
+  EXPECT_TRUE(std::ranges::equal(read->linear.weights(), m.linear.weights()))
+      << "a model mapped from its file would fault (SIGBUS) here";
+  {
+    std::ofstream out(dir.File("m.lsm"), std::ios::binary | std::ios::trunc);
+    out << std::string(SerializeModel(m).size(), 'x');
+  }
+  EXPECT_TRUE(std::ranges::equal(read->linear.weights(), m.linear.weights()));
 }
 
 TEST(ModelFileTest, SerializingTwiceGivesTheSameBytes) {

@@ -28,7 +28,7 @@ class ModelStage final : public Stage {
  public:
   ModelStage(std::string path, std::string origin, LoadedModel loaded, double threshold,
              bool use_batch_templates, std::unique_ptr<Normalizer> own_normalizer,
-             std::unique_ptr<ExemplarIndex> evidence, const LabelSet& labels)
+             std::vector<Exemplar> exemplars, const LabelSet& labels)
       : path_(std::move(path)),
         origin_(std::move(origin)),
         model_(std::move(loaded.model)),
@@ -36,8 +36,9 @@ class ModelStage final : public Stage {
         hashing_(dynamic_cast<const HashingEncoder*>(encoder_.get())),
         threshold_(threshold),
         use_batch_templates_(use_batch_templates),
-        own_normalizer_(std::move(own_normalizer)),
-        evidence_(std::move(evidence)) {
+        own_normalizer_(std::move(own_normalizer)) {
+    if (hashing_ != nullptr && !exemplars.empty())
+      evidence_ = std::make_unique<LazyExemplarIndex>(std::move(exemplars), *hashing_);
     for (const std::string& l : model_.labels) {
       std::optional<std::string_view> answer = labels.Map(l);
       answer_.emplace_back(answer ? std::optional<std::string>(*answer) : std::nullopt);
@@ -88,9 +89,10 @@ class ModelStage final : public Stage {
         const float familiar = model_.familiarity.Score(ws);
         const float conf = model_.calibration.Apply(top.p, familiar);
         if (top.answer != nullptr && conf >= threshold_) {
-          batch.decisions[i] =
-              Decision{*top.answer, Method::kML, conf,
-                       Mapping(top, p) + Explain(text, x, top.k, conf, familiar, &ws)};
+          batch.decisions[i] = Decision{
+              *top.answer, Method::kML, conf,
+              batch.want_detail ? Mapping(top, p) + Explain(text, x, top.k, conf, familiar, &ws)
+                                : std::string()};
         } else {
           Tentative(batch, i, top, p, conf, familiar);
         }
@@ -111,7 +113,8 @@ class ModelStage final : public Stage {
       const float conf = model_.calibration.Apply(top.p, 1.0f);
       if (top.answer != nullptr && conf >= threshold_) {
         batch.decisions[i] =
-            Decision{*top.answer, Method::kML, conf, Mapping(top, p) + "p=" + FormatP(conf)};
+            Decision{*top.answer, Method::kML, conf,
+                     batch.want_detail ? Mapping(top, p) + "p=" + FormatP(conf) : std::string()};
       } else {
         Tentative(batch, i, top, p, conf, -1.0f);
       }
@@ -174,10 +177,15 @@ class ModelStage final : public Stage {
                  float familiar) const {
     if (i >= batch.tentative.size()) return;
     if (top.answer == nullptr) {
-      batch.tentative[i] =
-          Decision{std::string(kUnclassified), Method::kML, conf,
-                   "the model's top label " + model_.labels[top.k] + " (p=" + FormatP(conf) +
-                       ") is unmapped in config `labels`"};
+      batch.tentative[i] = Decision{
+          std::string(kUnclassified), Method::kML, conf,
+          batch.want_detail ? "the model's top label " + model_.labels[top.k] +
+                                  " (p=" + FormatP(conf) + ") is unmapped in config `labels`"
+                            : std::string()};
+      return;
+    }
+    if (!batch.want_detail) {
+      batch.tentative[i] = Decision{*top.answer, Method::kML, conf, std::string()};
       return;
     }
     std::string detail = Mapping(top, p) + "p=" + FormatP(conf) + " below threshold " +
@@ -202,7 +210,7 @@ class ModelStage final : public Stage {
     // Encode left every feature occurrence's bucket, sorted, in ws->buckets.
     const std::vector<uint32_t>& occurrences = ws->buckets;
     const size_t K = model_.labels.size();
-    const std::vector<float>& W = model_.linear.weights();
+    const std::span<const float> W = model_.linear.weights();
     // Contribution of each bucket of x, split over its occurrences (both
     // lists are sorted: one merge pass counts them).
     contribution.resize(x.indices.size());
@@ -278,18 +286,19 @@ class ModelStage final : public Stage {
       detail += t == 0 ? "; top: \"" : ", \"";
       detail += named[t].second + "\"" + v;
     }
-    if (evidence_ != nullptr) AppendNear(*ws, x, &detail);
+    if (const ExemplarIndex* index = evidence_ ? evidence_->Get() : nullptr)
+      AppendNear(*index, *ws, x, &detail);
     return detail;
   }
 
   // `; near: "Disk quota exceeded for user <NUM>" (Resource Usage, sim 0.93)`:
   // the nearest training exemplar (model/evidence.h), its text cut at 100
   // bytes (on a UTF-8 boundary).
-  void AppendNear(const HashingEncoder::Workspace& ws, const SparseVector& x,
-                  std::string* detail) const {
-    const ExemplarIndex::Match m = evidence_->Nearest(ws, x);
+  void AppendNear(const ExemplarIndex& index, const HashingEncoder::Workspace& ws,
+                  const SparseVector& x, std::string* detail) const {
+    const ExemplarIndex::Match m = index.Nearest(ws, x);
     if (m.exemplar < 0) return;
-    const Exemplar& e = evidence_->exemplars()[m.exemplar];
+    const Exemplar& e = index.exemplars()[m.exemplar];
     constexpr size_t kShown = 100;
     std::string_view text = e.text;
     bool cut = false;
@@ -313,7 +322,9 @@ class ModelStage final : public Stage {
   double threshold_;
   bool use_batch_templates_;
   std::unique_ptr<Normalizer> own_normalizer_;
-  std::unique_ptr<ExemplarIndex> evidence_;  // null: the model has no exemplars
+  // Built when a detail first asks (most runs show none); null: the model
+  // has no exemplars or its encoder is not the hashing one.
+  std::unique_ptr<LazyExemplarIndex> evidence_;
   // By model label: the set's label it answers (LabelSet::Map); nullopt: unmapped.
   std::vector<std::optional<std::string>> answer_;
   bool mapped_ = false;  // some model label answers another name, or none
@@ -369,17 +380,12 @@ StatusOr<std::unique_ptr<Stage>> MakeModelStage(const Config& config) {
         configured.ok() && nlohmann::json::parse(configured->spec_json(), nullptr, false) ==
                                nlohmann::json::parse(loaded.model.normalizer_spec, nullptr, false);
   }
-  std::unique_ptr<ExemplarIndex> evidence;
-  if (const auto* hashing = dynamic_cast<const HashingEncoder*>(loaded.encoder.get());
-      hashing != nullptr && !loaded.model.exemplars.empty()) {
-    StatusOr<std::unique_ptr<ExemplarIndex>> built =
-        ExemplarIndex::Build(std::move(loaded.model.exemplars), *hashing);
-    if (!built.ok()) return built.status().WithPrefix(path + ": the model's exemplars");
-    evidence = std::move(built).value();
-  }
+  // The exemplar index is built on first use (LazyExemplarIndex); ParseModel
+  // holds the exemplars to kMaxExemplars, Build's one refusal.
+  std::vector<Exemplar> exemplars = std::move(loaded.model.exemplars);
   return std::unique_ptr<Stage>(
       new ModelStage(std::move(path), std::move(choice.origin), std::move(loaded), threshold,
-                     use_batch_templates, std::move(own), std::move(evidence), config.labels()));
+                     use_batch_templates, std::move(own), std::move(exemplars), config.labels()));
 }
 
 }  // namespace logsieve

@@ -29,6 +29,9 @@
 //   - p < threshold: the line stays undecided and batch.tentative[i] =
 //     {label, ML, p, "p=0.61 below threshold 0.75"}, a documented fallback for
 //     the LLM stage and the pipeline.
+//   - batch.want_detail false: every detail above is left empty, and neither
+//     the features nor the nearest exemplar are computed (the exemplar index
+//     is built when a detail first asks for it: LazyExemplarIndex).
 //   - Under a label set with labels[].from (label_set.h) the model's labels
 //     are answered through LabelSet::Map: the probabilities of the model
 //     labels mapping to the same label of the set are added before the top is

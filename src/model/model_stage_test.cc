@@ -82,6 +82,33 @@ TEST_F(ModelStageTest, TheDetailNamesTheNearestTrainingExemplar) {
   EXPECT_NE(b.decisions[0].detail.find(near), std::string::npos) << b.decisions[0].detail;
 }
 
+TEST_F(ModelStageTest, WithoutWantDetailTheSameDecisionsComeWithNoDetail) {
+  auto m = ReadModelFile(dir_.File("m.lsm"));
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  m->exemplars = {{0, "Disk usage at <NUM>% on /var"}};
+  ASSERT_TRUE(SaveModel(*m, dir_.File("e.lsm")).ok());
+  ASSERT_TRUE(config_.Set("model.file", dir_.File("e.lsm"), "test").ok());
+  auto stage = Make();
+  const std::vector<std::string> lines = {"Disk usage at 97% on /var", "something else entirely"};
+  Batch shown = BatchOf(lines);
+  Batch hidden = BatchOf(lines);
+  hidden.want_detail = false;
+  std::vector<size_t> pending = {0, 1};
+  ASSERT_TRUE(stage->Decide(hidden, pending).ok());
+  ASSERT_TRUE(stage->Decide(shown, pending).ok());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(hidden.decisions[i].label, shown.decisions[i].label) << lines[i];
+    EXPECT_EQ(hidden.decisions[i].method, shown.decisions[i].method) << lines[i];
+    EXPECT_EQ(hidden.decisions[i].confidence, shown.decisions[i].confidence) << lines[i];
+    EXPECT_EQ(hidden.tentative[i].label, shown.tentative[i].label) << lines[i];
+    EXPECT_EQ(hidden.tentative[i].confidence, shown.tentative[i].confidence) << lines[i];
+    EXPECT_EQ(hidden.decisions[i].detail, "") << lines[i];
+    EXPECT_EQ(hidden.tentative[i].detail, "") << lines[i];
+  }
+  EXPECT_NE(shown.decisions[0].detail.find("; near: \"Disk usage"), std::string::npos)
+      << shown.decisions[0].detail;
+}
+
 TEST_F(ModelStageTest, BelowThresholdLeavesTheLineWithATentativeGuess) {
   ASSERT_TRUE(config_.Set("pipeline.threshold", "1.0", "test").ok());
   auto stage = Make();

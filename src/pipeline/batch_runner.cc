@@ -50,6 +50,7 @@ Status RunStream(const Classifier& classifier, RecordReader& reader, RecordWrite
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   const size_t batch_size = std::max<size_t>(1, options.batch_size);
   const size_t max_inflight = 2 * threads + 2;
+  const bool want_detail = writer.shows_detail();
   Shared shared;
 
   std::vector<std::thread> workers;
@@ -66,7 +67,9 @@ Status RunStream(const Classifier& classifier, RecordReader& reader, RecordWrite
           slot = std::move(shared.work.front());
           shared.work.pop_front();
         }
-        // Classify never drops a line; a stage failure is in each decision's detail.
+        // Classify never drops a line; a stage failure is in each decision's
+        // detail. Details the output does not carry are not computed.
+        slot->records.batch.want_detail = want_detail;
         classifier.Classify(slot->records.batch);
         {
           MutexLock lock(&shared.mu);

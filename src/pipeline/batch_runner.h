@@ -6,6 +6,9 @@
 // is ready (so streamed input is answered line by line). At most
 // 2 x threads + 2 batches are in flight: memory does not grow with the input.
 //
+// Each batch is classified with Batch::want_detail = writer.shows_detail():
+// a detail the output does not carry is not computed.
+//
 // A read error (malformed record without skip, I/O failure) stops reading;
 // every record read before it is still classified and written, then the
 // error is returned.

@@ -20,7 +20,21 @@ class EchoStage : public Stage {
   }
 };
 
-std::unique_ptr<Classifier> EchoClassifier() {
+// Labels each line with whether the batch wants the detail.
+class WantDetailStage : public Stage {
+ public:
+  std::string_view name() const override { return "rules"; }
+  std::string version() const override { return "test-rules"; }
+  bool cacheable() const override { return false; }
+  Status Decide(Batch& b, std::span<const size_t> pending) const override {
+    for (size_t i : pending)
+      b.decisions[i] = {b.want_detail ? "wanted" : "not wanted", Method::kRegex, 1.0f, ""};
+    return OkStatus();
+  }
+};
+
+std::unique_ptr<Classifier> EchoClassifier(std::unique_ptr<Stage> stage = nullptr) {
+  if (stage == nullptr) stage = std::make_unique<EchoStage>();
   Config config;
   std::vector<std::string> labels;
   std::string yaml = "[";
@@ -28,7 +42,7 @@ std::unique_ptr<Classifier> EchoClassifier() {
     yaml += std::string(i ? "," : "") + "{name: L" + std::to_string(i) + "}";
   EXPECT_TRUE(config.Set("labels", yaml + "]", "test").ok());
   std::vector<std::unique_ptr<Stage>> stages;
-  stages.push_back(std::make_unique<EchoStage>());
+  stages.push_back(std::move(stage));
   return std::move(Classifier::CreateWithStages(config, std::move(stages))).value();
 }
 
@@ -51,6 +65,35 @@ TEST(RunStreamTest, OutputOrderIsInputOrderWithManyThreadsAndSmallBatches) {
   EXPECT_EQ(out, expected);
   EXPECT_EQ(summary.rows, 2000u);
   EXPECT_EQ(summary.per_method[static_cast<size_t>(Method::kRegex)], 2000u);
+}
+
+TEST(RunStreamTest, BatchesWantTheDetailExactlyWhenTheOutputCarriesIt) {
+  struct Case {
+    Format format;
+    bool detail;
+    const char* want;
+  };
+  for (const Case& c :
+       {Case{Format::kCsv, false, "not wanted"}, Case{Format::kCsv, true, "wanted"},
+        Case{Format::kLines, false, "not wanted"}, Case{Format::kLines, true, "wanted"},
+        Case{Format::kNdjson, false, "wanted"}}) {
+    auto reader =
+        std::move(RecordReader::Open(InputStream::FromString("source,log_message\nS,m\n"), {}))
+            .value();
+    std::string out;
+    WriteOptions wo;
+    wo.format = c.format;
+    wo.detail = c.detail;
+    auto writer = RecordWriter::ToString(&out, wo, Format::kCsv, reader->columns());
+    EXPECT_EQ(writer->shows_detail(), std::string(c.want) == "wanted");
+    RunOptions options;
+    options.batch_size = 1;
+    options.threads = 2;
+    RunSummary summary;
+    auto classifier = EchoClassifier(std::make_unique<WantDetailStage>());
+    ASSERT_TRUE(RunStream(*classifier, *reader, *writer, options, &summary).ok());
+    EXPECT_EQ(summary.per_label[c.want], 1u) << out;
+  }
 }
 
 TEST(RunStreamTest, EachCheckpointHasItsRowsWrittenAndTheLastBatchIsOne) {
@@ -144,6 +187,7 @@ class WatchedWriter : public RecordWriter {
     return OkStatus();
   }
   Status Commit() override { return Flush(); }
+  bool shows_detail() const override { return false; }
   bool WaitFlushed(size_t n) {
     std::unique_lock<std::mutex> lock(mu_);
     return cv_.wait_for(lock, std::chrono::seconds(30), [&] { return flushed_.size() >= n; });

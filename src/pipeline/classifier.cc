@@ -271,7 +271,8 @@ class Pipeline final : public Classifier {
         std::vector<size_t> misses;
         for (size_t i : pending) {
           if (batch.keys[i] == 0) Key(route, batch, i);  // else ApplyCorrections keyed it
-          if (std::optional<Decision> hit = cache_->Lookup(batch.keys[i], batch.templates[i])) {
+          if (std::optional<Decision> hit =
+                  cache_->Lookup(batch.keys[i], batch.templates[i], batch.want_detail)) {
             batch.decisions[i] = std::move(*hit);
             batch.decisions[i].cached = true;
             cache_hits_->Inc();
@@ -305,7 +306,7 @@ class Pipeline final : public Classifier {
     for (size_t i : reps) {
       const Decision& d = batch.decisions[i];
       if (d.decided() && !d.degraded && d.method != Method::kRegex) {
-        cache_->Insert(batch.keys[i], batch.templates[i], d);
+        cache_->Insert(batch.keys[i], batch.templates[i], d, batch.want_detail);
       }
     }
     for (auto [line, rep] : dups) {
@@ -449,12 +450,13 @@ class Pipeline final : public Classifier {
 
   // Makes an undecided line Unclassified. A detail a stage left (the LLM's
   // out-of-set answer, why it was unavailable) is kept; otherwise the detail
-  // says why nothing decided.
+  // says why nothing decided (when the caller shows it: Batch::want_detail).
   void Finalize(Batch& batch, size_t i, const std::string& failure) const {
     Decision& d = batch.decisions[i];
     d.label = std::string(kUnclassified);
     d.method = Method::kNone;
     d.confidence.reset();
+    if (!batch.want_detail) return;
     const Decision& guess = batch.tentative[i];
     std::string why = failure;
     if (!d.detail.empty()) why += (why.empty() ? "" : "; ") + d.detail;

@@ -259,6 +259,36 @@ TEST(ClassifierTest, UndecidedLinesAreUnclassifiedWithTheBestGuessInTheDetail) {
   EXPECT_EQ(d.detail, "no stage was sure; best guess Error (p=0.5 below threshold 0.75)");
 }
 
+TEST(ClassifierTest, ABatchThatWantsNoDetailGetsTheSameAnswersWithoutTheWhy) {
+  Fixture f;
+  auto c = f.Make();
+  Batch b = MakeBatch({{"A", "something odd happened"}, {"A", "disk 91% full"}});
+  b.want_detail = false;
+  c->Classify(b);
+  EXPECT_EQ(b.decisions[0].label, "Unclassified");
+  EXPECT_EQ(b.decisions[0].method, Method::kNone);
+  EXPECT_EQ(b.decisions[0].detail, "");
+  EXPECT_EQ(b.decisions[1].label, "Resource Usage");
+  EXPECT_EQ(b.decisions[1].confidence, 0.9f);
+}
+
+TEST(ClassifierTest, ATemplateCachedWithoutItsDetailIsDecidedAgainWhenTheDetailIsWanted) {
+  Fixture f;
+  auto c = f.Make();
+  Batch hidden = MakeBatch({{"A", "disk 10% full"}});
+  hidden.want_detail = false;
+  c->Classify(hidden);
+  EXPECT_EQ(f.model_seen, 1);
+  Decision shown = c->ClassifyOne("A", "disk 20% full");
+  EXPECT_EQ(f.model_seen, 2);
+  EXPECT_EQ(shown.detail, "p=0.9");
+  Batch again = MakeBatch({{"A", "disk 30% full"}});
+  again.want_detail = false;
+  c->Classify(again);
+  EXPECT_EQ(f.model_seen, 2);  // the detailed decision serves both
+  EXPECT_TRUE(again.decisions[0].cached);
+}
+
 TEST(ClassifierTest, ARouteSendsItsSourceStraightToTheLlm) {
   Fixture f;
   Config config;  // the default routes send LegacyCRM to the llm stage

@@ -29,8 +29,13 @@ class DecisionCache {
   // `capacity` entries in all; 0 disables the cache.
   explicit DecisionCache(size_t capacity);
 
-  std::optional<Decision> Lookup(uint64_t key, std::string_view template_text);
-  void Insert(uint64_t key, std::string_view template_text, const Decision& decision);
+  // A decision made without its detail (Batch::want_detail false: `detailed`
+  // false at Insert) answers only lookups that do not want the detail; one
+  // that does misses it, and the full decision it then inserts replaces it.
+  std::optional<Decision> Lookup(uint64_t key, std::string_view template_text,
+                                 bool want_detail = true);
+  void Insert(uint64_t key, std::string_view template_text, const Decision& decision,
+              bool detailed = true);
   size_t size() const;
 
  private:
@@ -38,6 +43,7 @@ class DecisionCache {
     uint64_t key;
     std::string template_text;
     Decision decision;
+    bool detailed;
   };
   struct Shard {
     mutable Mutex mu;

@@ -15,6 +15,16 @@ TEST(DecisionCacheTest, ReturnsWhatWasInserted) {
   EXPECT_FALSE(c.Lookup(2, "t").has_value());
 }
 
+TEST(DecisionCacheTest, ADecisionWithoutItsDetailAnswersOnlyLookupsThatWantNone) {
+  DecisionCache c(100);
+  c.Insert(1, "t", D("A"), /*detailed=*/false);
+  EXPECT_TRUE(c.Lookup(1, "t", /*want_detail=*/false).has_value());
+  EXPECT_FALSE(c.Lookup(1, "t", /*want_detail=*/true).has_value());
+  c.Insert(1, "t", D("A"), /*detailed=*/true);
+  EXPECT_TRUE(c.Lookup(1, "t", /*want_detail=*/true).has_value());
+  EXPECT_TRUE(c.Lookup(1, "t", /*want_detail=*/false).has_value());
+}
+
 TEST(DecisionCacheTest, AKeyCollisionNeverReturnsAnotherTemplatesDecision) {
   DecisionCache c(100);
   c.Insert(7, "template one", D("A"));

@@ -287,32 +287,76 @@ inline bool IsBoundaryChar(char c) { return IsAlnum(c) || c == '<' || c == '>'; 
 bool StartBoundary(std::string_view s, size_t i) { return i == 0 || !IsBoundaryChar(s[i - 1]); }
 bool EndBoundary(std::string_view s, size_t e) { return e >= s.size() || !IsBoundaryChar(s[e]); }
 
+// Whether a match of `scan` can start with the byte c: ScanAt's first test,
+// which lets ReplaceMatches copy the bytes between candidates in one append.
+bool CanStart(Scan scan, char c) {
+  switch (scan) {
+    case Scan::kTimestamp:
+      return IsDigit(c) || IsAlpha(c);
+    case Scan::kUuid:
+    case Scan::kHex:
+      return IsHex(c);
+    case Scan::kEmail:
+      return IsWordChar(c);
+    case Scan::kUrl:
+      return IsAlpha(c);
+    case Scan::kIpv6:
+      return IsHex(c) || c == ':' || c == '[';
+    case Scan::kIpv4:
+    case Scan::kNumber:
+    case Scan::kIpv4Address:
+      return IsDigit(c);
+    case Scan::kPath:
+      return c == '/' || IsAlpha(c);
+    case Scan::kIpv6Address:
+      return IsHex(c) || c == ':';
+  }
+  return false;
+}
+
+constexpr size_t kScans = static_cast<size_t>(Scan::kIpv4Address) + 1;
+using StartTable = std::array<bool, 256>;
+
+// CanStart as a table per scan, built once.
+const StartTable& StartsOf(Scan scan) {
+  static const std::array<StartTable, kScans> tables = [] {
+    std::array<StartTable, kScans> t{};
+    for (size_t k = 0; k < kScans; ++k) {
+      for (size_t c = 0; c < 256; ++c)
+        t[k][c] = CanStart(static_cast<Scan>(k), static_cast<char>(c));
+    }
+    return t;
+  }();
+  return tables[static_cast<size_t>(scan)];
+}
+
 }  // namespace
 
 size_t ScanAt(Scan scan, std::string_view s, size_t i) {
+  if (!CanStart(scan, s[i])) return 0;
   switch (scan) {
     case Scan::kTimestamp:
-      return IsDigit(s[i]) || IsAlpha(s[i]) ? TimestampAt(s, i) : 0;
+      return TimestampAt(s, i);
     case Scan::kUuid:
-      return IsHex(s[i]) ? UuidAt(s, i) : 0;
+      return UuidAt(s, i);
     case Scan::kEmail:
-      return IsWordChar(s[i]) ? EmailAt(s, i) : 0;
+      return EmailAt(s, i);
     case Scan::kUrl:
-      return IsAlpha(s[i]) ? UrlAt(s, i) : 0;
+      return UrlAt(s, i);
     case Scan::kIpv6:
-      return IsHex(s[i]) || s[i] == ':' || s[i] == '[' ? Ipv6At(s, i) : 0;
+      return Ipv6At(s, i);
     case Scan::kIpv4:
-      return IsDigit(s[i]) ? Ipv4At(s, i) : 0;
+      return Ipv4At(s, i);
     case Scan::kPath:
-      return s[i] == '/' || IsAlpha(s[i]) ? PathAt(s, i) : 0;
+      return PathAt(s, i);
     case Scan::kHex:
-      return IsHex(s[i]) ? HexAt(s, i) : 0;
+      return HexAt(s, i);
     case Scan::kNumber:
-      return IsDigit(s[i]) ? NumberAt(s, i) : 0;
+      return NumberAt(s, i);
     case Scan::kIpv6Address:
-      return IsHex(s[i]) || s[i] == ':' ? Ipv6AddressAt(s, i) : 0;
+      return Ipv6AddressAt(s, i);
     case Scan::kIpv4Address:
-      return IsDigit(s[i]) ? Ipv4AddressAt(s, i) : 0;
+      return Ipv4AddressAt(s, i);
   }
   return 0;
 }
@@ -321,6 +365,7 @@ void ReplaceMatches(Scan scan, std::string_view in, std::string_view placeholder
                     std::string* out) {
   out->clear();
   const bool numbers = scan == Scan::kNumber;
+  const StartTable& starts = StartsOf(scan);
   size_t i = 0;
   while (i < in.size()) {
     char c = in[i];
@@ -345,12 +390,16 @@ void ReplaceMatches(Scan scan, std::string_view in, std::string_view placeholder
         continue;
       }
     }
-    // Skip to the next place a match could start.
-    out->push_back(c);
-    ++i;
+    // Skip to the next place a match could start: past the rest of a word
+    // (no match starts inside one, numbers aside), then past bytes no match
+    // starts with, copying them in one append.
+    size_t j = i + 1;
     if (!numbers && IsAlnum(c)) {
-      while (i < in.size() && IsAlnum(in[i])) out->push_back(in[i++]);
+      while (j < in.size() && IsAlnum(in[j])) ++j;
     }
+    while (j < in.size() && in[j] != '<' && !starts[static_cast<unsigned char>(in[j])]) ++j;
+    out->append(in.data() + i, j - i);
+    i = j;
   }
 }
 

@@ -400,7 +400,8 @@ TEST(IngestCommandTest, AWorkerWithSyslogButNoOutputIsAUsageErrorNamingTheKey) {
   testing::RunResult r = testing::RunProgram(
       {testing::LogsieveBinary(), "worker", "--set", "ingest.syslog.listen=[udp://127.0.0.1:0]"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("output.ndjson is not"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("neither output.ndjson nor output.otlp.endpoint is"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace

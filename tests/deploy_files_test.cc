@@ -276,11 +276,12 @@ Problems CheckContainer(const Container& c, const ImageSpec& image, HelpIndex& h
   const std::string role = worker ? "worker" : "server";
   const int64_t classify_ms = config->GetInt(role + ".classify_timeout_ms");
   const int64_t wait_ms = config->GetInt(worker ? "worker.block_ms" : "server.request_timeout_ms");
-  // A worker forwarding OTLP then sends what its queue holds, for up to the drain timeout.
-  const int64_t otlp_ms = worker && !config->GetString("output.otlp.endpoint").empty()
-                              ? config->GetInt("output.otlp.drain_timeout_ms")
-                              : 0;
-  const int64_t drain_s = (wait_ms + classify_ms + otlp_ms + 999) / 1000;
+  // An ingest worker's outputs then go on (a failing one retried, the OTLP queue sent) for up
+  // to the drain timeout.
+  const int64_t outputs_ms = worker && !config->GetStringList("ingest.syslog.listen").empty()
+                                 ? config->GetInt("output.drain_timeout_ms")
+                                 : 0;
+  const int64_t drain_s = (wait_ms + classify_ms + outputs_ms + 999) / 1000;
   if (classify_ms == 0) problem(role + ".classify_timeout_ms is 0: SIGTERM's drain has no bound");
   if (c.grace_seconds < c.pre_stop_seconds + drain_s)
     problem("grace period " + std::to_string(c.grace_seconds) + " s < preStop " +

@@ -523,7 +523,7 @@ TEST(IngestCommandTest, SigtermWithTheOtlpReceiverDownGivesUpAtTheDrainTimeoutAn
   receiver->Down();
   testing::ScratchDir dir;
   SyslogWorker worker(dir, {"--set", "output.otlp.endpoint=" + receiver->url(), "--set",
-                            "output.otlp.drain_timeout_ms=500"});
+                            "output.drain_timeout_ms=500"});
   ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
   testing::WriteFile(dir.File("in"), "one\ntwo\nthree\n");
   ASSERT_EQ(Logger({"-T"}, worker.tcp(), "app", dir.File("in")).exit_code, 0);

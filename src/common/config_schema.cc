@@ -418,9 +418,9 @@ constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"output.otlp.timeout_ms", T::kInt, "10000",
               "Limit of one OTLP request (connect and answer); past it the request is retried."}
         .Range(1, 3600000),
-    ConfigKey{"output.otlp.drain_timeout_ms", T::kInt, "10000",
-              "At SIGTERM, how long the OTLP output may go on sending what it holds; what is "
-              "left then is reported lost (exit 1)."}
+    ConfigKey{"output.drain_timeout_ms", T::kInt, "10000",
+              "At SIGTERM, how long the ingest outputs may go on: a failing output is still "
+              "retried, the OTLP queue still sent; what is left then is reported lost (exit 1)."}
         .Range(0, 3600000),
 
     // --- store (the learning loop; doc/learning.md) -------------------------

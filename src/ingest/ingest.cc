@@ -91,6 +91,17 @@ void IngestQueue::Close() {
   not_full_.SignalAll();
 }
 
+void IngestLoop::RequestStop() {
+  stop_deadline_.store(
+      (std::chrono::steady_clock::now() + options_.drain_timeout).time_since_epoch().count(),
+      std::memory_order_relaxed);
+}
+
+std::chrono::steady_clock::time_point IngestLoop::StopDeadline() const {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::steady_clock::duration(stop_deadline_.load(std::memory_order_relaxed)));
+}
+
 bool IngestLoop::WriteUntilTaken(RecordOutput& output, const ClassifiedBatch& batch) {
   std::chrono::milliseconds backoff = kFirstBackoff;
   std::string last_error;
@@ -102,11 +113,12 @@ bool IngestLoop::WriteUntilTaken(RecordOutput& output, const ClassifiedBatch& ba
                    s.message().c_str(), batch.records.size());
       last_error = s.message();
     }
+    // Sleeps in steps, so that a stop request's deadline cuts the wait short.
     for (auto until = std::chrono::steady_clock::now() + backoff;
-         !stop_.load(std::memory_order_relaxed) && std::chrono::steady_clock::now() < until;) {
+         std::chrono::steady_clock::now() < std::min(until, StopDeadline());) {
       std::this_thread::sleep_for(kStopPoll);
     }
-    if (stop_.load(std::memory_order_relaxed)) {
+    if (std::chrono::steady_clock::now() >= StopDeadline()) {
       output.Abandon();
       return false;
     }
@@ -117,6 +129,7 @@ bool IngestLoop::WriteUntilTaken(RecordOutput& output, const ClassifiedBatch& ba
 Status IngestLoop::Run() {
   std::vector<IngestRecord> records;
   std::vector<uint64_t> lost(outputs_.size(), 0);
+  std::vector<bool> given_up(outputs_.size(), false);
   bool closed = false;
   while (!closed) {
     records.clear();
@@ -135,14 +148,16 @@ Status IngestLoop::Run() {
     const ClassifiedBatch classified{records, batch.decisions};
     bool taken = true;
     for (size_t o = 0; o < outputs_.size(); ++o) {
-      if (!WriteUntilTaken(*outputs_[o], classified)) {
+      if (given_up[o] || !WriteUntilTaken(*outputs_[o], classified)) {
+        given_up[o] = true;  // past the drain deadline: no more waiting on it
         lost[o] += records.size();
         taken = false;
       }
     }
     if (taken) stats_.records += records.size();
   }
-  const auto deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
+  const auto deadline =
+      std::min(StopDeadline(), std::chrono::steady_clock::now() + options_.drain_timeout);
   std::string failed;
   for (size_t o = 0; o < outputs_.size(); ++o) {
     lost[o] += outputs_[o]->Finish(deadline);

@@ -89,8 +89,10 @@ class IngestQueue {
 struct IngestLoopOptions {
   size_t batch_size = 256;      // worker.batch_size
   int classify_timeout_ms = 0;  // worker.classify_timeout_ms; 0: none
-  // How long the outputs' Finish may take once the queue is drained
-  // (output.otlp.drain_timeout_ms: the OTLP output's queue goes out).
+  // output.drain_timeout_ms: from the stop request, how long a failing
+  // output is still retried and the outputs' Finish may take (the OTLP
+  // output's queue goes out). Without a stop request, Finish gets as long
+  // from the end of the queue.
   std::chrono::milliseconds drain_timeout{10000};
 };
 
@@ -113,26 +115,32 @@ class IngestLoop {
   // Until the queue is closed and drained, then each output's Finish. A
   // failed write is retried, for that output only (backoff 100 ms doubling to
   // 5 s), with the batch kept (so the queue fills and the senders are held
-  // back) until it succeeds or a stop is requested; after that a batch an
-  // output cannot take is counted as lost, and Run returns Unavailable at the
-  // end, naming each output and its count.
+  // back) until it succeeds, or until the drain deadline once a stop is
+  // requested. An output that missed the deadline gets no more batches:
+  // they, and what Finish could not deliver, are counted as lost, and Run
+  // returns Unavailable at the end, naming each output and its count.
   Status Run();
-  // The worker is stopping: a failed write is no longer retried, so the
-  // inputs' last records (their producers may wait on a full queue) still
-  // flow. Run goes on until the queue is closed. Any thread.
-  void RequestStop() { stop_.store(true, std::memory_order_relaxed); }
+  // The worker is stopping: failing outputs are retried until
+  // options.drain_timeout from now, then given up, so that the inputs' last
+  // records (their producers may wait on a full queue) still flow. Run goes
+  // on until the queue is closed. Any thread; call once.
+  void RequestStop();
   // After Run returned.
   IngestStats stats() const { return stats_; }
 
  private:
   const Classifier& classifier_;
-  // False when a stop came before `output` took the batch.
+  // False when `output` did not take the batch by the drain deadline.
   bool WriteUntilTaken(RecordOutput& output, const ClassifiedBatch& batch);
+  // The drain deadline once a stop is requested; the max time point before.
+  std::chrono::steady_clock::time_point StopDeadline() const;
 
   IngestQueue* queue_;
   const std::vector<RecordOutput*> outputs_;
   const IngestLoopOptions options_;
-  std::atomic<bool> stop_{false};
+  // StopDeadline's time since the clock's epoch; max before a stop request.
+  std::atomic<std::chrono::steady_clock::rep> stop_deadline_{
+      std::chrono::steady_clock::time_point::max().time_since_epoch().count()};
   IngestStats stats_;
 };
 

@@ -209,7 +209,8 @@ TEST(IngestLoopTest, AnOutputThatCannotBeWrittenKeepsItsBatchUntilTheStopThenCou
   auto output = NdjsonOutput::Open("/dev/full");  // every write fails: ENOSPC
   ASSERT_TRUE(output.ok());
   IngestQueue queue(10);
-  IngestLoop loop(*classifier, &queue, {output->get()}, {});
+  IngestLoop loop(*classifier, &queue, {output->get()},
+                  {.drain_timeout = std::chrono::milliseconds(300)});
   double errors = Metric("logsieve_output_errors_total", {{"output", "ndjson"}});
   Status status;
   std::thread t([&] { status = loop.Run(); });
@@ -274,6 +275,40 @@ TEST(IngestLoopTest, AReceiverDownHoldsTheSendersBackWhileNdjsonTakesEachBatchOn
   for (const OtlpReceivedRecord& r : receiver->Records()) in_otlp.insert(r.body);
   EXPECT_EQ(in_ndjson, expected);
   EXPECT_EQ(in_otlp, expected);
+}
+
+TEST(IngestLoopTest, AReceiverBackWithinTheDrainTimeoutAfterTheStopStillGetsEveryRecord) {
+  std::unique_ptr<Classifier> classifier = RulesOnly();
+  auto receiver = OtlpReceiver::Start();
+  ASSERT_NE(receiver, nullptr);
+  receiver->Down();
+  OtlpOutputOptions o;
+  o.endpoint = receiver->url();
+  o.batch_size = 10;
+  o.queue_records = 10;
+  o.flush_interval = std::chrono::milliseconds(10);
+  o.max_backoff = std::chrono::milliseconds(100);
+  o.write_wait = std::chrono::milliseconds(20);
+  auto otlp = OtlpOutput::Start(o);
+  ASSERT_TRUE(otlp.ok());
+  IngestQueue queue(10);
+  IngestLoop loop(*classifier, &queue, {otlp->get()},
+                  {.batch_size = 10, .drain_timeout = std::chrono::seconds(20)});
+  Status status;
+  std::thread t([&] { status = loop.Run(); });
+  // 30 records: the OTLP queue's 10, the loop's batch of 10, the ingest queue's 10.
+  for (int i = 0; i < 30; ++i) {
+    queue.Push(SyslogRecord(ParseSyslog("<13>app: line " + std::to_string(i)), 0, "syslog_tcp",
+                            "unknown"));
+  }
+  loop.RequestStop();
+  queue.Close();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(receiver->Up());
+  t.join();
+  EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(loop.stats().records, 30u);
+  EXPECT_EQ(receiver->Records().size(), 30u);
 }
 
 }  // namespace

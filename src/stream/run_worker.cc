@@ -171,7 +171,7 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
       classifier, &queue, std::move(outputs),
       {.batch_size = batch_size,
        .classify_timeout_ms = static_cast<int>(config.GetInt("worker.classify_timeout_ms")),
-       .drain_timeout = std::chrono::milliseconds(config.GetInt("output.otlp.drain_timeout_ms"))});
+       .drain_timeout = std::chrono::milliseconds(config.GetInt("output.drain_timeout_ms"))});
 
   if (redis) {
     std::fprintf(stderr, "logsieve worker: reading %zu stream(s) into '%s' (dead letters: '%s')\n",

@@ -129,12 +129,12 @@ class IngestLoop {
   IngestStats stats() const { return stats_; }
 
  private:
-  const Classifier& classifier_;
   // False when `output` did not take the batch by the drain deadline.
   bool WriteUntilTaken(RecordOutput& output, const ClassifiedBatch& batch);
   // The drain deadline once a stop is requested; the max time point before.
   std::chrono::steady_clock::time_point StopDeadline() const;
 
+  const Classifier& classifier_;
   IngestQueue* queue_;
   const std::vector<RecordOutput*> outputs_;
   const IngestLoopOptions options_;

@@ -1,7 +1,7 @@
 // `logsieve worker`: the pipeline, its inputs (a Redis Streams Worker, the
 // syslog listener), its outputs (output.ndjson, output.otlp.endpoint), the
-// metrics listener and the process signals. Kept apart from worker.cc so tests run workers
-// in-process without signal handlers.
+// metrics listener and the process signals. Kept apart from worker.cc so tests
+// run workers in-process without signal handlers.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -107,7 +107,7 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
     LOGSIEVE_ASSIGN_OR_RETURN(output, NdjsonOutput::Open(ndjson_path));
   }
   std::unique_ptr<OtlpOutput> otlp;
-  if (!otlp_endpoint.empty() && !listen.empty()) {
+  if (!otlp_endpoint.empty()) {
     OtlpOutputOptions o;
     o.endpoint = otlp_endpoint;
     o.headers = config.GetStringList("output.otlp.headers");

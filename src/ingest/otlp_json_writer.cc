@@ -11,14 +11,28 @@
 namespace logsieve {
 namespace {
 
-using ojson = nlohmann::ordered_json;
-
-ojson Attribute(std::string_view key, ojson value) {
-  return ojson{{"key", key}, {"value", std::move(value)}};
+// `value` as a JSON string, through DumpJson (invalid UTF-8 as U+FFFD). The
+// objects around the strings are written as text, which allocates far less
+// than building them as json values.
+void AppendString(std::string_view value, std::string* out) {
+  *out += DumpJson(nlohmann::json(value));
 }
 
-ojson StringAttribute(std::string_view key, std::string_view value) {
-  return Attribute(key, ojson{{"stringValue", value}});
+// ,{"key":KEY,"value":{"KIND":
+void OpenAttribute(std::string_view key, std::string_view kind, bool* first, std::string* out) {
+  if (!*first) *out += ',';
+  *first = false;
+  *out += R"({"key":)";
+  AppendString(key, out);
+  *out += R"(,"value":{")";
+  *out += kind;
+  *out += R"(":)";
+}
+
+void StringAttribute(std::string_view key, std::string_view value, bool* first, std::string* out) {
+  OpenAttribute(key, "stringValue", first, out);
+  AppendString(value, out);
+  *out += "}}";
 }
 
 // RFC 5424 severity names to OTel SeverityNumber (the collector's syslog
@@ -38,28 +52,35 @@ int SeverityNumber(std::string_view severity) {
 
 OtlpLogRecord EncodeOtlpLogRecord(const IngestRecord& record, const Decision& decision,
                                   uint64_t observed_time_unix_nano) {
-  ojson r = ojson::object();
-  r["observedTimeUnixNano"] = std::to_string(observed_time_unix_nano);
+  std::string r = R"({"observedTimeUnixNano":")" + std::to_string(observed_time_unix_nano) + '"';
   for (const auto& [name, value] : record.fields) {
     if (name != "severity") continue;
-    if (int number = SeverityNumber(value); number != 0) r["severityNumber"] = number;
-    r["severityText"] = value;
+    if (int number = SeverityNumber(value); number != 0) {
+      r += R"(,"severityNumber":)" + std::to_string(number);
+    }
+    r += R"(,"severityText":)";
+    AppendString(value, &r);
+    break;
   }
-  r["body"] = ojson{{"stringValue", record.record.message}};
-  ojson attributes = ojson::array();
-  for (const auto& [name, value] : record.fields)
-    attributes.push_back(StringAttribute(name, value));
-  attributes.push_back(StringAttribute("logsieve.label", decision.label));
-  attributes.push_back(StringAttribute("logsieve.method", MethodName(decision.method)));
+  r += R"(,"body":{"stringValue":)";
+  AppendString(record.record.message, &r);
+  r += R"(},"attributes":[)";
+  bool first = true;
+  for (const auto& [name, value] : record.fields) StringAttribute(name, value, &first, &r);
+  StringAttribute("logsieve.label", decision.label, &first, &r);
+  StringAttribute("logsieve.method", MethodName(decision.method), &first, &r);
   if (decision.confidence) {
     // 4 decimals, as classify writes it.
     double c = std::round(static_cast<double>(*decision.confidence) * 1e4) / 1e4;
-    attributes.push_back(Attribute("logsieve.confidence", ojson{{"doubleValue", c}}));
+    OpenAttribute("logsieve.confidence", "doubleValue", &first, &r);
+    r += DumpJson(nlohmann::json(c));
+    r += "}}";
   }
-  attributes.push_back(Attribute("logsieve.degraded", ojson{{"boolValue", decision.degraded}}));
-  attributes.push_back(StringAttribute("logsieve.detail", decision.detail));
-  r["attributes"] = std::move(attributes);
-  return {record.record.source, DumpJson(r)};
+  OpenAttribute("logsieve.degraded", "boolValue", &first, &r);
+  r += decision.degraded ? "true}}" : "false}}";
+  StringAttribute("logsieve.detail", decision.detail, &first, &r);
+  r += "]}";
+  return {record.record.source, std::move(r)};
 }
 
 std::string EncodeOtlpExportRequest(std::span<const OtlpLogRecord> records) {
@@ -75,11 +96,10 @@ std::string EncodeOtlpExportRequest(std::span<const OtlpLogRecord> records) {
   std::string out = R"({"resourceLogs":[)";
   for (size_t g = 0; g < groups.size(); ++g) {
     if (g > 0) out += ',';
-    ojson resource = {{"attributes", ojson::array({StringAttribute(
-                                         "service.name", groups[g].front()->service_name)})}};
-    out += R"({"resource":)";
-    out += DumpJson(resource);
-    out += R"(,"scopeLogs":[{"scope":{"name":"logsieve"},"logRecords":[)";
+    out += R"({"resource":{"attributes":[)";
+    bool first = true;
+    StringAttribute("service.name", groups[g].front()->service_name, &first, &out);
+    out += R"(]},"scopeLogs":[{"scope":{"name":"logsieve"},"logRecords":[)";
     for (size_t i = 0; i < groups[g].size(); ++i) {
       if (i > 0) out += ',';
       out += groups[g][i]->json;

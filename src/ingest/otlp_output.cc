@@ -145,19 +145,12 @@ void OtlpOutput::SetQueuedGauge() {
 }
 
 Status OtlpOutput::Write(const ClassifiedBatch& batch) {
-  if (taken_ == 0 && pending_.empty()) {
-    const auto now_ns =
-        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count());
-    pending_.reserve(batch.records.size());
-    for (size_t i = 0; i < batch.records.size(); ++i) {
-      pending_.push_back(EncodeOtlpLogRecord(batch.records[i], batch.decisions[i], now_ns));
-    }
-  }
+  const auto now_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
   const auto give_up = Clock::now() + options_.write_wait;
   MutexLock lock(&mu_);
-  while (taken_ < pending_.size()) {
+  while (taken_ < batch.records.size()) {
     if (stop_) return UnavailableError("output.otlp.endpoint: the output has stopped");
     const size_t held = queue_.size() + in_flight_;
     if (held >= options_.queue_records) {
@@ -171,22 +164,21 @@ Status OtlpOutput::Write(const ClassifiedBatch& batch) {
       continue;
     }
     if (queue_.empty()) oldest_ = Clock::now();
-    const size_t n = std::min(options_.queue_records - held, pending_.size() - taken_);
-    for (size_t i = 0; i < n; ++i) queue_.push_back(std::move(pending_[taken_++]));
+    const size_t n = std::min(options_.queue_records - held, batch.records.size() - taken_);
+    for (size_t i = 0; i < n; ++i, ++taken_) {
+      queue_.push_back({batch.records[taken_], batch.decisions[taken_], now_ns});
+    }
     SetQueuedGauge();
     changed_.SignalAll();
   }
-  pending_.clear();
   taken_ = 0;
   return OkStatus();
 }
 
-void OtlpOutput::Abandon() {
-  pending_.clear();
-  taken_ = 0;
-}
+void OtlpOutput::Abandon() { taken_ = 0; }
 
 void OtlpOutput::SendLoop() {
+  std::vector<Queued> taken;
   std::vector<OtlpLogRecord> records;
   for (;;) {
     {
@@ -205,12 +197,16 @@ void OtlpOutput::SendLoop() {
       }
       // The records left, if any, have waited at least this request's time: due at once.
       const size_t n = std::min(options_.batch_size, queue_.size());
-      records.clear();
+      taken.clear();
       for (size_t i = 0; i < n; ++i) {
-        records.push_back(std::move(queue_.front()));
+        taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
       in_flight_ = n;
+    }
+    records.clear();
+    for (const Queued& q : taken) {
+      records.push_back(EncodeOtlpLogRecord(q.record, q.decision, q.observed_time_unix_nano));
     }
     if (!Deliver(records)) return;  // stopped; in_flight_ counts them as not delivered
     MutexLock lock(&mu_);

@@ -10,9 +10,11 @@
 //   ...                       // Run ends with Finish: the queue goes out, up to a deadline
 //
 // Delivery:
-//   - Write encodes the batch and puts it in the queue (queue_records at
-//     most); a sender thread POSTs up to batch_size records a request, as
-//     soon as it has that many or the oldest has waited flush_interval.
+//   - Write copies the batch's records and decisions into the queue
+//     (queue_records at most); a sender thread encodes and POSTs up to
+//     batch_size records a request, as soon as it has that many or the
+//     oldest has waited flush_interval. (Encoding there, not in Write, keeps
+//     it off the classifying loop's thread.)
 //   - A connection error, a timeout, 429, 502, 503 or 504 (the OTLP spec's
 //     retryable answers) is counted (logsieve_output_errors_total{output=
 //     "otlp"}), logged when the error changes, and retried with the same
@@ -108,13 +110,19 @@ class OtlpOutput : public RecordOutput {
   const std::string url_;
   const std::unique_ptr<HttpTransport> http_;
 
+  // A record as the queue holds it, encoded by the sender.
+  struct Queued {
+    IngestRecord record;
+    Decision decision;
+    uint64_t observed_time_unix_nano = 0;
+  };
+
   // Write's progress through the loop's current batch (loop thread only).
-  std::vector<OtlpLogRecord> pending_;
   size_t taken_ = 0;
 
   Mutex mu_;
   CondVar changed_;  // records queued or taken, finishing, stopping
-  std::deque<OtlpLogRecord> queue_ GUARDED_BY(mu_);
+  std::deque<Queued> queue_ GUARDED_BY(mu_);
   size_t in_flight_ GUARDED_BY(mu_) = 0;
   std::chrono::steady_clock::time_point oldest_ GUARDED_BY(mu_);  // queue_.front()'s arrival
   bool finishing_ GUARDED_BY(mu_) = false;

@@ -296,19 +296,23 @@ TEST(IngestLoopTest, AReceiverBackWithinTheDrainTimeoutAfterTheStopStillGetsEver
                   {.batch_size = 10, .drain_timeout = std::chrono::seconds(20)});
   Status status;
   std::thread t([&] { status = loop.Run(); });
-  // 30 records: the OTLP queue's 10, the loop's batch of 10, the ingest queue's 10.
-  for (int i = 0; i < 30; ++i) {
-    queue.Push(SyslogRecord(ParseSyslog("<13>app: line " + std::to_string(i)), 0, "syslog_tcp",
-                            "unknown"));
-  }
+  // More than the OTLP queue, the loop's batch and the ingest queue hold: the sender waits.
+  std::thread sender([&] {
+    for (int i = 0; i < 40; ++i) {
+      queue.Push(SyslogRecord(ParseSyslog("<13>app: line " + std::to_string(i)), 0, "syslog_tcp",
+                              "unknown"));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   loop.RequestStop();
-  queue.Close();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ASSERT_TRUE(receiver->Up());
+  sender.join();
+  queue.Close();
   t.join();
   EXPECT_TRUE(status.ok()) << status.message();
-  EXPECT_EQ(loop.stats().records, 30u);
-  EXPECT_EQ(receiver->Records().size(), 30u);
+  EXPECT_EQ(loop.stats().records, 40u);
+  EXPECT_EQ(receiver->Records().size(), 40u);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The deployment files against what they name (issue 15). compose.yaml and
-// deploy/k8s/*.yaml start the image of the Dockerfile; every subcommand and
+// deploy/k8s/*.yaml start the image of the Dockerfile (and so do the ingest
+// examples of issue 24, compose.ingest.yaml and deploy/k8s-ingest/*.yaml); every subcommand and
 // flag they pass must be one `logsieve --help` lists, every variable a config
 // key's LOGSIEVE_* name, every port the one the server listens on and the
 // image exposes, every probe path an endpoint of the OpenAPI document, every
@@ -234,8 +235,14 @@ Problems CheckContainer(const Container& c, const ImageSpec& image, HelpIndex& h
                                            : config->GetInt("server.port"));
   if (!worker && image.exposed.count(port) == 0)
     problem("the server listens on " + std::to_string(port) + ", which the image does not EXPOSE");
-  if ((!worker || !c.ports.empty()) && c.ports != std::vector<int>{port})
-    problem("publishes container ports other than its listener's " + std::to_string(port));
+  // A worker may publish its syslog listeners' ports too.
+  std::set<int> listeners = {port};
+  if (worker) {
+    for (const std::string& a : config->GetStringList("ingest.syslog.listen"))
+      listeners.insert(std::stoi(a.substr(a.rfind(':') + 1)));
+  }
+  if ((!worker || !c.ports.empty()) && std::set<int>(c.ports.begin(), c.ports.end()) != listeners)
+    problem("publishes container ports other than its listeners' " + std::to_string(port));
   if (worker && !c.probes.empty() && port == 0)
     problem("probes a worker whose worker.metrics_port is 0 (no listener)");
   if (worker && !c.probes.empty() && config->GetString("worker.metrics_host") == "127.0.0.1")
@@ -246,7 +253,11 @@ Problems CheckContainer(const Container& c, const ImageSpec& image, HelpIndex& h
     if (endpoints.count(p.path) == 0) problem(p.kind + " probe asks " + p.path + ", no endpoint");
     if (p.port != port) problem(p.kind + " probe asks port " + std::to_string(p.port));
   }
-  if (worker) {
+  // An ingest-only worker (no Redis key set) never dials Redis (doc/ingest.md).
+  const bool ingest_only = !config->GetStringList("ingest.syslog.listen").empty() &&
+                           config->Origin("worker.redis_url") == "default" &&
+                           config->Origin("worker.host") == "default";
+  if (worker && !ingest_only) {
     const std::string url = config->GetString("worker.redis_url");
     const std::string host = url.empty() ? config->GetString("worker.host") : url;
     if (host.find("127.0.0.1") != std::string::npos || host.find("localhost") != std::string::npos)
@@ -268,7 +279,12 @@ Problems CheckContainer(const Container& c, const ImageSpec& image, HelpIndex& h
   const int64_t classify_ms = config->GetInt(KeyName::Runtime(role + ".classify_timeout_ms"));
   const int64_t wait_ms =
       worker ? config->GetInt("worker.block_ms") : config->GetInt("server.request_timeout_ms");
-  const int64_t drain_s = (wait_ms + classify_ms + 999) / 1000;
+  // An ingest worker's outputs then go on (a failing one retried, the OTLP queue sent) for up
+  // to the drain timeout.
+  const int64_t outputs_ms = worker && !config->GetStringList("ingest.syslog.listen").empty()
+                                 ? config->GetInt("output.drain_timeout_ms")
+                                 : 0;
+  const int64_t drain_s = (wait_ms + classify_ms + outputs_ms + 999) / 1000;
   if (classify_ms == 0) problem(role + ".classify_timeout_ms is 0: SIGTERM's drain has no bound");
   if (c.grace_seconds < c.pre_stop_seconds + drain_s)
     problem("grace period " + std::to_string(c.grace_seconds) + " s < preStop " +
@@ -362,11 +378,13 @@ void AddDocuments(Cluster& cluster, const std::string& text) {
   }
 }
 
-// The manifests of deploy/k8s/, and the example Secret they read.
-Cluster RepositoryCluster() {
+// The manifests of deploy/`dir`/ (and `more` files of deploy/), and the example Secret they read.
+Cluster RepositoryCluster(const std::string& name = "k8s",
+                          const std::vector<std::string>& more = {}) {
   Cluster cluster;
-  std::string dir = testing::SourceDir() + "/deploy/k8s";
+  std::string dir = testing::SourceDir() + "/deploy/" + name;
   std::vector<std::string> files;
+  for (const std::string& f : more) files.push_back(testing::SourceDir() + "/deploy/" + f);
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     if (e.path().extension() == ".yaml") files.push_back(e.path().string());
   }
@@ -394,7 +412,7 @@ std::vector<Container> KubernetesContainers(const Cluster& cluster, const ImageS
     for (const auto& k : pod["containers"]) {
       if (!IsLogsieveImage(k["image"].as<std::string>())) continue;
       Container c;
-      c.where = "deploy/k8s: Deployment " + doc["metadata"]["name"].as<std::string>() +
+      c.where = "deploy/k8s*: Deployment " + doc["metadata"]["name"].as<std::string>() +
                 ", container " + k["name"].as<std::string>();
       auto problem = [&](const std::string& what) { problems.push_back(c.where + ": " + what); };
       if (k["command"] && k["command"].as<std::vector<std::string>>() != image.entrypoint)
@@ -498,6 +516,25 @@ TEST_F(DeployFilesTest, KubernetesNamesOnlyWhatTheImageAndTheConfigSchemaHave) {
   EXPECT_EQ(Lines(problems), "");
 }
 
+// The ingest examples (doc/ingest.md): a syslog-fed worker forwarding OTLP to a collector.
+TEST_F(DeployFilesTest, TheIngestExamplesNameOnlyWhatTheImageAndTheConfigSchemaHave) {
+  YAML::Node compose = YAML::Load(Source("compose.ingest.yaml"));
+  std::vector<Container> containers = ComposeContainers(compose, image_);
+  ASSERT_EQ(containers.size(), 1u);  // the worker; the collector and the shipper are not ours
+  EXPECT_EQ(Lines(CheckContainer(containers[0], image_, help_)), "");
+  EXPECT_EQ(containers[0].env.at("LOGSIEVE_OUTPUT_OTLP_ENDPOINT"), "http://otel-collector:4318");
+
+  Problems problems;
+  containers = KubernetesContainers(RepositoryCluster("k8s-ingest", {"k8s/configmap.yaml"}), image_,
+                                    problems);
+  ASSERT_EQ(containers.size(), 1u);
+  for (const Container& c : containers) {
+    Problems more = CheckContainer(c, image_, help_);
+    problems.insert(problems.end(), more.begin(), more.end());
+  }
+  EXPECT_EQ(Lines(problems), "");
+}
+
 TEST_F(DeployFilesTest, TheServerAndTheWorkerAreLiveOnHealthzAndReadyOnReadyz) {
   Problems problems;
   std::vector<Container> containers = KubernetesContainers(RepositoryCluster(), image_, problems);
@@ -587,9 +624,9 @@ TEST_F(DeployFilesTest, AMisspelledVariableFlagVolumeOrProbeIsReported) {
   }
   std::sort(k8s.begin(), k8s.end());
   EXPECT_EQ(Lines(k8s),
-            "deploy/k8s: Deployment logsieve-server, container server: liveness probe asks "
+            "deploy/k8s*: Deployment logsieve-server, container server: liveness probe asks "
             "/health, no endpoint\n"
-            "deploy/k8s: Deployment logsieve-worker, container worker: liveness probe asks "
+            "deploy/k8s*: Deployment logsieve-worker, container worker: liveness probe asks "
             "/health, no endpoint\n");
 
   YAML::Node worker = YAML::Load(Source("compose.yaml"))["services"]["worker"];

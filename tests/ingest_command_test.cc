@@ -1,7 +1,8 @@
 // `logsieve worker` fed by real syslog senders on loopback (issue 24): util-linux
-// `logger` over UDP and TCP (RFC 5424, octet counting), into output.ndjson, with
-// no Redis anywhere. Each record must come out exactly once, labelled as
-// `logsieve classify` labels the same text, with the sender's APP-NAME as source.
+// `logger` over UDP and TCP (RFC 5424, octet counting), into output.ndjson and
+// output.otlp.endpoint (a loopback OTLP receiver), with no Redis anywhere. Each
+// record must come out exactly once in each output, labelled as `logsieve
+// classify` labels the same text, with the sender's APP-NAME as source.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -21,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "ingest/testing/otlp_receiver.h"
 #include "stream/testing/redis_server.h"
 #include "testing/subprocess.h"
 #include "testing/testing.h"
@@ -141,6 +143,28 @@ testing::RunResult Logger(const std::vector<std::string>& transport, int port,
   return testing::RunProgram(argv);
 }
 
+using Key = std::pair<std::string, std::string>;  // (source, log_message)
+
+// What `logsieve classify --format ndjson` answers for each (source, text).
+std::map<Key, json> Classify(const std::set<Key>& records) {
+  std::string input;
+  for (const auto& [source, text] : records) {
+    input += json{{"source", source}, {"log_message", text}}.dump() + "\n";
+  }
+  std::vector<std::string> argv = {
+      testing::LogsieveBinary(), "classify", "--format", "ndjson", "-q", "-"};
+  argv.insert(argv.end(), kPipeline.begin(), kPipeline.end());
+  testing::RunResult classify = testing::RunProgram(argv, input);
+  EXPECT_EQ(classify.exit_code, 0) << classify.err;
+  std::map<Key, json> expected;
+  std::istringstream lines(classify.out);
+  for (std::string line; std::getline(lines, line);) {
+    json j = json::parse(line);
+    expected[{j["source"], j["log_message"]}] = j;
+  }
+  return expected;
+}
+
 TEST(IngestCommandTest, LoggerOverUdpAndTcpReachesTheNdjsonOutputOnceEachLabelledAsClassifyDoes) {
   testing::ScratchDir dir;
   SyslogWorker worker(dir);
@@ -151,7 +175,6 @@ TEST(IngestCommandTest, LoggerOverUdpAndTcpReachesTheNdjsonOutputOnceEachLabelle
       "Backup completed successfully.",  "nothing a rule knows about #1",
       "quotes \" and \\ backslashes #2", "unicode caf\xC3\xA9 #3",
   };
-  using Key = std::pair<std::string, std::string>;  // (source, log_message)
   std::set<Key> sent;
   struct Send {
     std::vector<std::string> transport;
@@ -176,23 +199,8 @@ TEST(IngestCommandTest, LoggerOverUdpAndTcpReachesTheNdjsonOutputOnceEachLabelle
       << testing::ReadFile(worker.log());
   EXPECT_EQ(worker.Stop(), 0) << testing::ReadFile(worker.log());
 
-  // What classify answers for the same (source, text).
-  std::string input;
-  for (const auto& [source, text] : sent) {
-    input += json{{"source", source}, {"log_message", text}}.dump() + "\n";
-  }
-  std::vector<std::string> argv = {
-      testing::LogsieveBinary(), "classify", "--format", "ndjson", "-q", "-"};
-  argv.insert(argv.end(), kPipeline.begin(), kPipeline.end());
-  testing::RunResult classify = testing::RunProgram(argv, input);
-  ASSERT_EQ(classify.exit_code, 0) << classify.err;
-  std::map<Key, json> expected;
-  std::istringstream lines(classify.out);
-  for (std::string line; std::getline(lines, line);) {
-    json j = json::parse(line);
-    expected[{j["source"], j["log_message"]}] = j;
-  }
-  ASSERT_EQ(expected.size(), sent.size()) << classify.out;
+  std::map<Key, json> expected = Classify(sent);
+  ASSERT_EQ(expected.size(), sent.size());
 
   std::vector<json> records = worker.Records();
   std::multiset<Key> seen;
@@ -396,11 +404,147 @@ TEST(IngestCommandTest, WithWorkerStreamsEmptyARedisUrlIsNotDialled) {
   EXPECT_EQ(log.find("entries consumed"), std::string::npos) << log;
 }
 
+// The value of the OTLP attribute `key` as classify's NDJSON writes it (null when absent).
+json AttributeValue(const OtlpReceivedRecord& r, const std::string& key) {
+  auto it = r.attributes.find(key);
+  if (it == r.attributes.end()) return nullptr;
+  return it->second.begin().value();  // the one member of an AnyValue
+}
+
+TEST(IngestCommandTest, LoggerReachesBothOutputsOnceEachAndTheOtlpOneIsLabelledAsClassifyLabels) {
+  auto receiver = OtlpReceiver::Start();
+  ASSERT_NE(receiver, nullptr);
+  testing::ScratchDir dir;
+  const int metrics_port = FreePort();
+  // A base URL: the worker POSTs to /v1/logs.
+  SyslogWorker worker(
+      dir, {"--set", "output.otlp.endpoint=http://127.0.0.1:" + std::to_string(receiver->port()),
+            "--set", "output.otlp.flush_interval_ms=50", "--set",
+            "worker.metrics_port=" + std::to_string(metrics_port)});
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  const std::vector<std::string> texts = {
+      "User User17 logged in.", "Backup completed successfully.", "nothing a rule knows about #1",
+      "quotes \" and \\ and caf\xC3\xA9 #2"};
+  std::set<Key> sent;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> senders = {
+      {{"-T", "--octet-count"}, "ModernCRM"}, {{"-d"}, "BillingSystem"}};
+  for (size_t s = 0; s < senders.size(); ++s) {
+    std::string body;
+    for (const std::string& t : texts) {
+      body += t + "\n";
+      sent.emplace(senders[s].second, t);
+    }
+    testing::WriteFile(dir.File("in" + std::to_string(s)), body);
+    const int port = senders[s].first[0] == "-d" ? worker.udp() : worker.tcp();
+    testing::RunResult r =
+        Logger(senders[s].first, port, senders[s].second, dir.File("in" + std::to_string(s)));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ASSERT_TRUE(WaitFor([&] {
+    return worker.Records().size() >= sent.size() && receiver->Records().size() >= sent.size();
+  })) << testing::ReadFile(worker.log());
+  // Counted once the receiver's answer is back.
+  std::string metrics;
+  EXPECT_TRUE(WaitFor([&] {
+    metrics = HttpGet(metrics_port, "/metrics");
+    return metrics.find("logsieve_output_records_total{output=\"otlp\"} 8") != std::string::npos;
+  })) << metrics;
+  EXPECT_EQ(worker.Stop(), 0) << testing::ReadFile(worker.log());
+
+  std::map<Key, json> expected = Classify(sent);
+  ASSERT_EQ(expected.size(), sent.size());
+  std::multiset<Key> in_ndjson, in_otlp;
+  for (const json& r : worker.Records()) in_ndjson.insert(Key(r["source"], r["log_message"]));
+  for (const OtlpReceivedRecord& r : receiver->Records()) {
+    Key key = {r.service_name, r.body};
+    in_otlp.insert(key);
+    ASSERT_TRUE(expected.count(key)) << "not sent: " << key.first << ": " << key.second;
+    const json& want = expected[key];
+    EXPECT_EQ(AttributeValue(r, "logsieve.label"), want["target_label"]) << key.second;
+    EXPECT_EQ(AttributeValue(r, "logsieve.method"), want["method_used"]) << key.second;
+    EXPECT_EQ(AttributeValue(r, "logsieve.confidence"), want["confidence"]) << key.second;
+    EXPECT_EQ(AttributeValue(r, "logsieve.degraded"), want["degraded"]) << key.second;
+    EXPECT_EQ(AttributeValue(r, "logsieve.detail"), want["detail"]) << key.second;
+    EXPECT_EQ(AttributeValue(r, "facility"), "user");
+    EXPECT_EQ(r.severity_text, "notice");
+    EXPECT_EQ(r.severity_number, 10);
+  }
+  EXPECT_EQ(in_ndjson, std::multiset<Key>(sent.begin(), sent.end()));
+  EXPECT_EQ(in_otlp, std::multiset<Key>(sent.begin(), sent.end()));
+  EXPECT_EQ(expected[Key("ModernCRM", "User User17 logged in.")]["target_label"], "User Action");
+  std::string log = testing::ReadFile(worker.log());
+  EXPECT_NE(log.find("output.otlp.endpoint: 8 records delivered, 0 refused"), std::string::npos)
+      << log;
+}
+
+TEST(IngestCommandTest, AnOtlpReceiverDownThenBackHoldsTheSenderBackAndLosesNothing) {
+  auto receiver = OtlpReceiver::Start();
+  ASSERT_NE(receiver, nullptr);
+  receiver->Down();
+  testing::ScratchDir dir;
+  const int metrics_port = FreePort();
+  SyslogWorker worker(dir, {"--set", "output.otlp.endpoint=" + receiver->url(), "--set",
+                            "output.otlp.queue_records=100", "--set", "output.otlp.batch_size=50",
+                            "--set", "worker.metrics_port=" + std::to_string(metrics_port)});
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  const int n = 2000;
+  std::string body;
+  for (int i = 0; i < n; ++i) body += "line " + std::to_string(i) + "\n";
+  testing::WriteFile(dir.File("in"), body);
+  std::thread sender([&] { Logger({"-T", "--octet-count"}, worker.tcp(), "app", dir.File("in")); });
+  // Backpressure: the OTLP queue is full, the loop waits on it, and so does NDJSON.
+  std::string metrics;
+  ASSERT_TRUE(WaitFor([&] {
+    metrics = HttpGet(metrics_port, "/metrics");
+    return metrics.find("logsieve_output_queued_records{output=\"otlp\"} 100") != std::string::npos;
+  })) << metrics;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  metrics = HttpGet(metrics_port, "/metrics");
+  EXPECT_NE(metrics.find("logsieve_output_errors_total{output=\"otlp\"}"), std::string::npos);
+  EXPECT_LT(worker.Records().size(), static_cast<size_t>(n));
+  ASSERT_TRUE(receiver->Up());
+  sender.join();
+  ASSERT_TRUE(WaitFor([&] { return receiver->Records().size() >= static_cast<size_t>(n); }))
+      << testing::ReadFile(worker.log());
+  EXPECT_EQ(worker.Stop(), 0) << testing::ReadFile(worker.log());
+  std::multiset<std::string> expected, in_ndjson, in_otlp;
+  for (int i = 0; i < n; ++i) expected.insert("line " + std::to_string(i));
+  for (const json& r : worker.Records()) in_ndjson.insert(r["log_message"].get<std::string>());
+  for (const OtlpReceivedRecord& r : receiver->Records()) in_otlp.insert(r.body);
+  EXPECT_EQ(in_ndjson, expected);
+  EXPECT_EQ(in_otlp, expected);
+  std::string log = testing::ReadFile(worker.log());
+  EXPECT_NE(log.find("POST " + receiver->url() + " failed"), std::string::npos) << log;
+}
+
+TEST(IngestCommandTest, SigtermWithTheOtlpReceiverDownGivesUpAtTheDrainTimeoutAndSaysWhatWasLost) {
+  auto receiver = OtlpReceiver::Start();
+  ASSERT_NE(receiver, nullptr);
+  receiver->Down();
+  testing::ScratchDir dir;
+  SyslogWorker worker(dir, {"--set", "output.otlp.endpoint=" + receiver->url(), "--set",
+                            "output.drain_timeout_ms=500"});
+  ASSERT_GT(worker.tcp(), 0) << testing::ReadFile(worker.log());
+  testing::WriteFile(dir.File("in"), "one\ntwo\nthree\n");
+  ASSERT_EQ(Logger({"-T"}, worker.tcp(), "app", dir.File("in")).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] { return worker.Records().size() == 3; }));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(worker.Stop(), 1) << testing::ReadFile(worker.log());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  std::string log = testing::ReadFile(worker.log());
+  EXPECT_NE(log.find("3 records not delivered to '" + receiver->url() + "' by the drain deadline"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("output.otlp: 3 records not written before the stop"), std::string::npos)
+      << log;
+}
+
 TEST(IngestCommandTest, AWorkerWithSyslogButNoOutputIsAUsageErrorNamingTheKey) {
   testing::RunResult r = testing::RunProgram(
       {testing::LogsieveBinary(), "worker", "--set", "ingest.syslog.listen=[udp://127.0.0.1:0]"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("output.ndjson is not"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("neither output.ndjson nor output.otlp.endpoint is"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace

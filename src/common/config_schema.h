@@ -451,6 +451,31 @@ inline constexpr auto kSchema = std::to_array<ConfigKey>({
     {"output.ndjson", T::kString, "",
      "Where `logsieve worker` appends every classified record of the ingest inputs as classify's "
      "NDJSON (a path, or - for stdout); reopened on SIGHUP. Empty: no NDJSON output."},
+    {"output.otlp.endpoint", T::kString, "",
+     "Where `logsieve worker` forwards every classified record of the ingest inputs as OTLP/HTTP "
+     "JSON, with logsieve.label, logsieve.method, logsieve.confidence attributes: an http(s) URL; "
+     "without a path /v1/logs is appended. Empty: no OTLP output."},
+    {"output.otlp.headers", T::kStringList, "[]",
+     "Headers of each OTLP request, each 'Name: value' (e.g. 'Authorization: Bearer ...'). "
+     "Never printed.",
+     "", true},
+    ConfigKey{"output.otlp.batch_size", T::kInt, "1000",
+              "Records one OTLP request carries at most."}
+        .Range(1, 1000000),
+    ConfigKey{"output.otlp.flush_interval_ms", T::kInt, "200",
+              "How long a record waits for a full OTLP batch before a smaller one is sent."}
+        .Range(0, 3600000),
+    ConfigKey{"output.otlp.queue_records", T::kInt, "10000",
+              "Records the OTLP output holds (queued or in flight); when full, the ingest loop "
+              "waits, so the inputs are held back. Nothing is dropped."}
+        .Range(1, 100000000),
+    ConfigKey{"output.otlp.timeout_ms", T::kInt, "10000",
+              "Limit of one OTLP request (connect and answer); past it the request is retried."}
+        .Range(1, 3600000),
+    ConfigKey{"output.drain_timeout_ms", T::kInt, "10000",
+              "At SIGTERM, how long the ingest outputs may go on: a failing output is still "
+              "retried, the OTLP queue still sent; what is left then is reported lost (exit 1)."}
+        .Range(0, 3600000),
 
     // --- store (the learning loop; doc/learning.md) -------------------------
     ConfigKey{"store.enabled", T::kString, "auto",

@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <thread>
 
 #include "common/metrics.h"
-#include "io/records.h"
 
 namespace logsieve {
 namespace {
@@ -19,14 +17,13 @@ constexpr std::chrono::milliseconds kPopWait{200};
 // How often a retry's wait looks for a stop.
 constexpr std::chrono::milliseconds kStopPoll{20};
 
-// 1..10, then 100, 1000, ...
+}  // namespace
+
 bool WorthLogging(uint64_t n) {
   if (n <= 10) return true;
   while (n % 10 == 0) n /= 10;
   return n == 1;
 }
-
-}  // namespace
 
 void CountReceived(std::string_view input) {
   MetricsRegistry::Global()
@@ -94,9 +91,45 @@ void IngestQueue::Close() {
   not_full_.SignalAll();
 }
 
+void IngestLoop::RequestStop() {
+  stop_deadline_.store(
+      (std::chrono::steady_clock::now() + options_.drain_timeout).time_since_epoch().count(),
+      std::memory_order_relaxed);
+}
+
+std::chrono::steady_clock::time_point IngestLoop::StopDeadline() const {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::steady_clock::duration(stop_deadline_.load(std::memory_order_relaxed)));
+}
+
+bool IngestLoop::WriteUntilTaken(RecordOutput& output, const ClassifiedBatch& batch) {
+  std::chrono::milliseconds backoff = kFirstBackoff;
+  std::string last_error;
+  for (;;) {
+    Status s = output.Write(batch);
+    if (s.ok()) return true;
+    if (s.message() != last_error) {
+      std::fprintf(stderr, "logsieve worker: %s; keeping the batch of %zu records and retrying\n",
+                   s.message().c_str(), batch.records.size());
+      last_error = s.message();
+    }
+    // Sleeps in steps, so that a stop request's deadline cuts the wait short.
+    for (auto until = std::chrono::steady_clock::now() + backoff;
+         std::chrono::steady_clock::now() < std::min(until, StopDeadline());) {
+      std::this_thread::sleep_for(kStopPoll);
+    }
+    if (std::chrono::steady_clock::now() >= StopDeadline()) {
+      output.Abandon();
+      return false;
+    }
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+}
+
 Status IngestLoop::Run() {
   std::vector<IngestRecord> records;
-  std::string lines;
+  std::vector<uint64_t> lost(outputs_.size(), 0);
+  std::vector<bool> given_up(outputs_.size(), false);
   bool closed = false;
   while (!closed) {
     records.clear();
@@ -108,51 +141,33 @@ Status IngestLoop::Run() {
     batch.Reset();
     batch.deadline = Batch::DeadlineAfter(options_.classify_timeout_ms);
     classifier_.Classify(batch);
-    if (output_ == nullptr) {
-      stats_.records += records.size();
-      continue;
-    }
-    lines.clear();
-    std::vector<std::pair<std::string, std::string>> fields;
-    for (size_t i = 0; i < records.size(); ++i) {
-      fields.clear();
-      fields.emplace_back("log_message", std::move(batch.records[i].message));
-      fields.emplace_back("source", std::move(batch.records[i].source));
-      for (auto& f : records[i].fields) fields.push_back(std::move(f));
-      AppendNdjsonDecision(fields, batch.decisions[i], &lines);
-    }
-    // A failing output keeps the batch (and so, through the full queue, holds
-    // the senders back) until it writes again or the worker stops.
-    std::chrono::milliseconds backoff = kFirstBackoff;
-    std::string last_error;
-    for (;;) {
-      Status s = output_->Write(&lines);
-      if (s.ok()) break;
-      CountOutputError("ndjson");
-      if (s.message() != last_error) {
-        std::fprintf(stderr, "logsieve worker: %s; keeping the batch of %zu records and retrying\n",
-                     s.message().c_str(), records.size());
-        last_error = s.message();
+    for (size_t i = 0; i < records.size(); ++i) records[i].record = std::move(batch.records[i]);
+    // Each output takes the batch once: a failing one is retried alone (and,
+    // through the full queue, holds the senders back) until it takes it or
+    // the worker stops.
+    const ClassifiedBatch classified{records, batch.decisions};
+    bool taken = true;
+    for (size_t o = 0; o < outputs_.size(); ++o) {
+      if (given_up[o] || !WriteUntilTaken(*outputs_[o], classified)) {
+        given_up[o] = true;  // past the drain deadline: no more waiting on it
+        lost[o] += records.size();
+        taken = false;
       }
-      for (auto until = std::chrono::steady_clock::now() + backoff;
-           !stop_.load(std::memory_order_relaxed) && std::chrono::steady_clock::now() < until;) {
-        std::this_thread::sleep_for(kStopPoll);
-      }
-      if (stop_.load(std::memory_order_relaxed)) {
-        stats_.lost += records.size();
-        break;
-      }
-      backoff = std::min(backoff * 2, kMaxBackoff);
     }
-    if (lines.empty()) {
-      stats_.records += records.size();
-      CountWritten("ndjson", records.size());
-    }
+    if (taken) stats_.records += records.size();
   }
-  if (stats_.lost > 0) {
-    return UnavailableError("output.ndjson: " + std::to_string(stats_.lost) +
-                            " records not written before the stop");
+  const auto deadline =
+      std::min(StopDeadline(), std::chrono::steady_clock::now() + options_.drain_timeout);
+  std::string failed;
+  for (size_t o = 0; o < outputs_.size(); ++o) {
+    lost[o] += outputs_[o]->Finish(deadline);
+    if (lost[o] == 0) continue;
+    stats_.lost += lost[o];
+    failed += (failed.empty() ? "" : "; ") + std::string("output.") +
+              std::string(outputs_[o]->name()) + ": " + std::to_string(lost[o]) +
+              " records not written before the stop";
   }
+  if (!failed.empty()) return UnavailableError(failed);
   return OkStatus();
 }
 

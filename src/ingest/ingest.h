@@ -1,20 +1,22 @@
 // The ingest side of `logsieve worker` (doc/ingest.md): records that arrive
 // from shippers (syslog over UDP and TCP) go through a bounded queue to one
-// loop that classifies them in batches and writes them to output.ndjson.
+// loop that classifies them in batches and writes them to each output
+// (output.h: output.ndjson, output.otlp.endpoint).
 //
 //   IngestQueue queue(1024);
 //   auto syslog = SyslogListener::Start(options, &queue);   // syslog_listener.h
-//   IngestLoop loop(classifier, &queue, output.get(), {.batch_size = 256});
+//   IngestLoop loop(classifier, &queue, {ndjson.get(), otlp.get()}, {.batch_size = 256});
 //   std::thread t([&] { loop.Run(); });
 //   ...
 //   (*syslog)->Stop();   // reads what the sockets hold, then closes them
 //   queue.Close();       // the loop drains the queue, then Run returns
 //   t.join();
 //
-// Every record received is classified and written once: the queue blocks
-// its producers when full (TCP senders wait; UDP datagrams wait in the
-// kernel's buffer, which drops past its size, as UDP does), and nothing is
-// dropped between a socket and the output.
+// Every record received is classified and written once to every output: the
+// queue blocks its producers when full (TCP senders wait; UDP datagrams wait
+// in the kernel's buffer, which drops past its size, as UDP does), an output
+// that cannot take a batch holds the loop (and so fills the queue), and
+// nothing is dropped between a socket and an output.
 //
 // Thread safety: IngestQueue is safe from any thread; an IngestLoop runs on
 // one thread.
@@ -33,7 +35,7 @@
 #include "common/decision.h"
 #include "common/status.h"
 #include "common/thread_annotations.h"
-#include "ingest/ndjson_output.h"
+#include "ingest/output.h"
 #include "pipeline/classifier.h"
 
 namespace logsieve {
@@ -59,6 +61,9 @@ void CountReceived(std::string_view input);
 void CountBad(std::string_view input, std::string_view reason, std::string_view detail);
 void CountWritten(std::string_view output, size_t records);
 void CountOutputError(std::string_view output);
+// Whether the nth bad thing of a kind deserves a log line: 1..10, then 100,
+// 1000, ...
+bool WorthLogging(uint64_t n);
 
 class IngestQueue {
  public:
@@ -84,41 +89,58 @@ class IngestQueue {
 struct IngestLoopOptions {
   size_t batch_size = 256;      // worker.batch_size
   int classify_timeout_ms = 0;  // worker.classify_timeout_ms; 0: none
+  // output.drain_timeout_ms: from the stop request, how long a failing
+  // output is still retried and the outputs' Finish may take (the OTLP
+  // output's queue goes out). Without a stop request, Finish gets as long
+  // from the end of the queue.
+  std::chrono::milliseconds drain_timeout{10000};
 };
 
 // Totals since the loop started.
 struct IngestStats {
-  uint64_t records = 0;  // classified and written
-  uint64_t lost = 0;     // not written: the output failed until the stop
+  uint64_t records = 0;  // classified and taken by every output
+  // Records an output failed to take until the stop, or held and could not
+  // deliver by the drain deadline, summed over the outputs.
+  uint64_t lost = 0;
 };
 
 class IngestLoop {
  public:
-  // `output` may be null (records are classified and counted, written nowhere).
-  // REQUIRES: classifier, queue and output outlive the loop.
-  IngestLoop(const Classifier& classifier, IngestQueue* queue, NdjsonOutput* output,
+  // `outputs` may be empty (records are classified and counted, written
+  // nowhere). REQUIRES: classifier, queue and outputs outlive the loop.
+  IngestLoop(const Classifier& classifier, IngestQueue* queue, std::vector<RecordOutput*> outputs,
              IngestLoopOptions options)
-      : classifier_(classifier), queue_(queue), output_(output), options_(options) {}
+      : classifier_(classifier), queue_(queue), outputs_(std::move(outputs)), options_(options) {}
 
-  // Until the queue is closed and drained. A failed write is retried (backoff
-  // 100 ms doubling to 5 s) with the batch kept (so the queue fills and the
-  // senders are held back) until it succeeds or a stop is requested; after
-  // that a batch that cannot be written is counted as lost, and Run returns
-  // Unavailable at the end.
+  // Until the queue is closed and drained, then each output's Finish. A
+  // failed write is retried, for that output only (backoff 100 ms doubling to
+  // 5 s), with the batch kept (so the queue fills and the senders are held
+  // back) until it succeeds, or until the drain deadline once a stop is
+  // requested. An output that missed the deadline gets no more batches:
+  // they, and what Finish could not deliver, are counted as lost, and Run
+  // returns Unavailable at the end, naming each output and its count.
   Status Run();
-  // The worker is stopping: a failed write is no longer retried, so the
-  // inputs' last records (their producers may wait on a full queue) still
-  // flow. Run goes on until the queue is closed. Any thread.
-  void RequestStop() { stop_.store(true, std::memory_order_relaxed); }
+  // The worker is stopping: failing outputs are retried until
+  // options.drain_timeout from now, then given up, so that the inputs' last
+  // records (their producers may wait on a full queue) still flow. Run goes
+  // on until the queue is closed. Any thread; call once.
+  void RequestStop();
   // After Run returned.
   IngestStats stats() const { return stats_; }
 
  private:
+  // False when `output` did not take the batch by the drain deadline.
+  bool WriteUntilTaken(RecordOutput& output, const ClassifiedBatch& batch);
+  // The drain deadline once a stop is requested; the max time point before.
+  std::chrono::steady_clock::time_point StopDeadline() const;
+
   const Classifier& classifier_;
   IngestQueue* queue_;
-  NdjsonOutput* output_;
+  const std::vector<RecordOutput*> outputs_;
   const IngestLoopOptions options_;
-  std::atomic<bool> stop_{false};
+  // StopDeadline's time since the clock's epoch; max before a stop request.
+  std::atomic<std::chrono::steady_clock::rep> stop_deadline_{
+      std::chrono::steady_clock::time_point::max().time_since_epoch().count()};
   IngestStats stats_;
 };
 

@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,7 +16,9 @@
 #include "common/config.h"
 #include "common/metrics.h"
 #include "ingest/ndjson_output.h"
+#include "ingest/otlp_output.h"
 #include "ingest/syslog_listener.h"
+#include "ingest/testing/otlp_receiver.h"
 #include "io/records.h"
 #include "testing/testing.h"
 
@@ -171,7 +175,7 @@ TEST(IngestLoopTest, EachRecordIsWrittenAsClassifyWritesItThenTheFileIsReopenedO
   auto output = NdjsonOutput::Open(dir.File("out.ndjson"));
   ASSERT_TRUE(output.ok());
   IngestQueue queue(10);
-  IngestLoop loop(*classifier, &queue, output->get(), {});
+  IngestLoop loop(*classifier, &queue, {output->get()}, {});
   std::thread t([&] { EXPECT_TRUE(loop.Run().ok()); });
   IngestRecord r =
       SyslogRecord(ParseSyslog("<38>Oct 11 22:14:15 h ModernCRM: User User1 logged in."), 0,
@@ -205,7 +209,8 @@ TEST(IngestLoopTest, AnOutputThatCannotBeWrittenKeepsItsBatchUntilTheStopThenCou
   auto output = NdjsonOutput::Open("/dev/full");  // every write fails: ENOSPC
   ASSERT_TRUE(output.ok());
   IngestQueue queue(10);
-  IngestLoop loop(*classifier, &queue, output->get(), {});
+  IngestLoop loop(*classifier, &queue, {output->get()},
+                  {.drain_timeout = std::chrono::milliseconds(300)});
   double errors = Metric("logsieve_output_errors_total", {{"output", "ndjson"}});
   Status status;
   std::thread t([&] { status = loop.Run(); });
@@ -219,6 +224,95 @@ TEST(IngestLoopTest, AnOutputThatCannotBeWrittenKeepsItsBatchUntilTheStopThenCou
   EXPECT_NE(status.message().find("1 records not written"), std::string::npos) << status.message();
   EXPECT_EQ(loop.stats().lost, 1u);
   EXPECT_EQ(loop.stats().records, 0u);
+}
+
+TEST(IngestLoopTest, AReceiverDownHoldsTheSendersBackWhileNdjsonTakesEachBatchOnceThenNoneIsLost) {
+  testing::ScratchDir dir;
+  std::unique_ptr<Classifier> classifier = RulesOnly();
+  auto ndjson = NdjsonOutput::Open(dir.File("out.ndjson"));
+  ASSERT_TRUE(ndjson.ok());
+  auto receiver = OtlpReceiver::Start();
+  ASSERT_NE(receiver, nullptr);
+  receiver->Down();
+  OtlpOutputOptions o;
+  o.endpoint = receiver->url();
+  o.batch_size = 10;
+  o.queue_records = 20;
+  o.flush_interval = std::chrono::milliseconds(10);
+  o.max_backoff = std::chrono::milliseconds(100);
+  o.write_wait = std::chrono::milliseconds(20);
+  auto otlp = OtlpOutput::Start(o);
+  ASSERT_TRUE(otlp.ok());
+  IngestQueue queue(10);
+  IngestLoop loop(*classifier, &queue, {ndjson->get(), otlp->get()}, {.batch_size = 10});
+  Status status;
+  std::thread t([&] { status = loop.Run(); });
+  const int n = 100;
+  std::atomic<int> pushed{0};
+  std::thread sender([&] {
+    for (int i = 0; i < n; ++i, ++pushed) {
+      queue.Push(SyslogRecord(ParseSyslog("<13>app: line " + std::to_string(i)), 0, "syslog_tcp",
+                              "unknown"));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // Held back: the OTLP queue (20), the loop's batch (10) and the ingest queue (10) are full.
+  EXPECT_LE(pushed.load(), 40);
+  ASSERT_TRUE(receiver->Up());
+  sender.join();
+  queue.Close();
+  t.join();
+  EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(loop.stats().records, static_cast<uint64_t>(n));
+
+  std::multiset<std::string> expected, in_ndjson, in_otlp;
+  for (int i = 0; i < n; ++i) expected.insert("line " + std::to_string(i));
+  std::string text = testing::ReadFile(dir.File("out.ndjson"));
+  for (size_t at = 0; (at = text.find("\"log_message\":\"", at)) != std::string::npos;) {
+    at += 15;
+    in_ndjson.insert(text.substr(at, text.find('"', at) - at));
+  }
+  for (const OtlpReceivedRecord& r : receiver->Records()) in_otlp.insert(r.body);
+  EXPECT_EQ(in_ndjson, expected);
+  EXPECT_EQ(in_otlp, expected);
+}
+
+TEST(IngestLoopTest, AReceiverBackWithinTheDrainTimeoutAfterTheStopStillGetsEveryRecord) {
+  std::unique_ptr<Classifier> classifier = RulesOnly();
+  auto receiver = OtlpReceiver::Start();
+  ASSERT_NE(receiver, nullptr);
+  receiver->Down();
+  OtlpOutputOptions o;
+  o.endpoint = receiver->url();
+  o.batch_size = 10;
+  o.queue_records = 10;
+  o.flush_interval = std::chrono::milliseconds(10);
+  o.max_backoff = std::chrono::milliseconds(100);
+  o.write_wait = std::chrono::milliseconds(20);
+  auto otlp = OtlpOutput::Start(o);
+  ASSERT_TRUE(otlp.ok());
+  IngestQueue queue(10);
+  IngestLoop loop(*classifier, &queue, {otlp->get()},
+                  {.batch_size = 10, .drain_timeout = std::chrono::seconds(20)});
+  Status status;
+  std::thread t([&] { status = loop.Run(); });
+  // More than the OTLP queue, the loop's batch and the ingest queue hold: the sender waits.
+  std::thread sender([&] {
+    for (int i = 0; i < 40; ++i) {
+      queue.Push(SyslogRecord(ParseSyslog("<13>app: line " + std::to_string(i)), 0, "syslog_tcp",
+                              "unknown"));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  loop.RequestStop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(receiver->Up());
+  sender.join();
+  queue.Close();
+  t.join();
+  EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(loop.stats().records, 40u);
+  EXPECT_EQ(receiver->Records().size(), 40u);
 }
 
 }  // namespace

@@ -6,6 +6,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ingest/ingest.h"
+#include "io/records.h"
+
 namespace logsieve {
 namespace {
 
@@ -54,6 +57,26 @@ Status NdjsonOutput::Write(std::string* lines) {
   }
   lines->erase(0, done);
   return status;
+}
+
+Status NdjsonOutput::Write(const ClassifiedBatch& batch) {
+  if (pending_.empty()) {
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      const IngestRecord& r = batch.records[i];
+      fields.clear();
+      fields.emplace_back("log_message", r.record.message);
+      fields.emplace_back("source", r.record.source);
+      fields.insert(fields.end(), r.fields.begin(), r.fields.end());
+      AppendNdjsonDecision(fields, batch.decisions[i], &pending_);
+    }
+  }
+  if (Status s = Write(&pending_); !s.ok()) {
+    CountOutputError(name());
+    return s;
+  }
+  CountWritten(name(), batch.records.size());
+  return OkStatus();
 }
 
 }  // namespace logsieve

@@ -82,6 +82,9 @@ class CurlTransport : public HttpTransport {
       auth = "Authorization: Bearer " + request.bearer_token;
       headers = curl_slist_append(headers, auth.c_str());
     }
+    for (const std::string& extra : request.headers) {
+      headers = curl_slist_append(headers, extra.c_str());
+    }
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());

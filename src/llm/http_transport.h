@@ -1,5 +1,6 @@
 // HttpTransport: one blocking HTTPS POST, the only door from logsieve to an
-// LLM endpoint (and the only code that includes libcurl).
+// LLM endpoint and to output.otlp.endpoint (and the only code that includes
+// libcurl).
 //
 //   std::unique_ptr<HttpTransport> http = MakeCurlTransport();
 //   HttpResponse r = http->Post({.url = "https://api.groq.com/openai/v1/chat/completions",
@@ -20,15 +21,17 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace logsieve {
 
 struct HttpRequest {
   std::string url;
-  std::string body;                // application/json
-  std::string bearer_token;        // empty: no Authorization header
-  int64_t connect_timeout_ms = 0;  // llm.connect_timeout_ms (0: curl's default)
-  int64_t timeout_ms = 0;          // llm.timeout_ms (0: none)
+  std::string body;                       // application/json
+  std::string bearer_token;               // empty: no Authorization header
+  int64_t connect_timeout_ms = 0;         // llm.connect_timeout_ms (0: curl's default)
+  int64_t timeout_ms = 0;                 // llm.timeout_ms (0: none)
+  std::vector<std::string> headers = {};  // more, each "Name: value" (output.otlp.headers)
 };
 
 enum class HttpOutcome {

@@ -1,13 +1,14 @@
 // `logsieve worker`: the pipeline, its inputs (a Redis Streams Worker, the
-// syslog listener), output.ndjson, the metrics listener and the process
-// signals. Kept apart from worker.cc so tests run workers in-process without
-// signal handlers.
+// syslog listener), its outputs (output.ndjson, output.otlp.endpoint), the
+// metrics listener and the process signals. Kept apart from worker.cc so tests
+// run workers in-process without signal handlers.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 #include "ingest/ingest.h"
 #include "ingest/ndjson_output.h"
+#include "ingest/otlp_output.h"
 #include "ingest/syslog_listener.h"
 #include "pipeline/hot_swap.h"
 #include "store/store_parts.h"
@@ -69,14 +71,21 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
   const bool redis = UsesRedis(config);
   const std::vector<std::string> listen = config.GetStringList("ingest.syslog.listen");
   const std::string ndjson_path = config.GetString("output.ndjson");
+  const std::string otlp_endpoint = config.GetString("output.otlp.endpoint");
   if (!redis && listen.empty()) {
     return InvalidArgumentError(
         "worker: no input: worker.streams is [] and ingest.syslog.listen is empty");
   }
-  if (!listen.empty() && ndjson_path.empty()) {
+  if (!listen.empty() && ndjson_path.empty() && otlp_endpoint.empty()) {
     return InvalidArgumentError(
-        "ingest.syslog.listen is set but output.ndjson is not: the records would go nowhere "
-        "(set output.ndjson to a path, or - for stdout)");
+        "ingest.syslog.listen is set but neither output.ndjson nor output.otlp.endpoint is: the "
+        "records would go nowhere (set output.ndjson to a path, or - for stdout, or "
+        "output.otlp.endpoint to a collector's URL)");
+  }
+  if (!otlp_endpoint.empty() && listen.empty()) {
+    return InvalidArgumentError(
+        "output.otlp.endpoint is set but no ingest input is (ingest.syslog.listen): it forwards "
+        "the ingest inputs' records; Redis entries go to worker.output_stream");
   }
   std::optional<WorkerOptions> options;
   if (redis) {
@@ -91,10 +100,22 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
   LOGSIEVE_ASSIGN_OR_RETURN(std::unique_ptr<Classifier> first, CreateClassifier(config, store));
   // One classifier for every input: the autopilot's swaps reach them all.
   HotSwapClassifier classifier(std::move(first));
-  // Every input's records go to output.ndjson, when set.
+  // Every input's records go to output.ndjson, when set; the ingest inputs'
+  // also to output.otlp.endpoint.
   std::unique_ptr<NdjsonOutput> output;
   if (!ndjson_path.empty()) {
     LOGSIEVE_ASSIGN_OR_RETURN(output, NdjsonOutput::Open(ndjson_path));
+  }
+  std::unique_ptr<OtlpOutput> otlp;
+  if (!otlp_endpoint.empty()) {
+    OtlpOutputOptions o;
+    o.endpoint = otlp_endpoint;
+    o.headers = config.GetStringList("output.otlp.headers");
+    o.batch_size = config.GetSize("output.otlp.batch_size");
+    o.flush_interval = std::chrono::milliseconds(config.GetInt("output.otlp.flush_interval_ms"));
+    o.queue_records = config.GetSize("output.otlp.queue_records");
+    o.timeout = std::chrono::milliseconds(config.GetInt("output.otlp.timeout_ms"));
+    LOGSIEVE_ASSIGN_OR_RETURN(otlp, OtlpOutput::Start(std::move(o)));
   }
   std::unique_ptr<Worker> worker;
   if (redis) worker = std::make_unique<Worker>(classifier, *options, output.get());
@@ -135,14 +156,22 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
       std::fprintf(stderr, "logsieve worker: listening for syslog on %s\n", a.c_str());
     }
   }
+  std::vector<RecordOutput*> outputs;
   if (output != nullptr) {
     std::fprintf(stderr, "logsieve worker: writing classified records to output.ndjson '%s'\n",
                  ndjson_path.c_str());
+    outputs.push_back(output.get());
+  }
+  if (otlp != nullptr) {
+    std::fprintf(stderr, "logsieve worker: forwarding classified records as OTLP to '%s'\n",
+                 otlp->url().c_str());
+    outputs.push_back(otlp.get());
   }
   IngestLoop loop(
-      classifier, &queue, output.get(),
+      classifier, &queue, std::move(outputs),
       {.batch_size = batch_size,
-       .classify_timeout_ms = static_cast<int>(config.GetInt("worker.classify_timeout_ms"))});
+       .classify_timeout_ms = static_cast<int>(config.GetInt("worker.classify_timeout_ms")),
+       .drain_timeout = std::chrono::milliseconds(config.GetInt("output.drain_timeout_ms"))});
 
   if (redis) {
     std::fprintf(stderr, "logsieve worker: reading %zu stream(s) into '%s' (dead letters: '%s')\n",
@@ -210,6 +239,13 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
     std::fprintf(stderr, "logsieve worker: %llu syslog records received, %llu written\n",
                  static_cast<unsigned long long>(syslog->received()),
                  static_cast<unsigned long long>(loop.stats().records));
+  }
+  if (otlp != nullptr) {
+    std::fprintf(stderr,
+                 "logsieve worker: output.otlp.endpoint: %llu records delivered, %llu refused by "
+                 "the receiver\n",
+                 static_cast<unsigned long long>(otlp->delivered()),
+                 static_cast<unsigned long long>(otlp->rejected()));
   }
   return redis_status.ok() ? ingest_status : redis_status;
 }

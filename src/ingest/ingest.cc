@@ -26,6 +26,17 @@ bool WorthLogging(uint64_t n) {
   return n == 1;
 }
 
+// Settles the acks of a batch's records: one call per group (a request's
+// records are pushed together, so they sit side by side).
+void SettleAcks(const std::vector<IngestRecord>& records, bool written) {
+  for (size_t i = 0; i < records.size();) {
+    size_t j = i + 1;
+    while (j < records.size() && records[j].ack == records[i].ack) ++j;
+    if (records[i].ack != nullptr) records[i].ack->Settle(j - i, written);
+    i = j;
+  }
+}
+
 }  // namespace
 
 void CountReceived(std::string_view input) {
@@ -65,6 +76,19 @@ void CountOutputError(std::string_view output) {
       .Inc();
 }
 
+Gauge& IngestConnections(std::string_view input) {
+  return MetricsRegistry::Global().GetGauge("logsieve_ingest_connections",
+                                            "Open connections of an ingest input",
+                                            {{"input", std::string(input)}});
+}
+
+Counter& IngestConnectionsRefused(std::string_view input) {
+  return MetricsRegistry::Global().GetCounter(
+      "logsieve_ingest_connections_refused_total",
+      "Connections closed at once because the input's max_connections were open",
+      {{"input", std::string(input)}});
+}
+
 void IngestQueue::Push(IngestRecord record) {
   MutexLock lock(&mu_);
   while (records_.size() >= capacity_ && !closed_) not_full_.Wait(&mu_);
@@ -85,6 +109,16 @@ bool IngestQueue::Pop(size_t max, std::chrono::milliseconds wait, std::vector<In
   }
   if (n > 0) not_full_.SignalAll();
   return !(closed_ && records_.empty() && n == 0);
+}
+
+bool IngestQueue::TryPushAll(std::vector<IngestRecord>* records) {
+  MutexLock lock(&mu_);
+  if (closed_) return false;
+  if (!records_.empty() && records_.size() + records->size() > capacity_) return false;
+  for (IngestRecord& r : *records) records_.push_back(std::move(r));
+  records->clear();
+  not_empty_.SignalAll();
+  return true;
 }
 
 void IngestQueue::Close() {
@@ -110,6 +144,7 @@ Status IngestLoop::Run() {
     classifier_.Classify(batch);
     if (output_ == nullptr) {
       stats_.records += records.size();
+      SettleAcks(records, true);
       continue;
     }
     lines.clear();
@@ -148,6 +183,7 @@ Status IngestLoop::Run() {
       stats_.records += records.size();
       CountWritten("ndjson", records.size());
     }
+    SettleAcks(records, lines.empty());
   }
   if (stats_.lost > 0) {
     return UnavailableError("output.ndjson: " + std::to_string(stats_.lost) +

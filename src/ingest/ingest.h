@@ -25,12 +25,15 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/decision.h"
+#include "common/metrics.h"
 #include "common/status.h"
 #include "common/thread_annotations.h"
 #include "ingest/ndjson_output.h"
@@ -38,12 +41,37 @@
 
 namespace logsieve {
 
+// The acknowledgement of a group of records (one OTLP request): `done` runs
+// once, on the IngestLoop's thread, when every record of the group was
+// settled: with true when all were written to the output, false when any was
+// lost (the output failed until the stop) or dropped (pushed after Close).
+// An input that needs no answer leaves IngestRecord::ack null.
+class IngestAck {
+ public:
+  // REQUIRES: records > 0.
+  IngestAck(size_t records, std::function<void(bool written)> done)
+      : pending_(records), done_(std::move(done)) {}
+  // `n` records of the group were written (ok) or not.
+  void Settle(size_t n, bool ok) {
+    if (!ok) failed_.store(true, std::memory_order_relaxed);
+    if (pending_.fetch_sub(n, std::memory_order_acq_rel) == n) {
+      done_(!failed_.load(std::memory_order_relaxed));
+    }
+  }
+
+ private:
+  std::atomic<size_t> pending_;
+  std::atomic<bool> failed_{false};
+  std::function<void(bool)> done_;
+};
+
 // One record from an input, ready to classify and to write.
 struct IngestRecord {
-  std::string_view input;  // the metric label: "syslog_udp", "syslog_tcp" (static storage)
+  std::string_view input;  // the metric label: "syslog_udp", "otlp_http", ... (static storage)
   LogRecord record;        // trimmed source and message, as classify trims them
   // Written after log_message and source, in order (hostname, facility, ...).
   std::vector<std::pair<std::string, std::string>> fields;
+  std::shared_ptr<IngestAck> ack;  // settled by IngestLoop once written; may be null
 };
 
 // Counters shared by the inputs and outputs of the ingest side, in the
@@ -59,6 +87,11 @@ void CountReceived(std::string_view input);
 void CountBad(std::string_view input, std::string_view reason, std::string_view detail);
 void CountWritten(std::string_view output, size_t records);
 void CountOutputError(std::string_view output);
+// logsieve_ingest_connections{input} (open connections) and
+// logsieve_ingest_connections_refused_total{input} (closed at once: the
+// input's max_connections were open), for the inputs that take connections.
+Gauge& IngestConnections(std::string_view input);
+Counter& IngestConnectionsRefused(std::string_view input);
 
 class IngestQueue {
  public:
@@ -66,6 +99,12 @@ class IngestQueue {
   explicit IngestQueue(size_t capacity) : capacity_(capacity) {}
   // Waits while the queue is full; after Close, the record is dropped.
   void Push(IngestRecord record) EXCLUDES(mu_);
+  // Never waits: pushes every record of `*records` (and clears it) when the
+  // queue has room for all of them, else pushes none and returns false (the
+  // caller answers "retry later"). A batch larger than the capacity is let in
+  // when the queue is empty, so no request is refused forever. False after
+  // Close.
+  bool TryPushAll(std::vector<IngestRecord>* records) EXCLUDES(mu_);
   // Moves up to `max` records to *out, waiting up to `wait` for the first.
   // Returns false once the queue is closed and empty.
   bool Pop(size_t max, std::chrono::milliseconds wait, std::vector<IngestRecord>* out)

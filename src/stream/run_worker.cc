@@ -1,5 +1,5 @@
 // `logsieve worker`: the pipeline, its inputs (a Redis Streams Worker, the
-// syslog listener), output.ndjson, the metrics listener and the process
+// syslog and OTLP/HTTP listeners), output.ndjson, the metrics listener and the process
 // signals. Kept apart from worker.cc so tests run workers in-process without
 // signal handlers.
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 
 #include "ingest/ingest.h"
 #include "ingest/ndjson_output.h"
+#include "ingest/otlp_listener.h"
 #include "ingest/syslog_listener.h"
 #include "pipeline/hot_swap.h"
 #include "store/store_parts.h"
@@ -55,7 +56,10 @@ void OnHangup(int /*sig*/) {
 // environment): an ingest-only worker never dials the default 127.0.0.1:6379.
 bool UsesRedis(const Config& config) {
   if (config.GetStringList("worker.streams").empty()) return false;
-  if (config.GetStringList("ingest.syslog.listen").empty()) return true;
+  if (config.GetStringList("ingest.syslog.listen").empty() &&
+      config.GetString("ingest.otlp.listen").empty()) {
+    return true;
+  }
   for (std::string_view key :
        {"worker.redis_url", "worker.host", "worker.port", "worker.password", "worker.db"}) {
     if (config.Origin(key) != "default") return true;
@@ -68,15 +72,20 @@ bool UsesRedis(const Config& config) {
 Status RunWorker(const Config& config, const LearningHooks& learning) {
   const bool redis = UsesRedis(config);
   const std::vector<std::string> listen = config.GetStringList("ingest.syslog.listen");
+  const std::string otlp_listen = config.GetString("ingest.otlp.listen");
   const std::string ndjson_path = config.GetString("output.ndjson");
-  if (!redis && listen.empty()) {
+  if (!redis && listen.empty() && otlp_listen.empty()) {
     return InvalidArgumentError(
-        "worker: no input: worker.streams is [] and ingest.syslog.listen is empty");
+        "worker: no input: worker.streams is [] and ingest.syslog.listen and ingest.otlp.listen "
+        "are empty");
   }
-  if (!listen.empty() && ndjson_path.empty()) {
-    return InvalidArgumentError(
-        "ingest.syslog.listen is set but output.ndjson is not: the records would go nowhere "
-        "(set output.ndjson to a path, or - for stdout)");
+  for (auto [key, set] : {std::pair{"ingest.syslog.listen", !listen.empty()},
+                          std::pair{"ingest.otlp.listen", !otlp_listen.empty()}}) {
+    if (set && ndjson_path.empty()) {
+      return InvalidArgumentError(std::string(key) +
+                                  " is set but output.ndjson is not: the records would go nowhere "
+                                  "(set output.ndjson to a path, or - for stdout)");
+    }
   }
   std::optional<WorkerOptions> options;
   if (redis) {
@@ -135,6 +144,18 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
       std::fprintf(stderr, "logsieve worker: listening for syslog on %s\n", a.c_str());
     }
   }
+  std::unique_ptr<OtlpListener> otlp;
+  if (!otlp_listen.empty()) {
+    OtlpListenerOptions oo;
+    oo.listen = otlp_listen;
+    oo.max_body_bytes = config.GetSize("ingest.otlp.max_body_bytes");
+    oo.max_connections = config.GetSize("ingest.otlp.max_connections");
+    oo.read_timeout_ms = static_cast<int>(config.GetInt("ingest.otlp.read_timeout_ms"));
+    oo.default_source = config.GetString("worker.source");
+    LOGSIEVE_ASSIGN_OR_RETURN(otlp, OtlpListener::Start(oo, &queue));
+    std::fprintf(stderr, "logsieve worker: listening for OTLP/HTTP logs on %s/v1/logs\n",
+                 otlp->address().c_str());
+  }
   if (output != nullptr) {
     std::fprintf(stderr, "logsieve worker: writing classified records to output.ndjson '%s'\n",
                  ndjson_path.c_str());
@@ -175,7 +196,9 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
       WakeMain();  // a Redis input that ends (a fault it cannot retry) ends the worker
     });
   }
-  if (syslog != nullptr) ingest_thread = std::thread([&] { ingest_status = loop.Run(); });
+  if (syslog != nullptr || otlp != nullptr) {
+    ingest_thread = std::thread([&] { ingest_status = loop.Run(); });
+  }
 
   char b;
   while (read(stop_pipe[0], &b, 1) < 0 && errno == EINTR) {
@@ -184,6 +207,8 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
   if (worker != nullptr) worker->RequestStop();
   loop.RequestStop();
   if (syslog != nullptr) syslog->Stop();
+  // Answers every OTLP request taken (the loop writes its records meanwhile).
+  if (otlp != nullptr) otlp->Stop();
   queue.Close();
   if (ingest_thread.joinable()) ingest_thread.join();
   if (redis_thread.joinable()) redis_thread.join();
@@ -209,6 +234,11 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
   if (syslog != nullptr) {
     std::fprintf(stderr, "logsieve worker: %llu syslog records received, %llu written\n",
                  static_cast<unsigned long long>(syslog->received()),
+                 static_cast<unsigned long long>(loop.stats().records));
+  }
+  if (otlp != nullptr) {
+    std::fprintf(stderr, "logsieve worker: %llu OTLP records received, %llu written\n",
+                 static_cast<unsigned long long>(otlp->received()),
                  static_cast<unsigned long long>(loop.stats().records));
   }
   return redis_status.ok() ? ingest_status : redis_status;

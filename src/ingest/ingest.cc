@@ -39,11 +39,11 @@ void SettleAcks(const std::vector<IngestRecord>& records, bool written) {
 
 }  // namespace
 
-void CountReceived(std::string_view input) {
+void CountReceived(std::string_view input, size_t records) {
   MetricsRegistry::Global()
       .GetCounter("logsieve_ingest_records_total", "Records received by an ingest input",
                   {{"input", std::string(input)}})
-      .Inc();
+      .Inc(static_cast<double>(records));
 }
 
 void CountBad(std::string_view input, std::string_view reason, std::string_view detail) {
@@ -114,7 +114,7 @@ bool IngestQueue::Pop(size_t max, std::chrono::milliseconds wait, std::vector<In
 bool IngestQueue::TryPushAll(std::vector<IngestRecord>* records) {
   MutexLock lock(&mu_);
   if (closed_) return false;
-  if (!records_.empty() && records_.size() + records->size() > capacity_) return false;
+  if (records_.size() >= capacity_) return false;
   for (IngestRecord& r : *records) records_.push_back(std::move(r));
   records->clear();
   not_empty_.SignalAll();

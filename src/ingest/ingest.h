@@ -83,7 +83,7 @@ struct IngestRecord {
 // and logs a bad record: the first 10 of each input and reason, then the
 // 100th, 1000th, ... (one line each), so a flood of bad input is visible but
 // does not flood the log.
-void CountReceived(std::string_view input);
+void CountReceived(std::string_view input, size_t records = 1);
 void CountBad(std::string_view input, std::string_view reason, std::string_view detail);
 void CountWritten(std::string_view output, size_t records);
 void CountOutputError(std::string_view output);
@@ -100,10 +100,11 @@ class IngestQueue {
   // Waits while the queue is full; after Close, the record is dropped.
   void Push(IngestRecord record) EXCLUDES(mu_);
   // Never waits: pushes every record of `*records` (and clears it) when the
-  // queue has room for all of them, else pushes none and returns false (the
-  // caller answers "retry later"). A batch larger than the capacity is let in
-  // when the queue is empty, so no request is refused forever. False after
-  // Close.
+  // queue holds fewer than `capacity` records, else pushes none and returns
+  // false (the caller answers "retry later"). A batch may so take the queue
+  // past its capacity, by at most one batch per pushing thread (the OTLP
+  // listener has one): a request of any size is let in once there is room,
+  // and is never split. False after Close.
   bool TryPushAll(std::vector<IngestRecord>* records) EXCLUDES(mu_);
   // Moves up to `max` records to *out, waiting up to `wait` for the first.
   // Returns false once the queue is closed and empty.

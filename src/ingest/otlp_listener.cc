@@ -192,7 +192,7 @@ class OtlpSession : public std::enable_shared_from_this<OtlpSession> {
       CountBad(kInput, "malformed", logs.status().message());
       return refuse(http::status::bad_request, logs.status(), *encoding);
     }
-    for (uint64_t i = 0; i < logs->records.size() + logs->rejected; ++i) CountReceived(kInput);
+    CountReceived(kInput, logs->records.size() + logs->rejected);
     for (uint64_t i = 0; i < logs->rejected; ++i) {
       CountBad(kInput, "no_body", logs->rejected_reason);
     }

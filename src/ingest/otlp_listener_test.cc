@@ -264,10 +264,10 @@ TEST(OtlpListenerTest, AFullQueueIsAnswered429WithRetryAfterAndTakesNothing) {
   EXPECT_EQ(left.size(), 2u);
 }
 
-TEST(IngestQueueTest, TryPushAllTakesAllOrNoneAndLetsABigBatchIntoAnEmptyQueue) {
+TEST(IngestQueueTest, TryPushAllTakesAllOrNoneOnceTheQueueIsBelowItsCapacity) {
   IngestQueue queue(2);
   std::vector<IngestRecord> three(3);
-  EXPECT_TRUE(queue.TryPushAll(&three));  // empty: let in whole
+  EXPECT_TRUE(queue.TryPushAll(&three));  // room: let in whole, past the capacity
   EXPECT_TRUE(three.empty());
   std::vector<IngestRecord> one(1);
   EXPECT_FALSE(queue.TryPushAll(&one));

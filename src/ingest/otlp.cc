@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <climits>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "common/json.h"
@@ -398,7 +400,8 @@ OtlpLogs Map(const collector::ExportLogsServiceRequest& req, std::string_view de
     resource_fields.clear();
     for (const common::KeyValue& kv : rl.resource().attributes()) {
       if (kv.key() == "service.name") {
-        std::string_view s = TrimRecordField(Text(kv.value()));
+        const std::string name = Text(kv.value());
+        std::string_view s = TrimRecordField(name);
         if (!s.empty()) source = s;
         continue;
       }
@@ -477,6 +480,15 @@ int GrpcCode(StatusCode code) {
   return 2;  // UNKNOWN
 }
 
+// libprotobuf logs why a parse failed (invalid UTF-8 in a string field, ...)
+// to stderr, once per bad request; the message is kept instead for the 400.
+thread_local std::string protobuf_error;
+
+void KeepProtobufError(google::protobuf::LogLevel /*level*/, const char* /*file*/, int /*line*/,
+                       const std::string& message) {
+  protobuf_error = message;
+}
+
 void AppendVarint(uint64_t n, std::string* out) {
   while (n >= 0x80) {
     out->push_back(static_cast<char>((n & 0x7f) | 0x80));
@@ -493,11 +505,17 @@ StatusOr<OtlpLogs> DecodeOtlpLogs(OtlpEncoding encoding, std::string_view body,
     LOGSIEVE_ASSIGN_OR_RETURN(collector::ExportLogsServiceRequest req, RequestFromJson(body));
     return Map(req, default_source);
   }
+  static std::once_flag once;
+  std::call_once(once, [] { google::protobuf::SetLogHandler(KeepProtobufError); });
   collector::ExportLogsServiceRequest req;
+  protobuf_error.clear();
   if (body.size() > static_cast<size_t>(INT_MAX) ||
       !req.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
     return InvalidArgumentError("OTLP protobuf body: not an ExportLogsServiceRequest (" +
-                                std::to_string(body.size()) + " bytes that do not parse as one)");
+                                std::to_string(body.size()) + " bytes" +
+                                (protobuf_error.empty() ? std::string(" that do not parse as one")
+                                                        : ": " + protobuf_error) +
+                                ")");
   }
   return Map(req, default_source);
 }

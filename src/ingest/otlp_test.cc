@@ -182,6 +182,37 @@ TEST(OtlpProtobufTest, BytesThatAreNotARequestAreRefused) {
   EXPECT_NE(logs.status().message().find("not an ExportLogsServiceRequest"), std::string::npos);
 }
 
+TEST(OtlpProtobufTest, AStringThatIsNotUtf8IsRefusedSayingSo) {
+  collector::ExportLogsServiceRequest req;
+  req.add_resource_logs()->add_scope_logs()->add_log_records()->mutable_body()->set_bytes_value(
+      "\xff");  // bytes: no UTF-8 check; the same field as a string has one
+  std::string wire = req.SerializeAsString();
+  // AnyValue.bytes_value is field 7 (tag 0x3a); string_value field 1 (tag 0x0a).
+  size_t at = wire.find("\x3a\x01\xff");
+  ASSERT_NE(at, std::string::npos);
+  wire[at] = '\x0a';
+  StatusOr<OtlpLogs> logs = DecodeOtlpLogs(OtlpEncoding::kProtobuf, wire, "u");
+  EXPECT_EQ(logs.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(logs.status().message().find("invalid UTF-8"), std::string::npos)
+      << logs.status().message();
+}
+
+TEST(OtlpJsonTest, ServiceNameLongerThanTheSmallStringBufferIsTheSource) {
+  // Regression (otlp_json fuzz): the source was a view of a temporary.
+  const std::string name(100, 'n');
+  StatusOr<OtlpLogs> logs =
+      DecodeOtlpLogs(OtlpEncoding::kJson,
+                     R"({"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":)"
+                     R"({"stringValue":")" +
+                         name +
+                         R"("}}]},"scopeLogs":[{"logRecords":[{"body":)"
+                         R"({"stringValue":"x"}}]}]}]})",
+                     "u");
+  ASSERT_TRUE(logs.ok()) << logs.status().message();
+  ASSERT_EQ(logs->records.size(), 1u);
+  EXPECT_EQ(logs->records[0].source, name);
+}
+
 TEST(GunzipTest, AGzipBodyInflatesToWhatWasCompressed) {
   std::string plain(100000, 'x');
   StatusOr<std::string> out = Gunzip(Gzip(plain), 1 << 20);

@@ -209,8 +209,8 @@ TEST(OtlpListenerTest, RecordsWithoutABodyAreAPartialSuccessAndTheRestIsWritten)
       R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"kept"}},{}]}]}]})");
   EXPECT_EQ(StatusOf(response), 200) << response;
   EXPECT_EQ(BodyOf(response),
-            R"({"partialSuccess":{"errorMessage":"resourceLogs[0].scopeLogs[0].logRecords[1]: )"
-            R"x(no body (a log record needs a non-blank body)","rejectedLogRecords":"1"}})x");
+            R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"resourceLogs[0].)"
+            R"x(scopeLogs[0].logRecords[1]: no body (a log record needs a non-blank body)"}})x");
   EXPECT_EQ(Lines(rig.Written()), 1u);
 }
 

@@ -240,7 +240,7 @@ TEST(GunzipTest, BytesThatAreNotGzipOrEndEarlyAreRefused) {
 TEST(OtlpResponseTest, APartialSuccessNamesTheRejectedRecordsInBothEncodings) {
   EXPECT_EQ(OtlpExportResponse(OtlpEncoding::kJson, 0, ""), "{}");
   EXPECT_EQ(OtlpExportResponse(OtlpEncoding::kJson, 2, "no body"),
-            R"({"partialSuccess":{"errorMessage":"no body","rejectedLogRecords":"2"}})");
+            R"({"partialSuccess":{"rejectedLogRecords":"2","errorMessage":"no body"}})");
   collector::ExportLogsServiceResponse r;
   ASSERT_TRUE(r.ParseFromString(OtlpExportResponse(OtlpEncoding::kProtobuf, 2, "no body")));
   EXPECT_EQ(r.partial_success().rejected_log_records(), 2);

@@ -1,5 +1,6 @@
 #include "ingest/otlp_listener.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -11,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/thread_annotations.h"
 #include "ingest/otlp.h"
 
 namespace logsieve {
@@ -55,21 +57,25 @@ StatusOr<tcp::endpoint> ParseListen(const std::string& text) {
 class OtlpSession;
 
 struct OtlpListener::Impl {
-  Impl(OtlpListenerOptions o, IngestQueue* q) : options(std::move(o)), queue(q), acceptor(io) {}
+  Impl(OtlpListenerOptions o, IngestQueue* q)
+      : options(std::move(o)),
+        queue(q),
+        io(std::max(options.io_threads, 1)),
+        acceptor(asio::make_strand(io)) {}
 
   void Accept();
 
   const OtlpListenerOptions options;
   IngestQueue* queue;
-  // On the I/O thread only (declared before io: a session io destroys leaves
-  // this set).
-  std::unordered_set<OtlpSession*> sessions;
-  bool stopping = false;
-  asio::io_context io{1};
-  tcp::acceptor acceptor;
+  // Declared before io: a session that io destroys leaves this set.
+  Mutex mu;
+  std::unordered_set<OtlpSession*> sessions GUARDED_BY(mu);
+  std::atomic<bool> stopping{false};
+  asio::io_context io;
+  tcp::acceptor acceptor;  // on its own strand
   std::string address;
   std::atomic<uint64_t> received{0};
-  std::thread thread;
+  std::vector<std::thread> threads;
 };
 
 // One connection: read a request, answer it, again, until the peer closes,
@@ -79,10 +85,12 @@ class OtlpSession : public std::enable_shared_from_this<OtlpSession> {
  public:
   OtlpSession(tcp::socket socket, OtlpListener::Impl* owner)
       : stream_(std::move(socket)), owner_(owner) {
+    MutexLock lock(&owner_->mu);
     owner_->sessions.insert(this);
     IngestConnections(kInput).Add(1);
   }
   ~OtlpSession() {
+    MutexLock lock(&owner_->mu);
     owner_->sessions.erase(this);
     IngestConnections(kInput).Add(-1);
   }
@@ -99,6 +107,8 @@ class OtlpSession : public std::enable_shared_from_this<OtlpSession> {
                        self->OnRequest(ec);
                      });
   }
+
+  auto executor() { return stream_.get_executor(); }
 
   // The stop: a connection waiting for a request that has not begun closes.
   void CloseIfIdle() {
@@ -206,12 +216,12 @@ class OtlpSession : public std::enable_shared_from_this<OtlpSession> {
     const size_t n = logs.records.size();
     auto ack = std::make_shared<IngestAck>(n, [self = shared_from_this(),
                                                work = asio::make_work_guard(owner_->io),
-                                               io = owner_->io.get_executor(), encoding,
+                                               strand = stream_.get_executor(), encoding,
                                                ok_body = std::move(ok_body)](bool written) mutable {
-      // On the loop's thread: hand the answer to the I/O thread, moving
+      // On the loop's thread: hand the answer to the session's strand, moving
       // every reference out so that nothing of the session dies here.
-      asio::post(io, [self = std::move(self), work = std::move(work), encoding,
-                      ok_body = std::move(ok_body), written]() mutable {
+      asio::post(strand, [self = std::move(self), work = std::move(work), encoding,
+                          ok_body = std::move(ok_body), written]() mutable {
         work.reset();
         if (written) {
           return self->Answer(http::status::ok, encoding, std::move(ok_body), self->keep_alive_);
@@ -281,13 +291,19 @@ class OtlpSession : public std::enable_shared_from_this<OtlpSession> {
 };
 
 void OtlpListener::Impl::Accept() {
-  acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+  // Each connection gets a strand: its handlers never run at once.
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping) return;
       std::fprintf(stderr, "logsieve worker: otlp_http: accept: %s\n", ec.message().c_str());
       return Accept();
     }
-    if (sessions.size() >= options.max_connections) {
+    size_t open;
+    {
+      MutexLock lock(&mu);
+      open = sessions.size();
+    }
+    if (open >= options.max_connections) {
       Counter& refused = IngestConnectionsRefused(kInput);
       refused.Inc();
       if (auto n = static_cast<uint64_t>(refused.value()); n <= 10 || n % 1000 == 0) {
@@ -324,20 +340,29 @@ StatusOr<std::unique_ptr<OtlpListener>> OtlpListener::Start(const OtlpListenerOp
   impl->address = "http://" + host + ":" + std::to_string(bound.port());
   impl->Accept();
   Impl* p = impl.get();
-  impl->thread = std::thread([p] { p->io.run(); });
+  for (int i = 0; i < std::max(options.io_threads, 1); ++i) {
+    impl->threads.emplace_back([p] { p->io.run(); });
+  }
   return std::unique_ptr<OtlpListener>(new OtlpListener(std::move(impl)));
 }
 
 void OtlpListener::Stop() {
-  if (!impl_->thread.joinable()) return;
-  asio::post(impl_->io, [p = impl_.get()] {
-    p->stopping = true;
+  if (impl_->threads.empty()) return;
+  impl_->stopping = true;
+  asio::post(impl_->acceptor.get_executor(), [p = impl_.get()] {
     beast::error_code ignored;
     p->acceptor.close(ignored);
-    for (OtlpSession* s : p->sessions) s->CloseIfIdle();
+    MutexLock lock(&p->mu);
+    for (OtlpSession* s : p->sessions) {
+      // A session whose last reference is going has no operation left.
+      if (std::shared_ptr<OtlpSession> live = s->weak_from_this().lock()) {
+        asio::post(live->executor(), [live] { live->CloseIfIdle(); });
+      }
+    }
   });
   // io.run returns once no session has an operation or an ack pending.
-  impl_->thread.join();
+  for (std::thread& t : impl_->threads) t.join();
+  impl_->threads.clear();
 }
 
 OtlpListener::~OtlpListener() { Stop(); }

@@ -1,5 +1,5 @@
 // OtlpListener: ingest.otlp.listen, OTLP/HTTP logs (`POST /v1/logs`) on
-// Boost.Beast, one I/O thread. A request's body (JSON or protobuf, gzip or
+// Boost.Beast, a few I/O threads (io_threads). A request's body (JSON or protobuf, gzip or
 // not, Content-Length or chunked) is decoded (otlp.h) and its records are
 // pushed to an IngestQueue together, sharing one IngestAck: the request is
 // answered only once the IngestLoop wrote all of them.
@@ -50,6 +50,9 @@ struct OtlpListenerOptions {
   int read_timeout_ms = 30000;             // ingest.otlp.read_timeout_ms
   int retry_after_s = 1;                   // the Retry-After of a 429
   std::string default_source = "unknown";  // without service.name (worker.source)
+  // Threads that read, decode and answer requests (each connection on a
+  // strand: one thread at a time); the ingest loop classifies on its own.
+  int io_threads = 2;
 };
 
 class OtlpListener {

@@ -103,8 +103,8 @@ class IngestQueue {
   // queue holds fewer than `capacity` records, else pushes none and returns
   // false (the caller answers "retry later"). A batch may so take the queue
   // past its capacity, by at most one batch per pushing thread (the OTLP
-  // listener has one): a request of any size is let in once there is room,
-  // and is never split. False after Close.
+  // listener's I/O threads): a request of any size is let in once there is
+  // room, and is never split. False after Close.
   bool TryPushAll(std::vector<IngestRecord>* records) EXCLUDES(mu_);
   // Moves up to `max` records to *out, waiting up to `wait` for the first.
   // Returns false once the queue is closed and empty.

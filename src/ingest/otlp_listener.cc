@@ -54,6 +54,14 @@ StatusOr<tcp::endpoint> ParseListen(const std::string& text) {
 
 }  // namespace
 
+// The encoding of a request's answer: its Content-Type's, else JSON.
+template <typename Request>
+OtlpEncoding EncodingOf(const Request& req) {
+  auto type = req[http::field::content_type];
+  StatusOr<OtlpEncoding> e = OtlpEncodingOf(std::string_view(type.data(), type.size()));
+  return e.ok() ? *e : OtlpEncoding::kJson;
+}
+
 class OtlpSession;
 
 struct OtlpListener::Impl {
@@ -121,11 +129,11 @@ class OtlpSession : public std::enable_shared_from_this<OtlpSession> {
       CountBad(kInput, "oversized",
                "a body over ingest.otlp.max_body_bytes (" +
                    std::to_string(owner_->options.max_body_bytes) + ")");
-      return Answer(http::status::payload_too_large, OtlpEncoding::kJson,
-                    OtlpStatusBody(OtlpEncoding::kJson,
-                                   ResourceExhaustedError(
-                                       "the body is over ingest.otlp.max_body_bytes (" +
-                                       std::to_string(owner_->options.max_body_bytes) + ")")),
+      const OtlpEncoding e = EncodingOf(parser_->get());
+      return Answer(http::status::payload_too_large, e,
+                    OtlpStatusBody(e, ResourceExhaustedError(
+                                          "the body is over ingest.otlp.max_body_bytes (" +
+                                          std::to_string(owner_->options.max_body_bytes) + ")")),
                     false);
     }
     if (ec == http::error::header_limit) {
@@ -159,16 +167,17 @@ class OtlpSession : public std::enable_shared_from_this<OtlpSession> {
     auto refuse = [&](http::status code, const Status& why, OtlpEncoding e) {
       Answer(code, e, OtlpStatusBody(e, why), keep_alive_);
     };
+    const OtlpEncoding declared = EncodingOf(req);
     if (target != kPath) {
       return refuse(http::status::not_found,
                     NotFoundError("no such path: '" + std::string(target) +
                                   "' (OTLP logs go to POST /v1/logs)"),
-                    OtlpEncoding::kJson);
+                    declared);
     }
     if (req.method() != http::verb::post) {
       res_.set(http::field::allow, "POST");
       return refuse(http::status::method_not_allowed, InvalidArgumentError("/v1/logs takes POST"),
-                    OtlpEncoding::kJson);
+                    declared);
     }
     auto content_type = req[http::field::content_type];
     StatusOr<OtlpEncoding> encoding =

@@ -230,6 +230,10 @@ TEST(OtlpListenerTest, BadRequestsAreAnsweredWithTheirStatusAndNothingIsTaken) {
   EXPECT_EQ(StatusOf(Post(rig.port, "{}", "text/plain")), 415);
   EXPECT_EQ(StatusOf(Post(rig.port, "{}", "application/json", "Content-Encoding: br\r\n")), 415);
   EXPECT_EQ(StatusOf(Post(rig.port, std::string(5000, ' '))), 413);
+  r = Post(rig.port, std::string(5000, 'x'), "application/x-protobuf");
+  EXPECT_EQ(StatusOf(r), 413) << r;
+  EXPECT_NE(r.find("Content-Type: application/x-protobuf"), std::string::npos) << r;
+  EXPECT_EQ(BodyOf(r).substr(0, 2), std::string("\x08\x08", 2));  // google.rpc.Status code 8
   r = Post(rig.port, Gzip(std::string(1 << 20, ' ')), "application/json",
            "Content-Encoding: gzip\r\n");
   EXPECT_EQ(StatusOf(r), 413) << r;  // a small gzip body that inflates past the limit

@@ -1,6 +1,7 @@
 // The ingest side of `logsieve worker` (doc/ingest.md): records that arrive
-// from shippers (syslog over UDP and TCP) go through a bounded queue to one
-// loop that classifies them in batches and writes them to output.ndjson.
+// from shippers (syslog over UDP and TCP, OTLP/HTTP) go through a bounded
+// queue to one loop that classifies them in batches and writes them to
+// output.ndjson.
 //
 //   IngestQueue queue(1024);
 //   auto syslog = SyslogListener::Start(options, &queue);   // syslog_listener.h
@@ -8,13 +9,16 @@
 //   std::thread t([&] { loop.Run(); });
 //   ...
 //   (*syslog)->Stop();   // reads what the sockets hold, then closes them
+//   (*otlp)->Stop();     // otlp_listener.h: answers the requests it took
 //   queue.Close();       // the loop drains the queue, then Run returns
 //   t.join();
 //
 // Every record received is classified and written once: the queue blocks
 // its producers when full (TCP senders wait; UDP datagrams wait in the
-// kernel's buffer, which drops past its size, as UDP does), and nothing is
-// dropped between a socket and the output.
+// kernel's buffer, which drops past its size, as UDP does), or refuses a
+// whole OTLP request (TryPushAll: the sender retries on 429), and nothing
+// taken is dropped between a socket and the output. An OTLP request's
+// records carry an IngestAck that the loop settles once they are written.
 //
 // Thread safety: IngestQueue is safe from any thread; an IngestLoop runs on
 // one thread.

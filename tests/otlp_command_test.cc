@@ -221,6 +221,19 @@ std::string Exchange(int port, const std::string& request) {
   return response;
 }
 
+// A port nothing listens on now (bound, read and closed: the worker takes it next).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
 std::string PostJson(int port, const std::string& body) {
   return Exchange(port,
                   "POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -230,7 +243,9 @@ std::string PostJson(int port, const std::string& body) {
 
 TEST_F(OtlpCommandTest, MalformedAndOversizedBodiesAreAnsweredCountedAndTheWorkerGoesOn) {
   testing::ScratchDir dir;
-  OtlpWorker worker(dir, {"--set", "ingest.otlp.max_body_bytes=2000"});
+  const int metrics_port = FreePort();
+  OtlpWorker worker(dir, {"--set", "ingest.otlp.max_body_bytes=2000", "--set",
+                          "worker.metrics_port=" + std::to_string(metrics_port)});
   ASSERT_FALSE(worker.url().empty()) << testing::ReadFile(worker.log());
   std::string bad = PostJson(worker.port(), R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[)"
                                             R"({"body":{"stringValue":"x"},"spanId":"zz"}]}]}]})");
@@ -243,6 +258,15 @@ TEST_F(OtlpCommandTest, MalformedAndOversizedBodiesAreAnsweredCountedAndTheWorke
   testing::WriteFile(dir.File("lines"), "User User1 logged in.\n");
   testing::RunResult r = Send(worker.url(), "proto", true, "after", dir.File("lines"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  // Counted per input and reason, and per output.
+  std::string metrics = Exchange(metrics_port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (const char* line :
+       {"logsieve_ingest_records_total{input=\"otlp_http\"} 1",
+        "logsieve_ingest_bad_records_total{input=\"otlp_http\",reason=\"malformed\"} 1",
+        "logsieve_ingest_bad_records_total{input=\"otlp_http\",reason=\"oversized\"} 1",
+        "logsieve_output_records_total{output=\"ndjson\"} 1"}) {
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << "\n" << metrics;
+  }
   EXPECT_EQ(worker.Stop(), 0);
   std::vector<json> records = worker.Records();
   ASSERT_EQ(records.size(), 1u);

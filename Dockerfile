@@ -16,13 +16,14 @@ WORKDIR /src
 # Layers from the least to the most often changed: packages, npm packages, sources.
 COPY scripts/install-deps.sh scripts/
 RUN scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
-# The Swagger UI and ReDoc assets, embedded into the binary. A build behind an
+# The Swagger UI and ReDoc assets, embedded into the binary (--omit=dev: the
+# OpenTelemetry SDK packages are for the tests only). A build behind an
 # intercepting HTTPS proxy passes its CA as the secret extra_ca (one PEM file);
 # it is mounted for this step only and never reaches an image layer.
 COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=extra_ca \
     NODE_EXTRA_CA_CERTS=$(test -s /run/secrets/extra_ca && echo /run/secrets/extra_ca) \
-    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 # The context is only what the build reads (.dockerignore lists it), so that
 # docs, tests and deploy files never rebuild the image.
 COPY . .
@@ -42,7 +43,7 @@ FROM debian:bookworm-slim
 # stage's HTTPS needs.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libvectorscan5 libcurl4 libyaml-cpp0.7 libxxhash0 libhiredis0.14 libsqlite3-0 ca-certificates \
+      libvectorscan5 libcurl4 libyaml-cpp0.7 libxxhash0 libhiredis0.14 libsqlite3-0 libprotobuf32 zlib1g ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log
 # A non-root user whose home holds the state: the store (store.path) and the
 # compiled-rules cache (~/.cache/logsieve/rules). /models is for models made

@@ -12,6 +12,7 @@ packages=(
   libboost-dev    # Boost.Beast and Asio (header-only): the HTTP edge of `logsieve serve`
   libcurl4-openssl-dev libcli11-dev libxxhash-dev libhiredis-dev
   libsqlite3-dev  # the learning loop's store (src/store)
+  libprotobuf-dev protobuf-compiler zlib1g-dev  # the worker's OTLP/HTTP input (src/ingest/otlp.h)
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev

@@ -393,7 +393,7 @@ inline constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"worker.db", T::kInt, "0", "Redis database number (SELECT)."}.Range(0, 1000000),
     ConfigKey{"worker.streams", T::kStringList, "[logsieve:in]",
               "Input streams; entries carry `log_message` and optionally `source`. [] turns the "
-              "Redis input off (then ingest.syslog.listen must be set)."},
+              "Redis input off (then ingest.syslog.listen or ingest.otlp.listen must be set)."},
     {"worker.group", T::kString, "logsieve",
      "Consumer group on every input stream; created (MKSTREAM, from the stream's start) when "
      "missing."},
@@ -448,6 +448,22 @@ inline constexpr auto kSchema = std::to_array<ConfigKey>({
     ConfigKey{"ingest.syslog.max_connections", T::kInt, "256",
               "TCP connections open at once; one more is accepted and closed at once (counted)."}
         .Range(1, 65536),
+    {"ingest.otlp.listen", T::kString, "",
+     "OTLP/HTTP logs listener of `logsieve worker` (HOST:PORT, e.g. 0.0.0.0:4318): POST /v1/logs "
+     "with JSON or protobuf bodies, gzip or not; answered once the records are written. Empty: "
+     "off. Set without a Redis setting, the worker uses no Redis."},
+    ConfigKey{"ingest.otlp.max_body_bytes", T::kInt, "4194304",
+              "The largest OTLP request body, on the wire and after gzip is inflated; a larger "
+              "one is answered 413."}
+        .Range(1, kMaxBytes),
+    ConfigKey{"ingest.otlp.max_connections", T::kInt, "256",
+              "OTLP/HTTP connections open at once; one more is accepted and closed at once "
+              "(counted)."}
+        .Range(1, 65536),
+    ConfigKey{"ingest.otlp.read_timeout_ms", T::kInt, "30000",
+              "How long one OTLP request (head and body) may take to arrive; a slower one's "
+              "connection is closed."}
+        .Range(1, 3600000),
     {"output.ndjson", T::kString, "",
      "Where `logsieve worker` appends every classified record of the ingest inputs as classify's "
      "NDJSON (a path, or - for stdout); reopened on SIGHUP. Empty: no NDJSON output."},

@@ -25,11 +25,26 @@ bool WorthLogging(uint64_t n) {
   return n == 1;
 }
 
-void CountReceived(std::string_view input) {
+namespace {
+
+// Settles the acks of a batch's records: one call per group (a request's
+// records are pushed together, so they sit side by side).
+void SettleAcks(const std::vector<IngestRecord>& records, bool written) {
+  for (size_t i = 0; i < records.size();) {
+    size_t j = i + 1;
+    while (j < records.size() && records[j].ack == records[i].ack) ++j;
+    if (records[i].ack != nullptr) records[i].ack->Settle(j - i, written);
+    i = j;
+  }
+}
+
+}  // namespace
+
+void CountReceived(std::string_view input, size_t records) {
   MetricsRegistry::Global()
       .GetCounter("logsieve_ingest_records_total", "Records received by an ingest input",
                   {{"input", std::string(input)}})
-      .Inc();
+      .Inc(static_cast<double>(records));
 }
 
 void CountBad(std::string_view input, std::string_view reason, std::string_view detail) {
@@ -62,6 +77,19 @@ void CountOutputError(std::string_view output) {
       .Inc();
 }
 
+Gauge& IngestConnections(std::string_view input) {
+  return MetricsRegistry::Global().GetGauge("logsieve_ingest_connections",
+                                            "Open connections of an ingest input",
+                                            {{"input", std::string(input)}});
+}
+
+Counter& IngestConnectionsRefused(std::string_view input) {
+  return MetricsRegistry::Global().GetCounter(
+      "logsieve_ingest_connections_refused_total",
+      "Connections closed at once because the input's max_connections were open",
+      {{"input", std::string(input)}});
+}
+
 void IngestQueue::Push(IngestRecord record) {
   MutexLock lock(&mu_);
   while (records_.size() >= capacity_ && !closed_) not_full_.Wait(&mu_);
@@ -82,6 +110,16 @@ bool IngestQueue::Pop(size_t max, std::chrono::milliseconds wait, std::vector<In
   }
   if (n > 0) not_full_.SignalAll();
   return !(closed_ && records_.empty() && n == 0);
+}
+
+bool IngestQueue::TryPushAll(std::vector<IngestRecord>* records) {
+  MutexLock lock(&mu_);
+  if (closed_) return false;
+  if (records_.size() >= capacity_) return false;
+  for (IngestRecord& r : *records) records_.push_back(std::move(r));
+  records->clear();
+  not_empty_.SignalAll();
+  return true;
 }
 
 void IngestQueue::Close() {
@@ -155,6 +193,7 @@ Status IngestLoop::Run() {
       }
     }
     if (taken) stats_.records += records.size();
+    SettleAcks(records, taken);
   }
   const auto deadline =
       std::min(StopDeadline(), std::chrono::steady_clock::now() + options_.drain_timeout);

@@ -1,7 +1,7 @@
 // The ingest side of `logsieve worker` (doc/ingest.md): records that arrive
-// from shippers (syslog over UDP and TCP) go through a bounded queue to one
-// loop that classifies them in batches and writes them to each output
-// (output.h: output.ndjson, output.otlp.endpoint).
+// from shippers (syslog over UDP and TCP, OTLP/HTTP) go through a bounded
+// queue to one loop that classifies them in batches and writes them to each
+// output (output.h: output.ndjson, output.otlp.endpoint).
 //
 //   IngestQueue queue(1024);
 //   auto syslog = SyslogListener::Start(options, &queue);   // syslog_listener.h
@@ -9,14 +9,18 @@
 //   std::thread t([&] { loop.Run(); });
 //   ...
 //   (*syslog)->Stop();   // reads what the sockets hold, then closes them
+//   (*otlp)->Stop();     // otlp_listener.h: answers the requests it took
 //   queue.Close();       // the loop drains the queue, then Run returns
 //   t.join();
 //
 // Every record received is classified and written once to every output: the
 // queue blocks its producers when full (TCP senders wait; UDP datagrams wait
-// in the kernel's buffer, which drops past its size, as UDP does), an output
+// in the kernel's buffer, which drops past its size, as UDP does), or refuses
+// a whole OTLP request (TryPushAll: the sender retries on 429); an output
 // that cannot take a batch holds the loop (and so fills the queue), and
-// nothing is dropped between a socket and an output.
+// nothing taken is dropped between a socket and an output. An OTLP request's
+// records carry an IngestAck that the loop settles once every output took
+// them.
 //
 // Thread safety: IngestQueue is safe from any thread; an IngestLoop runs on
 // one thread.
@@ -27,12 +31,15 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/decision.h"
+#include "common/metrics.h"
 #include "common/status.h"
 #include "common/thread_annotations.h"
 #include "ingest/output.h"
@@ -40,12 +47,37 @@
 
 namespace logsieve {
 
+// The acknowledgement of a group of records (one OTLP request): `done` runs
+// once, on the IngestLoop's thread, when every record of the group was
+// settled: with true when all were written to the output, false when any was
+// lost (the output failed until the stop) or dropped (pushed after Close).
+// An input that needs no answer leaves IngestRecord::ack null.
+class IngestAck {
+ public:
+  // REQUIRES: records > 0.
+  IngestAck(size_t records, std::function<void(bool written)> done)
+      : pending_(records), done_(std::move(done)) {}
+  // `n` records of the group were written (ok) or not.
+  void Settle(size_t n, bool ok) {
+    if (!ok) failed_.store(true, std::memory_order_relaxed);
+    if (pending_.fetch_sub(n, std::memory_order_acq_rel) == n) {
+      done_(!failed_.load(std::memory_order_relaxed));
+    }
+  }
+
+ private:
+  std::atomic<size_t> pending_;
+  std::atomic<bool> failed_{false};
+  std::function<void(bool)> done_;
+};
+
 // One record from an input, ready to classify and to write.
 struct IngestRecord {
-  std::string_view input;  // the metric label: "syslog_udp", "syslog_tcp" (static storage)
+  std::string_view input;  // the metric label: "syslog_udp", "otlp_http", ... (static storage)
   LogRecord record;        // trimmed source and message, as classify trims them
   // Written after log_message and source, in order (hostname, facility, ...).
   std::vector<std::pair<std::string, std::string>> fields;
+  std::shared_ptr<IngestAck> ack;  // settled by IngestLoop once written; may be null
 };
 
 // Counters shared by the inputs and outputs of the ingest side, in the
@@ -57,13 +89,18 @@ struct IngestRecord {
 // and logs a bad record: the first 10 of each input and reason, then the
 // 100th, 1000th, ... (one line each), so a flood of bad input is visible but
 // does not flood the log.
-void CountReceived(std::string_view input);
+void CountReceived(std::string_view input, size_t records = 1);
 void CountBad(std::string_view input, std::string_view reason, std::string_view detail);
 void CountWritten(std::string_view output, size_t records);
 void CountOutputError(std::string_view output);
 // Whether the nth bad thing of a kind deserves a log line: 1..10, then 100,
 // 1000, ...
 bool WorthLogging(uint64_t n);
+// logsieve_ingest_connections{input} (open connections) and
+// logsieve_ingest_connections_refused_total{input} (closed at once: the
+// input's max_connections were open), for the inputs that take connections.
+Gauge& IngestConnections(std::string_view input);
+Counter& IngestConnectionsRefused(std::string_view input);
 
 class IngestQueue {
  public:
@@ -71,6 +108,13 @@ class IngestQueue {
   explicit IngestQueue(size_t capacity) : capacity_(capacity) {}
   // Waits while the queue is full; after Close, the record is dropped.
   void Push(IngestRecord record) EXCLUDES(mu_);
+  // Never waits: pushes every record of `*records` (and clears it) when the
+  // queue holds fewer than `capacity` records, else pushes none and returns
+  // false (the caller answers "retry later"). A batch may so take the queue
+  // past its capacity, by at most one batch per pushing thread (the OTLP
+  // listener's I/O threads): a request of any size is let in once there is
+  // room, and is never split. False after Close.
+  bool TryPushAll(std::vector<IngestRecord>* records) EXCLUDES(mu_);
   // Moves up to `max` records to *out, waiting up to `wait` for the first.
   // Returns false once the queue is closed and empty.
   bool Pop(size_t max, std::chrono::milliseconds wait, std::vector<IngestRecord>* out)

@@ -50,8 +50,8 @@ int SeverityNumber(std::string_view severity) {
 
 }  // namespace
 
-OtlpLogRecord EncodeOtlpLogRecord(const IngestRecord& record, const Decision& decision,
-                                  uint64_t observed_time_unix_nano) {
+EncodedOtlpRecord EncodeOtlpLogRecord(const IngestRecord& record, const Decision& decision,
+                                      uint64_t observed_time_unix_nano) {
   std::string r = R"({"observedTimeUnixNano":")" + std::to_string(observed_time_unix_nano) + '"';
   for (const auto& [name, value] : record.fields) {
     if (name != "severity") continue;
@@ -83,11 +83,11 @@ OtlpLogRecord EncodeOtlpLogRecord(const IngestRecord& record, const Decision& de
   return {record.record.source, std::move(r)};
 }
 
-std::string EncodeOtlpExportRequest(std::span<const OtlpLogRecord> records) {
+std::string EncodeOtlpExportRequest(std::span<const EncodedOtlpRecord> records) {
   // Sources in the order they first appear, each with its records in order.
-  std::vector<std::vector<const OtlpLogRecord*>> groups;
+  std::vector<std::vector<const EncodedOtlpRecord*>> groups;
   std::unordered_map<std::string_view, size_t> group_of;
-  for (const OtlpLogRecord& r : records) {
+  for (const EncodedOtlpRecord& r : records) {
     auto [it, added] = group_of.try_emplace(r.service_name, groups.size());
     if (added) groups.emplace_back();
     groups[it->second].push_back(&r);

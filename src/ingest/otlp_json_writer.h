@@ -4,7 +4,7 @@
 // resourceLogs per source (`service.name`), in the order sources first
 // appear, each with one scopeLogs (scope `logsieve`).
 //
-//   std::vector<OtlpLogRecord> records;
+//   std::vector<EncodedOtlpRecord> records;
 //   records.push_back(EncodeOtlpLogRecord(record, decision, now_unix_nano));
 //   std::string body = EncodeOtlpExportRequest(records);   // POST /v1/logs
 //
@@ -36,16 +36,16 @@
 namespace logsieve {
 
 // One record, encoded, waiting to be grouped into a request.
-struct OtlpLogRecord {
+struct EncodedOtlpRecord {
   std::string service_name;  // the record's source
   std::string json;          // one logRecord object
 };
 
-OtlpLogRecord EncodeOtlpLogRecord(const IngestRecord& record, const Decision& decision,
-                                  uint64_t observed_time_unix_nano);
+EncodedOtlpRecord EncodeOtlpLogRecord(const IngestRecord& record, const Decision& decision,
+                                      uint64_t observed_time_unix_nano);
 
 // The request body of `records` (none: an empty resourceLogs).
-std::string EncodeOtlpExportRequest(std::span<const OtlpLogRecord> records);
+std::string EncodeOtlpExportRequest(std::span<const EncodedOtlpRecord> records);
 
 }  // namespace logsieve
 

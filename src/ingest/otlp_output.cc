@@ -179,7 +179,7 @@ void OtlpOutput::Abandon() { taken_ = 0; }
 
 void OtlpOutput::SendLoop() {
   std::vector<Queued> taken;
-  std::vector<OtlpLogRecord> records;
+  std::vector<EncodedOtlpRecord> records;
   for (;;) {
     {
       MutexLock lock(&mu_);
@@ -225,7 +225,7 @@ bool OtlpOutput::Sleep(Clock::time_point until) {
   return !stop_;
 }
 
-bool OtlpOutput::Deliver(const std::vector<OtlpLogRecord>& records) {
+bool OtlpOutput::Deliver(const std::vector<EncodedOtlpRecord>& records) {
   HttpRequest request;
   request.url = url_;
   request.body = EncodeOtlpExportRequest(records);

@@ -101,7 +101,7 @@ class OtlpOutput : public RecordOutput {
   void SendLoop() EXCLUDES(mu_);
   // POSTs `records` until they are delivered or refused, or the sender stops
   // (false: they are still the sender's).
-  bool Deliver(const std::vector<OtlpLogRecord>& records) EXCLUDES(mu_);
+  bool Deliver(const std::vector<EncodedOtlpRecord>& records) EXCLUDES(mu_);
   // Waits until `until`, or less when the sender stops. False when it stopped.
   bool Sleep(std::chrono::steady_clock::time_point until) EXCLUDES(mu_);
   void SetQueuedGauge() REQUIRES(mu_);

@@ -54,7 +54,7 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds limit 
 // --- the encoder ---------------------------------------------------------------
 
 TEST(OtlpJsonWriterTest, RecordsAreGroupedBySourceInOrderWithTheirFieldsAndDecisionAsAttributes) {
-  std::vector<OtlpLogRecord> records = {
+  std::vector<EncodedOtlpRecord> records = {
       EncodeOtlpLogRecord(
           Record("crm", "User U1 logged in.", {{"hostname", "web-1"}, {"severity", "err"}}),
           Labelled("User Action"), 42),
@@ -93,7 +93,7 @@ TEST(OtlpJsonWriterTest, RecordsAreGroupedBySourceInOrderWithTheirFieldsAndDecis
 }
 
 TEST(OtlpJsonWriterTest, InvalidUtf8IsWrittenAsTheReplacementCharacterSoTheBodyStaysJson) {
-  std::vector<OtlpLogRecord> records = {EncodeOtlpLogRecord(
+  std::vector<EncodedOtlpRecord> records = {EncodeOtlpLogRecord(
       Record("a\xff", "bad \xc3 byte, caf\xc3\xa9", {{"k\xfe", "v\x80"}}), Labelled("x"), 1)};
   std::string body = EncodeOtlpExportRequest(records);
   json request = json::parse(body);  // throws on invalid UTF-8

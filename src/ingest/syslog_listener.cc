@@ -27,18 +27,8 @@ constexpr int kReadsPerRound = 16;
 // does not hold the stop forever.
 constexpr size_t kMaxDrainBytes = 64u << 20;
 
-Gauge& Connections() {
-  return MetricsRegistry::Global().GetGauge("logsieve_ingest_connections",
-                                            "Open connections of an ingest input",
-                                            {{"input", std::string(kTcp)}});
-}
-
-Counter& Refused() {
-  return MetricsRegistry::Global().GetCounter(
-      "logsieve_ingest_connections_refused_total",
-      "Connections closed at once because ingest.syslog.max_connections were open",
-      {{"input", std::string(kTcp)}});
-}
+Gauge& Connections() { return IngestConnections(kTcp); }
+Counter& Refused() { return IngestConnectionsRefused(kTcp); }
 
 struct Address {
   bool tcp = false;

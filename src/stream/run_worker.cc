@@ -1,7 +1,8 @@
 // `logsieve worker`: the pipeline, its inputs (a Redis Streams Worker, the
-// syslog listener), its outputs (output.ndjson, output.otlp.endpoint), the
-// metrics listener and the process signals. Kept apart from worker.cc so tests
-// run workers in-process without signal handlers.
+// syslog and OTLP/HTTP listeners), its outputs (output.ndjson,
+// output.otlp.endpoint), the metrics listener and the process signals. Kept
+// apart from worker.cc so tests run workers in-process without signal
+// handlers.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 
 #include "ingest/ingest.h"
 #include "ingest/ndjson_output.h"
+#include "ingest/otlp_listener.h"
 #include "ingest/otlp_output.h"
 #include "ingest/syslog_listener.h"
 #include "pipeline/hot_swap.h"
@@ -57,7 +59,10 @@ void OnHangup(int /*sig*/) {
 // environment): an ingest-only worker never dials the default 127.0.0.1:6379.
 bool UsesRedis(const Config& config) {
   if (config.GetStringList("worker.streams").empty()) return false;
-  if (config.GetStringList("ingest.syslog.listen").empty()) return true;
+  if (config.GetStringList("ingest.syslog.listen").empty() &&
+      config.GetString("ingest.otlp.listen").empty()) {
+    return true;
+  }
   for (KeyName key : {KeyName("worker.redis_url"), KeyName("worker.host"), KeyName("worker.port"),
                       KeyName("worker.password"), KeyName("worker.db")}) {
     if (config.Origin(key) != "default") return true;
@@ -70,22 +75,29 @@ bool UsesRedis(const Config& config) {
 Status RunWorker(const Config& config, const LearningHooks& learning) {
   const bool redis = UsesRedis(config);
   const std::vector<std::string> listen = config.GetStringList("ingest.syslog.listen");
+  const std::string otlp_listen = config.GetString("ingest.otlp.listen");
   const std::string ndjson_path = config.GetString("output.ndjson");
   const std::string otlp_endpoint = config.GetString("output.otlp.endpoint");
-  if (!redis && listen.empty()) {
+  if (!redis && listen.empty() && otlp_listen.empty()) {
     return InvalidArgumentError(
-        "worker: no input: worker.streams is [] and ingest.syslog.listen is empty");
+        "worker: no input: worker.streams is [] and ingest.syslog.listen and ingest.otlp.listen "
+        "are empty");
   }
-  if (!listen.empty() && ndjson_path.empty() && otlp_endpoint.empty()) {
-    return InvalidArgumentError(
-        "ingest.syslog.listen is set but neither output.ndjson nor output.otlp.endpoint is: the "
-        "records would go nowhere (set output.ndjson to a path, or - for stdout, or "
-        "output.otlp.endpoint to a collector's URL)");
+  for (auto [key, set] : {std::pair{"ingest.syslog.listen", !listen.empty()},
+                          std::pair{"ingest.otlp.listen", !otlp_listen.empty()}}) {
+    if (set && ndjson_path.empty() && otlp_endpoint.empty()) {
+      return InvalidArgumentError(
+          std::string(key) +
+          " is set but neither output.ndjson nor output.otlp.endpoint is: the records would go "
+          "nowhere (set output.ndjson to a path, or - for stdout, or output.otlp.endpoint to a "
+          "collector's URL)");
+    }
   }
-  if (!otlp_endpoint.empty() && listen.empty()) {
+  if (!otlp_endpoint.empty() && listen.empty() && otlp_listen.empty()) {
     return InvalidArgumentError(
-        "output.otlp.endpoint is set but no ingest input is (ingest.syslog.listen): it forwards "
-        "the ingest inputs' records; Redis entries go to worker.output_stream");
+        "output.otlp.endpoint is set but no ingest input is (ingest.syslog.listen, "
+        "ingest.otlp.listen): it forwards the ingest inputs' records; Redis entries go to "
+        "worker.output_stream");
   }
   std::optional<WorkerOptions> options;
   if (redis) {
@@ -156,6 +168,18 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
       std::fprintf(stderr, "logsieve worker: listening for syslog on %s\n", a.c_str());
     }
   }
+  std::unique_ptr<OtlpListener> otlp_in;
+  if (!otlp_listen.empty()) {
+    OtlpListenerOptions oo;
+    oo.listen = otlp_listen;
+    oo.max_body_bytes = config.GetSize("ingest.otlp.max_body_bytes");
+    oo.max_connections = config.GetSize("ingest.otlp.max_connections");
+    oo.read_timeout_ms = static_cast<int>(config.GetInt("ingest.otlp.read_timeout_ms"));
+    oo.default_source = config.GetString("worker.source");
+    LOGSIEVE_ASSIGN_OR_RETURN(otlp_in, OtlpListener::Start(oo, &queue));
+    std::fprintf(stderr, "logsieve worker: listening for OTLP/HTTP logs on %s/v1/logs\n",
+                 otlp_in->address().c_str());
+  }
   std::vector<RecordOutput*> outputs;
   if (output != nullptr) {
     std::fprintf(stderr, "logsieve worker: writing classified records to output.ndjson '%s'\n",
@@ -204,7 +228,9 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
       WakeMain();  // a Redis input that ends (a fault it cannot retry) ends the worker
     });
   }
-  if (syslog != nullptr) ingest_thread = std::thread([&] { ingest_status = loop.Run(); });
+  if (syslog != nullptr || otlp_in != nullptr) {
+    ingest_thread = std::thread([&] { ingest_status = loop.Run(); });
+  }
 
   char b;
   while (read(stop_pipe[0], &b, 1) < 0 && errno == EINTR) {
@@ -213,6 +239,8 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
   if (worker != nullptr) worker->RequestStop();
   loop.RequestStop();
   if (syslog != nullptr) syslog->Stop();
+  // Answers every OTLP request taken (the loop writes its records meanwhile).
+  if (otlp_in != nullptr) otlp_in->Stop();
   queue.Close();
   if (ingest_thread.joinable()) ingest_thread.join();
   if (redis_thread.joinable()) redis_thread.join();
@@ -246,6 +274,11 @@ Status RunWorker(const Config& config, const LearningHooks& learning) {
                  "the receiver\n",
                  static_cast<unsigned long long>(otlp->delivered()),
                  static_cast<unsigned long long>(otlp->rejected()));
+  }
+  if (otlp_in != nullptr) {
+    std::fprintf(stderr, "logsieve worker: %llu OTLP records received, %llu written\n",
+                 static_cast<unsigned long long>(otlp_in->received()),
+                 static_cast<unsigned long long>(loop.stats().records));
   }
   return redis_status.ok() ? ingest_status : redis_status;
 }

@@ -201,6 +201,49 @@ TEST_F(OtlpCommandTest, JsonAndProtobufExportersDeliverEachRecordOnceLabelledAsC
   EXPECT_NE(log.find("1000 OTLP records received, 1000 written"), std::string::npos) << log;
 }
 
+TEST_F(OtlpCommandTest, AWorkersOtlpOutputFeedsAnotherWorkersOtlpInputEachRecordOnceWithItsLabel) {
+  testing::ScratchDir next_dir, first_dir;
+  OtlpWorker next(next_dir);  // the next hop: OTLP in, NDJSON out
+  ASSERT_FALSE(next.url().empty()) << testing::ReadFile(next.log());
+  OtlpWorker first(first_dir, {"--set", "output.otlp.endpoint=" + next.url(), "--set",
+                               "output.otlp.flush_interval_ms=50"});
+  ASSERT_FALSE(first.url().empty()) << testing::ReadFile(first.log());
+  std::string body;
+  for (int i = 0; i < 300; ++i) {
+    body += (i % 3 == 0 ? "User User" + std::to_string(i) + " logged in."
+                        : "nothing a rule knows about #" + std::to_string(i)) +
+            "\n";
+  }
+  testing::WriteFile(first_dir.File("lines"), body);
+  testing::RunResult r = Send(first.url(), "proto", false, "ModernCRM", first_dir.File("lines"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(WaitFor([&] { return next.Records().size() >= 300; }))
+      << next.Records().size() << " of 300 arrived\n"
+      << testing::ReadFile(first.log());
+  const std::vector<json> labelled = first.Records();  // the first hop's own NDJSON
+  EXPECT_EQ(first.Stop(), 0) << testing::ReadFile(first.log());
+  const std::vector<json> forwarded = next.Records();
+  EXPECT_EQ(next.Stop(), 0) << testing::ReadFile(next.log());
+
+  ASSERT_EQ(labelled.size(), 300u);
+  std::map<std::string, json> by_message;
+  for (const json& j : labelled) by_message[j["log_message"]] = j;
+  std::multiset<std::string> seen;
+  for (const json& j : forwarded) {
+    const std::string message = j["log_message"];
+    seen.insert(message);
+    ASSERT_TRUE(by_message.count(message)) << "never sent: " << j.dump();
+    const json& first_hop = by_message[message];
+    EXPECT_EQ(j["source"], "ModernCRM") << j.dump();
+    EXPECT_EQ(j["attributes.logsieve.label"], first_hop["target_label"]) << j.dump();
+    EXPECT_EQ(j["attributes.logsieve.method"], first_hop["method_used"]) << j.dump();
+    EXPECT_EQ(j["target_label"], first_hop["target_label"])
+        << "the next hop classifies the same text the same way: " << j.dump();
+  }
+  EXPECT_EQ(forwarded.size(), 300u);
+  for (const auto& [message, j] : by_message) EXPECT_EQ(seen.count(message), 1u) << message;
+}
+
 // One request on a fresh connection; the whole response.
 std::string Exchange(int port, const std::string& request) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -221,7 +221,7 @@ StatusOr<StoreRows> ReadStoreRows(const Config& config, Store& store, const Lear
 StatusOr<ConfidentTrainResult> TrainCandidate(const Config& config, const LearnOptions& options,
                                               const std::vector<LabelledLine>& base,
                                               std::vector<LabelledLine> added,
-                                              std::shared_ptr<const Normalizer> normalizer,
+                                              const std::shared_ptr<const Normalizer>& normalizer,
                                               const std::string& created_at) {
   if (options.base_corpus.empty()) {
     DefaultModelRecipe recipe;

@@ -74,15 +74,8 @@ int FreePort() {
 
 // The body of GET `path` on 127.0.0.1:`port` (HTTP/1.1, Connection: close).
 std::string HttpGet(int port, const std::string& path) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return "";
-  }
+  const int fd = testing::ConnectLoopback(port);
+  if (fd < 0) return "";
   std::string request = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
   send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string response;

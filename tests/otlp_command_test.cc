@@ -246,15 +246,8 @@ TEST_F(OtlpCommandTest, AWorkersOtlpOutputFeedsAnotherWorkersOtlpInputEachRecord
 
 // One request on a fresh connection; the whole response.
 std::string Exchange(int port, const std::string& request) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return "";
-  }
+  const int fd = testing::ConnectLoopback(port);
+  if (fd < 0) return "";
   send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string response;
   char buf[4096];

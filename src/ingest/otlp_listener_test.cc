@@ -28,15 +28,8 @@ namespace collector = opentelemetry::proto::collector::logs::v1;
 int Port(const std::string& address) { return std::stoi(address.substr(address.rfind(':') + 1)); }
 
 int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;  // refused: the listener stopped
-  }
+  const int fd = testing::ConnectLoopback(port);
+  if (fd < 0) return -1;  // refused: the listener stopped
   return fd;
 }
 

@@ -39,6 +39,9 @@ class ScratchDir {
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
 
+// A TCP connection to 127.0.0.1:`port`, or -1 when refused (the caller closes it).
+int ConnectLoopback(int port);
+
 }  // namespace logsieve::testing
 
 // Skips the test, visibly and by name, when ../shared is absent (a user's fresh
